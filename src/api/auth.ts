@@ -1,0 +1,65 @@
+import type { Context, MiddlewareHandler } from "hono";
+import { isStaff } from "../domain/accounts/types.ts";
+import { scopeAllows } from "../domain/oauth/scopes.ts";
+import type { AppEnv, Auth } from "./env.ts";
+import { fail } from "./errors.ts";
+
+/** Resolves `Authorization: Bearer …` (or `access_token` in the query) to the caller. */
+export function resolveAuth(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const header = c.req.header("authorization");
+    const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
+    const token = match?.[1] ?? c.req.query("access_token");
+    let auth: Auth | null = null;
+    if (token) {
+      const services = c.get("services");
+      const found = services.oauth.resolveToken(token);
+      if (!found) fail("unauthorized", "The access token is invalid");
+      const account = found.token.accountId ? (services.accounts.get(found.token.accountId) ?? null) : null;
+      auth = { token: found.token, app: found.app, scopes: found.token.scopes.split(" "), account };
+    }
+    c.set("auth", auth);
+    await next();
+  };
+}
+
+function requireScope(auth: Auth, scope: string | undefined): void {
+  if (scope && !scopeAllows(auth.scopes, scope)) {
+    fail("forbidden", "This action is outside the authorized scopes");
+  }
+}
+
+/** Any valid token (an app's or a user's) with the scope. */
+export function requireApp(c: Context<AppEnv>, scope?: string): Auth {
+  const auth = c.get("auth");
+  if (!auth) fail("unauthorized", "The access token is invalid");
+  requireScope(auth, scope);
+  return auth;
+}
+
+/** A token of an approved account: the closed network's door. */
+export function requireUser(c: Context<AppEnv>, scope?: string): Auth & { account: NonNullable<Auth["account"]> } {
+  const auth = c.get("auth");
+  if (!auth) fail("unauthorized", "The access token is invalid");
+  if (!auth.account) fail("unauthorized", "This method requires an authenticated user");
+  switch (auth.account.status) {
+    case "pending":
+      fail("forbidden", "Your login is currently pending approval");
+      break;
+    case "rejected":
+      fail("forbidden", "Your application was not approved");
+      break;
+    case "suspended":
+      fail("forbidden", "Your login is currently disabled");
+      break;
+  }
+  requireScope(auth, scope);
+  return auth as Auth & { account: NonNullable<Auth["account"]> };
+}
+
+/** Verifiers, admins and the owner. */
+export function requireStaff(c: Context<AppEnv>, scope: string) {
+  const auth = requireUser(c, scope);
+  if (!isStaff(auth.account.role)) fail("forbidden", "This action is not allowed");
+  return auth;
+}

@@ -1,0 +1,54 @@
+import { Hono } from "hono";
+import { requireStaff } from "../auth.ts";
+import { readParams } from "../body.ts";
+import type { AppEnv } from "../env.ts";
+import { fail } from "../errors.ts";
+import { SPECIALTIES } from "../../domain/specialties.ts";
+
+const MAX_REGISTER_BYTES = 20 * 1024 * 1024;
+
+/** Consilium's own endpoints (specialties, register import, audit log). */
+export const consiliumRouter = new Hono<AppEnv>()
+  // Public like /api/v1/instance: the apply form and clients need it before login.
+  .get("/api/v1/consilium/specialties", (c) =>
+    c.json(SPECIALTIES.map((s) => ({ code: s.code, label: s.label, nucc_code: s.nucc }))),
+  )
+  /**
+   * A register extract as text/csv, or as a multipart `file`.  Imported in
+   * one transaction; pending applications are matched again afterwards.
+   */
+  .post("/api/v1/consilium/registers", async (c) => {
+    const { account: staff } = requireStaff(c, "admin:write:accounts");
+    const type = (c.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
+    let csv: string;
+    if (type === "text/csv" || type === "text/plain") {
+      csv = await c.req.text();
+    } else {
+      const params = await readParams(c);
+      const file = params["file"];
+      if (file instanceof File) csv = await file.text();
+      else if (typeof file === "string") csv = file;
+      else fail("unprocessable", "Send the register extract as text/csv or as a multipart field named file");
+    }
+    if (csv.length > MAX_REGISTER_BYTES) fail("unprocessable", "The register extract is too large");
+    if (csv.trim() === "") fail("unprocessable", "The register extract is empty");
+    const services = c.get("services");
+    const result = services.registers.import(csv);
+    const rematched = services.accounts.rematchPending();
+    services.audit.record({ staffId: staff.id, subjectId: null, action: "register.import", reason: `${result.source}: ${result.imported} entries` });
+    return c.json({ source: result.source, imported: result.imported, skipped: result.skipped, rematched_applications: rematched });
+  })
+  .get("/api/v1/consilium/audit_log", (c) => {
+    requireStaff(c, "admin:read");
+    const entries = c.get("services").audit.list({ subjectId: c.req.query("account_id"), limit: 200 });
+    return c.json(
+      entries.map((e) => ({
+        id: String(e.id),
+        staff_id: e.staffId,
+        account_id: e.subjectId,
+        action: e.action,
+        reason: e.reason,
+        created_at: e.createdAt.toISOString(),
+      })),
+    );
+  });

@@ -1,0 +1,105 @@
+import { Hono } from "hono";
+import { z } from "zod";
+import { requireApp, requireUser } from "../auth.ts";
+import { boolish, parseParams, readParams } from "../body.ts";
+import type { AppEnv } from "../env.ts";
+import { fail } from "../errors.ts";
+import { accountJson, credentialAccountJson } from "./accounts-json.ts";
+
+const text = (max: number) => z.string().trim().max(max);
+
+const registrationSchema = z.object({
+  username: z.string({ error: "can't be blank" }).trim().min(1, "can't be blank"),
+  email: z.string({ error: "can't be blank" }).trim().min(1, "can't be blank").max(320),
+  password: z.string({ error: "can't be blank" }).min(1, "can't be blank").max(1024),
+  agreement: z.unknown().transform((v) => boolish(v) ?? false),
+  locale: z.string().trim().max(16).optional(),
+  reason: text(1000).optional(),
+  display_name: text(100).optional(),
+  legal_name: z.string({ error: "can't be blank" }).trim().min(1, "can't be blank").max(300),
+  license_number: z.string({ error: "can't be blank" }).trim().min(1, "can't be blank").max(64),
+  license_jurisdiction: z.string({ error: "can't be blank" }).trim().min(1, "can't be blank").max(16),
+  specialty: z.string({ error: "can't be blank" }).trim().min(1, "can't be blank").max(64),
+});
+
+export type RegistrationParams = z.output<typeof registrationSchema>;
+export { registrationSchema };
+
+const updateSchema = z.object({
+  display_name: text(100).optional(),
+  note: text(1000).optional(),
+  locked: z.unknown().transform(boolish).optional(),
+  disclosures: text(500).optional(),
+  fields_attributes: z
+    .array(z.object({ name: z.string().max(255).optional(), value: z.string().max(255).optional() }))
+    .max(4)
+    .optional(),
+});
+
+export const accountsRouter = new Hono<AppEnv>()
+  /** Registration from a client (app token): the account waits for a verifier. */
+  .post("/api/v1/accounts", async (c) => {
+    const auth = requireApp(c, "write:accounts");
+    const params = await parseParams(c, registrationSchema);
+    const services = c.get("services");
+    const account = await services.accounts.apply({
+      username: params.username,
+      email: params.email,
+      password: params.password,
+      agreement: params.agreement,
+      locale: params.locale,
+      reason: params.reason,
+      displayName: params.display_name,
+      legalName: params.legal_name,
+      licenseNumber: params.license_number,
+      licenseJurisdiction: params.license_jurisdiction,
+      specialty: params.specialty,
+    });
+    const scopes = auth.scopes.filter((s) => !s.startsWith("admin:"));
+    const token = services.oauth.issueForAccount(auth.app.id, account.id, scopes);
+    // Mastodon's Token entity, plus a plain statement that a verifier must approve first.
+    return c.json({
+      access_token: token.accessToken,
+      token_type: "Bearer",
+      scope: token.scopes.join(" "),
+      created_at: Math.floor(token.createdAt.getTime() / 1000),
+      approval_pending: true,
+      account_status: account.status,
+      message: "Your application was received. A verifier will check your licence; you can log in once it is approved.",
+    });
+  })
+  .get("/api/v1/accounts/verify_credentials", (c) => {
+    const { account } = requireUser(c, "profile");
+    return c.json(credentialAccountJson(account, c.get("services").instance));
+  })
+  .patch("/api/v1/accounts/update_credentials", async (c) => {
+    const { account } = requireUser(c, "write:accounts");
+    const params = updateSchema.parse(await readParams(c));
+    // Clients edit the "Disclosures" profile field; the other fields are derived.
+    const disclosuresField = params.fields_attributes?.find((f) => f.name?.trim().toLowerCase() === "disclosures");
+    const updated = c.get("services").accounts.updateProfile(account.id, {
+      displayName: params.display_name,
+      note: params.note,
+      locked: params.locked,
+      disclosures: params.disclosures ?? disclosuresField?.value,
+    });
+    return c.json(credentialAccountJson(updated, c.get("services").instance));
+  })
+  .get("/api/v1/accounts/lookup", (c) => {
+    requireUser(c, "read:accounts");
+    const services = c.get("services");
+    const acct = (c.req.query("acct") ?? "").replace(/^@/, "");
+    const [username, domain] = acct.split("@");
+    if (!username) fail("bad_request", "The acct parameter is required");
+    if (domain && domain.toLowerCase() !== services.instance.host.toLowerCase()) fail("not_found", "Record not found");
+    const account = services.accounts.findApprovedByUsername(username);
+    if (!account) fail("not_found", "Record not found");
+    return c.json(accountJson(account, services.instance));
+  })
+  .get("/api/v1/accounts/:id", (c) => {
+    requireUser(c, "read:accounts");
+    const services = c.get("services");
+    const account = services.accounts.get(c.req.param("id"));
+    if (!account || account.status !== "approved") fail("not_found", "Record not found");
+    return c.json(accountJson(account, services.instance));
+  });

@@ -1,0 +1,93 @@
+import { Hono } from "hono";
+import { z } from "zod";
+import type { AccountStatus } from "../../domain/accounts/types.ts";
+import { requireStaff } from "../auth.ts";
+import { parseParams } from "../body.ts";
+import type { AppEnv } from "../env.ts";
+import { fail } from "../errors.ts";
+import { paginationLinks } from "../pagination.ts";
+import { adminAccountJson } from "./accounts-json.ts";
+
+const noteSchema = z.object({ text: z.string().max(1000).optional(), reason: z.string().max(1000).optional() });
+const actionSchema = z.object({
+  type: z.enum(["none", "sensitive", "disable", "silence", "suspend"]),
+  text: z.string().max(1000).optional(),
+});
+
+const V1_FILTERS: Record<string, AccountStatus> = { pending: "pending", active: "approved", suspended: "suspended", disabled: "suspended" };
+const V2_STATUS: Record<string, AccountStatus> = { pending: "pending", active: "approved", suspended: "suspended", disabled: "suspended" };
+
+function limitParam(value: string | undefined): number {
+  const n = Number(value ?? 100);
+  return Number.isInteger(n) && n > 0 ? Math.min(n, 200) : 100;
+}
+
+/** Mastodon's admin account API, for verifiers reviewing applications. */
+export const adminRouter = new Hono<AppEnv>()
+  .get("/api/v1/admin/accounts", (c) => {
+    requireStaff(c, "admin:read:accounts");
+    const services = c.get("services");
+    if (c.req.query("remote") === "true") return c.json([]);
+    const status = Object.entries(V1_FILTERS).find(([flag]) => ["true", "1"].includes(c.req.query(flag) ?? ""))?.[1];
+    const rows = services.accounts.list({ status, maxId: c.req.query("max_id"), limit: limitParam(c.req.query("limit")) });
+    paginationLinks(c, rows);
+    return c.json(rows.map((a) => adminAccountJson(a, services.instance)));
+  })
+  .get("/api/v2/admin/accounts", (c) => {
+    requireStaff(c, "admin:read:accounts");
+    const services = c.get("services");
+    if (c.req.query("origin") === "remote") return c.json([]);
+    const statusParam = c.req.query("status");
+    const status = statusParam ? V2_STATUS[statusParam] : undefined;
+    if (statusParam && !status) fail("unprocessable", "status must be one of active, pending, disabled, silenced, suspended");
+    const rows = services.accounts.list({ status, maxId: c.req.query("max_id"), limit: limitParam(c.req.query("limit")) });
+    paginationLinks(c, rows);
+    return c.json(rows.map((a) => adminAccountJson(a, services.instance)));
+  })
+  /** The review view: the sealed identity is opened and the read audited. */
+  .get("/api/v1/admin/accounts/:id", (c) => {
+    const { account: staff } = requireStaff(c, "admin:read:accounts");
+    const services = c.get("services");
+    const account = services.accounts.get(c.req.param("id"));
+    if (!account) fail("not_found", "Record not found");
+    const reason = c.req.query("reason")?.slice(0, 200) || "application review";
+    const identity = services.accounts.readIdentity(staff.id, account.id, reason);
+    return c.json(adminAccountJson(account, services.instance, identity));
+  })
+  .post("/api/v1/admin/accounts/:id/approve", async (c) => {
+    const { account: staff } = requireStaff(c, "admin:write:accounts");
+    const params = await parseParams(c, noteSchema);
+    const services = c.get("services");
+    const account = services.accounts.approve(staff.id, c.req.param("id"), params.text ?? params.reason);
+    return c.json(adminAccountJson(account, services.instance));
+  })
+  .post("/api/v1/admin/accounts/:id/reject", async (c) => {
+    const { account: staff } = requireStaff(c, "admin:write:accounts");
+    const params = await parseParams(c, noteSchema);
+    const services = c.get("services");
+    const account = services.accounts.reject(staff.id, c.req.param("id"), params.text ?? params.reason);
+    return c.json(adminAccountJson(account, services.instance));
+  })
+  .post("/api/v1/admin/accounts/:id/action", async (c) => {
+    const { account: staff } = requireStaff(c, "admin:write:accounts");
+    const params = await parseParams(c, actionSchema);
+    const services = c.get("services");
+    if (params.type === "suspend" || params.type === "disable") {
+      services.accounts.suspend(staff.id, c.req.param("id"), params.text ?? params.type);
+    } else if (params.type !== "none") {
+      fail("unprocessable", `The ${params.type} action is not supported; use suspend to revoke a physician`);
+    }
+    return c.json({});
+  })
+  .post("/api/v1/admin/accounts/:id/unsuspend", async (c) => {
+    const { account: staff } = requireStaff(c, "admin:write:accounts");
+    const services = c.get("services");
+    const account = services.accounts.unsuspend(staff.id, c.req.param("id"));
+    return c.json(adminAccountJson(account, services.instance));
+  })
+  .post("/api/v1/admin/accounts/:id/enable", async (c) => {
+    const { account: staff } = requireStaff(c, "admin:write:accounts");
+    const services = c.get("services");
+    const account = services.accounts.unsuspend(staff.id, c.req.param("id"));
+    return c.json(adminAccountJson(account, services.instance));
+  });

@@ -1,0 +1,90 @@
+import { count, eq } from "drizzle-orm";
+import { Hono } from "hono";
+import { accounts } from "../../db/schema.ts";
+import { MASTODON_COMPAT_VERSION } from "../../domain/instance.ts";
+import type { Services } from "../../services.ts";
+import type { AppEnv } from "../env.ts";
+import { DEFAULT_HEADER_PATH } from "./accounts-json.ts";
+
+const SOURCE_URL = "https://consilium.invalid/source";
+
+function configuration(services: Services) {
+  return {
+    urls: { streaming: services.instance.origin.replace(/^http/, "ws") },
+    vapid: { public_key: "" },
+    accounts: { max_featured_tags: 0, max_pinned_statuses: 5 },
+    statuses: { max_characters: 10000, max_media_attachments: 4, characters_reserved_per_url: 23 },
+    media_attachments: {
+      supported_mime_types: ["image/jpeg", "image/png", "image/webp", "image/heic", "image/heif", "image/avif"],
+      image_size_limit: 16 * 1024 * 1024,
+      image_matrix_limit: 33_177_600,
+      video_size_limit: 0,
+      video_frame_rate_limit: 0,
+      video_matrix_limit: 0,
+      description_limit: 1500,
+    },
+    polls: { max_options: 10, max_characters_per_option: 200, min_expiration: 300, max_expiration: 2_629_746 },
+    translation: { enabled: false },
+  };
+}
+
+const DESCRIPTION =
+  "A closed network of licence-verified, pseudonymous physicians discussing difficult cases. Membership requires a licence check by this instance's verifiers.";
+
+function userCount(services: Services): number {
+  return services.database.db.select({ n: count() }).from(accounts).where(eq(accounts.status, "approved")).get()!.n;
+}
+
+/** Discovery: readable without a token, like Mastodon's. */
+export const instanceRouter = new Hono<AppEnv>({ strict: false })
+  .get("/api/v2/instance", (c) => {
+    const services = c.get("services");
+    const { instance } = services;
+    return c.json({
+      domain: instance.host,
+      title: instance.name,
+      version: MASTODON_COMPAT_VERSION,
+      source_url: SOURCE_URL,
+      description: DESCRIPTION,
+      usage: { users: { active_month: userCount(services) } },
+      thumbnail: { url: `${instance.origin}${DEFAULT_HEADER_PATH}` },
+      icon: [],
+      languages: ["en"],
+      configuration: configuration(services),
+      registrations: {
+        enabled: true,
+        approval_required: true,
+        message: "Applications are checked against the medical register before approval.",
+        url: `${instance.origin}/apply`,
+      },
+      api_versions: { mastodon: 2 },
+      contact: { email: "", account: null },
+      rules: [],
+      consilium: { country: instance.country, software_version: instance.version },
+    });
+  })
+  .get("/api/v1/instance", (c) => {
+    const services = c.get("services");
+    const { instance } = services;
+    return c.json({
+      uri: instance.host,
+      title: instance.name,
+      short_description: DESCRIPTION,
+      description: DESCRIPTION,
+      email: "",
+      version: MASTODON_COMPAT_VERSION,
+      urls: { streaming_api: services.instance.origin.replace(/^http/, "ws") },
+      stats: { user_count: userCount(services), status_count: 0, domain_count: 0 },
+      thumbnail: `${instance.origin}${DEFAULT_HEADER_PATH}`,
+      languages: ["en"],
+      registrations: true,
+      approval_required: true,
+      invites_enabled: false,
+      configuration: configuration(services),
+      contact_account: null,
+      rules: [],
+    });
+  })
+  // Empty by design: these lists are documented as possibly empty.
+  .get("/api/v1/instance/rules", (c) => c.json([]))
+  .get("/api/v1/instance/peers", (c) => c.json([]));

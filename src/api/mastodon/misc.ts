@@ -1,0 +1,20 @@
+import { Hono } from "hono";
+import { requireUser } from "../auth.ts";
+import type { AppEnv } from "../env.ts";
+
+export const miscRouter = new Hono<AppEnv>()
+  .get("/api/v1/preferences", (c) => {
+    const { account } = requireUser(c, "read:accounts");
+    return c.json({
+      "posting:default:visibility": "public",
+      "posting:default:sensitive": false,
+      "posting:default:language": account.locale,
+      "reading:expand:media": "default",
+      "reading:expand:spoilers": false,
+    });
+  })
+  // No custom emoji exist on a Consilium instance: the documented empty list.
+  .get("/api/v1/custom_emojis", (c) => {
+    requireUser(c);
+    return c.json([]);
+  });

@@ -1,0 +1,249 @@
+import { getConnInfo } from "@hono/node-server/conninfo";
+import { type Context, Hono } from "hono";
+import { html } from "hono/html";
+import { type IssuedToken, OAuthError, OOB_REDIRECT_URI } from "../../domain/oauth/service.ts";
+import { KNOWN_SCOPES } from "../../domain/oauth/scopes.ts";
+import { FailureLimiter } from "../../domain/rate-limit.ts";
+import { errorList, page } from "../../web/layout.ts";
+import { csrfToken, csrfValid, sessionAccountId, startSession } from "../../web/session.ts";
+import { readParams } from "../body.ts";
+import type { AppEnv } from "../env.ts";
+
+const AUTHORIZE_PARAMS = ["response_type", "client_id", "redirect_uri", "scope", "state", "code_challenge", "code_challenge_method", "force_login", "lang"] as const;
+
+function str(value: unknown): string | undefined {
+  return typeof value === "string" && value.length > 0 ? value : undefined;
+}
+
+function tokenJson(token: IssuedToken) {
+  return {
+    access_token: token.accessToken,
+    token_type: "Bearer",
+    scope: token.scopes.join(" "),
+    created_at: Math.floor(token.createdAt.getTime() / 1000),
+  };
+}
+
+function hiddenFields(params: Record<string, unknown>) {
+  return AUTHORIZE_PARAMS.map((k) => (str(params[k]) ? html`<input type="hidden" name="${k}" value="${str(params[k])}">` : ""));
+}
+
+function clientIp(c: Context): string {
+  try {
+    return getConnInfo(c).remote.address ?? "unknown";
+  } catch {
+    return "unknown";
+  }
+}
+
+/** OAuth 2 (authorization code with PKCE, client credentials), as Mastodon serves it. */
+export function oauthRouter() {
+  // Per e-mail and per address, so one attacker cannot lock everyone out.
+  const perAccount = new FailureLimiter(5, 15 * 60_000);
+  const perAddress = new FailureLimiter(20, 15 * 60_000);
+
+  const authorizePage = async (c: Context<AppEnv>, params: Record<string, unknown>, errors: string[] = [], status: 200 | 401 | 403 | 429 = 200) => {
+    const services = c.get("services");
+    const check = services.oauth.checkAuthorizationRequest({
+      clientId: str(params["client_id"]),
+      redirectUri: str(params["redirect_uri"]),
+      responseType: str(params["response_type"]),
+      scope: str(params["scope"]),
+      codeChallenge: str(params["code_challenge"]),
+      codeChallengeMethod: str(params["code_challenge_method"]),
+    });
+    const csrf = csrfToken(c);
+    const accountId = await sessionAccountId(c);
+    const account = accountId ? services.accounts.get(accountId) : undefined;
+    if (!account || str(params["force_login"]) === "true") {
+      return c.html(
+        page(
+          "Sign in",
+          services.instance.name,
+          html`${errorList(errors)}<p><strong>${check.app.name}</strong> wants to access your account.</p>
+<form method="post" action="/auth/sign_in">
+<input type="hidden" name="csrf_token" value="${csrf}">${hiddenFields(params)}
+<label for="email">E-mail</label><input id="email" name="email" type="email" required autocomplete="username">
+<label for="password">Password</label><input id="password" name="password" type="password" required autocomplete="current-password">
+<button type="submit">Sign in</button>
+</form><p class="note">Not a member yet? <a href="/apply">Apply to join</a>.</p>`,
+        ),
+        status,
+      );
+    }
+    if (account.status !== "approved") {
+      const why = account.status === "pending" ? "Your application is still pending approval by a verifier." : "This account cannot sign in.";
+      return c.html(page("Cannot authorize", services.instance.name, html`<p class="error">${why}</p>`), 403);
+    }
+    return c.html(
+      page(
+        "Authorize",
+        services.instance.name,
+        html`${errorList(errors)}<p>Signed in as <strong>@${account.username}</strong>.</p>
+<p><strong>${check.app.name}</strong> asks for: <code>${check.scopes.join(" ")}</code></p>
+<form method="post" action="/oauth/authorize">
+<input type="hidden" name="csrf_token" value="${csrf}">${hiddenFields(params)}
+<button type="submit" name="decision" value="approve">Authorize</button>
+<button type="submit" name="decision" value="deny">Deny</button>
+</form>`,
+      ),
+    );
+  };
+
+  const badRequestPage = (c: Context<AppEnv>, error: OAuthError) =>
+    c.html(page("Authorization failed", c.get("services").instance.name, html`<p class="error">${error.message}</p>`), 400);
+
+  return new Hono<AppEnv>()
+    .get("/.well-known/oauth-authorization-server", (c) => {
+      const origin = c.get("services").instance.origin;
+      return c.json({
+        issuer: `${origin}/`,
+        service_documentation: "https://docs.joinmastodon.org/",
+        authorization_endpoint: `${origin}/oauth/authorize`,
+        token_endpoint: `${origin}/oauth/token`,
+        app_registration_endpoint: `${origin}/api/v1/apps`,
+        revocation_endpoint: `${origin}/oauth/revoke`,
+        scopes_supported: [...KNOWN_SCOPES],
+        response_types_supported: ["code"],
+        response_modes_supported: ["query", "fragment", "form_post"],
+        grant_types_supported: ["authorization_code", "client_credentials"],
+        token_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post", "none"],
+        code_challenge_methods_supported: ["S256"],
+      });
+    })
+    .get("/oauth/authorize", async (c) => {
+      try {
+        return await authorizePage(c, c.req.query());
+      } catch (error) {
+        if (error instanceof OAuthError) return badRequestPage(c, error);
+        throw error;
+      }
+    })
+    .post("/auth/sign_in", async (c) => {
+      const services = c.get("services");
+      const params = await readParams(c);
+      try {
+        if (!csrfValid(c, params["csrf_token"])) return await authorizePage(c, params, ["The form expired; please sign in again."], 403);
+        const email = str(params["email"]) ?? "";
+        const accountKey = `email:${email.trim().toLowerCase()}`;
+        const addressKey = `ip:${clientIp(c)}`;
+        const wait = Math.max(perAccount.retryAfter(accountKey), perAddress.retryAfter(addressKey));
+        if (wait > 0) {
+          c.header("Retry-After", String(wait));
+          return await authorizePage(c, params, [`Too many failed attempts. Try again in ${Math.ceil(wait / 60)} minutes.`], 429);
+        }
+        const account = await services.accounts.authenticate(email, str(params["password"]) ?? "");
+        if (!account) {
+          perAccount.fail(accountKey);
+          perAddress.fail(addressKey);
+          return await authorizePage(c, params, ["Invalid e-mail or password."], 401);
+        }
+        perAccount.reset(accountKey);
+        await startSession(c, account.id);
+        const query = new URLSearchParams();
+        for (const k of AUTHORIZE_PARAMS) if (str(params[k]) && k !== "force_login") query.set(k, str(params[k])!);
+        return c.redirect(`/oauth/authorize?${query}`, 303);
+      } catch (error) {
+        if (error instanceof OAuthError) return badRequestPage(c, error);
+        throw error;
+      }
+    })
+    .post("/oauth/authorize", async (c) => {
+      const services = c.get("services");
+      const params = await readParams(c);
+      let check: ReturnType<typeof services.oauth.checkAuthorizationRequest>;
+      try {
+        check = services.oauth.checkAuthorizationRequest({
+          clientId: str(params["client_id"]),
+          redirectUri: str(params["redirect_uri"]),
+          responseType: str(params["response_type"]),
+          scope: str(params["scope"]),
+          codeChallenge: str(params["code_challenge"]),
+          codeChallengeMethod: str(params["code_challenge_method"]),
+        });
+      } catch (error) {
+        if (error instanceof OAuthError) return badRequestPage(c, error);
+        throw error;
+      }
+      if (!csrfValid(c, params["csrf_token"])) return authorizePage(c, params, ["The form expired; please try again."], 403);
+      const accountId = await sessionAccountId(c);
+      const account = accountId ? services.accounts.get(accountId) : undefined;
+      if (!account || account.status !== "approved") return authorizePage(c, params, ["Please sign in."], 401);
+      const state = str(params["state"]);
+      const redirect = (query: Record<string, string>) => {
+        const url = new URL(check.redirectUri);
+        for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
+        if (state) url.searchParams.set("state", state);
+        return c.redirect(url.href, 303);
+      };
+      if (params["decision"] !== "approve") {
+        if (check.redirectUri === OOB_REDIRECT_URI) {
+          return c.html(page("Access denied", services.instance.name, html`<p>You denied access.</p>`));
+        }
+        return redirect({ error: "access_denied", error_description: "The resource owner denied the request." });
+      }
+      const code = services.oauth.issueCode({
+        app: check.app,
+        accountId: account.id,
+        redirectUri: check.redirectUri,
+        scopes: check.scopes,
+        codeChallenge: str(params["code_challenge"]),
+      });
+      if (check.redirectUri === OOB_REDIRECT_URI) {
+        return c.html(
+          page(
+            "Authorization code",
+            services.instance.name,
+            html`<p>Copy this code into <strong>${check.app.name}</strong>:</p><p><code id="authorization-code">${code}</code></p>`,
+          ),
+        );
+      }
+      return redirect({ code });
+    })
+    .post("/oauth/token", async (c) => {
+      const services = c.get("services");
+      const params = await readParams(c);
+      const basic = basicCredentials(c.req.header("authorization"));
+      const clientId = basic?.id ?? str(params["client_id"]);
+      const clientSecret = basic?.secret ?? str(params["client_secret"]);
+      switch (str(params["grant_type"])) {
+        case "authorization_code":
+          return c.json(
+            tokenJson(
+              services.oauth.exchangeCode({
+                clientId,
+                clientSecret,
+                code: str(params["code"]),
+                redirectUri: str(params["redirect_uri"]),
+                codeVerifier: str(params["code_verifier"]),
+              }),
+            ),
+          );
+        case "client_credentials":
+          return c.json(tokenJson(services.oauth.clientCredentials({ clientId, clientSecret, scope: str(params["scope"]) })));
+        case undefined:
+          throw new OAuthError("invalid_request", "The grant_type parameter is missing.");
+        default:
+          throw new OAuthError("unsupported_grant_type", "Only authorization_code and client_credentials are supported.");
+      }
+    })
+    .post("/oauth/revoke", async (c) => {
+      const params = await readParams(c);
+      const basic = basicCredentials(c.req.header("authorization"));
+      c.get("services").oauth.revoke({
+        clientId: basic?.id ?? str(params["client_id"]),
+        clientSecret: basic?.secret ?? str(params["client_secret"]),
+        token: str(params["token"]),
+      });
+      return c.json({});
+    });
+}
+
+function basicCredentials(header: string | undefined): { id: string; secret: string } | null {
+  const m = header ? /^Basic\s+(\S+)$/i.exec(header) : null;
+  if (!m) return null;
+  const decoded = Buffer.from(m[1]!, "base64").toString("utf8");
+  const i = decoded.indexOf(":");
+  if (i < 0) return null;
+  return { id: decodeURIComponent(decoded.slice(0, i)), secret: decodeURIComponent(decoded.slice(i + 1)) };
+}

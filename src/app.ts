@@ -1,0 +1,85 @@
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { secureHeaders } from "hono/secure-headers";
+import type { ConsiliumFederation } from "../federation/federation.ts";
+import { fedifyMiddleware } from "../federation/hono-middleware.ts";
+import { inboxGate } from "../federation/inbox-gate.ts";
+import { resolveAuth } from "./api/auth.ts";
+import { consiliumRouter } from "./api/consilium/router.ts";
+import { discoveryRouter } from "./api/discovery.ts";
+import type { AppEnv } from "./api/env.ts";
+import { errorResponse } from "./api/errors.ts";
+import { accountsRouter } from "./api/mastodon/accounts.ts";
+import { adminRouter } from "./api/mastodon/admin.ts";
+import { appsRouter } from "./api/mastodon/apps.ts";
+import { instanceRouter } from "./api/mastodon/instance.ts";
+import { miscRouter } from "./api/mastodon/misc.ts";
+import { oauthRouter } from "./api/oauth/router.ts";
+import { logger } from "./logging.ts";
+import type { Services } from "./services.ts";
+import { applyRouter } from "./web/apply.ts";
+
+const API_BODY_LIMIT = 1024 * 1024;
+const REGISTER_BODY_LIMIT = 20 * 1024 * 1024;
+/** Paths Hono answers even for ActivityPub clients (NodeInfo is ours, not Fedify's). */
+const HONO_ONLY = /^\/(\.well-known\/(nodeinfo|host-meta(\.json)?|oauth-authorization-server)|nodeinfo\/2\.[01]|api\/|oauth\/|auth\/|apply)/;
+
+export interface AppDeps {
+  readonly services: Services;
+  readonly federation: ConsiliumFederation;
+  /** Whether an origin is an active peer (peering itself is managed elsewhere). */
+  readonly isActivePeer: (origin: string) => boolean;
+}
+
+/** Composes Hono, the Fedify middleware and every router into one fetch handler. */
+export function createApp({ services, federation, isActivePeer }: AppDeps) {
+  const log = logger("http");
+  const app = new Hono<AppEnv>({ strict: false });
+
+  app.onError((error, c) => {
+    const response = errorResponse(error, c);
+    if (response.status >= 500) log.error("Unhandled error on {method} {path}: {error}", { method: c.req.method, path: c.req.path, error });
+    return response;
+  });
+  app.notFound((c) => {
+    // The closed network: unknown API paths look the same as protected ones to strangers.
+    if (c.req.path.startsWith("/api/") && !c.get("auth")) return c.json({ error: "The access token is invalid" }, 401);
+    return c.json({ error: "Record not found" }, 404);
+  });
+
+  app.use("*", async (c, next) => {
+    const started = performance.now();
+    c.set("services", services);
+    c.set("auth", null);
+    await next();
+    // Method, path and status only: bodies and query strings may carry identity.
+    log.info("{method} {path} {status} {ms}ms", {
+      method: c.req.method,
+      path: c.req.path,
+      status: c.res.status,
+      ms: Math.round(performance.now() - started),
+    });
+  });
+  app.use("*", secureHeaders({ crossOriginResourcePolicy: false, crossOriginOpenerPolicy: false }));
+  app.use("/api/v1/consilium/registers", bodyLimit({ maxSize: REGISTER_BODY_LIMIT, onError: (c) => c.json({ error: "The request body is too large" }, 413) }));
+  app.use("*", async (c, next) => {
+    if (c.req.path === "/api/v1/consilium/registers") return next();
+    return bodyLimit({ maxSize: API_BODY_LIMIT, onError: (c) => c.json({ error: "The request body is too large" }, 413) })(c, next);
+  });
+  app.use("*", inboxGate(isActivePeer));
+  app.use("*", fedifyMiddleware(federation, () => ({ instance: services.instance, accounts: services.accounts, keys: services.keys }), { skip: (p) => HONO_ONLY.test(p) }));
+  app.use("/api/*", resolveAuth());
+
+  app.route("/", discoveryRouter);
+  app.route("/", instanceRouter);
+  app.route("/", appsRouter);
+  app.route("/", accountsRouter);
+  app.route("/", miscRouter);
+  app.route("/", adminRouter);
+  app.route("/", consiliumRouter);
+  app.route("/", oauthRouter());
+  app.route("/", applyRouter);
+  app.get("/", (c) => c.redirect("/apply"));
+
+  return app;
+}

@@ -1,0 +1,110 @@
+import { readFileSync } from "node:fs";
+import { userInfo } from "node:os";
+import { parseArgs } from "node:util";
+import { ConfigError, loadConfig } from "./config.ts";
+import { openDatabase } from "./db/client.ts";
+import type { Role } from "./domain/accounts/types.ts";
+import { DomainError } from "./domain/errors.ts";
+import { createServices } from "./services.ts";
+
+const USAGE = `Usage: npm run cli -- <command> [options]
+
+  admin create --username U --email E --password P [--role owner|admin|verifier]
+      Create a staff account (the owner by default) and print its id.
+  accounts list [--status pending|approved|rejected|suspended]
+      List accounts (id, handle, status, specialty, jurisdiction).
+  accounts approve|reject|suspend|unsuspend ID [--note TEXT]
+      Decide on an application or revoke a physician (audited as the CLI user).
+  registers import FILE
+      Import a UK GMC LRMP or US NPPES register extract (CSV).
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      username: { type: "string" },
+      email: { type: "string" },
+      password: { type: "string" },
+      role: { type: "string" },
+      status: { type: "string" },
+      note: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  const [group, command, arg] = positionals;
+  if (values.help || !group) {
+    console.log(USAGE);
+    return values.help ? 0 : 1;
+  }
+  const config = loadConfig();
+  const database = openDatabase(config.databasePath);
+  const services = createServices(config, database);
+  const actor = `cli:${userInfo().username}`;
+  try {
+    if (group === "admin" && command === "create") {
+      if (!values.username || !values.email || !values.password) {
+        console.error("admin create needs --username, --email and --password");
+        return 1;
+      }
+      const role = (values.role ?? "owner") as Role;
+      if (!["owner", "admin", "verifier"].includes(role)) {
+        console.error("--role must be owner, admin or verifier");
+        return 1;
+      }
+      const account = await services.accounts.createStaff({ username: values.username, email: values.email, password: values.password, role });
+      services.audit.record({ staffId: actor, subjectId: account.id, action: "account.create_staff", reason: role });
+      console.log(account.id);
+      return 0;
+    }
+    if (group === "accounts" && command === "list") {
+      const status = values.status as "pending" | "approved" | "rejected" | "suspended" | undefined;
+      for (const a of services.accounts.list({ status, limit: 200 })) {
+        console.log([a.id, a.username, a.role, a.status, a.specialty ?? "-", a.jurisdiction ?? "-", a.createdAt.toISOString()].join("\t"));
+      }
+      return 0;
+    }
+    if (group === "accounts" && ["approve", "reject", "suspend", "unsuspend"].includes(command ?? "")) {
+      if (!arg) {
+        console.error(`accounts ${command} needs an account id`);
+        return 1;
+      }
+      const decide = { approve: "approve", reject: "reject", suspend: "suspend", unsuspend: "unsuspend" } as const;
+      const account = services.accounts[decide[command as keyof typeof decide]](actor, arg, values.note);
+      console.log(`${account.id}\t${account.username}\t${account.status}`);
+      return 0;
+    }
+    if (group === "registers" && command === "import") {
+      if (!arg) {
+        console.error("registers import needs a CSV file");
+        return 1;
+      }
+      const result = services.registers.import(readFileSync(arg, "utf8"));
+      const rematched = services.accounts.rematchPending();
+      services.audit.record({ staffId: actor, subjectId: null, action: "register.import", reason: `${result.source}: ${result.imported} entries` });
+      console.log(`Imported ${result.imported} ${result.source} entries; skipped ${result.skipped.length}; ${rematched} pending applications re-matched.`);
+      for (const s of result.skipped) console.log(`  line ${s.line}: ${s.reason}`);
+      return 0;
+    }
+    console.error(`Unknown command: ${positionals.join(" ")}\n\n${USAGE}`);
+    return 1;
+  } finally {
+    database.close();
+  }
+}
+
+try {
+  process.exitCode = await main(process.argv.slice(2));
+} catch (error) {
+  if (error instanceof ConfigError) {
+    console.error(error.message);
+    process.exitCode = 1;
+  } else if (error instanceof DomainError) {
+    const details = error.details ? `\n${JSON.stringify(error.details, null, 2)}` : "";
+    console.error(`${error.message}${details}`);
+    process.exitCode = 1;
+  } else {
+    throw error;
+  }
+}

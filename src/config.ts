@@ -1,0 +1,108 @@
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { z } from "zod";
+
+const booleanString = z
+  .enum(["true", "false", "1", "0", "yes", "no"])
+  .transform((v) => v === "true" || v === "1" || v === "yes");
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  CONSILIUM_ORIGIN: z
+    .url({ protocol: /^https?$/ })
+    .default("http://localhost:3000")
+    .transform((v) => new URL(v).origin),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default("0.0.0.0"),
+  CONSILIUM_DATA_DIR: z.string().min(1).default("./data"),
+  CONSILIUM_SECRET: z
+    .string()
+    .min(32, "CONSILIUM_SECRET must be at least 32 characters")
+    .optional(),
+  CONSILIUM_INSTANCE_NAME: z.string().min(1).max(200).default("Consilium"),
+  CONSILIUM_COUNTRY: z
+    .string()
+    .regex(/^[A-Za-z]{2}$/, "CONSILIUM_COUNTRY must be an ISO 3166-1 alpha-2 code")
+    .transform((v) => v.toUpperCase())
+    .default("GB"),
+  CONSILIUM_ALLOW_PRIVATE_ADDRESS: booleanString.default(false),
+  CONSILIUM_PASSWORD_COST: z.coerce.number().int().min(10).max(20).default(17),
+  LOG_LEVEL: z
+    .enum(["trace", "debug", "info", "warning", "error", "fatal"])
+    .default("info"),
+});
+
+export interface Config {
+  readonly env: "development" | "production" | "test";
+  readonly origin: string;
+  readonly host: string;
+  readonly port: number;
+  readonly dataDir: string;
+  readonly databasePath: string;
+  readonly secret: string;
+  readonly instanceName: string;
+  readonly country: string;
+  readonly allowPrivateAddress: boolean;
+  /** scrypt cost as log2(N); 17 is OWASP's floor, tests lower it for speed. */
+  readonly passwordCost: number;
+  readonly logLevel: "trace" | "debug" | "info" | "warning" | "error" | "fatal";
+  /** Warnings to log once logging is configured (e.g. a generated secret). */
+  readonly warnings: readonly string[];
+}
+
+export class ConfigError extends Error {}
+
+/**
+ * Reads and validates the environment.  Throws a ConfigError whose message
+ * lists every invalid variable, so a misconfigured instance fails at start.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map(
+      (issue) => `  ${issue.path.join(".")}: ${issue.message}`,
+    );
+    throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  const e = parsed.data;
+  const dataDir = resolve(e.CONSILIUM_DATA_DIR);
+  const warnings: string[] = [];
+  let secret = e.CONSILIUM_SECRET;
+  if (secret == null) {
+    if (e.NODE_ENV === "production") {
+      throw new ConfigError(
+        "Invalid configuration:\n  CONSILIUM_SECRET: required when NODE_ENV=production (at least 32 characters)",
+      );
+    }
+    secret = developmentSecret(dataDir);
+    warnings.push(
+      `CONSILIUM_SECRET is not set; using a development secret stored in ${join(dataDir, "secret")}. Set CONSILIUM_SECRET in production.`,
+    );
+  }
+  return {
+    env: e.NODE_ENV,
+    origin: e.CONSILIUM_ORIGIN,
+    host: e.HOST,
+    port: e.PORT,
+    dataDir,
+    databasePath: join(dataDir, "consilium.sqlite"),
+    secret,
+    instanceName: e.CONSILIUM_INSTANCE_NAME,
+    country: e.CONSILIUM_COUNTRY,
+    allowPrivateAddress: e.CONSILIUM_ALLOW_PRIVATE_ADDRESS,
+    passwordCost: e.CONSILIUM_PASSWORD_COST,
+    logLevel: e.LOG_LEVEL,
+    warnings,
+  };
+}
+
+/** Generates the development secret once and keeps it beside the database. */
+function developmentSecret(dataDir: string): string {
+  mkdirSync(dataDir, { recursive: true });
+  const path = join(dataDir, "secret");
+  if (existsSync(path)) return readFileSync(path, "utf8").trim();
+  const secret = randomBytes(32).toString("base64url");
+  writeFileSync(path, `${secret}\n`, { mode: 0o600 });
+  return secret;
+}

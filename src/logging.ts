@@ -1,0 +1,31 @@
+import { configure, getConsoleSink, getLogger, type LogRecord, type Sink } from "@logtape/logtape";
+
+export type LogLevel = "trace" | "debug" | "info" | "warning" | "error" | "fatal";
+
+/**
+ * One logging set-up for our code and Fedify's (both use LogTape).  Log
+ * lines carry ids and handles, never identity: nothing from the vault is
+ * ever passed to a logger.
+ */
+export async function configureLogging(level: LogLevel, extraSinks: Sink[] = []): Promise<void> {
+  const sinks: Record<string, Sink> = { console: getConsoleSink() };
+  extraSinks.forEach((s, i) => {
+    sinks[`extra${i}`] = s;
+  });
+  const names = Object.keys(sinks);
+  await configure({
+    reset: true,
+    sinks,
+    loggers: [
+      { category: ["consilium"], lowestLevel: level, sinks: names },
+      { category: ["fedify"], lowestLevel: level === "trace" || level === "debug" ? level : "warning", sinks: names },
+      { category: ["logtape", "meta"], lowestLevel: "warning", sinks: names },
+    ],
+  });
+}
+
+export function logger(...category: string[]) {
+  return getLogger(["consilium", ...category]);
+}
+
+export type { LogRecord };

@@ -1,0 +1,56 @@
+import type { AddressInfo } from "node:net";
+import { serve } from "@hono/node-server";
+import { buildFederation } from "../federation/federation.ts";
+import { SqliteKvStore } from "../federation/sqlite-kv.ts";
+import { SqliteMessageQueue } from "../federation/sqlite-queue.ts";
+import { createApp } from "./app.ts";
+import type { Config } from "./config.ts";
+import { openDatabase } from "./db/client.ts";
+import { INSTANCE_KEY_OWNER } from "./domain/keys.ts";
+import { createServices, type Services } from "./services.ts";
+
+export interface RunningInstance {
+  readonly url: string;
+  readonly services: Services;
+  close(): Promise<void>;
+}
+
+/** Opens the database, wires services, Fedify and Hono, and listens. */
+export async function startInstance(config: Config): Promise<RunningInstance> {
+  const database = openDatabase(config.databasePath);
+  const services = createServices(config, database);
+  // The instance actor's keys exist before anyone asks for them.
+  await services.keys.keyPairs(INSTANCE_KEY_OWNER);
+  const federation = buildFederation({
+    kv: new SqliteKvStore(database.sqlite),
+    queue: new SqliteMessageQueue(database.sqlite),
+    allowPrivateAddress: config.allowPrivateAddress,
+    origin: config.origin,
+  });
+  const app = createApp({
+    services,
+    federation,
+    // No peering exists yet, so every inbox delivery is refused.
+    isActivePeer: () => false,
+  });
+  const queueStop = new AbortController();
+  void federation.startQueue(
+    { instance: services.instance, accounts: services.accounts, keys: services.keys },
+    { signal: queueStop.signal },
+  );
+  const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port });
+  await new Promise<void>((resolve, reject) => {
+    server.once("listening", resolve);
+    server.once("error", reject);
+  });
+  const address = server.address() as AddressInfo;
+  return {
+    url: `http://${address.family === "IPv6" ? `[${address.address}]` : address.address}:${address.port}`,
+    services,
+    close: async () => {
+      queueStop.abort();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      database.close();
+    },
+  };
+}
