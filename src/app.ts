@@ -1,4 +1,4 @@
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { secureHeaders } from "hono/secure-headers";
 import type { ConsiliumFederation } from "../federation/federation.ts";
@@ -23,6 +23,12 @@ const API_BODY_LIMIT = 1024 * 1024;
 const REGISTER_BODY_LIMIT = 20 * 1024 * 1024;
 /** Paths Hono answers even for ActivityPub clients (NodeInfo is ours, not Fedify's). */
 const HONO_ONLY = /^\/(\.well-known\/(nodeinfo|host-meta(\.json)?|oauth-authorization-server)|nodeinfo\/2\.[01]|api\/|oauth\/|auth\/|apply)/;
+
+/** The unread rest of the body stays on the socket, so the connection is closed too. */
+function tooLarge(c: Context): Response {
+  c.header("Connection", "close");
+  return c.json({ error: "The request body is too large" }, 413);
+}
 
 export interface AppDeps {
   readonly services: Services;
@@ -61,11 +67,9 @@ export function createApp({ services, federation, isActivePeer }: AppDeps) {
     });
   });
   app.use("*", secureHeaders({ crossOriginResourcePolicy: false, crossOriginOpenerPolicy: false }));
-  app.use("/api/v1/consilium/registers", bodyLimit({ maxSize: REGISTER_BODY_LIMIT, onError: (c) => c.json({ error: "The request body is too large" }, 413) }));
-  app.use("*", async (c, next) => {
-    if (c.req.path === "/api/v1/consilium/registers") return next();
-    return bodyLimit({ maxSize: API_BODY_LIMIT, onError: (c) => c.json({ error: "The request body is too large" }, 413) })(c, next);
-  });
+  app.use("/api/v1/consilium/registers", bodyLimit({ maxSize: REGISTER_BODY_LIMIT, onError: tooLarge }));
+  const apiBodyLimit = bodyLimit({ maxSize: API_BODY_LIMIT, onError: tooLarge });
+  app.use("*", async (c, next) => (c.req.path === "/api/v1/consilium/registers" ? next() : apiBodyLimit(c, next)));
   app.use("*", inboxGate(isActivePeer));
   app.use("*", fedifyMiddleware(federation, () => ({ instance: services.instance, accounts: services.accounts, keys: services.keys }), { skip: (p) => HONO_ONLY.test(p) }));
   app.use("/api/*", resolveAuth());

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import { configure, getConsoleSink, getLogger, type LogRecord, type Sink } from "@logtape/logtape";
 
 export type LogLevel = "trace" | "debug" | "info" | "warning" | "error" | "fatal";
@@ -7,14 +8,19 @@ export type LogLevel = "trace" | "debug" | "info" | "warning" | "error" | "fatal
  * lines carry ids and handles, never identity: nothing from the vault is
  * ever passed to a logger.
  */
-export async function configureLogging(level: LogLevel, extraSinks: Sink[] = []): Promise<void> {
-  const sinks: Record<string, Sink> = { console: getConsoleSink() };
+export async function configureLogging(
+  level: LogLevel,
+  options: { console?: boolean; sinks?: Sink[] } = {},
+): Promise<void> {
+  const sinks: Record<string, Sink> = options.console === false ? {} : { console: getConsoleSink() };
+  const extraSinks = options.sinks ?? [];
   extraSinks.forEach((s, i) => {
     sinks[`extra${i}`] = s;
   });
   const names = Object.keys(sinks);
   await configure({
     reset: true,
+    contextLocalStorage: new AsyncLocalStorage(),
     sinks,
     loggers: [
       { category: ["consilium"], lowestLevel: level, sinks: names },

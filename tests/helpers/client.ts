@@ -1,0 +1,211 @@
+/**
+ * A small HTTP client for tests: JSON helpers, a cookie jar for the HTML
+ * forms, and the steps a physician or verifier takes (apply, approve, log in).
+ */
+import { createHash, randomBytes } from "node:crypto";
+import type { TestInstance } from "./instances.ts";
+
+export interface JsonResponse<T = any> {
+  status: number;
+  headers: Headers;
+  body: T;
+  text: string;
+}
+
+export async function api<T = any>(
+  instance: { origin: string },
+  method: string,
+  path: string,
+  options: { token?: string; json?: unknown; form?: Record<string, string>; headers?: Record<string, string>; body?: BodyInit } = {},
+): Promise<JsonResponse<T>> {
+  const headers: Record<string, string> = { ...(options.headers ?? {}) };
+  if (options.token) headers["Authorization"] = `Bearer ${options.token}`;
+  let body: BodyInit | undefined = options.body;
+  if (options.json !== undefined) {
+    headers["Content-Type"] = "application/json";
+    body = JSON.stringify(options.json);
+  } else if (options.form) {
+    body = new URLSearchParams(options.form);
+  }
+  const response = await fetch(new URL(path, instance.origin), { method, headers, body, redirect: "manual" });
+  const text = await response.text();
+  let parsed: unknown = text;
+  try {
+    parsed = text ? JSON.parse(text) : null;
+  } catch {
+    // not JSON (HTML pages); `text` has it
+  }
+  return { status: response.status, headers: response.headers, body: parsed as T, text };
+}
+
+/** Cookies as a browser would keep them for one origin. */
+export class Browser {
+  readonly cookies = new Map<string, string>();
+  readonly origin: string;
+  constructor(origin: string) {
+    this.origin = origin;
+  }
+
+  async request(method: string, path: string, form?: Record<string, string>): Promise<{ status: number; location: string | null; html: string }> {
+    const response = await fetch(new URL(path, this.origin), {
+      method,
+      redirect: "manual",
+      headers: {
+        Cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; "),
+        ...(form ? { "Content-Type": "application/x-www-form-urlencoded" } : {}),
+      },
+      body: form ? new URLSearchParams(form) : undefined,
+    });
+    for (const cookie of response.headers.getSetCookie()) {
+      const [pair] = cookie.split(";");
+      const i = pair!.indexOf("=");
+      const name = pair!.slice(0, i);
+      const value = pair!.slice(i + 1);
+      if (value === "" || /max-age=0/i.test(cookie)) this.cookies.delete(name);
+      else this.cookies.set(name, value);
+    }
+    return { status: response.status, location: response.headers.get("location"), html: await response.text() };
+  }
+
+  /** The hidden form inputs of a page (CSRF token and carried OAuth params). */
+  static hiddenInputs(html: string): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const m of html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) {
+      out[m[1]!] = m[2]!.replace(/&amp;/g, "&").replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, "<").replace(/&gt;/g, ">");
+    }
+    return out;
+  }
+}
+
+export interface Applicant {
+  username: string;
+  email: string;
+  password: string;
+  legal_name: string;
+  license_number: string;
+  license_jurisdiction: string;
+  specialty: string;
+  display_name?: string;
+}
+
+let counter = 0;
+/** A synthetic applicant; names are made up and unique per call. */
+export function syntheticApplicant(overrides: Partial<Applicant> = {}): Applicant {
+  counter++;
+  return {
+    username: `doc_${counter}_${randomBytes(3).toString("hex")}`,
+    email: `applicant${counter}.${randomBytes(3).toString("hex")}@example.test`,
+    password: "correct horse battery staple",
+    legal_name: `Zephyrine Quillfeather${counter}`,
+    license_number: `${7900000 + counter}`,
+    license_jurisdiction: "GB",
+    specialty: "cardiology",
+    ...overrides,
+  };
+}
+
+export async function createApp(instance: { origin: string }, scopes = "read write follow push admin:read admin:write", redirectUri = "urn:ietf:wg:oauth:2.0:oob") {
+  const res = await api(instance, "POST", "/api/v1/apps", {
+    json: { client_name: "Test client", redirect_uris: redirectUri, scopes },
+  });
+  if (res.status !== 200) throw new Error(`app creation failed: ${res.text}`);
+  return res.body as { client_id: string; client_secret: string; id: string };
+}
+
+export async function appToken(instance: { origin: string }, app: { client_id: string; client_secret: string }, scope = "read write") {
+  const res = await api(instance, "POST", "/oauth/token", {
+    json: { grant_type: "client_credentials", client_id: app.client_id, client_secret: app.client_secret, scope },
+  });
+  if (res.status !== 200) throw new Error(`client_credentials failed: ${res.text}`);
+  return res.body.access_token as string;
+}
+
+export function pkcePair() {
+  const verifier = randomBytes(32).toString("base64url");
+  const challenge = createHash("sha256").update(verifier).digest("base64url");
+  return { verifier, challenge };
+}
+
+/** The authorization-code flow through the HTML pages: sign in, approve, read the out-of-band code. */
+export async function authorizeThroughForms(
+  instance: { origin: string },
+  app: { client_id: string },
+  email: string,
+  password: string,
+  scope = "read write follow",
+  options: { pkce?: boolean } = {},
+): Promise<{ status: number; html: string; code?: string; verifier?: string }> {
+  const browser = new Browser(instance.origin);
+  const pkce = options.pkce === false ? undefined : pkcePair();
+  const query = new URLSearchParams({
+    response_type: "code",
+    client_id: app.client_id,
+    redirect_uri: "urn:ietf:wg:oauth:2.0:oob",
+    scope,
+    ...(pkce ? { code_challenge: pkce.challenge, code_challenge_method: "S256" } : {}),
+  });
+  const loginPage = await browser.request("GET", `/oauth/authorize?${query}`);
+  if (loginPage.status !== 200) return { status: loginPage.status, html: loginPage.html };
+  const signIn = await browser.request("POST", "/auth/sign_in", { ...Browser.hiddenInputs(loginPage.html), email, password });
+  if (signIn.status !== 303) return { status: signIn.status, html: signIn.html };
+  const consent = await browser.request("GET", signIn.location!);
+  if (consent.status !== 200) return { status: consent.status, html: consent.html };
+  const approved = await browser.request("POST", "/oauth/authorize", { ...Browser.hiddenInputs(consent.html), decision: "approve" });
+  const code = /<code id="authorization-code">([^<]+)<\/code>/.exec(approved.html)?.[1];
+  return { status: approved.status, html: approved.html, code, verifier: pkce?.verifier };
+}
+
+/** Authorizes through the pages and exchanges the code (with PKCE) for a token. */
+export async function loginThroughForms(
+  instance: { origin: string },
+  app: { client_id: string; client_secret: string },
+  email: string,
+  password: string,
+  scope = "read write follow",
+): Promise<{ token?: string; status: number; html: string; code?: string }> {
+  const authorized = await authorizeThroughForms(instance, app, email, password, scope);
+  if (!authorized.code) return authorized;
+  const token = await api(instance, "POST", "/oauth/token", {
+    form: {
+      grant_type: "authorization_code",
+      client_id: app.client_id,
+      client_secret: app.client_secret,
+      code: authorized.code,
+      redirect_uri: "urn:ietf:wg:oauth:2.0:oob",
+      code_verifier: authorized.verifier!,
+    },
+  });
+  return { token: token.body.access_token, status: token.status, html: authorized.html, code: authorized.code };
+}
+
+/** An owner created through the services (as the CLI does) and logged in. */
+export async function ownerToken(instance: TestInstance): Promise<string> {
+  const email = `owner.${randomBytes(3).toString("hex")}@example.test`;
+  await instance.services.accounts.createStaff({ username: `owner_${randomBytes(3).toString("hex")}`, email, password: "owner password 1", role: "owner" });
+  const app = await createApp(instance);
+  const login = await loginThroughForms(instance, app, email, "owner password 1", "read write follow admin:read admin:write");
+  if (!login.token) throw new Error(`owner login failed: ${login.status} ${login.html.slice(0, 300)}`);
+  return login.token;
+}
+
+/** Applies over the API with an app token; returns the new account's id. */
+export async function apply(instance: { origin: string }, applicant: Applicant): Promise<{ id: string; token: string }> {
+  const app = await createApp(instance, "read write follow");
+  const token = await appToken(instance, app, "read write follow");
+  const res = await api(instance, "POST", "/api/v1/accounts", { token, json: { ...applicant, agreement: true, locale: "en" } });
+  if (res.status !== 200) throw new Error(`registration failed: ${res.status} ${res.text}`);
+  const account = (instance as TestInstance).services?.accounts.findByUsername(applicant.username);
+  return { id: account?.id ?? "", token: res.body.access_token };
+}
+
+/** Registers and approves a physician, then logs them in; returns their token. */
+export async function approvedPhysician(instance: TestInstance, staffToken: string, overrides: Partial<Applicant> = {}) {
+  const applicant = syntheticApplicant(overrides);
+  const { id } = await apply(instance, applicant);
+  const approved = await api(instance, "POST", `/api/v1/admin/accounts/${id}/approve`, { token: staffToken });
+  if (approved.status !== 200) throw new Error(`approval failed: ${approved.text}`);
+  const app = await createApp(instance);
+  const login = await loginThroughForms(instance, app, applicant.email, applicant.password);
+  if (!login.token) throw new Error(`login failed: ${login.status}`);
+  return { id, token: login.token, applicant };
+}

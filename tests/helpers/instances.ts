@@ -1,0 +1,78 @@
+import { createServer } from "node:net";
+import type { LogRecord, Sink } from "@logtape/logtape";
+import { loadConfig } from "../../src/config.ts";
+import { configureLogging } from "../../src/logging.ts";
+import { type RunningInstance, startInstance } from "../../src/server.ts";
+import { tempDir } from "./temp.ts";
+
+/** Every log record of every instance started in this test file, rendered to text. */
+export const capturedLogs: string[] = [];
+const captureSink: Sink = (record: LogRecord) => {
+  capturedLogs.push(
+    `${record.category.join(".")} ${record.message.map((m) => (typeof m === "string" ? m : JSON.stringify(m))).join("")} ${JSON.stringify(record.properties, (_k, v) => (v instanceof Error ? v.message : v))}`,
+  );
+};
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface TestInstance extends RunningInstance {
+  readonly origin: string;
+  readonly dataDir: string;
+  /** Stops the server and keeps the data (for restart tests). */
+  stop(): Promise<void>;
+}
+
+export interface InstanceOptions {
+  readonly name?: string;
+  readonly country?: string;
+}
+
+/**
+ * Starts N instances, each with its own SQLite file in a temporary data
+ * directory and its own HTTP server on a loopback port.
+ */
+export async function startInstances(
+  count: number,
+  options: InstanceOptions[] = [],
+): Promise<TestInstance[] & { closeAll(): Promise<void> }> {
+  // Captured for the privacy tests; shown on the console only when TEST_LOG=1.
+  await configureLogging("info", { console: process.env["TEST_LOG"] === "1", sinks: [captureSink] });
+  const instances: TestInstance[] = [];
+  const dirs: ReturnType<typeof tempDir>[] = [];
+  for (let i = 0; i < count; i++) {
+    const dir = tempDir();
+    dirs.push(dir);
+    const port = await freePort();
+    const origin = `http://127.0.0.1:${port}`;
+    const config = loadConfig({
+      NODE_ENV: "test",
+      CONSILIUM_ORIGIN: origin,
+      HOST: "127.0.0.1",
+      PORT: String(port),
+      CONSILIUM_DATA_DIR: dir.path,
+      CONSILIUM_SECRET: `test-secret-${i}-${"x".repeat(32)}`,
+      CONSILIUM_INSTANCE_NAME: options[i]?.name ?? `Test instance ${i + 1}`,
+      CONSILIUM_COUNTRY: options[i]?.country ?? "GB",
+      CONSILIUM_ALLOW_PRIVATE_ADDRESS: "true",
+      CONSILIUM_PASSWORD_COST: "12",
+      LOG_LEVEL: "info",
+    });
+    const running = await startInstance(config);
+    instances.push({ ...running, origin, dataDir: dir.path, stop: running.close });
+  }
+  return Object.assign(instances, {
+    async closeAll() {
+      for (const instance of instances) await instance.close().catch(() => {});
+      for (const dir of dirs) dir.cleanup();
+    },
+  });
+}
