@@ -5,6 +5,7 @@ import type { ConsiliumFederation } from "../federation/federation.ts";
 import { fedifyMiddleware } from "../federation/hono-middleware.ts";
 import { inboxGate } from "../federation/inbox-gate.ts";
 import { resolveAuth } from "./api/auth.ts";
+import { phiRouter } from "./api/consilium/phi.ts";
 import { consiliumRouter } from "./api/consilium/router.ts";
 import { discoveryRouter } from "./api/discovery.ts";
 import type { AppEnv } from "./api/env.ts";
@@ -13,16 +14,23 @@ import { accountsRouter } from "./api/mastodon/accounts.ts";
 import { adminRouter } from "./api/mastodon/admin.ts";
 import { appsRouter } from "./api/mastodon/apps.ts";
 import { instanceRouter } from "./api/mastodon/instance.ts";
+import { mediaRouter } from "./api/mastodon/media.ts";
 import { miscRouter } from "./api/mastodon/misc.ts";
 import { oauthRouter } from "./api/oauth/router.ts";
 import { logger } from "./logging.ts";
+import { MEDIA_LIMITS } from "./domain/media/service.ts";
 import type { Services } from "./services.ts";
 import { applyRouter } from "./web/apply.ts";
 
 const API_BODY_LIMIT = 1024 * 1024;
-const REGISTER_BODY_LIMIT = 20 * 1024 * 1024;
+/** Larger bodies only where they are expected: register extracts and image uploads. */
+const LARGE_BODY_PATHS: Record<string, number> = {
+  "/api/v1/consilium/registers": 20 * 1024 * 1024,
+  "/api/v1/media": MEDIA_LIMITS.maxBytes + 64 * 1024,
+  "/api/v2/media": MEDIA_LIMITS.maxBytes + 64 * 1024,
+};
 /** Paths Hono answers even for ActivityPub clients (NodeInfo is ours, not Fedify's). */
-const HONO_ONLY = /^\/(\.well-known\/(nodeinfo|host-meta(\.json)?|oauth-authorization-server)|nodeinfo\/2\.[01]|api\/|oauth\/|auth\/|apply)/;
+const HONO_ONLY = /^\/(\.well-known\/(nodeinfo|host-meta(\.json)?|oauth-authorization-server)|nodeinfo\/2\.[01]|api\/|oauth\/|auth\/|apply|media\/)/;
 
 /** The unread rest of the body stays on the socket, so the connection is closed too. */
 function tooLarge(c: Context): Response {
@@ -67,9 +75,10 @@ export function createApp({ services, federation, isActivePeer }: AppDeps) {
     });
   });
   app.use("*", secureHeaders({ crossOriginResourcePolicy: false, crossOriginOpenerPolicy: false }));
-  app.use("/api/v1/consilium/registers", bodyLimit({ maxSize: REGISTER_BODY_LIMIT, onError: tooLarge }));
-  const apiBodyLimit = bodyLimit({ maxSize: API_BODY_LIMIT, onError: tooLarge });
-  app.use("*", async (c, next) => (c.req.path === "/api/v1/consilium/registers" ? next() : apiBodyLimit(c, next)));
+  const limits = new Map(
+    [...Object.entries(LARGE_BODY_PATHS), ["*", API_BODY_LIMIT] as const].map(([path, maxSize]) => [path, bodyLimit({ maxSize, onError: tooLarge })]),
+  );
+  app.use("*", (c, next) => (limits.get(c.req.path) ?? limits.get("*")!)(c, next));
   app.use("*", inboxGate(isActivePeer));
   app.use("*", fedifyMiddleware(federation, () => ({ instance: services.instance, accounts: services.accounts, keys: services.keys }), { skip: (p) => HONO_ONLY.test(p) }));
   app.use("/api/*", resolveAuth());
@@ -79,8 +88,10 @@ export function createApp({ services, federation, isActivePeer }: AppDeps) {
   app.route("/", appsRouter);
   app.route("/", accountsRouter);
   app.route("/", miscRouter);
+  app.route("/", mediaRouter);
   app.route("/", adminRouter);
   app.route("/", consiliumRouter);
+  app.route("/", phiRouter);
   app.route("/", oauthRouter());
   app.route("/", applyRouter);
   app.get("/", (c) => c.redirect("/apply"));

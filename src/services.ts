@@ -7,6 +7,8 @@ import { createPasswordHasher } from "./domain/crypto/password.ts";
 import { createIdentityVault } from "./domain/identity/vault.ts";
 import { type InstanceInfo, SOFTWARE_VERSION } from "./domain/instance.ts";
 import { ActorKeyStore } from "./domain/keys.ts";
+import { MediaService } from "./domain/media/service.ts";
+import { MediaUrlSigner } from "./domain/media/signed-urls.ts";
 import { OAuthService } from "./domain/oauth/service.ts";
 import { RegisterService } from "./domain/registers/service.ts";
 
@@ -20,6 +22,8 @@ export interface Services {
   readonly registers: RegisterService;
   readonly audit: AuditLog;
   readonly keys: ActorKeyStore;
+  readonly media: MediaService;
+  readonly mediaUrls: MediaUrlSigner;
   readonly sessionKey: Uint8Array;
 }
 
@@ -49,6 +53,8 @@ export function createServices(config: Config, database: DatabaseHandle): Servic
     registers,
     audit,
     keys: new ActorKeyStore(db, keyring),
+    media: new MediaService(db, config.dataDir),
+    mediaUrls: new MediaUrlSigner(keyring.mediaKey, config.origin),
     sessionKey: keyring.sessionKey,
   };
 }

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { index, integer, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 /**
  * Local accounts.  Nothing here identifies the physician: the real identity
@@ -157,4 +157,28 @@ export const fedifyQueue = sqliteTable(
     index("fedify_queue_available").on(t.availableAt, t.id),
     index("fedify_queue_ordering").on(t.orderingKey, t.id),
   ],
+);
+
+/** Uploaded images, re-encoded and stripped of metadata; files live in the data dir. */
+export const mediaAttachments = sqliteTable(
+  "media_attachments",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id").notNull(),
+    statusId: text("status_id"),
+    mimeType: text("mime_type").notNull(),
+    fileName: text("file_name").notNull(),
+    previewFileName: text("preview_file_name").notNull(),
+    width: integer("width").notNull(),
+    height: integer("height").notNull(),
+    previewWidth: integer("preview_width").notNull(),
+    previewHeight: integer("preview_height").notNull(),
+    size: integer("size").notNull(),
+    blurhash: text("blurhash").notNull(),
+    description: text("description").notNull().default(""),
+    focusX: real("focus_x").notNull().default(0),
+    focusY: real("focus_y").notNull().default(0),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [index("media_attachments_account").on(t.accountId, t.id), index("media_attachments_status").on(t.statusId)],
 );

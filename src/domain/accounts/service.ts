@@ -6,6 +6,7 @@ import type { PasswordHasher } from "../crypto/password.ts";
 import { DomainError, type FieldErrors, validationFailed } from "../errors.ts";
 import { newId } from "../ids.ts";
 import { legalNamePartsIn } from "../identity/names.ts";
+import { assertNoPhi } from "../phi/enforce.ts";
 import type { Identity, IdentityVault, ReviewEvent } from "../identity/vault.ts";
 import type { RegisterService } from "../registers/service.ts";
 import { findSpecialty } from "../specialties.ts";
@@ -121,6 +122,7 @@ export class AccountService {
     if (!findSpecialty(input.specialty)) fields["specialty"] = err("ERR_INVALID", "is not a known specialty code");
     this.#checkPseudonym(fields, input.legalName, { username: input.username, display_name: input.displayName ?? "" });
     if (Object.keys(fields).length > 0) throw validationFailed(fields);
+    assertNoPhi({ display_name: input.displayName });
 
     const passwordHash = await this.#passwords.hash(input.password);
     const id = newId(now.getTime());
@@ -330,6 +332,7 @@ export class AccountService {
       disclosures: update.disclosures ?? "",
     });
     if (Object.keys(fields).length > 0) throw validationFailed(fields);
+    assertNoPhi({ display_name: update.displayName, note: update.note, disclosures: update.disclosures });
     return this.#db
       .update(accounts)
       .set({

@@ -8,6 +8,8 @@ export interface Keyring {
   readonly vaultKey: Buffer;
   readonly actorKeyKey: Buffer;
   readonly sessionKey: Uint8Array;
+  /** Signs media URLs, so files are served only to whoever was handed the link. */
+  readonly mediaKey: Buffer;
   /** Keyed hash for lookups (e-mail, register fields): stable, not reversible. */
   lookupHash(purpose: string, value: string): string;
 }
@@ -22,6 +24,7 @@ export function createKeyring(secret: string): Keyring {
     vaultKey: derive(secret, "identity-vault"),
     actorKeyKey: derive(secret, "actor-private-keys"),
     sessionKey: new Uint8Array(derive(secret, "web-sessions")),
+    mediaKey: derive(secret, "media-urls"),
     lookupHash(purpose, value) {
       return createHmac("sha256", lookupKey).update(`${purpose}\0${value}`).digest("base64url");
     },

@@ -1,0 +1,196 @@
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { encode as encodeBlurhash } from "blurhash";
+import { and, eq, isNull } from "drizzle-orm";
+import sharp, { type OutputInfo } from "sharp";
+import type { Db } from "../../db/client.ts";
+import { mediaAttachments } from "../../db/schema.ts";
+import { DomainError } from "../errors.ts";
+import { newId } from "../ids.ts";
+import { assertNoPhi } from "../phi/enforce.ts";
+
+export type MediaRow = typeof mediaAttachments.$inferSelect;
+
+export const MEDIA_LIMITS = {
+  maxBytes: 16 * 1024 * 1024,
+  maxPixels: 33_177_600, // 7680 x 4320, Mastodon's image_matrix_limit
+  maxDimension: 4096,
+  previewSize: 400,
+  descriptionLength: 1500,
+} as const;
+
+const ACCEPTED_FORMATS = new Set(["jpeg", "png", "webp", "heif", "gif", "tiff"]);
+
+/** Recognises what we refuse by name, so the error can say why. */
+function refusedKind(bytes: Uint8Array): string | null {
+  const ascii = (from: number, to: number) => Buffer.from(bytes.subarray(from, to)).toString("latin1");
+  if (bytes.length > 132 && ascii(128, 132) === "DICM") {
+    return "DICOM files are not accepted yet: export the image as JPEG or PNG (and check it carries no burnt-in patient details)";
+  }
+  if (ascii(4, 8) === "ftyp" && /^(heic|heix|hevc|hevx|heim|heis)$/.test(ascii(8, 12))) {
+    return "HEIC (HEVC) photos cannot be decoded on this server: export the photo as JPEG";
+  }
+  if (ascii(0, 5) === "%PDF-") return "PDF files are not images: export the page as PNG";
+  return null;
+}
+
+export interface MediaUpload {
+  readonly accountId: string;
+  readonly bytes: Uint8Array;
+  readonly description?: string;
+  readonly focus?: string;
+}
+
+function parseFocus(focus: string | undefined): { x: number; y: number } {
+  if (!focus) return { x: 0, y: 0 };
+  const [x, y] = focus.split(",").map(Number);
+  if (x == null || y == null || !Number.isFinite(x) || !Number.isFinite(y) || Math.abs(x) > 1 || Math.abs(y) > 1) {
+    throw new DomainError("unprocessable", "Validation failed: focus must be two numbers between -1.0 and 1.0, like 0.2,-0.5");
+  }
+  return { x, y };
+}
+
+function checkDescription(description: string | undefined): void {
+  if (description != null && description.length > MEDIA_LIMITS.descriptionLength) {
+    throw new DomainError("unprocessable", `Validation failed: description is too long (maximum is ${MEDIA_LIMITS.descriptionLength} characters)`);
+  }
+  assertNoPhi({ description });
+}
+
+/**
+ * Images are decoded and re-encoded: orientation applied, colours converted
+ * to sRGB, and every metadata block (EXIF, GPS, XMP, IPTC, ICC, comments)
+ * left behind, because only pixels are copied into the new file.
+ */
+export class MediaService {
+  readonly #db: Db;
+  readonly #dir: string;
+
+  constructor(db: Db, dataDir: string) {
+    this.#db = db;
+    this.#dir = join(dataDir, "media");
+    mkdirSync(this.#dir, { recursive: true });
+  }
+
+  filePath(fileName: string): string {
+    return join(this.#dir, fileName);
+  }
+
+  async upload(input: MediaUpload, now = new Date()): Promise<MediaRow> {
+    if (input.bytes.length === 0) throw new DomainError("unprocessable", "The file is empty");
+    if (input.bytes.length > MEDIA_LIMITS.maxBytes) {
+      throw new DomainError("unprocessable", `The file is too large (maximum is ${MEDIA_LIMITS.maxBytes / 1024 / 1024} MB)`);
+    }
+    checkDescription(input.description);
+    const focus = parseFocus(input.focus);
+    const refused = refusedKind(input.bytes);
+    if (refused) throw new DomainError("unprocessable", refused);
+
+    let format: string | undefined;
+    let hasAlpha = false;
+    try {
+      const meta = await sharp(input.bytes, { limitInputPixels: MEDIA_LIMITS.maxPixels, failOn: "error" }).metadata();
+      format = meta.format;
+      hasAlpha = meta.hasAlpha ?? false;
+    } catch (error) {
+      if (/pixel limit/i.test((error as Error).message)) {
+        throw new DomainError("unprocessable", `The image has too many pixels (maximum is ${MEDIA_LIMITS.maxPixels})`);
+      }
+      throw new DomainError("unprocessable", "The file is not an image this server can read (JPEG, PNG, WebP, AVIF, GIF or TIFF)");
+    }
+    if (!format || !ACCEPTED_FORMATS.has(format)) {
+      throw new DomainError("unprocessable", `Images of type ${format ?? "unknown"} are not accepted (JPEG, PNG, WebP, AVIF, GIF or TIFF)`);
+    }
+
+    const id = newId(now.getTime());
+    const base = () =>
+      sharp(input.bytes, { limitInputPixels: MEDIA_LIMITS.maxPixels, failOn: "error", pages: 1 })
+        .rotate()
+        .toColourspace("srgb");
+    const keepAlpha = hasAlpha && format !== "jpeg";
+    let original: { data: Buffer; info: OutputInfo };
+    let preview: { data: Buffer; info: OutputInfo };
+    let pixels: { data: Buffer; info: OutputInfo };
+    try {
+      const resized = () => base().resize(MEDIA_LIMITS.maxDimension, MEDIA_LIMITS.maxDimension, { fit: "inside", withoutEnlargement: true });
+      original = await (keepAlpha ? resized().png({ compressionLevel: 8 }) : resized().jpeg({ quality: 88, mozjpeg: true })).toBuffer({ resolveWithObject: true });
+      preview = await base()
+        .resize(MEDIA_LIMITS.previewSize, MEDIA_LIMITS.previewSize, { fit: "inside", withoutEnlargement: true })
+        .flatten({ background: "#ffffff" })
+        .jpeg({ quality: 80 })
+        .toBuffer({ resolveWithObject: true });
+      pixels = await base().resize(32, 32, { fit: "inside" }).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+    } catch {
+      throw new DomainError("unprocessable", "The image could not be decoded (is the file truncated?)");
+    }
+    const blurhash = encodeBlurhash(new Uint8ClampedArray(pixels.data), pixels.info.width, pixels.info.height, 4, 3);
+    const ext = keepAlpha ? "png" : "jpg";
+    const fileName = `${id}.${ext}`;
+    const previewFileName = `${id}.small.jpg`;
+    writeFileSync(this.filePath(fileName), original.data);
+    writeFileSync(this.filePath(previewFileName), preview.data);
+    try {
+      return this.#db
+        .insert(mediaAttachments)
+        .values({
+          id,
+          accountId: input.accountId,
+          mimeType: keepAlpha ? "image/png" : "image/jpeg",
+          fileName,
+          previewFileName,
+          width: original.info.width,
+          height: original.info.height,
+          previewWidth: preview.info.width,
+          previewHeight: preview.info.height,
+          size: original.data.length,
+          blurhash,
+          description: input.description ?? "",
+          focusX: focus.x,
+          focusY: focus.y,
+          createdAt: now,
+        })
+        .returning()
+        .get();
+    } catch (error) {
+      rmSync(this.filePath(fileName), { force: true });
+      rmSync(this.filePath(previewFileName), { force: true });
+      throw error;
+    }
+  }
+
+  get(id: string): MediaRow | undefined {
+    return this.#db.select().from(mediaAttachments).where(eq(mediaAttachments.id, id)).get();
+  }
+
+  /** The owner's media, for GET/PUT /api/v1/media/:id. */
+  getOwned(accountId: string, id: string): MediaRow {
+    const row = this.get(id);
+    if (!row || row.accountId !== accountId) throw new DomainError("not_found", "Record not found");
+    return row;
+  }
+
+  update(accountId: string, id: string, changes: { description?: string; focus?: string }): MediaRow {
+    const row = this.getOwned(accountId, id);
+    checkDescription(changes.description);
+    const focus = changes.focus != null ? parseFocus(changes.focus) : { x: row.focusX, y: row.focusY };
+    return this.#db
+      .update(mediaAttachments)
+      .set({ description: changes.description ?? row.description, focusX: focus.x, focusY: focus.y })
+      .where(eq(mediaAttachments.id, id))
+      .returning()
+      .get();
+  }
+
+  /** Unattached media of an account, for attaching to a new status. */
+  unattached(accountId: string, ids: readonly string[]): MediaRow[] {
+    return ids.map((id) => {
+      const row = this.#db
+        .select()
+        .from(mediaAttachments)
+        .where(and(eq(mediaAttachments.id, id), eq(mediaAttachments.accountId, accountId), isNull(mediaAttachments.statusId)))
+        .get();
+      if (!row) throw new DomainError("unprocessable", `Media ${id} was not found or is already attached`);
+      return row;
+    });
+  }
+}

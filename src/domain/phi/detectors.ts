@@ -1,0 +1,296 @@
+/**
+ * Detectors for the HIPAA Safe Harbor identifiers that free text can carry.
+ * Each one is built to a rule (a format with its check digit, or a label that
+ * says what the number is), so ordinary clinical shorthand does not trip it:
+ * BP 120/80, GCS 13/15, 6/52, HbA1c 7.2%, "day 3", "aged 45", "in her 30s".
+ */
+
+export type PhiType =
+  | "name"
+  | "date"
+  | "age_over_89"
+  | "phone"
+  | "email"
+  | "address"
+  | "postcode"
+  | "ssn"
+  | "nhs_number"
+  | "health_number"
+  | "mrn"
+  | "account"
+  | "url"
+  | "ip"
+  | "vehicle"
+  | "device";
+
+export interface PhiFinding {
+  readonly type: PhiType;
+  readonly start: number;
+  readonly end: number;
+  readonly text: string;
+}
+
+export interface Detector {
+  readonly type: PhiType;
+  find(text: string): PhiFinding[];
+}
+
+/** Runs a regex over the text; `pick` selects the group to report and may veto a match. */
+function regexDetector(
+  type: PhiType,
+  pattern: RegExp,
+  pick: (m: RegExpExecArray) => { start: number; end: number } | null = (m) => ({ start: m.index, end: m.index + m[0].length }),
+): Detector {
+  return {
+    type,
+    find(text) {
+      const out: PhiFinding[] = [];
+      const re = new RegExp(pattern.source, pattern.flags.includes("g") ? pattern.flags : `${pattern.flags}g`);
+      for (let m = re.exec(text); m; m = re.exec(text)) {
+        const span = pick(m);
+        if (span) out.push({ type, start: span.start, end: span.end, text: text.slice(span.start, span.end) });
+        if (m[0].length === 0) re.lastIndex++;
+      }
+      return out;
+    },
+  };
+}
+
+/** The span of a capture group within the match. */
+function groupSpan(m: RegExpExecArray, group: number): { start: number; end: number } | null {
+  const value = m[group];
+  if (value == null) return null;
+  const offset = m[0].indexOf(value, group > 1 ? (m[group - 1]?.length ?? 0) : 0);
+  const start = m.index + (offset >= 0 ? offset : m[0].indexOf(value));
+  return { start, end: start + value.length };
+}
+
+// ---------------------------------------------------------------- names
+
+const NAME_WORD = "[A-Z][a-z\\u00C0-\\u024F'’]+(?:-[A-Z][a-z\\u00C0-\\u024F'’]+)?";
+const NAME = `${NAME_WORD}(?:\\s+${NAME_WORD}){0,2}`;
+
+/** Capitalised words that follow "patient," or "daughter" without being names. */
+const NOT_NAMES = new Set(
+  (
+    "She He They The This That These Those Her His Their It Its We I You On In At Of For From With Without And But Or " +
+    "Was Were Is Are Has Had Have Who Whom Which When Where While After Before During Since Until Because Although " +
+    "Presented Presents Presenting Admitted Reports Reported Denies Denied Known Previously Now Today Yesterday Tomorrow " +
+    "Initially Subsequently Then Also Aged Age Year Years Day Days Week Weeks Month Months Not No Yes Both All Any Each " +
+    "Mr Mrs Ms Miss Dr Prof Patient Pt Male Female Man Woman Boy Girl Baby Infant Child Adult Elderly " +
+    "Crohn Crohn's Hodgkin Hodgkin's Addison Addison's Cushing Cushing's Sjögren Sjögren's Guillain Barré Parkinson Parkinson's " +
+    "Alzheimer Alzheimer's Graves Graves' Hashimoto Hashimoto's Kawasaki Wilson Wilson's Bell Bell's Raynaud Raynaud's Down Down's " +
+    "Marfan Turner Klinefelter Tourette Huntington Huntington's Wernicke Korsakoff Behçet Still Still's Paget Paget's Kaposi"
+  ).split(" "),
+);
+
+function isName(candidate: string): boolean {
+  const first = candidate.split(/\s+/)[0]!;
+  return !NOT_NAMES.has(first) && !NOT_NAMES.has(first.replace(/['’]s$/, ""));
+}
+
+const TITLES = "(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Professor|Sir|Dame|Madam|Mme|Mlle|Herr|Frau|Señor|Señora)";
+const RELATIVES =
+  "(?:husband|wife|partner|spouse|son|daughter|mother|father|mum|mom|dad|brother|sister|grandson|granddaughter|grandmother|grandfather|grandma|grandpa|aunt|uncle|niece|nephew|cousin|carer|caregiver|guardian|fianc[eé]e?|boyfriend|girlfriend|stepson|stepdaughter|stepmother|stepfather)";
+const PERSON_NOUNS = "(?:patient|pt|client|resident|man|woman|gentleman|lady|boy|girl|child|baby|infant|gentleman|teenager)";
+
+const nameDetectors: Detector[] = [
+  // Mr Harold Pemberton, Mrs Okafor, Dr. Jane Smith
+  regexDetector("name", new RegExp(`\\b${TITLES}\\.?\\s+(${NAME})`, "g"), (m) =>
+    isName(m[1]!) ? { start: m.index, end: m.index + m[0].length } : null,
+  ),
+  // "the patient, Jane Whitfield," / "a man named Tom Price" / "patient called Ann"
+  regexDetector(
+    "name",
+    new RegExp(`\\b${PERSON_NOUNS}(?:,\\s*|\\s+(?:named|called|known as|by the name of|whose name is)\\s+|'s name is\\s+)(${NAME})`, "gi"),
+    (m) => (/^[A-Z]/.test(m[1]!) && isName(m[1]!) ? groupSpan(m, 1) : null),
+  ),
+  // relatives: "her husband John", "daughter, Priya Shah", "son named Leo"
+  regexDetector(
+    "name",
+    new RegExp(`\\b${RELATIVES}(?:,\\s*|\\s+(?:named|called)\\s+|\\s+)(${NAME})`, "gi"),
+    (m) => (/^[A-Z]/.test(m[1]!) && isName(m[1]!) ? groupSpan(m, 1) : null),
+  ),
+  // "Name: Jane Doe", "patient name - J. Doe"
+  regexDetector("name", new RegExp(`\\b(?:patient\\s+)?name\\s*[:=\\-]\\s*((?:[A-Z]\\.\\s*)?${NAME})`, "gi"), (m) =>
+    isName(m[1]!) ? groupSpan(m, 1) : null,
+  ),
+];
+
+// ---------------------------------------------------------------- dates
+
+const MONTHS =
+  "(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)";
+const ORDINAL = "(?:st|nd|rd|th)?";
+const UNIT_AFTER = /^\s*(?:mg|mcg|µg|ug|g|kg|ml|mL|l|L|mmol|units?|iu|IU|%|cm|mm|h|hrs?|hours?|days?|weeks?|wks?|years?|yrs?)\b/;
+
+function validDayMonth(a: number, b: number): boolean {
+  const dm = a >= 1 && a <= 31 && b >= 1 && b <= 12;
+  const md = b >= 1 && b <= 31 && a >= 1 && a <= 12;
+  return dm || md;
+}
+
+const dateDetectors: Detector[] = [
+  // 14/03/1958, 1/9/1972, 21.08.2025, 02-11-49
+  regexDetector("date", /(?<![\d/.:-])(\d{1,2})([/.\-])(\d{1,2})\2(\d{4}|\d{2})(?![\d/.:-]|\.\d)/g, (m) =>
+    validDayMonth(Number(m[1]), Number(m[3])) ? { start: m.index, end: m.index + m[0].length } : null,
+  ),
+  // 2024-06-17, 2024/06/17
+  regexDetector("date", /\b(1[89]\d{2}|2\d{3})([-/.])(0?[1-9]|1[0-2])\2(0?[1-9]|[12]\d|3[01])\b/g),
+  // 12th May 2023, 3 March, 3rd of March 1961
+  regexDetector("date", new RegExp(`\\b(?:[1-9]|[12]\\d|3[01])${ORDINAL}\\s+(?:of\\s+)?${MONTHS}\\.?(?:,?\\s+(?:\\d{4}|'\\d{2}))?\\b`, "g")),
+  // March 3, 1961; May 12th; Mar 2021 (month + year is more specific than a year)
+  regexDetector("date", new RegExp(`\\b${MONTHS}\\.?\\s+(?:[1-9]|[12]\\d|3[01])${ORDINAL}(?:,?\\s+\\d{4})?\\b`, "g"), (m) => {
+    const rest = m.input.slice(m.index + m[0].length);
+    return UNIT_AFTER.test(rest) ? null : { start: m.index, end: m.index + m[0].length };
+  }),
+  regexDetector("date", new RegExp(`\\b${MONTHS}\\.?,?\\s+(?:of\\s+)?(?:1[89]|20)\\d{2}\\b`, "g")),
+  // 2023-06 (ISO year-month)
+  regexDetector("date", /\b(?:19|20)\d{2}-(?:0[1-9]|1[0-2])\b(?!-\d)/g),
+];
+
+// ---------------------------------------------------------------- ages over 89
+
+function over89(value: string): boolean {
+  const n = Number(value);
+  return n >= 90 && n <= 130;
+}
+
+const ageDetectors: Detector[] = [
+  regexDetector("age_over_89", /\b(\d{2,3})\s*[-‐ ]?\s*(?:years?|yrs?|y)\s*[-‐ /]?\s*(?:old|o)\b/gi, (m) =>
+    over89(m[1]!) ? { start: m.index, end: m.index + m[0].length } : null,
+  ),
+  regexDetector("age_over_89", /\b(\d{2,3})\s*yo\b/gi, (m) => (over89(m[1]!) ? { start: m.index, end: m.index + m[0].length } : null)),
+  regexDetector("age_over_89", /\b(?:aged?|age:)\s*(\d{2,3})\b(?!\s*(?:mg|kg|%|weeks?|months?|days?))/gi, (m) =>
+    over89(m[1]!) ? { start: m.index, end: m.index + m[0].length } : null,
+  ),
+  // "a 92M", "96F" (age + sex shorthand)
+  regexDetector("age_over_89", /\b(9\d|1[0-2]\d)\s?(?:M|F|yo[mf])\b/g, (m) => ({ start: m.index, end: m.index + m[0].length })),
+  // decades: "in her 90s", "(90s)"; "in her 30s" is fine
+  regexDetector("age_over_89", /(?:\bin (?:his|her|their) (?:early |mid-?|late )?|\()(?:9|1[0-2])0s\b/g),
+];
+
+// ---------------------------------------------------------------- contact details
+
+const contactDetectors: Detector[] = [
+  regexDetector("email", /\b[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}\b/g),
+  regexDetector("url", /\b(?:https?:\/\/|www\.)[^\s<>"')\]]+/gi, (m) => {
+    const trimmed = m[0].replace(/[.,;:!?]+$/, "");
+    return { start: m.index, end: m.index + trimmed.length };
+  }),
+  // IPv4 with every octet in range
+  regexDetector("ip", /(?<![\d.])(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?![\d.]*\d)/g, (m) =>
+    [m[1], m[2], m[3], m[4]].every((o) => Number(o) <= 255 && !/^0\d/.test(o!)) ? { start: m.index, end: m.index + m[0].length } : null,
+  ),
+  regexDetector("ip", /\b(?:[0-9a-f]{1,4}:){7}[0-9a-f]{1,4}\b|\b(?:[0-9a-f]{1,4}:){1,6}:(?:[0-9a-f]{1,4}:?){1,6}\b/gi, (m) =>
+    /[0-9]/.test(m[0]) && m[0].split(":").length >= 4 ? { start: m.index, end: m.index + m[0].length } : null,
+  ),
+  // International: +44 20 7946 0958, +1-202-555-0143
+  regexDetector("phone", /(?<![\w+])\+\d{1,3}[\s.-]?(?:\(0?\d{1,4}\)[\s.-]?)?\d{1,4}(?:[\s.-]?\d{2,4}){1,4}\b/g, (m) => {
+    const digits = m[0].replace(/\D/g, "").length;
+    return digits >= 9 && digits <= 15 ? { start: m.index, end: m.index + m[0].length } : null;
+  }),
+  // North American: (555) 014-2298, 202-555-0143, 202.555.0143
+  regexDetector("phone", /(?:\(\d{3}\)\s?|(?<![\d-])\b\d{3}[-.])\d{3}[-.\s]\d{4}\b(?![-.]\d)/g),
+  // UK national: 07700 900461, 020 7946 0958, 0113 496 0000 (10 or 11 digits from a leading 0)
+  regexDetector("phone", /(?<![\d/.])\b0\d{2,4}[\s-]?\d{3,4}[\s-]?\d{3,4}\b(?![\d/.])/g, (m) => {
+    const digits = m[0].replace(/\D/g, "").length;
+    return digits === 10 || digits === 11 ? { start: m.index, end: m.index + m[0].length } : null;
+  }),
+  // labelled numbers: "tel 4917 2231", "phone: 555 0199"
+  regexDetector("phone", /\b(?:tel(?:ephone)?|phone|mobile|cell|fax|pager|bleep)\s*(?:no\.?|number|#)?\s*[:.]?\s*(\+?\d[\d\s().-]{5,}\d)/gi, (m) =>
+    groupSpan(m, 1),
+  ),
+];
+
+// ---------------------------------------------------------------- places
+
+const STREET_TYPES =
+  "(?:Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Close|Drive|Dr|Court|Ct|Place|Pl|Crescent|Cres|Way|Boulevard|Blvd|Terrace|Tce|Gardens|Gdns|Grove|Square|Sq|Row|Mews|Parade|Walk|Highway|Hwy|Circle|Cir|Park|View|Rise|Hill)";
+const US_STATES =
+  "AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY DC PR";
+
+const placeDetectors: Detector[] = [
+  regexDetector("address", new RegExp(`\\b\\d{1,5}[A-Za-z]?,?\\s+(?:[A-Z][a-z']+\\s+){1,3}${STREET_TYPES}\\.?\\b`, "g")),
+  regexDetector("address", /\b(?:P\.?\s?O\.?\s?Box|Flat|Apartment|Apt\.?|Unit)\s+\d+[A-Z]?\b/g),
+  // UK postcodes (all six outward/inward shapes)
+  regexDetector("postcode", /\b(?:[A-PR-UWYZ][0-9][0-9A-HJKPSTUW]?|[A-PR-UWYZ][A-HK-Y][0-9][0-9ABEHMNPRVWXY]?)\s?[0-9][ABD-HJLNP-UW-Z]{2}\b/g),
+  // US ZIP codes after a state or a ZIP label
+  regexDetector("postcode", new RegExp(`\\b(?:${US_STATES.split(" ").join("|")}),?\\s+(\\d{5}(?:-\\d{4})?)\\b`, "g"), (m) => groupSpan(m, 1)),
+  regexDetector("postcode", /\b(?:zip|zip code|postal code|postcode)\s*[:#]?\s*(\d{5}(?:-\d{4})?)\b/gi, (m) => groupSpan(m, 1)),
+];
+
+// ---------------------------------------------------------------- numbers with rules
+
+/** NHS and CHI numbers: 10 digits, the last a modulus-11 check digit. */
+export function nhsCheckDigitValid(digits: string): boolean {
+  if (!/^\d{10}$/.test(digits)) return false;
+  let sum = 0;
+  for (let i = 0; i < 9; i++) sum += Number(digits[i]) * (10 - i);
+  const check = 11 - (sum % 11);
+  if (check === 10) return false;
+  return (check === 11 ? 0 : check) === Number(digits[9]);
+}
+
+/** SSNs in issued ranges: area not 000, 666 or 900-999; group not 00; serial not 0000. */
+export function ssnValid(area: string, group: string, serial: string): boolean {
+  const a = Number(area);
+  return a !== 0 && a !== 666 && a < 900 && group !== "00" && serial !== "0000";
+}
+
+const MBI_LETTER = "[AC-HJKMNP-RT-Y]";
+
+const numberDetectors: Detector[] = [
+  regexDetector("ssn", /(?<![\d-])(\d{3})([- ])(\d{2})\2(\d{4})(?![\d-])/g, (m) =>
+    ssnValid(m[1]!, m[3]!, m[4]!) ? { start: m.index, end: m.index + m[0].length } : null,
+  ),
+  regexDetector("ssn", /\b(?:SSN|social security(?: number| no\.?)?)\s*[:#]?\s*(\d{3})-?(\d{2})-?(\d{4})\b/gi, (m) =>
+    ssnValid(m[1]!, m[2]!, m[3]!) ? { start: m.index, end: m.index + m[0].length } : null,
+  ),
+  // NHS / CHI: grouped 3-3-4 anywhere, or ten digits after a label
+  regexDetector("nhs_number", /(?<![\d-])(\d{3})([ -])(\d{3})\2(\d{4})(?![\d-])/g, (m) =>
+    nhsCheckDigitValid(`${m[1]}${m[3]}${m[4]}`) ? { start: m.index, end: m.index + m[0].length } : null,
+  ),
+  regexDetector("nhs_number", /\b(?:NHS|CHI|H&C)\s*(?:number|no\.?|#)?\s*[:#]?\s*(\d{10})\b/gi, (m) =>
+    nhsCheckDigitValid(m[1]!) ? groupSpan(m, 1) : null,
+  ),
+  // US Medicare Beneficiary Identifier: a strict 11-character format
+  regexDetector(
+    "health_number",
+    new RegExp(`\\b[1-9]${MBI_LETTER}[0-9AC-HJKMNP-RT-Y]\\d-?${MBI_LETTER}[0-9AC-HJKMNP-RT-Y]\\d-?${MBI_LETTER}{2}\\d{2}\\b`, "g"),
+  ),
+  regexDetector(
+    "health_number",
+    /\b(?:medicare|medicaid|insurance|health card|OHIP|carte vitale|IHI)\s*(?:number|no\.?|#|id)?\s*[:#]?\s*([A-Z]{0,3}\d[\dA-Z -]{6,}\d)\b/gi,
+    (m) => groupSpan(m, 1),
+  ),
+  regexDetector(
+    "mrn",
+    /\b(?:MRN|medical record(?: number| no\.?| #)?|hospital (?:number|no\.?|#|id)|hosp\.? no\.?|record (?:number|no\.?)|unit (?:number|no\.?)|patient (?:id|number|no\.?)|chart (?:number|no\.?)|case (?:number|no\.?)|RXR|URN)\s*[:#]?\s*([A-Z]{0,3}\d[\dA-Z-]{3,})/gi,
+    (m) => groupSpan(m, 1),
+  ),
+  regexDetector(
+    "account",
+    /\b(?:account|acct|a\/c|policy|member(?:ship)?|billing|invoice|claim)\s*(?:number|no\.?|#|id)?\s*[:#]?\s*([A-Z]{0,3}\d[\dA-Z-]{4,})/gi,
+    (m) => groupSpan(m, 1),
+  ),
+  regexDetector(
+    "vehicle",
+    /\b(?:registration|reg(?:istration)?\.?\s*(?:no\.?|number|plate)|(?:number|licen[cs]e)\s+plate|plate(?:\s+number)?|VIN)\s*[:#]?\s*([A-Z0-9]{1,4}[ -]?[A-Z0-9]{1,4}(?:[ -]?[A-Z0-9]{1,9})?)\b/g,
+    (m) => (/\d/.test(m[1]!) && /[A-Z]/.test(m[1]!) ? groupSpan(m, 1) : null),
+  ),
+  regexDetector(
+    "device",
+    /\b(?:serial(?:\s+(?:number|no\.?))?|S\/N|SN|device (?:id|number)|IMEI|UDI|MAC address|lot(?:\s+(?:number|no\.?))?)\s*[:#]?\s*([A-Z0-9][A-Z0-9:-]{4,})/gi,
+    (m) => (/\d/.test(m[1]!) ? groupSpan(m, 1) : null),
+  ),
+];
+
+export const DETECTORS: readonly Detector[] = [
+  ...nameDetectors,
+  ...dateDetectors,
+  ...ageDetectors,
+  ...contactDetectors,
+  ...placeDetectors,
+  ...numberDetectors,
+];

@@ -1,0 +1,64 @@
+import { DETECTORS, type PhiFinding, type PhiType } from "./detectors.ts";
+
+export type { PhiFinding, PhiType };
+
+/**
+ * When two findings overlap, the more specific one wins: a 3-3-4 number that
+ * passes the NHS check digit is an NHS number, not a phone number.
+ */
+const PRIORITY: readonly PhiType[] = [
+  "email", "url", "nhs_number", "ssn", "health_number", "mrn", "account", "device", "vehicle",
+  "ip", "date", "phone", "address", "postcode", "age_over_89", "name",
+];
+
+/** Every identifier found in the text, in reading order, overlaps resolved. */
+export function findPhi(text: string): PhiFinding[] {
+  const all = DETECTORS.flatMap((d) => d.find(text));
+  all.sort((a, b) => PRIORITY.indexOf(a.type) - PRIORITY.indexOf(b.type) || b.end - b.start - (a.end - a.start));
+  const kept: PhiFinding[] = [];
+  for (const finding of all) {
+    if (kept.some((k) => finding.start < k.end && k.start < finding.end)) continue;
+    kept.push(finding);
+  }
+  return kept.sort((a, b) => a.start - b.start);
+}
+
+const DESCRIPTIONS: Record<PhiType, string> = {
+  name: "a person's name",
+  date: "a date more specific than a year",
+  age_over_89: "an age over 89",
+  phone: "a phone number",
+  email: "an e-mail address",
+  address: "a street address",
+  postcode: "a postcode or ZIP code",
+  ssn: "a social security number",
+  nhs_number: "an NHS number",
+  health_number: "a health insurance number",
+  mrn: "a medical record number",
+  account: "an account number",
+  url: "a web address",
+  ip: "an IP address",
+  vehicle: "a vehicle registration",
+  device: "a device serial number",
+};
+
+/** A finding in plain words, for the error a client shows. */
+export function describeFinding(f: PhiFinding, field?: string): string {
+  return `${DESCRIPTIONS[f.type]} ("${f.text}")${field ? ` in ${field.replace(/_/g, " ")}` : ""}`;
+}
+
+export interface FieldFinding extends PhiFinding {
+  readonly field: string;
+}
+
+/** Checks several named texts at once (status, case fields, poll options ...). */
+export function findPhiInFields(fields: Record<string, string | null | undefined>): FieldFinding[] {
+  return Object.entries(fields).flatMap(([field, value]) => (value ? findPhi(value).map((f) => ({ ...f, field })) : []));
+}
+
+/** The sentence a Mastodon client shows when a post is blocked. */
+export function phiErrorMessage(findings: readonly FieldFinding[]): string {
+  const listed = findings.slice(0, 5).map((f) => describeFinding(f, f.field));
+  const more = findings.length > 5 ? ` and ${findings.length - 5} more` : "";
+  return `This may identify a patient: it contains ${listed.join("; ")}${more}. Remove or generalise these details (for example "in her 60s", "last spring") and try again.`;
+}
