@@ -98,6 +98,8 @@ export class MediaService {
       }
       throw new DomainError("unprocessable", "The file is not an image this server can read (JPEG, PNG, WebP, AVIF, GIF or TIFF)");
     }
+    const format = meta.format;
+    const hasAlpha = meta.hasAlpha ?? false;
     if (!format || !ACCEPTED_FORMATS.has(format)) {
       throw new DomainError("unprocessable", `Images of type ${format ?? "unknown"} are not accepted (JPEG, PNG, WebP, AVIF, GIF or TIFF)`);
     }

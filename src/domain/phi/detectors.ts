@@ -132,7 +132,7 @@ function validDayMonth(a: number, b: number): boolean {
 
 const dateDetectors: Detector[] = [
   // 14/03/1958, 1/9/1972, 21.08.2025, 02-11-49
-  regexDetector("date", /(?<![\d/.:-])(\d{1,2})([/.\-])(\d{1,2})\2(\d{4}|\d{2})(?![\d/.:-]|\.\d)/g, (m) =>
+  regexDetector("date", /(?<![\d/.:-])(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})(?![\d/.:-]|\.\d)/g, (m) =>
     validDayMonth(Number(m[1]), Number(m[3])) ? { start: m.index, end: m.index + m[0].length } : null,
   ),
   // 2024-06-17, 2024/06/17
