@@ -86,12 +86,9 @@ export class MediaService {
     const refused = refusedKind(input.bytes);
     if (refused) throw new DomainError("unprocessable", refused);
 
-    let format: string | undefined;
-    let hasAlpha = false;
+    let meta: { format?: string; hasAlpha?: boolean };
     try {
-      const meta = await sharp(input.bytes, { limitInputPixels: MEDIA_LIMITS.maxPixels, failOn: "error" }).metadata();
-      format = meta.format;
-      hasAlpha = meta.hasAlpha ?? false;
+      meta = await sharp(input.bytes, { limitInputPixels: MEDIA_LIMITS.maxPixels, failOn: "error" }).metadata();
     } catch (error) {
       if (/pixel limit/i.test((error as Error).message)) {
         throw new DomainError("unprocessable", `The image has too many pixels (maximum is ${MEDIA_LIMITS.maxPixels})`);
