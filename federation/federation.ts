@@ -1,15 +1,10 @@
-import { createFederation, type Federation, type KvStore, type MessageQueue } from "@fedify/fedify";
-import type { AccountService } from "../src/domain/accounts/service.ts";
-import type { InstanceInfo } from "../src/domain/instance.ts";
-import { type ActorKeyStore, INSTANCE_KEY_OWNER } from "../src/domain/keys.ts";
+import { createFederation, type Federation, type KvStore, type MessageQueue, type RequestContext } from "@fedify/fedify";
+import { Article, Note } from "@fedify/vocab";
+import type { Services } from "../src/services.ts";
+import { INSTANCE_KEY_OWNER } from "../src/domain/keys.ts";
 import { INSTANCE_ACTOR_ID, instanceActor, physicianActor } from "./actors.ts";
-
-/** What the federation layer needs from the application. */
-export interface FederationDeps {
-  readonly instance: InstanceInfo;
-  readonly accounts: AccountService;
-  readonly keys: ActorKeyStore;
-}
+import { registerInboxListeners } from "./inbox.ts";
+import { logger } from "../src/logging.ts";
 
 export interface FederationOptions {
   readonly kv: KvStore;
@@ -19,10 +14,23 @@ export interface FederationOptions {
   readonly origin: string;
 }
 
-export type ConsiliumFederation = Federation<FederationDeps>;
+export type ConsiliumFederation = Federation<Services>;
+
+const log = logger("federation");
+
+/**
+ * Authorized fetch: physicians, posts and collections are served only to
+ * requests signed by a key of an active peer.  The signature is checked by
+ * Fedify; the key's origin decides.
+ */
+async function fromActivePeer(ctx: RequestContext<Services>): Promise<boolean> {
+  const key = await ctx.getSignedKey();
+  if (!key?.id) return false;
+  return ctx.data.peers.isActive(key.id.origin);
+}
 
 export function buildFederation(options: FederationOptions): ConsiliumFederation {
-  const federation = createFederation<FederationDeps>({
+  const federation = createFederation<Services>({
     kv: options.kv,
     queue: options.queue,
     origin: options.origin,
@@ -30,6 +38,8 @@ export function buildFederation(options: FederationOptions): ConsiliumFederation
     // Started by the server at boot, so messages left by a crash resume at once.
     manuallyStartQueue: true,
     userAgent: { software: "Consilium/0.1.0" },
+    // 410 Gone and 404 end delivery to that inbox for good (see the handler below).
+    permanentFailureStatusCodes: [404, 410],
   });
 
   federation
@@ -49,11 +59,73 @@ export function buildFederation(options: FederationOptions): ConsiliumFederation
       if (identifier === INSTANCE_ACTOR_ID) return ctx.data.keys.keyPairs(INSTANCE_KEY_OWNER);
       const account = ctx.data.accounts.findApprovedByUsername(identifier);
       return account ? ctx.data.keys.keyPairs(account.id) : [];
-    });
+    })
+    // The instance actor and its keys stay public so peers can verify us.
+    .authorize(async (ctx, identifier) => identifier === INSTANCE_ACTOR_ID || (await fromActivePeer(ctx)));
 
-  // Inbox paths exist so actors can name them; what they accept is decided
-  // by the peering gate in front of Fedify (federation/inbox-gate.ts).
-  federation.setInboxListeners("/users/{identifier}/inbox", "/inbox");
+  const objectDispatcher = async (ctx: RequestContext<Services>, values: { identifier: string; id: string }) => {
+    const status = ctx.data.statuses.get(values.id);
+    const author = status ? ctx.data.directory.get(status.accountId) : undefined;
+    if (!status || !status.local || status.kind === "boost" || author?.username !== values.identifier) return null;
+    if (status.visibility === "direct" || status.visibility === "private") return null;
+    return ctx.data.federationPort.objectFor(status);
+  };
+  federation
+    .setObjectDispatcher(Note, "/users/{identifier}/statuses/{id}", async (ctx, values) => {
+      const object = await objectDispatcher(ctx, values);
+      return object instanceof Note ? object : null;
+    })
+    .authorize((ctx) => fromActivePeer(ctx));
+  federation
+    .setObjectDispatcher(Article, "/users/{identifier}/cases/{id}", async (ctx, values) => {
+      const object = await objectDispatcher(ctx, values);
+      return object instanceof Article ? object : null;
+    })
+    .authorize((ctx) => fromActivePeer(ctx));
+
+  federation
+    .setFollowersDispatcher("/users/{identifier}/followers", async (ctx, identifier) => {
+      if (identifier === INSTANCE_ACTOR_ID) {
+        const items = ctx.data.peers
+          .list()
+          .filter((p) => ctx.data.peers.isActive(p.origin) && p.actorUri && p.inboxUrl)
+          .map((p) => ({ id: new URL(p.actorUri!), inboxId: new URL(p.inboxUrl!), endpoints: p.sharedInboxUrl ? { sharedInbox: new URL(p.sharedInboxUrl) } : null }));
+        return { items };
+      }
+      const account = ctx.data.accounts.findApprovedByUsername(identifier);
+      if (!account) return null;
+      const items = ctx.data.follows
+        .remoteFollowers(account.id)
+        .map((a) => ({ id: new URL(a.uri), inboxId: new URL(a.inboxUrl!), endpoints: a.sharedInboxUrl ? { sharedInbox: new URL(a.sharedInboxUrl) } : null }));
+      return { items };
+    })
+    .setCounter((ctx, identifier) => {
+      if (identifier === INSTANCE_ACTOR_ID) return ctx.data.peers.activeOrigins().length;
+      const account = ctx.data.accounts.findApprovedByUsername(identifier);
+      return account ? ctx.data.follows.counts(account.id).followers : null;
+    })
+    .authorize((ctx) => fromActivePeer(ctx));
+
+  federation
+    .setFollowingDispatcher("/users/{identifier}/following", async (ctx, identifier) => {
+      const account = ctx.data.accounts.findApprovedByUsername(identifier);
+      if (!account) return null;
+      const rows = ctx.data.follows.followingIds(account.id, { limit: 1000 });
+      const accounts = ctx.data.directory.getMany(rows.map((r) => r.followingId));
+      return { items: rows.map((r) => accounts.get(r.followingId)).filter((a) => a != null).map((a) => new URL(a.uri)) };
+    })
+    .authorize((ctx) => fromActivePeer(ctx));
+
+  const inbox = federation.setInboxListeners("/users/{identifier}/inbox", "/inbox");
+  // Key fetches and lookups made while handling inbox traffic are signed by the
+  // instance actor, since peers serve their physicians only to signed requests.
+  inbox.setSharedKeyDispatcher(() => ({ identifier: INSTANCE_ACTOR_ID }));
+  registerInboxListeners(inbox);
+
+  federation.setOutboxPermanentFailureHandler((ctx, { inbox: failed, statusCode }) => {
+    log.warn("Giving up on {inbox} after HTTP {statusCode}", { inbox: failed.href, statusCode });
+    if (statusCode === 410) ctx.data.directory.markGoneByInbox(failed.href);
+  });
 
   return federation;
 }

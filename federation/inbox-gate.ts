@@ -14,15 +14,21 @@ export function signingOrigin(headers: Headers): string | null {
   }
 }
 
+/** The instance actor's own inbox, where peering requests arrive from anyone. */
+export const INSTANCE_INBOX_PATH = "/users/__instance__/inbox";
+
 /**
  * Limited federation: an inbox POST is refused before any parsing or
- * signature work unless its key comes from an active peer's origin.
+ * signature work unless its key comes from an active peer's origin.  The
+ * instance actor's inbox also takes signed peering handshakes (Follow,
+ * Accept, Reject, Undo) from other instances; its listener ignores the rest.
  */
 export function inboxGate(isActivePeer: (origin: string) => boolean): MiddlewareHandler {
   return async (c, next) => {
     if (c.req.method !== "POST" || !/^\/(inbox|users\/[^/]+\/inbox)$/.test(c.req.path)) return next();
     const origin = signingOrigin(c.req.raw.headers);
     if (!origin) return c.json({ error: "This inbox only accepts signed activities" }, 401);
+    if (c.req.path === INSTANCE_INBOX_PATH) return next();
     if (!isActivePeer(origin)) return c.json({ error: `${origin} is not an active peer of this instance` }, 403);
     return next();
   };

@@ -4,7 +4,9 @@ import { secureHeaders } from "hono/secure-headers";
 import type { ConsiliumFederation } from "../federation/federation.ts";
 import { fedifyMiddleware } from "../federation/hono-middleware.ts";
 import { inboxGate } from "../federation/inbox-gate.ts";
+import type { RemoteLookup } from "../federation/lookup.ts";
 import { resolveAuth } from "./api/auth.ts";
+import { peersRouter } from "./api/consilium/peers.ts";
 import { phiRouter } from "./api/consilium/phi.ts";
 import { consiliumRouter } from "./api/consilium/router.ts";
 import { discoveryRouter } from "./api/discovery.ts";
@@ -16,6 +18,11 @@ import { appsRouter } from "./api/mastodon/apps.ts";
 import { instanceRouter } from "./api/mastodon/instance.ts";
 import { mediaRouter } from "./api/mastodon/media.ts";
 import { miscRouter } from "./api/mastodon/misc.ts";
+import { notificationsRouter } from "./api/mastodon/notifications.ts";
+import { searchRouter } from "./api/mastodon/search.ts";
+import { socialRouter } from "./api/mastodon/social.ts";
+import { statusesRouter } from "./api/mastodon/statuses.ts";
+import { timelinesRouter } from "./api/mastodon/timelines.ts";
 import { oauthRouter } from "./api/oauth/router.ts";
 import { logger } from "./logging.ts";
 import { MEDIA_LIMITS } from "./domain/media/service.ts";
@@ -41,12 +48,11 @@ function tooLarge(c: Context): Response {
 export interface AppDeps {
   readonly services: Services;
   readonly federation: ConsiliumFederation;
-  /** Whether an origin is an active peer (peering itself is managed elsewhere). */
-  readonly isActivePeer: (origin: string) => boolean;
+  readonly lookup: RemoteLookup;
 }
 
 /** Composes Hono, the Fedify middleware and every router into one fetch handler. */
-export function createApp({ services, federation, isActivePeer }: AppDeps) {
+export function createApp({ services, federation, lookup }: AppDeps) {
   const log = logger("http");
   const app = new Hono<AppEnv>({ strict: false });
 
@@ -64,6 +70,7 @@ export function createApp({ services, federation, isActivePeer }: AppDeps) {
   app.use("*", async (c, next) => {
     const started = performance.now();
     c.set("services", services);
+    c.set("lookup", lookup);
     c.set("auth", null);
     await next();
     // Method, path and status only: bodies and query strings may carry identity.
@@ -79,14 +86,20 @@ export function createApp({ services, federation, isActivePeer }: AppDeps) {
     [...Object.entries(LARGE_BODY_PATHS), ["*", API_BODY_LIMIT] as const].map(([path, maxSize]) => [path, bodyLimit({ maxSize, onError: tooLarge })]),
   );
   app.use("*", (c, next) => (limits.get(c.req.path) ?? limits.get("*")!)(c, next));
-  app.use("*", inboxGate(isActivePeer));
-  app.use("*", fedifyMiddleware(federation, () => ({ instance: services.instance, accounts: services.accounts, keys: services.keys }), { skip: (p) => HONO_ONLY.test(p) }));
+  app.use("*", inboxGate((origin) => services.peers.isActive(origin)));
+  app.use("*", fedifyMiddleware(federation, () => services, { skip: (p) => HONO_ONLY.test(p) }));
   app.use("/api/*", resolveAuth());
 
   app.route("/", discoveryRouter);
   app.route("/", instanceRouter);
   app.route("/", appsRouter);
+  app.route("/", socialRouter);
   app.route("/", accountsRouter);
+  app.route("/", statusesRouter);
+  app.route("/", timelinesRouter);
+  app.route("/", notificationsRouter);
+  app.route("/", searchRouter);
+  app.route("/", peersRouter);
   app.route("/", miscRouter);
   app.route("/", mediaRouter);
   app.route("/", adminRouter);

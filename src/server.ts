@@ -1,13 +1,15 @@
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { buildFederation } from "../federation/federation.ts";
+import { RemoteLookup } from "../federation/lookup.ts";
+import { FedifyPort } from "../federation/outbox.ts";
 import { SqliteKvStore } from "../federation/sqlite-kv.ts";
 import { SqliteMessageQueue } from "../federation/sqlite-queue.ts";
 import { createApp } from "./app.ts";
 import type { Config } from "./config.ts";
 import { openDatabase } from "./db/client.ts";
 import { INSTANCE_KEY_OWNER } from "./domain/keys.ts";
-import { createServices, type Services } from "./services.ts";
+import { connectFederation, createServices, type Services } from "./services.ts";
 
 export interface RunningInstance {
   readonly url: string;
@@ -16,7 +18,12 @@ export interface RunningInstance {
 }
 
 /** Opens the database, wires services, Fedify and Hono, and listens. */
-export async function startInstance(config: Config): Promise<RunningInstance> {
+export interface StartOptions {
+  /** Tests turn the queue off to hold deliveries, as a crash before delivery would. */
+  readonly startQueue?: boolean;
+}
+
+export async function startInstance(config: Config, options: StartOptions = {}): Promise<RunningInstance> {
   const database = openDatabase(config.databasePath);
   const services = createServices(config, database);
   // The instance actor's keys exist before anyone asks for them.
@@ -27,17 +34,11 @@ export async function startInstance(config: Config): Promise<RunningInstance> {
     allowPrivateAddress: config.allowPrivateAddress,
     origin: config.origin,
   });
-  const app = createApp({
-    services,
-    federation,
-    // No peering exists yet, so every inbox delivery is refused.
-    isActivePeer: () => false,
-  });
+  const lookup = new RemoteLookup(federation, services);
+  connectFederation(services, new FedifyPort(federation, services), (mention) => lookup.account(mention));
+  const app = createApp({ services, federation, lookup });
   const queueStop = new AbortController();
-  void federation.startQueue(
-    { instance: services.instance, accounts: services.accounts, keys: services.keys },
-    { signal: queueStop.signal },
-  );
+  if (options.startQueue !== false) void federation.startQueue(services, { signal: queueStop.signal });
   const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port });
   await new Promise<void>((resolve, reject) => {
     server.once("listening", resolve);

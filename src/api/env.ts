@@ -1,5 +1,6 @@
 import type { AccountRow } from "../domain/accounts/types.ts";
 import type { OAuthApp, OAuthToken } from "../domain/oauth/service.ts";
+import type { RemoteLookup } from "../../federation/lookup.ts";
 import type { Services } from "../services.ts";
 
 export interface Auth {
@@ -13,6 +14,7 @@ export interface Auth {
 export interface AppEnv {
   Variables: {
     services: Services;
+    lookup: RemoteLookup;
     auth: Auth | null;
   };
 }

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { index, integer, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 /**
  * Local accounts.  Nothing here identifies the physician: the real identity
@@ -181,4 +181,204 @@ export const mediaAttachments = sqliteTable(
     createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
   },
   (t) => [index("media_attachments_account").on(t.accountId, t.id), index("media_attachments_status").on(t.statusId)],
+);
+
+/**
+ * Peering with another instance.  Each side's instance actor follows the
+ * other; the peering is active only when both follows are accepted.
+ */
+export const peers = sqliteTable("peers", {
+  origin: text("origin").primaryKey(),
+  actorUri: text("actor_uri"),
+  /** Their instance actor's followers: posts addressed to it are for the whole network. */
+  followersUrl: text("followers_url"),
+  inboxUrl: text("inbox_url"),
+  sharedInboxUrl: text("shared_inbox_url"),
+  /** Our follow of them: none | requested | accepted | rejected. */
+  outgoing: text("outgoing", { enum: ["none", "requested", "accepted", "rejected"] }).notNull().default("none"),
+  outgoingFollowUri: text("outgoing_follow_uri"),
+  /** Their follow of us: none | pending | accepted | rejected. */
+  incoming: text("incoming", { enum: ["none", "pending", "accepted", "rejected"] }).notNull().default("none"),
+  incomingFollowUri: text("incoming_follow_uri"),
+  endedAt: integer("ended_at", { mode: "timestamp_ms" }),
+  createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+  updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
+});
+
+/** Physicians of peer instances, as last fetched. */
+export const remoteActors = sqliteTable(
+  "remote_actors",
+  {
+    id: text("id").primaryKey(),
+    uri: text("uri").notNull(),
+    origin: text("origin").notNull(),
+    username: text("username").notNull(),
+    host: text("host").notNull(),
+    displayName: text("display_name").notNull().default(""),
+    summaryHtml: text("summary_html").notNull().default(""),
+    url: text("url"),
+    inboxUrl: text("inbox_url").notNull(),
+    sharedInboxUrl: text("shared_inbox_url"),
+    followersUrl: text("followers_url"),
+    locked: integer("locked", { mode: "boolean" }).notNull().default(false),
+    fields: text("fields").notNull().default("[]"),
+    actorType: text("actor_type").notNull().default("Person"),
+    /** The raw credential (VC-JWT) as published on the actor, if any. */
+    credential: text("credential"),
+    gone: integer("gone", { mode: "boolean" }).notNull().default(false),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+    fetchedAt: integer("fetched_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [uniqueIndex("remote_actors_uri").on(t.uri), uniqueIndex("remote_actors_handle").on(t.username, t.host)],
+);
+
+/** Posts, replies, cases and boosts, local and remote. */
+export const statuses = sqliteTable(
+  "statuses",
+  {
+    id: text("id").primaryKey(),
+    uri: text("uri").notNull(),
+    url: text("url"),
+    accountId: text("account_id").notNull(),
+    local: integer("local", { mode: "boolean" }).notNull(),
+    kind: text("kind", { enum: ["note", "case", "boost"] }).notNull(),
+    visibility: text("visibility", { enum: ["public", "unlisted", "private", "direct"] }).notNull(),
+    contentHtml: text("content_html").notNull().default(""),
+    sourceText: text("source_text"),
+    spoilerText: text("spoiler_text").notNull().default(""),
+    sensitive: integer("sensitive", { mode: "boolean" }).notNull().default(false),
+    language: text("language"),
+    inReplyToId: text("in_reply_to_id"),
+    inReplyToUri: text("in_reply_to_uri"),
+    inReplyToAccountId: text("in_reply_to_account_id"),
+    reblogOfId: text("reblog_of_id"),
+    contextUri: text("context_uri"),
+    caseData: text("case_data"),
+    caseStatus: text("case_status", { enum: ["open", "solved"] }),
+    /** Incoming posts with PHI findings are held back from timelines for staff. */
+    held: integer("held", { mode: "boolean" }).notNull().default(false),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+    editedAt: integer("edited_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [
+    uniqueIndex("statuses_uri").on(t.uri),
+    index("statuses_account").on(t.accountId, t.id),
+    index("statuses_reply").on(t.inReplyToId, t.id),
+    index("statuses_context").on(t.contextUri, t.id),
+    index("statuses_reblog").on(t.reblogOfId),
+    index("statuses_timeline").on(t.visibility, t.local, t.id),
+  ],
+);
+
+export const statusTags = sqliteTable(
+  "status_tags",
+  {
+    statusId: text("status_id").notNull(),
+    tag: text("tag").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tag, t.statusId] }), index("status_tags_status").on(t.statusId)],
+);
+
+export const statusMentions = sqliteTable(
+  "status_mentions",
+  {
+    statusId: text("status_id").notNull(),
+    accountId: text("account_id").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.statusId, t.accountId] }), index("status_mentions_account").on(t.accountId)],
+);
+
+export const favourites = sqliteTable(
+  "favourites",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id").notNull(),
+    statusId: text("status_id").notNull(),
+    uri: text("uri").notNull(),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [uniqueIndex("favourites_account_status").on(t.accountId, t.statusId), index("favourites_status").on(t.statusId), uniqueIndex("favourites_uri").on(t.uri)],
+);
+
+export const bookmarks = sqliteTable(
+  "bookmarks",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id").notNull(),
+    statusId: text("status_id").notNull(),
+  },
+  (t) => [uniqueIndex("bookmarks_account_status").on(t.accountId, t.statusId)],
+);
+
+export const follows = sqliteTable(
+  "follows",
+  {
+    id: text("id").primaryKey(),
+    followerId: text("follower_id").notNull(),
+    followingId: text("following_id").notNull(),
+    state: text("state", { enum: ["pending", "accepted"] }).notNull(),
+    uri: text("uri").notNull(),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [uniqueIndex("follows_pair").on(t.followerId, t.followingId), index("follows_following").on(t.followingId, t.state), uniqueIndex("follows_uri").on(t.uri)],
+);
+
+export const notifications = sqliteTable(
+  "notifications",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id").notNull(),
+    type: text("type").notNull(),
+    fromAccountId: text("from_account_id").notNull(),
+    statusId: text("status_id"),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [
+    index("notifications_account").on(t.accountId, t.id),
+    uniqueIndex("notifications_unique").on(t.accountId, t.type, t.fromAccountId, t.statusId),
+  ],
+);
+
+export const markers = sqliteTable(
+  "markers",
+  {
+    accountId: text("account_id").notNull(),
+    timeline: text("timeline").notNull(),
+    lastReadId: text("last_read_id").notNull(),
+    version: integer("version").notNull().default(1),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.accountId, t.timeline] })],
+);
+
+export const idempotencyKeys = sqliteTable(
+  "idempotency_keys",
+  {
+    accountId: text("account_id").notNull(),
+    key: text("key").notNull(),
+    statusId: text("status_id").notNull(),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.accountId, t.key] })],
+);
+
+export const lists = sqliteTable(
+  "lists",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id").notNull(),
+    title: text("title").notNull(),
+    repliesPolicy: text("replies_policy").notNull().default("list"),
+    exclusive: integer("exclusive", { mode: "boolean" }).notNull().default(false),
+  },
+  (t) => [index("lists_account").on(t.accountId)],
+);
+
+export const listAccounts = sqliteTable(
+  "list_accounts",
+  {
+    listId: text("list_id").notNull(),
+    accountId: text("account_id").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.listId, t.accountId] })],
 );

@@ -22,7 +22,7 @@ function profileFields(account: AccountRow): { name: string; value: string }[] {
 }
 
 /** A local account as Mastodon's Account entity: pseudonym only. */
-export function accountJson(account: AccountRow, instance: InstanceInfo) {
+export function accountJson(account: AccountRow, instance: InstanceInfo, counts?: { followers: number; following: number; statuses: number }) {
   // No public profile page exists (closed network): the actor id is the url.
   const url = `${instance.origin}/users/${account.username}`;
   return {
@@ -49,9 +49,9 @@ export function accountJson(account: AccountRow, instance: InstanceInfo) {
     roles: [],
     created_at: midnight(account.createdAt),
     last_status_at: null,
-    statuses_count: 0,
-    followers_count: 0,
-    following_count: 0,
+    statuses_count: counts?.statuses ?? 0,
+    followers_count: counts?.followers ?? 0,
+    following_count: counts?.following ?? 0,
   };
 }
 
@@ -68,9 +68,9 @@ export function roleJson(role: Role) {
 }
 
 /** The caller's own account (CredentialAccount): adds `source` and `role`. */
-export function credentialAccountJson(account: AccountRow, instance: InstanceInfo) {
+export function credentialAccountJson(account: AccountRow, instance: InstanceInfo, counts?: { followers: number; following: number; statuses: number }) {
   return {
-    ...accountJson(account, instance),
+    ...accountJson(account, instance, counts),
     source: {
       privacy: "public",
       sensitive: false,

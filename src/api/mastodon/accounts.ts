@@ -4,7 +4,8 @@ import { requireApp, requireUser } from "../auth.ts";
 import { boolish, parseParams, readParams } from "../body.ts";
 import type { AppEnv } from "../env.ts";
 import { fail } from "../errors.ts";
-import { accountJson, credentialAccountJson } from "./accounts-json.ts";
+import { credentialAccountJson } from "./accounts-json.ts";
+import { accountViewJson } from "./statuses-json.ts";
 
 const text = (max: number) => z.string().trim().max(max);
 
@@ -70,7 +71,8 @@ export const accountsRouter = new Hono<AppEnv>()
   })
   .get("/api/v1/accounts/verify_credentials", (c) => {
     const { account } = requireUser(c, "profile");
-    return c.json(credentialAccountJson(account, c.get("services").instance));
+    const services = c.get("services");
+    return c.json(credentialAccountJson(account, services.instance, accountCounts(services, account.id)));
   })
   .patch("/api/v1/accounts/update_credentials", async (c) => {
     const { account } = requireUser(c, "write:accounts");
@@ -83,7 +85,9 @@ export const accountsRouter = new Hono<AppEnv>()
       locked: params.locked,
       disclosures: params.disclosures ?? disclosuresField?.value,
     });
-    return c.json(credentialAccountJson(updated, c.get("services").instance));
+    const services = c.get("services");
+    await services.federationPort.accountUpdated(updated);
+    return c.json(credentialAccountJson(updated, services.instance, accountCounts(services, updated.id)));
   })
   .get("/api/v1/accounts/lookup", (c) => {
     requireUser(c, "read:accounts");
@@ -91,15 +95,24 @@ export const accountsRouter = new Hono<AppEnv>()
     const acct = (c.req.query("acct") ?? "").replace(/^@/, "");
     const [username, domain] = acct.split("@");
     if (!username) fail("bad_request", "The acct parameter is required");
-    if (domain && domain.toLowerCase() !== services.instance.host.toLowerCase()) fail("not_found", "Record not found");
-    const account = services.accounts.findApprovedByUsername(username);
-    if (!account) fail("not_found", "Record not found");
-    return c.json(accountJson(account, services.instance));
+    const view =
+      !domain || domain.toLowerCase() === services.instance.host.toLowerCase()
+        ? services.directory.byUri(`${services.instance.origin}/users/${username}`)
+        : (() => {
+            const remote = services.directory.findRemoteByHandle(username, domain);
+            return remote && !remote.gone ? services.directory.remoteView(remote) : undefined;
+          })();
+    if (!view) fail("not_found", "Record not found");
+    return c.json(accountViewJson(view, services, accountCounts(services, view.id)));
   })
   .get("/api/v1/accounts/:id", (c) => {
     requireUser(c, "read:accounts");
     const services = c.get("services");
-    const account = services.accounts.get(c.req.param("id"));
-    if (!account || account.status !== "approved") fail("not_found", "Record not found");
-    return c.json(accountJson(account, services.instance));
+    const view = services.directory.get(c.req.param("id"));
+    if (!view) fail("not_found", "Record not found");
+    return c.json(accountViewJson(view, services, accountCounts(services, view.id)));
   });
+
+function accountCounts(services: AppEnv["Variables"]["services"], id: string) {
+  return { ...services.follows.counts(id), statuses: services.statuses.countByAccount(id) };
+}

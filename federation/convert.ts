@@ -1,0 +1,195 @@
+import { Temporal } from "@js-temporal/polyfill";
+import {
+  Article,
+  Document,
+  Hashtag,
+  Link,
+  Mention,
+  Note,
+  type Object as ApObject,
+  PropertyValue,
+  Source,
+  type Actor,
+  isActor,
+} from "@fedify/vocab";
+import sanitizeHtml from "sanitize-html";
+import type { AccountView, RemoteActorInput } from "../src/domain/directory/service.ts";
+import { CASE_MEDIA_TYPE, type CaseRecord, caseRecordSchema } from "../src/domain/statuses/case.ts";
+import type { StatusRow, Visibility } from "../src/domain/statuses/types.ts";
+
+/** The media type of the credential link on actors (issue: credentials). */
+export const CREDENTIAL_MEDIA_TYPE = "application/vc+jwt";
+
+const toInstant = (d: Date) => Temporal.Instant.fromEpochMilliseconds(d.getTime());
+export const fromInstant = (i: Temporal.Instant | null | undefined): Date | null => (i ? new Date(i.epochMilliseconds) : null);
+
+/** What a status is addressed to, as ActivityStreams audiences (never as:Public). */
+export interface Audience {
+  readonly to: URL[];
+  readonly cc: URL[];
+}
+
+/**
+ * Network visibility goes to the author's followers and the instance actor's
+ * followers (the active peers); `unlisted` puts the network in `cc`.
+ */
+export function audienceOf(
+  status: StatusRow,
+  authorFollowers: URL,
+  networkFollowers: URL,
+  mentioned: readonly AccountView[],
+): Audience {
+  const mentions = mentioned.map((a) => new URL(a.uri));
+  switch (status.visibility) {
+    case "public":
+      return { to: [networkFollowers, authorFollowers], cc: mentions };
+    case "unlisted":
+      return { to: [authorFollowers], cc: [networkFollowers, ...mentions] };
+    case "private":
+      return { to: [authorFollowers], cc: mentions };
+    case "direct":
+      return { to: mentions, cc: [] };
+  }
+}
+
+/** The receiving side of `audienceOf`. */
+export function visibilityOf(to: readonly URL[], cc: readonly URL[], networkFollowers: string | null, authorFollowers: string | null): Visibility {
+  const has = (list: readonly URL[], uri: string | null) => uri != null && list.some((u) => u.href === uri);
+  if (has(to, networkFollowers)) return "public";
+  if (has(cc, networkFollowers)) return "unlisted";
+  if (has(to, authorFollowers) || has(cc, authorFollowers)) return "private";
+  return "direct";
+}
+
+export interface AttachmentOut {
+  readonly url: string;
+  readonly mediaType: string;
+  readonly width: number;
+  readonly height: number;
+  readonly description: string;
+  readonly blurhash: string;
+}
+
+/** A local status as the Note or Article peers receive. */
+export function statusObject(
+  status: StatusRow,
+  author: AccountView,
+  audience: Audience,
+  extra: {
+    tags: readonly string[];
+    mentioned: readonly AccountView[];
+    origin: string;
+    inReplyTo: string | null;
+    attachments: readonly AttachmentOut[];
+  },
+): Note | Article {
+  const record = status.caseData ? (JSON.parse(status.caseData) as CaseRecord) : null;
+  const common = {
+    id: new URL(status.uri),
+    attribution: new URL(author.uri),
+    url: new URL(status.url ?? status.uri),
+    content: status.contentHtml,
+    summary: status.spoilerText || null,
+    sensitive: status.sensitive,
+    published: toInstant(status.createdAt),
+    updated: status.editedAt ? toInstant(status.editedAt) : null,
+    replyTarget: extra.inReplyTo ? new URL(extra.inReplyTo) : null,
+    contexts: status.contextUri ? [new URL(status.contextUri)] : [],
+    tos: audience.to,
+    ccs: audience.cc,
+    tags: [
+      ...extra.tags.map((t) => new Hashtag({ name: `#${t}`, href: new URL(`${extra.origin}/tags/${encodeURIComponent(t)}`) })),
+      ...extra.mentioned.map((a) => new Mention({ href: new URL(a.uri), name: `@${a.username}@${a.host ?? new URL(extra.origin).host}` })),
+    ],
+    // Fedify's vocabulary has no toot:blurhash, so receivers compute their own.
+    attachments: extra.attachments.map(
+      (m) => new Document({ url: new URL(m.url), mediaType: m.mediaType, width: m.width, height: m.height, name: m.description || null }),
+    ),
+  };
+  if (record) {
+    return new Article({
+      ...common,
+      name: record.title,
+      source: new Source({ content: JSON.stringify(record), mediaType: CASE_MEDIA_TYPE }),
+    });
+  }
+  return new Note({
+    ...common,
+    source: status.sourceText != null ? new Source({ content: status.sourceText, mediaType: "text/plain" }) : null,
+  });
+}
+
+/** Remote HTML keeps Mastodon's small set of tags and nothing that runs. */
+export function sanitizeRemoteHtml(html: string): string {
+  return sanitizeHtml(html, {
+    allowedTags: ["p", "br", "a", "span", "strong", "b", "em", "i", "u", "del", "s", "code", "pre", "blockquote", "ul", "ol", "li"],
+    allowedAttributes: { a: ["href", "rel", "class"], span: ["class"] },
+    allowedSchemes: ["http", "https"],
+    transformTags: { a: sanitizeHtml.simpleTransform("a", { rel: "nofollow noopener noreferrer", target: "_blank" }) },
+  });
+}
+
+/** The structured case a receiver restores exactly, or null if absent or malformed. */
+export function caseFromSource(source: Source | null): CaseRecord | null {
+  if (!source || source.mediaType !== CASE_MEDIA_TYPE) return null;
+  const content = typeof source.content === "string" ? source.content : source.content?.toString();
+  if (!content) return null;
+  try {
+    const parsed = caseRecordSchema.safeParse(JSON.parse(content));
+    return parsed.success ? (parsed.data as CaseRecord) : null;
+  } catch {
+    return null;
+  }
+}
+
+export function stringOf(value: unknown): string {
+  if (value == null) return "";
+  return typeof value === "string" ? value : String(value);
+}
+
+/** Hashtag names on an object, without the leading #. */
+export async function hashtagsOf(object: ApObject): Promise<string[]> {
+  const out: string[] = [];
+  for await (const tag of object.getTags()) {
+    if (tag instanceof Hashtag && tag.name) out.push(stringOf(tag.name).replace(/^#/, "").toLowerCase());
+  }
+  return out;
+}
+
+export async function mentionHrefsOf(object: ApObject): Promise<string[]> {
+  const out: string[] = [];
+  for await (const tag of object.getTags()) {
+    if (tag instanceof Mention && tag.href) out.push(tag.href.href);
+  }
+  return out;
+}
+
+/** A remote actor's public profile, with its HTML sanitised. */
+export async function remoteActorInput(actor: Actor): Promise<RemoteActorInput | null> {
+  if (!actor.id || !actor.preferredUsername || !actor.inboxId) return null;
+  const fields: { name: string; value: string }[] = [];
+  let credential: string | null = null;
+  for await (const attachment of actor.getAttachments()) {
+    if (attachment instanceof PropertyValue) {
+      fields.push({ name: stringOf(attachment.name), value: sanitizeRemoteHtml(stringOf(attachment.value)) });
+    } else if (attachment instanceof Link && attachment.mediaType === CREDENTIAL_MEDIA_TYPE && attachment.href) {
+      credential = attachment.href.href;
+    }
+  }
+  return {
+    uri: actor.id.href,
+    username: stringOf(actor.preferredUsername),
+    displayName: stringOf(actor.name),
+    summaryHtml: sanitizeRemoteHtml(stringOf(actor.summary)),
+    url: actor.url instanceof URL ? actor.url.href : actor.url instanceof Link ? (actor.url.href?.href ?? null) : null,
+    inboxUrl: actor.inboxId.href,
+    sharedInboxUrl: actor.endpoints?.sharedInbox?.href ?? null,
+    followersUrl: actor.followersId?.href ?? null,
+    locked: actor.manuallyApprovesFollowers ?? false,
+    fields,
+    actorType: actor.constructor.name,
+    credential,
+  };
+}
+
+export { isActor };

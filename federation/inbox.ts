@@ -1,0 +1,196 @@
+import type { InboxContext, InboxListenerSetters } from "@fedify/fedify";
+import {
+  Accept,
+  Announce,
+  Application,
+  Article,
+  Create,
+  Delete,
+  Follow,
+  Like,
+  Note,
+  type Object as ApObject,
+  Reject,
+  Undo,
+  Update,
+  isActor,
+  type Actor,
+} from "@fedify/vocab";
+import type { AccountView } from "../src/domain/directory/service.ts";
+import type { Services } from "../src/services.ts";
+import { logger } from "../src/logging.ts";
+import { INSTANCE_ACTOR_ID } from "./actors.ts";
+import { caseFromSource, fromInstant, hashtagsOf, mentionHrefsOf, remoteActorInput, sanitizeRemoteHtml, stringOf, visibilityOf } from "./convert.ts";
+
+const log = logger("federation", "inbox");
+
+type Ctx = InboxContext<Services>;
+
+async function loader(ctx: Ctx) {
+  return ctx.getDocumentLoader({ identifier: INSTANCE_ACTOR_ID });
+}
+
+/** The activity's actor, stored, if it is a physician of an active peer. */
+async function peerPhysician(ctx: Ctx, activity: { actorId: URL | null; getActor(o?: object): Promise<Actor | null> }): Promise<AccountView | null> {
+  const actorId = activity.actorId;
+  if (!actorId || !ctx.data.peers.isActive(actorId.origin)) return null;
+  const known = ctx.data.directory.findRemoteByUri(actorId.href);
+  // A recent copy is good enough; Update(Person) refreshes it.
+  if (known && !known.gone && Date.now() - known.fetchedAt.getTime() < 24 * 3600_000) return ctx.data.directory.remoteView(known);
+  const actor = await activity.getActor({ documentLoader: await loader(ctx), contextLoader: ctx.contextLoader });
+  if (!isActor(actor) || actor instanceof Application) return null;
+  const input = await remoteActorInput(actor);
+  if (!input || input.uri !== actorId.href) return null;
+  return ctx.data.directory.remoteView(ctx.data.directory.upsertRemote(input));
+}
+
+/** Posts arrive as Note (replies, comments) or Article (cases). */
+async function receiveObject(ctx: Ctx, author: AccountView, object: ApObject): Promise<void> {
+  if (!(object instanceof Note || object instanceof Article) || !object.id) return;
+  if (object.id.origin !== new URL(author.uri).origin || object.attributionId?.href !== author.uri) {
+    log.warn("Ignored {object}: not attributed to the activity's actor", { object: object.id.href });
+    return;
+  }
+  const peer = ctx.data.peers.get(object.id.origin);
+  const visibility = visibilityOf(object.toIds, object.ccIds, peer?.followersUrl ?? null, author.remote?.followersUrl ?? null);
+  const mentionHrefs = await mentionHrefsOf(object);
+  const mentioned = mentionHrefs.map((href) => ctx.data.directory.byUri(href)).filter((a): a is AccountView => a != null);
+  // Direct and followers-only posts are kept only if someone here may read them.
+  if (visibility === "direct" && !mentioned.some((a) => a.local)) return;
+  const caseRecord = object instanceof Article ? caseFromSource(object.source) : null;
+  const contexts = object.contextIds;
+  ctx.data.statuses.receive({
+    uri: object.id.href,
+    url: object.url instanceof URL ? object.url.href : null,
+    authorId: author.id,
+    kind: caseRecord ? "case" : "note",
+    visibility,
+    contentHtml: sanitizeRemoteHtml(stringOf(object.content)),
+    spoilerText: stringOf(object.summary),
+    sensitive: object.sensitive ?? false,
+    language: null,
+    inReplyToUri: object.replyTargetId?.href ?? null,
+    contextUri: contexts[0]?.href ?? null,
+    caseRecord,
+    tags: await hashtagsOf(object),
+    mentionedAccountIds: mentioned.map((a) => a.id),
+    published: fromInstant(object.published) ?? new Date(),
+    updated: fromInstant(object.updated),
+  });
+}
+
+function isInstanceActor(ctx: Ctx, uri: URL | null): boolean {
+  return uri?.href === ctx.getActorUri(INSTANCE_ACTOR_ID).href;
+}
+
+/** Peering handshakes: instance actor to instance actor, from any origin. */
+async function peerActorInfo(ctx: Ctx, activity: Follow) {
+  const actor = await activity.getActor({ documentLoader: await loader(ctx), contextLoader: ctx.contextLoader });
+  if (!(actor instanceof Application) || !actor.id || !actor.inboxId) return null;
+  return {
+    actorUri: actor.id.href,
+    followersUrl: actor.followersId?.href ?? null,
+    inboxUrl: actor.inboxId.href,
+    sharedInboxUrl: actor.endpoints?.sharedInbox?.href ?? null,
+  };
+}
+
+export function registerInboxListeners(inbox: InboxListenerSetters<Services>): void {
+  inbox
+    .on(Follow, async (ctx, follow) => {
+      if (!follow.id || !follow.actorId) return;
+      if (isInstanceActor(ctx, follow.objectId)) {
+        const info = await peerActorInfo(ctx, follow);
+        if (info && info.actorUri === follow.actorId.href) {
+          await ctx.data.peers.receivedFollow(follow.actorId.origin, info, follow.id.href);
+        }
+        return;
+      }
+      const follower = await peerPhysician(ctx, follow);
+      const target = follow.objectId ? ctx.data.directory.byUri(follow.objectId.href) : undefined;
+      if (follower && target?.local) await ctx.data.follows.receivedFollow(follower.id, target.id, follow.id.href);
+    })
+    // Accept and Reject name our own Follow by id (an embedded copy from
+    // another origin is not trusted, so the id is what counts).
+    .on(Accept, async (ctx, accept) => {
+      const followId = accept.objectId;
+      if (!followId || !accept.actorId || followId.origin !== ctx.origin) return;
+      if (followId.href.startsWith(`${ctx.getActorUri(INSTANCE_ACTOR_ID).href}#peer-follows/`)) {
+        if (accept.actorId.href === ctx.data.peers.get(accept.actorId.origin)?.actorUri) ctx.data.peers.receivedAccept(accept.actorId.origin);
+        return;
+      }
+      const follow = ctx.data.follows.findByUri(followId.href);
+      const target = ctx.data.directory.byUri(accept.actorId.href);
+      if (follow && target && follow.followingId === target.id) ctx.data.follows.receivedAccept({ uri: followId.href });
+    })
+    .on(Reject, async (ctx, reject) => {
+      const followId = reject.objectId;
+      if (!followId || !reject.actorId || followId.origin !== ctx.origin) return;
+      if (followId.href.startsWith(`${ctx.getActorUri(INSTANCE_ACTOR_ID).href}#peer-follows/`)) {
+        if (reject.actorId.href === ctx.data.peers.get(reject.actorId.origin)?.actorUri) ctx.data.peers.receivedReject(reject.actorId.origin);
+        return;
+      }
+      const follow = ctx.data.follows.findByUri(followId.href);
+      const target = ctx.data.directory.byUri(reject.actorId.href);
+      if (follow && target && follow.followingId === target.id) ctx.data.follows.receivedReject(follow.followerId, follow.followingId);
+    })
+    .on(Undo, async (ctx, undo) => {
+      if (!undo.actorId) return;
+      const object = await undo.getObject({ documentLoader: await loader(ctx) }).catch(() => null);
+      if (object instanceof Follow && isInstanceActor(ctx, object.objectId)) {
+        if (undo.actorId.href === ctx.data.peers.get(undo.actorId.origin)?.actorUri) ctx.data.peers.receivedUndo(undo.actorId.origin);
+        return;
+      }
+      const actor = await peerPhysician(ctx, undo);
+      if (!actor) return;
+      if (object instanceof Follow) {
+        const target = object.objectId ? ctx.data.directory.byUri(object.objectId.href) : undefined;
+        if (target?.local) ctx.data.follows.receivedUndo(actor.id, target.id);
+      } else if (object instanceof Like && object.id) {
+        ctx.data.statuses.receiveUndoLike(actor.id, object.id.href, object.objectId?.href ?? null);
+      } else if (object instanceof Announce && object.id) {
+        ctx.data.statuses.receiveUndoAnnounce(actor.id, object.id.href);
+      }
+    })
+    .on(Create, async (ctx, create) => {
+      const author = await peerPhysician(ctx, create);
+      if (!author) return;
+      const object = await create.getObject({ documentLoader: await loader(ctx), contextLoader: ctx.contextLoader });
+      if (object) await receiveObject(ctx, author, object);
+    })
+    .on(Update, async (ctx, update) => {
+      const actor = await peerPhysician(ctx, update);
+      if (!actor) return;
+      const object = await update.getObject({ documentLoader: await loader(ctx), contextLoader: ctx.contextLoader });
+      if (isActor(object)) {
+        const input = object.id?.href === actor.uri ? await remoteActorInput(object) : null;
+        if (input) ctx.data.directory.upsertRemote(input);
+        return;
+      }
+      if (object) await receiveObject(ctx, actor, object);
+    })
+    .on(Delete, async (ctx, del) => {
+      if (!del.actorId || !ctx.data.peers.isActive(del.actorId.origin)) return;
+      const objectId = del.objectId;
+      if (!objectId) return;
+      if (objectId.href === del.actorId.href) {
+        ctx.data.directory.markGone(del.actorId.href);
+        return;
+      }
+      const actor = ctx.data.directory.findRemoteByUri(del.actorId.href);
+      if (actor) ctx.data.statuses.receiveDelete(actor.id, objectId.href);
+    })
+    .on(Like, async (ctx, like) => {
+      const actor = await peerPhysician(ctx, like);
+      if (actor && like.id && like.objectId) ctx.data.statuses.receiveLike(actor.id, like.objectId.href, like.id.href);
+    })
+    .on(Announce, async (ctx, announce) => {
+      const actor = await peerPhysician(ctx, announce);
+      if (!actor || !announce.id || !announce.objectId) return;
+      // Network posts reach every peer directly, so a boost of something unknown is dropped.
+      ctx.data.statuses.receiveAnnounce(actor.id, announce.objectId.href, announce.id.href, fromInstant(announce.published) ?? new Date());
+    })
+    .onError((_ctx, error) => {
+      log.error("Inbox listener failed: {error}", { error });
+    });
+}

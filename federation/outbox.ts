@@ -1,0 +1,318 @@
+import type { Context } from "@fedify/fedify";
+import type { Recipient } from "@fedify/vocab";
+import { Announce, type Activity, Create, Delete, Follow, Accept, Reject, Like, Tombstone, Undo, Update, isActor } from "@fedify/vocab";
+import { Temporal } from "@js-temporal/polyfill";
+import type { AccountRow } from "../src/domain/accounts/types.ts";
+import type { AccountView } from "../src/domain/directory/service.ts";
+import type { FederationPort, InstanceActorInfo } from "../src/domain/federation-port.ts";
+import type { PeerRow } from "../src/domain/peers/service.ts";
+import type { FavouriteRow, FollowRow, StatusRow } from "../src/domain/statuses/types.ts";
+import type { Services } from "../src/services.ts";
+import { INSTANCE_ACTOR_ID, physicianActor } from "./actors.ts";
+import { audienceOf, statusObject } from "./convert.ts";
+import type { ConsiliumFederation } from "./federation.ts";
+import { logger } from "../src/logging.ts";
+
+const log = logger("federation", "outbox");
+
+function recipientOf(account: AccountView): Recipient | null {
+  if (account.local || !account.inboxUrl) return null;
+  return {
+    id: new URL(account.uri),
+    inboxId: new URL(account.inboxUrl),
+    endpoints: account.sharedInboxUrl ? { sharedInbox: new URL(account.sharedInboxUrl) } : null,
+  };
+}
+
+function peerRecipient(peer: PeerRow): Recipient | null {
+  if (!peer.actorUri || !peer.inboxUrl) return null;
+  return {
+    id: new URL(peer.actorUri),
+    inboxId: new URL(peer.inboxUrl),
+    endpoints: peer.sharedInboxUrl ? { sharedInbox: new URL(peer.sharedInboxUrl) } : null,
+  };
+}
+
+/**
+ * Turns domain events into activities and queues them with Fedify (the
+ * durable SQLite queue).  Network posts go to every active peer's shared
+ * inbox: one request per peer however many followers live there.
+ */
+export class FedifyPort implements FederationPort {
+  readonly #federation: ConsiliumFederation;
+  readonly #services: Services;
+
+  constructor(federation: ConsiliumFederation, services: Services) {
+    this.#federation = federation;
+    this.#services = services;
+  }
+
+  #ctx(): Context<Services> {
+    return this.#federation.createContext(new URL(this.#services.instance.origin), this.#services);
+  }
+
+  #activePeers(): Recipient[] {
+    return this.#services.peers
+      .list()
+      .filter((p) => this.#services.peers.isActive(p.origin))
+      .map(peerRecipient)
+      .filter((r): r is Recipient => r != null);
+  }
+
+  async #send(sender: string, recipients: Recipient[], activity: Activity, orderingKey?: string, preferSharedInbox = true): Promise<void> {
+    if (recipients.length === 0) return;
+    const unique = [...new Map(recipients.map((r) => [r.id!.href, r])).values()];
+    await this.#ctx().sendActivity({ identifier: sender }, unique, activity, {
+      preferSharedInbox,
+      orderingKey,
+      excludeBaseUris: [new URL(this.#services.instance.origin)],
+    });
+    log.debug("Queued {type} from {sender} to {count} recipients", { type: activity.constructor.name, sender, count: unique.length });
+  }
+
+  async resolveInstanceActor(origin: string): Promise<InstanceActorInfo> {
+    const ctx = this.#ctx();
+    const documentLoader = await ctx.getDocumentLoader({ identifier: INSTANCE_ACTOR_ID });
+    const actor = await ctx.lookupObject(`${origin}/actor`, { documentLoader });
+    if (!isActor(actor) || !actor.id || !actor.inboxId) throw new Error("no instance actor found at /actor");
+    if (actor.id.origin !== origin) throw new Error("the instance actor belongs to another origin");
+    return {
+      actorUri: actor.id.href,
+      followersUrl: actor.followersId?.href ?? null,
+      inboxUrl: actor.inboxId.href,
+      sharedInboxUrl: actor.endpoints?.sharedInbox?.href ?? null,
+    };
+  }
+
+  #instanceFollowId(peer: PeerRow): URL {
+    return new URL(`${this.#services.instance.origin}/actor#peer-follows/${encodeURIComponent(peer.origin)}`);
+  }
+
+  async peerFollow(peer: PeerRow): Promise<void> {
+    const ctx = this.#ctx();
+    const to = peerRecipient(peer);
+    if (!to) return;
+    await this.#send(INSTANCE_ACTOR_ID, [to], new Follow({ id: this.#instanceFollowId(peer), actor: ctx.getActorUri(INSTANCE_ACTOR_ID), object: to.id }), undefined, false);
+  }
+
+  async #answerPeer(peer: PeerRow, kind: typeof Accept | typeof Reject): Promise<void> {
+    const ctx = this.#ctx();
+    const to = peerRecipient(peer);
+    if (!to) return;
+    if (!peer.incomingFollowUri) return;
+    const follow = new URL(peer.incomingFollowUri);
+    const id = new URL(`${this.#services.instance.origin}/actor#${kind === Accept ? "accepts" : "rejects"}/${encodeURIComponent(peer.origin)}/${Date.now()}`);
+    await this.#send(INSTANCE_ACTOR_ID, [to], new kind({ id, actor: ctx.getActorUri(INSTANCE_ACTOR_ID), object: follow }), undefined, false);
+  }
+
+  peerAccept(peer: PeerRow): Promise<void> {
+    return this.#answerPeer(peer, Accept);
+  }
+
+  peerReject(peer: PeerRow): Promise<void> {
+    return this.#answerPeer(peer, Reject);
+  }
+
+  async peerUndo(peer: PeerRow): Promise<void> {
+    const ctx = this.#ctx();
+    const to = peerRecipient(peer);
+    if (!to) return;
+    const follow = new Follow({ id: this.#instanceFollowId(peer), actor: ctx.getActorUri(INSTANCE_ACTOR_ID), object: to.id });
+    await this.#send(
+      INSTANCE_ACTOR_ID,
+      [to],
+      new Undo({ id: new URL(`${this.#instanceFollowId(peer).href}/undo/${Date.now()}`), actor: ctx.getActorUri(INSTANCE_ACTOR_ID), object: follow }),
+      undefined,
+      false,
+    );
+  }
+
+  // ---------------------------------------------------------------- statuses
+
+  #author(status: StatusRow): AccountView {
+    const author = this.#services.directory.get(status.accountId);
+    if (!author?.local) throw new Error(`status ${status.id} has no local author`);
+    return author;
+  }
+
+  /** Who receives a status: peers for network posts, plus followers and mentions. */
+  #audienceRecipients(status: StatusRow, author: AccountView, mentioned: readonly AccountView[]): Recipient[] {
+    const followers = status.visibility === "direct" ? [] : this.#services.follows.remoteFollowers(author.id);
+    const network = status.visibility === "public" || status.visibility === "unlisted" ? this.#activePeers() : [];
+    return [...network, ...[...followers, ...mentioned].map(recipientOf).filter((r): r is Recipient => r != null)];
+  }
+
+  #build(status: StatusRow) {
+    const ctx = this.#ctx();
+    const author = this.#author(status);
+    const mentionIds = this.#services.statuses.mentionedIds(status.id);
+    const mentioned = [...this.#services.directory.getMany(mentionIds).values()];
+    const audience = audienceOf(status, ctx.getFollowersUri(author.username), ctx.getFollowersUri(INSTANCE_ACTOR_ID), mentioned);
+    const media = this.#services.statuses.mediaOf([status.id]).get(status.id) ?? [];
+    const object = statusObject(status, author, audience, {
+      tags: this.#services.statuses.tagsOf([status.id]).get(status.id) ?? [],
+      mentioned,
+      origin: this.#services.instance.origin,
+      inReplyTo: status.inReplyToUri,
+      attachments: media.map((m) => ({
+        url: this.#services.mediaUrls.url(m.fileName),
+        mediaType: m.mimeType,
+        width: m.width,
+        height: m.height,
+        description: m.description,
+        blurhash: m.blurhash,
+      })),
+    });
+    return { ctx, author, audience, object, recipients: this.#audienceRecipients(status, author, mentioned) };
+  }
+
+  /** The Note or Article for a local status, as its object dispatcher serves it. */
+  objectFor(status: StatusRow) {
+    return this.#build(status).object;
+  }
+
+  async statusCreated(status: StatusRow): Promise<void> {
+    const { ctx, author, audience, object, recipients } = this.#build(status);
+    const activity = new Create({
+      id: new URL(`${status.uri}#create`),
+      actor: ctx.getActorUri(author.username),
+      object,
+      tos: audience.to,
+      ccs: audience.cc,
+      published: Temporal.Instant.fromEpochMilliseconds(status.createdAt.getTime()),
+    });
+    await this.#send(author.username, recipients, activity, status.uri);
+  }
+
+  async statusUpdated(status: StatusRow): Promise<void> {
+    const { ctx, author, audience, object, recipients } = this.#build(status);
+    const activity = new Update({
+      id: new URL(`${status.uri}#update/${(status.editedAt ?? new Date()).getTime()}`),
+      actor: ctx.getActorUri(author.username),
+      object,
+      tos: audience.to,
+      ccs: audience.cc,
+    });
+    await this.#send(author.username, recipients, activity, status.uri);
+  }
+
+  async statusDeleted(status: StatusRow): Promise<void> {
+    const ctx = this.#ctx();
+    const author = this.#author(status);
+    const mentioned = [...this.#services.directory.getMany(this.#services.statuses.mentionedIds(status.id)).values()];
+    const audience = audienceOf(status, ctx.getFollowersUri(author.username), ctx.getFollowersUri(INSTANCE_ACTOR_ID), mentioned);
+    const activity = new Delete({
+      id: new URL(`${status.uri}#delete`),
+      actor: ctx.getActorUri(author.username),
+      object: new Tombstone({ id: new URL(status.uri) }),
+      tos: audience.to,
+      ccs: audience.cc,
+    });
+    await this.#send(author.username, this.#audienceRecipients(status, author, mentioned), activity, status.uri);
+  }
+
+  /** Reactions go to the author and, for network posts, to every peer so counts agree. */
+  #reactionRecipients(status: StatusRow): Recipient[] {
+    const author = this.#services.directory.get(status.accountId);
+    const direct = author ? recipientOf(author) : null;
+    const network = status.visibility === "public" || status.visibility === "unlisted" ? this.#activePeers() : [];
+    return [...network, ...(direct ? [direct] : [])];
+  }
+
+  async favourited(favourite: FavouriteRow, status: StatusRow): Promise<void> {
+    const ctx = this.#ctx();
+    const liker = this.#services.directory.get(favourite.accountId);
+    if (!liker?.local) return;
+    const like = new Like({ id: new URL(favourite.uri), actor: ctx.getActorUri(liker.username), object: new URL(status.uri) });
+    await this.#send(liker.username, this.#reactionRecipients(status), like, status.uri);
+  }
+
+  async unfavourited(favourite: FavouriteRow, status: StatusRow): Promise<void> {
+    const ctx = this.#ctx();
+    const liker = this.#services.directory.get(favourite.accountId);
+    if (!liker?.local) return;
+    const like = new Like({ id: new URL(favourite.uri), actor: ctx.getActorUri(liker.username), object: new URL(status.uri) });
+    const undo = new Undo({ id: new URL(`${favourite.uri}#undo`), actor: ctx.getActorUri(liker.username), object: like });
+    await this.#send(liker.username, this.#reactionRecipients(status), undo, status.uri);
+  }
+
+  #announce(boost: StatusRow, original: StatusRow, booster: AccountView): Announce {
+    const ctx = this.#ctx();
+    const originalAuthor = this.#services.directory.get(original.accountId);
+    return new Announce({
+      id: new URL(boost.uri),
+      actor: ctx.getActorUri(booster.username),
+      object: new URL(original.uri),
+      tos: [ctx.getFollowersUri(INSTANCE_ACTOR_ID), ctx.getFollowersUri(booster.username)],
+      ccs: originalAuthor ? [new URL(originalAuthor.uri)] : [],
+      published: Temporal.Instant.fromEpochMilliseconds(boost.createdAt.getTime()),
+    });
+  }
+
+  async reblogged(boost: StatusRow, original: StatusRow): Promise<void> {
+    const booster = this.#author(boost);
+    const followers = this.#services.follows.remoteFollowers(booster.id).map(recipientOf).filter((r): r is Recipient => r != null);
+    await this.#send(booster.username, [...this.#reactionRecipients(original), ...followers], this.#announce(boost, original, booster), original.uri);
+  }
+
+  async unreblogged(boost: StatusRow, original: StatusRow): Promise<void> {
+    const ctx = this.#ctx();
+    const booster = this.#author(boost);
+    const followers = this.#services.follows.remoteFollowers(booster.id).map(recipientOf).filter((r): r is Recipient => r != null);
+    const undo = new Undo({ id: new URL(`${boost.uri}#undo`), actor: ctx.getActorUri(booster.username), object: this.#announce(boost, original, booster) });
+    await this.#send(booster.username, [...this.#reactionRecipients(original), ...followers], undo, original.uri);
+  }
+
+  // ---------------------------------------------------------------- follows
+
+  #followActivity(follow: FollowRow): { follower: AccountView; target: AccountView; activity: Follow } | null {
+    const follower = this.#services.directory.get(follow.followerId);
+    const target = this.#services.directory.get(follow.followingId);
+    if (!follower || !target) return null;
+    return { follower, target, activity: new Follow({ id: new URL(follow.uri), actor: new URL(follower.uri), object: new URL(target.uri) }) };
+  }
+
+  async followRequested(follow: FollowRow): Promise<void> {
+    const f = this.#followActivity(follow);
+    const to = f && recipientOf(f.target);
+    if (f && to && f.follower.local) await this.#send(f.follower.username, [to], f.activity);
+  }
+
+  async unfollowed(follow: FollowRow): Promise<void> {
+    const f = this.#followActivity(follow);
+    const to = f && recipientOf(f.target);
+    if (f && to && f.follower.local) {
+      await this.#send(f.follower.username, [to], new Undo({ id: new URL(`${follow.uri}#undo`), actor: new URL(f.follower.uri), object: f.activity }));
+    }
+  }
+
+  async #answerFollow(follow: FollowRow, kind: typeof Accept | typeof Reject): Promise<void> {
+    const f = this.#followActivity(follow);
+    const to = f && recipientOf(f.follower);
+    if (!f || !to || !f.target.local) return;
+    const id = new URL(`${f.target.uri}#${kind === Accept ? "accepts" : "rejects"}/${follow.id}`);
+    await this.#send(f.target.username, [to], new kind({ id, actor: new URL(f.target.uri), object: new URL(follow.uri) }));
+  }
+
+  followAccepted(follow: FollowRow): Promise<void> {
+    return this.#answerFollow(follow, Accept);
+  }
+
+  followRejected(follow: FollowRow): Promise<void> {
+    return this.#answerFollow(follow, Reject);
+  }
+
+  async accountUpdated(account: AccountRow): Promise<void> {
+    if (account.status !== "approved") return;
+    const ctx = this.#ctx();
+    const person = await physicianActor(ctx, account);
+    const followers = this.#services.follows.remoteFollowers(account.id).map(recipientOf).filter((r): r is Recipient => r != null);
+    const update = new Update({
+      id: new URL(`${ctx.getActorUri(account.username).href}#update/${Date.now()}`),
+      actor: ctx.getActorUri(account.username),
+      object: person,
+      tos: [ctx.getFollowersUri(INSTANCE_ACTOR_ID)],
+    });
+    await this.#send(account.username, [...this.#activePeers(), ...followers], update, ctx.getActorUri(account.username).href);
+  }
+}

@@ -1,0 +1,52 @@
+import { Hono } from "hono";
+import type { AccountView } from "../../domain/directory/service.ts";
+import type { StatusRow } from "../../domain/statuses/types.ts";
+import { requireUser } from "../auth.ts";
+import type { AppEnv } from "../env.ts";
+import { fail } from "../errors.ts";
+import { queryFlag } from "../pagination.ts";
+import { accountViewJson, statusesJson } from "./statuses-json.ts";
+
+const HANDLE = /^@?([A-Za-z0-9_]{1,30})@([A-Za-z0-9.-]+(?::\d+)?)$/;
+
+/** Mastodon's search v2: accounts, hashtags and full-text over the cases held here. */
+export const searchRouter = new Hono<AppEnv>().get("/api/v2/search", async (c) => {
+  const { account } = requireUser(c, "read:search");
+  const services = c.get("services");
+  const q = (c.req.query("q") ?? "").trim();
+  if (!q) fail("bad_request", "The q parameter is required");
+  const type = c.req.query("type");
+  if (type && !["accounts", "hashtags", "statuses"].includes(type)) fail("bad_request", "type must be accounts, hashtags or statuses");
+  const limit = Math.min(Math.max(Number(c.req.query("limit")) || 20, 1), 40);
+  const offset = Math.max(Number(c.req.query("offset")) || 0, 0);
+  const resolve = queryFlag(c, "resolve");
+  const want = (t: string) => !type || type === t;
+
+  let accounts: AccountView[] = [];
+  let statuses: StatusRow[] = [];
+  const handle = HANDLE.exec(q);
+  if (handle && want("accounts")) {
+    const [, username, host] = handle;
+    if (host!.toLowerCase() === services.instance.host.toLowerCase()) {
+      const local = services.directory.byUri(`${services.instance.origin}/users/${username}`);
+      accounts = local ? [local] : [];
+    } else {
+      const known = services.directory.findRemoteByHandle(username!, host!);
+      const found = known ? services.directory.remoteView(known) : resolve ? await c.get("lookup").account({ username: username!, host: host! }) : undefined;
+      accounts = found ? [found] : [];
+    }
+  } else if (/^https?:\/\//.test(q)) {
+    const found = resolve ? await c.get("lookup").url(q) : { account: services.directory.byUri(q), status: services.statuses.getByUri(q) };
+    if (found.account && want("accounts")) accounts = [found.account];
+    if (found.status && want("statuses") && services.statuses.canSee(account.id, found.status)) statuses = [found.status];
+  } else {
+    if (want("accounts")) accounts = services.directory.search(q.replace(/^@/, ""), limit + offset).slice(offset);
+    if (want("statuses")) statuses = services.statuses.search(account.id, q, limit, offset);
+  }
+  const hashtags = want("hashtags") && !handle ? services.statuses.tagsLike(q, limit) : [];
+  return c.json({
+    accounts: accounts.map((a) => accountViewJson(a, services)),
+    statuses: statusesJson(statuses, account.id, services),
+    hashtags: hashtags.map((name) => ({ name, url: `${services.instance.origin}/tags/${encodeURIComponent(name)}`, history: [], following: false })),
+  });
+});

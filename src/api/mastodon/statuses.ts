@@ -1,0 +1,125 @@
+import { Hono } from "hono";
+import { z } from "zod";
+import { caseSchema } from "../../domain/statuses/case.ts";
+import { VISIBILITIES } from "../../domain/statuses/types.ts";
+import { requireUser } from "../auth.ts";
+import { boolish, parseParams } from "../body.ts";
+import type { AppEnv } from "../env.ts";
+import { fail } from "../errors.ts";
+import { accountViewJson, statusJson, statusesJson } from "./statuses-json.ts";
+
+const statusSchema = z.object({
+  status: z.string().max(100_000).optional().default(""),
+  in_reply_to_id: z.string().regex(/^\d{1,20}$/, "must be an id").optional().nullable(),
+  media_ids: z.array(z.string()).max(4).optional().default([]),
+  sensitive: z.unknown().transform(boolish).optional(),
+  spoiler_text: z.string().max(1000).optional().default(""),
+  visibility: z.enum(VISIBILITIES as [string, ...string[]]).optional(),
+  language: z.string().max(16).optional().nullable(),
+  scheduled_at: z.string().optional().nullable(),
+  case: caseSchema.optional().nullable(),
+});
+
+type StatusParams = z.output<typeof statusSchema>;
+
+function toInput(params: StatusParams, idempotencyKey?: string) {
+  if (params.scheduled_at) fail("unprocessable", "Scheduled posts are not supported on this server");
+  return {
+    text: params.status,
+    spoilerText: params.spoiler_text,
+    sensitive: params.sensitive,
+    visibility: params.visibility as (typeof VISIBILITIES)[number] | undefined,
+    language: params.language ?? null,
+    inReplyToId: params.in_reply_to_id ?? null,
+    mediaIds: params.media_ids,
+    caseFields: params.case ?? null,
+    idempotencyKey: idempotencyKey?.slice(0, 200) ?? null,
+  };
+}
+
+const limitOf = (v: string | undefined) => Math.min(Math.max(Number(v) || 40, 1), 80);
+
+export const statusesRouter = new Hono<AppEnv>()
+  .post("/api/v1/statuses", async (c) => {
+    const { account } = requireUser(c, "write:statuses");
+    const params = await parseParams(c, statusSchema);
+    const services = c.get("services");
+    const status = await services.statuses.create(account.id, toInput(params, c.req.header("idempotency-key")));
+    return c.json(statusJson(status, account.id, services));
+  })
+  .get("/api/v1/statuses/:id", (c) => {
+    const { account } = requireUser(c, "read:statuses");
+    const services = c.get("services");
+    return c.json(statusJson(services.statuses.getVisible(account.id, c.req.param("id")), account.id, services));
+  })
+  .put("/api/v1/statuses/:id", async (c) => {
+    const { account } = requireUser(c, "write:statuses");
+    const params = await parseParams(c, statusSchema);
+    const services = c.get("services");
+    const status = await services.statuses.edit(account.id, c.req.param("id"), toInput(params));
+    return c.json(statusJson(status, account.id, services));
+  })
+  .delete("/api/v1/statuses/:id", async (c) => {
+    const { account } = requireUser(c, "write:statuses");
+    const services = c.get("services");
+    const rendered = statusJson(services.statuses.getVisible(account.id, c.req.param("id")), account.id, services);
+    await services.statuses.delete(account.id, c.req.param("id"));
+    return c.json(rendered);
+  })
+  .get("/api/v1/statuses/:id/source", (c) => {
+    const { account } = requireUser(c, "read:statuses");
+    const status = c.get("services").statuses.getVisible(account.id, c.req.param("id"));
+    if (status.accountId !== account.id) fail("not_found", "Record not found");
+    return c.json({ id: status.id, text: status.sourceText ?? "", spoiler_text: status.spoilerText });
+  })
+  .get("/api/v1/statuses/:id/context", (c) => {
+    const { account } = requireUser(c, "read:statuses");
+    const services = c.get("services");
+    const { ancestors, descendants } = services.statuses.context(account.id, c.req.param("id"));
+    return c.json({ ancestors: statusesJson(ancestors, account.id, services), descendants: statusesJson(descendants, account.id, services) });
+  })
+  .post("/api/v1/statuses/:id/favourite", async (c) => {
+    const { account } = requireUser(c, "write:favourites");
+    const services = c.get("services");
+    const status = await services.statuses.favourite(account.id, c.req.param("id"));
+    return c.json(statusJson(status, account.id, services));
+  })
+  .post("/api/v1/statuses/:id/unfavourite", async (c) => {
+    const { account } = requireUser(c, "write:favourites");
+    const services = c.get("services");
+    return c.json(statusJson(await services.statuses.unfavourite(account.id, c.req.param("id")), account.id, services));
+  })
+  .post("/api/v1/statuses/:id/reblog", async (c) => {
+    const { account } = requireUser(c, "write:statuses");
+    const services = c.get("services");
+    return c.json(statusJson(await services.statuses.reblog(account.id, c.req.param("id")), account.id, services));
+  })
+  .post("/api/v1/statuses/:id/unreblog", async (c) => {
+    const { account } = requireUser(c, "write:statuses");
+    const services = c.get("services");
+    return c.json(statusJson(await services.statuses.unreblog(account.id, c.req.param("id")), account.id, services));
+  })
+  .post("/api/v1/statuses/:id/bookmark", (c) => {
+    const { account } = requireUser(c, "write:bookmarks");
+    const services = c.get("services");
+    return c.json(statusJson(services.statuses.bookmark(account.id, c.req.param("id"), true), account.id, services));
+  })
+  .post("/api/v1/statuses/:id/unbookmark", (c) => {
+    const { account } = requireUser(c, "write:bookmarks");
+    const services = c.get("services");
+    return c.json(statusJson(services.statuses.bookmark(account.id, c.req.param("id"), false), account.id, services));
+  })
+  .get("/api/v1/statuses/:id/favourited_by", (c) => {
+    const { account } = requireUser(c, "read:statuses");
+    const services = c.get("services");
+    const ids = services.statuses.favouritedBy(account.id, c.req.param("id"), limitOf(c.req.query("limit")));
+    const views = services.directory.getMany(ids);
+    return c.json(ids.map((id) => views.get(id)).filter((v) => v != null).map((v) => accountViewJson(v, services)));
+  })
+  .get("/api/v1/statuses/:id/reblogged_by", (c) => {
+    const { account } = requireUser(c, "read:statuses");
+    const services = c.get("services");
+    const ids = services.statuses.rebloggedBy(account.id, c.req.param("id"), limitOf(c.req.query("limit")));
+    const views = services.directory.getMany(ids);
+    return c.json(ids.map((id) => views.get(id)).filter((v) => v != null).map((v) => accountViewJson(v, services)));
+  });

@@ -1,0 +1,205 @@
+import { and, eq, inArray, like, or } from "drizzle-orm";
+import type { Db } from "../../db/client.ts";
+import { accounts, remoteActors } from "../../db/schema.ts";
+import { newId } from "../ids.ts";
+import type { InstanceInfo } from "../instance.ts";
+import { findSpecialty } from "../specialties.ts";
+import { escapeHtml, plainTextToHtml } from "../text.ts";
+import type { AccountRow } from "../accounts/types.ts";
+
+export type RemoteActorRow = typeof remoteActors.$inferSelect;
+
+/** A local or remote account, as the client API and timelines see it. */
+export interface AccountView {
+  readonly id: string;
+  readonly local: boolean;
+  readonly username: string;
+  /** null for local accounts */
+  readonly host: string | null;
+  readonly uri: string;
+  readonly url: string;
+  readonly displayName: string;
+  readonly noteHtml: string;
+  readonly locked: boolean;
+  readonly fields: readonly { name: string; value: string }[];
+  readonly createdAt: Date;
+  readonly inboxUrl: string | null;
+  readonly sharedInboxUrl: string | null;
+  readonly remote?: RemoteActorRow;
+  readonly localAccount?: AccountRow;
+}
+
+export interface RemoteActorInput {
+  readonly uri: string;
+  readonly username: string;
+  readonly displayName: string;
+  readonly summaryHtml: string;
+  readonly url: string | null;
+  readonly inboxUrl: string;
+  readonly sharedInboxUrl: string | null;
+  readonly followersUrl: string | null;
+  readonly locked: boolean;
+  readonly fields: readonly { name: string; value: string }[];
+  readonly actorType: string;
+  readonly credential: string | null;
+}
+
+/** Local accounts and remote actors behind one set of ids and one view. */
+export class Directory {
+  readonly #db: Db;
+  readonly #instance: InstanceInfo;
+  constructor(db: Db, instance: InstanceInfo) {
+    this.#db = db;
+    this.#instance = instance;
+  }
+
+  localView(account: AccountRow): AccountView {
+    const uri = `${this.#instance.origin}/users/${account.username}`;
+    const specialty = account.specialty ? findSpecialty(account.specialty) : undefined;
+    return {
+      id: account.id,
+      local: true,
+      username: account.username,
+      host: null,
+      uri,
+      url: uri,
+      displayName: account.displayName,
+      noteHtml: plainTextToHtml(account.note),
+      locked: account.locked,
+      fields: [
+        ...(specialty ? [{ name: "Specialty", value: escapeHtml(specialty.label) }] : []),
+        ...(account.jurisdiction ? [{ name: "Jurisdiction", value: account.jurisdiction }] : []),
+        ...(account.disclosures ? [{ name: "Disclosures", value: escapeHtml(account.disclosures) }] : []),
+      ],
+      createdAt: account.createdAt,
+      inboxUrl: `${uri}/inbox`,
+      sharedInboxUrl: `${this.#instance.origin}/inbox`,
+      localAccount: account,
+    };
+  }
+
+  remoteView(actor: RemoteActorRow): AccountView {
+    return {
+      id: actor.id,
+      local: false,
+      username: actor.username,
+      host: actor.host,
+      uri: actor.uri,
+      url: actor.url ?? actor.uri,
+      displayName: actor.displayName,
+      noteHtml: actor.summaryHtml,
+      locked: actor.locked,
+      fields: JSON.parse(actor.fields),
+      createdAt: actor.createdAt,
+      inboxUrl: actor.inboxUrl,
+      sharedInboxUrl: actor.sharedInboxUrl,
+      remote: actor,
+    };
+  }
+
+  /** An account by id: approved local physicians and known remote actors only. */
+  get(id: string): AccountView | undefined {
+    if (!/^\d{1,20}$/.test(id)) return undefined;
+    const local = this.#db.select().from(accounts).where(eq(accounts.id, id)).get();
+    if (local) return local.status === "approved" ? this.localView(local) : undefined;
+    const remote = this.#db.select().from(remoteActors).where(eq(remoteActors.id, id)).get();
+    return remote && !remote.gone ? this.remoteView(remote) : undefined;
+  }
+
+  getMany(ids: readonly string[]): Map<string, AccountView> {
+    const unique = [...new Set(ids)];
+    const out = new Map<string, AccountView>();
+    if (unique.length === 0) return out;
+    for (const a of this.#db.select().from(accounts).where(inArray(accounts.id, unique)).all()) {
+      if (a.status === "approved") out.set(a.id, this.localView(a));
+    }
+    const missing = unique.filter((id) => !out.has(id));
+    if (missing.length > 0) {
+      for (const r of this.#db.select().from(remoteActors).where(inArray(remoteActors.id, missing)).all()) {
+        if (!r.gone) out.set(r.id, this.remoteView(r));
+      }
+    }
+    return out;
+  }
+
+  findRemoteByUri(uri: string): RemoteActorRow | undefined {
+    return this.#db.select().from(remoteActors).where(eq(remoteActors.uri, uri)).get();
+  }
+
+  findRemoteByHandle(username: string, host: string): RemoteActorRow | undefined {
+    return this.#db
+      .select()
+      .from(remoteActors)
+      .where(and(eq(remoteActors.username, username), eq(remoteActors.host, host.toLowerCase())))
+      .get();
+  }
+
+  /** The actor's URI -> our account view (local accounts by their actor URI too). */
+  byUri(uri: string): AccountView | undefined {
+    const prefix = `${this.#instance.origin}/users/`;
+    if (uri.startsWith(prefix)) {
+      const username = uri.slice(prefix.length);
+      const local = this.#db.select().from(accounts).where(eq(accounts.usernameKey, username.toLowerCase())).get();
+      return local?.status === "approved" ? this.localView(local) : undefined;
+    }
+    const remote = this.findRemoteByUri(uri);
+    return remote && !remote.gone ? this.remoteView(remote) : undefined;
+  }
+
+  upsertRemote(input: RemoteActorInput, now = new Date()): RemoteActorRow {
+    const url = new URL(input.uri);
+    const values = {
+      uri: input.uri,
+      origin: url.origin,
+      username: input.username,
+      host: url.host.toLowerCase(),
+      displayName: input.displayName,
+      summaryHtml: input.summaryHtml,
+      url: input.url,
+      inboxUrl: input.inboxUrl,
+      sharedInboxUrl: input.sharedInboxUrl,
+      followersUrl: input.followersUrl,
+      locked: input.locked,
+      fields: JSON.stringify(input.fields),
+      actorType: input.actorType,
+      credential: input.credential,
+      gone: false,
+      fetchedAt: now,
+    };
+    return this.#db
+      .insert(remoteActors)
+      .values({ id: newId(now.getTime()), createdAt: now, ...values })
+      .onConflictDoUpdate({ target: remoteActors.uri, set: values })
+      .returning()
+      .get();
+  }
+
+  /** A 410 from an inbox: the actor behind it is gone. */
+  markGoneByInbox(inboxUrl: string): void {
+    this.#db.update(remoteActors).set({ gone: true }).where(eq(remoteActors.inboxUrl, inboxUrl)).run();
+  }
+
+  markGone(uri: string): void {
+    this.#db.update(remoteActors).set({ gone: true }).where(eq(remoteActors.uri, uri)).run();
+  }
+
+  /** Account search: local handles and display names, and known remote ones. */
+  search(query: string, limit: number): AccountView[] {
+    const q = `${query.replace(/[%_]/g, "")}%`;
+    const local = this.#db
+      .select()
+      .from(accounts)
+      .where(and(eq(accounts.status, "approved"), or(like(accounts.usernameKey, q.toLowerCase()), like(accounts.displayName, q))))
+      .limit(limit)
+      .all()
+      .map((a) => this.localView(a));
+    const remote = this.#db
+      .select()
+      .from(remoteActors)
+      .where(and(eq(remoteActors.gone, false), or(like(remoteActors.username, q), like(remoteActors.displayName, q))))
+      .limit(limit)
+      .all()
+      .map((r) => this.remoteView(r));
+    return [...local, ...remote].slice(0, limit);
+  }
+}

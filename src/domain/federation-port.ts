@@ -1,0 +1,58 @@
+import type { PeerRow } from "./peers/service.ts";
+import type { FollowRow, StatusRow, FavouriteRow } from "./statuses/types.ts";
+import type { AccountRow } from "./accounts/types.ts";
+
+/** What a peer's instance actor looks like, as far as peering needs. */
+export interface InstanceActorInfo {
+  readonly actorUri: string;
+  readonly followersUrl: string | null;
+  readonly inboxUrl: string;
+  readonly sharedInboxUrl: string | null;
+}
+
+/**
+ * The domain announces what happened; `federation/` turns each event into
+ * activities and queues them (durably).  The domain never sees Fedify.
+ */
+export interface FederationPort {
+  resolveInstanceActor(origin: string): Promise<InstanceActorInfo>;
+  peerFollow(peer: PeerRow): Promise<void>;
+  peerAccept(peer: PeerRow): Promise<void>;
+  peerReject(peer: PeerRow): Promise<void>;
+  peerUndo(peer: PeerRow): Promise<void>;
+  statusCreated(status: StatusRow): Promise<void>;
+  statusUpdated(status: StatusRow): Promise<void>;
+  statusDeleted(status: StatusRow): Promise<void>;
+  favourited(favourite: FavouriteRow, status: StatusRow): Promise<void>;
+  unfavourited(favourite: FavouriteRow, status: StatusRow): Promise<void>;
+  reblogged(boost: StatusRow, original: StatusRow): Promise<void>;
+  unreblogged(boost: StatusRow, original: StatusRow): Promise<void>;
+  followRequested(follow: FollowRow): Promise<void>;
+  followAccepted(follow: FollowRow): Promise<void>;
+  followRejected(follow: FollowRow): Promise<void>;
+  unfollowed(follow: FollowRow): Promise<void>;
+  accountUpdated(account: AccountRow): Promise<void>;
+}
+
+/** Until the federation layer is wired (CLI, unit tests): nothing leaves. */
+export class OfflinePort implements FederationPort {
+  async resolveInstanceActor(): Promise<InstanceActorInfo> {
+    throw new Error("Federation is not available in this process");
+  }
+  async peerFollow() {}
+  async peerAccept() {}
+  async peerReject() {}
+  async peerUndo() {}
+  async statusCreated() {}
+  async statusUpdated() {}
+  async statusDeleted() {}
+  async favourited() {}
+  async unfavourited() {}
+  async reblogged() {}
+  async unreblogged() {}
+  async followRequested() {}
+  async followAccepted() {}
+  async followRejected() {}
+  async unfollowed() {}
+  async accountUpdated() {}
+}

@@ -1,0 +1,186 @@
+import { and, count, desc, eq, inArray, lt } from "drizzle-orm";
+import type { Db } from "../../db/client.ts";
+import { follows } from "../../db/schema.ts";
+import type { Directory } from "../directory/service.ts";
+import { DomainError } from "../errors.ts";
+import type { FederationPort } from "../federation-port.ts";
+import { newId } from "../ids.ts";
+import type { InstanceInfo } from "../instance.ts";
+import type { NotificationService } from "../notifications/service.ts";
+import type { FollowRow } from "../statuses/types.ts";
+
+export interface Relationship {
+  id: string;
+  following: boolean;
+  requested: boolean;
+  followed_by: boolean;
+  requested_by: boolean;
+}
+
+/** Follows between physicians, local and remote, with follow requests for locked accounts. */
+export class FollowService {
+  readonly #db: Db;
+  readonly #directory: Directory;
+  readonly #notifications: NotificationService;
+  readonly #instance: InstanceInfo;
+  #port: FederationPort;
+
+  constructor(deps: { db: Db; directory: Directory; notifications: NotificationService; instance: InstanceInfo; port: FederationPort }) {
+    this.#db = deps.db;
+    this.#directory = deps.directory;
+    this.#notifications = deps.notifications;
+    this.#instance = deps.instance;
+    this.#port = deps.port;
+  }
+
+  setPort(port: FederationPort): void {
+    this.#port = port;
+  }
+
+  find(followerId: string, followingId: string): FollowRow | undefined {
+    return this.#db.select().from(follows).where(and(eq(follows.followerId, followerId), eq(follows.followingId, followingId))).get();
+  }
+
+  findByUri(uri: string): FollowRow | undefined {
+    return this.#db.select().from(follows).where(eq(follows.uri, uri)).get();
+  }
+
+  /** A local physician follows someone; remote follows wait for their Accept. */
+  async follow(followerId: string, targetId: string, now = new Date()): Promise<FollowRow> {
+    if (followerId === targetId) throw new DomainError("forbidden", "You cannot follow yourself");
+    const target = this.#directory.get(targetId);
+    if (!target) throw new DomainError("not_found", "Record not found");
+    const existing = this.find(followerId, targetId);
+    if (existing) return existing;
+    const id = newId(now.getTime());
+    const follower = this.#directory.get(followerId)!;
+    const state = target.local && !target.locked ? "accepted" : "pending";
+    const row = this.#db
+      .insert(follows)
+      .values({ id, followerId, followingId: targetId, state, uri: `${follower.uri}#follows/${id}`, createdAt: now })
+      .returning()
+      .get();
+    if (target.local) {
+      this.#notifications.notify(targetId, state === "accepted" ? "follow" : "follow_request", followerId, null, now);
+    } else {
+      await this.#port.followRequested(row);
+    }
+    return row;
+  }
+
+  async unfollow(followerId: string, targetId: string): Promise<void> {
+    const existing = this.find(followerId, targetId);
+    if (!existing) return;
+    this.#db.delete(follows).where(eq(follows.id, existing.id)).run();
+    if (!this.#directory.get(targetId)?.local) await this.#port.unfollowed(existing);
+  }
+
+  async authorize(accountId: string, followerId: string): Promise<void> {
+    const request = this.find(followerId, accountId);
+    if (!request || request.state !== "pending") throw new DomainError("not_found", "Record not found");
+    this.#db.update(follows).set({ state: "accepted" }).where(eq(follows.id, request.id)).run();
+    this.#notifications.notify(accountId, "follow", followerId, null);
+    if (!this.#directory.get(followerId)?.local) await this.#port.followAccepted({ ...request, state: "accepted" });
+  }
+
+  async reject(accountId: string, followerId: string): Promise<void> {
+    const request = this.find(followerId, accountId);
+    if (!request || request.state !== "pending") throw new DomainError("not_found", "Record not found");
+    this.#db.delete(follows).where(eq(follows.id, request.id)).run();
+    if (!this.#directory.get(followerId)?.local) await this.#port.followRejected(request);
+  }
+
+  // ---- from federation
+
+  /** A remote physician follows a local one. */
+  async receivedFollow(followerId: string, targetId: string, uri: string, now = new Date()): Promise<void> {
+    const target = this.#directory.get(targetId);
+    if (!target?.local) return;
+    const existing = this.find(followerId, targetId);
+    const row =
+      existing ??
+      this.#db
+        .insert(follows)
+        .values({ id: newId(now.getTime()), followerId, followingId: targetId, state: target.locked ? "pending" : "accepted", uri, createdAt: now })
+        .onConflictDoNothing()
+        .returning()
+        .get();
+    if (!row) return;
+    if (row.state === "accepted") {
+      if (!existing) this.#notifications.notify(targetId, "follow", followerId, null, now);
+      await this.#port.followAccepted(row);
+    } else if (!existing) {
+      this.#notifications.notify(targetId, "follow_request", followerId, null, now);
+    }
+  }
+
+  receivedAccept(followUriOrPair: { uri?: string; followerId?: string; followingId?: string }): void {
+    const row = followUriOrPair.uri
+      ? this.findByUri(followUriOrPair.uri)
+      : this.find(followUriOrPair.followerId ?? "", followUriOrPair.followingId ?? "");
+    if (row && row.state === "pending") {
+      this.#db.update(follows).set({ state: "accepted" }).where(eq(follows.id, row.id)).run();
+      this.#notifications.notify(row.followerId, "follow", row.followingId, null);
+    }
+  }
+
+  receivedReject(followerId: string, followingId: string): void {
+    this.#db.delete(follows).where(and(eq(follows.followerId, followerId), eq(follows.followingId, followingId))).run();
+  }
+
+  receivedUndo(followerId: string, followingId: string): void {
+    this.receivedReject(followerId, followingId);
+  }
+
+  // ---- lists
+
+  followerIds(accountId: string, options: { maxId?: string; limit: number; state?: "pending" | "accepted" }): FollowRow[] {
+    return this.#db
+      .select()
+      .from(follows)
+      .where(and(eq(follows.followingId, accountId), eq(follows.state, options.state ?? "accepted"), options.maxId ? lt(follows.id, options.maxId) : undefined))
+      .orderBy(desc(follows.id))
+      .limit(options.limit)
+      .all();
+  }
+
+  followingIds(accountId: string, options: { maxId?: string; limit: number }): FollowRow[] {
+    return this.#db
+      .select()
+      .from(follows)
+      .where(and(eq(follows.followerId, accountId), eq(follows.state, "accepted"), options.maxId ? lt(follows.id, options.maxId) : undefined))
+      .orderBy(desc(follows.id))
+      .limit(options.limit)
+      .all();
+  }
+
+  /** Remote followers' inboxes of a local account (for private posts). */
+  remoteFollowers(accountId: string) {
+    const rows = this.#db.select().from(follows).where(and(eq(follows.followingId, accountId), eq(follows.state, "accepted"))).all();
+    return [...this.#directory.getMany(rows.map((r) => r.followerId)).values()].filter((a) => !a.local);
+  }
+
+  counts(accountId: string): { followers: number; following: number } {
+    const n = (where: ReturnType<typeof and>) => this.#db.select({ n: count() }).from(follows).where(where).get()!.n;
+    return {
+      followers: n(and(eq(follows.followingId, accountId), eq(follows.state, "accepted"))),
+      following: n(and(eq(follows.followerId, accountId), eq(follows.state, "accepted"))),
+    };
+  }
+
+  relationships(viewerId: string, ids: readonly string[]): Relationship[] {
+    if (ids.length === 0) return [];
+    const out = this.#db.select().from(follows).where(and(eq(follows.followerId, viewerId), inArray(follows.followingId, [...ids]))).all();
+    const inc = this.#db.select().from(follows).where(and(eq(follows.followingId, viewerId), inArray(follows.followerId, [...ids]))).all();
+    return ids.map((id) => {
+      const o = out.find((f) => f.followingId === id);
+      const i = inc.find((f) => f.followerId === id);
+      return { id, following: o?.state === "accepted", requested: o?.state === "pending", followed_by: i?.state === "accepted", requested_by: i?.state === "pending" };
+    });
+  }
+
+  /** Whether the viewer may see the author's followers-only posts. */
+  isFollowing(viewerId: string, authorId: string): boolean {
+    return this.find(viewerId, authorId)?.state === "accepted";
+  }
+}
