@@ -50,7 +50,11 @@ export async function startInstance(config: Config, options: StartOptions = {}):
     services,
     close: async () => {
       queueStop.abort();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // Keep-alive connections would otherwise hold the port open.
+        (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+      });
       database.close();
     },
   };

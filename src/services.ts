@@ -62,7 +62,7 @@ export function createServices(config: Config, database: DatabaseHandle): Servic
   const directory = new Directory(db, instance);
   const notifications = new NotificationService(db);
   const media = new MediaService(db, config.dataDir);
-  const follows = new FollowService({ db, directory, notifications, instance, port: offline });
+  const follows = new FollowService({ db, directory, notifications, port: offline });
   return {
     config,
     instance,

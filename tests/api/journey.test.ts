@@ -77,10 +77,12 @@ describe("the applicant journey over HTTP", () => {
     const audit = await api(uk, "GET", `/api/v1/consilium/audit_log?account_id=${entry.id}`, { token: staff });
     expect(audit.body.map((e: { action: string }) => e.action)).toEqual(expect.arrayContaining(["identity.read", "account.approve"]));
 
-    // Now the physician exists to the outside.
+    // Now the physician exists to the outside: WebFinger finds them, and the
+    // actor itself is served only to signed requests from peers (closed network).
+    const found = await api(uk, "GET", `/.well-known/webfinger?resource=acct:${applicant.username}@${new URL(uk.origin).host}`);
+    expect(found.status).toBe(200);
     const person = await fetch(`${uk.origin}/users/${applicant.username}`, { headers: { Accept: "application/activity+json" } });
-    expect(person.status).toBe(200);
-    expect(((await person.json()) as { type: string }).type).toBe("Person");
+    expect(person.status).toBe(401);
   });
 
   it("a rejected applicant cannot log in", async () => {

@@ -12,6 +12,20 @@ export interface JsonResponse<T = any> {
   text: string;
 }
 
+/**
+ * fetch that reconnects once when a pooled keep-alive socket was closed by a
+ * server restart (undici does not retry a POST on its own; clients do).
+ */
+export async function reconnectingFetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
+  try {
+    return await fetch(input, init);
+  } catch (error) {
+    const code = (error as { cause?: { code?: string } }).cause?.code;
+    if (code !== "UND_ERR_SOCKET" && code !== "ECONNRESET") throw error;
+    return fetch(input, init);
+  }
+}
+
 export async function api<T = any>(
   instance: { origin: string },
   method: string,
@@ -27,7 +41,7 @@ export async function api<T = any>(
   } else if (options.form) {
     body = new URLSearchParams(options.form);
   }
-  const response = await fetch(new URL(path, instance.origin), { method, headers, body, redirect: "manual" });
+  const response = await reconnectingFetch(new URL(path, instance.origin), { method, headers, body, redirect: "manual" });
   const text = await response.text();
   let parsed: unknown = text;
   try {
@@ -47,7 +61,7 @@ export class Browser {
   }
 
   async request(method: string, path: string, form?: Record<string, string>): Promise<{ status: number; location: string | null; html: string }> {
-    const response = await fetch(new URL(path, this.origin), {
+    const response = await reconnectingFetch(new URL(path, this.origin), {
       method,
       redirect: "manual",
       headers: {

@@ -1,8 +1,8 @@
 import { createServer } from "node:net";
 import type { LogRecord, Sink } from "@logtape/logtape";
-import { loadConfig } from "../../src/config.ts";
+import { type Config, loadConfig } from "../../src/config.ts";
 import { configureLogging } from "../../src/logging.ts";
-import { type RunningInstance, startInstance } from "../../src/server.ts";
+import { type RunningInstance, type StartOptions, startInstance } from "../../src/server.ts";
 import { tempDir } from "./temp.ts";
 
 /** Every log record of every instance started in this test file, rendered to text. */
@@ -27,8 +27,29 @@ async function freePort(): Promise<number> {
 export interface TestInstance extends RunningInstance {
   readonly origin: string;
   readonly dataDir: string;
-  /** Stops the server and keeps the data (for restart tests). */
-  stop(): Promise<void>;
+  readonly config: Config;
+}
+
+/**
+ * Stops an instance (server, queue and database; the data stays) and starts it
+ * again on the same port and data directory.  The object is updated in place
+ * so tests keep their reference.
+ */
+export async function restart(instance: TestInstance, options: StartOptions & { downtimeMs?: number } = {}): Promise<void> {
+  await instance.close();
+  if (options.downtimeMs) await new Promise((r) => setTimeout(r, options.downtimeMs));
+  const running = await startInstance(instance.config, options);
+  Object.assign(instance, { services: running.services, close: running.close, url: running.url });
+}
+
+export async function stop(instance: TestInstance): Promise<void> {
+  await instance.close();
+  Object.assign(instance, { close: async () => {} });
+}
+
+export async function start(instance: TestInstance, options: StartOptions = {}): Promise<void> {
+  const running = await startInstance(instance.config, options);
+  Object.assign(instance, { services: running.services, close: running.close, url: running.url });
 }
 
 export interface InstanceOptions {
@@ -42,7 +63,7 @@ export interface InstanceOptions {
  */
 export async function startInstances(
   count: number,
-  options: InstanceOptions[] = [],
+  options: (InstanceOptions & StartOptions)[] = [],
 ): Promise<TestInstance[] & { closeAll(): Promise<void> }> {
   // Captured for the privacy tests; shown on the console only when TEST_LOG=1.
   await configureLogging("info", { console: process.env["TEST_LOG"] === "1", sinks: [captureSink] });
@@ -66,8 +87,8 @@ export async function startInstances(
       CONSILIUM_PASSWORD_COST: "12",
       LOG_LEVEL: "info",
     });
-    const running = await startInstance(config);
-    instances.push({ ...running, origin, dataDir: dir.path, stop: running.close });
+    const running = await startInstance(config, options[i]);
+    instances.push({ ...running, origin, dataDir: dir.path, config });
   }
   return Object.assign(instances, {
     async closeAll() {

@@ -3,6 +3,8 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { api, apply, createApp, loginThroughForms, ownerToken, syntheticApplicant } from "../helpers/client.ts";
 import { capturedLogs, startInstances, type TestInstance } from "../helpers/instances.ts";
+import { peer } from "../helpers/network.ts";
+import { signedFetch } from "../helpers/signed.ts";
 
 // Distinctive, synthetic identity: any appearance of these strings is a leak.
 const LEGAL_NAME = "Ottoline Vasquez-Brennagh";
@@ -19,6 +21,7 @@ function leaks(text: string): string[] {
 describe("pseudonymity", () => {
   let instances: Awaited<ReturnType<typeof startInstances>>;
   let uk: TestInstance;
+  let us: TestInstance;
   let staff: string;
   let token: string;
   let accountId: string;
@@ -26,9 +29,10 @@ describe("pseudonymity", () => {
   const seen: { where: string; text: string }[] = [];
 
   beforeAll(async () => {
-    instances = await startInstances(1);
-    uk = instances[0]!;
+    instances = await startInstances(2);
+    [uk, us] = instances as unknown as [TestInstance, TestInstance];
     staff = await ownerToken(uk);
+    await peer(uk, staff, us, await ownerToken(us));
     // The register holds the same person: matching must not put them in clear on disk.
     const register = `GMC Ref No,Surname,Given Names,Gender,Year Of Qualification,Place of Qualification,Registration Status,Registration Date,GP Register,Specialist Register,Specialty\n${LICENCE},${SURNAME},Ottoline,F,2008,University of Nowhere,Registered with a licence to practise,2009-08-05,N,Y,Cardiology\n`;
     const imported = await api(uk, "POST", "/api/v1/consilium/registers", { token: staff, body: register, headers: { "Content-Type": "text/csv" } });
@@ -47,7 +51,9 @@ describe("pseudonymity", () => {
     const host = new URL(uk.origin).host;
     const ap = { Accept: "application/activity+json" };
     const record = async (where: string, response: Response) => seen.push({ where, text: await response.text() });
-    await record("actor", await fetch(`${uk.origin}/users/${username}`, { headers: ap }));
+    // The actor as a peer fetches it (authorized fetch), and what a stranger gets.
+    await record("actor", await signedFetch(us, `${uk.origin}/users/${username}`));
+    await record("actor, unsigned", await fetch(`${uk.origin}/users/${username}`, { headers: ap }));
     await record("instance actor", await fetch(`${uk.origin}/actor`, { headers: ap }));
     await record("webfinger", await fetch(`${uk.origin}/.well-known/webfinger?resource=acct:${username}@${host}`));
     for (const path of ["/.well-known/nodeinfo", "/nodeinfo/2.0", "/nodeinfo/2.1", "/.well-known/host-meta", "/api/v1/instance", "/api/v2/instance"]) {

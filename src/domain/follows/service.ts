@@ -5,7 +5,6 @@ import type { Directory } from "../directory/service.ts";
 import { DomainError } from "../errors.ts";
 import type { FederationPort } from "../federation-port.ts";
 import { newId } from "../ids.ts";
-import type { InstanceInfo } from "../instance.ts";
 import type { NotificationService } from "../notifications/service.ts";
 import type { FollowRow } from "../statuses/types.ts";
 
@@ -22,14 +21,12 @@ export class FollowService {
   readonly #db: Db;
   readonly #directory: Directory;
   readonly #notifications: NotificationService;
-  readonly #instance: InstanceInfo;
   #port: FederationPort;
 
-  constructor(deps: { db: Db; directory: Directory; notifications: NotificationService; instance: InstanceInfo; port: FederationPort }) {
+  constructor(deps: { db: Db; directory: Directory; notifications: NotificationService; port: FederationPort }) {
     this.#db = deps.db;
     this.#directory = deps.directory;
     this.#notifications = deps.notifications;
-    this.#instance = deps.instance;
     this.#port = deps.port;
   }
 
