@@ -11,9 +11,13 @@ const PRIORITY: readonly PhiType[] = [
   "ip", "date", "phone", "address", "postcode", "age_over_89", "name",
 ];
 
+/** Fediverse handles (@user@host) look like e-mail addresses but name a pseudonym. */
+const HANDLE = /(?<![\w@])@[A-Za-z0-9_]{1,30}@[A-Za-z0-9.-]+(?::\d+)?/g;
+
 /** Every identifier found in the text, in reading order, overlaps resolved. */
 export function findPhi(text: string): PhiFinding[] {
-  const all = DETECTORS.flatMap((d) => d.find(text));
+  const handles = [...text.matchAll(HANDLE)].map((m) => ({ start: m.index!, end: m.index! + m[0].length }));
+  const all = DETECTORS.flatMap((d) => d.find(text)).filter((f) => !handles.some((h) => f.start < h.end && h.start < f.end));
   all.sort((a, b) => PRIORITY.indexOf(a.type) - PRIORITY.indexOf(b.type) || b.end - b.start - (a.end - a.start));
   const kept: PhiFinding[] = [];
   for (const finding of all) {

@@ -87,6 +87,7 @@ describe("PHI guard: clinical writing passes untouched", () => {
     "Fluids 1.5 L over 24 h; 10^9/L platelets 45; Hb 72 g/L; INR 1.4; APTT 38 s.",
     "In May she may need a repeat scan; in March we march on with chemo.",
     "Teenager aged 15, 165 cm, 58 kg, BMI 21.3. Tanner stage 4.",
+    "@cardio_reg@consilium.nhs.example and @neuro@10.0.0.7:3000 what do you think?",
     "CTPA: filling defects in segmental arteries of RLL; echo LVEF 35-40%.",
   ])("passes: %s", (text) => {
     expect(findPhi(text)).toEqual([]);
