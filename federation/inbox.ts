@@ -6,6 +6,7 @@ import {
   Article,
   Create,
   Delete,
+  Document,
   Follow,
   Like,
   Note,
@@ -19,6 +20,7 @@ import {
 import type { AccountView } from "../src/domain/directory/service.ts";
 import type { Services } from "../src/services.ts";
 import { logger } from "../src/logging.ts";
+import { findPhi } from "../src/domain/phi/guard.ts";
 import { INSTANCE_ACTOR_ID } from "./actors.ts";
 import { caseFromSource, fromInstant, hashtagsOf, mentionHrefsOf, remoteActorInput, sanitizeRemoteHtml, stringOf, visibilityOf } from "./convert.ts";
 
@@ -59,7 +61,8 @@ async function receiveObject(ctx: Ctx, author: AccountView, object: ApObject): P
   if (visibility === "direct" && !mentioned.some((a) => a.local)) return;
   const caseRecord = object instanceof Article ? caseFromSource(object.source) : null;
   const contexts = object.contextIds;
-  ctx.data.statuses.receive({
+  const existed = ctx.data.statuses.getByUri(object.id.href) != null;
+  const stored = ctx.data.statuses.receive({
     uri: object.id.href,
     url: object.url instanceof URL ? object.url.href : null,
     authorId: author.id,
@@ -77,6 +80,34 @@ async function receiveObject(ctx: Ctx, author: AccountView, object: ApObject): P
     published: fromInstant(object.published) ?? new Date(),
     updated: fromInstant(object.updated),
   });
+  if (!existed) await importAttachments(ctx, author, object, stored.id);
+}
+
+const MAX_ATTACHMENTS = 4;
+
+/**
+ * A peer's images are copied here (fetched from its origin, decoded and
+ * re-encoded like our own uploads), so our clients load them from us through
+ * our own signed links and never from another origin.
+ */
+async function importAttachments(ctx: Ctx, author: AccountView, object: Note | Article, statusId: string): Promise<void> {
+  let count = 0;
+  for await (const attachment of object.getAttachments()) {
+    if (count >= MAX_ATTACHMENTS || !(attachment instanceof Document)) continue;
+    const url = attachment.url instanceof URL ? attachment.url : null;
+    if (!url || url.origin !== new URL(author.uri).origin || !/^image\//.test(attachment.mediaType ?? "")) continue;
+    count++;
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(15_000) });
+      if (!response.ok) continue;
+      const bytes = new Uint8Array(await response.arrayBuffer());
+      const findings = findPhi(stringOf(attachment.name));
+      if (findings.length > 0) ctx.data.statuses.hold(statusId, `image description: ${findings.map((f) => f.type).join(", ")}`);
+      await ctx.data.media.upload({ accountId: author.id, bytes, description: stringOf(attachment.name), statusId, skipPhiCheck: true });
+    } catch (error) {
+      log.warn("Could not import an attachment of {status}: {error}", { status: object.id?.href, error: (error as Error).message });
+    }
+  }
 }
 
 function isInstanceActor(ctx: Ctx, uri: URL | null): boolean {

@@ -39,6 +39,10 @@ export interface MediaUpload {
   readonly bytes: Uint8Array;
   readonly description?: string;
   readonly focus?: string;
+  /** Set when importing a peer's attachment for a status already stored. */
+  readonly statusId?: string;
+  /** Peers' descriptions were checked at their origin; ours are checked here. */
+  readonly skipPhiCheck?: boolean;
 }
 
 function parseFocus(focus: string | undefined): { x: number; y: number } {
@@ -81,7 +85,7 @@ export class MediaService {
     if (input.bytes.length > MEDIA_LIMITS.maxBytes) {
       throw new DomainError("unprocessable", `The file is too large (maximum is ${MEDIA_LIMITS.maxBytes / 1024 / 1024} MB)`);
     }
-    checkDescription(input.description);
+    if (!input.skipPhiCheck) checkDescription(input.description);
     const focus = parseFocus(input.focus);
     const refused = refusedKind(input.bytes);
     if (refused) throw new DomainError("unprocessable", refused);
@@ -143,7 +147,8 @@ export class MediaService {
           previewHeight: preview.info.height,
           size: original.data.length,
           blurhash,
-          description: input.description ?? "",
+          description: (input.description ?? "").slice(0, MEDIA_LIMITS.descriptionLength),
+          statusId: input.statusId ?? null,
           focusX: focus.x,
           focusY: focus.y,
           createdAt: now,

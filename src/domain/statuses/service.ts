@@ -690,6 +690,14 @@ export class StatusService {
     return row;
   }
 
+  /** Holds a received post back from every timeline and flags it for staff. */
+  hold(statusId: string, reason: string): void {
+    const status = this.get(statusId);
+    if (!status || status.held) return;
+    this.#db.update(statuses).set({ held: true }).where(eq(statuses.id, statusId)).run();
+    this.#audit.record({ staffId: null, subjectId: status.accountId, action: "phi.held", reason: `incoming post ${status.uri}: ${reason}` });
+  }
+
   receiveDelete(actorId: string, uri: string): void {
     const status = this.getByUri(uri);
     if (!status || status.accountId !== actorId) return;
