@@ -1,6 +1,6 @@
 import type { Context } from "@fedify/fedify";
 import { Temporal } from "@js-temporal/polyfill";
-import { Application, Endpoints, Person, PropertyValue } from "@fedify/vocab";
+import { Application, Endpoints, Link, Person, PropertyValue } from "@fedify/vocab";
 import type { AccountRow } from "../src/domain/accounts/types.ts";
 import type { InstanceInfo } from "../src/domain/instance.ts";
 import { findSpecialty } from "../src/domain/specialties.ts";
@@ -46,6 +46,11 @@ export async function physicianActor<T>(ctx: Context<T>, account: AccountRow): P
     ...(account.jurisdiction ? [new PropertyValue({ name: "Jurisdiction", value: account.jurisdiction })] : []),
     ...(account.disclosures ? [new PropertyValue({ name: "Disclosures", value: escapeHtml(account.disclosures) })] : []),
   ];
+  // The credential is inlined as a data: URL; it is published only while valid.
+  const credential =
+    account.credential && (account.credentialExpiresAt?.getTime() ?? 0) > Date.now()
+      ? [new Link({ href: new URL(`data:application/vc+jwt,${account.credential}`), mediaType: "application/vc+jwt", rel: "https://www.w3.org/2018/credentials#VerifiableCredential" })]
+      : [];
   return new Person({
     id: ctx.getActorUri(account.username),
     preferredUsername: account.username,
@@ -60,7 +65,7 @@ export async function physicianActor<T>(ctx: Context<T>, account: AccountRow): P
     followers: ctx.getFollowersUri(account.username),
     following: ctx.getFollowingUri(account.username),
     endpoints: endpoints(ctx),
-    attachments: fields,
+    attachments: [...fields, ...credential],
     ...(await keys(ctx, account.username)),
   });
 }

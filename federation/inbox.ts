@@ -38,12 +38,14 @@ async function peerPhysician(ctx: Ctx, activity: { actorId: URL | null; getActor
   if (!actorId || !ctx.data.peers.isActive(actorId.origin)) return null;
   const known = ctx.data.directory.findRemoteByUri(actorId.href);
   // A recent copy is good enough; Update(Person) refreshes it.
-  if (known && !known.gone && Date.now() - known.fetchedAt.getTime() < 24 * 3600_000) return ctx.data.directory.remoteView(known);
+  if (known && !known.gone && Date.now() - known.fetchedAt.getTime() < 24 * 3600_000) {
+    return ctx.data.directory.remoteView(await ctx.data.verifier.ensure(known));
+  }
   const actor = await activity.getActor({ documentLoader: await loader(ctx), contextLoader: ctx.contextLoader });
   if (!isActor(actor) || actor instanceof Application) return null;
   const input = await remoteActorInput(actor);
   if (!input || input.uri !== actorId.href) return null;
-  return ctx.data.directory.remoteView(ctx.data.directory.upsertRemote(input));
+  return ctx.data.directory.remoteView(await ctx.data.verifier.ensure(ctx.data.directory.upsertRemote(input)));
 }
 
 /** Posts arrive as Note (replies, comments) or Article (cases). */
@@ -195,7 +197,7 @@ export function registerInboxListeners(inbox: InboxListenerSetters<Services>): v
       const object = await update.getObject({ documentLoader: await loader(ctx), contextLoader: ctx.contextLoader });
       if (isActor(object)) {
         const input = object.id?.href === actor.uri ? await remoteActorInput(object) : null;
-        if (input) ctx.data.directory.upsertRemote(input);
+        if (input) await ctx.data.verifier.ensure(ctx.data.directory.upsertRemote(input));
         return;
       }
       if (object) await receiveObject(ctx, actor, object);

@@ -39,7 +39,7 @@ export class RemoteLookup {
     const actor = await this.#fetch(url).catch(() => null);
     if (!isActor(actor) || actor instanceof Application) return undefined;
     const input = await remoteActorInput(actor);
-    return input ? this.#services.directory.remoteView(this.#services.directory.upsertRemote(input)) : undefined;
+    return input ? this.#services.directory.remoteView(await this.#services.verifier.ensure(this.#services.directory.upsertRemote(input))) : undefined;
   }
 
   async account(mention: Pick<MentionRef, "username" | "host">): Promise<AccountView | undefined> {

@@ -302,8 +302,9 @@ export class FedifyPort implements FederationPort {
     return this.#answerFollow(follow, Reject);
   }
 
+  /** Also for suspended accounts: peers must learn that the credential is gone. */
   async accountUpdated(account: AccountRow): Promise<void> {
-    if (account.status !== "approved") return;
+    if (account.status === "pending") return;
     const ctx = this.#ctx();
     const person = await physicianActor(ctx, account);
     const followers = this.#services.follows.remoteFollowers(account.id).map(recipientOf).filter((r): r is Recipient => r != null);

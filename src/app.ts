@@ -6,6 +6,7 @@ import { fedifyMiddleware } from "../federation/hono-middleware.ts";
 import { inboxGate } from "../federation/inbox-gate.ts";
 import type { RemoteLookup } from "../federation/lookup.ts";
 import { resolveAuth } from "./api/auth.ts";
+import { credentialsRouter } from "./api/consilium/credentials.ts";
 import { peersRouter } from "./api/consilium/peers.ts";
 import { phiRouter } from "./api/consilium/phi.ts";
 import { consiliumRouter } from "./api/consilium/router.ts";
@@ -37,7 +38,7 @@ const LARGE_BODY_PATHS: Record<string, number> = {
   "/api/v2/media": MEDIA_LIMITS.maxBytes + 64 * 1024,
 };
 /** Paths Hono answers even for ActivityPub clients (NodeInfo is ours, not Fedify's). */
-const HONO_ONLY = /^\/(\.well-known\/(nodeinfo|host-meta(\.json)?|oauth-authorization-server)|nodeinfo\/2\.[01]|api\/|oauth\/|auth\/|apply|media\/)/;
+const HONO_ONLY = /^\/(\.well-known\/(nodeinfo|host-meta(\.json)?|oauth-authorization-server)|nodeinfo\/2\.[01]|\.well-known\/jwks\.json|api\/|oauth\/|auth\/|apply|media\/)/;
 
 /** The unread rest of the body stays on the socket, so the connection is closed too. */
 function tooLarge(c: Context): Response {
@@ -100,6 +101,7 @@ export function createApp({ services, federation, lookup }: AppDeps) {
   app.route("/", notificationsRouter);
   app.route("/", searchRouter);
   app.route("/", peersRouter);
+  app.route("/", credentialsRouter);
   app.route("/", miscRouter);
   app.route("/", mediaRouter);
   app.route("/", adminRouter);

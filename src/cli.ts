@@ -71,7 +71,8 @@ async function main(argv: string[]): Promise<number> {
         return 1;
       }
       const decide = { approve: "approve", reject: "reject", suspend: "suspend", unsuspend: "unsuspend" } as const;
-      const account = services.accounts[decide[command as keyof typeof decide]](actor, arg, values.note);
+      // Credentials follow the decision; peers learn of it when the server next runs the renewal job.
+      const account = await services.credentialLifecycle.sync(services.accounts[decide[command as keyof typeof decide]](actor, arg, values.note));
       console.log(`${account.id}\t${account.username}\t${account.status}`);
       return 0;
     }

@@ -27,6 +27,7 @@ const envSchema = z.object({
     .transform((v) => v.toUpperCase())
     .default("GB"),
   CONSILIUM_ALLOW_PRIVATE_ADDRESS: booleanString.default(false),
+  CONSILIUM_CREDENTIAL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   CONSILIUM_PASSWORD_COST: z.coerce.number().int().min(10).max(20).default(17),
   LOG_LEVEL: z
     .enum(["trace", "debug", "info", "warning", "error", "fatal"])
@@ -44,6 +45,8 @@ export interface Config {
   readonly instanceName: string;
   readonly country: string;
   readonly allowPrivateAddress: boolean;
+  /** Lifetime of issued physician credentials (re-issued 7 days before expiry). */
+  readonly credentialDays: number;
   /** scrypt cost as log2(N); 17 is OWASP's floor, tests lower it for speed. */
   readonly passwordCost: number;
   readonly logLevel: "trace" | "debug" | "info" | "warning" | "error" | "fatal";
@@ -92,6 +95,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     country: e.CONSILIUM_COUNTRY,
     allowPrivateAddress: e.CONSILIUM_ALLOW_PRIVATE_ADDRESS,
     passwordCost: e.CONSILIUM_PASSWORD_COST,
+    credentialDays: e.CONSILIUM_CREDENTIAL_DAYS,
     logLevel: e.LOG_LEVEL,
     warnings,
   };

@@ -39,6 +39,10 @@ export async function startInstance(config: Config, options: StartOptions = {}):
   const app = createApp({ services, federation, lookup });
   const queueStop = new AbortController();
   if (options.startQueue !== false) void federation.startQueue(services, { signal: queueStop.signal });
+  // Credentials are renewed before they expire and withdrawn when they may no longer be held.
+  const renewal = setInterval(() => void services.credentialLifecycle.renewDue().catch(() => {}), 60 * 60_000);
+  renewal.unref();
+  void services.credentialLifecycle.renewDue().catch(() => {});
   const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port });
   await new Promise<void>((resolve, reject) => {
     server.once("listening", resolve);
@@ -50,6 +54,7 @@ export async function startInstance(config: Config, options: StartOptions = {}):
     services,
     close: async () => {
       queueStop.abort();
+      clearInterval(renewal);
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         // Keep-alive connections would otherwise hold the port open.

@@ -2,6 +2,10 @@ import type { Config } from "./config.ts";
 import type { DatabaseHandle } from "./db/client.ts";
 import { AccountService } from "./domain/accounts/service.ts";
 import { AuditLog } from "./domain/audit.ts";
+import { Clock } from "./domain/clock.ts";
+import { CredentialIssuer } from "./domain/credentials/issuer.ts";
+import { CredentialLifecycle } from "./domain/credentials/lifecycle.ts";
+import { CredentialVerifier, type JwksFetcher } from "./domain/credentials/verifier.ts";
 import { createKeyring } from "./domain/crypto/keyring.ts";
 import { createPasswordHasher } from "./domain/crypto/password.ts";
 import { Directory } from "./domain/directory/service.ts";
@@ -41,6 +45,10 @@ export interface Services {
   readonly follows: FollowService;
   readonly notifications: NotificationService;
   readonly statuses: StatusService;
+  readonly clock: Clock;
+  readonly credentials: CredentialIssuer;
+  readonly credentialLifecycle: CredentialLifecycle;
+  readonly verifier: CredentialVerifier;
   readonly sessionKey: Uint8Array;
   /** Set once federation is wired (server); the CLI runs without it. */
   federationPort: FederationPortWithObjects;
@@ -59,26 +67,35 @@ export function createServices(config: Config, database: DatabaseHandle): Servic
     version: SOFTWARE_VERSION,
   };
   const offline = Object.assign(new OfflinePort(), { objectFor: () => null });
-  const directory = new Directory(db, instance);
+  const clock = new Clock();
+  const directory = new Directory(db, instance, clock);
   const notifications = new NotificationService(db);
   const media = new MediaService(db, config.dataDir);
   const follows = new FollowService({ db, directory, notifications, port: offline });
+  const keys = new ActorKeyStore(db, keyring);
+  const accounts = new AccountService({ db, vault: createIdentityVault(keyring), passwords: createPasswordHasher(config.passwordCost), audit, registers });
+  const peers = new PeerService(db, config.origin, offline);
+  const credentials = new CredentialIssuer({ db, keys, instance, clock, lifetimeDays: config.credentialDays });
   return {
     config,
     instance,
     database,
-    accounts: new AccountService({ db, vault: createIdentityVault(keyring), passwords: createPasswordHasher(config.passwordCost), audit, registers }),
+    accounts,
     oauth: new OAuthService(db),
     registers,
     audit,
-    keys: new ActorKeyStore(db, keyring),
+    keys,
     media,
     mediaUrls: new MediaUrlSigner(keyring.mediaKey, config.origin),
     directory,
-    peers: new PeerService(db, config.origin, offline),
+    peers,
     follows,
     notifications,
     statuses: new StatusService({ db, directory, follows, notifications, media, audit, instance, port: offline }),
+    clock,
+    credentials,
+    credentialLifecycle: new CredentialLifecycle({ issuer: credentials, accounts, port: offline }),
+    verifier: new CredentialVerifier({ db, clock, isActivePeer: (origin) => peers.isActive(origin), fetchJwks: fetchJwksOverHttp }),
     sessionKey: keyring.sessionKey,
     federationPort: offline,
   };
@@ -90,4 +107,12 @@ export function connectFederation(services: Services, port: FederationPortWithOb
   services.peers.setPort(port);
   services.follows.setPort(port);
   services.statuses.setPort(port, resolveMention);
+  services.credentialLifecycle.setPort(port);
 }
+
+/** Issuers publish their keys at /.well-known/jwks.json (an open discovery path). */
+const fetchJwksOverHttp: JwksFetcher = async (origin) => {
+  const response = await fetch(`${origin}/.well-known/jwks.json`, { signal: AbortSignal.timeout(10_000) });
+  if (!response.ok) throw new Error(`JWKS of ${origin}: HTTP ${response.status}`);
+  return (await response.json()) as Awaited<ReturnType<JwksFetcher>>;
+};

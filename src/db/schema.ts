@@ -30,6 +30,9 @@ export const accounts = sqliteTable(
     createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
     updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
     approvedAt: integer("approved_at", { mode: "timestamp_ms" }),
+    /** The current physician credential (VC-JWT), while the account may hold one. */
+    credential: text("credential"),
+    credentialExpiresAt: integer("credential_expires_at", { mode: "timestamp_ms" }),
   },
   (t) => [
     uniqueIndex("accounts_username_key").on(t.usernameKey),
@@ -225,6 +228,12 @@ export const remoteActors = sqliteTable(
     actorType: text("actor_type").notNull().default("Person"),
     /** The raw credential (VC-JWT) as published on the actor, if any. */
     credential: text("credential"),
+    /** Result of checking that credential: valid | invalid | none, cached until it expires. */
+    credentialStatus: text("credential_status", { enum: ["valid", "invalid", "none"] }).notNull().default("none"),
+    credentialReason: text("credential_reason"),
+    credentialClaims: text("credential_claims"),
+    credentialCheckedAt: integer("credential_checked_at", { mode: "timestamp_ms" }),
+    credentialExpiresAt: integer("credential_expires_at", { mode: "timestamp_ms" }),
     gone: integer("gone", { mode: "boolean" }).notNull().default(false),
     createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
     fetchedAt: integer("fetched_at", { mode: "timestamp_ms" }).notNull(),
@@ -381,4 +390,38 @@ export const listAccounts = sqliteTable(
     accountId: text("account_id").notNull(),
   },
   (t) => [primaryKey({ columns: [t.listId, t.accountId] })],
+);
+
+/** Polls (FEP-9967): local ones are counted here, remote ones mirror their origin. */
+export const polls = sqliteTable("polls", {
+  statusId: text("status_id").primaryKey(),
+  local: integer("local", { mode: "boolean" }).notNull(),
+  options: text("options").notNull(),
+  multiple: integer("multiple", { mode: "boolean" }).notNull().default(false),
+  hideTotals: integer("hide_totals", { mode: "boolean" }).notNull().default(false),
+  expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+  closed: integer("closed", { mode: "boolean" }).notNull().default(false),
+  eligibleSpecialties: text("eligible_specialties").notNull().default("[]"),
+  eligibleJurisdictions: text("eligible_jurisdictions").notNull().default("[]"),
+  /** Counts as the origin last reported them (remote polls). */
+  remoteCounts: text("remote_counts"),
+  remoteVotersCount: integer("remote_voters_count"),
+  /** The origin's k-anonymised breakdown (remote polls). */
+  remoteBreakdown: text("remote_breakdown"),
+  /** Local polls: counts changed since the last Update(Question). */
+  dirty: integer("dirty", { mode: "boolean" }).notNull().default(false),
+  updatesSent: integer("updates_sent").notNull().default(0),
+});
+
+export const pollVotes = sqliteTable(
+  "poll_votes",
+  {
+    id: text("id").primaryKey(),
+    pollId: text("poll_id").notNull(),
+    accountId: text("account_id").notNull(),
+    choice: integer("choice").notNull(),
+    uri: text("uri"),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [uniqueIndex("poll_votes_unique").on(t.pollId, t.accountId, t.choice), index("poll_votes_poll").on(t.pollId)],
 );

@@ -72,7 +72,7 @@ export const accountsRouter = new Hono<AppEnv>()
   .get("/api/v1/accounts/verify_credentials", (c) => {
     const { account } = requireUser(c, "profile");
     const services = c.get("services");
-    return c.json(credentialAccountJson(account, services.instance, accountCounts(services, account.id)));
+    return c.json(credentialAccountJson(account, services, accountCounts(services, account.id)));
   })
   .patch("/api/v1/accounts/update_credentials", async (c) => {
     const { account } = requireUser(c, "write:accounts");
@@ -87,7 +87,7 @@ export const accountsRouter = new Hono<AppEnv>()
     });
     const services = c.get("services");
     await services.federationPort.accountUpdated(updated);
-    return c.json(credentialAccountJson(updated, services.instance, accountCounts(services, updated.id)));
+    return c.json(credentialAccountJson(updated, services, accountCounts(services, updated.id)));
   })
   .get("/api/v1/accounts/lookup", (c) => {
     requireUser(c, "read:accounts");

@@ -14,6 +14,8 @@ const actionSchema = z.object({
   text: z.string().max(1000).optional(),
 });
 
+const licenceSchema = z.object({ expires_at: z.iso.date().or(z.iso.datetime()).nullable().optional() });
+
 const V1_FILTERS: Record<string, AccountStatus> = { pending: "pending", active: "approved", suspended: "suspended", disabled: "suspended" };
 const V2_STATUS: Record<string, AccountStatus> = { pending: "pending", active: "approved", suspended: "suspended", disabled: "suspended" };
 
@@ -31,7 +33,7 @@ export const adminRouter = new Hono<AppEnv>()
     const status = Object.entries(V1_FILTERS).find(([flag]) => ["true", "1"].includes(c.req.query(flag) ?? ""))?.[1];
     const rows = services.accounts.list({ status, maxId: c.req.query("max_id"), limit: limitParam(c.req.query("limit")) });
     paginationLinks(c, rows);
-    return c.json(rows.map((a) => adminAccountJson(a, services.instance)));
+    return c.json(rows.map((a) => adminAccountJson(a, services)));
   })
   .get("/api/v2/admin/accounts", (c) => {
     requireStaff(c, "admin:read:accounts");
@@ -42,7 +44,7 @@ export const adminRouter = new Hono<AppEnv>()
     if (statusParam && !status) fail("unprocessable", "status must be one of active, pending, disabled, silenced, suspended");
     const rows = services.accounts.list({ status, maxId: c.req.query("max_id"), limit: limitParam(c.req.query("limit")) });
     paginationLinks(c, rows);
-    return c.json(rows.map((a) => adminAccountJson(a, services.instance)));
+    return c.json(rows.map((a) => adminAccountJson(a, services)));
   })
   /** The review view: the sealed identity is opened and the read audited. */
   .get("/api/v1/admin/accounts/:id", (c) => {
@@ -52,28 +54,28 @@ export const adminRouter = new Hono<AppEnv>()
     if (!account) fail("not_found", "Record not found");
     const reason = c.req.query("reason")?.slice(0, 200) || "application review";
     const identity = services.accounts.readIdentity(staff.id, account.id, reason);
-    return c.json(adminAccountJson(account, services.instance, identity));
+    return c.json(adminAccountJson(account, services, identity));
   })
   .post("/api/v1/admin/accounts/:id/approve", async (c) => {
     const { account: staff } = requireStaff(c, "admin:write:accounts");
     const params = await parseParams(c, noteSchema);
     const services = c.get("services");
-    const account = services.accounts.approve(staff.id, c.req.param("id"), params.text ?? params.reason);
-    return c.json(adminAccountJson(account, services.instance));
+    const account = await services.credentialLifecycle.sync(services.accounts.approve(staff.id, c.req.param("id"), params.text ?? params.reason));
+    return c.json(adminAccountJson(account, services));
   })
   .post("/api/v1/admin/accounts/:id/reject", async (c) => {
     const { account: staff } = requireStaff(c, "admin:write:accounts");
     const params = await parseParams(c, noteSchema);
     const services = c.get("services");
-    const account = services.accounts.reject(staff.id, c.req.param("id"), params.text ?? params.reason);
-    return c.json(adminAccountJson(account, services.instance));
+    const account = await services.credentialLifecycle.sync(services.accounts.reject(staff.id, c.req.param("id"), params.text ?? params.reason));
+    return c.json(adminAccountJson(account, services));
   })
   .post("/api/v1/admin/accounts/:id/action", async (c) => {
     const { account: staff } = requireStaff(c, "admin:write:accounts");
     const params = await parseParams(c, actionSchema);
     const services = c.get("services");
     if (params.type === "suspend" || params.type === "disable") {
-      services.accounts.suspend(staff.id, c.req.param("id"), params.text ?? params.type);
+      await services.credentialLifecycle.sync(services.accounts.suspend(staff.id, c.req.param("id"), params.text ?? params.type));
     } else if (params.type !== "none") {
       fail("unprocessable", `The ${params.type} action is not supported; use suspend to revoke a physician`);
     }
@@ -82,12 +84,20 @@ export const adminRouter = new Hono<AppEnv>()
   .post("/api/v1/admin/accounts/:id/unsuspend", async (c) => {
     const { account: staff } = requireStaff(c, "admin:write:accounts");
     const services = c.get("services");
-    const account = services.accounts.unsuspend(staff.id, c.req.param("id"));
-    return c.json(adminAccountJson(account, services.instance));
+    const account = await services.credentialLifecycle.sync(services.accounts.unsuspend(staff.id, c.req.param("id")));
+    return c.json(adminAccountJson(account, services));
   })
   .post("/api/v1/admin/accounts/:id/enable", async (c) => {
     const { account: staff } = requireStaff(c, "admin:write:accounts");
     const services = c.get("services");
-    const account = services.accounts.unsuspend(staff.id, c.req.param("id"));
-    return c.json(adminAccountJson(account, services.instance));
+    const account = await services.credentialLifecycle.sync(services.accounts.unsuspend(staff.id, c.req.param("id")));
+    return c.json(adminAccountJson(account, services));
+  })
+  /** Consilium: a verifier records the licence's expiry; the credential follows it. */
+  .post("/api/v1/admin/accounts/:id/licence", async (c) => {
+    const { account: staff } = requireStaff(c, "admin:write:accounts");
+    const params = await parseParams(c, licenceSchema);
+    const services = c.get("services");
+    const account = await services.credentialLifecycle.sync(services.accounts.setLicenceExpiry(staff.id, c.req.param("id"), params.expires_at ?? null));
+    return c.json(adminAccountJson(account, services));
   });

@@ -1,6 +1,7 @@
 import type { AccountView } from "../../domain/directory/service.ts";
 import type { CaseRecord } from "../../domain/statuses/case.ts";
 import { findSpecialty } from "../../domain/specialties.ts";
+import { escapeHtml } from "../../domain/text.ts";
 import type { StatusRow } from "../../domain/statuses/types.ts";
 import type { Services } from "../../services.ts";
 import { DEFAULT_AVATAR_PATH, DEFAULT_HEADER_PATH } from "./accounts-json.ts";
@@ -26,7 +27,7 @@ export function accountViewJson(view: AccountView, services: Services, counts?: 
     header: `${instance.origin}${DEFAULT_HEADER_PATH}`,
     header_static: `${instance.origin}${DEFAULT_HEADER_PATH}`,
     locked: view.locked,
-    fields: view.fields.map((f) => ({ name: f.name, value: f.value, verified_at: null })),
+    fields: [...verificationField(view, services), ...view.fields.map((f) => ({ name: f.name, value: f.value, verified_at: null }))],
     emojis: [],
     bot: false,
     group: false,
@@ -40,7 +41,23 @@ export function accountViewJson(view: AccountView, services: Services, counts?: 
     statuses_count: counts?.statuses ?? 0,
     followers_count: counts?.followers ?? 0,
     following_count: counts?.following ?? 0,
+    // Consilium: whether a valid physician credential backs this account.
+    verified: view.verified,
   };
+}
+
+/** "Verified physician · Specialty · Jurisdiction · verified by <instance>", for valid credentials only. */
+function verificationField(view: AccountView, services: Services) {
+  if (!view.verified) return [];
+  let label: string;
+  if (view.local) {
+    const account = view.localAccount!;
+    label = `Verified physician · ${findSpecialty(account.specialty ?? "")?.label ?? account.specialty} · ${account.jurisdiction} · verified by ${services.instance.name}`;
+  } else {
+    const claims = JSON.parse(view.remote!.credentialClaims ?? "{}") as { specialty?: { label?: string }; jurisdiction?: string; issuer?: string };
+    label = `Verified physician · ${claims.specialty?.label ?? "?"} · ${claims.jurisdiction ?? "?"} · verified by ${claims.issuer ? new URL(claims.issuer).host : "?"}`;
+  }
+  return [{ name: "Verification", value: escapeHtml(label), verified_at: null }];
 }
 
 /**

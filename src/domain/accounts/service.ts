@@ -347,6 +347,27 @@ export class AccountService {
       .get();
   }
 
+  /** The licence expiry a verifier recorded, for credential renewal (not a staff read). */
+  licenceExpiry(accountId: string): string | null {
+    const account = this.get(accountId);
+    return account ? (this.#vault.open(account.id, account.identity).licenseExpiresAt ?? null) : null;
+  }
+
+  /** Records (or clears) the licence expiry date a verifier confirmed. */
+  setLicenceExpiry(staffId: string, accountId: string, expiresAt: string | null): AccountRow {
+    const account = this.#require(accountId);
+    const identity = this.#vault.open(account.id, account.identity);
+    const event: ReviewEvent = { at: new Date().toISOString(), staffId, action: "licence_expiry", note: expiresAt ?? "none" };
+    const updated = this.#db
+      .update(accounts)
+      .set({ identity: this.#vault.seal(account.id, { ...identity, licenseExpiresAt: expiresAt, reviewHistory: [...identity.reviewHistory, event] }) })
+      .where(eq(accounts.id, accountId))
+      .returning()
+      .get();
+    this.#audit.record({ staffId, subjectId: accountId, action: "account.licence_expiry", reason: expiresAt ?? "cleared" });
+    return updated;
+  }
+
   /** Re-checks pending applications after a register import. */
   rematchPending(now = new Date()): number {
     let changed = 0;

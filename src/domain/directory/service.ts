@@ -6,6 +6,7 @@ import type { InstanceInfo } from "../instance.ts";
 import { findSpecialty } from "../specialties.ts";
 import { escapeHtml, plainTextToHtml } from "../text.ts";
 import type { AccountRow } from "../accounts/types.ts";
+import type { Clock } from "../clock.ts";
 
 export type RemoteActorRow = typeof remoteActors.$inferSelect;
 
@@ -25,6 +26,8 @@ export interface AccountView {
   readonly createdAt: Date;
   readonly inboxUrl: string | null;
   readonly sharedInboxUrl: string | null;
+  /** Holds a valid physician credential (checked, for remote actors). */
+  readonly verified: boolean;
   readonly remote?: RemoteActorRow;
   readonly localAccount?: AccountRow;
 }
@@ -48,9 +51,11 @@ export interface RemoteActorInput {
 export class Directory {
   readonly #db: Db;
   readonly #instance: InstanceInfo;
-  constructor(db: Db, instance: InstanceInfo) {
+  readonly #clock: Clock;
+  constructor(db: Db, instance: InstanceInfo, clock: Clock) {
     this.#db = db;
     this.#instance = instance;
+    this.#clock = clock;
   }
 
   localView(account: AccountRow): AccountView {
@@ -74,6 +79,7 @@ export class Directory {
       createdAt: account.createdAt,
       inboxUrl: `${uri}/inbox`,
       sharedInboxUrl: `${this.#instance.origin}/inbox`,
+      verified: account.credential != null && (account.credentialExpiresAt?.getTime() ?? 0) > this.#clock.now().getTime(),
       localAccount: account,
     };
   }
@@ -93,6 +99,7 @@ export class Directory {
       createdAt: actor.createdAt,
       inboxUrl: actor.inboxUrl,
       sharedInboxUrl: actor.sharedInboxUrl,
+      verified: actor.credentialStatus === "valid" && (actor.credentialExpiresAt?.getTime() ?? 0) > this.#clock.now().getTime(),
       remote: actor,
     };
   }
@@ -148,6 +155,9 @@ export class Directory {
 
   upsertRemote(input: RemoteActorInput, now = new Date()): RemoteActorRow {
     const url = new URL(input.uri);
+    const previous = this.findRemoteByUri(input.uri);
+    // A changed credential is checked again; an unchanged one keeps its cached result.
+    const credentialChanged = previous?.credential !== input.credential;
     const values = {
       uri: input.uri,
       origin: url.origin,
@@ -165,6 +175,7 @@ export class Directory {
       credential: input.credential,
       gone: false,
       fetchedAt: now,
+      ...(credentialChanged ? { credentialCheckedAt: null, credentialStatus: "none" as const } : {}),
     };
     return this.#db
       .insert(remoteActors)

@@ -125,7 +125,9 @@ export class StatusService {
   canSee(viewerId: string, status: StatusRow): boolean {
     if (status.accountId === viewerId) return true;
     if (status.held) return false;
-    if (!this.#directory.get(status.accountId)) return false;
+    const author = this.#directory.get(status.accountId);
+    // Unverified remote actors (no valid credential) are not shown.
+    if (!author || (!author.local && !author.verified)) return false;
     switch (status.visibility) {
       case "public":
       case "unlisted":

@@ -1,0 +1,45 @@
+import { Hono } from "hono";
+import { decodeJwt } from "jose";
+import { credentialToken } from "../../domain/credentials/verifier.ts";
+import { requireUser } from "../auth.ts";
+import type { AppEnv } from "../env.ts";
+import { fail } from "../errors.ts";
+
+export const credentialsRouter = new Hono<AppEnv>()
+  /** The issuer's public keys, for peers checking our physicians' credentials. */
+  .get("/.well-known/jwks.json", async (c) => c.json(await c.get("services").credentials.jwks()))
+  /** The decoded, checked claims of an account's credential, and the check's result. */
+  .get("/api/v1/consilium/accounts/:id/credential", async (c) => {
+    requireUser(c, "read:accounts");
+    const services = c.get("services");
+    const view = services.directory.get(c.req.param("id"));
+    if (!view) fail("not_found", "Record not found");
+    if (view.local) {
+      const token = view.localAccount!.credential;
+      return c.json({
+        account_id: view.id,
+        credential: token,
+        claims: token ? decodeJwt(token) : null,
+        check: { valid: view.verified, reason: view.verified ? null : token ? "expired" : "no credential", checked_at: null, expires_at: view.localAccount!.credentialExpiresAt?.toISOString() ?? null },
+      });
+    }
+    const actor = await services.verifier.ensure(view.remote!);
+    const token = actor.credential ? credentialToken(actor.credential) : null;
+    let claims: unknown = null;
+    try {
+      claims = token ? decodeJwt(token) : null;
+    } catch {
+      claims = null;
+    }
+    return c.json({
+      account_id: view.id,
+      credential: token,
+      claims,
+      check: {
+        valid: actor.credentialStatus === "valid",
+        reason: actor.credentialReason,
+        checked_at: actor.credentialCheckedAt?.toISOString() ?? null,
+        expires_at: actor.credentialExpiresAt?.toISOString() ?? null,
+      },
+    });
+  });

@@ -1,0 +1,54 @@
+import type { AccountService } from "../accounts/service.ts";
+import type { AccountRow } from "../accounts/types.ts";
+import type { FederationPort } from "../federation-port.ts";
+import type { CredentialIssuer } from "./issuer.ts";
+
+/**
+ * Keeps each account's credential in step with its standing: issued on
+ * approval, re-issued before expiry while the licence is valid, withdrawn at
+ * once on suspension, rejection or a lapsed licence.  Every change re-sends
+ * the actor (Update Person) so peers see it.
+ */
+export class CredentialLifecycle {
+  readonly #issuer: CredentialIssuer;
+  readonly #accounts: AccountService;
+  #port: FederationPort;
+
+  constructor(deps: { issuer: CredentialIssuer; accounts: AccountService; port: FederationPort }) {
+    this.#issuer = deps.issuer;
+    this.#accounts = deps.accounts;
+    this.#port = deps.port;
+  }
+
+  setPort(port: FederationPort): void {
+    this.#port = port;
+  }
+
+  /** After any decision about an account (approve, reject, suspend, unsuspend). */
+  async sync(account: AccountRow): Promise<AccountRow> {
+    const licenceExpiry = this.#accounts.licenceExpiry(account.id);
+    let current = account;
+    if (this.#issuer.eligible(account, licenceExpiry)) {
+      current = await this.#issuer.issue(account);
+    } else if (account.credential) {
+      current = this.#issuer.revoke(account);
+    } else {
+      return account;
+    }
+    await this.#port.accountUpdated(current);
+    return current;
+  }
+
+  /** The scheduled job: renew what is due, withdraw what may no longer be held. */
+  async renewDue(): Promise<{ renewed: number; revoked: number }> {
+    let renewed = 0;
+    let revoked = 0;
+    for (const account of [...this.#issuer.due(), ...this.#issuer.stale()]) {
+      const before = account.credential;
+      const after = await this.sync(account);
+      if (after.credential && after.credential !== before) renewed++;
+      else if (!after.credential && before) revoked++;
+    }
+    return { renewed, revoked };
+  }
+}
