@@ -38,7 +38,7 @@ export async function startInstance(config: Config, options: StartOptions = {}):
   connectFederation(services, new FedifyPort(federation, services), (mention) => lookup.account(mention));
   const app = createApp({ services, federation, lookup });
   const queueStop = new AbortController();
-  if (options.startQueue !== false) void federation.startQueue(services, { signal: queueStop.signal });
+  const queueStopped = options.startQueue !== false ? federation.startQueue(services, { signal: queueStop.signal }).catch(() => {}) : Promise.resolve();
   // Credentials are renewed before they expire and withdrawn when they may no longer be held.
   const renewal = setInterval(() => void services.credentialLifecycle.renewDue().catch(() => {}), 60 * 60_000);
   renewal.unref();
@@ -55,6 +55,8 @@ export async function startInstance(config: Config, options: StartOptions = {}):
     close: async () => {
       queueStop.abort();
       clearInterval(renewal);
+      // Let a delivery in flight finish before the database goes away.
+      await Promise.race([queueStopped, new Promise((r) => setTimeout(r, 2000))]);
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         // Keep-alive connections would otherwise hold the port open.
