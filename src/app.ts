@@ -6,6 +6,7 @@ import { fedifyMiddleware } from "../federation/hono-middleware.ts";
 import { inboxGate } from "../federation/inbox-gate.ts";
 import type { RemoteLookup } from "../federation/lookup.ts";
 import { resolveAuth } from "./api/auth.ts";
+import { casesRouter } from "./api/consilium/cases.ts";
 import { credentialsRouter } from "./api/consilium/credentials.ts";
 import { peersRouter } from "./api/consilium/peers.ts";
 import { phiRouter } from "./api/consilium/phi.ts";
@@ -102,6 +103,7 @@ export function createApp({ services, federation, lookup }: AppDeps) {
   app.route("/", searchRouter);
   app.route("/", peersRouter);
   app.route("/", credentialsRouter);
+  app.route("/", casesRouter);
   app.route("/", miscRouter);
   app.route("/", mediaRouter);
   app.route("/", adminRouter);

@@ -62,6 +62,8 @@ export async function startInstance(config: Config, options: StartOptions = {}):
         // Keep-alive connections would otherwise hold the port open.
         (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
       });
+      // Handlers of requests cut off above may still be finishing.
+      await new Promise((r) => setTimeout(r, 100));
       database.close();
     },
   };

@@ -117,4 +117,44 @@ describe("three peered instances (UK, US, FR)", () => {
     await new Promise((r) => setTimeout(r, 300));
     expect(await findByUri(us, doc["us"]!.token, post.body.uri)).toBeUndefined();
   });
+
+  it("solving a case on UK shows solved, with the accepted reply, on US and FR", async () => {
+    const kase = await api(uk, "POST", "/api/v1/statuses", {
+      token: doc["uk"]!.token,
+      json: { status: "", case: { kind: "help", title: "Refractory hypokalaemia", question: "What am I missing?", specialties: ["nephrology"] } },
+    });
+    const onFr = await eventually(() => findByUri(fr, doc["fr"]!.token, kase.body.uri), "the case on FR");
+    // Unanswered so far, on every instance.
+    const unanswered = await api(fr, "GET", "/api/v1/consilium/cases?unanswered=true&specialty=nephrology", { token: doc["fr"]!.token });
+    expect(unanswered.body.map((s: { uri: string }) => s.uri)).toContain(kase.body.uri);
+    const reply = await api(fr, "POST", "/api/v1/statuses", { token: doc["fr"]!.token, json: { status: "Check magnesium first.", in_reply_to_id: onFr.id } });
+    const replyOnUk = await eventually(() => findByUri(uk, doc["uk"]!.token, reply.body.uri), "the reply on UK");
+    // Only the author may solve it.
+    const onUs = await eventually(() => findByUri(us, doc["us"]!.token, kase.body.uri), "the case on US");
+    expect((await api(us, "POST", `/api/v1/consilium/cases/${onUs.id}/solve`, { token: doc["us"]!.token, json: {} })).status).toBe(403);
+    const solved = await api(uk, "POST", `/api/v1/consilium/cases/${kase.body.id}/solve`, { token: doc["uk"]!.token, json: { accepted_reply_id: replyOnUk.id, note: "Mg was 0.4; replaced, K normalised." } });
+    expect(solved.status).toBe(200);
+    expect(solved.body.case).toMatchObject({ status: "solved", accepted_answer_id: replyOnUk.id, solution_note: "Mg was 0.4; replaced, K normalised." });
+    for (const [inst, name] of [[us, "us"], [fr, "fr"]] as const) {
+      const seen = await eventually(async () => {
+        const s = await findByUri(inst, doc[name]!.token, kase.body.uri);
+        return s?.case?.status === "solved" ? s : null;
+      }, `solved on ${name}`);
+      expect(seen.case.accepted_answer_uri).toBe(reply.body.uri);
+      const acceptedHere = await findByUri(inst, doc[name]!.token, reply.body.uri);
+      expect(seen.case.accepted_answer_id).toBe(acceptedHere.id);
+      const listed = await api(inst, "GET", "/api/v1/consilium/cases?status=solved", { token: doc[name]!.token });
+      expect(listed.body.map((s: { uri: string }) => s.uri)).toContain(kase.body.uri);
+      const open = await api(inst, "GET", "/api/v1/consilium/cases?status=open", { token: doc[name]!.token });
+      expect(open.body.map((s: { uri: string }) => s.uri)).not.toContain(kase.body.uri);
+    }
+    const stats = await api(fr, "GET", "/api/v1/consilium/stats?window_days=1", { token: doc["fr"]!.token });
+    expect(stats.body.cases).toBeGreaterThanOrEqual(2);
+    expect(stats.body.share_solved_within_24_hours).toBeGreaterThan(0);
+    expect(stats.body.share_replied_within_90_minutes).toBeGreaterThan(0);
+    expect(stats.body.median_minutes_to_first_reply).toBeLessThan(5);
+    // Reopening is allowed and travels too.
+    await api(uk, "POST", `/api/v1/consilium/cases/${kase.body.id}/reopen`, { token: doc["uk"]!.token });
+    await eventually(async () => (await findByUri(us, doc["us"]!.token, kase.body.uri))?.case?.status === "open", "reopened on US");
+  });
 });

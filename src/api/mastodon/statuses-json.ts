@@ -142,6 +142,7 @@ export function caseJson(record: CaseRecord, services: Services) {
     accepted_answer_id: accepted?.id ?? null,
     accepted_answer_uri: record.accepted_answer,
     solution_note: record.solution_note,
+    solved_at: record.solved_at ?? null,
   };
 }
 

@@ -34,6 +34,7 @@ export interface CaseRecord extends CaseFields {
   status: "open" | "solved";
   accepted_answer: string | null;
   solution_note: string | null;
+  solved_at?: string | null;
 }
 
 export const CASE_TEXT_FIELDS = ["title", "presenting_complaint", "history", "examination", "investigations", "question"] as const;
@@ -77,6 +78,7 @@ export const caseRecordSchema = caseSchema.extend({
   status: z.enum(["open", "solved"]).default("open"),
   accepted_answer: z.string().nullable().optional().default(null),
   solution_note: z.string().max(5000).nullable().optional().default(null),
+  solved_at: z.iso.datetime().nullable().optional().default(null),
 });
 
 export function plainCaseText(record: CaseRecord): string {

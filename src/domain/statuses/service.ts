@@ -340,8 +340,8 @@ export class StatusService {
     if (change.note) assertNoPhi({ note: change.note });
     const record = JSON.parse(status.caseData) as CaseRecord;
     const next: CaseRecord = change.solved
-      ? { ...record, status: "solved", accepted_answer: accepted?.uri ?? null, solution_note: change.note ?? null }
-      : { ...record, status: "open", accepted_answer: null, solution_note: null };
+      ? { ...record, status: "solved", accepted_answer: accepted?.uri ?? null, solution_note: change.note ?? null, solved_at: now.toISOString() }
+      : { ...record, status: "open", accepted_answer: null, solution_note: null, solved_at: null };
     const updated = this.#db
       .update(statuses)
       .set({ caseData: JSON.stringify(next), caseStatus: next.status, contentHtml: caseHtml(next, this.#render(status.sourceText ?? "", [], null)), editedAt: now })
@@ -593,6 +593,60 @@ export class StatusService {
   favouritesOf(viewerId: string, page: Page): StatusRow[] {
     const faved = this.#db.select({ id: favourites.statusId }).from(favourites).where(eq(favourites.accountId, viewerId));
     return this.#paged([inArray(statuses.id, faved)], page).filter((s) => this.canSee(viewerId, s));
+  }
+
+  /** Cases, filtered by status, specialty and whether anyone has replied yet. */
+  cases(viewerId: string, options: { status?: "open" | "solved"; specialty?: string; unanswered?: boolean; local?: boolean }, page: Page): StatusRow[] {
+    const tagged = options.specialty ? this.#db.select({ id: statusTags.statusId }).from(statusTags).where(eq(statusTags.tag, options.specialty.toLowerCase())) : null;
+    const unanswered = options.unanswered ? sql`NOT EXISTS (SELECT 1 FROM statuses r WHERE r.in_reply_to_id = ${statuses.id})` : undefined;
+    return this.#paged(
+      [
+        eq(statuses.kind, "case"),
+        options.status ? eq(statuses.caseStatus, options.status) : undefined,
+        tagged ? inArray(statuses.id, tagged) : undefined,
+        unanswered as ReturnType<typeof eq> | undefined,
+        options.local ? eq(statuses.local, true) : undefined,
+      ],
+      page,
+    ).filter((s) => this.canSee(viewerId, s));
+  }
+
+  /**
+   * For the network as this instance sees it: of the cases opened in the
+   * window, the median minutes to a first reply, the share answered within
+   * 90 minutes, and the share solved within 24 hours.
+   */
+  caseStats(since: Date, until: Date) {
+    const cases = this.#db
+      .select()
+      .from(statuses)
+      .where(and(eq(statuses.kind, "case"), eq(statuses.held, false), sql`${statuses.createdAt} >= ${since.getTime()}`, sql`${statuses.createdAt} < ${until.getTime()}`))
+      .all();
+    const firstReplies = new Map(
+      this.#db
+        .all<{ id: string; first: number }>(
+          sql`SELECT c.id AS id, MIN(r.created_at) AS first FROM statuses c JOIN statuses r ON r.in_reply_to_id = c.id AND r.account_id <> c.account_id
+              WHERE c.kind = 'case' AND c.created_at >= ${since.getTime()} AND c.created_at < ${until.getTime()} GROUP BY c.id`,
+        )
+        .map((r) => [r.id, r.first]),
+    );
+    const delays = cases
+      .map((c) => (firstReplies.has(c.id) ? (firstReplies.get(c.id)! - c.createdAt.getTime()) / 60_000 : null))
+      .filter((d): d is number => d != null)
+      .sort((a, b) => a - b);
+    const median = delays.length === 0 ? null : delays.length % 2 ? delays[(delays.length - 1) / 2]! : (delays[delays.length / 2 - 1]! + delays[delays.length / 2]!) / 2;
+    const solvedWithinDay = cases.filter((c) => {
+      const record = c.caseData ? (JSON.parse(c.caseData) as CaseRecord) : null;
+      return record?.status === "solved" && record.solved_at && new Date(record.solved_at).getTime() - c.createdAt.getTime() <= 24 * 3600_000;
+    }).length;
+    const share = (n: number) => (cases.length === 0 ? null : n / cases.length);
+    return {
+      cases: cases.length,
+      answered: delays.length,
+      median_minutes_to_first_reply: median,
+      share_replied_within_90_minutes: share(delays.filter((d) => d <= 90).length),
+      share_solved_within_24_hours: share(solvedWithinDay),
+    };
   }
 
   countByAccount(accountId: string): number {
