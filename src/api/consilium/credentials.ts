@@ -25,12 +25,13 @@ export const credentialsRouter = new Hono<AppEnv>()
     }
     const actor = await services.verifier.ensure(view.remote!);
     const token = actor.credential ? credentialToken(actor.credential) : null;
-    let claims: unknown = null;
-    try {
-      claims = token ? decodeJwt(token) : null;
-    } catch {
-      claims = null;
-    }
+    const claims = (() => {
+      try {
+        return token ? decodeJwt(token) : null;
+      } catch {
+        return null;
+      }
+    })();
     return c.json({
       account_id: view.id,
       credential: token,

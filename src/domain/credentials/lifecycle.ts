@@ -27,7 +27,7 @@ export class CredentialLifecycle {
   /** After any decision about an account (approve, reject, suspend, unsuspend). */
   async sync(account: AccountRow): Promise<AccountRow> {
     const licenceExpiry = this.#accounts.licenceExpiry(account.id);
-    let current = account;
+    let current: AccountRow;
     if (this.#issuer.eligible(account, licenceExpiry)) {
       current = await this.#issuer.issue(account);
     } else if (account.credential) {
