@@ -1,6 +1,7 @@
 import { Temporal } from "@js-temporal/polyfill";
 import {
   Article,
+  Collection,
   Document,
   Hashtag,
   Link,
@@ -8,12 +9,14 @@ import {
   Note,
   type Object as ApObject,
   PropertyValue,
+  Question,
   Source,
   type Actor,
   isActor,
 } from "@fedify/vocab";
 import sanitizeHtml from "sanitize-html";
 import type { AccountView, RemoteActorInput } from "../src/domain/directory/service.ts";
+import { POLL_MEDIA_TYPE, type PollSourceRecord } from "../src/domain/polls/service.ts";
 import { CASE_MEDIA_TYPE, type CaseRecord, caseRecordSchema } from "../src/domain/statuses/case.ts";
 import type { StatusRow, Visibility } from "../src/domain/statuses/types.ts";
 
@@ -61,6 +64,17 @@ export function visibilityOf(to: readonly URL[], cc: readonly URL[], networkFoll
   return "direct";
 }
 
+/** A poll as it travels: options with counts, end, and the origin's eligibility and breakdown. */
+export interface PollOut {
+  readonly titles: readonly string[];
+  readonly counts: readonly number[];
+  readonly voters: number;
+  readonly multiple: boolean;
+  readonly endTime: Date;
+  readonly closed: boolean;
+  readonly source: PollSourceRecord;
+}
+
 export interface AttachmentOut {
   readonly url: string;
   readonly mediaType: string;
@@ -81,8 +95,9 @@ export function statusObject(
     origin: string;
     inReplyTo: string | null;
     attachments: readonly AttachmentOut[];
+    poll?: PollOut | null;
   },
-): Note | Article {
+): Note | Article | Question {
   const record = status.caseData ? (JSON.parse(status.caseData) as CaseRecord) : null;
   const common = {
     id: new URL(status.uri),
@@ -113,10 +128,54 @@ export function statusObject(
       source: new Source({ content: JSON.stringify(record), mediaType: CASE_MEDIA_TYPE }),
     });
   }
+  if (extra.poll) {
+    const p = extra.poll;
+    const options = p.titles.map((title, i) => new Note({ name: title, replies: new Collection({ totalItems: p.counts[i] ?? 0 }) }));
+    return new Question({
+      ...common,
+      ...(p.multiple ? { inclusiveOptions: options } : { exclusiveOptions: options }),
+      endTime: toInstant(p.endTime),
+      closed: p.closed ? toInstant(p.endTime) : null,
+      voters: p.voters,
+      source: new Source({ content: JSON.stringify(p.source), mediaType: POLL_MEDIA_TYPE }),
+    });
+  }
   return new Note({
     ...common,
     source: status.sourceText != null ? new Source({ content: status.sourceText, mediaType: "text/plain" }) : null,
   });
+}
+
+/** The poll of a received Question: options, counts, and what the origin published in source. */
+export async function pollFromQuestion(question: Question) {
+  const exclusive: { name: string; count: number }[] = [];
+  const inclusive: { name: string; count: number }[] = [];
+  for await (const o of question.getExclusiveOptions()) {
+    if (o instanceof Note && o.name) exclusive.push({ name: stringOf(o.name), count: (await o.getReplies())?.totalItems ?? 0 });
+  }
+  for await (const o of question.getInclusiveOptions()) {
+    if (o instanceof Note && o.name) inclusive.push({ name: stringOf(o.name), count: (await o.getReplies())?.totalItems ?? 0 });
+  }
+  const options = exclusive.length > 0 ? exclusive : inclusive;
+  let record: PollSourceRecord = { eligible_specialties: [], eligible_jurisdictions: [], breakdown: null };
+  const source = question.source;
+  if (source?.mediaType === POLL_MEDIA_TYPE) {
+    try {
+      record = { ...record, ...(JSON.parse(stringOf(source.content)) as Partial<PollSourceRecord>) };
+    } catch {
+      // a malformed source leaves the poll open to all verified physicians
+    }
+  }
+  const closed = question.closed;
+  return {
+    options: options.map((o) => o.name),
+    counts: options.map((o) => o.count),
+    multiple: exclusive.length === 0 && inclusive.length > 0,
+    endTime: fromInstant(question.endTime) ?? new Date(Date.now() + 86_400_000),
+    closed: closed === true || (closed != null && typeof closed !== "boolean"),
+    voters: question.voters ?? null,
+    record,
+  };
 }
 
 /** Remote HTML keeps Mastodon's small set of tags and nothing that runs. */

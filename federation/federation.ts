@@ -1,5 +1,5 @@
 import { createFederation, type Federation, type KvStore, type MessageQueue, type RequestContext } from "@fedify/fedify";
-import { Article, Note } from "@fedify/vocab";
+import { Article, Note, Question } from "@fedify/vocab";
 import type { Services } from "../src/services.ts";
 import { INSTANCE_KEY_OWNER } from "../src/domain/keys.ts";
 import { INSTANCE_ACTOR_ID, instanceActor, physicianActor } from "./actors.ts";
@@ -80,6 +80,13 @@ export function buildFederation(options: FederationOptions): ConsiliumFederation
     .setObjectDispatcher(Article, "/users/{identifier}/cases/{id}", async (ctx, values) => {
       const object = await objectDispatcher(ctx, values);
       return object instanceof Article ? object : null;
+    })
+    .authorize((ctx) => fromActivePeer(ctx));
+
+  federation
+    .setObjectDispatcher(Question, "/users/{identifier}/polls/{id}", async (ctx, values) => {
+      const object = await objectDispatcher(ctx, values);
+      return object instanceof Question ? object : null;
     })
     .authorize((ctx) => fromActivePeer(ctx));
 

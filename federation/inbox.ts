@@ -11,6 +11,7 @@ import {
   Like,
   Note,
   type Object as ApObject,
+  Question,
   Reject,
   Undo,
   Update,
@@ -22,7 +23,7 @@ import type { Services } from "../src/services.ts";
 import { logger } from "../src/logging.ts";
 import { findPhi } from "../src/domain/phi/guard.ts";
 import { INSTANCE_ACTOR_ID } from "./actors.ts";
-import { caseFromSource, fromInstant, hashtagsOf, mentionHrefsOf, remoteActorInput, sanitizeRemoteHtml, stringOf, visibilityOf } from "./convert.ts";
+import { caseFromSource, fromInstant, pollFromQuestion, hashtagsOf, mentionHrefsOf, remoteActorInput, sanitizeRemoteHtml, stringOf, visibilityOf } from "./convert.ts";
 
 const log = logger("federation", "inbox");
 
@@ -48,9 +49,19 @@ async function peerPhysician(ctx: Ctx, activity: { actorId: URL | null; getActor
   return ctx.data.directory.remoteView(await ctx.data.verifier.ensure(ctx.data.directory.upsertRemote(input)));
 }
 
-/** Posts arrive as Note (replies, comments) or Article (cases). */
+/** A vote: a Note with a name, replying to one of our polls (FEP-9967). */
+function receiveVote(ctx: Ctx, voter: AccountView, note: Note): boolean {
+  if (!note.name || note.content || !note.replyTargetId || note.replyTargetId.origin !== ctx.origin) return false;
+  const poll = ctx.data.statuses.getByUri(note.replyTargetId.href);
+  if (!poll || !ctx.data.polls.get(poll.id)) return false;
+  if (note.id && note.attributionId?.href === voter.uri) ctx.data.polls.receiveVote(voter, poll, stringOf(note.name), note.id.href);
+  return true;
+}
+
+/** Posts arrive as Note (replies, comments), Article (cases) or Question (polls). */
 async function receiveObject(ctx: Ctx, author: AccountView, object: ApObject): Promise<void> {
-  if (!(object instanceof Note || object instanceof Article) || !object.id) return;
+  if (object instanceof Note && receiveVote(ctx, author, object)) return;
+  if (!(object instanceof Note || object instanceof Article || object instanceof Question) || !object.id) return;
   if (object.id.origin !== new URL(author.uri).origin || object.attributionId?.href !== author.uri) {
     log.warn("Ignored {object}: not attributed to the activity's actor", { object: object.id.href });
     return;
@@ -82,7 +93,21 @@ async function receiveObject(ctx: Ctx, author: AccountView, object: ApObject): P
     published: fromInstant(object.published) ?? new Date(),
     updated: fromInstant(object.updated),
   });
-  if (!existed) await importAttachments(ctx, author, object, stored.id);
+  if (object instanceof Question) {
+    const poll = await pollFromQuestion(object);
+    ctx.data.polls.upsertRemote(stored.id, {
+      options: poll.options,
+      multiple: poll.multiple,
+      expiresAt: poll.endTime,
+      closed: poll.closed,
+      eligibleSpecialties: poll.record.eligible_specialties,
+      eligibleJurisdictions: poll.record.eligible_jurisdictions,
+      counts: poll.counts,
+      voters: poll.voters,
+      breakdown: poll.record.breakdown,
+    });
+  }
+  if (!existed && !(object instanceof Question)) await importAttachments(ctx, author, object, stored.id);
 }
 
 const MAX_ATTACHMENTS = 4;
@@ -92,7 +117,7 @@ const MAX_ATTACHMENTS = 4;
  * re-encoded like our own uploads), so our clients load them from us through
  * our own signed links and never from another origin.
  */
-async function importAttachments(ctx: Ctx, author: AccountView, object: Note | Article, statusId: string): Promise<void> {
+async function importAttachments(ctx: Ctx, author: AccountView, object: Note | Article | Question, statusId: string): Promise<void> {
   let count = 0;
   for await (const attachment of object.getAttachments()) {
     if (count >= MAX_ATTACHMENTS || !(attachment instanceof Document)) continue;
@@ -192,15 +217,17 @@ export function registerInboxListeners(inbox: InboxListenerSetters<Services>): v
       if (object) await receiveObject(ctx, author, object);
     })
     .on(Update, async (ctx, update) => {
-      const actor = await peerPhysician(ctx, update);
-      if (!actor) return;
+      if (!update.actorId || !ctx.data.peers.isActive(update.actorId.origin)) return;
       const object = await update.getObject({ documentLoader: await loader(ctx), contextLoader: ctx.contextLoader });
+      // A profile update carries the actor itself (signed by it): no need to fetch it again.
       if (isActor(object)) {
-        const input = object.id?.href === actor.uri ? await remoteActorInput(object) : null;
+        if (object instanceof Application || object.id?.href !== update.actorId.href) return;
+        const input = await remoteActorInput(object);
         if (input) await ctx.data.verifier.ensure(ctx.data.directory.upsertRemote(input));
         return;
       }
-      if (object) await receiveObject(ctx, actor, object);
+      const actor = await peerPhysician(ctx, update);
+      if (actor && object) await receiveObject(ctx, actor, object);
     })
     .on(Delete, async (ctx, del) => {
       if (!del.actorId || !ctx.data.peers.isActive(del.actorId.origin)) return;

@@ -1,6 +1,6 @@
 import type { Context } from "@fedify/fedify";
 import type { Recipient } from "@fedify/vocab";
-import { Announce, type Activity, Create, Delete, Follow, Accept, Reject, Like, Tombstone, Undo, Update, isActor } from "@fedify/vocab";
+import { Announce, type Activity, Create, Delete, Follow, Accept, Reject, Like, Note, Tombstone, Undo, Update, isActor } from "@fedify/vocab";
 import { Temporal } from "@js-temporal/polyfill";
 import type { AccountRow } from "../src/domain/accounts/types.ts";
 import type { AccountView } from "../src/domain/directory/service.ts";
@@ -149,6 +149,8 @@ export class FedifyPort implements FederationPort {
     const mentioned = [...this.#services.directory.getMany(mentionIds).values()];
     const audience = audienceOf(status, ctx.getFollowersUri(author.username), ctx.getFollowersUri(INSTANCE_ACTOR_ID), mentioned);
     const media = this.#services.statuses.mediaOf([status.id]).get(status.id) ?? [];
+    const pollRow = this.#services.polls.get(status.id);
+    const pollView = pollRow ? this.#services.polls.view(pollRow) : null;
     const object = statusObject(status, author, audience, {
       tags: this.#services.statuses.tagsOf([status.id]).get(status.id) ?? [],
       mentioned,
@@ -162,6 +164,22 @@ export class FedifyPort implements FederationPort {
         description: m.description,
         blurhash: m.blurhash,
       })),
+      poll:
+        pollRow && pollView
+          ? {
+              titles: pollView.options.map((o) => o.title),
+              counts: pollView.options.map((o) => o.votes),
+              voters: pollView.votersCount,
+              multiple: pollRow.multiple,
+              endTime: pollRow.expiresAt,
+              closed: pollRow.closed,
+              source: {
+                eligible_specialties: JSON.parse(pollRow.eligibleSpecialties),
+                eligible_jurisdictions: JSON.parse(pollRow.eligibleJurisdictions),
+                breakdown: this.#services.polls.breakdown(pollRow),
+              },
+            }
+          : null,
     });
     return { ctx, author, audience, object, recipients: this.#audienceRecipients(status, author, mentioned) };
   }
@@ -300,6 +318,24 @@ export class FedifyPort implements FederationPort {
 
   followRejected(follow: FollowRow): Promise<void> {
     return this.#answerFollow(follow, Reject);
+  }
+
+  /** One Create(Note{name, inReplyTo}) per chosen option, to the poll's author only. */
+  async pollVoted(voter: AccountView, poll: StatusRow, optionTitles: readonly string[]): Promise<void> {
+    const author = this.#services.directory.get(poll.accountId);
+    const to = author && recipientOf(author);
+    if (!to || !voter.local) return;
+    const ctx = this.#ctx();
+    for (const title of optionTitles) {
+      const id = new URL(`${voter.uri}#votes/${poll.id}/${encodeURIComponent(title)}/${Date.now()}`);
+      const note = new Note({ id, attribution: new URL(voter.uri), name: title, replyTarget: new URL(poll.uri), tos: [new URL(author.uri)] });
+      await this.#send(
+        voter.username,
+        [to],
+        new Create({ id: new URL(`${id.href}/activity`), actor: ctx.getActorUri(voter.username), object: note, tos: [new URL(author.uri)] }),
+        poll.uri,
+      );
+    }
   }
 
   /** Also for suspended accounts: peers must learn that the credential is gone. */

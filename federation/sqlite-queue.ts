@@ -10,6 +10,12 @@ export interface SqliteMessageQueueOptions {
    * and it is handed out again once the lease runs out.
    */
   readonly leaseMs?: number;
+  /**
+   * Messages handled at once by one listener.  Each worker finishes its
+   * message before taking the next, so a crash loses none, and the ordering
+   * rule in the claim keeps same-key messages in order across workers.
+   */
+  readonly concurrency?: number;
 }
 
 interface Row {
@@ -31,6 +37,7 @@ export class SqliteMessageQueue implements MessageQueue {
   readonly #sqlite: Database.Database;
   readonly #pollIntervalMs: number;
   readonly #leaseMs: number;
+  readonly #concurrency: number;
   readonly #insert: Database.Statement<[string, string | null, number]>;
   readonly #claim: (now: number) => Row | undefined;
   readonly #finish: Database.Statement<[number]>;
@@ -40,6 +47,7 @@ export class SqliteMessageQueue implements MessageQueue {
     this.#sqlite = sqlite;
     this.#pollIntervalMs = options.pollIntervalMs ?? 250;
     this.#leaseMs = options.leaseMs ?? 5 * 60_000;
+    this.#concurrency = Math.max(1, options.concurrency ?? 1);
     this.#insert = sqlite.prepare("INSERT INTO fedify_queue (message, ordering_key, available_at) VALUES (?, ?, ?)");
     // The oldest due message whose ordering key has no earlier message still
     // waiting or in flight: that keeps per-key order across listeners.
@@ -83,7 +91,10 @@ export class SqliteMessageQueue implements MessageQueue {
   }
 
   async listen(handler: (message: unknown) => Promise<void> | void, options?: MessageQueueListenOptions): Promise<void> {
-    const signal = options?.signal;
+    await Promise.all(Array.from({ length: this.#concurrency }, () => this.#worker(handler, options?.signal)));
+  }
+
+  async #worker(handler: (message: unknown) => Promise<void> | void, signal: AbortSignal | undefined): Promise<void> {
     let wake: () => void = () => {};
     const waker = () => wake();
     const wakers = localWakers.get(this.#sqlite.name) ?? new Set();

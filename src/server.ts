@@ -30,7 +30,7 @@ export async function startInstance(config: Config, options: StartOptions = {}):
   await services.keys.keyPairs(INSTANCE_KEY_OWNER);
   const federation = buildFederation({
     kv: new SqliteKvStore(database.sqlite),
-    queue: new SqliteMessageQueue(database.sqlite),
+    queue: new SqliteMessageQueue(database.sqlite, { concurrency: 4 }),
     allowPrivateAddress: config.allowPrivateAddress,
     origin: config.origin,
   });
@@ -43,6 +43,9 @@ export async function startInstance(config: Config, options: StartOptions = {}):
   const renewal = setInterval(() => void services.credentialLifecycle.renewDue().catch(() => {}), 60 * 60_000);
   renewal.unref();
   void services.credentialLifecycle.renewDue().catch(() => {});
+  // Poll counts go out coalesced (at most one Update(Question) a second per poll) and polls close on time.
+  const pollFlush = setInterval(() => void services.polls.flush().catch(() => {}), 250);
+  pollFlush.unref();
   const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port });
   await new Promise<void>((resolve, reject) => {
     server.once("listening", resolve);
@@ -55,6 +58,7 @@ export async function startInstance(config: Config, options: StartOptions = {}):
     close: async () => {
       queueStop.abort();
       clearInterval(renewal);
+      clearInterval(pollFlush);
       // Let a delivery in flight finish before the database goes away.
       await Promise.race([queueStopped, new Promise((r) => setTimeout(r, 2000))]);
       await new Promise<void>((resolve) => {

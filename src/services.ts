@@ -19,6 +19,7 @@ import { MediaUrlSigner } from "./domain/media/signed-urls.ts";
 import { NotificationService } from "./domain/notifications/service.ts";
 import { OAuthService } from "./domain/oauth/service.ts";
 import { PeerService } from "./domain/peers/service.ts";
+import { PollService } from "./domain/polls/service.ts";
 import { RegisterService } from "./domain/registers/service.ts";
 import { type MentionResolver, StatusService } from "./domain/statuses/service.ts";
 import type { StatusRow } from "./domain/statuses/types.ts";
@@ -45,6 +46,7 @@ export interface Services {
   readonly follows: FollowService;
   readonly notifications: NotificationService;
   readonly statuses: StatusService;
+  readonly polls: PollService;
   readonly clock: Clock;
   readonly credentials: CredentialIssuer;
   readonly credentialLifecycle: CredentialLifecycle;
@@ -76,6 +78,7 @@ export function createServices(config: Config, database: DatabaseHandle): Servic
   const accounts = new AccountService({ db, vault: createIdentityVault(keyring), passwords: createPasswordHasher(config.passwordCost), audit, registers });
   const peers = new PeerService(db, config.origin, offline);
   const credentials = new CredentialIssuer({ db, keys, instance, clock, lifetimeDays: config.credentialDays });
+  const polls = new PollService({ db, directory, notifications, clock, port: offline });
   return {
     config,
     instance,
@@ -91,7 +94,8 @@ export function createServices(config: Config, database: DatabaseHandle): Servic
     peers,
     follows,
     notifications,
-    statuses: new StatusService({ db, directory, follows, notifications, media, audit, instance, port: offline }),
+    statuses: new StatusService({ db, directory, follows, notifications, media, audit, instance, polls, port: offline }),
+    polls,
     clock,
     credentials,
     credentialLifecycle: new CredentialLifecycle({ issuer: credentials, accounts, port: offline }),
@@ -108,6 +112,7 @@ export function connectFederation(services: Services, port: FederationPortWithOb
   services.follows.setPort(port);
   services.statuses.setPort(port, resolveMention);
   services.credentialLifecycle.setPort(port);
+  services.polls.setPort(port);
 }
 
 /** Issuers publish their keys at /.well-known/jwks.json (an open discovery path). */

@@ -1,6 +1,7 @@
 import type { PeerRow } from "./peers/service.ts";
 import type { FollowRow, StatusRow, FavouriteRow } from "./statuses/types.ts";
 import type { AccountRow } from "./accounts/types.ts";
+import type { AccountView } from "./directory/service.ts";
 
 /** What a peer's instance actor looks like, as far as peering needs. */
 export interface InstanceActorInfo {
@@ -32,6 +33,8 @@ export interface FederationPort {
   followRejected(follow: FollowRow): Promise<void>;
   unfollowed(follow: FollowRow): Promise<void>;
   accountUpdated(account: AccountRow): Promise<void>;
+  /** A local physician's vote on a peer's poll: sent to the poll's author only. */
+  pollVoted(voter: AccountView, poll: StatusRow, optionTitles: readonly string[]): Promise<void>;
 }
 
 /** Until the federation layer is wired (CLI, unit tests): nothing leaves. */
@@ -55,4 +58,5 @@ export class OfflinePort implements FederationPort {
   async followRejected() {}
   async unfollowed() {}
   async accountUpdated() {}
+  async pollVoted() {}
 }

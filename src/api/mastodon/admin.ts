@@ -60,7 +60,7 @@ export const adminRouter = new Hono<AppEnv>()
     const { account: staff } = requireStaff(c, "admin:write:accounts");
     const params = await parseParams(c, noteSchema);
     const services = c.get("services");
-    const account = await services.credentialLifecycle.sync(services.accounts.approve(staff.id, c.req.param("id"), params.text ?? params.reason));
+    const account = await services.credentialLifecycle.sync(services.accounts.approve(staff.id, c.req.param("id"), params.text ?? params.reason), { announce: false });
     return c.json(adminAccountJson(account, services));
   })
   .post("/api/v1/admin/accounts/:id/reject", async (c) => {

@@ -75,6 +75,7 @@ export function statusesJson(rows: readonly StatusRow[], viewerId: string, servi
   const stats = statuses.stats(viewerId, ids);
   const tags = statuses.tagsOf(ids);
   const media = statuses.mediaOf(ids);
+  const polls = services.polls.getMany(ids);
 
   const render = (s: StatusRow): Record<string, unknown> | null => {
     const account = accounts.get(s.accountId);
@@ -109,7 +110,7 @@ export function statusesJson(rows: readonly StatusRow[], viewerId: string, servi
       in_reply_to_id: s.inReplyToId,
       in_reply_to_account_id: s.inReplyToAccountId,
       reblog,
-      poll: null,
+      poll: polls.has(s.id) ? pollJson(s.id, viewerId, services) : null,
       card: null,
       language: s.language,
       favourited: stats.favourited.has(s.id),
@@ -123,6 +124,31 @@ export function statusesJson(rows: readonly StatusRow[], viewerId: string, servi
     };
   };
   return rows.map(render).filter((s) => s != null);
+}
+
+/** Mastodon's Poll entity, plus the poll's eligibility (Consilium). */
+export function pollJson(statusId: string, viewerId: string, services: Services) {
+  const poll = services.polls.get(statusId);
+  if (!poll) return null;
+  const view = services.polls.view(poll);
+  const own = services.polls.ownVotes(statusId, viewerId);
+  const hide = poll.hideTotals && !view.expired;
+  return {
+    id: statusId,
+    expires_at: poll.expiresAt.toISOString(),
+    expired: view.expired,
+    multiple: poll.multiple,
+    votes_count: view.votesCount,
+    voters_count: view.votersCount,
+    options: view.options.map((o) => ({ title: o.title, votes_count: hide ? null : o.votes })),
+    emojis: [],
+    voted: own.length > 0,
+    own_votes: own,
+    eligibility: {
+      specialties: JSON.parse(poll.eligibleSpecialties) as string[],
+      jurisdictions: JSON.parse(poll.eligibleJurisdictions) as string[],
+    },
+  };
 }
 
 export function caseJson(record: CaseRecord, services: Services) {

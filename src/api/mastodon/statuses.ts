@@ -1,12 +1,17 @@
 import { Hono } from "hono";
 import { z } from "zod";
+import { PollService } from "../../domain/polls/service.ts";
 import { caseSchema } from "../../domain/statuses/case.ts";
 import { VISIBILITIES } from "../../domain/statuses/types.ts";
 import { requireUser } from "../auth.ts";
 import { boolish, parseParams } from "../body.ts";
 import type { AppEnv } from "../env.ts";
 import { fail } from "../errors.ts";
-import { accountViewJson, statusJson, statusesJson } from "./statuses-json.ts";
+import { accountViewJson, pollJson, statusJson, statusesJson } from "./statuses-json.ts";
+
+const votesSchema = z.object({
+  choices: z.union([z.array(z.coerce.number().int()), z.coerce.number().int().transform((n) => [n])]),
+});
 
 const statusSchema = z.object({
   status: z.string().max(100_000).optional().default(""),
@@ -18,6 +23,7 @@ const statusSchema = z.object({
   language: z.string().max(16).optional().nullable(),
   scheduled_at: z.string().optional().nullable(),
   case: caseSchema.optional().nullable(),
+  poll: z.record(z.string(), z.unknown()).optional().nullable(),
 });
 
 type StatusParams = z.output<typeof statusSchema>;
@@ -33,6 +39,7 @@ function toInput(params: StatusParams, idempotencyKey?: string) {
     inReplyToId: params.in_reply_to_id ?? null,
     mediaIds: params.media_ids,
     caseFields: params.case ?? null,
+    poll: params.poll ? PollService.parseInput(params.poll as never, boolish) : null,
     idempotencyKey: idempotencyKey?.slice(0, 200) ?? null,
   };
 }
@@ -40,6 +47,32 @@ function toInput(params: StatusParams, idempotencyKey?: string) {
 const limitOf = (v: string | undefined) => Math.min(Math.max(Number(v) || 40, 1), 80);
 
 export const statusesRouter = new Hono<AppEnv>()
+  .get("/api/v1/polls/:id", (c) => {
+    const { account } = requireUser(c, "read:statuses");
+    const services = c.get("services");
+    const status = services.statuses.getVisible(account.id, c.req.param("id"));
+    const poll = pollJson(status.id, account.id, services);
+    if (!poll) fail("not_found", "Record not found");
+    return c.json(poll);
+  })
+  .post("/api/v1/polls/:id/votes", async (c) => {
+    const { account } = requireUser(c, "write:statuses");
+    const params = await parseParams(c, votesSchema);
+    const services = c.get("services");
+    const status = services.statuses.getVisible(account.id, c.req.param("id"));
+    await services.polls.vote(account.id, status, params.choices);
+    return c.json(pollJson(status.id, account.id, services));
+  })
+  /** Counts by specialty and jurisdiction, cells under 5 voters suppressed; computed by the poll's origin. */
+  .get("/api/v1/consilium/polls/:id/breakdown", (c) => {
+    const { account } = requireUser(c, "read:statuses");
+    const services = c.get("services");
+    const status = services.statuses.getVisible(account.id, c.req.param("id"));
+    const poll = services.polls.get(status.id);
+    if (!poll) fail("not_found", "Record not found");
+    const breakdown = services.polls.breakdown(poll);
+    return c.json({ poll_id: status.id, computed_by: poll.local ? services.instance.origin : new URL(status.uri).origin, breakdown });
+  })
   .post("/api/v1/statuses", async (c) => {
     const { account } = requireUser(c, "write:statuses");
     const params = await parseParams(c, statusSchema);

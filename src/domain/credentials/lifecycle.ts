@@ -24,8 +24,12 @@ export class CredentialLifecycle {
     this.#port = port;
   }
 
-  /** After any decision about an account (approve, reject, suspend, unsuspend). */
-  async sync(account: AccountRow): Promise<AccountRow> {
+  /**
+   * After any decision about an account (approve, reject, suspend, unsuspend).
+   * A first approval is not announced: until then the actor did not exist to
+   * peers, who fetch it (credential included) when they first meet it.
+   */
+  async sync(account: AccountRow, options: { announce?: boolean } = {}): Promise<AccountRow> {
     const licenceExpiry = this.#accounts.licenceExpiry(account.id);
     let current: AccountRow;
     if (this.#issuer.eligible(account, licenceExpiry)) {
@@ -35,7 +39,7 @@ export class CredentialLifecycle {
     } else {
       return account;
     }
-    await this.#port.accountUpdated(current);
+    if (options.announce !== false) await this.#port.accountUpdated(current);
     return current;
   }
 

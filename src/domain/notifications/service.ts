@@ -25,7 +25,8 @@ export class NotificationService {
 
   /** Idempotent: the same event never notifies twice. Only local, approved recipients. */
   notify(recipientId: string, type: NotificationType, fromAccountId: string, statusId: string | null, now = new Date()): void {
-    if (recipientId === fromAccountId) return;
+    // Your own poll's end is the one thing you are notified of about yourself.
+    if (recipientId === fromAccountId && type !== "poll") return;
     const recipient = this.#db.select({ status: accounts.status }).from(accounts).where(eq(accounts.id, recipientId)).get();
     if (recipient?.status !== "approved") return;
     this.#db

@@ -16,6 +16,8 @@ import { findSpecialty } from "../specialties.ts";
 import { type CaseFields, type CaseRecord, caseHtml, plainCaseText } from "./case.ts";
 import { extractHashtags, extractMentions, htmlToText, type MentionRef, renderStatusHtml } from "./text.ts";
 import type { FavouriteRow, StatusRow, Visibility } from "./types.ts";
+import type { PollInput, PollService } from "../polls/service.ts";
+import { polls as pollsTable } from "../../db/schema.ts";
 
 export const MAX_STATUS_CHARACTERS = 10_000;
 
@@ -28,6 +30,7 @@ export interface StatusInput {
   readonly inReplyToId?: string | null;
   readonly mediaIds?: readonly string[];
   readonly caseFields?: CaseFields | null;
+  readonly poll?: PollInput | null;
   readonly idempotencyKey?: string | null;
 }
 
@@ -73,6 +76,7 @@ export class StatusService {
   readonly #media: MediaService;
   readonly #audit: AuditLog;
   readonly #instance: InstanceInfo;
+  readonly #polls: PollService;
   #port: FederationPort;
   #resolveMention: MentionResolver = async () => undefined;
 
@@ -84,6 +88,7 @@ export class StatusService {
     media: MediaService;
     audit: AuditLog;
     instance: InstanceInfo;
+    polls: PollService;
     port: FederationPort;
   }) {
     this.#db = deps.db;
@@ -93,6 +98,7 @@ export class StatusService {
     this.#media = deps.media;
     this.#audit = deps.audit;
     this.#instance = deps.instance;
+    this.#polls = deps.polls;
     this.#port = deps.port;
   }
 
@@ -148,9 +154,9 @@ export class StatusService {
 
   // ------------------------------------------------------------ writing
 
-  /** Cases are Articles and notes are Notes, each with its own object path. */
-  #statusUri(author: AccountView, id: string, isCase: boolean): string {
-    return `${author.uri}/${isCase ? "cases" : "statuses"}/${id}`;
+  /** Cases are Articles, polls Questions and the rest Notes, each with its own object path. */
+  #statusUri(author: AccountView, id: string, kind: "cases" | "polls" | "statuses"): string {
+    return `${author.uri}/${kind}/${id}`;
   }
 
   async #resolveMentions(text: string): Promise<AccountView[]> {
@@ -170,11 +176,12 @@ export class StatusService {
     return out;
   }
 
-  #checkPhi(input: Pick<StatusInput, "text" | "spoilerText" | "caseFields">): void {
+  #checkPhi(input: Pick<StatusInput, "text" | "spoilerText" | "caseFields" | "poll">): void {
     const c = input.caseFields;
     assertNoPhi({
       status: input.text,
       spoiler_text: input.spoilerText,
+      ...Object.fromEntries((input.poll?.options ?? []).map((o, i) => [`poll.options.${i}`, o])),
       ...(c
         ? {
             "case.title": c.title,
@@ -225,6 +232,8 @@ export class StatusService {
     }
     const text = input.text ?? "";
     const mediaIds = input.mediaIds ?? [];
+    if (input.poll && input.caseFields) throw new DomainError("unprocessable", "Validation failed: a case cannot also be a poll; post the poll as a reply");
+    if (input.poll && mediaIds.length > 0) throw new DomainError("unprocessable", "Validation failed: a poll cannot have media attached");
     if (!text.trim() && mediaIds.length === 0 && !input.caseFields) {
       throw new DomainError("unprocessable", "Validation failed: Text can't be blank");
     }
@@ -239,7 +248,7 @@ export class StatusService {
     const mentions = await this.#resolveMentions(text);
     const record: CaseRecord | null = input.caseFields ? { ...input.caseFields, status: "open", accepted_answer: null, solution_note: null } : null;
     const id = newId(now.getTime());
-    const uri = this.#statusUri(author, id, record != null);
+    const uri = this.#statusUri(author, id, record ? "cases" : input.poll ? "polls" : "statuses");
     const visibility = input.visibility ?? "public";
     const contentHtml = this.#render(text, mentions, record);
     const tags = this.#tags(text, record);
@@ -275,6 +284,7 @@ export class StatusService {
       for (const accountId of mentionIds) tx.insert(statusMentions).values({ statusId: id, accountId }).onConflictDoNothing().run();
       if (media.length > 0) tx.update(mediaAttachments).set({ statusId: id }).where(inArray(mediaAttachments.id, media.map((m) => m.id))).run();
       if (input.idempotencyKey) tx.insert(idempotencyKeys).values({ accountId: authorId, key: input.idempotencyKey, statusId: id, createdAt: now }).run();
+      if (input.poll) tx.insert(pollsTable).values(this.#polls.localRow(id, input.poll)).run();
       return inserted;
     });
     this.#index(row.id, this.#searchBody(row, record));
