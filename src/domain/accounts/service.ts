@@ -232,7 +232,8 @@ export class AccountService {
         })
         .returning()
         .get();
-    });
+      // IMMEDIATE: another process (the CLI beside the server) may write too.
+    }, { behavior: "immediate" });
   }
 
   #checkPseudonym(fields: FieldErrors, legalName: string, candidates: Record<string, string>): void {
@@ -316,7 +317,7 @@ export class AccountService {
         .get();
       this.#audit.record({ staffId, subjectId: accountId, action: `account.${action}`, reason: note ?? action }, now);
       return updated;
-    });
+    }, { behavior: "immediate" });
   }
 
   updateProfile(accountId: string, update: ProfileUpdate, now = new Date()): AccountRow {

@@ -49,7 +49,8 @@ export class CredentialLifecycle {
     let revoked = 0;
     for (const account of [...this.#issuer.due(), ...this.#issuer.stale()]) {
       const before = account.credential;
-      const after = await this.sync(account);
+      // Peers only need telling about credentials they may have seen.
+      const after = await this.sync(account, { announce: before != null });
       if (after.credential && after.credential !== before) renewed++;
       else if (!after.credential && before) revoked++;
     }
