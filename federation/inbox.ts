@@ -153,6 +153,23 @@ async function peerActorInfo(ctx: Ctx, activity: Follow) {
   };
 }
 
+/** A peer's answer (Accept or Reject) to a Follow we sent: peering or a physician's follow. */
+function answerToOurFollow(ctx: Ctx, answer: Accept | Reject, accepted: boolean): void {
+  const followId = answer.objectId;
+  if (!followId || !answer.actorId || followId.origin !== ctx.origin) return;
+  if (followId.href.startsWith(`${ctx.getActorUri(INSTANCE_ACTOR_ID).href}#peer-follows/`)) {
+    if (answer.actorId.href !== ctx.data.peers.get(answer.actorId.origin)?.actorUri) return;
+    if (accepted) ctx.data.peers.receivedAccept(answer.actorId.origin);
+    else ctx.data.peers.receivedReject(answer.actorId.origin);
+    return;
+  }
+  const follow = ctx.data.follows.findByUri(followId.href);
+  const target = ctx.data.directory.byUri(answer.actorId.href);
+  if (!follow || !target || follow.followingId !== target.id) return;
+  if (accepted) ctx.data.follows.receivedAccept({ uri: followId.href });
+  else ctx.data.follows.receivedReject(follow.followerId, follow.followingId);
+}
+
 export function registerInboxListeners(inbox: InboxListenerSetters<Services>): void {
   inbox
     .on(Follow, async (ctx, follow) => {
@@ -170,28 +187,8 @@ export function registerInboxListeners(inbox: InboxListenerSetters<Services>): v
     })
     // Accept and Reject name our own Follow by id (an embedded copy from
     // another origin is not trusted, so the id is what counts).
-    .on(Accept, async (ctx, accept) => {
-      const followId = accept.objectId;
-      if (!followId || !accept.actorId || followId.origin !== ctx.origin) return;
-      if (followId.href.startsWith(`${ctx.getActorUri(INSTANCE_ACTOR_ID).href}#peer-follows/`)) {
-        if (accept.actorId.href === ctx.data.peers.get(accept.actorId.origin)?.actorUri) ctx.data.peers.receivedAccept(accept.actorId.origin);
-        return;
-      }
-      const follow = ctx.data.follows.findByUri(followId.href);
-      const target = ctx.data.directory.byUri(accept.actorId.href);
-      if (follow && target && follow.followingId === target.id) ctx.data.follows.receivedAccept({ uri: followId.href });
-    })
-    .on(Reject, async (ctx, reject) => {
-      const followId = reject.objectId;
-      if (!followId || !reject.actorId || followId.origin !== ctx.origin) return;
-      if (followId.href.startsWith(`${ctx.getActorUri(INSTANCE_ACTOR_ID).href}#peer-follows/`)) {
-        if (reject.actorId.href === ctx.data.peers.get(reject.actorId.origin)?.actorUri) ctx.data.peers.receivedReject(reject.actorId.origin);
-        return;
-      }
-      const follow = ctx.data.follows.findByUri(followId.href);
-      const target = ctx.data.directory.byUri(reject.actorId.href);
-      if (follow && target && follow.followingId === target.id) ctx.data.follows.receivedReject(follow.followerId, follow.followingId);
-    })
+    .on(Accept, (ctx, accept) => answerToOurFollow(ctx, accept, true))
+    .on(Reject, (ctx, reject) => answerToOurFollow(ctx, reject, false))
     .on(Undo, async (ctx, undo) => {
       if (!undo.actorId) return;
       const object = await undo.getObject({ documentLoader: await loader(ctx) }).catch(() => null);

@@ -4,8 +4,9 @@ import { requireUser } from "../auth.ts";
 import { parseParams } from "../body.ts";
 import type { AppEnv } from "../env.ts";
 import { fail } from "../errors.ts";
-import { pageParams, paginationLinks, queryFlag } from "../pagination.ts";
-import { statusJson, statusesJson } from "../mastodon/statuses-json.ts";
+import { pageParams, queryFlag } from "../pagination.ts";
+import { timelineJson } from "../mastodon/render.ts";
+import { statusJson } from "../mastodon/statuses-json.ts";
 
 const solveSchema = z.object({
   accepted_reply_id: z.string().regex(/^\d{1,20}$/, "must be an id").optional().nullable(),
@@ -39,8 +40,7 @@ export const casesRouter = new Hono<AppEnv>()
       { status: status as "open" | "solved" | undefined, specialty: c.req.query("specialty"), unanswered: queryFlag(c, "unanswered"), local: queryFlag(c, "local") },
       pageParams(c),
     );
-    paginationLinks(c, rows);
-    return c.json(statusesJson(rows, account.id, services));
+    return timelineJson(c, rows, account.id);
   })
   .get("/api/v1/consilium/stats", (c) => {
     requireUser(c, "read:statuses");

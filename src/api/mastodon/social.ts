@@ -3,7 +3,7 @@ import { requireUser } from "../auth.ts";
 import type { AppEnv } from "../env.ts";
 import { fail } from "../errors.ts";
 import { pageParams, paginationLinks, queryArray, queryFlag } from "../pagination.ts";
-import { accountViewJson, statusesJson } from "./statuses-json.ts";
+import { accountsJson, timelineJson } from "./render.ts";
 
 /** Follows, relationships, follow requests and an account's posts. */
 export const socialRouter = new Hono<AppEnv>()
@@ -31,8 +31,7 @@ export const socialRouter = new Hono<AppEnv>()
     const page = pageParams(c, 40, 80);
     const rows = services.follows.followerIds(c.req.param("id"), { maxId: page.maxId, limit: page.limit });
     paginationLinks(c, rows);
-    const views = services.directory.getMany(rows.map((r) => r.followerId));
-    return c.json(rows.map((r) => views.get(r.followerId)).filter((v) => v != null).map((v) => accountViewJson(v, services)));
+    return c.json(accountsJson(c, rows.map((r) => r.followerId)));
   })
   .get("/api/v1/accounts/:id/following", (c) => {
     requireUser(c, "read:accounts");
@@ -40,8 +39,7 @@ export const socialRouter = new Hono<AppEnv>()
     const page = pageParams(c, 40, 80);
     const rows = services.follows.followingIds(c.req.param("id"), { maxId: page.maxId, limit: page.limit });
     paginationLinks(c, rows);
-    const views = services.directory.getMany(rows.map((r) => r.followingId));
-    return c.json(rows.map((r) => views.get(r.followingId)).filter((v) => v != null).map((v) => accountViewJson(v, services)));
+    return c.json(accountsJson(c, rows.map((r) => r.followingId)));
   })
   .get("/api/v1/accounts/:id/statuses", (c) => {
     const { account } = requireUser(c, "read:statuses");
@@ -55,8 +53,7 @@ export const socialRouter = new Hono<AppEnv>()
       { excludeReplies: queryFlag(c, "exclude_replies"), excludeReblogs: queryFlag(c, "exclude_reblogs"), onlyMedia: queryFlag(c, "only_media") },
       pageParams(c),
     );
-    paginationLinks(c, rows);
-    return c.json(statusesJson(rows, account.id, services));
+    return timelineJson(c, rows, account.id);
   })
   .get("/api/v1/follow_requests", (c) => {
     const { account } = requireUser(c, "read:follows");
@@ -64,8 +61,7 @@ export const socialRouter = new Hono<AppEnv>()
     const page = pageParams(c, 40, 80);
     const rows = services.follows.followerIds(account.id, { maxId: page.maxId, limit: page.limit, state: "pending" });
     paginationLinks(c, rows);
-    const views = services.directory.getMany(rows.map((r) => r.followerId));
-    return c.json(rows.map((r) => views.get(r.followerId)).filter((v) => v != null).map((v) => accountViewJson(v, services)));
+    return c.json(accountsJson(c, rows.map((r) => r.followerId)));
   })
   .post("/api/v1/follow_requests/:id/authorize", async (c) => {
     const { account } = requireUser(c, "write:follows");

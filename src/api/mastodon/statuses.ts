@@ -7,7 +7,8 @@ import { requireUser } from "../auth.ts";
 import { boolish, parseParams } from "../body.ts";
 import type { AppEnv } from "../env.ts";
 import { fail } from "../errors.ts";
-import { accountViewJson, pollJson, statusJson, statusesJson } from "./statuses-json.ts";
+import { accountsJson } from "./render.ts";
+import { pollJson, statusJson, statusesJson } from "./statuses-json.ts";
 
 const votesSchema = z.object({
   choices: z.union([z.array(z.coerce.number().int()), z.coerce.number().int().transform((n) => [n])]),
@@ -145,14 +146,10 @@ export const statusesRouter = new Hono<AppEnv>()
   .get("/api/v1/statuses/:id/favourited_by", (c) => {
     const { account } = requireUser(c, "read:statuses");
     const services = c.get("services");
-    const ids = services.statuses.favouritedBy(account.id, c.req.param("id"), limitOf(c.req.query("limit")));
-    const views = services.directory.getMany(ids);
-    return c.json(ids.map((id) => views.get(id)).filter((v) => v != null).map((v) => accountViewJson(v, services)));
+    return c.json(accountsJson(c, services.statuses.favouritedBy(account.id, c.req.param("id"), limitOf(c.req.query("limit")))));
   })
   .get("/api/v1/statuses/:id/reblogged_by", (c) => {
     const { account } = requireUser(c, "read:statuses");
     const services = c.get("services");
-    const ids = services.statuses.rebloggedBy(account.id, c.req.param("id"), limitOf(c.req.query("limit")));
-    const views = services.directory.getMany(ids);
-    return c.json(ids.map((id) => views.get(id)).filter((v) => v != null).map((v) => accountViewJson(v, services)));
+    return c.json(accountsJson(c, services.statuses.rebloggedBy(account.id, c.req.param("id"), limitOf(c.req.query("limit")))));
   });

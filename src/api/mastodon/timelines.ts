@@ -1,16 +1,15 @@
 import { Hono } from "hono";
 import { requireUser } from "../auth.ts";
 import type { AppEnv } from "../env.ts";
-import { pageParams, paginationLinks, queryFlag } from "../pagination.ts";
-import { statusesJson } from "./statuses-json.ts";
+import { pageParams, queryFlag } from "../pagination.ts";
+import { timelineJson } from "./render.ts";
 
 export const timelinesRouter = new Hono<AppEnv>()
   .get("/api/v1/timelines/home", (c) => {
     const { account } = requireUser(c, "read:statuses");
     const services = c.get("services");
     const rows = services.statuses.home(account.id, pageParams(c));
-    paginationLinks(c, rows);
-    return c.json(statusesJson(rows, account.id, services));
+    return timelineJson(c, rows, account.id);
   })
   .get("/api/v1/timelines/public", (c) => {
     const { account } = requireUser(c, "read:statuses");
@@ -20,34 +19,29 @@ export const timelinesRouter = new Hono<AppEnv>()
       { local: queryFlag(c, "local"), remote: queryFlag(c, "remote"), onlyMedia: queryFlag(c, "only_media") },
       pageParams(c),
     );
-    paginationLinks(c, rows);
-    return c.json(statusesJson(rows, account.id, services));
+    return timelineJson(c, rows, account.id);
   })
   .get("/api/v1/timelines/tag/:hashtag", (c) => {
     const { account } = requireUser(c, "read:statuses");
     const services = c.get("services");
     const rows = services.statuses.tagTimeline(account.id, c.req.param("hashtag").replace(/^#/, ""), { local: queryFlag(c, "local"), remote: queryFlag(c, "remote") }, pageParams(c));
-    paginationLinks(c, rows);
-    return c.json(statusesJson(rows, account.id, services));
+    return timelineJson(c, rows, account.id);
   })
   .get("/api/v1/timelines/list/:id", (c) => {
     const { account } = requireUser(c, "read:lists");
     const services = c.get("services");
     const rows = services.statuses.listTimeline(account.id, c.req.param("id"), pageParams(c));
-    paginationLinks(c, rows);
-    return c.json(statusesJson(rows, account.id, services));
+    return timelineJson(c, rows, account.id);
   })
   .get("/api/v1/bookmarks", (c) => {
     const { account } = requireUser(c, "read:bookmarks");
     const services = c.get("services");
     const rows = services.statuses.bookmarksOf(account.id, pageParams(c));
-    paginationLinks(c, rows);
-    return c.json(statusesJson(rows, account.id, services));
+    return timelineJson(c, rows, account.id);
   })
   .get("/api/v1/favourites", (c) => {
     const { account } = requireUser(c, "read:favourites");
     const services = c.get("services");
     const rows = services.statuses.favouritesOf(account.id, pageParams(c));
-    paginationLinks(c, rows);
-    return c.json(statusesJson(rows, account.id, services));
+    return timelineJson(c, rows, account.id);
   });

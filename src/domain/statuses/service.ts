@@ -1,6 +1,6 @@
-import { and, asc, desc, eq, gt, inArray, isNull, lt, ne, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, isNull, lt, ne, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
-import { bookmarks, favourites, follows, idempotencyKeys, listAccounts, lists, mediaAttachments, statusMentions, statuses, statusTags } from "../../db/schema.ts";
+import { bookmarks, favourites, idempotencyKeys, listAccounts, lists, mediaAttachments, statusMentions, statuses, statusTags } from "../../db/schema.ts";
 import type { AuditLog } from "../audit.ts";
 import type { AccountView, Directory } from "../directory/service.ts";
 import { DomainError } from "../errors.ts";
