@@ -97,7 +97,9 @@ function instanceEnv(name: string, port: number) {
 
 async function startInstance(name: string, port: number): Promise<{ child: ChildProcess; startupMs: number }> {
   const started = performance.now();
-  const child = spawn(node, [join(import.meta.dirname, "../src/main.ts")], { env: instanceEnv(name, port), stdio: ["ignore", "ignore", "inherit"] });
+  // BENCH_PROFILE=dir writes a CPU profile of instance A there (for --cpu-prof analysis).
+  const profile = process.env["BENCH_PROFILE"] && name === "a" ? ["--cpu-prof", `--cpu-prof-dir=${process.env["BENCH_PROFILE"]}`] : [];
+  const child = spawn(node, [...profile, join(import.meta.dirname, "../src/main.ts")], { env: instanceEnv(name, port), stdio: ["ignore", "ignore", "inherit"] });
   await waitFor(`http://127.0.0.1:${port}/api/v1/instance`);
   return { child, startupMs: performance.now() - started };
 }
@@ -294,6 +296,7 @@ async function main() {
   // ---------------------------------------------------------------- done
   a.child.kill("SIGTERM");
   b.child.kill("SIGTERM");
+  await new Promise((r) => a.child.once("exit", r));
   for (const f of fakes) f.close();
   mkdirSync(root, { recursive: true });
   const report = { date: new Date().toISOString(), machine: { cpus: cpus().length, model: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version }, plan: PLAN, rows };
