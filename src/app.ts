@@ -18,6 +18,7 @@ import { accountsRouter } from "./api/mastodon/accounts.ts";
 import { adminRouter } from "./api/mastodon/admin.ts";
 import { appsRouter } from "./api/mastodon/apps.ts";
 import { instanceRouter } from "./api/mastodon/instance.ts";
+import { listsRouter } from "./api/mastodon/lists.ts";
 import { mediaRouter } from "./api/mastodon/media.ts";
 import { miscRouter } from "./api/mastodon/misc.ts";
 import { notificationsRouter } from "./api/mastodon/notifications.ts";
@@ -99,6 +100,7 @@ export function createApp({ services, federation, lookup }: AppDeps) {
   app.route("/", accountsRouter);
   app.route("/", statusesRouter);
   app.route("/", timelinesRouter);
+  app.route("/", listsRouter);
   app.route("/", notificationsRouter);
   app.route("/", searchRouter);
   app.route("/", peersRouter);

@@ -14,6 +14,7 @@ import { FollowService } from "./domain/follows/service.ts";
 import { createIdentityVault } from "./domain/identity/vault.ts";
 import { type InstanceInfo, SOFTWARE_VERSION } from "./domain/instance.ts";
 import { ActorKeyStore } from "./domain/keys.ts";
+import { ListService } from "./domain/lists/service.ts";
 import { MediaService } from "./domain/media/service.ts";
 import { MediaUrlSigner } from "./domain/media/signed-urls.ts";
 import { NotificationService } from "./domain/notifications/service.ts";
@@ -47,6 +48,7 @@ export interface Services {
   readonly notifications: NotificationService;
   readonly statuses: StatusService;
   readonly polls: PollService;
+  readonly lists: ListService;
   readonly clock: Clock;
   readonly credentials: CredentialIssuer;
   readonly credentialLifecycle: CredentialLifecycle;
@@ -96,6 +98,7 @@ export function createServices(config: Config, database: DatabaseHandle): Servic
     notifications,
     statuses: new StatusService({ db, directory, follows, notifications, media, audit, instance, polls, port: offline }),
     polls,
+    lists: new ListService({ db, directory, follows }),
     clock,
     credentials,
     credentialLifecycle: new CredentialLifecycle({ issuer: credentials, accounts, port: offline }),

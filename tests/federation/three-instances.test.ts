@@ -113,6 +113,15 @@ describe("three peered instances (UK, US, FR)", () => {
     expect(followers.body.map((a: { acct: string }) => a.acct)).toContain(`fr_doc@${new URL(fr.origin).host}`);
     const post = await api(uk, "POST", "/api/v1/statuses", { token: doc["uk"]!.token, json: { status: "Followers-only: rota swap anyone?", visibility: "private" } });
     await eventually(async () => (await api(fr, "GET", "/api/v1/timelines/home", { token: doc["fr"]!.token })).body.some((s: { uri: string }) => s.uri === post.body.uri), "the private post in FR's home");
+    // A list of followed accounts has its own timeline.
+    const list = await api(fr, "POST", "/api/v1/lists", { token: doc["fr"]!.token, json: { title: "UK colleagues" } });
+    expect(list.status).toBe(200);
+    expect((await api(fr, "POST", `/api/v1/lists/${list.body.id}/accounts`, { token: doc["fr"]!.token, json: { account_ids: [ukOnFr] } })).status).toBe(200);
+    const members = await api(fr, "GET", `/api/v1/lists/${list.body.id}/accounts`, { token: doc["fr"]!.token });
+    expect(members.body.map((a: { id: string }) => a.id)).toEqual([ukOnFr]);
+    const listed = await api(fr, "GET", `/api/v1/timelines/list/${list.body.id}`, { token: doc["fr"]!.token });
+    expect(listed.body.map((s: { uri: string }) => s.uri)).toContain(post.body.uri);
+    expect((await api(fr, "GET", "/api/v1/lists", { token: doc["fr"]!.token })).body).toEqual([{ id: list.body.id, title: "UK colleagues", replies_policy: "list", exclusive: false }]);
     // US does not follow, so it never sees the followers-only post.
     await new Promise((r) => setTimeout(r, 300));
     expect(await findByUri(us, doc["us"]!.token, post.body.uri)).toBeUndefined();

@@ -1,0 +1,56 @@
+import { Hono } from "hono";
+import { z } from "zod";
+import { type ListRow, REPLIES_POLICIES } from "../../domain/lists/service.ts";
+import { requireUser } from "../auth.ts";
+import { boolish, parseParams } from "../body.ts";
+import type { AppEnv } from "../env.ts";
+import { accountsJson } from "./render.ts";
+
+const listJson = (l: ListRow) => ({ id: l.id, title: l.title, replies_policy: l.repliesPolicy, exclusive: l.exclusive });
+const listSchema = z.object({
+  title: z.string().trim().min(1, "can't be blank").max(200).optional(),
+  replies_policy: z.enum(REPLIES_POLICIES).optional(),
+  exclusive: z.unknown().transform(boolish).optional(),
+});
+const accountIdsSchema = z.object({ account_ids: z.union([z.array(z.string()), z.string().transform((s) => [s])]) });
+
+export const listsRouter = new Hono<AppEnv>()
+  .get("/api/v1/lists", (c) => {
+    const { account } = requireUser(c, "read:lists");
+    return c.json(c.get("services").lists.all(account.id).map(listJson));
+  })
+  .post("/api/v1/lists", async (c) => {
+    const { account } = requireUser(c, "write:lists");
+    const params = await parseParams(c, listSchema.required({ title: true }));
+    return c.json(listJson(c.get("services").lists.create(account.id, { title: params.title, repliesPolicy: params.replies_policy, exclusive: params.exclusive })));
+  })
+  .get("/api/v1/lists/:id", (c) => {
+    const { account } = requireUser(c, "read:lists");
+    return c.json(listJson(c.get("services").lists.get(account.id, c.req.param("id"))));
+  })
+  .put("/api/v1/lists/:id", async (c) => {
+    const { account } = requireUser(c, "write:lists");
+    const params = await parseParams(c, listSchema);
+    return c.json(listJson(c.get("services").lists.update(account.id, c.req.param("id"), { title: params.title, repliesPolicy: params.replies_policy, exclusive: params.exclusive })));
+  })
+  .delete("/api/v1/lists/:id", (c) => {
+    const { account } = requireUser(c, "write:lists");
+    c.get("services").lists.delete(account.id, c.req.param("id"));
+    return c.json({});
+  })
+  .get("/api/v1/lists/:id/accounts", (c) => {
+    const { account } = requireUser(c, "read:lists");
+    return c.json(accountsJson(c, c.get("services").lists.accountIds(account.id, c.req.param("id"))));
+  })
+  .post("/api/v1/lists/:id/accounts", async (c) => {
+    const { account } = requireUser(c, "write:lists");
+    const params = await parseParams(c, accountIdsSchema);
+    c.get("services").lists.addAccounts(account.id, c.req.param("id"), params.account_ids);
+    return c.json({});
+  })
+  .delete("/api/v1/lists/:id/accounts", async (c) => {
+    const { account } = requireUser(c, "write:lists");
+    const params = await parseParams(c, accountIdsSchema);
+    c.get("services").lists.removeAccounts(account.id, c.req.param("id"), params.account_ids);
+    return c.json({});
+  });
