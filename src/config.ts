@@ -27,6 +27,7 @@ const envSchema = z.object({
     .transform((v) => v.toUpperCase())
     .default("GB"),
   CONSILIUM_ALLOW_PRIVATE_ADDRESS: booleanString.default(false),
+  CONSILIUM_CONTACT_EMAIL: z.email().optional(),
   CONSILIUM_CREDENTIAL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   CONSILIUM_PASSWORD_COST: z.coerce.number().int().min(10).max(20).default(17),
   LOG_LEVEL: z
@@ -45,6 +46,8 @@ export interface Config {
   readonly instanceName: string;
   readonly country: string;
   readonly allowPrivateAddress: boolean;
+  /** Where people reach the instance staff (shown by the instance endpoints). */
+  readonly contactEmail: string;
   /** Lifetime of issued physician credentials (re-issued 7 days before expiry). */
   readonly credentialDays: number;
   /** scrypt cost as log2(N); 17 is OWASP's floor, tests lower it for speed. */
@@ -96,6 +99,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     allowPrivateAddress: e.CONSILIUM_ALLOW_PRIVATE_ADDRESS,
     passwordCost: e.CONSILIUM_PASSWORD_COST,
     credentialDays: e.CONSILIUM_CREDENTIAL_DAYS,
+    // RFC 5321 requires every mail domain to have a postmaster.
+    contactEmail: e.CONSILIUM_CONTACT_EMAIL ?? `postmaster@${new URL(e.CONSILIUM_ORIGIN).hostname}`,
     logLevel: e.LOG_LEVEL,
     warnings,
   };

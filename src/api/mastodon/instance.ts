@@ -58,7 +58,7 @@ export const instanceRouter = new Hono<AppEnv>({ strict: false })
         url: `${instance.origin}/apply`,
       },
       api_versions: { mastodon: 2 },
-      contact: { email: "", account: null },
+      contact: { email: services.config.contactEmail, account: null },
       rules: [],
       consilium: { country: instance.country, software_version: instance.version },
     });
@@ -71,7 +71,7 @@ export const instanceRouter = new Hono<AppEnv>({ strict: false })
       title: instance.name,
       short_description: DESCRIPTION,
       description: DESCRIPTION,
-      email: "",
+      email: services.config.contactEmail,
       version: MASTODON_COMPAT_VERSION,
       urls: { streaming_api: services.instance.origin.replace(/^http/, "ws") },
       stats: { user_count: userCount(services), status_count: 0, domain_count: 0 },
