@@ -18,9 +18,10 @@ const PLAN = {
   posts: QUICK ? 20_000 : 200_000,
   follows: 500,
   threadReplies: 300,
-  inboxActivities: QUICK ? 500 : 3000,
+  inboxActivities: QUICK ? 500 : 1500,
+  pollVotes: QUICK ? 150 : 1000,
   fakePeers: 20,
-  loadSeconds: QUICK ? 3 : 8,
+  loadSeconds: QUICK ? 3 : 6,
   concurrency: 32,
 };
 const root = join(import.meta.dirname, "results");
@@ -134,6 +135,8 @@ async function main() {
   // ---------------------------------------------------------------- seed and start
   const portA = await freePort();
   const portB = await freePort();
+  const portC = await freePort();
+  const portOf: Record<string, number> = { a: portA, b: portB, c: portC };
   const fakePorts = await Promise.all(Array.from({ length: PLAN.fakePeers }, () => freePort()));
   const fakeOrigins = fakePorts.map((p) => `http://127.0.0.1:${p}`);
   const configA = loadConfig(instanceEnv("a", portA));
@@ -164,7 +167,7 @@ async function main() {
   );
 
   const adminToken = async (name: string) => {
-    const cfg = loadConfig(instanceEnv(name, name === "a" ? portA : portB));
+    const cfg = loadConfig(instanceEnv(name, portOf[name]!));
     mkdirSync(cfg.dataDir, { recursive: true });
     const db = openDatabase(cfg.databasePath);
     const services = createServices(cfg, db);
@@ -176,9 +179,46 @@ async function main() {
   };
   const tokenA = await adminToken("a");
   const tokenB = await adminToken("b");
+  const tokenC = await adminToken("c");
+  // Poll voters, a third on each instance, approved with credentials before the servers start.
+  const makeVoters = async (name: string, count: number) => {
+    const cfg = loadConfig(instanceEnv(name, portOf[name]!));
+    const db = openDatabase(cfg.databasePath);
+    const services = createServices(cfg, db);
+    const { app } = services.oauth.createApp({ name: "bench voters", redirectUris: ["urn:ietf:wg:oauth:2.0:oob"], scopes: "read write" });
+    const tokens: string[] = [];
+    const ids: string[] = [];
+    for (let i = 0; i < count; i++) {
+      const applied = await services.accounts.apply({
+        username: `pv_${name}_${i}`,
+        email: `pv-${name}-${i}@example.test`,
+        password: "bench password",
+        agreement: true,
+        legalName: "Synthetic Quorum",
+        licenseNumber: `PV${name}${i}`,
+        licenseJurisdiction: "GB",
+        specialty: "cardiology",
+      });
+      await services.credentials.issue(services.accounts.approve("bench", applied.id));
+      tokens.push(services.oauth.issueForAccount(app.id, applied.id, ["read", "write"]).accessToken);
+      ids.push(applied.id);
+    }
+    // Actor keys are made on first use; making them now keeps RSA key generation
+    // (part of setting up a physician, not of voting) out of the burst's timing.
+    for (let i = 0; i < ids.length; i += 8) await Promise.all(ids.slice(i, i + 8).map((id) => services.keys.keyPairs(id)));
+    db.close();
+    return tokens;
+  };
+  const perInstance = Math.ceil(PLAN.pollVotes / 3);
+  const voters = {
+    a: await makeVoters("a", perInstance),
+    b: await makeVoters("b", perInstance),
+    c: await makeVoters("c", PLAN.pollVotes - 2 * perInstance),
+  };
   const a = await startInstance("a", portA);
   record({ scenario: "footprint", metric: `start-up with an existing database (${PLAN.posts} posts)`, value: a.startupMs, unit: "ms (spawn to first answer)" });
   const b = await startInstance("b", portB);
+  const c = await startInstance("c", portC);
   await sleep(1500);
   record({ scenario: "footprint", metric: "RSS idle (seeded)", value: rssMb(a.child.pid!), unit: "MB" });
 
@@ -206,17 +246,22 @@ async function main() {
   // ---------------------------------------------------------------- peering A <-> B through the admin API
   const post = (o: string, path: string, token: string, body: object) =>
     fetch(`${o}${path}`, { method: "POST", headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" }, body: JSON.stringify(body) });
-  await post(origin(portA), "/api/v1/consilium/peers", tokenA, { origin: origin(portB) });
-  for (let i = 0; i < 100; i++) {
-    const r = await post(origin(portB), "/api/v1/consilium/peers/approve", tokenB, { origin: origin(portA) });
-    if (r.ok) break;
-    await sleep(50);
-  }
-  for (let i = 0; i < 200; i++) {
-    const list = (await (await fetch(`${origin(portA)}/api/v1/consilium/peers`, { headers: { Authorization: `Bearer ${tokenA}` } })).json()) as { origin: string; state: string }[];
-    if (list.find((p) => p.origin === origin(portB))?.state === "active") break;
-    await sleep(50);
-  }
+  const peerPair = async (x: number, tokenX: string, y: number, tokenY: string) => {
+    await post(origin(x), "/api/v1/consilium/peers", tokenX, { origin: origin(y) });
+    for (let i = 0; i < 100; i++) {
+      const r = await post(origin(y), "/api/v1/consilium/peers/approve", tokenY, { origin: origin(x) });
+      if (r.ok) break;
+      await sleep(50);
+    }
+    for (let i = 0; i < 200; i++) {
+      const list = (await (await fetch(`${origin(x)}/api/v1/consilium/peers`, { headers: { Authorization: `Bearer ${tokenX}` } })).json()) as { origin: string; state: string }[];
+      if (list.find((p) => p.origin === origin(y))?.state === "active") break;
+      await sleep(50);
+    }
+  };
+  await peerPair(portA, tokenA, portB, tokenB);
+  await peerPair(portA, tokenA, portC, tokenC);
+  await peerPair(portB, tokenB, portC, tokenC);
 
   // ---------------------------------------------------------------- fan-out to 20 peers
   console.log("Fan-out");
@@ -293,9 +338,49 @@ async function main() {
   dbA.close();
   dbB.close();
 
+  // ---------------------------------------------------------------- poll burst
+  console.log("Poll burst");
+  const created = (await (await post(origin(portA), "/api/v1/statuses", seeded.viewerToken, {
+    status: "Benchmark poll",
+    poll: { options: ["Yes", "No"], expires_in: 3600, eligible_specialties: ["cardiology"] },
+  })).json()) as { id: string; uri: string };
+  const findPoll = async (port: number, token: string) => {
+    for (let i = 0; i < 400; i++) {
+      const res = (await (await fetch(`${origin(port)}/api/v2/search?q=${encodeURIComponent(created.uri)}&type=statuses`, { headers: { Authorization: `Bearer ${token}` } })).json()) as { statuses: { id: string }[] };
+      if (res.statuses[0]) return res.statuses[0].id;
+      await sleep(50);
+    }
+    throw new Error("the poll did not reach a peer");
+  };
+  const pollIds: Record<string, string> = { a: created.id, b: await findPoll(portB, voters.b[0]!), c: await findPoll(portC, voters.c[0]!) };
+  const voteFile = join(work, "votes.jsonl");
+  const votes = (["a", "b", "c"] as const).flatMap((name) =>
+    voters[name].map((token, i) =>
+      JSON.stringify({ url: `${origin(portOf[name]!)}/api/v1/polls/${pollIds[name]}/votes`, method: "POST", headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" }, body: JSON.stringify({ choices: [i % 3 === 0 ? 1 : 0] }) }),
+    ),
+  );
+  writeFileSync(voteFile, votes.join("\n"));
+  const burstStart = performance.now();
+  const burst = await load({ mode: "list", listFile: voteFile, concurrency: 64 });
+  const pollState = async (name: string) =>
+    (await (await fetch(`${origin(portOf[name]!)}/api/v1/polls/${pollIds[name]}`, { headers: { Authorization: `Bearer ${name === "a" ? seeded.viewerToken : voters[name as "b" | "c"][0]}` } })).json()) as { voters_count: number; options: { votes_count: number }[] };
+  let exactEverywhere = false;
+  while (!exactEverywhere && performance.now() - burstStart < 180_000) {
+    const [pa, pb, pc] = await Promise.all([pollState("a"), pollState("b"), pollState("c")]);
+    exactEverywhere = pa.voters_count === burst.ok && [pb, pc].every((p) => p.voters_count === pa.voters_count && JSON.stringify(p.options) === JSON.stringify(pa.options));
+    if (!exactEverywhere) await sleep(100);
+  }
+  const burstMs = performance.now() - burstStart;
+  const dbPolls = openDatabase(configA.databasePath);
+  const updates = (dbPolls.sqlite.prepare("SELECT updates_sent AS n FROM polls WHERE status_id = ?").get(created.id) as { n: number }).n;
+  dbPolls.close();
+  record({ scenario: "poll burst", metric: `${burst.ok} of ${burst.requests} votes from 3 instances: time until every instance shows the exact totals`, value: exactEverywhere ? burstMs : Number.NaN, unit: exactEverywhere ? "ms" : "(not reached in 180 s)" });
+  record({ scenario: "poll burst", metric: "Update(Question) broadcasts by the origin", value: updates, unit: `(for ${burst.ok} votes)` });
+
   // ---------------------------------------------------------------- done
   a.child.kill("SIGTERM");
   b.child.kill("SIGTERM");
+  c.child.kill("SIGTERM");
   await new Promise((r) => a.child.once("exit", r));
   for (const f of fakes) f.close();
   mkdirSync(root, { recursive: true });
