@@ -81,7 +81,6 @@ export interface AttachmentOut {
   readonly width: number;
   readonly height: number;
   readonly description: string;
-  readonly blurhash: string;
 }
 
 /** A local status as the Note or Article peers receive. */

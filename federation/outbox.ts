@@ -162,7 +162,6 @@ export class FedifyPort implements FederationPort {
         width: m.width,
         height: m.height,
         description: m.description,
-        blurhash: m.blurhash,
       })),
       poll:
         pollRow && pollView

@@ -1,14 +1,12 @@
-import { count, eq } from "drizzle-orm";
 import { Hono } from "hono";
 import sharp from "sharp";
-import { accounts } from "../db/schema.ts";
 import { SOFTWARE_NAME } from "../domain/instance.ts";
 import type { Services } from "../services.ts";
 import { DEFAULT_AVATAR_PATH, DEFAULT_HEADER_PATH } from "./mastodon/accounts-json.ts";
 import type { AppEnv } from "./env.ts";
 
 function nodeInfo(services: Services, version: "2.0" | "2.1") {
-  const users = services.database.db.select({ n: count() }).from(accounts).where(eq(accounts.status, "approved")).get()!.n;
+  const users = services.accounts.countApproved();
   return {
     version,
     software: {
@@ -20,7 +18,7 @@ function nodeInfo(services: Services, version: "2.0" | "2.1") {
     services: { inbound: [], outbound: [] },
     // Registration is open to applicants but every account needs approval.
     openRegistrations: false,
-    usage: { users: { total: users, activeHalfyear: users, activeMonth: users }, localPosts: 0, localComments: 0 },
+    usage: { users: { total: users, activeHalfyear: users, activeMonth: users }, localPosts: services.statuses.countLocal(), localComments: 0 },
     metadata: { nodeName: services.instance.name, country: services.instance.country, approvalRequired: true },
   };
 }

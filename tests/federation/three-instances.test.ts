@@ -50,6 +50,14 @@ describe("three peered instances (UK, US, FR)", () => {
       const pub = await api(inst, "GET", "/api/v1/timelines/public?remote=true", { token: doc[name]!.token });
       expect(pub.body.map((s: { uri: string }) => s.uri)).toContain(uri);
     }
+    // The instance reports real counts and its peers (to physicians only).
+    const v1 = (await api(uk, "GET", "/api/v1/instance")).body;
+    expect(v1.stats).toMatchObject({ user_count: 2, domain_count: 2 });
+    expect(v1.stats.status_count).toBeGreaterThanOrEqual(1);
+    expect((await api(uk, "GET", "/nodeinfo/2.1")).body.usage.localPosts).toBe(v1.stats.status_count);
+    expect((await api(uk, "GET", "/api/v1/instance/peers")).status).toBe(401);
+    const peers = (await api(uk, "GET", "/api/v1/instance/peers", { token: doc["uk"]!.token })).body;
+    expect(peers.sort()).toEqual([new URL(us.origin).host, new URL(fr.origin).host].sort());
   });
 
   it("a reply from FR reaches UK and US, and the thread reads the same everywhere", async () => {

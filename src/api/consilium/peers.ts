@@ -34,27 +34,12 @@ export const peersRouter = new Hono<AppEnv>()
     services.audit.record({ staffId: account.id, subjectId: null, action: "peer.add", reason: peer.origin });
     return c.json(peerJson(peer));
   })
-  .post("/api/v1/consilium/peers/approve", async (c) => {
+  .post("/api/v1/consilium/peers/:decision{approve|reject|end}", async (c) => {
     const { account } = requireStaff(c, "admin:write");
     const { origin } = await parseParams(c, originSchema);
     const services = c.get("services");
-    const peer = await services.peers.approve(origin);
-    services.audit.record({ staffId: account.id, subjectId: null, action: "peer.approve", reason: peer.origin });
-    return c.json(peerJson(peer));
-  })
-  .post("/api/v1/consilium/peers/reject", async (c) => {
-    const { account } = requireStaff(c, "admin:write");
-    const { origin } = await parseParams(c, originSchema);
-    const services = c.get("services");
-    const peer = await services.peers.reject(origin);
-    services.audit.record({ staffId: account.id, subjectId: null, action: "peer.reject", reason: peer.origin });
-    return c.json(peerJson(peer));
-  })
-  .post("/api/v1/consilium/peers/end", async (c) => {
-    const { account } = requireStaff(c, "admin:write");
-    const { origin } = await parseParams(c, originSchema);
-    const services = c.get("services");
-    const peer = await services.peers.end(origin);
-    services.audit.record({ staffId: account.id, subjectId: null, action: "peer.end", reason: peer.origin });
+    const decision = c.req.param("decision") as "approve" | "reject" | "end";
+    const peer = await services.peers[decision](origin);
+    services.audit.record({ staffId: account.id, subjectId: null, action: `peer.${decision}`, reason: peer.origin });
     return c.json(peerJson(peer));
   });

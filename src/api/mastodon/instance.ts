@@ -1,6 +1,5 @@
-import { count, eq } from "drizzle-orm";
 import { Hono } from "hono";
-import { accounts } from "../../db/schema.ts";
+import { requireUser } from "../auth.ts";
 import { MASTODON_COMPAT_VERSION } from "../../domain/instance.ts";
 import type { Services } from "../../services.ts";
 import type { AppEnv } from "../env.ts";
@@ -31,8 +30,9 @@ function configuration(services: Services) {
 const DESCRIPTION =
   "A closed network of licence-verified, pseudonymous physicians discussing difficult cases. Membership requires a licence check by this instance's verifiers.";
 
-function userCount(services: Services): number {
-  return services.database.db.select({ n: count() }).from(accounts).where(eq(accounts.status, "approved")).get()!.n;
+/** Hosts of the instances this one federates with (active peers). */
+function peerHosts(services: Services): string[] {
+  return services.peers.activeOrigins().map((origin) => new URL(origin).host);
 }
 
 /** Discovery: readable without a token, like Mastodon's. */
@@ -46,7 +46,7 @@ export const instanceRouter = new Hono<AppEnv>({ strict: false })
       version: MASTODON_COMPAT_VERSION,
       source_url: SOURCE_URL,
       description: DESCRIPTION,
-      usage: { users: { active_month: userCount(services) } },
+      usage: { users: { active_month: services.accounts.countApproved() } },
       thumbnail: { url: `${instance.origin}${DEFAULT_HEADER_PATH}` },
       icon: [],
       languages: ["en"],
@@ -74,7 +74,7 @@ export const instanceRouter = new Hono<AppEnv>({ strict: false })
       email: services.config.contactEmail,
       version: MASTODON_COMPAT_VERSION,
       urls: { streaming_api: services.instance.origin.replace(/^http/, "ws") },
-      stats: { user_count: userCount(services), status_count: 0, domain_count: 0 },
+      stats: { user_count: services.accounts.countApproved(), status_count: services.statuses.countLocal(), domain_count: peerHosts(services).length },
       thumbnail: `${instance.origin}${DEFAULT_HEADER_PATH}`,
       languages: ["en"],
       registrations: true,
@@ -85,6 +85,10 @@ export const instanceRouter = new Hono<AppEnv>({ strict: false })
       rules: [],
     });
   })
-  // Empty by design: these lists are documented as possibly empty.
+  // No rules are configured: the documented empty list.
   .get("/api/v1/instance/rules", (c) => c.json([]))
-  .get("/api/v1/instance/peers", (c) => c.json([]));
+  // Peers are only disclosed to physicians of the network.
+  .get("/api/v1/instance/peers", (c) => {
+    requireUser(c);
+    return c.json(peerHosts(c.get("services")));
+  });

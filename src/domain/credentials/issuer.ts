@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { and, eq, isNotNull, isNull, lte, ne, or } from "drizzle-orm";
 import { SignJWT } from "jose";
 import type { Db } from "../../db/client.ts";
 import { accounts } from "../../db/schema.ts";
@@ -105,14 +105,19 @@ export class CredentialIssuer {
     return this.#db
       .select()
       .from(accounts)
-      .where(eq(accounts.status, "approved"))
-      .all()
-      .filter((a) => a.role === "physician" && (!a.credentialExpiresAt || a.credentialExpiresAt.getTime() <= horizon));
+      .where(
+        and(
+          eq(accounts.status, "approved"),
+          eq(accounts.role, "physician"),
+          or(isNull(accounts.credentialExpiresAt), lte(accounts.credentialExpiresAt, new Date(horizon))),
+        ),
+      )
+      .all();
   }
 
   /** Credentials still held by accounts that may no longer hold one. */
   stale(): AccountRow[] {
-    return this.#db.select().from(accounts).all().filter((a) => a.credential && a.status !== "approved");
+    return this.#db.select().from(accounts).where(and(isNotNull(accounts.credential), ne(accounts.status, "approved"))).all();
   }
 
   get lifetimeDays(): number {

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, inArray, isNull, lt, ne, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, isNull, lt, ne, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
 import { bookmarks, favourites, idempotencyKeys, listAccounts, lists, mediaAttachments, statusMentions, statuses, statusTags } from "../../db/schema.ts";
 import type { AuditLog } from "../audit.ts";
@@ -12,7 +12,6 @@ import type { MediaService } from "../media/service.ts";
 import type { NotificationService } from "../notifications/service.ts";
 import { assertNoPhi } from "../phi/enforce.ts";
 import { findPhiInFields } from "../phi/guard.ts";
-import { findSpecialty } from "../specialties.ts";
 import { type CaseFields, type CaseRecord, caseHtml, plainCaseText } from "./case.ts";
 import { extractHashtags, extractMentions, htmlToText, type MentionRef, renderStatusHtml } from "./text.ts";
 import type { FavouriteRow, StatusRow, Visibility } from "./types.ts";
@@ -541,7 +540,7 @@ export class StatusService {
     return { ancestors, descendants: this.visibleTo(viewerId, descendants) };
   }
 
-  #paged(conditions: (ReturnType<typeof eq> | undefined)[], page: Page): StatusRow[] {
+  #paged(conditions: (SQL | undefined)[], page: Page): StatusRow[] {
     const where = and(
       ...conditions.filter((c) => c != null),
       page.maxId ? lt(statuses.id, page.maxId) : undefined,
@@ -561,7 +560,7 @@ export class StatusService {
    */
   home(viewerId: string, page: Page): StatusRow[] {
     const followed = sql`(${statuses.accountId} = ${viewerId} OR EXISTS (SELECT 1 FROM follows f WHERE f.follower_id = ${viewerId} AND f.following_id = ${statuses.accountId} AND f.state = 'accepted'))`;
-    const rows = this.#paged([followed as unknown as ReturnType<typeof eq>, ne(statuses.visibility, "direct")], page);
+    const rows = this.#paged([followed, ne(statuses.visibility, "direct")], page);
     return this.visibleTo(viewerId, rows);
   }
 
@@ -574,7 +573,7 @@ export class StatusService {
         ne(statuses.kind, "boost"),
         options.local ? eq(statuses.local, true) : undefined,
         options.remote ? eq(statuses.local, false) : undefined,
-        media as ReturnType<typeof eq> | undefined,
+        media,
       ],
       page,
     ));
@@ -607,7 +606,7 @@ export class StatusService {
         eq(statuses.accountId, accountId),
         options.excludeReplies ? isNull(statuses.inReplyToId) : undefined,
         options.excludeReblogs ? ne(statuses.kind, "boost") : undefined,
-        media as ReturnType<typeof eq> | undefined,
+        media,
       ],
       page,
     ));
@@ -632,7 +631,7 @@ export class StatusService {
         eq(statuses.kind, "case"),
         options.status ? eq(statuses.caseStatus, options.status) : undefined,
         tagged ? inArray(statuses.id, tagged) : undefined,
-        unanswered as ReturnType<typeof eq> | undefined,
+        unanswered,
         options.local ? eq(statuses.local, true) : undefined,
       ],
       page,
@@ -675,6 +674,11 @@ export class StatusService {
       share_replied_within_90_minutes: share(delays.filter((d) => d <= 90).length),
       share_solved_within_24_hours: share(solvedWithinDay),
     };
+  }
+
+  /** Posts written here (boosts excluded), for NodeInfo and the instance API. */
+  countLocal(): number {
+    return this.#db.select({ n: sql<number>`count(*)` }).from(statuses).where(and(eq(statuses.local, true), ne(statuses.kind, "boost"))).get()?.n ?? 0;
   }
 
   countByAccount(accountId: string): number {
@@ -828,10 +832,5 @@ export class StatusService {
   receiveUndoAnnounce(actorId: string, announceUri: string): void {
     const boost = this.getByUri(announceUri);
     if (boost && boost.accountId === actorId && boost.kind === "boost") this.#remove(boost);
-  }
-
-  /** Specialty hashtags are shown with their labels. */
-  static tagLabel(tag: string): string {
-    return findSpecialty(tag)?.label ?? tag;
   }
 }
