@@ -9,6 +9,14 @@ import { escapeHtml, plainTextToHtml } from "../src/domain/text.ts";
 /** The instance actor's internal identifier; handles cannot start with "_". */
 export const INSTANCE_ACTOR_ID = "__instance__";
 
+/** The instance actor's id (Fedify's actor alias `/actor`), and its RSA key's id. */
+export function instanceActorUri(origin: string): string {
+  return `${origin}/actor`;
+}
+export function instanceKeyId(origin: string): URL {
+  return new URL(`${instanceActorUri(origin)}#main-key`);
+}
+
 async function keys<T>(ctx: Context<T>, identifier: string) {
   const pairs = await ctx.getActorKeyPairs(identifier);
   return {

@@ -17,8 +17,9 @@ import {
 import sanitizeHtml from "sanitize-html";
 import type { AccountView, RemoteActorInput } from "../src/domain/directory/service.ts";
 import { POLL_MEDIA_TYPE, type PollSourceRecord } from "../src/domain/polls/service.ts";
-import { CASE_MEDIA_TYPE, type CaseRecord, caseRecordSchema } from "../src/domain/statuses/case.ts";
+import { CASE_MEDIA_TYPE, CASE_TEXT_FIELDS, type CaseRecord, caseRecordSchema } from "../src/domain/statuses/case.ts";
 import type { StatusRow, Visibility } from "../src/domain/statuses/types.ts";
+import { htmlToPlainText } from "../src/domain/text.ts";
 
 /** The media type of the credential link on actors (issue: credentials). */
 export const CREDENTIAL_MEDIA_TYPE = "application/vc+jwt";
@@ -150,10 +151,10 @@ export async function pollFromQuestion(question: Question) {
   const exclusive: { name: string; count: number }[] = [];
   const inclusive: { name: string; count: number }[] = [];
   for await (const o of question.getExclusiveOptions()) {
-    if (o instanceof Note && o.name) exclusive.push({ name: stringOf(o.name), count: (await o.getReplies())?.totalItems ?? 0 });
+    if (o instanceof Note && o.name) exclusive.push({ name: htmlToPlainText(stringOf(o.name)), count: (await o.getReplies())?.totalItems ?? 0 });
   }
   for await (const o of question.getInclusiveOptions()) {
-    if (o instanceof Note && o.name) inclusive.push({ name: stringOf(o.name), count: (await o.getReplies())?.totalItems ?? 0 });
+    if (o instanceof Note && o.name) inclusive.push({ name: htmlToPlainText(stringOf(o.name)), count: (await o.getReplies())?.totalItems ?? 0 });
   }
   const options = exclusive.length > 0 ? exclusive : inclusive;
   let record: PollSourceRecord = { eligible_specialties: [], eligible_jurisdictions: [], breakdown: null };
@@ -194,7 +195,12 @@ export function caseFromSource(source: Source | null): CaseRecord | null {
   if (!content) return null;
   try {
     const parsed = caseRecordSchema.safeParse(JSON.parse(content));
-    return parsed.success ? (parsed.data as CaseRecord) : null;
+    if (!parsed.success) return null;
+    // The fields are plain text: whatever markup a peer put in them is removed.
+    const record = parsed.data as CaseRecord;
+    for (const field of CASE_TEXT_FIELDS) record[field] = htmlToPlainText(record[field]);
+    if (record.solution_note) record.solution_note = htmlToPlainText(record.solution_note);
+    return record;
   } catch {
     return null;
   }
@@ -225,11 +231,13 @@ export async function mentionHrefsOf(object: ApObject): Promise<string[]> {
 /** A remote actor's public profile, with its HTML sanitised. */
 export async function remoteActorInput(actor: Actor): Promise<RemoteActorInput | null> {
   if (!actor.id || !actor.preferredUsername || !actor.inboxId) return null;
+  // A handle is a handle: no markup, no spaces, no room for a look-alike.
+  if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$/.test(stringOf(actor.preferredUsername))) return null;
   const fields: { name: string; value: string }[] = [];
   let credential: string | null = null;
   for await (const attachment of actor.getAttachments()) {
     if (attachment instanceof PropertyValue) {
-      fields.push({ name: stringOf(attachment.name), value: sanitizeRemoteHtml(stringOf(attachment.value)) });
+      fields.push({ name: htmlToPlainText(stringOf(attachment.name)), value: sanitizeRemoteHtml(stringOf(attachment.value)) });
     } else if (attachment instanceof Link && attachment.mediaType === CREDENTIAL_MEDIA_TYPE && attachment.href) {
       credential = attachment.href.href;
     }
@@ -237,7 +245,7 @@ export async function remoteActorInput(actor: Actor): Promise<RemoteActorInput |
   return {
     uri: actor.id.href,
     username: stringOf(actor.preferredUsername),
-    displayName: stringOf(actor.name),
+    displayName: htmlToPlainText(stringOf(actor.name)),
     summaryHtml: sanitizeRemoteHtml(stringOf(actor.summary)),
     url: actor.url instanceof URL ? actor.url.href : actor.url instanceof Link ? (actor.url.href?.href ?? null) : null,
     inboxUrl: actor.inboxId.href,

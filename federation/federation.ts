@@ -1,22 +1,41 @@
-import { createFederation, type Federation, type KvStore, type MessageQueue, type RequestContext } from "@fedify/fedify";
+import { createFederation, type Federation, type KvStore, type MessageQueue, type RequestContext, type RetryPolicy } from "@fedify/fedify";
+import { Temporal } from "@js-temporal/polyfill";
 import { Article, Note, Question } from "@fedify/vocab";
 import type { Services } from "../src/services.ts";
+import { SOFTWARE_VERSION } from "../src/domain/instance.ts";
 import { INSTANCE_KEY_OWNER } from "../src/domain/keys.ts";
 import { INSTANCE_ACTOR_ID, instanceActor, physicianActor } from "./actors.ts";
-import { registerInboxListeners } from "./inbox.ts";
+import { preloadedContextLoader, type SigningIdentity, signedLoader } from "./loaders.ts";
 import { logger } from "../src/logging.ts";
 
 export interface FederationOptions {
   readonly kv: KvStore;
   readonly queue: MessageQueue;
-  readonly allowPrivateAddress: boolean;
   /** The public origin: URIs use it whatever Host a request came in on. */
   readonly origin: string;
+  /** Our instance actor's signing key: every document fetch is signed with it. */
+  readonly instanceIdentity: SigningIdentity;
+  /** Fedify's breaker closed for a host: its held deliveries may go now. */
+  readonly onHostReachable?: (host: string) => void;
 }
 
 export type ConsiliumFederation = Federation<Services>;
 
 const log = logger("federation");
+const USER_AGENT = `Consilium/${SOFTWARE_VERSION}`;
+
+/**
+ * Retries for a closed network of known peers: quickly at first, never more
+ * than half a minute apart in the first hour (a peer back from a short outage
+ * gets everything within the minute), then every ten minutes, for three days.
+ */
+export const peerRetryPolicy: RetryPolicy = ({ elapsedTime, attempts }) => {
+  const elapsedMs = elapsedTime.total("millisecond");
+  if (elapsedMs > 3 * 86_400_000) return null;
+  const cap = elapsedMs < 3600_000 ? 30_000 : 600_000;
+  const ms = Math.min(1000 * 2 ** attempts, cap) * (1 + Math.random() * 0.2);
+  return Temporal.Duration.from({ milliseconds: Math.round(ms) });
+};
 
 /**
  * Authorized fetch: physicians, posts and collections are served only to
@@ -30,16 +49,36 @@ async function fromActivePeer(ctx: RequestContext<Services>): Promise<boolean> {
 }
 
 export function buildFederation(options: FederationOptions): ConsiliumFederation {
+  // Built once (Fedify rebuilt its loaders for every context, six times an
+  // activity).  Documents are always fetched signed by the instance actor, so
+  // a key fetch never fails because it was sent as somebody a peer will not
+  // serve; the guarded client under fetch() enforces timeouts and addresses.
+  const documentLoader = signedLoader(options.instanceIdentity, USER_AGENT);
   const federation = createFederation<Services>({
     kv: options.kv,
     queue: options.queue,
     origin: options.origin,
-    allowPrivateAddress: options.allowPrivateAddress,
+    documentLoaderFactory: () => documentLoader,
+    contextLoaderFactory: () => preloadedContextLoader,
+    authenticatedDocumentLoaderFactory: (identity) => signedLoader(identity, USER_AGENT),
     // Started by the server at boot, so messages left by a crash resume at once.
     manuallyStartQueue: true,
-    userAgent: { software: "Consilium/0.1.0" },
-    // 410 Gone and 404 end delivery to that inbox for good (see the handler below).
-    permanentFailureStatusCodes: [404, 410],
+    // Consilium peers verify draft-cavage on their fast path: knock with it first.
+    firstKnock: "draft-cavage-http-signatures-12",
+    outboxRetryPolicy: peerRetryPolicy,
+    circuitBreaker: {
+      failureThreshold: 5,
+      failureWindow: { minutes: 2 },
+      // Peers are known and come back: probe again after 20 seconds, not 30 minutes.
+      recoveryDelay: { seconds: 20 },
+      heldActivityTtl: { days: 3 },
+      onStateChange: (host, _from, to) => {
+        log.info("Deliveries to {host}: circuit {state}", { host, state: to });
+        if (to === "closed") options.onHostReachable?.(host);
+      },
+    },
+    // Refused for good: retrying the same body cannot help (410 also marks the actor gone).
+    permanentFailureStatusCodes: [400, 403, 404, 410, 413, 422],
   });
 
   federation
@@ -123,11 +162,9 @@ export function buildFederation(options: FederationOptions): ConsiliumFederation
     })
     .authorize((ctx) => fromActivePeer(ctx));
 
-  const inbox = federation.setInboxListeners("/users/{identifier}/inbox", "/inbox");
-  // Key fetches and lookups made while handling inbox traffic are signed by the
-  // instance actor, since peers serve their physicians only to signed requests.
-  inbox.setSharedKeyDispatcher(() => ({ identifier: INSTANCE_ACTOR_ID }));
-  registerInboxListeners(inbox);
+  // Inbox POSTs are taken by our own two-stage inbox (federation/inbox/);
+  // Fedify still needs the paths to name the actors' inboxes.
+  federation.setInboxListeners("/users/{identifier}/inbox", "/inbox").setSharedKeyDispatcher(() => ({ identifier: INSTANCE_ACTOR_ID }));
 
   federation.setOutboxPermanentFailureHandler((ctx, { inbox: failed, statusCode }) => {
     log.warn("Giving up on {inbox} after HTTP {statusCode}", { inbox: failed.href, statusCode });

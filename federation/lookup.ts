@@ -15,10 +15,13 @@ import type { ConsiliumFederation } from "./federation.ts";
 export class RemoteLookup {
   readonly #federation: ConsiliumFederation;
   readonly #services: Services;
+  readonly #fetch: typeof fetch;
 
-  constructor(federation: ConsiliumFederation, services: Services) {
+  /** `http` is the instance's guarded client (timeouts, no private addresses). */
+  constructor(federation: ConsiliumFederation, services: Services, http: typeof fetch) {
     this.#federation = federation;
     this.#services = services;
+    this.#fetch = http;
   }
 
   #ctx() {
@@ -29,14 +32,14 @@ export class RemoteLookup {
     return this.#services.peers.activeOrigins().find((o) => new URL(o).host.toLowerCase() === host.toLowerCase());
   }
 
-  async #fetch(url: string) {
+  async #lookup(url: string) {
     const ctx = this.#ctx();
     const documentLoader = await ctx.getDocumentLoader({ identifier: INSTANCE_ACTOR_ID });
     return ctx.lookupObject(url, { documentLoader, contextLoader: ctx.contextLoader });
   }
 
   async #actor(url: string): Promise<AccountView | undefined> {
-    const actor = await this.#fetch(url).catch(() => null);
+    const actor = await this.#lookup(url).catch(() => null);
     if (!isActor(actor) || actor instanceof Application) return undefined;
     const input = await remoteActorInput(actor);
     return input ? this.#services.directory.remoteView(await this.#services.verifier.ensure(this.#services.directory.upsertRemote(input))) : undefined;
@@ -49,9 +52,8 @@ export class RemoteLookup {
     const origin = this.#peerOriginForHost(mention.host);
     if (!origin) return undefined;
     const resource = `acct:${mention.username}@${mention.host}`;
-    const response = await fetch(`${origin}/.well-known/webfinger?resource=${encodeURIComponent(resource)}`, {
+    const response = await this.#fetch(`${origin}/.well-known/webfinger?resource=${encodeURIComponent(resource)}`, {
       headers: { Accept: "application/jrd+json" },
-      signal: AbortSignal.timeout(10_000),
     }).catch(() => null);
     if (!response?.ok) return undefined;
     const jrd = (await response.json().catch(() => null)) as { links?: { rel?: string; type?: string; href?: string }[] } | null;
@@ -76,7 +78,7 @@ export class RemoteLookup {
     if (!this.#services.peers.isActive(parsed.origin)) return {};
     const known = this.#services.statuses.getByUri(parsed.href);
     if (known) return { status: known };
-    const object = await this.#fetch(parsed.href).catch(() => null);
+    const object = await this.#lookup(parsed.href).catch(() => null);
     if (isActor(object)) return { account: await this.#actor(parsed.href) };
     if ((object instanceof Note || object instanceof Article) && object.attributionId) {
       // Re-delivery through the inbox path would need an activity; the object is

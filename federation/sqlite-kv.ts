@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from "node:util";
 import type { KvKey, KvStore, KvStoreListEntry, KvStoreSetOptions } from "@fedify/fedify";
 import type Database from "better-sqlite3";
 
@@ -6,15 +7,30 @@ import type Database from "better-sqlite3";
  * Keys are stored as JSON arrays; a prefix query matches the JSON text up to
  * the last element, so ["a","b"] lists ["a","b"] and ["a","b",...].
  */
+export interface SqliteKvStoreOptions {
+  /**
+   * Prefixes under which a failure is never remembered: Fedify's key cache
+   * stores `null` (and fetch-error notes) for a key it could not fetch, and a
+   * single forged request could then lock a genuine key out for ten minutes.
+   */
+  readonly uncachedFailurePrefixes?: readonly KvKey[];
+}
+
+function hasPrefix(key: KvKey, prefix: KvKey): boolean {
+  return prefix.length <= key.length && prefix.every((p, i) => key[i] === p);
+}
+
 export class SqliteKvStore implements KvStore {
+  readonly #uncachedFailures: readonly KvKey[];
   readonly #get: Database.Statement<[string, number], { value: string }>;
   readonly #set: Database.Statement<[string, string, number | null]>;
   readonly #delete: Database.Statement<[string]>;
   readonly #listPrefix: Database.Statement<[string, string, number], { key: string; value: string }>;
   readonly #listAll: Database.Statement<[number], { key: string; value: string }>;
-  readonly #cas: (key: string, expected: string | null, next: string, expiresAt: number | null) => boolean;
+  readonly #cas: (key: string, expected: unknown, next: unknown, expiresAt: number | null) => boolean;
 
-  constructor(sqlite: Database.Database) {
+  constructor(sqlite: Database.Database, options: SqliteKvStoreOptions = {}) {
+    this.#uncachedFailures = options.uncachedFailurePrefixes ?? [];
     this.#get = sqlite.prepare(
       "SELECT value FROM fedify_kv WHERE key = ? AND (expires_at IS NULL OR expires_at > ?)",
     );
@@ -28,13 +44,16 @@ export class SqliteKvStore implements KvStore {
     this.#listAll = sqlite.prepare(
       "SELECT key, value FROM fedify_kv WHERE expires_at IS NULL OR expires_at > ? ORDER BY key",
     );
-    const getRaw = sqlite.prepare<[string, number], { value: string }>(
-      "SELECT value FROM fedify_kv WHERE key = ? AND (expires_at IS NULL OR expires_at > ?)",
-    );
-    this.#cas = sqlite.transaction((key: string, expected: string | null, next: string, expiresAt: number | null) => {
-      const current = getRaw.get(key, Date.now())?.value ?? null;
-      if (current !== expected) return false;
-      this.#set.run(key, next, expiresAt);
+    // Fedify's semantics (its MemoryKvStore): the current value (undefined when
+    // absent or expired) is compared structurally with the expected one, so
+    // objects whose keys come in another order are equal; a new value of
+    // undefined deletes the entry.  Fedify's circuit breaker relies on both.
+    this.#cas = sqlite.transaction((key: string, expected: unknown, next: unknown, expiresAt: number | null) => {
+      const row = this.#get.get(key, Date.now());
+      const current = row == null ? undefined : JSON.parse(row.value);
+      if (!isDeepStrictEqual(current, expected)) return false;
+      if (next === undefined) this.#delete.run(key);
+      else this.#set.run(key, JSON.stringify(next), expiresAt);
       return true;
     });
     sqlite.prepare("DELETE FROM fedify_kv WHERE expires_at IS NOT NULL AND expires_at <= ?").run(Date.now());
@@ -45,8 +64,15 @@ export class SqliteKvStore implements KvStore {
     return Promise.resolve(row == null ? undefined : (JSON.parse(row.value) as T));
   }
 
+  #isRememberedFailure(key: KvKey, value: unknown): boolean {
+    return this.#uncachedFailures.some((p) => hasPrefix(key, p) && (value === null || key[p.length] === "__fetchError"));
+  }
+
   set(key: KvKey, value: unknown, options?: KvStoreSetOptions): Promise<void> {
-    this.#set.run(encodeKey(key), JSON.stringify(value), expiry(options));
+    if (this.#isRememberedFailure(key, value)) return Promise.resolve();
+    // JSON has no undefined: storing it is deleting (as a get would then answer).
+    if (value === undefined) this.#delete.run(encodeKey(key));
+    else this.#set.run(encodeKey(key), JSON.stringify(value), expiry(options));
     return Promise.resolve();
   }
 
@@ -56,8 +82,9 @@ export class SqliteKvStore implements KvStore {
   }
 
   cas(key: KvKey, expectedValue: unknown, newValue: unknown, options?: KvStoreSetOptions): Promise<boolean> {
-    const expected = expectedValue === undefined ? null : JSON.stringify(expectedValue);
-    return Promise.resolve(this.#cas(encodeKey(key), expected, JSON.stringify(newValue), expiry(options)));
+    // Round-trip through JSON so the comparison sees what a get() would return.
+    const expected = expectedValue === undefined ? undefined : JSON.parse(JSON.stringify(expectedValue));
+    return Promise.resolve(this.#cas(encodeKey(key), expected, newValue, expiry(options)));
   }
 
   async *list(prefix?: KvKey): AsyncIterable<KvStoreListEntry> {

@@ -3,8 +3,8 @@ import { bodyLimit } from "hono/body-limit";
 import { secureHeaders } from "hono/secure-headers";
 import type { ConsiliumFederation } from "../federation/federation.ts";
 import { fedifyMiddleware } from "../federation/hono-middleware.ts";
-import { inboxGate } from "../federation/inbox-gate.ts";
 import type { RemoteLookup } from "../federation/lookup.ts";
+import type { OutgoingHttp } from "../federation/outgoing-http.ts";
 import { resolveAuth } from "./api/auth.ts";
 import { casesRouter } from "./api/consilium/cases.ts";
 import { credentialsRouter } from "./api/consilium/credentials.ts";
@@ -52,10 +52,13 @@ export interface AppDeps {
   readonly services: Services;
   readonly federation: ConsiliumFederation;
   readonly lookup: RemoteLookup;
+  /** The inbox's accept stage (federation/inbox/accept.ts). */
+  readonly inbox: Hono<AppEnv>;
+  readonly outgoing: OutgoingHttp;
 }
 
 /** Composes Hono, the Fedify middleware and every router into one fetch handler. */
-export function createApp({ services, federation, lookup }: AppDeps) {
+export function createApp({ services, federation, lookup, inbox, outgoing }: AppDeps) {
   const log = logger("http");
   const app = new Hono<AppEnv>({ strict: false });
 
@@ -70,6 +73,8 @@ export function createApp({ services, federation, lookup }: AppDeps) {
     return c.json({ error: "Record not found" }, 404);
   });
 
+  // Whatever a request makes this instance fetch goes through its guarded client.
+  app.use("*", (_c, next) => outgoing.run(next));
   app.use("*", async (c, next) => {
     const started = performance.now();
     c.set("services", services);
@@ -89,7 +94,8 @@ export function createApp({ services, federation, lookup }: AppDeps) {
     [...Object.entries(LARGE_BODY_PATHS), ["*", API_BODY_LIMIT] as const].map(([path, maxSize]) => [path, bodyLimit({ maxSize, onError: tooLarge })]),
   );
   app.use("*", (c, next) => (limits.get(c.req.path) ?? limits.get("*")!)(c, next));
-  app.use("*", inboxGate((origin) => services.peers.isActive(origin)));
+  // Inbox POSTs: verified, checked and stored by our own accept stage, before Fedify sees anything.
+  app.route("/", inbox);
   app.use("*", fedifyMiddleware(federation, () => services, { skip: (p) => HONO_ONLY.test(p) }));
   app.use("/api/*", resolveAuth());
 

@@ -30,6 +30,9 @@ const envSchema = z.object({
   CONSILIUM_CONTACT_EMAIL: z.email().optional(),
   CONSILIUM_CREDENTIAL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   CONSILIUM_PASSWORD_COST: z.coerce.number().int().min(10).max(20).default(17),
+  CONSILIUM_HTTP_CONNECT_TIMEOUT_SECONDS: z.coerce.number().positive().max(60).default(5),
+  CONSILIUM_HTTP_TIMEOUT_SECONDS: z.coerce.number().positive().max(300).default(15),
+  CONSILIUM_HTTP_CONNECTIONS_PER_ORIGIN: z.coerce.number().int().min(1).max(64).default(4),
   LOG_LEVEL: z
     .enum(["trace", "debug", "info", "warning", "error", "fatal"])
     .default("info"),
@@ -52,6 +55,8 @@ export interface Config {
   readonly credentialDays: number;
   /** scrypt cost as log2(N); 17 is OWASP's floor, tests lower it for speed. */
   readonly passwordCost: number;
+  /** Every outgoing request: connect timeout, total timeout, sockets per remote origin. */
+  readonly http: { readonly connectTimeoutMs: number; readonly timeoutMs: number; readonly connectionsPerOrigin: number };
   readonly logLevel: "trace" | "debug" | "info" | "warning" | "error" | "fatal";
   /** Warnings to log once logging is configured (e.g. a generated secret). */
   readonly warnings: readonly string[];
@@ -98,6 +103,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     country: e.CONSILIUM_COUNTRY,
     allowPrivateAddress: e.CONSILIUM_ALLOW_PRIVATE_ADDRESS,
     passwordCost: e.CONSILIUM_PASSWORD_COST,
+    http: {
+      connectTimeoutMs: Math.round(e.CONSILIUM_HTTP_CONNECT_TIMEOUT_SECONDS * 1000),
+      timeoutMs: Math.round(e.CONSILIUM_HTTP_TIMEOUT_SECONDS * 1000),
+      connectionsPerOrigin: e.CONSILIUM_HTTP_CONNECTIONS_PER_ORIGIN,
+    },
     credentialDays: e.CONSILIUM_CREDENTIAL_DAYS,
     // RFC 5321 requires every mail domain to have a postmaster.
     contactEmail: e.CONSILIUM_CONTACT_EMAIL ?? `postmaster@${new URL(e.CONSILIUM_ORIGIN).hostname}`,

@@ -1,19 +1,28 @@
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
+import { instanceKeyId } from "../federation/actors.ts";
 import { buildFederation } from "../federation/federation.ts";
+import { createInboxPipeline } from "../federation/inbox/pipeline.ts";
+import { signedLoader } from "../federation/loaders.ts";
 import { RemoteLookup } from "../federation/lookup.ts";
 import { FedifyPort } from "../federation/outbox.ts";
+import { installFetchGuard, OutgoingHttp } from "../federation/outgoing-http.ts";
+import { WorkerRegistry } from "../federation/queue-workers.ts";
+import { PeerReachability } from "../federation/reachability.ts";
 import { SqliteKvStore } from "../federation/sqlite-kv.ts";
 import { SqliteMessageQueue } from "../federation/sqlite-queue.ts";
 import { createApp } from "./app.ts";
 import type { Config } from "./config.ts";
 import { openDatabase } from "./db/client.ts";
+import { SOFTWARE_VERSION } from "./domain/instance.ts";
 import { INSTANCE_KEY_OWNER } from "./domain/keys.ts";
 import { connectFederation, createServices, type Services } from "./services.ts";
 
 export interface RunningInstance {
   readonly url: string;
   readonly services: Services;
+  /** Deliveries waiting per peer, and accepted activities not yet applied. */
+  readonly queues: { readonly outbox: SqliteMessageQueue; readonly inbox: { depth(): { queued: number; oldestMs: number } } };
   close(): Promise<void>;
 }
 
@@ -24,28 +33,50 @@ export interface StartOptions {
 }
 
 export async function startInstance(config: Config, options: StartOptions = {}): Promise<RunningInstance> {
+  installFetchGuard();
   const database = openDatabase(config.databasePath);
   const services = createServices(config, database);
-  // The instance actor's keys exist before anyone asks for them.
-  await services.keys.keyPairs(INSTANCE_KEY_OWNER);
-  const federation = buildFederation({
-    kv: new SqliteKvStore(database.sqlite),
-    queue: new SqliteMessageQueue(database.sqlite, { concurrency: 4 }),
-    allowPrivateAddress: config.allowPrivateAddress,
-    origin: config.origin,
+  // One guarded client for every outgoing request this instance makes.
+  const outgoing = new OutgoingHttp({ ...config.http, allowPrivateAddress: config.allowPrivateAddress, trustedOrigins: () => services.peers.trustedOrigins() });
+  const http = (input: RequestInfo | URL, init?: RequestInit) => outgoing.fetch(input, init);
+  services.verifier.setFetcher(async (origin) => {
+    const response = await http(`${origin}/.well-known/jwks.json`, { headers: { Accept: "application/json" } });
+    if (!response.ok) throw new Error(`JWKS of ${origin}: HTTP ${response.status}`);
+    return (await response.json()) as Awaited<ReturnType<Parameters<typeof services.verifier.setFetcher>[0]>>;
   });
-  const lookup = new RemoteLookup(federation, services);
+  // The instance actor's keys exist before anyone asks for them, and sign every fetch.
+  const [rsa] = await services.keys.keyPairs(INSTANCE_KEY_OWNER);
+  const identity = { keyId: instanceKeyId(config.origin), privateKey: rsa!.privateKey };
+  const kv = new SqliteKvStore(database.sqlite, { uncachedFailurePrefixes: [["_fedify", "publicKey"]] });
+  const queue = new SqliteMessageQueue(database.sqlite, { concurrency: 8, laneLimit: 2, workers: new WorkerRegistry(database.sqlite) });
+  const reachability = new PeerReachability(kv, queue);
+  const federation = buildFederation({ kv, queue, origin: config.origin, instanceIdentity: identity, onHostReachable: (host) => reachability.closed(host) });
+  const lookup = new RemoteLookup(federation, services, http);
   connectFederation(services, new FedifyPort(federation, services), (mention) => lookup.account(mention));
-  const app = createApp({ services, federation, lookup });
-  const queueStop = new AbortController();
-  const queueStopped = options.startQueue !== false ? federation.startQueue(services, { signal: queueStop.signal }).catch(() => {}) : Promise.resolve();
-  // Credentials are renewed before they expire and withdrawn when they may no longer be held.
-  const renewal = setInterval(() => void services.credentialLifecycle.renewDue().catch(() => {}), 60 * 60_000);
-  renewal.unref();
-  void services.credentialLifecycle.renewDue().catch(() => {});
-  // Poll counts go out coalesced (at most one Update(Question) a second per poll) and polls close on time.
-  const pollFlush = setInterval(() => void services.polls.flush().catch(() => {}), 250);
-  pollFlush.unref();
+  const inbox = createInboxPipeline({
+    services,
+    documentLoader: signedLoader(identity, `Consilium/${SOFTWARE_VERSION}`),
+    fetch: http,
+    heardFrom: (origin) => reachability.heard(origin),
+  });
+  const app = createApp({ services, federation, lookup, inbox: inbox.router, outgoing });
+
+  // Background work runs as this instance, so its requests use its client.
+  const stop = new AbortController();
+  const background = outgoing.run(() => {
+    const queueStopped = options.startQueue !== false ? federation.startQueue(services, { signal: stop.signal }).catch(() => {}) : Promise.resolve();
+    const inboxStopped = inbox.run(stop.signal).catch(() => {});
+    // Credentials are renewed before they expire and withdrawn when they may no longer be held.
+    const renewal = setInterval(() => void services.credentialLifecycle.renewDue().catch(() => {}), 60 * 60_000);
+    void services.credentialLifecycle.renewDue().catch(() => {});
+    // Poll counts go out coalesced (at most one Update(Question) a second per poll) and polls close on time.
+    const pollFlush = setInterval(() => void services.polls.flush().catch(() => {}), 250);
+    // Re-deliveries are recognised for a week; older ids are forgotten.
+    const prune = setInterval(() => inbox.store.pruneSeen(), 3600_000);
+    for (const timer of [renewal, pollFlush, prune]) timer.unref();
+    return { stopped: Promise.all([queueStopped, inboxStopped]), timers: [renewal, pollFlush, prune] };
+  });
+
   const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port });
   await new Promise<void>((resolve, reject) => {
     server.once("listening", resolve);
@@ -55,12 +86,12 @@ export async function startInstance(config: Config, options: StartOptions = {}):
   return {
     url: `http://${address.family === "IPv6" ? `[${address.address}]` : address.address}:${address.port}`,
     services,
+    queues: { outbox: queue, inbox: inbox.store },
     close: async () => {
-      queueStop.abort();
-      clearInterval(renewal);
-      clearInterval(pollFlush);
+      stop.abort();
+      for (const timer of background.timers) clearInterval(timer);
       // Let a delivery in flight finish before the database goes away.
-      await Promise.race([queueStopped, new Promise((r) => setTimeout(r, 2000))]);
+      await Promise.race([background.stopped, new Promise((r) => setTimeout(r, 2000))]);
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         // Keep-alive connections would otherwise hold the port open.
@@ -68,7 +99,9 @@ export async function startInstance(config: Config, options: StartOptions = {}):
       });
       // Handlers of requests cut off above may still be finishing.
       await new Promise((r) => setTimeout(r, 100));
+      await outgoing.close().catch(() => {});
       database.close();
     },
   };
 }
+

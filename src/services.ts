@@ -102,7 +102,7 @@ export function createServices(config: Config, database: DatabaseHandle): Servic
     clock,
     credentials,
     credentialLifecycle: new CredentialLifecycle({ issuer: credentials, accounts, port: offline }),
-    verifier: new CredentialVerifier({ db, clock, isActivePeer: (origin) => peers.isActive(origin), fetchJwks: fetchJwksOverHttp }),
+    verifier: new CredentialVerifier({ db, clock, isActivePeer: (origin) => peers.isActive(origin), fetchJwks: noJwks }),
     sessionKey: keyring.sessionKey,
     federationPort: offline,
   };
@@ -118,9 +118,7 @@ export function connectFederation(services: Services, port: FederationPortWithOb
   services.polls.setPort(port);
 }
 
-/** Issuers publish their keys at /.well-known/jwks.json (an open discovery path). */
-const fetchJwksOverHttp: JwksFetcher = async (origin) => {
-  const response = await fetch(`${origin}/.well-known/jwks.json`, { signal: AbortSignal.timeout(10_000) });
-  if (!response.ok) throw new Error(`JWKS of ${origin}: HTTP ${response.status}`);
-  return (await response.json()) as Awaited<ReturnType<JwksFetcher>>;
+/** Offline (the CLI): credentials of peers are checked only by a running server, through its guarded client. */
+const noJwks: JwksFetcher = async (origin) => {
+  throw new Error(`JWKS of ${origin}: federation is not available in this process`);
 };

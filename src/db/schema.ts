@@ -155,12 +155,79 @@ export const fedifyQueue = sqliteTable(
     orderingKey: text("ordering_key"),
     availableAt: integer("available_at").notNull(),
     leasedUntil: integer("leased_until"),
+    /** The queue worker holding the lease (see queue_workers). */
+    leasedBy: text("leased_by"),
+    /** The remote origin a delivery goes to: one slow origin holds only its own lane. */
+    lane: text("lane"),
+    enqueuedAt: integer("enqueued_at"),
   },
   (t) => [
     index("fedify_queue_available").on(t.availableAt, t.id),
     index("fedify_queue_ordering").on(t.orderingKey, t.id),
+    index("fedify_queue_lane").on(t.lane, t.leasedUntil),
   ],
 );
+
+/** Live queue workers (one row a process), so leases of a dead one are taken back at once. */
+export const queueWorkers = sqliteTable("queue_workers", {
+  id: text("id").primaryKey(),
+  host: text("host").notNull(),
+  pid: integer("pid").notNull(),
+  heartbeatAt: integer("heartbeat_at").notNull(),
+});
+
+/**
+ * Activities accepted at an inbox (signature verified, peer checked) and
+ * waiting to be applied.  A row leaves once its activity is persisted.
+ */
+export const inboxActivities = sqliteTable(
+  "inbox_activities",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    activityId: text("activity_id").notNull(),
+    actorUri: text("actor_uri").notNull(),
+    /** The sender's origin: the lane its activities are applied in. */
+    origin: text("origin").notNull(),
+    /** The local handle of a personal inbox, null for the shared inbox. */
+    recipient: text("recipient"),
+    /** The object the activity is about: activities on one object are applied in order. */
+    orderingKey: text("ordering_key"),
+    body: text("body").notNull(),
+    receivedAt: integer("received_at").notNull(),
+    availableAt: integer("available_at").notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    leasedUntil: integer("leased_until"),
+    leasedBy: text("leased_by"),
+  },
+  (t) => [
+    index("inbox_activities_due").on(t.availableAt, t.id),
+    index("inbox_activities_origin").on(t.origin, t.leasedUntil),
+    index("inbox_activities_ordering").on(t.orderingKey, t.id),
+  ],
+);
+
+/** Activity ids already accepted: a re-delivery is answered 202 and changes nothing. */
+export const seenActivities = sqliteTable(
+  "seen_activities",
+  {
+    activityId: text("activity_id").primaryKey(),
+    seenAt: integer("seen_at").notNull(),
+  },
+  (t) => [index("seen_activities_at").on(t.seenAt)],
+);
+
+/**
+ * Public keys of remote actors, as fetched from their own origin (signed by
+ * our instance actor).  Only a successful fetch writes here: a request that
+ * fails verification never changes what is stored.
+ */
+export const remoteKeys = sqliteTable("remote_keys", {
+  keyId: text("key_id").primaryKey(),
+  owner: text("owner").notNull(),
+  algorithm: text("algorithm").notNull(),
+  publicKeyPem: text("public_key_pem").notNull(),
+  fetchedAt: integer("fetched_at").notNull(),
+});
 
 /** Uploaded images, re-encoded and stripped of metadata; files live in the data dir. */
 export const mediaAttachments = sqliteTable(

@@ -62,16 +62,69 @@ describe("SqliteMessageQueue", () => {
     child.kill("SIGKILL");
     await new Promise((r) => child.on("exit", r));
 
+    // The lease is ten minutes long: the restart takes it back at once
+    // because the process that held it is gone.
     const handle = openDatabase(path);
-    const queue = new SqliteMessageQueue(handle.sqlite, { pollIntervalMs: 20, leaseMs: 200 });
+    const queue = new SqliteMessageQueue(handle.sqlite, { pollIntervalMs: 20, leaseMs: 10 * 60_000 });
     expect((await queue.getDepth()).queued).toBe(1);
     const controller = new AbortController();
     const received: unknown[] = [];
+    const started = Date.now();
     await queue.listen((m) => {
       received.push(m);
       controller.abort();
     }, { signal: controller.signal });
     expect(received).toEqual(["in-flight"]);
+    expect(Date.now() - started).toBeLessThan(2_000);
+    handle.close();
+  });
+
+  it("a retried message keeps its place, so a later one for the same object cannot overtake it", async () => {
+    const handle = openDatabase(`${dir.path}/mq.sqlite`);
+    const queue = new SqliteMessageQueue(handle.sqlite, { pollIntervalMs: 10, concurrency: 2 });
+    await queue.enqueue({ id: "create", type: "outbox", inbox: "https://peer.example/inbox" }, { orderingKey: "post-1" });
+    await queue.enqueue({ id: "update", type: "outbox", inbox: "https://peer.example/inbox" }, { orderingKey: "post-1" });
+    const controller = new AbortController();
+    const delivered: string[] = [];
+    let failures = 0;
+    await queue.listen(async (m) => {
+      const message = m as { id: string; attempt?: number };
+      // The first attempt at "create" fails and is re-enqueued with a delay, as Fedify does.
+      if (message.id === "create" && failures++ === 0) {
+        await queue.enqueue({ ...message, attempt: 1 }, { orderingKey: "post-1", delay: Temporal.Duration.from({ milliseconds: 150 }) });
+        return;
+      }
+      delivered.push(message.id);
+      if (delivered.length === 2) controller.abort();
+    }, { signal: controller.signal });
+    expect(delivered).toEqual(["create", "update"]);
+    handle.close();
+  });
+
+  it("a lane at its limit holds only itself: other origins go on", async () => {
+    const handle = openDatabase(`${dir.path}/mq.sqlite`);
+    const queue = new SqliteMessageQueue(handle.sqlite, { pollIntervalMs: 10, concurrency: 4, laneLimit: 1 });
+    for (let i = 0; i < 4; i++) await queue.enqueue({ id: `slow-${i}`, type: "outbox", inbox: "https://black-hole.example/inbox" });
+    for (let i = 0; i < 3; i++) await queue.enqueue({ id: `fast-${i}`, type: "outbox", inbox: "https://peer.example/inbox" });
+    const controller = new AbortController();
+    const done: string[] = [];
+    let slowAtOnce = 0;
+    let maxSlowAtOnce = 0;
+    await queue.listen(async (m) => {
+      const { id } = m as { id: string };
+      if (id.startsWith("slow")) {
+        slowAtOnce++;
+        maxSlowAtOnce = Math.max(maxSlowAtOnce, slowAtOnce);
+        await new Promise((r) => setTimeout(r, 300));
+        slowAtOnce--;
+        return;
+      }
+      done.push(id);
+      if (done.length === 3) controller.abort();
+    }, { signal: controller.signal });
+    expect(done.sort()).toEqual(["fast-0", "fast-1", "fast-2"]);
+    expect(maxSlowAtOnce).toBe(1);
+    expect(queue.lanes().find((l) => l.origin === "https://black-hole.example")?.queued).toBeGreaterThan(0);
     handle.close();
   });
 

@@ -40,6 +40,9 @@ export class PeerService {
   readonly #ownOrigin: string;
   #port: FederationPort;
   #active: Set<string> | null = null;
+  #trusted: string[] | null = null;
+  /** Origins an admin is adding right now: their instance actor is fetched before a row exists. */
+  readonly #adding = new Set<string>();
 
   constructor(db: Db, ownOrigin: string, port: FederationPort) {
     this.#db = db;
@@ -63,8 +66,20 @@ export class PeerService {
     return [...this.#active!];
   }
 
+  /**
+   * Origins an admin has chosen to peer with (not rejected or ended): the
+   * outgoing client lets these, and only these, live on private addresses.
+   */
+  trustedOrigins(): readonly string[] {
+    this.#trusted ??= this.list()
+      .filter((p) => !["rejected", "ended"].includes(peerState(p)))
+      .map((p) => p.origin);
+    return this.#adding.size === 0 ? this.#trusted : [...this.#trusted, ...this.#adding];
+  }
+
   #changed(): void {
     this.#active = null;
+    this.#trusted = null;
   }
 
   list(): PeerRow[] {
@@ -101,10 +116,13 @@ export class PeerService {
     const existing = this.get(origin);
     if (existing && peerState(existing) === "active") return existing;
     let actor: InstanceActorInfo;
+    this.#adding.add(origin);
     try {
       actor = await this.#port.resolveInstanceActor(origin);
     } catch (error) {
       throw new DomainError("unprocessable", `Could not reach the Consilium instance actor at ${origin}: ${(error as Error).message}`);
+    } finally {
+      this.#adding.delete(origin);
     }
     let peer = this.#save(origin, this.#withActor({ outgoing: "requested", endedAt: null, ...(existing?.incoming === "rejected" ? { incoming: "none" as const } : {}) }, actor));
     await this.#port.peerFollow(peer);

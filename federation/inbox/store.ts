@@ -1,0 +1,128 @@
+import type Database from "better-sqlite3";
+
+export interface AcceptedActivity {
+  readonly activityId: string;
+  readonly actorUri: string;
+  readonly origin: string;
+  readonly recipient: string | null;
+  readonly orderingKey: string | null;
+  readonly body: string;
+}
+
+export interface PendingActivity {
+  readonly id: number;
+  readonly activityId: string;
+  readonly actorUri: string;
+  readonly origin: string;
+  readonly recipient: string | null;
+  readonly orderingKey: string | null;
+  readonly body: string;
+  readonly attempts: number;
+}
+
+export interface InboxStoreOptions {
+  /** Activities of one sender origin applied at once. */
+  readonly laneLimit?: number;
+  readonly leaseMs?: number;
+}
+
+/**
+ * The durable half of the inbox: an activity is written here (with its id
+ * remembered, so a re-delivery is recognised) before the sender hears 202,
+ * and leaves only once applied.  Activities about one object are handed out
+ * in the order they arrived, so a retried Create is never overtaken by its
+ * Delete; each sender origin is a lane with a small limit.
+ */
+export class InboxStore {
+  readonly #sqlite: Database.Database;
+  readonly #laneLimit: number;
+  readonly #leaseMs: number;
+  readonly #append: (activity: AcceptedActivity, now: number) => boolean;
+  readonly #pick: Database.Statement<[{ now: number; laneLimit: number; limit: number }], PendingActivity>;
+  readonly #lease: Database.Statement<[number, string, number]>;
+  readonly #leasedInLane: Database.Statement<[string, number], { n: number }>;
+  readonly #finish: Database.Statement<[number]>;
+  readonly #retry: Database.Statement<[number, number]>;
+  readonly #listeners = new Set<() => void>();
+
+  constructor(sqlite: Database.Database, options: InboxStoreOptions = {}) {
+    this.#sqlite = sqlite;
+    this.#laneLimit = options.laneLimit ?? 2;
+    this.#leaseMs = options.leaseMs ?? 10 * 60_000;
+    const seen = sqlite.prepare("INSERT OR IGNORE INTO seen_activities (activity_id, seen_at) VALUES (?, ?)");
+    const insert = sqlite.prepare(
+      "INSERT INTO inbox_activities (activity_id, actor_uri, origin, recipient, ordering_key, body, received_at, available_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    );
+    this.#append = sqlite.transaction((a: AcceptedActivity, now: number) => {
+      if (seen.run(a.activityId, now).changes === 0) return false;
+      insert.run(a.activityId, a.actorUri, a.origin, a.recipient, a.orderingKey, a.body, now, now);
+      return true;
+    });
+    this.#pick = sqlite.prepare(`
+      SELECT q.id, q.activity_id AS activityId, q.actor_uri AS actorUri, q.origin, q.recipient, q.ordering_key AS orderingKey, q.body, q.attempts
+      FROM inbox_activities q
+      WHERE q.available_at <= @now AND (q.leased_until IS NULL OR q.leased_until <= @now)
+        AND (q.ordering_key IS NULL OR NOT EXISTS (
+          SELECT 1 FROM inbox_activities p WHERE p.ordering_key = q.ordering_key AND p.id < q.id))
+        AND (SELECT count(*) FROM inbox_activities l WHERE l.origin = q.origin AND l.leased_until > @now) < @laneLimit
+      ORDER BY q.available_at, q.id LIMIT @limit`);
+    this.#lease = sqlite.prepare("UPDATE inbox_activities SET leased_until = ?, leased_by = ? WHERE id = ?");
+    this.#leasedInLane = sqlite.prepare("SELECT count(*) AS n FROM inbox_activities WHERE origin = ? AND leased_until > ?");
+    this.#finish = sqlite.prepare("DELETE FROM inbox_activities WHERE id = ?");
+    this.#retry = sqlite.prepare("UPDATE inbox_activities SET attempts = attempts + 1, available_at = ?, leased_until = NULL, leased_by = NULL WHERE id = ?");
+  }
+
+  /** Stores an accepted activity; false if its id was seen before (a re-delivery). */
+  append(activity: AcceptedActivity, now = Date.now()): boolean {
+    const stored = this.#append(activity, now);
+    if (stored) for (const wake of this.#listeners) wake();
+    return stored;
+  }
+
+  /** Called when something was appended (the worker wakes at once). */
+  onAppend(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /**
+   * A batch of due activities, leased to the worker.  One claim may take
+   * several of a lane, up to its limit, and never two about one object.
+   */
+  claim(workerId: string, limit: number, now = Date.now()): PendingActivity[] {
+    return this.#sqlite.transaction(() => {
+      const picked: PendingActivity[] = [];
+      const keys = new Set<string>();
+      for (const row of this.#pick.all({ now, laneLimit: this.#laneLimit, limit: limit * 4 })) {
+        if (picked.length >= limit) break;
+        // Leases taken earlier in this claim count too (same connection).
+        if (this.#leasedInLane.get(row.origin, now)!.n >= this.#laneLimit) continue;
+        if (row.orderingKey != null && keys.has(row.orderingKey)) continue;
+        if (row.orderingKey != null) keys.add(row.orderingKey);
+        this.#lease.run(now + this.#leaseMs, workerId, row.id);
+        picked.push(row);
+      }
+      return picked;
+    })();
+  }
+
+  finish(id: number): void {
+    if (this.#sqlite.open) this.#finish.run(id);
+  }
+
+  /** Tried again later (a peer that did not answer); the row keeps its place in its object's order. */
+  retryLater(id: number, delayMs: number, now = Date.now()): void {
+    if (this.#sqlite.open) this.#retry.run(now + delayMs, id);
+  }
+
+  /** Waiting activities, and how long the oldest has waited (ms). */
+  depth(now = Date.now()): { queued: number; oldestMs: number } {
+    const row = this.#sqlite.prepare("SELECT count(*) AS n, min(received_at) AS oldest FROM inbox_activities").get() as { n: number; oldest: number | null };
+    return { queued: row.n, oldestMs: row.oldest == null ? 0 : Math.max(0, now - row.oldest) };
+  }
+
+  /** Forgets ids seen longer ago than a sender would still retry. */
+  pruneSeen(olderThanMs = 7 * 86_400_000, now = Date.now()): number {
+    return this.#sqlite.prepare("DELETE FROM seen_activities WHERE seen_at < ?").run(now - olderThanMs).changes;
+  }
+}

@@ -1,0 +1,117 @@
+import { logger } from "../../src/logging.ts";
+import { OutgoingRequestRefused } from "../outgoing-http.ts";
+import type { WorkerRegistry } from "../queue-workers.ts";
+import type { InboxStore, PendingActivity } from "./store.ts";
+
+const log = logger("federation", "inbox");
+
+/** A failure worth trying again: the peer did not answer, or answered with an error. */
+export function isTransient(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e != null && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if (e instanceof OutgoingRequestRefused) return false;
+    const name = (e as { name?: string }).name;
+    if (name === "FetchError" || name === "TimeoutError" || name === "AbortError") return true;
+    if (e instanceof TypeError && /fetch failed/i.test(e.message)) return true;
+    const code = (e as { code?: string }).code;
+    if (code === "SQLITE_BUSY" || code === "SQLITE_LOCKED") return true;
+  }
+  return false;
+}
+
+/** Seconds before the n-th retry: 1, 2, 4 … capped at a minute (peers are known and come back). */
+export function retryDelayMs(attempts: number): number {
+  return Math.min(1000 * 2 ** attempts, 60_000) * (1 + Math.random() * 0.2);
+}
+
+/** Activities waiting on an unreachable peer are kept this long, then dropped with an error. */
+const GIVE_UP_AFTER_ATTEMPTS = 1500; // about a day at one a minute
+
+export interface InboxWorkerOptions {
+  readonly batchSize?: number;
+  readonly pollIntervalMs?: number;
+}
+
+/**
+ * The persist stage of the inbox: takes accepted activities in batches and
+ * applies each through the domain services.  An activity that cannot be read
+ * or is refused by the rules is dropped (it was answered 202 and is logged);
+ * one that failed because a peer did not answer is retried with back-off,
+ * keeping its place in its object's order.  The worker yields to the event
+ * loop between activities so requests are never starved.
+ */
+export class InboxWorker {
+  readonly #store: InboxStore;
+  readonly #workers: WorkerRegistry;
+  readonly #process: (row: PendingActivity) => Promise<void>;
+  readonly #batchSize: number;
+  readonly #pollIntervalMs: number;
+
+  constructor(deps: {
+    store: InboxStore;
+    workers: WorkerRegistry;
+    /** Reads the stored activity and applies it. */
+    process: (row: PendingActivity) => Promise<void>;
+    options?: InboxWorkerOptions;
+  }) {
+    this.#store = deps.store;
+    this.#workers = deps.workers;
+    this.#process = deps.process;
+    this.#batchSize = deps.options?.batchSize ?? 16;
+    this.#pollIntervalMs = deps.options?.pollIntervalMs ?? 250;
+  }
+
+  async #handle(row: PendingActivity): Promise<void> {
+    try {
+      await this.#process(row);
+      this.#store.finish(row.id);
+    } catch (error) {
+      if (isTransient(error) && row.attempts < GIVE_UP_AFTER_ATTEMPTS) {
+        log.info("Will retry {activity} (attempt {attempt}): {error}", { activity: row.activityId, attempt: row.attempts + 1, error: (error as Error).message });
+        this.#store.retryLater(row.id, retryDelayMs(row.attempts));
+      } else {
+        log.warn("Dropped {activity} from {origin}: {error}", { activity: row.activityId, origin: row.origin, error: (error as Error).message });
+        this.#store.finish(row.id);
+      }
+    }
+  }
+
+  /** Runs until the signal aborts. */
+  async run(signal: AbortSignal): Promise<void> {
+    this.#workers.start();
+    let wake: () => void = () => {};
+    const unsubscribe = this.#store.onAppend(() => wake());
+    try {
+      while (!signal.aborted) {
+        const batch = this.#store.claim(this.#workers.id, this.#batchSize);
+        if (batch.length === 0) {
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(done, this.#pollIntervalMs);
+            function done() {
+              clearTimeout(timer);
+              signal.removeEventListener("abort", done);
+              resolve();
+            }
+            wake = done;
+            signal.addEventListener("abort", done, { once: true });
+          });
+          continue;
+        }
+        // Each lane's activities run one after another; lanes run side by side.
+        const lanes = new Map<string, PendingActivity[]>();
+        for (const row of batch) lanes.set(row.origin, [...(lanes.get(row.origin) ?? []), row]);
+        await Promise.all(
+          [...lanes.values()].map(async (rows) => {
+            for (const row of rows) {
+              if (signal.aborted) return;
+              await this.#handle(row);
+              await new Promise((resolve) => setImmediate(resolve));
+            }
+          }),
+        );
+      }
+    } finally {
+      unsubscribe();
+      this.#workers.stop();
+    }
+  }
+}

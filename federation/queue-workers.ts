@@ -1,0 +1,101 @@
+import { randomUUID } from "node:crypto";
+import { hostname } from "node:os";
+import type Database from "better-sqlite3";
+
+/** Tables whose rows are leased by queue workers. */
+const LEASED_TABLES = ["fedify_queue", "inbox_activities"] as const;
+
+/** Worker ids registered by this very process (several queues may share one). */
+const ownWorkers = new Set<string>();
+
+function processIsAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+export interface WorkerRegistryOptions {
+  readonly heartbeatMs?: number;
+  /** A worker silent for this long is taken for dead, on any host. */
+  readonly staleMs?: number;
+}
+
+/**
+ * Queue workers register themselves and beat a heartbeat.  A lease names its
+ * worker, so when a process dies (kill -9, power loss) its leases are taken
+ * back as soon as that is known: at once on the same host (the pid is gone,
+ * or a restarted process got the same pid), after `staleMs` elsewhere.
+ * Without this a crashed delivery waited out its whole lease.
+ */
+export class WorkerRegistry {
+  readonly id = randomUUID();
+  readonly #sqlite: Database.Database;
+  readonly #heartbeatMs: number;
+  readonly #staleMs: number;
+  #timer: NodeJS.Timeout | null = null;
+
+  constructor(sqlite: Database.Database, options: WorkerRegistryOptions = {}) {
+    this.#sqlite = sqlite;
+    this.#heartbeatMs = options.heartbeatMs ?? 5_000;
+    this.#staleMs = options.staleMs ?? 30_000;
+  }
+
+  start(): void {
+    if (this.#timer) return;
+    ownWorkers.add(this.id);
+    this.#sqlite
+      .prepare("INSERT OR REPLACE INTO queue_workers (id, host, pid, heartbeat_at) VALUES (?, ?, ?, ?)")
+      .run(this.id, hostname(), process.pid, Date.now());
+    this.sweep();
+    this.#timer = setInterval(() => {
+      if (!this.#sqlite.open) return;
+      this.#sqlite.prepare("UPDATE queue_workers SET heartbeat_at = ? WHERE id = ?").run(Date.now(), this.id);
+      this.sweep();
+    }, this.#heartbeatMs);
+    this.#timer.unref();
+  }
+
+  /** Gives back this worker's own leases and leaves (a graceful stop). */
+  stop(): void {
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = null;
+    ownWorkers.delete(this.id);
+    if (this.#sqlite.open) this.#release([this.id]);
+  }
+
+  /** Takes back the leases of workers that are gone; returns how many workers were. */
+  sweep(now = Date.now()): number {
+    const workers = this.#sqlite.prepare("SELECT id, host, pid, heartbeat_at AS heartbeatAt FROM queue_workers").all() as {
+      id: string;
+      host: string;
+      pid: number;
+      heartbeatAt: number;
+    }[];
+    const here = hostname();
+    const dead = workers
+      .filter((w) => {
+        if (ownWorkers.has(w.id)) return false;
+        if (now - w.heartbeatAt > this.#staleMs) return true;
+        if (w.host !== here) return false;
+        // Our own pid under another id is an earlier life of this process.
+        return w.pid === process.pid || !processIsAlive(w.pid);
+      })
+      .map((w) => w.id);
+    if (dead.length > 0) this.#release(dead);
+    return dead.length;
+  }
+
+  #release(ids: readonly string[]): void {
+    const marks = ids.map(() => "?").join(",");
+    this.#sqlite.transaction(() => {
+      for (const table of LEASED_TABLES) {
+        this.#sqlite.prepare(`UPDATE ${table} SET leased_until = NULL, leased_by = NULL WHERE leased_by IN (${marks})`).run(...ids);
+      }
+      this.#sqlite.prepare(`DELETE FROM queue_workers WHERE id IN (${marks})`).run(...ids);
+    })();
+  }
+}
