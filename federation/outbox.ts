@@ -337,18 +337,24 @@ export class FedifyPort implements FederationPort {
     }
   }
 
-  /** Also for suspended accounts: peers must learn that the credential is gone. */
+  /**
+   * The profile, re-sent.  A physician who may no longer act (suspended,
+   * rejected on re-verification) has no keys served any more, so the
+   * withdrawal of their credential is sent, and signed, by the instance actor,
+   * which peers accept as speaking for its own physicians.
+   */
   async accountUpdated(account: AccountRow): Promise<void> {
     if (account.status === "pending") return;
     const ctx = this.#ctx();
     const person = await physicianActor(ctx, account);
     const followers = this.#services.follows.remoteFollowers(account.id).map(recipientOf).filter((r): r is Recipient => r != null);
+    const sender = account.status === "approved" ? account.username : INSTANCE_ACTOR_ID;
     const update = new Update({
-      id: new URL(`${ctx.getActorUri(account.username).href}#update/${Date.now()}`),
-      actor: ctx.getActorUri(account.username),
+      id: new URL(`${ctx.getActorUri(sender).href}#update/${account.username}/${Date.now()}`),
+      actor: ctx.getActorUri(sender),
       object: person,
       tos: [ctx.getFollowersUri(INSTANCE_ACTOR_ID)],
     });
-    await this.#send(account.username, [...this.#activePeers(), ...followers], update, ctx.getActorUri(account.username).href);
+    await this.#send(sender, [...this.#activePeers(), ...followers], update, ctx.getActorUri(account.username).href);
   }
 }

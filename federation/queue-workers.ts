@@ -89,11 +89,13 @@ export class WorkerRegistry {
     return dead.length;
   }
 
+  /** A worker's leases name it, or it and a slot number ("<id>#2"). */
   #release(ids: readonly string[]): void {
     const marks = ids.map(() => "?").join(",");
     this.#sqlite.transaction(() => {
       for (const table of LEASED_TABLES) {
-        this.#sqlite.prepare(`UPDATE ${table} SET leased_until = NULL, leased_by = NULL WHERE leased_by IN (${marks})`).run(...ids);
+        const update = this.#sqlite.prepare(`UPDATE ${table} SET leased_until = NULL, leased_by = NULL WHERE leased_by = ? OR leased_by LIKE ?`);
+        for (const id of ids) update.run(id, `${id}#%`);
       }
       this.#sqlite.prepare(`DELETE FROM queue_workers WHERE id IN (${marks})`).run(...ids);
     })();

@@ -59,6 +59,7 @@ export async function startInstance(config: Config, options: StartOptions = {}):
     fetch: http,
     heardFrom: (origin) => reachability.heard(origin),
   });
+  services.queueStatus = { lanes: () => queue.lanes(), inbox: () => inbox.store.depth() };
   const app = createApp({ services, federation, lookup, inbox: inbox.router, outgoing });
 
   // Background work runs as this instance, so its requests use its client.

@@ -25,6 +25,12 @@ import { RegisterService } from "./domain/registers/service.ts";
 import { type MentionResolver, StatusService } from "./domain/statuses/service.ts";
 import type { StatusRow } from "./domain/statuses/types.ts";
 
+/** Deliveries waiting per remote origin, and accepted activities not yet applied (for staff and metrics). */
+export interface QueueStatus {
+  lanes(): { origin: string; queued: number; ready: number; oldestMs: number }[];
+  inbox(): { queued: number; oldestMs: number };
+}
+
 /** The outgoing side of federation as the object dispatchers also need it. */
 export interface FederationPortWithObjects extends FederationPort {
   objectFor(status: StatusRow): unknown;
@@ -56,6 +62,7 @@ export interface Services {
   readonly sessionKey: Uint8Array;
   /** Set once federation is wired (server); the CLI runs without it. */
   federationPort: FederationPortWithObjects;
+  queueStatus: QueueStatus;
 }
 
 export function createServices(config: Config, database: DatabaseHandle): Services {
@@ -105,6 +112,7 @@ export function createServices(config: Config, database: DatabaseHandle): Servic
     verifier: new CredentialVerifier({ db, clock, isActivePeer: (origin) => peers.isActive(origin), fetchJwks: noJwks }),
     sessionKey: keyring.sessionKey,
     federationPort: offline,
+    queueStatus: { lanes: () => [], inbox: () => ({ queued: 0, oldestMs: 0 }) },
   };
 }
 

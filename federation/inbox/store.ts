@@ -21,7 +21,7 @@ export interface PendingActivity {
 }
 
 export interface InboxStoreOptions {
-  /** Activities of one sender origin applied at once. */
+  /** Workers on one sender's lane at once. */
   readonly laneLimit?: number;
   readonly leaseMs?: number;
 }
@@ -38,9 +38,8 @@ export class InboxStore {
   readonly #laneLimit: number;
   readonly #leaseMs: number;
   readonly #append: (activity: AcceptedActivity, now: number) => boolean;
-  readonly #pick: Database.Statement<[{ now: number; laneLimit: number; limit: number }], PendingActivity>;
+  readonly #pick: Database.Statement<[{ now: number; laneLimit: number; limit: number; origin: string | null }], PendingActivity>;
   readonly #lease: Database.Statement<[number, string, number]>;
-  readonly #leasedInLane: Database.Statement<[string, number], { n: number }>;
   readonly #finish: Database.Statement<[number]>;
   readonly #retry: Database.Statement<[number, number]>;
   readonly #listeners = new Set<() => void>();
@@ -58,16 +57,18 @@ export class InboxStore {
       insert.run(a.activityId, a.actorUri, a.origin, a.recipient, a.orderingKey, a.body, now, now);
       return true;
     });
+    // The oldest due activity whose object has nothing earlier pending, in a
+    // lane (sender origin) not already worked by `laneLimit` workers.
     this.#pick = sqlite.prepare(`
       SELECT q.id, q.activity_id AS activityId, q.actor_uri AS actorUri, q.origin, q.recipient, q.ordering_key AS orderingKey, q.body, q.attempts
       FROM inbox_activities q
       WHERE q.available_at <= @now AND (q.leased_until IS NULL OR q.leased_until <= @now)
+        AND (@origin IS NULL OR q.origin = @origin)
         AND (q.ordering_key IS NULL OR NOT EXISTS (
           SELECT 1 FROM inbox_activities p WHERE p.ordering_key = q.ordering_key AND p.id < q.id))
-        AND (SELECT count(*) FROM inbox_activities l WHERE l.origin = q.origin AND l.leased_until > @now) < @laneLimit
+        AND (@origin IS NOT NULL OR (SELECT count(DISTINCT l.leased_by) FROM inbox_activities l WHERE l.origin = q.origin AND l.leased_until > @now) < @laneLimit)
       ORDER BY q.available_at, q.id LIMIT @limit`);
     this.#lease = sqlite.prepare("UPDATE inbox_activities SET leased_until = ?, leased_by = ? WHERE id = ?");
-    this.#leasedInLane = sqlite.prepare("SELECT count(*) AS n FROM inbox_activities WHERE origin = ? AND leased_until > ?");
     this.#finish = sqlite.prepare("DELETE FROM inbox_activities WHERE id = ?");
     this.#retry = sqlite.prepare("UPDATE inbox_activities SET attempts = attempts + 1, available_at = ?, leased_until = NULL, leased_by = NULL WHERE id = ?");
   }
@@ -86,17 +87,18 @@ export class InboxStore {
   }
 
   /**
-   * A batch of due activities, leased to the worker.  One claim may take
-   * several of a lane, up to its limit, and never two about one object.
+   * A batch of due activities from one sender's lane, leased to the worker:
+   * a slow sender keeps only the workers already on it, never the others.
+   * Never two activities about one object in a batch (they go in order).
    */
   claim(workerId: string, limit: number, now = Date.now()): PendingActivity[] {
     return this.#sqlite.transaction(() => {
+      const first = this.#pick.get({ now, laneLimit: this.#laneLimit, limit: 1, origin: null });
+      if (!first) return [];
       const picked: PendingActivity[] = [];
       const keys = new Set<string>();
-      for (const row of this.#pick.all({ now, laneLimit: this.#laneLimit, limit: limit * 4 })) {
-        if (picked.length >= limit) break;
-        // Leases taken earlier in this claim count too (same connection).
-        if (this.#leasedInLane.get(row.origin, now)!.n >= this.#laneLimit) continue;
+      for (const row of [first, ...this.#pick.all({ now, laneLimit: this.#laneLimit, limit: limit * 2, origin: first.origin })]) {
+        if (picked.length >= limit || picked.some((p) => p.id === row.id)) continue;
         if (row.orderingKey != null && keys.has(row.orderingKey)) continue;
         if (row.orderingKey != null) keys.add(row.orderingKey);
         this.#lease.run(now + this.#leaseMs, workerId, row.id);

@@ -10,7 +10,12 @@ export function isTransient(error: unknown): boolean {
   for (let e: unknown = error, depth = 0; e != null && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
     if (e instanceof OutgoingRequestRefused) return false;
     const name = (e as { name?: string }).name;
-    if (name === "FetchError" || name === "TimeoutError" || name === "AbortError") return true;
+    if (name === "FetchError") {
+      // A peer that answered 404 or 403 will answer so again; 5xx, 408 and 429 may pass.
+      const status = (e as { response?: { status?: number } }).response?.status;
+      return status == null || status >= 500 || status === 408 || status === 429;
+    }
+    if (name === "TimeoutError" || name === "AbortError") return true;
     if (e instanceof TypeError && /fetch failed/i.test(e.message)) return true;
     const code = (e as { code?: string }).code;
     if (code === "SQLITE_BUSY" || code === "SQLITE_LOCKED") return true;
@@ -29,6 +34,8 @@ const GIVE_UP_AFTER_ATTEMPTS = 1500; // about a day at one a minute
 export interface InboxWorkerOptions {
   readonly batchSize?: number;
   readonly pollIntervalMs?: number;
+  /** Workers side by side; each takes batches from one sender at a time. */
+  readonly concurrency?: number;
 }
 
 /**
@@ -45,6 +52,7 @@ export class InboxWorker {
   readonly #process: (row: PendingActivity) => Promise<void>;
   readonly #batchSize: number;
   readonly #pollIntervalMs: number;
+  readonly #concurrency: number;
 
   constructor(deps: {
     store: InboxStore;
@@ -58,6 +66,7 @@ export class InboxWorker {
     this.#process = deps.process;
     this.#batchSize = deps.options?.batchSize ?? 16;
     this.#pollIntervalMs = deps.options?.pollIntervalMs ?? 250;
+    this.#concurrency = deps.options?.concurrency ?? 4;
   }
 
   async #handle(row: PendingActivity): Promise<void> {
@@ -75,43 +84,45 @@ export class InboxWorker {
     }
   }
 
-  /** Runs until the signal aborts. */
+  /** Runs `concurrency` workers until the signal aborts. */
   async run(signal: AbortSignal): Promise<void> {
     this.#workers.start();
-    let wake: () => void = () => {};
-    const unsubscribe = this.#store.onAppend(() => wake());
+    const wakers = new Set<() => void>();
+    const unsubscribe = this.#store.onAppend(() => {
+      for (const wake of wakers) wake();
+    });
     try {
-      while (!signal.aborted) {
-        const batch = this.#store.claim(this.#workers.id, this.#batchSize);
-        if (batch.length === 0) {
-          await new Promise<void>((resolve) => {
-            const timer = setTimeout(done, this.#pollIntervalMs);
-            function done() {
-              clearTimeout(timer);
-              signal.removeEventListener("abort", done);
-              resolve();
-            }
-            wake = done;
-            signal.addEventListener("abort", done, { once: true });
-          });
-          continue;
-        }
-        // Each lane's activities run one after another; lanes run side by side.
-        const lanes = new Map<string, PendingActivity[]>();
-        for (const row of batch) lanes.set(row.origin, [...(lanes.get(row.origin) ?? []), row]);
-        await Promise.all(
-          [...lanes.values()].map(async (rows) => {
-            for (const row of rows) {
-              if (signal.aborted) return;
-              await this.#handle(row);
-              await new Promise((resolve) => setImmediate(resolve));
-            }
-          }),
-        );
-      }
+      await Promise.all(Array.from({ length: this.#concurrency }, (_, n) => this.#slot(`${this.#workers.id}#${n}`, signal, wakers)));
     } finally {
       unsubscribe();
       this.#workers.stop();
+    }
+  }
+
+  /** One worker; its leases carry the registry's id and its number, so a lane counts workers. */
+  async #slot(leaseId: string, signal: AbortSignal, wakers: Set<() => void>): Promise<void> {
+    while (!signal.aborted) {
+      const batch = this.#store.claim(leaseId, this.#batchSize);
+      if (batch.length === 0) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(done, this.#pollIntervalMs);
+          function done() {
+            clearTimeout(timer);
+            signal.removeEventListener("abort", done);
+            wakers.delete(done);
+            resolve();
+          }
+          wakers.add(done);
+          signal.addEventListener("abort", done, { once: true });
+        });
+        continue;
+      }
+      for (const row of batch) {
+        if (signal.aborted) return;
+        await this.#handle(row);
+        // Let requests in between activities.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
     }
   }
 }

@@ -28,6 +28,8 @@ export interface TestInstance extends RunningInstance {
   readonly origin: string;
   readonly dataDir: string;
   readonly config: Config;
+  /** The environment the configuration came from, to run the same instance as a process. */
+  readonly env: Record<string, string>;
 }
 
 /**
@@ -39,7 +41,7 @@ export async function restart(instance: TestInstance, options: StartOptions & { 
   await instance.close();
   if (options.downtimeMs) await new Promise((r) => setTimeout(r, options.downtimeMs));
   const running = await startInstance(instance.config, options);
-  Object.assign(instance, { services: running.services, close: running.close, url: running.url });
+  Object.assign(instance, { services: running.services, close: running.close, url: running.url, queues: running.queues });
 }
 
 export async function stop(instance: TestInstance): Promise<void> {
@@ -49,12 +51,14 @@ export async function stop(instance: TestInstance): Promise<void> {
 
 export async function start(instance: TestInstance, options: StartOptions = {}): Promise<void> {
   const running = await startInstance(instance.config, options);
-  Object.assign(instance, { services: running.services, close: running.close, url: running.url });
+  Object.assign(instance, { services: running.services, close: running.close, url: running.url, queues: running.queues });
 }
 
 export interface InstanceOptions {
   readonly name?: string;
   readonly country?: string;
+  /** Extra configuration, e.g. shorter HTTP timeouts or CONSILIUM_ALLOW_PRIVATE_ADDRESS=false. */
+  readonly env?: Record<string, string>;
 }
 
 /**
@@ -74,7 +78,7 @@ export async function startInstances(
     dirs.push(dir);
     const port = await freePort();
     const origin = `http://127.0.0.1:${port}`;
-    const config = loadConfig({
+    const env: Record<string, string> = {
       NODE_ENV: "test",
       CONSILIUM_ORIGIN: origin,
       HOST: "127.0.0.1",
@@ -86,9 +90,11 @@ export async function startInstances(
       CONSILIUM_ALLOW_PRIVATE_ADDRESS: "true",
       CONSILIUM_PASSWORD_COST: "12",
       LOG_LEVEL: "info",
-    });
+      ...options[i]?.env,
+    };
+    const config = loadConfig(env);
     const running = await startInstance(config, options[i]);
-    instances.push({ ...running, origin, dataDir: dir.path, config });
+    instances.push({ ...running, origin, dataDir: dir.path, config, env });
   }
   return Object.assign(instances, {
     async closeAll() {

@@ -5,7 +5,9 @@ import { requireStaff } from "../auth.ts";
 import { parseParams } from "../body.ts";
 import type { AppEnv } from "../env.ts";
 
-function peerJson(peer: PeerRow) {
+type Lane = ReturnType<AppEnv["Variables"]["services"]["queueStatus"]["lanes"]>[number];
+
+function peerJson(peer: PeerRow, lane?: Lane) {
   return {
     origin: peer.origin,
     state: peerState(peer),
@@ -15,6 +17,8 @@ function peerJson(peer: PeerRow) {
     created_at: peer.createdAt.toISOString(),
     updated_at: peer.updatedAt.toISOString(),
     ended_at: peer.endedAt?.toISOString() ?? null,
+    // Deliveries waiting for this peer (held while it is unreachable).
+    deliveries: { queued: lane?.queued ?? 0, ready: lane?.ready ?? 0, oldest_seconds: lane ? Math.round(lane.oldestMs / 1000) : 0 },
   };
 }
 
@@ -24,7 +28,9 @@ const originSchema = z.object({ origin: z.string().min(1).max(300) });
 export const peersRouter = new Hono<AppEnv>()
   .get("/api/v1/consilium/peers", (c) => {
     requireStaff(c, "admin:read");
-    return c.json(c.get("services").peers.list().map(peerJson));
+    const services = c.get("services");
+    const lanes = new Map(services.queueStatus.lanes().map((l) => [l.origin, l]));
+    return c.json(services.peers.list().map((p) => peerJson(p, lanes.get(p.origin))));
   })
   .post("/api/v1/consilium/peers", async (c) => {
     const { account } = requireStaff(c, "admin:write");

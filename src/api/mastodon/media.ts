@@ -55,6 +55,7 @@ export const mediaRouter = new Hono<AppEnv>()
     if (!FILE_NAME.test(fileName) || !services.mediaUrls.verify(fileName, c.req.query("expires"), c.req.query("sig"))) {
       return c.json({ error: "This link is invalid or has expired" }, 403);
     }
+    if (!services.media.byFileName(fileName)) return c.json({ error: "Record not found" }, 404);
     let bytes: Buffer;
     try {
       bytes = readFileSync(services.media.filePath(fileName));

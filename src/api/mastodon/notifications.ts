@@ -68,7 +68,7 @@ export const notificationsRouter = new Hono<AppEnv>()
   })
   .post("/api/v1/notifications/:id/dismiss", (c) => {
     const { account } = requireUser(c, "write:notifications");
-    c.get("services").notifications.dismiss(account.id, c.req.param("id"));
+    if (!c.get("services").notifications.dismiss(account.id, c.req.param("id"))) fail("not_found", "Record not found");
     return c.json({});
   })
   /** Grouped notifications (Mastodon 4.3's v2 API). */

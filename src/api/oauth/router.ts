@@ -87,6 +87,7 @@ export function oauthRouter() {
 <button type="submit" name="decision" value="deny">Deny</button>
 </form>`,
       ),
+      status,
     );
   };
 

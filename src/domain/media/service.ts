@@ -162,6 +162,25 @@ export class MediaService {
     }
   }
 
+  /**
+   * The attachment a served file belongs to, if it still exists: a link to
+   * the media of a deleted post stops working at once, however long its
+   * signature would have lasted.
+   */
+  byFileName(fileName: string): MediaRow | undefined {
+    const id = /^(\d{1,20})\./.exec(fileName)?.[1];
+    const row = id ? this.get(id) : undefined;
+    return row && (row.fileName === fileName || row.previewFileName === fileName) ? row : undefined;
+  }
+
+  /** Removes the files of attachments whose rows are gone. */
+  deleteFiles(rows: readonly MediaRow[]): void {
+    for (const row of rows) {
+      rmSync(this.filePath(row.fileName), { force: true });
+      rmSync(this.filePath(row.previewFileName), { force: true });
+    }
+  }
+
   get(id: string): MediaRow | undefined {
     return this.#db.select().from(mediaAttachments).where(eq(mediaAttachments.id, id)).get();
   }

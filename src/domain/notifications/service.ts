@@ -59,8 +59,10 @@ export class NotificationService {
     return this.#db.select().from(notifications).where(and(eq(notifications.accountId, accountId), eq(notifications.id, id))).get();
   }
 
-  dismiss(accountId: string, id: string): void {
-    this.#db.delete(notifications).where(and(eq(notifications.accountId, accountId), eq(notifications.id, id))).run();
+  /** False when the account has no such notification (another's is not found either). */
+  dismiss(accountId: string, id: string): boolean {
+    if (!/^\d{1,20}$/.test(id)) return false;
+    return this.#db.delete(notifications).where(and(eq(notifications.accountId, accountId), eq(notifications.id, id))).run().changes > 0;
   }
 
   clear(accountId: string): void {

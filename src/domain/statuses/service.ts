@@ -385,6 +385,7 @@ export class StatusService {
   }
 
   #remove(status: StatusRow): void {
+    const media = this.#db.select().from(mediaAttachments).where(eq(mediaAttachments.statusId, status.id)).all();
     this.#db.transaction((tx) => {
       tx.delete(statuses).where(eq(statuses.id, status.id)).run();
       tx.delete(statusTags).where(eq(statusTags.statusId, status.id)).run();
@@ -394,6 +395,7 @@ export class StatusService {
       tx.delete(mediaAttachments).where(eq(mediaAttachments.statusId, status.id)).run();
       tx.run(sql`DELETE FROM status_search WHERE status_id = ${status.id}`);
     });
+    this.#media.deleteFiles(media);
     this.#notifications.forgetStatus(status.id);
   }
 
@@ -796,7 +798,8 @@ export class StatusService {
 
   receiveLike(actorId: string, objectUri: string, likeUri: string, now = new Date()): FavouriteRow | undefined {
     const status = this.getByUri(objectUri);
-    if (!status) return undefined;
+    // A like of a post the liker may not read (a direct post not addressed to them) is refused.
+    if (!status || status.kind === "boost" || !this.canSee(actorId, status)) return undefined;
     const fav = this.#db
       .insert(favourites)
       .values({ id: newId(now.getTime()), accountId: actorId, statusId: status.id, uri: likeUri, createdAt: now })
