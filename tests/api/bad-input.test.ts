@@ -129,6 +129,34 @@ describe("bad input gets a clear error and writes nothing", () => {
     expect(unregisteredRedirect.status).toBe(400);
   });
 
+  it("OAuth: the consent form posted with a forged CSRF token is refused (403) and issues no code", async () => {
+    const { id } = await apply(uk, syntheticApplicant({ email: "consent.csrf@example.test", password: "consent password 1" }));
+    await api(uk, "POST", `/api/v1/admin/accounts/${id}/approve`, { token: staff });
+    const browser = new Browser(uk.origin);
+    const query = new URLSearchParams({ response_type: "code", client_id: app.client_id, redirect_uri: "urn:ietf:wg:oauth:2.0:oob", scope: "read" });
+    const login = await browser.request("GET", `/oauth/authorize?${query}`);
+    const signIn = await browser.request("POST", "/auth/sign_in", { ...Browser.hiddenInputs(login.html), email: "consent.csrf@example.test", password: "consent password 1" });
+    const consent = await browser.request("GET", signIn.location!);
+    const forged = await browser.request("POST", "/oauth/authorize", { ...Browser.hiddenInputs(consent.html), csrf_token: "A".repeat(43), decision: "approve" });
+    expect(forged.status).toBe(403);
+    expect(forged.html).not.toContain("authorization-code");
+  });
+
+  it("dismissing someone else's notification is 404 and leaves it in place", async () => {
+    const a = await apply(uk, syntheticApplicant());
+    const b = await apply(uk, syntheticApplicant());
+    for (const x of [a, b]) await api(uk, "POST", `/api/v1/admin/accounts/${x.id}/approve`, { token: staff });
+    const bToken = uk.services.oauth.issueForAccount(uk.services.oauth.createApp({ name: "t", redirectUris: ["urn:ietf:wg:oauth:2.0:oob"], scopes: "read write follow" }).app.id, b.id, ["read", "write", "follow"]).accessToken;
+    const aToken = uk.services.oauth.issueForAccount(uk.services.oauth.createApp({ name: "t", redirectUris: ["urn:ietf:wg:oauth:2.0:oob"], scopes: "read write follow" }).app.id, a.id, ["read", "write", "follow"]).accessToken;
+    await api(uk, "POST", `/api/v1/accounts/${a.id}/follow`, { token: bToken });
+    const [notification] = (await api(uk, "GET", "/api/v1/notifications", { token: aToken })).body;
+    expect(notification.type).toBe("follow");
+    expect((await api(uk, "POST", `/api/v1/notifications/${notification.id}/dismiss`, { token: bToken })).status).toBe(404);
+    expect((await api(uk, "GET", `/api/v1/notifications/${notification.id}`, { token: aToken })).status).toBe(200);
+    expect((await api(uk, "POST", `/api/v1/notifications/${notification.id}/dismiss`, { token: aToken })).status).toBe(200);
+    expect((await api(uk, "POST", "/api/v1/notifications/not-an-id/dismiss", { token: aToken })).status).toBe(404);
+  });
+
   it("login is rate-limited after repeated failures", async () => {
     const browser = new Browser(uk.origin);
     const page = await browser.request("GET", `/oauth/authorize?response_type=code&client_id=${app.client_id}&redirect_uri=urn:ietf:wg:oauth:2.0:oob`);

@@ -43,6 +43,19 @@ describe("media and the PHI guard over HTTP", () => {
     expect((await api(uk, "GET", `/api/v1/media/${uploaded.body.id}`, { token })).status).toBe(200);
   });
 
+  it("a link to the media of a deleted post stops working at once", async () => {
+    const uploaded = await api(uk, "POST", "/api/v2/media", { token, body: await uploadForm({ description: "Plaque" }) });
+    const posted = await api(uk, "POST", "/api/v1/statuses", { token, json: { status: "With an image", media_ids: [uploaded.body.id] } });
+    const link = posted.body.media_attachments[0].url as string;
+    const preview = posted.body.media_attachments[0].preview_url as string;
+    expect((await fetch(link)).status).toBe(200);
+    expect((await api(uk, "DELETE", `/api/v1/statuses/${posted.body.id}`, { token })).status).toBe(200);
+    expect((await fetch(link)).status).toBe(404);
+    expect((await fetch(preview)).status).toBe(404);
+    const files = readdirSync(join(uk.dataDir, "media"));
+    expect(files.filter((f) => f.startsWith(`${uploaded.body.id}.`))).toEqual([]);
+  });
+
   it("refuses bad uploads with clear errors and stores nothing", async () => {
     const mediaDir = join(uk.dataDir, "media");
     const before = readdirSync(mediaDir).length;

@@ -142,6 +142,22 @@ describe("physician credentials across borders", () => {
     expect(await findByUri(us, usToken, after.body.uri)).toBeUndefined();
   });
 
+  it("suspending a federated physician answers 200, and the peer sees the credential withdrawn at once", async () => {
+    const suspendee = await approvedPhysician(uk, ukStaff, { username: "uk_suspended", specialty: "cardiology" });
+    const before = await api(uk, "POST", "/api/v1/statuses", { token: suspendee.token, json: { status: "Before the suspension" } });
+    await eventually(() => findByUri(us, usToken, before.body.uri), "the post before the suspension");
+    expect((await credentialOnUs("uk_suspended")).check.valid).toBe(true);
+    const suspended = await api(uk, "POST", `/api/v1/admin/accounts/${suspendee.id}/action`, { token: ukStaff, json: { type: "suspend", text: "licence under review" } });
+    expect(suspended.status).toBe(200);
+    expect(uk.services.accounts.get(suspendee.id)?.status).toBe("suspended");
+    // The withdrawal is signed by UK's instance actor (the physician's keys are no longer served).
+    await eventually(async () => {
+      const actor = us.services.directory.findRemoteByUri(`${uk.origin}/users/uk_suspended`);
+      return actor?.credentialStatus !== "valid";
+    }, "US to see the credential withdrawn", 5_000);
+    expect(await findByUri(us, usToken, before.body.uri)).toBeUndefined();
+  });
+
   it("is re-issued before expiry, on a clock the test advances", async () => {
     const account = () => uk.services.accounts.findByUsername("uk_b")!;
     const first = account().credential!;
