@@ -72,6 +72,7 @@ export async function physicianActor<T>(ctx: Context<T>, account: AccountRow): P
     inbox: ctx.getInboxUri(account.username),
     followers: ctx.getFollowersUri(account.username),
     following: ctx.getFollowingUri(account.username),
+    featured: ctx.getFeaturedUri(account.username),
     endpoints: endpoints(ctx),
     attachments: [...fields, ...credential],
     ...(await keys(ctx, account.username)),

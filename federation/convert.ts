@@ -251,6 +251,7 @@ export async function remoteActorInput(actor: Actor): Promise<RemoteActorInput |
     inboxUrl: actor.inboxId.href,
     sharedInboxUrl: actor.endpoints?.sharedInbox?.href ?? null,
     followersUrl: actor.followersId?.href ?? null,
+    featuredUrl: actor.featuredId?.href ?? null,
     locked: actor.manuallyApprovesFollowers ?? false,
     fields,
     actorType: actor.constructor.name,

@@ -103,7 +103,7 @@ export function buildFederation(options: FederationOptions): ConsiliumFederation
     .authorize(async (ctx, identifier) => identifier === INSTANCE_ACTOR_ID || (await fromActivePeer(ctx)));
 
   const objectDispatcher = async (ctx: RequestContext<Services>, values: { identifier: string; id: string }) => {
-    const status = ctx.data.statuses.get(values.id);
+    const status = ctx.data.store.get(values.id);
     const author = status ? ctx.data.directory.get(status.accountId) : undefined;
     if (!status || !status.local || status.kind === "boost" || author?.username !== values.identifier) return null;
     if (status.visibility === "direct" || status.visibility === "private") return null;
@@ -149,6 +149,20 @@ export function buildFederation(options: FederationOptions): ConsiliumFederation
       if (identifier === INSTANCE_ACTOR_ID) return ctx.data.peers.activeOrigins().length;
       const account = ctx.data.accounts.findApprovedByUsername(identifier);
       return account ? ctx.data.follows.counts(account.id).followers : null;
+    })
+    .authorize((ctx) => fromActivePeer(ctx));
+
+  // Pinned posts: the actor's `featured` collection (Mastodon's toot:featured).
+  federation
+    .setFeaturedDispatcher("/users/{identifier}/featured", async (ctx, identifier) => {
+      const account = ctx.data.accounts.findApprovedByUsername(identifier);
+      if (!account) return null;
+      const rows = ctx.data.store.getMany(ctx.data.reactions.pinnedOf(account.id));
+      const items = [...rows.values()]
+        .filter((s) => s.visibility === "public" || s.visibility === "unlisted")
+        .map((s) => ctx.data.federationPort.objectFor(s))
+        .filter((o): o is Note | Article | Question => o instanceof Note || o instanceof Article || o instanceof Question);
+      return { items };
     })
     .authorize((ctx) => fromActivePeer(ctx));
 

@@ -72,11 +72,11 @@ export class RemoteLookup {
     }
     if (parsed.origin === this.#services.instance.origin) {
       const local = this.#services.directory.byUri(parsed.href);
-      const status = this.#services.statuses.getByUri(parsed.href);
+      const status = this.#services.store.getByUri(parsed.href);
       return { account: local, status };
     }
     if (!this.#services.peers.isActive(parsed.origin)) return {};
-    const known = this.#services.statuses.getByUri(parsed.href);
+    const known = this.#services.store.getByUri(parsed.href);
     if (known) return { status: known };
     const object = await this.#lookup(parsed.href).catch(() => null);
     if (isActor(object)) return { account: await this.#actor(parsed.href) };

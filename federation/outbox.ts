@@ -1,11 +1,12 @@
 import type { Context } from "@fedify/fedify";
 import type { Recipient } from "@fedify/vocab";
-import { Announce, type Activity, Create, Delete, Follow, Accept, Reject, Like, Note, Tombstone, Undo, Update, isActor } from "@fedify/vocab";
+import { Add, Announce, type Activity, Block, Create, Delete, Follow, Accept, Reject, Like, Note, Remove, Tombstone, Undo, Update, isActor } from "@fedify/vocab";
 import { Temporal } from "@js-temporal/polyfill";
 import type { AccountRow } from "../src/domain/accounts/types.ts";
 import type { AccountView } from "../src/domain/directory/service.ts";
 import type { FederationPort, InstanceActorInfo } from "../src/domain/federation-port.ts";
 import type { PeerRow } from "../src/domain/peers/service.ts";
+import type { BlockRow } from "../src/domain/relations/service.ts";
 import type { FavouriteRow, FollowRow, StatusRow } from "../src/domain/statuses/types.ts";
 import type { Services } from "../src/services.ts";
 import { INSTANCE_ACTOR_ID, physicianActor } from "./actors.ts";
@@ -145,14 +146,14 @@ export class FedifyPort implements FederationPort {
   #build(status: StatusRow) {
     const ctx = this.#ctx();
     const author = this.#author(status);
-    const mentionIds = this.#services.statuses.mentionedIds(status.id);
+    const mentionIds = this.#services.store.mentionedIds(status.id);
     const mentioned = [...this.#services.directory.getMany(mentionIds).values()];
     const audience = audienceOf(status, ctx.getFollowersUri(author.username), ctx.getFollowersUri(INSTANCE_ACTOR_ID), mentioned);
-    const media = this.#services.statuses.mediaOf([status.id]).get(status.id) ?? [];
+    const media = this.#services.store.mediaOf([status.id]).get(status.id) ?? [];
     const pollRow = this.#services.polls.get(status.id);
     const pollView = pollRow ? this.#services.polls.view(pollRow) : null;
     const object = statusObject(status, author, audience, {
-      tags: this.#services.statuses.tagsOf([status.id]).get(status.id) ?? [],
+      tags: this.#services.store.tagsOf([status.id]).get(status.id) ?? [],
       mentioned,
       origin: this.#services.instance.origin,
       inReplyTo: status.inReplyToUri,
@@ -216,7 +217,7 @@ export class FedifyPort implements FederationPort {
   async statusDeleted(status: StatusRow): Promise<void> {
     const ctx = this.#ctx();
     const author = this.#author(status);
-    const mentioned = [...this.#services.directory.getMany(this.#services.statuses.mentionedIds(status.id)).values()];
+    const mentioned = [...this.#services.directory.getMany(this.#services.store.mentionedIds(status.id)).values()];
     const audience = audienceOf(status, ctx.getFollowersUri(author.username), ctx.getFollowersUri(INSTANCE_ACTOR_ID), mentioned);
     const activity = new Delete({
       id: new URL(`${status.uri}#delete`),
@@ -335,6 +336,48 @@ export class FedifyPort implements FederationPort {
         poll.uri,
       );
     }
+  }
+
+  #block(block: BlockRow): { blocker: AccountView; to: Recipient; activity: Block } | null {
+    const blocker = this.#services.directory.get(block.accountId);
+    const target = this.#services.directory.get(block.targetId);
+    const to = target && recipientOf(target);
+    if (!blocker?.local || !target || !to) return null;
+    return { blocker, to, activity: new Block({ id: new URL(block.uri), actor: new URL(blocker.uri), object: new URL(target.uri) }) };
+  }
+
+  /** A block goes to the blocked physician only (as Mastodon sends it). */
+  async blocked(block: BlockRow): Promise<void> {
+    const b = this.#block(block);
+    if (b) await this.#send(b.blocker.username, [b.to], b.activity, undefined, false);
+  }
+
+  async unblocked(block: BlockRow): Promise<void> {
+    const b = this.#block(block);
+    if (b) await this.#send(b.blocker.username, [b.to], new Undo({ id: new URL(`${block.uri}#undo`), actor: new URL(b.blocker.uri), object: b.activity }), undefined, false);
+  }
+
+  /** Pins change the actor's `featured` collection: Add or Remove, to whoever received the post. */
+  async #featured(status: StatusRow, kind: typeof Add | typeof Remove): Promise<void> {
+    const ctx = this.#ctx();
+    const author = this.#author(status);
+    const mentioned = [...this.#services.directory.getMany(this.#services.store.mentionedIds(status.id)).values()];
+    const activity = new kind({
+      id: new URL(`${status.uri}#${kind === Add ? "pin" : "unpin"}/${Date.now()}`),
+      actor: ctx.getActorUri(author.username),
+      object: new URL(status.uri),
+      target: ctx.getFeaturedUri(author.username),
+      tos: [ctx.getFollowersUri(author.username)],
+    });
+    await this.#send(author.username, this.#audienceRecipients(status, author, mentioned), activity, status.uri);
+  }
+
+  pinned(status: StatusRow): Promise<void> {
+    return this.#featured(status, Add);
+  }
+
+  unpinned(status: StatusRow): Promise<void> {
+    return this.#featured(status, Remove);
   }
 
   /**

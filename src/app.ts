@@ -1,5 +1,6 @@
 import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { cors } from "hono/cors";
 import { secureHeaders } from "hono/secure-headers";
 import type { ConsiliumFederation } from "../federation/federation.ts";
 import { fedifyMiddleware } from "../federation/hono-middleware.ts";
@@ -17,14 +18,18 @@ import { errorResponse } from "./api/errors.ts";
 import { accountsRouter } from "./api/mastodon/accounts.ts";
 import { adminRouter } from "./api/mastodon/admin.ts";
 import { appsRouter } from "./api/mastodon/apps.ts";
+import { conversationsRouter } from "./api/mastodon/conversations.ts";
+import { filtersRouter } from "./api/mastodon/filters.ts";
 import { instanceRouter } from "./api/mastodon/instance.ts";
 import { listsRouter } from "./api/mastodon/lists.ts";
 import { mediaRouter } from "./api/mastodon/media.ts";
 import { miscRouter } from "./api/mastodon/misc.ts";
 import { notificationsRouter } from "./api/mastodon/notifications.ts";
+import { notOfferedRouter } from "./api/mastodon/not-offered.ts";
 import { searchRouter } from "./api/mastodon/search.ts";
 import { socialRouter } from "./api/mastodon/social.ts";
 import { statusesRouter } from "./api/mastodon/statuses.ts";
+import { tagsRouter } from "./api/mastodon/tags.ts";
 import { timelinesRouter } from "./api/mastodon/timelines.ts";
 import { oauthRouter } from "./api/oauth/router.ts";
 import { logger } from "./logging.ts";
@@ -90,6 +95,17 @@ export function createApp({ services, federation, lookup, inbox, outgoing }: App
     });
   });
   app.use("*", secureHeaders({ crossOriginResourcePolicy: false, crossOriginOpenerPolicy: false }));
+  // Browser clients (Phanpy, Elk) live on other origins.  Mastodon's CORS: any
+  // origin, no credentials (tokens travel in headers), preflights answered
+  // before authentication, Fedify or not-found ever see them.
+  const allowBrowserClients = cors({
+    origin: "*",
+    allowMethods: ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
+    allowHeaders: ["Authorization", "Content-Type", "Idempotency-Key", "Accept", "X-Requested-With"],
+    exposeHeaders: ["Link", "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset", "X-Request-Id"],
+    maxAge: 86400,
+  });
+  for (const path of ["/api/*", "/oauth/token", "/oauth/revoke", "/.well-known/*", "/nodeinfo/*"]) app.use(path, allowBrowserClients);
   const limits = new Map(
     [...Object.entries(LARGE_BODY_PATHS), ["*", API_BODY_LIMIT] as const].map(([path, maxSize]) => [path, bodyLimit({ maxSize, onError: tooLarge })]),
   );
@@ -108,6 +124,10 @@ export function createApp({ services, federation, lookup, inbox, outgoing }: App
   app.route("/", timelinesRouter);
   app.route("/", listsRouter);
   app.route("/", notificationsRouter);
+  app.route("/", tagsRouter);
+  app.route("/", conversationsRouter);
+  app.route("/", filtersRouter);
+  app.route("/", notOfferedRouter);
   app.route("/", searchRouter);
   app.route("/", peersRouter);
   app.route("/", credentialsRouter);

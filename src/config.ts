@@ -109,11 +109,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       connectionsPerOrigin: e.CONSILIUM_HTTP_CONNECTIONS_PER_ORIGIN,
     },
     credentialDays: e.CONSILIUM_CREDENTIAL_DAYS,
-    // RFC 5321 requires every mail domain to have a postmaster.
-    contactEmail: e.CONSILIUM_CONTACT_EMAIL ?? `postmaster@${new URL(e.CONSILIUM_ORIGIN).hostname}`,
+    contactEmail: e.CONSILIUM_CONTACT_EMAIL ?? defaultContactEmail(new URL(e.CONSILIUM_ORIGIN).hostname, warnings),
     logLevel: e.LOG_LEVEL,
     warnings,
   };
+}
+
+/**
+ * RFC 5321 requires every mail domain to have a postmaster.  A host that is
+ * not a mail domain (localhost, an IP address) gets a syntactically valid
+ * placeholder and a warning to set CONSILIUM_CONTACT_EMAIL.
+ */
+function defaultContactEmail(hostname: string, warnings: string[]): string {
+  if (/^(?=.*[a-z])[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}$/i.test(hostname)) return `postmaster@${hostname}`;
+  warnings.push("CONSILIUM_CONTACT_EMAIL is not set and the origin has no mail domain; the instance shows postmaster@localhost.localdomain.");
+  return "postmaster@localhost.localdomain";
 }
 
 /** Generates the development secret once and keeps it beside the database. */

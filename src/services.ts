@@ -3,16 +3,20 @@ import type { DatabaseHandle } from "./db/client.ts";
 import { AccountService } from "./domain/accounts/service.ts";
 import { AuditLog } from "./domain/audit.ts";
 import { Clock } from "./domain/clock.ts";
+import { ConversationService } from "./domain/conversations/service.ts";
 import { CredentialIssuer } from "./domain/credentials/issuer.ts";
 import { CredentialLifecycle } from "./domain/credentials/lifecycle.ts";
 import { CredentialVerifier, type JwksFetcher } from "./domain/credentials/verifier.ts";
 import { createKeyring } from "./domain/crypto/keyring.ts";
 import { createPasswordHasher } from "./domain/crypto/password.ts";
 import { Directory } from "./domain/directory/service.ts";
+import { DomainEvents } from "./domain/events.ts";
 import { type FederationPort, OfflinePort } from "./domain/federation-port.ts";
+import { FilterService } from "./domain/filters/service.ts";
 import { FollowService } from "./domain/follows/service.ts";
 import { createIdentityVault } from "./domain/identity/vault.ts";
 import { type InstanceInfo, SOFTWARE_VERSION } from "./domain/instance.ts";
+import { InstanceRules } from "./domain/instance-rules.ts";
 import { ActorKeyStore } from "./domain/keys.ts";
 import { ListService } from "./domain/lists/service.ts";
 import { MediaService } from "./domain/media/service.ts";
@@ -22,8 +26,17 @@ import { OAuthService } from "./domain/oauth/service.ts";
 import { PeerService } from "./domain/peers/service.ts";
 import { PollService } from "./domain/polls/service.ts";
 import { RegisterService } from "./domain/registers/service.ts";
+import { RelationQueries } from "./domain/relations/queries.ts";
+import { RelationService } from "./domain/relations/service.ts";
+import { EditHistory } from "./domain/statuses/history.ts";
+import { ReactionService } from "./domain/statuses/reactions.ts";
+import { ReceivedStatuses } from "./domain/statuses/received.ts";
 import { type MentionResolver, StatusService } from "./domain/statuses/service.ts";
+import { StatusStore } from "./domain/statuses/store.ts";
 import type { StatusRow } from "./domain/statuses/types.ts";
+import { StatusVisibility } from "./domain/statuses/visibility.ts";
+import { TagService } from "./domain/tags/service.ts";
+import { TimelineService } from "./domain/timelines/service.ts";
 
 /** Deliveries waiting per remote origin, and accepted activities not yet applied (for staff and metrics). */
 export interface QueueStatus {
@@ -41,6 +54,7 @@ export interface Services {
   readonly config: Config;
   readonly instance: InstanceInfo;
   readonly database: DatabaseHandle;
+  readonly events: DomainEvents;
   readonly accounts: AccountService;
   readonly oauth: OAuthService;
   readonly registers: RegisterService;
@@ -51,8 +65,23 @@ export interface Services {
   readonly directory: Directory;
   readonly peers: PeerService;
   readonly follows: FollowService;
+  readonly relations: RelationService;
+  readonly relationQueries: RelationQueries;
   readonly notifications: NotificationService;
+  /** Reads of statuses shared by every status service. */
+  readonly store: StatusStore;
+  readonly visibility: StatusVisibility;
+  /** What local physicians write. */
   readonly statuses: StatusService;
+  readonly reactions: ReactionService;
+  /** What peers send. */
+  readonly received: ReceivedStatuses;
+  readonly timelines: TimelineService;
+  readonly history: EditHistory;
+  readonly conversations: ConversationService;
+  readonly tags: TagService;
+  readonly filters: FilterService;
+  readonly rules: InstanceRules;
   readonly polls: PollService;
   readonly lists: ListService;
   readonly clock: Clock;
@@ -68,6 +97,7 @@ export interface Services {
 export function createServices(config: Config, database: DatabaseHandle): Services {
   const keyring = createKeyring(config.secret);
   const { db } = database;
+  const events = new DomainEvents();
   const audit = new AuditLog(db);
   const registers = new RegisterService(db, keyring);
   const instance: InstanceInfo = {
@@ -80,18 +110,23 @@ export function createServices(config: Config, database: DatabaseHandle): Servic
   const offline = Object.assign(new OfflinePort(), { objectFor: () => null });
   const clock = new Clock();
   const directory = new Directory(db, instance, clock);
-  const notifications = new NotificationService(db);
+  const relationQueries = new RelationQueries(db);
+  const notifications = new NotificationService({ db, events, relations: relationQueries });
   const media = new MediaService(db, config.dataDir);
-  const follows = new FollowService({ db, directory, notifications, port: offline });
+  const follows = new FollowService({ db, directory, notifications, events, port: offline });
+  const relations = new RelationService({ db, directory, follows, events, port: offline });
   const keys = new ActorKeyStore(db, keyring);
   const accounts = new AccountService({ db, vault: createIdentityVault(keyring), passwords: createPasswordHasher(config.passwordCost), audit, registers });
   const peers = new PeerService(db, config.origin, offline);
   const credentials = new CredentialIssuer({ db, keys, instance, clock, lifetimeDays: config.credentialDays });
   const polls = new PollService({ db, directory, notifications, clock, port: offline });
+  const store = new StatusStore({ db, media, notifications, events });
+  const visibility = new StatusVisibility({ store, directory, follows, relations: relationQueries });
   return {
     config,
     instance,
     database,
+    events,
     accounts,
     oauth: new OAuthService(db),
     registers,
@@ -102,8 +137,20 @@ export function createServices(config: Config, database: DatabaseHandle): Servic
     directory,
     peers,
     follows,
+    relations,
+    relationQueries,
     notifications,
-    statuses: new StatusService({ db, directory, follows, notifications, media, audit, instance, polls, port: offline }),
+    store,
+    visibility,
+    statuses: new StatusService({ db, store, visibility, directory, notifications, media, instance, polls, events, port: offline }),
+    reactions: new ReactionService({ db, store, visibility, directory, notifications, events, port: offline }),
+    received: new ReceivedStatuses({ db, store, visibility, notifications, audit, events }),
+    timelines: new TimelineService({ db, store, visibility, relations: relationQueries }),
+    history: new EditHistory({ db, events }),
+    conversations: new ConversationService({ db, events }),
+    tags: new TagService({ db, events }),
+    filters: new FilterService(db),
+    rules: new InstanceRules(db),
     polls,
     lists: new ListService({ db, directory, follows }),
     clock,
@@ -121,7 +168,9 @@ export function connectFederation(services: Services, port: FederationPortWithOb
   services.federationPort = port;
   services.peers.setPort(port);
   services.follows.setPort(port);
+  services.relations.setPort(port);
   services.statuses.setPort(port, resolveMention);
+  services.reactions.setPort(port);
   services.credentialLifecycle.setPort(port);
   services.polls.setPort(port);
 }

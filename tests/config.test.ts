@@ -8,7 +8,10 @@ describe("configuration", () => {
     try {
       const a = loadConfig({ CONSILIUM_DATA_DIR: dir.path });
       expect(a).toMatchObject({ origin: "http://localhost:3000", port: 3000, country: "GB", allowPrivateAddress: false });
-      expect(a.warnings).toHaveLength(1);
+      // The generated secret, and the contact address (localhost is no mail domain).
+      expect(a.warnings).toHaveLength(2);
+      expect(a.contactEmail).toBe("postmaster@localhost.localdomain");
+      expect(loadConfig({ CONSILIUM_DATA_DIR: dir.path, CONSILIUM_ORIGIN: "https://consilium.gmc.example" }).contactEmail).toBe("postmaster@consilium.gmc.example");
       expect(loadConfig({ CONSILIUM_DATA_DIR: dir.path }).secret).toBe(a.secret);
     } finally {
       dir.cleanup();

@@ -2,7 +2,9 @@ import type { DocumentLoader } from "@fedify/fedify";
 import {
   Accept,
   type Activity,
+  Add,
   Announce,
+  Block,
   Application,
   Article,
   Create,
@@ -14,6 +16,7 @@ import {
   type Object as ApObject,
   Question,
   Reject,
+  Remove,
   Undo,
   Update,
   isActor,
@@ -64,7 +67,7 @@ async function peerPhysician(work: InboxWork, activity: { actorId: URL | null; g
 /** A vote: a Note with a name, replying to one of our polls (FEP-9967). */
 function receiveVote(work: InboxWork, voter: AccountView, note: Note): boolean {
   if (!note.name || note.content || !note.replyTargetId || note.replyTargetId.origin !== work.origin) return false;
-  const poll = work.data.statuses.getByUri(note.replyTargetId.href);
+  const poll = work.data.store.getByUri(note.replyTargetId.href);
   if (!poll || !work.data.polls.get(poll.id)) return false;
   if (note.id && note.attributionId?.href === voter.uri) work.data.polls.receiveVote(voter, poll, htmlToPlainText(stringOf(note.name)), note.id.href);
   return true;
@@ -86,8 +89,8 @@ async function receiveObject(work: InboxWork, author: AccountView, object: ApObj
   if (visibility === "direct" && !mentioned.some((a) => a.local)) return;
   const caseRecord = object instanceof Article ? caseFromSource(object.source) : null;
   const contexts = object.contextIds;
-  const existed = work.data.statuses.getByUri(object.id.href) != null;
-  const stored = work.data.statuses.receive({
+  const existed = work.data.store.getByUri(object.id.href) != null;
+  const stored = work.data.received.receive({
     uri: object.id.href,
     url: object.url instanceof URL ? object.url.href : null,
     authorId: author.id,
@@ -144,7 +147,7 @@ async function importAttachments(work: InboxWork, author: AccountView, object: N
       const bytes = new Uint8Array(await response.arrayBuffer());
       const description = htmlToPlainText(stringOf(attachment.name));
       const findings = findPhi(description);
-      if (findings.length > 0) work.data.statuses.hold(statusId, `image description: ${findings.map((f) => f.type).join(", ")}`);
+      if (findings.length > 0) work.data.received.hold(statusId, `image description: ${findings.map((f) => f.type).join(", ")}`);
       await work.data.media.upload({ accountId: author.id, bytes, description, statusId, skipPhiCheck: true });
     } catch (error) {
       log.warn("Could not import an attachment of {status}: {error}", { status: object.id?.href, error: (error as Error).message });
@@ -211,10 +214,28 @@ async function onUndo(work: InboxWork, undo: Undo): Promise<void> {
     const target = object.objectId ? work.data.directory.byUri(object.objectId.href) : undefined;
     if (target?.local) work.data.follows.receivedUndo(actor.id, target.id);
   } else if (object instanceof Like && object.id) {
-    work.data.statuses.receiveUndoLike(actor.id, object.id.href, object.objectId?.href ?? null);
+    work.data.received.receiveUndoLike(actor.id, object.id.href, object.objectId?.href ?? null);
   } else if (object instanceof Announce && object.id) {
-    work.data.statuses.receiveUndoAnnounce(actor.id, object.id.href);
+    work.data.received.receiveUndoAnnounce(actor.id, object.id.href);
+  } else if (object instanceof Block) {
+    const target = object.objectId ? work.data.directory.byUri(object.objectId.href) : undefined;
+    work.data.relations.receivedUndoBlock(actor.id, object.id?.href ?? null, target?.local ? target.id : null);
   }
+}
+
+/** A peer's physician blocked one of ours. */
+async function onBlock(work: InboxWork, block: Block): Promise<void> {
+  const actor = await peerPhysician(work, block);
+  const target = block.objectId ? work.data.directory.byUri(block.objectId.href) : undefined;
+  if (actor && target?.local && block.id) work.data.relations.receivedBlock(actor.id, target.id, block.id.href);
+}
+
+/** Add or Remove on the actor's own `featured` collection: a pin or an unpin. */
+async function onFeatured(work: InboxWork, activity: Add | Remove, pinned: boolean): Promise<void> {
+  const actor = await peerPhysician(work, activity);
+  if (!actor || !activity.objectId || !activity.targetId) return;
+  if (!actor.remote?.featuredUrl || activity.targetId.href !== actor.remote.featuredUrl) return;
+  work.data.received.receivePin(actor.id, activity.objectId.href, pinned);
 }
 
 async function onUpdate(work: InboxWork, update: Update): Promise<void> {
@@ -245,7 +266,7 @@ function onDelete(work: InboxWork, del: Delete): void {
     return;
   }
   const actor = work.data.directory.findRemoteByUri(del.actorId.href);
-  if (actor) work.data.statuses.receiveDelete(actor.id, objectId.href);
+  if (actor) work.data.received.receiveDelete(actor.id, objectId.href);
 }
 
 /** Applies one accepted (verified, stored) activity through the domain services. */
@@ -267,15 +288,18 @@ export async function applyActivity(work: InboxWork, activity: Activity): Promis
   if (activity instanceof Delete) return onDelete(work, activity);
   if (activity instanceof Like) {
     const actor = await peerPhysician(work, activity);
-    if (actor && activity.id && activity.objectId) work.data.statuses.receiveLike(actor.id, activity.objectId.href, activity.id.href);
+    if (actor && activity.id && activity.objectId) work.data.received.receiveLike(actor.id, activity.objectId.href, activity.id.href);
     return;
   }
   if (activity instanceof Announce) {
     const actor = await peerPhysician(work, activity);
     if (!actor || !activity.id || !activity.objectId) return;
     // Network posts reach every peer directly, so a boost of something unknown is dropped.
-    work.data.statuses.receiveAnnounce(actor.id, activity.objectId.href, activity.id.href, fromInstant(activity.published) ?? new Date());
+    work.data.received.receiveAnnounce(actor.id, activity.objectId.href, activity.id.href, fromInstant(activity.published) ?? new Date());
     return;
   }
+  if (activity instanceof Block) return onBlock(work, activity);
+  if (activity instanceof Add) return onFeatured(work, activity, true);
+  if (activity instanceof Remove) return onFeatured(work, activity, false);
   log.debug("Ignored an activity of type {type}", { type: activity.constructor.name });
 }

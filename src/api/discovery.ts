@@ -18,7 +18,7 @@ function nodeInfo(services: Services, version: "2.0" | "2.1") {
     services: { inbound: [], outbound: [] },
     // Registration is open to applicants but every account needs approval.
     openRegistrations: false,
-    usage: { users: { total: users, activeHalfyear: users, activeMonth: users }, localPosts: services.statuses.countLocal(), localComments: 0 },
+    usage: { users: { total: users, activeHalfyear: users, activeMonth: users }, localPosts: services.store.countLocal(), localComments: 0 },
     metadata: { nodeName: services.instance.name, country: services.instance.country, approvalRequired: true },
   };
 }

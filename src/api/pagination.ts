@@ -1,4 +1,5 @@
 import type { Context } from "hono";
+import { boolish } from "./body.ts";
 import { fail } from "./errors.ts";
 
 /** Mastodon's `Link` header: `next` (older, max_id) and `prev` (newer, min_id). */
@@ -31,10 +32,9 @@ export function pageParams(c: Context, defaultLimit = 20, maxLimit = 40) {
   return { maxId: q("max_id"), sinceId: q("since_id"), minId: q("min_id"), limit: Math.min(limit, maxLimit) };
 }
 
-/** "true"/"false"/"1"/"0" query flags (megalodon sends strings). */
+/** Query flags as clients send them ("true", "True", "1", "on"; megalodon and Mastodon.py send strings). */
 export function queryFlag(c: Context, name: string): boolean {
-  const v = c.req.query(name);
-  return v === "true" || v === "1" || v === "on";
+  return boolish(c.req.query(name)) === true;
 }
 
 /** `types[]=a&types[]=b` or `types=a` query arrays. */

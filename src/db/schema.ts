@@ -290,6 +290,8 @@ export const remoteActors = sqliteTable(
     inboxUrl: text("inbox_url").notNull(),
     sharedInboxUrl: text("shared_inbox_url"),
     followersUrl: text("followers_url"),
+    /** The actor's `featured` collection (pinned posts). */
+    featuredUrl: text("featured_url"),
     locked: integer("locked", { mode: "boolean" }).notNull().default(false),
     fields: text("fields").notNull().default("[]"),
     actorType: text("actor_type").notNull().default("Person"),
@@ -492,3 +494,140 @@ export const pollVotes = sqliteTable(
   },
   (t) => [uniqueIndex("poll_votes_unique").on(t.pollId, t.accountId, t.choice), index("poll_votes_poll").on(t.pollId)],
 );
+
+/** Blocks, local and remote (a remote physician's Block of a local one arrives by federation). */
+export const blocks = sqliteTable(
+  "blocks",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id").notNull(),
+    targetId: text("target_id").notNull(),
+    uri: text("uri").notNull(),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [uniqueIndex("blocks_pair").on(t.accountId, t.targetId), index("blocks_target").on(t.targetId)],
+);
+
+/** Mutes of accounts by local physicians (never federated). */
+export const mutes = sqliteTable(
+  "mutes",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id").notNull(),
+    targetId: text("target_id").notNull(),
+    notifications: integer("notifications", { mode: "boolean" }).notNull().default(true),
+    expiresAt: integer("expires_at", { mode: "timestamp_ms" }),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [uniqueIndex("mutes_pair").on(t.accountId, t.targetId)],
+);
+
+/** Threads a physician muted (no more notifications from them). */
+export const threadMutes = sqliteTable(
+  "thread_mutes",
+  {
+    accountId: text("account_id").notNull(),
+    contextUri: text("context_uri").notNull(),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.accountId, t.contextUri] })],
+);
+
+/** Hashtags (specialty channels) a physician follows into the home timeline. */
+export const followedTags = sqliteTable(
+  "followed_tags",
+  {
+    id: text("id").notNull(),
+    accountId: text("account_id").notNull(),
+    tag: text("tag").notNull(),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.accountId, t.tag] }), index("followed_tags_tag").on(t.tag)],
+);
+
+/** Every version of a status, the first included (edit history). */
+export const statusEdits = sqliteTable(
+  "status_edits",
+  {
+    id: text("id").primaryKey(),
+    statusId: text("status_id").notNull(),
+    contentHtml: text("content_html").notNull(),
+    spoilerText: text("spoiler_text").notNull().default(""),
+    sensitive: integer("sensitive", { mode: "boolean" }).notNull().default(false),
+    caseData: text("case_data"),
+    pollOptions: text("poll_options"),
+    mediaIds: text("media_ids").notNull().default("[]"),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [index("status_edits_status").on(t.statusId, t.id)],
+);
+
+/** Direct threads, one row per participant and thread. */
+export const conversations = sqliteTable(
+  "conversations",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id").notNull(),
+    contextUri: text("context_uri").notNull(),
+    lastStatusId: text("last_status_id").notNull(),
+    unread: integer("unread", { mode: "boolean" }).notNull().default(true),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [uniqueIndex("conversations_thread").on(t.accountId, t.contextUri), index("conversations_account").on(t.accountId, t.lastStatusId)],
+);
+
+/** Pinned (featured) statuses, local and as peers publish them. */
+export const pins = sqliteTable(
+  "pins",
+  {
+    accountId: text("account_id").notNull(),
+    statusId: text("status_id").notNull(),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.accountId, t.statusId] }), index("pins_status").on(t.statusId)],
+);
+
+/** Mastodon's filters (v2): keywords or statuses to warn about or hide, per context. */
+export const filters = sqliteTable(
+  "filters",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id").notNull(),
+    title: text("title").notNull(),
+    context: text("context").notNull(),
+    action: text("action", { enum: ["warn", "hide", "blur"] }).notNull().default("warn"),
+    expiresAt: integer("expires_at", { mode: "timestamp_ms" }),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [index("filters_account").on(t.accountId)],
+);
+
+export const filterKeywords = sqliteTable(
+  "filter_keywords",
+  {
+    id: text("id").primaryKey(),
+    filterId: text("filter_id").notNull(),
+    keyword: text("keyword").notNull(),
+    wholeWord: integer("whole_word", { mode: "boolean" }).notNull().default(true),
+  },
+  (t) => [index("filter_keywords_filter").on(t.filterId)],
+);
+
+export const filterStatuses = sqliteTable(
+  "filter_statuses",
+  {
+    id: text("id").primaryKey(),
+    filterId: text("filter_id").notNull(),
+    statusId: text("status_id").notNull(),
+  },
+  (t) => [index("filter_statuses_filter").on(t.filterId), uniqueIndex("filter_statuses_pair").on(t.filterId, t.statusId)],
+);
+
+/** The instance's rules (edited by staff), shown by the instance endpoints. */
+export const instanceRules = sqliteTable("instance_rules", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  text: text("text").notNull(),
+  hint: text("hint").notNull().default(""),
+  position: integer("position").notNull().default(0),
+  createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+});

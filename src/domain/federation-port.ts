@@ -2,6 +2,7 @@ import type { PeerRow } from "./peers/service.ts";
 import type { FollowRow, StatusRow, FavouriteRow } from "./statuses/types.ts";
 import type { AccountRow } from "./accounts/types.ts";
 import type { AccountView } from "./directory/service.ts";
+import type { BlockRow } from "./relations/service.ts";
 
 /** What a peer's instance actor looks like, as far as peering needs. */
 export interface InstanceActorInfo {
@@ -35,6 +36,12 @@ export interface FederationPort {
   accountUpdated(account: AccountRow): Promise<void>;
   /** A local physician's vote on a peer's poll: sent to the poll's author only. */
   pollVoted(voter: AccountView, poll: StatusRow, optionTitles: readonly string[]): Promise<void>;
+  /** A local physician blocked (or unblocked) a peer's physician: sent to that physician only. */
+  blocked(block: BlockRow): Promise<void>;
+  unblocked(block: BlockRow): Promise<void>;
+  /** A post pinned to (or taken off) its author's profile: the actor's `featured` collection. */
+  pinned(status: StatusRow): Promise<void>;
+  unpinned(status: StatusRow): Promise<void>;
 }
 
 /** Until the federation layer is wired (CLI, unit tests): nothing leaves. */
@@ -59,4 +66,8 @@ export class OfflinePort implements FederationPort {
   async unfollowed() {}
   async accountUpdated() {}
   async pollVoted() {}
+  async blocked() {}
+  async unblocked() {}
+  async pinned() {}
+  async unpinned() {}
 }

@@ -74,7 +74,7 @@ describe("the closed network", () => {
     const huge = await signedFetch(us, `${uk.origin}/inbox`, { method: "POST", body: createNote(us, "us_doc", "big", "x".repeat(2 * 1024 * 1024)) });
     expect(huge.status).toBe(413);
     await new Promise((r) => setTimeout(r, 300));
-    for (const id of ["forged-1", "big"]) expect(uk.services.statuses.getByUri(`${us.origin}/users/us_doc/statuses/${id}`)).toBeUndefined();
+    for (const id of ["forged-1", "big"]) expect(uk.services.store.getByUri(`${us.origin}/users/us_doc/statuses/${id}`)).toBeUndefined();
   });
 
   it("a replayed activity changes nothing", async () => {
@@ -82,7 +82,7 @@ describe("the closed network", () => {
     const onUk = await eventually(() => findByUri(uk, doc["uk"]!.token, post.body.uri), "the post on UK");
     const before = (await api(uk, "GET", "/api/v1/timelines/public", { token: doc["uk"]!.token })).body.length;
     // The origin delivers the very same Create again (as a retry would).
-    const status = us.services.statuses.getByUri(post.body.uri)!;
+    const status = us.services.store.getByUri(post.body.uri)!;
     await us.services.federationPort.statusCreated(status);
     await new Promise((r) => setTimeout(r, 500));
     const after = await api(uk, "GET", "/api/v1/timelines/public", { token: doc["uk"]!.token });

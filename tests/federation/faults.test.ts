@@ -117,7 +117,7 @@ describe("faults: slow hosts, outages and crashes", () => {
     expect(Date.now() - back).toBeLessThan(60_000);
     // The delete was applied after the create (per-object order): the post is not there.
     await new Promise((r) => setTimeout(r, 1_000));
-    expect(us.services.statuses.getByUri(posts[2]!.uri)).toBeUndefined();
+    expect(us.services.store.getByUri(posts[2]!.uri)).toBeUndefined();
   }, 120_000);
 
   it("after a kill -9, a restart takes back the dead process's deliveries at once", async () => {

@@ -88,7 +88,7 @@ describe("hostile peers", () => {
     const posted = await api(us, "POST", "/api/v1/statuses", { token: usDoc.token, json: { status: "Not locked out" } });
     await eventually(() => findByUri(uk, ukDoc.token, posted.body.uri), "the genuine post on UK", 10_000);
     expect(Date.now() - started).toBeLessThan(10_000);
-    expect(uk.services.statuses.getByUri(`${us.origin}/users/us_doc/statuses/forged`)).toBeUndefined();
+    expect(uk.services.store.getByUri(`${us.origin}/users/us_doc/statuses/forged`)).toBeUndefined();
   });
 
   it("refuses bodies that are not activities this server takes, with 400 or 413 and a reason, before any work", async () => {
@@ -149,7 +149,7 @@ describe("hostile peers", () => {
     expect((await fake.post(`${uk.origin}/inbox`, announce(`${us.origin}/users/us_doc/statuses/claimed`), "mallory")).status).toBe(400);
     // The real Create for an id on its author's origin is still taken.
     expect((await fake.post(`${uk.origin}/inbox`, note("claimed"), "mallory")).status).toBe(202);
-    await eventually(() => uk.services.statuses.getByUri(victim), "the real post stored");
+    await eventually(() => uk.services.store.getByUri(victim), "the real post stored");
     // A direct post between two UK physicians; mallory is not addressed.
     const other = await approvedPhysician(uk, ukStaff, { username: "uk_other" });
     const direct = await api(uk, "POST", "/api/v1/statuses", { token: ukDoc.token, json: { status: "@uk_other private note", visibility: "direct" } });

@@ -50,7 +50,7 @@ describe("polls of verified physicians across three instances", () => {
 
     // A vote that bypasses that check (sent straight to the origin) is dropped there,
     // and a vote delivered twice counts once.
-    const pollStatus = uk.services.statuses.get(onUk.id)!;
+    const pollStatus = uk.services.store.get(onUk.id)!;
     await uk.services.federationPort.pollVoted(uk.services.directory.get(ukDerm.id)!, pollStatus, ["Rivaroxaban"]);
     await uk.services.federationPort.pollVoted(uk.services.directory.get(ukCardio.id)!, pollStatus, ["Apixaban"]);
     await uk.services.federationPort.pollVoted(uk.services.directory.get(ukCardio.id)!, pollStatus, ["Apixaban"]);

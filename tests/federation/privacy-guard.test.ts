@@ -96,7 +96,7 @@ describe("the PHI guard on posts and the images that federate", () => {
     });
     const delivered = await signedFetch(us, `${uk.origin}/inbox`, { method: "POST", body, privateKey: rsa!.privateKey, keyId: new URL(actor.publicKey.id) });
     expect(delivered.status).toBeLessThan(300);
-    const held = await eventually(() => uk.services.statuses.getByUri(uri), "the post stored as held");
+    const held = await eventually(() => uk.services.store.getByUri(uri), "the post stored as held");
     expect(held.held).toBe(true);
     expect(await findByUri(uk, ukDoc.token, uri)).toBeUndefined();
     const timeline = await api(uk, "GET", "/api/v1/timelines/public", { token: ukDoc.token });

@@ -19,14 +19,14 @@ export const casesRouter = new Hono<AppEnv>()
     const { account } = requireUser(c, "write:statuses");
     const params = await parseParams(c, solveSchema);
     const services = c.get("services");
-    services.statuses.getVisible(account.id, c.req.param("id"));
+    services.visibility.getVisible(account.id, c.req.param("id"));
     const status = await services.statuses.setCaseStatus(account.id, c.req.param("id"), { solved: true, acceptedReplyId: params.accepted_reply_id, note: params.note });
     return c.json(statusJson(status, account.id, services));
   })
   .post("/api/v1/consilium/cases/:id/reopen", async (c) => {
     const { account } = requireUser(c, "write:statuses");
     const services = c.get("services");
-    services.statuses.getVisible(account.id, c.req.param("id"));
+    services.visibility.getVisible(account.id, c.req.param("id"));
     const status = await services.statuses.setCaseStatus(account.id, c.req.param("id"), { solved: false });
     return c.json(statusJson(status, account.id, services));
   })
@@ -35,12 +35,12 @@ export const casesRouter = new Hono<AppEnv>()
     const services = c.get("services");
     const status = c.req.query("status");
     if (status && status !== "open" && status !== "solved") fail("bad_request", "status must be open or solved");
-    const rows = services.statuses.cases(
+    const rows = services.timelines.cases(
       account.id,
       { status: status as "open" | "solved" | undefined, specialty: c.req.query("specialty"), unanswered: queryFlag(c, "unanswered"), local: queryFlag(c, "local") },
       pageParams(c),
     );
-    return timelineJson(c, rows, account.id);
+    return timelineJson(c, rows, account.id, "public");
   })
   .get("/api/v1/consilium/stats", (c) => {
     requireUser(c, "read:statuses");
@@ -49,5 +49,5 @@ export const casesRouter = new Hono<AppEnv>()
     const services = c.get("services");
     const until = services.clock.now();
     const since = new Date(until.getTime() - days * 86_400_000);
-    return c.json({ window: { since: since.toISOString(), until: until.toISOString(), days }, ...services.statuses.caseStats(since, until) });
+    return c.json({ window: { since: since.toISOString(), until: until.toISOString(), days }, ...services.timelines.caseStats(since, until) });
   });

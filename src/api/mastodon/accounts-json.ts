@@ -1,7 +1,10 @@
 import type { AccountRow, Role } from "../../domain/accounts/types.ts";
+import { type AccountCounts, accountCounts } from "../../domain/directory/counts.ts";
+import type { AccountView } from "../../domain/directory/service.ts";
 import type { Identity } from "../../domain/identity/vault.ts";
+import { findSpecialty } from "../../domain/specialties.ts";
+import { escapeHtml } from "../../domain/text.ts";
 import type { Services } from "../../services.ts";
-import { accountViewJson } from "./statuses-json.ts";
 
 /** Placeholder images: uploads of avatars are not offered yet. */
 export const DEFAULT_AVATAR_PATH = "/avatars/original/missing.png";
@@ -19,17 +22,83 @@ export function roleJson(role: Role) {
   return ROLE_JSON[role];
 }
 
-/** The caller's own account (CredentialAccount): adds `source` and `role`. */
-export function credentialAccountJson(account: AccountRow, services: Services, counts?: { followers: number; following: number; statuses: number }) {
+function midnight(date: Date): string {
+  return `${date.toISOString().slice(0, 10)}T00:00:00.000Z`;
+}
+
+/** "Verified physician · Specialty · Jurisdiction · verified by <instance>", for valid credentials only. */
+function verificationField(view: AccountView, services: Services) {
+  if (!view.verified) return [];
+  let label: string;
+  if (view.local) {
+    const account = view.localAccount!;
+    label = `Verified physician · ${findSpecialty(account.specialty ?? "")?.label ?? account.specialty} · ${account.jurisdiction} · verified by ${services.instance.name}`;
+  } else {
+    const claims = JSON.parse(view.remote!.credentialClaims ?? "{}") as { specialty?: { label?: string }; jurisdiction?: string; issuer?: string };
+    label = `Verified physician · ${claims.specialty?.label ?? "?"} · ${claims.jurisdiction ?? "?"} · verified by ${claims.issuer ? new URL(claims.issuer).host : "?"}`;
+  }
+  return [{ name: "Verification", value: escapeHtml(label), verified_at: null }];
+}
+
+/** Mastodon's Account entity, for a local or remote account (counts from `accountsJson` or given). */
+export function accountViewJson(view: AccountView, services: Services, counts: AccountCounts = accountCounts(services.database.db, [view.id]).get(view.id)!) {
+  const { instance } = services;
   return {
-    ...accountViewJson(services.directory.localView(account), services, counts),
+    id: view.id,
+    username: view.username,
+    acct: view.local ? view.username : `${view.username}@${view.host}`,
+    url: view.url,
+    uri: view.uri,
+    display_name: view.displayName,
+    note: view.noteHtml,
+    avatar: `${instance.origin}${DEFAULT_AVATAR_PATH}`,
+    avatar_static: `${instance.origin}${DEFAULT_AVATAR_PATH}`,
+    header: `${instance.origin}${DEFAULT_HEADER_PATH}`,
+    header_static: `${instance.origin}${DEFAULT_HEADER_PATH}`,
+    locked: view.locked,
+    fields: [...verificationField(view, services), ...view.fields.map((f) => ({ name: f.name, value: f.value, verified_at: null }))],
+    emojis: [],
+    bot: false,
+    group: false,
+    discoverable: false,
+    indexable: false,
+    hide_collections: false,
+    noindex: true,
+    roles: [],
+    created_at: midnight(view.createdAt),
+    last_status_at: counts.lastStatusAt ? counts.lastStatusAt.toISOString().slice(0, 10) : null,
+    statuses_count: counts.statuses,
+    followers_count: counts.followers,
+    following_count: counts.following,
+    // Consilium: whether a valid physician credential backs this account.
+    verified: view.verified,
+  };
+}
+
+/** Many accounts, their counts loaded in one go, in the given order. */
+export function accountsJson(views: readonly AccountView[], services: Services) {
+  const counts = accountCounts(services.database.db, views.map((v) => v.id));
+  return views.map((v) => accountViewJson(v, services, counts.get(v.id)));
+}
+
+/** Accounts by id, in the given order, skipping any that no longer exist. */
+export function accountsByIdJson(ids: readonly string[], services: Services) {
+  const views = services.directory.getMany(ids);
+  return accountsJson(ids.map((id) => views.get(id)).filter((v): v is AccountView => v != null), services);
+}
+
+/** The caller's own account (CredentialAccount): adds `source` and `role`. */
+export function credentialAccountJson(account: AccountRow, services: Services) {
+  const view = services.directory.localView(account);
+  return {
+    ...accountViewJson(view, services),
     source: {
       privacy: "public",
       sensitive: false,
       language: account.locale,
       note: account.note,
-      fields: services.directory.localView(account).fields.map((f) => ({ name: f.name, value: f.value, verified_at: null })),
-      follow_requests_count: 0,
+      fields: view.fields.map((f) => ({ name: f.name, value: f.value, verified_at: null })),
+      follow_requests_count: services.follows.followerIds(account.id, { limit: 1000, state: "pending" }).length,
       hide_collections: false,
       discoverable: false,
       indexable: false,

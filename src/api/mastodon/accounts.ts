@@ -1,11 +1,12 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { requireApp, requireUser } from "../auth.ts";
-import { boolish, parseParams, readParams } from "../body.ts";
+import { parseParams, readParams } from "../body.ts";
 import type { AppEnv } from "../env.ts";
 import { fail } from "../errors.ts";
-import { credentialAccountJson } from "./accounts-json.ts";
-import { accountViewJson } from "./statuses-json.ts";
+import { queryFlag } from "../pagination.ts";
+import { flagParam } from "../params.ts";
+import { accountsJson, accountViewJson, credentialAccountJson } from "./accounts-json.ts";
 
 const text = (max: number) => z.string().trim().max(max);
 
@@ -13,7 +14,7 @@ const registrationSchema = z.object({
   username: z.string({ error: "can't be blank" }).trim().min(1, "can't be blank"),
   email: z.string({ error: "can't be blank" }).trim().min(1, "can't be blank").max(320),
   password: z.string({ error: "can't be blank" }).min(1, "can't be blank").max(1024),
-  agreement: z.unknown().transform((v) => boolish(v) ?? false),
+  agreement: flagParam.transform((v) => v ?? false),
   locale: z.string().trim().max(16).optional(),
   reason: text(1000).optional(),
   display_name: text(100).optional(),
@@ -29,7 +30,7 @@ export { registrationSchema };
 const updateSchema = z.object({
   display_name: text(100).optional(),
   note: text(1000).optional(),
-  locked: z.unknown().transform(boolish).optional(),
+  locked: flagParam.optional(),
   disclosures: text(500).optional(),
   fields_attributes: z
     .array(z.object({ name: z.string().max(255).optional(), value: z.string().max(255).optional() }))
@@ -72,7 +73,7 @@ export const accountsRouter = new Hono<AppEnv>()
   .get("/api/v1/accounts/verify_credentials", (c) => {
     const { account } = requireUser(c, "profile");
     const services = c.get("services");
-    return c.json(credentialAccountJson(account, services, accountCounts(services, account.id)));
+    return c.json(credentialAccountJson(account, services));
   })
   .patch("/api/v1/accounts/update_credentials", async (c) => {
     const { account } = requireUser(c, "write:accounts");
@@ -87,7 +88,7 @@ export const accountsRouter = new Hono<AppEnv>()
     });
     const services = c.get("services");
     await services.federationPort.accountUpdated(updated);
-    return c.json(credentialAccountJson(updated, services, accountCounts(services, updated.id)));
+    return c.json(credentialAccountJson(updated, services));
   })
   .get("/api/v1/accounts/lookup", (c) => {
     requireUser(c, "read:accounts");
@@ -103,16 +104,34 @@ export const accountsRouter = new Hono<AppEnv>()
             return remote && !remote.gone ? services.directory.remoteView(remote) : undefined;
           })();
     if (!view) fail("not_found", "Record not found");
-    return c.json(accountViewJson(view, services, accountCounts(services, view.id)));
+    return c.json(accountViewJson(view, services));
+  })
+  /** Handles and display names, here and (with resolve=true) on active peers. */
+  .get("/api/v1/accounts/search", async (c) => {
+    const { account } = requireUser(c, "read:accounts");
+    const services = c.get("services");
+    const q = (c.req.query("q") ?? "").trim().replace(/^@/, "");
+    if (!q) fail("bad_request", "The q parameter is required");
+    const limit = Math.min(Math.max(Number(c.req.query("limit")) || 40, 1), 80);
+    const offset = Math.max(Number(c.req.query("offset")) || 0, 0);
+    const [username, host] = q.split("@");
+    let found = services.directory.search(q, limit + offset).slice(offset);
+    if (username && host && queryFlag(c, "resolve") && found.length === 0) {
+      const remote = await c.get("lookup").account({ username, host });
+      found = remote ? [remote] : [];
+    }
+    const hidden = services.visibility.hiddenFrom(account.id);
+    found = found.filter((a) => !hidden.has(a.id) && a.id !== undefined);
+    if (queryFlag(c, "following")) {
+      const rel = new Map(services.follows.relationships(account.id, found.map((a) => a.id)).map((r) => [r.id, r]));
+      found = found.filter((a) => rel.get(a.id)?.following);
+    }
+    return c.json(accountsJson(found.slice(0, limit), services));
   })
   .get("/api/v1/accounts/:id", (c) => {
     requireUser(c, "read:accounts");
     const services = c.get("services");
     const view = services.directory.get(c.req.param("id"));
     if (!view) fail("not_found", "Record not found");
-    return c.json(accountViewJson(view, services, accountCounts(services, view.id)));
+    return c.json(accountViewJson(view, services));
   });
-
-function accountCounts(services: AppEnv["Variables"]["services"], id: string) {
-  return { ...services.follows.counts(id), statuses: services.statuses.countByAccount(id) };
-}

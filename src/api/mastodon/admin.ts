@@ -5,7 +5,7 @@ import { requireStaff } from "../auth.ts";
 import { parseParams } from "../body.ts";
 import type { AppEnv } from "../env.ts";
 import { fail } from "../errors.ts";
-import { paginationLinks } from "../pagination.ts";
+import { paginationLinks, queryFlag } from "../pagination.ts";
 import { adminAccountJson } from "./accounts-json.ts";
 
 const noteSchema = z.object({ text: z.string().max(1000).optional(), reason: z.string().max(1000).optional() });
@@ -29,8 +29,8 @@ export const adminRouter = new Hono<AppEnv>()
   .get("/api/v1/admin/accounts", (c) => {
     requireStaff(c, "admin:read:accounts");
     const services = c.get("services");
-    if (c.req.query("remote") === "true") return c.json([]);
-    const status = Object.entries(V1_FILTERS).find(([flag]) => ["true", "1"].includes(c.req.query(flag) ?? ""))?.[1];
+    if (queryFlag(c, "remote")) return c.json([]);
+    const status = Object.entries(V1_FILTERS).find(([flag]) => queryFlag(c, flag))?.[1];
     const rows = services.accounts.list({ status, maxId: c.req.query("max_id"), limit: limitParam(c.req.query("limit")) });
     paginationLinks(c, rows);
     return c.json(rows.map((a) => adminAccountJson(a, services)));

@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { requireUser } from "../auth.ts";
 import { MASTODON_COMPAT_VERSION } from "../../domain/instance.ts";
+import { weeklyActivity } from "../../domain/instance-activity.ts";
 import type { Services } from "../../services.ts";
 import type { AppEnv } from "../env.ts";
 import { DEFAULT_HEADER_PATH } from "./accounts-json.ts";
@@ -14,7 +15,8 @@ function configuration(services: Services) {
     accounts: { max_featured_tags: 0, max_pinned_statuses: 5 },
     statuses: { max_characters: 10000, max_media_attachments: 4, characters_reserved_per_url: 23 },
     media_attachments: {
-      supported_mime_types: ["image/jpeg", "image/png", "image/webp", "image/heic", "image/heif", "image/avif"],
+      // What the media service decodes (HEIC and DICOM are refused by name).
+      supported_mime_types: ["image/jpeg", "image/png", "image/webp", "image/avif", "image/gif", "image/tiff"],
       image_size_limit: 16 * 1024 * 1024,
       image_matrix_limit: 33_177_600,
       video_size_limit: 0,
@@ -29,6 +31,10 @@ function configuration(services: Services) {
 
 const DESCRIPTION =
   "A closed network of licence-verified, pseudonymous physicians discussing difficult cases. Membership requires a licence check by this instance's verifiers.";
+
+function rulesJson(services: Services) {
+  return services.rules.list().map((r) => ({ id: String(r.id), text: r.text, hint: r.hint }));
+}
 
 /** Hosts of the instances this one federates with (active peers). */
 function peerHosts(services: Services): string[] {
@@ -59,7 +65,7 @@ export const instanceRouter = new Hono<AppEnv>({ strict: false })
       },
       api_versions: { mastodon: 2 },
       contact: { email: services.config.contactEmail, account: null },
-      rules: [],
+      rules: rulesJson(services),
       consilium: { country: instance.country, software_version: instance.version },
     });
   })
@@ -74,7 +80,7 @@ export const instanceRouter = new Hono<AppEnv>({ strict: false })
       email: services.config.contactEmail,
       version: MASTODON_COMPAT_VERSION,
       urls: { streaming_api: services.instance.origin.replace(/^http/, "ws") },
-      stats: { user_count: services.accounts.countApproved(), status_count: services.statuses.countLocal(), domain_count: peerHosts(services).length },
+      stats: { user_count: services.accounts.countApproved(), status_count: services.store.countLocal(), domain_count: peerHosts(services).length },
       thumbnail: `${instance.origin}${DEFAULT_HEADER_PATH}`,
       languages: ["en"],
       registrations: true,
@@ -82,11 +88,15 @@ export const instanceRouter = new Hono<AppEnv>({ strict: false })
       invites_enabled: false,
       configuration: configuration(services),
       contact_account: null,
-      rules: [],
+      rules: rulesJson(services),
     });
   })
-  // No rules are configured: the documented empty list.
-  .get("/api/v1/instance/rules", (c) => c.json([]))
+  .get("/api/v1/instance/rules", (c) => c.json(rulesJson(c.get("services"))))
+  .get("/api/v1/instance/activity", (c) => {
+    requireUser(c);
+    return c.json(weeklyActivity(c.get("services").database.db));
+  })
+  .get("/api/v1/instance/extended_description", (c) => c.json({ updated_at: null, content: `<p>${DESCRIPTION}</p>` }))
   // Peers are only disclosed to physicians of the network.
   .get("/api/v1/instance/peers", (c) => {
     requireUser(c);

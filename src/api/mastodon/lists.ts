@@ -2,17 +2,18 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { type ListRow, REPLIES_POLICIES } from "../../domain/lists/service.ts";
 import { requireUser } from "../auth.ts";
-import { boolish, parseParams } from "../body.ts";
+import { parseParams } from "../body.ts";
+import { flagParam, idListParam } from "../params.ts";
 import type { AppEnv } from "../env.ts";
 import { accountsJson } from "./render.ts";
 
-const listJson = (l: ListRow) => ({ id: l.id, title: l.title, replies_policy: l.repliesPolicy, exclusive: l.exclusive });
+export const listJson = (l: ListRow) => ({ id: l.id, title: l.title, replies_policy: l.repliesPolicy, exclusive: l.exclusive });
 const listSchema = z.object({
   title: z.string().trim().min(1, "can't be blank").max(200).optional(),
   replies_policy: z.enum(REPLIES_POLICIES).optional(),
-  exclusive: z.unknown().transform(boolish).optional(),
+  exclusive: flagParam.optional(),
 });
-const accountIdsSchema = z.object({ account_ids: z.union([z.array(z.string()), z.string().transform((s) => [s])]) });
+const accountIdsSchema = z.object({ account_ids: idListParam });
 
 export const listsRouter = new Hono<AppEnv>()
   .get("/api/v1/lists", (c) => {

@@ -12,9 +12,4 @@ export const miscRouter = new Hono<AppEnv>()
       "reading:expand:media": "default",
       "reading:expand:spoilers": false,
     });
-  })
-  // No custom emoji exist on a Consilium instance: the documented empty list.
-  .get("/api/v1/custom_emojis", (c) => {
-    requireUser(c);
-    return c.json([]);
   });

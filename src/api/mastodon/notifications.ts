@@ -1,28 +1,40 @@
 import { Hono } from "hono";
 import { z } from "zod";
-import type { NotificationRow } from "../../domain/notifications/service.ts";
+import { clientType, type NotificationRow } from "../../domain/notifications/service.ts";
 import type { Services } from "../../services.ts";
 import { requireUser } from "../auth.ts";
 import { parseParams } from "../body.ts";
 import type { AppEnv } from "../env.ts";
 import { fail } from "../errors.ts";
 import { pageParams, paginationLinks, queryArray } from "../pagination.ts";
-import { accountViewJson, statusesJson } from "./statuses-json.ts";
+import { idParam } from "../params.ts";
+import { accountsJson } from "./accounts-json.ts";
+import { renderStatuses } from "./statuses-json.ts";
 
-/** Mastodon clients know no "reply" type: v1 shows replies as mentions. */
-const V1_TYPE: Record<string, string> = { reply: "mention" };
+/**
+ * The notifications a viewer sees, with their statuses rendered once: those
+ * whose status is gone, invisible, or hidden by a notifications filter drop out.
+ */
+function loadNotifications(rows: readonly NotificationRow[], viewerId: string, services: Services) {
+  const accounts = services.directory.getMany(rows.map((r) => r.fromAccountId));
+  const statusRows = services.visibility.visibleTo(viewerId, [...services.store.getMany(rows.map((r) => r.statusId).filter((id): id is string => id != null)).values()], new Set());
+  const { json, hiddenByFilter } = renderStatuses(statusRows, viewerId, services, { context: "notifications" });
+  const statuses = new Map(json.filter((s) => !hiddenByFilter.has(s["id"] as string)).map((s) => [s["id"] as string, s]));
+  const kept = rows.filter((r) => accounts.has(r.fromAccountId) && (!r.statusId || statuses.has(r.statusId)));
+  return { kept, accounts, statuses };
+}
 
 function notificationsJson(rows: readonly NotificationRow[], viewerId: string, services: Services) {
-  const accounts = services.directory.getMany(rows.map((r) => r.fromAccountId));
-  const statusRows = services.statuses.getMany(rows.map((r) => r.statusId).filter((id): id is string => id != null));
-  const statuses = new Map(statusesJson([...statusRows.values()], viewerId, services).map((s) => [s.id as string, s]));
-  return rows.flatMap((r) => {
-    const account = accounts.get(r.fromAccountId);
-    if (!account) return [];
-    const status = r.statusId ? statuses.get(r.statusId) : null;
-    if (r.statusId && !status) return [];
-    return [{ id: r.id, type: V1_TYPE[r.type] ?? r.type, created_at: r.createdAt.toISOString(), group_key: groupKey(r), account: accountViewJson(account, services), status: status ?? null }];
-  });
+  const { kept, accounts, statuses } = loadNotifications(rows, viewerId, services);
+  const accountJson = new Map(accountsJson([...accounts.values()], services).map((a) => [a.id, a]));
+  return kept.map((r) => ({
+    id: r.id,
+    type: clientType(r.type),
+    created_at: r.createdAt.toISOString(),
+    group_key: groupKey(r),
+    account: accountJson.get(r.fromAccountId)!,
+    status: r.statusId ? statuses.get(r.statusId)! : null,
+  }));
 }
 
 /** Favourites, boosts and follows group; mentions and replies stand alone (as Mastodon does). */
@@ -32,20 +44,33 @@ function groupKey(r: NotificationRow): string {
   return `ungrouped-${r.id}`;
 }
 
+const INTEGER_MARK = "\u0000int:";
+
+/**
+ * JSON whose marked strings are written as integer literals, digit for digit:
+ * Mastodon's schema types `most_recent_notification_id` as an integer, and our
+ * ids are larger than a double holds exactly.
+ */
+function jsonWithIntegers(value: unknown): string {
+  return JSON.stringify(value).replace(/"\\u0000int:(\d+)"/g, "$1");
+}
+
 const markersSchema = z.object({
-  home: z.object({ last_read_id: z.string().regex(/^\d{1,20}$/) }).optional(),
-  notifications: z.object({ last_read_id: z.string().regex(/^\d{1,20}$/) }).optional(),
+  home: z.object({ last_read_id: idParam }).optional(),
+  notifications: z.object({ last_read_id: idParam }).optional(),
 });
 
 function markerJson(m: { lastReadId: string; version: number; updatedAt: Date }) {
   return { last_read_id: m.lastReadId, version: m.version, updated_at: m.updatedAt.toISOString() };
 }
 
+const query = (c: Parameters<typeof pageParams>[0]) => ({ ...pageParams(c, 40, 80), types: queryArray(c, "types"), excludeTypes: queryArray(c, "exclude_types") });
+
 export const notificationsRouter = new Hono<AppEnv>()
   .get("/api/v1/notifications", (c) => {
     const { account } = requireUser(c, "read:notifications");
     const services = c.get("services");
-    const rows = services.notifications.list(account.id, { ...pageParams(c, 40, 80), types: queryArray(c, "types"), excludeTypes: queryArray(c, "exclude_types") });
+    const rows = services.notifications.list(account.id, query(c));
     paginationLinks(c, rows);
     return c.json(notificationsJson(rows, account.id, services));
   })
@@ -75,27 +100,29 @@ export const notificationsRouter = new Hono<AppEnv>()
   .get("/api/v2/notifications", (c) => {
     const { account } = requireUser(c, "read:notifications");
     const services = c.get("services");
-    const rows = services.notifications.list(account.id, { ...pageParams(c, 40, 80), types: queryArray(c, "types"), excludeTypes: queryArray(c, "exclude_types") });
+    const rows = services.notifications.list(account.id, query(c));
     paginationLinks(c, rows);
+    const { kept, accounts, statuses } = loadNotifications(rows, account.id, services);
     const groups = new Map<string, NotificationRow[]>();
-    for (const r of rows) groups.set(groupKey(r), [...(groups.get(groupKey(r)) ?? []), r]);
-    const accounts = services.directory.getMany(rows.map((r) => r.fromAccountId));
-    const statusRows = services.statuses.getMany(rows.map((r) => r.statusId).filter((id): id is string => id != null));
-    return c.json({
-      accounts: [...accounts.values()].map((a) => accountViewJson(a, services)),
-      statuses: statusesJson([...statusRows.values()], account.id, services),
-      notification_groups: [...groups.entries()].map(([key, members]) => ({
-        group_key: key,
-        notifications_count: members.length,
-        type: members[0]!.type === "reply" ? "mention" : members[0]!.type,
-        most_recent_notification_id: members[0]!.id,
-        page_min_id: members.at(-1)!.id,
-        page_max_id: members[0]!.id,
-        latest_page_notification_at: members[0]!.createdAt.toISOString(),
-        sample_account_ids: [...new Set(members.map((m) => m.fromAccountId))].slice(0, 8),
-        status_id: members[0]!.statusId ?? undefined,
-      })),
-    });
+    for (const r of kept) groups.set(groupKey(r), [...(groups.get(groupKey(r)) ?? []), r]);
+    c.header("Content-Type", "application/json; charset=UTF-8");
+    return c.body(
+      jsonWithIntegers({
+        accounts: accountsJson([...accounts.values()], services),
+        statuses: [...statuses.values()],
+        notification_groups: [...groups.entries()].map(([key, members]) => ({
+          group_key: key,
+          notifications_count: members.length,
+          type: clientType(members[0]!.type),
+          most_recent_notification_id: `${INTEGER_MARK}${members[0]!.id}`,
+          page_min_id: members.at(-1)!.id,
+          page_max_id: members[0]!.id,
+          latest_page_notification_at: members[0]!.createdAt.toISOString(),
+          sample_account_ids: [...new Set(members.map((m) => m.fromAccountId))].slice(0, 8),
+          ...(members[0]!.statusId ? { status_id: members[0]!.statusId } : {}),
+        })),
+      }),
+    );
   })
   .get("/api/v2/notifications/unread_count", (c) => {
     const { account } = requireUser(c, "read:notifications");

@@ -5,7 +5,9 @@ import { requireUser } from "../auth.ts";
 import type { AppEnv } from "../env.ts";
 import { fail } from "../errors.ts";
 import { queryFlag } from "../pagination.ts";
-import { accountViewJson, statusesJson } from "./statuses-json.ts";
+import { accountsJson } from "./accounts-json.ts";
+import { statusesJson } from "./statuses-json.ts";
+import { tagsJson } from "./tag-json.ts";
 
 const HANDLE = /^@?([A-Za-z0-9_]{1,30})@([A-Za-z0-9.-]+(?::\d+)?)$/;
 
@@ -36,17 +38,18 @@ export const searchRouter = new Hono<AppEnv>().get("/api/v2/search", async (c) =
       accounts = found ? [found] : [];
     }
   } else if (/^https?:\/\//.test(q)) {
-    const found = resolve ? await c.get("lookup").url(q) : { account: services.directory.byUri(q), status: services.statuses.getByUri(q) };
+    const found = resolve ? await c.get("lookup").url(q) : { account: services.directory.byUri(q), status: services.store.getByUri(q) };
     if (found.account && want("accounts")) accounts = [found.account];
-    if (found.status && want("statuses") && services.statuses.canSee(account.id, found.status)) statuses = [found.status];
+    if (found.status && want("statuses") && services.visibility.canSee(account.id, found.status)) statuses = [found.status];
   } else {
     if (want("accounts")) accounts = services.directory.search(q.replace(/^@/, ""), limit + offset).slice(offset);
-    if (want("statuses")) statuses = services.statuses.search(account.id, q, limit, offset);
+    if (want("statuses")) statuses = services.timelines.search(account.id, q, limit, offset);
   }
-  const hashtags = want("hashtags") && !handle ? services.statuses.tagsLike(q, limit) : [];
+  const hidden = services.visibility.hiddenFrom(account.id);
+  const hashtags = want("hashtags") && !handle ? services.store.tagsLike(q, limit) : [];
   return c.json({
-    accounts: accounts.map((a) => accountViewJson(a, services)),
-    statuses: statusesJson(statuses, account.id, services),
-    hashtags: hashtags.map((name) => ({ name, url: `${services.instance.origin}/tags/${encodeURIComponent(name)}`, history: [], following: false })),
+    accounts: accountsJson(accounts.filter((a) => !hidden.has(a.id)), services),
+    statuses: statusesJson(statuses, account.id, services, { context: "public" }),
+    hashtags: tagsJson(hashtags, account.id, services),
   });
 });

@@ -1,81 +1,48 @@
+import { accountCounts } from "../../domain/directory/counts.ts";
 import type { AccountView } from "../../domain/directory/service.ts";
-import type { CaseRecord } from "../../domain/statuses/case.ts";
+import type { FilterContext, FilterMatch } from "../../domain/filters/service.ts";
 import { findSpecialty } from "../../domain/specialties.ts";
-import { escapeHtml } from "../../domain/text.ts";
+import type { CaseRecord } from "../../domain/statuses/case.ts";
 import type { StatusRow } from "../../domain/statuses/types.ts";
 import type { Services } from "../../services.ts";
-import { DEFAULT_AVATAR_PATH, DEFAULT_HEADER_PATH } from "./accounts-json.ts";
+import { accountViewJson } from "./accounts-json.ts";
+import { filterResultJson } from "./filter-json.ts";
 import { mediaJson } from "./media-json.ts";
+import { pollJson } from "./poll-json.ts";
 
-function midnight(date: Date): string {
-  return `${date.toISOString().slice(0, 10)}T00:00:00.000Z`;
+export interface RenderOptions {
+  /** Where the statuses are shown, for the viewer's filters (Mastodon's filter contexts). */
+  readonly context?: FilterContext;
 }
 
-/** Any account (local or remote) as Mastodon's Account entity. */
-export function accountViewJson(view: AccountView, services: Services, counts?: { followers: number; following: number; statuses: number }) {
-  const { instance } = services;
-  return {
-    id: view.id,
-    username: view.username,
-    acct: view.local ? view.username : `${view.username}@${view.host}`,
-    url: view.url,
-    uri: view.uri,
-    display_name: view.displayName,
-    note: view.noteHtml,
-    avatar: `${instance.origin}${DEFAULT_AVATAR_PATH}`,
-    avatar_static: `${instance.origin}${DEFAULT_AVATAR_PATH}`,
-    header: `${instance.origin}${DEFAULT_HEADER_PATH}`,
-    header_static: `${instance.origin}${DEFAULT_HEADER_PATH}`,
-    locked: view.locked,
-    fields: [...verificationField(view, services), ...view.fields.map((f) => ({ name: f.name, value: f.value, verified_at: null }))],
-    emojis: [],
-    bot: false,
-    group: false,
-    discoverable: false,
-    indexable: false,
-    hide_collections: false,
-    noindex: true,
-    roles: [],
-    created_at: midnight(view.createdAt),
-    last_status_at: null,
-    statuses_count: counts?.statuses ?? 0,
-    followers_count: counts?.followers ?? 0,
-    following_count: counts?.following ?? 0,
-    // Consilium: whether a valid physician credential backs this account.
-    verified: view.verified,
-  };
-}
-
-/** "Verified physician · Specialty · Jurisdiction · verified by <instance>", for valid credentials only. */
-function verificationField(view: AccountView, services: Services) {
-  if (!view.verified) return [];
-  let label: string;
-  if (view.local) {
-    const account = view.localAccount!;
-    label = `Verified physician · ${findSpecialty(account.specialty ?? "")?.label ?? account.specialty} · ${account.jurisdiction} · verified by ${services.instance.name}`;
-  } else {
-    const claims = JSON.parse(view.remote!.credentialClaims ?? "{}") as { specialty?: { label?: string }; jurisdiction?: string; issuer?: string };
-    label = `Verified physician · ${claims.specialty?.label ?? "?"} · ${claims.jurisdiction ?? "?"} · verified by ${claims.issuer ? new URL(claims.issuer).host : "?"}`;
-  }
-  return [{ name: "Verification", value: escapeHtml(label), verified_at: null }];
+/** Statuses rendered, plus those a "hide" filter removes in this context. */
+export interface RenderedStatuses {
+  readonly json: Record<string, unknown>[];
+  readonly hiddenByFilter: ReadonlySet<string>;
 }
 
 /**
  * Renders statuses as Mastodon's Status entity, loading accounts, counts,
- * tags, mentions and media for the whole batch at once.
+ * tags, mentions, media, polls, thread mutes and filter matches for the
+ * whole batch at once.
  */
-export function statusesJson(rows: readonly StatusRow[], viewerId: string, services: Services) {
-  const { statuses, directory, instance } = services;
+export function renderStatuses(rows: readonly StatusRow[], viewerId: string, services: Services, options: RenderOptions = {}): RenderedStatuses {
+  const { store, directory, instance } = services;
   const reblogIds = rows.map((r) => r.reblogOfId).filter((id): id is string => id != null);
-  const originals = statuses.getMany(reblogIds);
+  const originals = store.getMany(reblogIds);
   const all = [...rows, ...originals.values()];
   const ids = all.map((s) => s.id);
-  const mentions = statuses.mentionsOf(ids);
-  const accounts = directory.getMany([...all.map((s) => s.accountId), ...[...mentions.values()].flat()]);
-  const stats = statuses.stats(viewerId, ids);
-  const tags = statuses.tagsOf(ids);
-  const media = statuses.mediaOf(ids);
+  const mentions = store.mentionsOf(ids);
+  const authorIds = all.map((s) => s.accountId);
+  const accounts = directory.getMany([...authorIds, ...[...mentions.values()].flat()]);
+  const counts = accountCounts(services.database.db, authorIds);
+  const stats = store.stats(viewerId, ids);
+  const tags = store.tagsOf(ids);
+  const media = store.mediaOf(ids);
   const polls = services.polls.getMany(ids);
+  const mutedThreads = services.relationQueries.mutedThreads(viewerId, all.map((s) => s.contextUri ?? `${s.uri}#context`));
+  const filtered = options.context ? services.filters.matches(viewerId, all, options.context) : new Map<string, FilterMatch[]>();
+  const hiddenByFilter = new Set<string>();
 
   const render = (s: StatusRow): Record<string, unknown> | null => {
     const account = accounts.get(s.accountId);
@@ -83,14 +50,18 @@ export function statusesJson(rows: readonly StatusRow[], viewerId: string, servi
     const original = s.reblogOfId ? originals.get(s.reblogOfId) : undefined;
     const reblog = original ? render(original) : null;
     if (s.kind === "boost" && !reblog) return null;
+    const matches = filtered.get(s.id) ?? (original ? filtered.get(original.id) : undefined) ?? [];
+    if (matches.some((m) => m.filter.action === "hide")) hiddenByFilter.add(s.id);
     const record = s.caseData ? (JSON.parse(s.caseData) as CaseRecord) : null;
+    // A boost's own flags follow the boosted status, as Mastodon shows them.
+    const about = original ?? s;
     return {
       id: s.id,
       uri: s.uri,
       url: s.url ?? s.uri,
       created_at: s.createdAt.toISOString(),
       edited_at: s.editedAt?.toISOString() ?? null,
-      account: accountViewJson(account, services),
+      account: accountViewJson(account, services, counts.get(s.accountId)),
       content: s.kind === "boost" ? "" : s.contentHtml,
       text: s.local ? s.sourceText : null,
       visibility: s.visibility,
@@ -113,46 +84,26 @@ export function statusesJson(rows: readonly StatusRow[], viewerId: string, servi
       poll: polls.has(s.id) ? pollJson(s.id, viewerId, services) : null,
       card: null,
       language: s.language,
-      favourited: stats.favourited.has(s.id),
-      reblogged: stats.reblogged.has(s.id),
-      muted: false,
-      bookmarked: stats.bookmarked.has(s.id),
-      pinned: false,
-      filtered: [],
+      favourited: stats.favourited.has(about.id),
+      reblogged: stats.reblogged.has(about.id),
+      muted: mutedThreads.has(about.contextUri ?? `${about.uri}#context`),
+      bookmarked: stats.bookmarked.has(about.id),
+      pinned: about.accountId === viewerId ? stats.pinned.has(about.id) : undefined,
+      filtered: matches.map(filterResultJson),
       // Consilium: the structured case beside the Mastodon fields.
       case: record ? caseJson(record, services) : null,
     };
   };
-  return rows.map(render).filter((s) => s != null);
+  const json = rows.map(render).filter((s) => s != null);
+  return { json, hiddenByFilter };
 }
 
-/** Mastodon's Poll entity, plus the poll's eligibility (Consilium). */
-export function pollJson(statusId: string, viewerId: string, services: Services) {
-  const poll = services.polls.get(statusId);
-  if (!poll) return null;
-  const view = services.polls.view(poll);
-  const own = services.polls.ownVotes(statusId, viewerId);
-  const hide = poll.hideTotals && !view.expired;
-  return {
-    id: statusId,
-    expires_at: poll.expiresAt.toISOString(),
-    expired: view.expired,
-    multiple: poll.multiple,
-    votes_count: view.votesCount,
-    voters_count: view.votersCount,
-    options: view.options.map((o) => ({ title: o.title, votes_count: hide ? null : o.votes })),
-    emojis: [],
-    voted: own.length > 0,
-    own_votes: own,
-    eligibility: {
-      specialties: JSON.parse(poll.eligibleSpecialties) as string[],
-      jurisdictions: JSON.parse(poll.eligibleJurisdictions) as string[],
-    },
-  };
+export function statusesJson(rows: readonly StatusRow[], viewerId: string, services: Services, options: RenderOptions = {}) {
+  return renderStatuses(rows, viewerId, services, options).json;
 }
 
 export function caseJson(record: CaseRecord, services: Services) {
-  const accepted = record.accepted_answer ? services.statuses.getByUri(record.accepted_answer) : undefined;
+  const accepted = record.accepted_answer ? services.store.getByUri(record.accepted_answer) : undefined;
   return {
     kind: record.kind,
     title: record.title,
@@ -172,6 +123,7 @@ export function caseJson(record: CaseRecord, services: Services) {
   };
 }
 
-export function statusJson(row: StatusRow, viewerId: string, services: Services) {
-  return statusesJson([row], viewerId, services)[0] ?? null;
+export function statusJson(row: StatusRow, viewerId: string, services: Services, options: RenderOptions = { context: "thread" }) {
+  return statusesJson([row], viewerId, services, options)[0] ?? null;
 }
+

@@ -7,8 +7,12 @@ import { requireUser } from "../auth.ts";
 import { boolish, parseParams } from "../body.ts";
 import type { AppEnv } from "../env.ts";
 import { fail } from "../errors.ts";
+import { flagParam, idListParam, idParam } from "../params.ts";
+import { accountViewJson } from "./accounts-json.ts";
+import { mediaJson } from "./media-json.ts";
+import { pollJson } from "./poll-json.ts";
 import { accountsJson } from "./render.ts";
-import { pollJson, statusJson, statusesJson } from "./statuses-json.ts";
+import { statusesJson, statusJson } from "./statuses-json.ts";
 
 const votesSchema = z.object({
   choices: z.union([z.array(z.coerce.number().int()), z.coerce.number().int().transform((n) => [n])]),
@@ -16,9 +20,9 @@ const votesSchema = z.object({
 
 const statusSchema = z.object({
   status: z.string().max(100_000).optional().default(""),
-  in_reply_to_id: z.string().regex(/^\d{1,20}$/, "must be an id").optional().nullable(),
-  media_ids: z.array(z.string()).max(4).optional().default([]),
-  sensitive: z.unknown().transform(boolish).optional(),
+  in_reply_to_id: idParam.optional().nullable(),
+  media_ids: idListParam.refine((ids) => ids.length <= 4, "at most 4 attachments").optional().default([]),
+  sensitive: flagParam.optional(),
   spoiler_text: z.string().max(1000).optional().default(""),
   visibility: z.enum(VISIBILITIES as [string, ...string[]]).optional(),
   language: z.string().max(16).optional().nullable(),
@@ -51,7 +55,7 @@ export const statusesRouter = new Hono<AppEnv>()
   .get("/api/v1/polls/:id", (c) => {
     const { account } = requireUser(c, "read:statuses");
     const services = c.get("services");
-    const status = services.statuses.getVisible(account.id, c.req.param("id"));
+    const status = services.visibility.getVisible(account.id, c.req.param("id"));
     const poll = pollJson(status.id, account.id, services);
     if (!poll) fail("not_found", "Record not found");
     return c.json(poll);
@@ -60,7 +64,7 @@ export const statusesRouter = new Hono<AppEnv>()
     const { account } = requireUser(c, "write:statuses");
     const params = await parseParams(c, votesSchema);
     const services = c.get("services");
-    const status = services.statuses.getVisible(account.id, c.req.param("id"));
+    const status = services.visibility.getVisible(account.id, c.req.param("id"));
     await services.polls.vote(account.id, status, params.choices);
     return c.json(pollJson(status.id, account.id, services));
   })
@@ -68,7 +72,7 @@ export const statusesRouter = new Hono<AppEnv>()
   .get("/api/v1/consilium/polls/:id/breakdown", (c) => {
     const { account } = requireUser(c, "read:statuses");
     const services = c.get("services");
-    const status = services.statuses.getVisible(account.id, c.req.param("id"));
+    const status = services.visibility.getVisible(account.id, c.req.param("id"));
     const poll = services.polls.get(status.id);
     if (!poll) fail("not_found", "Record not found");
     const breakdown = services.polls.breakdown(poll);
@@ -81,10 +85,17 @@ export const statusesRouter = new Hono<AppEnv>()
     const status = await services.statuses.create(account.id, toInput(params, c.req.header("idempotency-key")));
     return c.json(statusJson(status, account.id, services));
   })
+  .get("/api/v1/statuses", (c) => {
+    const { account } = requireUser(c, "read:statuses");
+    const services = c.get("services");
+    const ids = [...(c.req.queries("id[]") ?? []), ...(c.req.queries("id") ?? [])].slice(0, 20);
+    const rows = [...services.store.getMany(ids).values()];
+    return c.json(statusesJson(services.visibility.visibleTo(account.id, rows, new Set()), account.id, services, { context: "thread" }));
+  })
   .get("/api/v1/statuses/:id", (c) => {
     const { account } = requireUser(c, "read:statuses");
     const services = c.get("services");
-    return c.json(statusJson(services.statuses.getVisible(account.id, c.req.param("id")), account.id, services));
+    return c.json(statusJson(services.visibility.getVisible(account.id, c.req.param("id")), account.id, services));
   })
   .put("/api/v1/statuses/:id", async (c) => {
     const { account } = requireUser(c, "write:statuses");
@@ -96,60 +107,104 @@ export const statusesRouter = new Hono<AppEnv>()
   .delete("/api/v1/statuses/:id", async (c) => {
     const { account } = requireUser(c, "write:statuses");
     const services = c.get("services");
-    const rendered = statusJson(services.statuses.getVisible(account.id, c.req.param("id")), account.id, services);
+    const status = services.visibility.getVisible(account.id, c.req.param("id"));
+    const rendered = statusJson(status, account.id, services);
     await services.statuses.delete(account.id, c.req.param("id"));
-    return c.json(rendered);
+    // Mastodon hands back the source text, so a client can offer "delete and redraft".
+    return c.json({ ...rendered, text: status.sourceText ?? "" });
   })
   .get("/api/v1/statuses/:id/source", (c) => {
     const { account } = requireUser(c, "read:statuses");
-    const status = c.get("services").statuses.getVisible(account.id, c.req.param("id"));
+    const status = c.get("services").visibility.getVisible(account.id, c.req.param("id"));
     if (status.accountId !== account.id) fail("not_found", "Record not found");
     return c.json({ id: status.id, text: status.sourceText ?? "", spoiler_text: status.spoilerText });
+  })
+  /** Every version, the first included (Mastodon's StatusEdit). */
+  .get("/api/v1/statuses/:id/history", (c) => {
+    const { account } = requireUser(c, "read:statuses");
+    const services = c.get("services");
+    const status = services.visibility.getVisible(account.id, c.req.param("id"));
+    const author = services.directory.get(status.accountId);
+    if (!author) fail("not_found", "Record not found");
+    const authorJson = accountViewJson(author, services);
+    const mediaRows = new Map([...services.store.mediaOf([status.id]).values()].flat().map((m) => [m.id, m]));
+    return c.json(
+      services.history.versions(status).map((v) => ({
+        content: v.contentHtml,
+        spoiler_text: v.spoilerText,
+        sensitive: v.sensitive,
+        created_at: v.createdAt.toISOString(),
+        account: authorJson,
+        poll: v.pollOptions ? { options: (JSON.parse(v.pollOptions) as string[]).map((title) => ({ title })) } : null,
+        media_attachments: (JSON.parse(v.mediaIds) as string[]).map((id) => mediaRows.get(id)).filter((m) => m != null).map((m) => mediaJson(m, services.mediaUrls)),
+        emojis: [],
+      })),
+    );
   })
   .get("/api/v1/statuses/:id/context", (c) => {
     const { account } = requireUser(c, "read:statuses");
     const services = c.get("services");
-    const { ancestors, descendants } = services.statuses.context(account.id, c.req.param("id"));
-    return c.json({ ancestors: statusesJson(ancestors, account.id, services), descendants: statusesJson(descendants, account.id, services) });
+    const { ancestors, descendants } = services.timelines.context(account.id, c.req.param("id"));
+    return c.json({
+      ancestors: statusesJson(ancestors, account.id, services, { context: "thread" }),
+      descendants: statusesJson(descendants, account.id, services, { context: "thread" }),
+    });
   })
   .post("/api/v1/statuses/:id/favourite", async (c) => {
     const { account } = requireUser(c, "write:favourites");
     const services = c.get("services");
-    const status = await services.statuses.favourite(account.id, c.req.param("id"));
-    return c.json(statusJson(status, account.id, services));
+    return c.json(statusJson(await services.reactions.favourite(account.id, c.req.param("id")), account.id, services));
   })
   .post("/api/v1/statuses/:id/unfavourite", async (c) => {
     const { account } = requireUser(c, "write:favourites");
     const services = c.get("services");
-    return c.json(statusJson(await services.statuses.unfavourite(account.id, c.req.param("id")), account.id, services));
+    return c.json(statusJson(await services.reactions.unfavourite(account.id, c.req.param("id")), account.id, services));
   })
   .post("/api/v1/statuses/:id/reblog", async (c) => {
     const { account } = requireUser(c, "write:statuses");
     const services = c.get("services");
-    return c.json(statusJson(await services.statuses.reblog(account.id, c.req.param("id")), account.id, services));
+    return c.json(statusJson(await services.reactions.reblog(account.id, c.req.param("id")), account.id, services));
   })
   .post("/api/v1/statuses/:id/unreblog", async (c) => {
     const { account } = requireUser(c, "write:statuses");
     const services = c.get("services");
-    return c.json(statusJson(await services.statuses.unreblog(account.id, c.req.param("id")), account.id, services));
+    return c.json(statusJson(await services.reactions.unreblog(account.id, c.req.param("id")), account.id, services));
   })
   .post("/api/v1/statuses/:id/bookmark", (c) => {
     const { account } = requireUser(c, "write:bookmarks");
     const services = c.get("services");
-    return c.json(statusJson(services.statuses.bookmark(account.id, c.req.param("id"), true), account.id, services));
+    return c.json(statusJson(services.reactions.bookmark(account.id, c.req.param("id"), true), account.id, services));
   })
   .post("/api/v1/statuses/:id/unbookmark", (c) => {
     const { account } = requireUser(c, "write:bookmarks");
     const services = c.get("services");
-    return c.json(statusJson(services.statuses.bookmark(account.id, c.req.param("id"), false), account.id, services));
+    return c.json(statusJson(services.reactions.bookmark(account.id, c.req.param("id"), false), account.id, services));
+  })
+  .post("/api/v1/statuses/:id/pin", async (c) => {
+    const { account } = requireUser(c, "write:accounts");
+    const services = c.get("services");
+    return c.json(statusJson(await services.reactions.pin(account.id, c.req.param("id")), account.id, services));
+  })
+  .post("/api/v1/statuses/:id/unpin", async (c) => {
+    const { account } = requireUser(c, "write:accounts");
+    const services = c.get("services");
+    return c.json(statusJson(await services.reactions.unpin(account.id, c.req.param("id")), account.id, services));
+  })
+  /** Mutes the thread: no more notifications from it (Mastodon's conversation mute). */
+  .post("/api/v1/statuses/:id/:toggle{mute|unmute}", (c) => {
+    const { account } = requireUser(c, "write:mutes");
+    const services = c.get("services");
+    const status = services.visibility.getVisible(account.id, c.req.param("id"));
+    services.relations.muteThread(account.id, status, c.req.param("toggle") === "mute");
+    return c.json(statusJson(status, account.id, services));
   })
   .get("/api/v1/statuses/:id/favourited_by", (c) => {
     const { account } = requireUser(c, "read:statuses");
     const services = c.get("services");
-    return c.json(accountsJson(c, services.statuses.favouritedBy(account.id, c.req.param("id"), limitOf(c.req.query("limit")))));
+    return c.json(accountsJson(c, services.reactions.favouritedBy(account.id, c.req.param("id"), limitOf(c.req.query("limit")))));
   })
   .get("/api/v1/statuses/:id/reblogged_by", (c) => {
     const { account } = requireUser(c, "read:statuses");
     const services = c.get("services");
-    return c.json(accountsJson(c, services.statuses.rebloggedBy(account.id, c.req.param("id"), limitOf(c.req.query("limit")))));
+    return c.json(accountsJson(c, services.reactions.rebloggedBy(account.id, c.req.param("id"), limitOf(c.req.query("limit")))));
   });

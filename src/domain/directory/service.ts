@@ -41,6 +41,7 @@ export interface RemoteActorInput {
   readonly inboxUrl: string;
   readonly sharedInboxUrl: string | null;
   readonly followersUrl: string | null;
+  readonly featuredUrl?: string | null;
   readonly locked: boolean;
   readonly fields: readonly { name: string; value: string }[];
   readonly actorType: string;
@@ -169,6 +170,7 @@ export class Directory {
       inboxUrl: input.inboxUrl,
       sharedInboxUrl: input.sharedInboxUrl,
       followersUrl: input.followersUrl,
+      featuredUrl: input.featuredUrl ?? null,
       locked: input.locked,
       fields: JSON.stringify(input.fields),
       actorType: input.actorType,
@@ -194,23 +196,33 @@ export class Directory {
     this.#db.update(remoteActors).set({ gone: true }).where(eq(remoteActors.uri, uri)).run();
   }
 
-  /** Account search: local handles and display names, and known remote ones. */
+  /**
+   * Account search: local handles and display names, and known remote ones;
+   * "name@host" narrows to that host (our own host means a local account).
+   */
   search(query: string, limit: number): AccountView[] {
-    const q = `${query.replace(/[%_]/g, "")}%`;
-    const local = this.#db
-      .select()
-      .from(accounts)
-      .where(and(eq(accounts.status, "approved"), or(like(accounts.usernameKey, q.toLowerCase()), like(accounts.displayName, q))))
-      .limit(limit)
-      .all()
-      .map((a) => this.localView(a));
-    const remote = this.#db
-      .select()
-      .from(remoteActors)
-      .where(and(eq(remoteActors.gone, false), or(like(remoteActors.username, q), like(remoteActors.displayName, q))))
-      .limit(limit)
-      .all()
-      .map((r) => this.remoteView(r));
+    const [name = "", host] = query.replace(/^@/, "").replace(/[%_\\]/g, "").split("@");
+    const q = `${name}%`;
+    const ownHost = host != null && host.toLowerCase() === this.#instance.host.toLowerCase();
+    const local =
+      host != null && !ownHost
+        ? []
+        : this.#db
+            .select()
+            .from(accounts)
+            .where(and(eq(accounts.status, "approved"), or(like(accounts.usernameKey, q.toLowerCase()), like(accounts.displayName, q))))
+            .limit(limit)
+            .all()
+            .map((a) => this.localView(a));
+    const remote = ownHost
+      ? []
+      : this.#db
+          .select()
+          .from(remoteActors)
+          .where(and(eq(remoteActors.gone, false), or(like(remoteActors.username, q), like(remoteActors.displayName, q)), host ? like(remoteActors.host, `${host.toLowerCase()}%`) : undefined))
+          .limit(limit)
+          .all()
+          .map((r) => this.remoteView(r));
     return [...local, ...remote].slice(0, limit);
   }
 }

@@ -1,8 +1,9 @@
-import { and, count, desc, eq, inArray, lt } from "drizzle-orm";
+import { and, count, desc, eq, inArray, lt, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
 import { follows } from "../../db/schema.ts";
 import type { Directory } from "../directory/service.ts";
 import { DomainError } from "../errors.ts";
+import type { DomainEvents } from "../events.ts";
 import type { FederationPort } from "../federation-port.ts";
 import { newId } from "../ids.ts";
 import type { NotificationService } from "../notifications/service.ts";
@@ -21,13 +22,20 @@ export class FollowService {
   readonly #db: Db;
   readonly #directory: Directory;
   readonly #notifications: NotificationService;
+  readonly #events: DomainEvents;
   #port: FederationPort;
 
-  constructor(deps: { db: Db; directory: Directory; notifications: NotificationService; port: FederationPort }) {
+  constructor(deps: { db: Db; directory: Directory; notifications: NotificationService; events: DomainEvents; port: FederationPort }) {
     this.#db = deps.db;
     this.#directory = deps.directory;
     this.#notifications = deps.notifications;
+    this.#events = deps.events;
     this.#port = deps.port;
+  }
+
+  /** A follow began or ended for a local account (the home feed and streams follow it). */
+  #changed(followerId: string, followingId: string, followed: boolean): void {
+    this.#events.emit({ type: "relationship.changed", accountId: followerId, targetId: followingId, change: followed ? "follow" : "unfollow" });
   }
 
   setPort(port: FederationPort): void {
@@ -59,6 +67,7 @@ export class FollowService {
       .get();
     if (target.local) {
       this.#notifications.notify(targetId, state === "accepted" ? "follow" : "follow_request", followerId, null, now);
+      if (state === "accepted") this.#changed(followerId, targetId, true);
     } else {
       await this.#port.followRequested(row);
     }
@@ -69,7 +78,28 @@ export class FollowService {
     const existing = this.find(followerId, targetId);
     if (!existing) return;
     this.#db.delete(follows).where(eq(follows.id, existing.id)).run();
+    this.#changed(followerId, targetId, false);
     if (!this.#directory.get(targetId)?.local) await this.#port.unfollowed(existing);
+  }
+
+  /** A block: both follows end; ours of a remote account is undone there too. */
+  async sever(a: string, b: string): Promise<void> {
+    await this.unfollow(a, b);
+    const theirs = this.find(b, a);
+    if (theirs) {
+      this.#db.delete(follows).where(eq(follows.id, theirs.id)).run();
+      this.#changed(b, a, false);
+    }
+  }
+
+  /** Both follows end here, nothing is sent (a peer told us of the block). */
+  severQuietly(a: string, b: string): void {
+    for (const [x, y] of [[a, b], [b, a]] as const) {
+      const row = this.find(x, y);
+      if (!row) continue;
+      this.#db.delete(follows).where(eq(follows.id, row.id)).run();
+      this.#changed(x, y, false);
+    }
   }
 
   async authorize(accountId: string, followerId: string): Promise<void> {
@@ -77,6 +107,7 @@ export class FollowService {
     if (!request || request.state !== "pending") throw new DomainError("not_found", "Record not found");
     this.#db.update(follows).set({ state: "accepted" }).where(eq(follows.id, request.id)).run();
     this.#notifications.notify(accountId, "follow", followerId, null);
+    this.#changed(followerId, accountId, true);
     if (!this.#directory.get(followerId)?.local) await this.#port.followAccepted({ ...request, state: "accepted" });
   }
 
@@ -104,7 +135,10 @@ export class FollowService {
         .get();
     if (!row) return;
     if (row.state === "accepted") {
-      if (!existing) this.#notifications.notify(targetId, "follow", followerId, null, now);
+      if (!existing) {
+        this.#notifications.notify(targetId, "follow", followerId, null, now);
+        this.#changed(followerId, targetId, true);
+      }
       await this.#port.followAccepted(row);
     } else if (!existing) {
       this.#notifications.notify(targetId, "follow_request", followerId, null, now);
@@ -118,11 +152,13 @@ export class FollowService {
     if (row && row.state === "pending") {
       this.#db.update(follows).set({ state: "accepted" }).where(eq(follows.id, row.id)).run();
       this.#notifications.notify(row.followerId, "follow", row.followingId, null);
+      this.#changed(row.followerId, row.followingId, true);
     }
   }
 
   receivedReject(followerId: string, followingId: string): void {
-    this.#db.delete(follows).where(and(eq(follows.followerId, followerId), eq(follows.followingId, followingId))).run();
+    const removed = this.#db.delete(follows).where(and(eq(follows.followerId, followerId), eq(follows.followingId, followingId))).run().changes;
+    if (removed > 0) this.#changed(followerId, followingId, false);
   }
 
   receivedUndo(followerId: string, followingId: string): void {
@@ -174,6 +210,22 @@ export class FollowService {
       const i = inc.find((f) => f.followerId === id);
       return { id, following: o?.state === "accepted", requested: o?.state === "pending", followed_by: i?.state === "accepted", requested_by: i?.state === "pending" };
     });
+  }
+
+  /** For each account: those of its followers whom the viewer follows too. */
+  familiarFollowers(viewerId: string, ids: readonly string[], limit = 40): Map<string, string[]> {
+    const out = new Map<string, string[]>(ids.map((id) => [id, []]));
+    if (ids.length === 0) return out;
+    const rows = this.#db.all<{ target: string; follower: string }>(sql`
+      SELECT f.following_id AS target, f.follower_id AS follower FROM follows f
+      JOIN follows mine ON mine.following_id = f.follower_id AND mine.follower_id = ${viewerId} AND mine.state = 'accepted'
+      WHERE f.state = 'accepted' AND f.following_id IN ${[...ids]} AND f.follower_id != ${viewerId}
+      ORDER BY f.id DESC`);
+    for (const r of rows) {
+      const list = out.get(r.target)!;
+      if (list.length < limit) list.push(r.follower);
+    }
+    return out;
   }
 
   /** Whether the viewer may see the author's followers-only posts. */

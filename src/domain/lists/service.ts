@@ -62,6 +62,27 @@ export class ListService {
     return this.#db.select({ id: listAccounts.accountId }).from(listAccounts).where(eq(listAccounts.listId, id)).all().map((r) => r.id);
   }
 
+  /** The owner's lists that hold this account. */
+  containing(ownerId: string, accountId: string): ListRow[] {
+    return this.#db
+      .select({ list: lists })
+      .from(lists)
+      .innerJoin(listAccounts, eq(listAccounts.listId, lists.id))
+      .where(and(eq(lists.accountId, ownerId), eq(listAccounts.accountId, accountId)))
+      .all()
+      .map((r) => r.list);
+  }
+
+  /** Lists (of anyone here) holding this account: the streams of those lists get its posts. */
+  listsWithMember(accountId: string): { id: string; ownerId: string }[] {
+    return this.#db
+      .select({ id: lists.id, ownerId: lists.accountId })
+      .from(lists)
+      .innerJoin(listAccounts, eq(listAccounts.listId, lists.id))
+      .where(eq(listAccounts.accountId, accountId))
+      .all();
+  }
+
   /** As in Mastodon, only accounts you follow can be added. */
   addAccounts(ownerId: string, id: string, accountIds: readonly string[]): void {
     this.get(ownerId, id);

@@ -1,11 +1,24 @@
-import { and, desc, eq, gt, inArray, lt, sql } from "drizzle-orm";
+import { and, desc, eq, gt, inArray, lt, notInArray, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
-import { accounts, markers, notifications } from "../../db/schema.ts";
+import { accounts, markers, notifications, statuses } from "../../db/schema.ts";
+import type { DomainEvents } from "../events.ts";
 import { newId } from "../ids.ts";
+import type { RelationQueries } from "../relations/queries.ts";
 
 export type NotificationRow = typeof notifications.$inferSelect;
 export const NOTIFICATION_TYPES = ["mention", "reply", "favourite", "reblog", "follow", "follow_request", "status", "poll", "update"] as const;
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
+
+/**
+ * Mastodon has no "reply" type: a reply notifies as a mention.  One rule,
+ * for what clients see and for what their type filters select.
+ */
+export function clientType(type: string): string {
+  return type === "reply" ? "mention" : type;
+}
+function storedTypes(clientTypes: readonly string[]): string[] {
+  return [...new Set(clientTypes.flatMap((t) => (t === "mention" ? ["mention", "reply"] : [t])))];
+}
 
 export interface NotificationQuery {
   readonly maxId?: string;
@@ -19,31 +32,57 @@ export interface NotificationQuery {
 /** Notifications for local accounts, and the read markers clients keep. */
 export class NotificationService {
   readonly #db: Db;
-  constructor(db: Db) {
-    this.#db = db;
+  readonly #events: DomainEvents;
+  readonly #relations: RelationQueries;
+
+  constructor(deps: { db: Db; events: DomainEvents; relations: RelationQueries }) {
+    this.#db = deps.db;
+    this.#events = deps.events;
+    this.#relations = deps.relations;
   }
 
-  /** Idempotent: the same event never notifies twice. Only local, approved recipients. */
+  /**
+   * Idempotent: the same event never notifies twice.  Only local, approved
+   * recipients; nothing from an account they blocked, were blocked by or
+   * muted (with notifications), and nothing from a thread they muted.
+   */
   notify(recipientId: string, type: NotificationType, fromAccountId: string, statusId: string | null, now = new Date()): void {
     // Your own poll's end is the one thing you are notified of about yourself.
     if (recipientId === fromAccountId && type !== "poll") return;
     const recipient = this.#db.select({ status: accounts.status }).from(accounts).where(eq(accounts.id, recipientId)).get();
     if (recipient?.status !== "approved") return;
-    this.#db
+    if (recipientId !== fromAccountId && this.#relations.silencedFor(recipientId, now).has(fromAccountId)) return;
+    if (statusId) {
+      const context = this.#db.select({ c: statuses.contextUri }).from(statuses).where(eq(statuses.id, statusId)).get()?.c;
+      if (context && this.#relations.mutedThreads(recipientId, [context]).size > 0 && type !== "poll") return;
+    }
+    const row = this.#db
       .insert(notifications)
       .values({ id: newId(now.getTime()), accountId: recipientId, type, fromAccountId, statusId, createdAt: now })
       .onConflictDoNothing()
+      .returning()
+      .get();
+    if (row) this.#events.emit({ type: "notification.created", notification: row });
+  }
+
+  /** An undone favourite or boost takes its notification with it. */
+  withdraw(recipientId: string, type: NotificationType, fromAccountId: string, statusId: string): void {
+    this.#db
+      .delete(notifications)
+      .where(and(eq(notifications.accountId, recipientId), eq(notifications.type, type), eq(notifications.fromAccountId, fromAccountId), eq(notifications.statusId, statusId)))
       .run();
   }
 
   list(accountId: string, q: NotificationQuery): NotificationRow[] {
+    const silenced = [...this.#relations.silencedFor(accountId)];
     const conditions = [
       eq(notifications.accountId, accountId),
       q.maxId ? lt(notifications.id, q.maxId) : undefined,
       q.sinceId ? gt(notifications.id, q.sinceId) : undefined,
       q.minId ? gt(notifications.id, q.minId) : undefined,
-      q.types && q.types.length > 0 ? inArray(notifications.type, [...q.types]) : undefined,
-      q.excludeTypes && q.excludeTypes.length > 0 ? sql`${notifications.type} NOT IN ${[...q.excludeTypes]}` : undefined,
+      q.types && q.types.length > 0 ? inArray(notifications.type, storedTypes(q.types)) : undefined,
+      q.excludeTypes && q.excludeTypes.length > 0 ? notInArray(notifications.type, storedTypes(q.excludeTypes)) : undefined,
+      silenced.length > 0 ? notInArray(notifications.fromAccountId, silenced) : undefined,
     ].filter((c) => c != null);
     const rows = this.#db
       .select()
@@ -56,7 +95,9 @@ export class NotificationService {
   }
 
   get(accountId: string, id: string): NotificationRow | undefined {
-    return this.#db.select().from(notifications).where(and(eq(notifications.accountId, accountId), eq(notifications.id, id))).get();
+    if (!/^\d{1,20}$/.test(id)) return undefined;
+    const row = this.#db.select().from(notifications).where(and(eq(notifications.accountId, accountId), eq(notifications.id, id))).get();
+    return row && !this.#relations.silencedFor(accountId).has(row.fromAccountId) ? row : undefined;
   }
 
   /** False when the account has no such notification (another's is not found either). */
@@ -76,13 +117,20 @@ export class NotificationService {
 
   unreadCount(accountId: string, limit = 1000): number {
     const marker = this.getMarkers(accountId, ["notifications"])[0];
+    const silenced = [...this.#relations.silencedFor(accountId)];
     const row = this.#db
       .select({ n: sql<number>`count(*)` })
       .from(
         this.#db
           .select({ id: notifications.id })
           .from(notifications)
-          .where(and(eq(notifications.accountId, accountId), marker ? gt(notifications.id, marker.lastReadId) : undefined))
+          .where(
+            and(
+              eq(notifications.accountId, accountId),
+              marker ? gt(notifications.id, marker.lastReadId) : undefined,
+              silenced.length > 0 ? notInArray(notifications.fromAccountId, silenced) : undefined,
+            ),
+          )
           .limit(limit)
           .as("unread"),
       )

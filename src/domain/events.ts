@@ -1,0 +1,51 @@
+import type { NotificationRow } from "./notifications/service.ts";
+import type { StatusRow } from "./statuses/types.ts";
+
+/**
+ * What happened, announced once by the service that did it, after it is
+ * stored.  Live features (streaming, the home feed, metrics) subscribe here;
+ * they never reach into routers, and routers never push to them.
+ */
+export type DomainEvent =
+  /** A status stored (local or from a peer, boosts included). */
+  | { readonly type: "status.created"; readonly status: StatusRow }
+  /** Its text, case, poll or media changed. */
+  | { readonly type: "status.updated"; readonly status: StatusRow }
+  /** Removed; the row as it was, and who was mentioned (to know who could see it). */
+  | { readonly type: "status.deleted"; readonly status: StatusRow; readonly mentionedIds: readonly string[] }
+  | { readonly type: "notification.created"; readonly notification: NotificationRow }
+  /** Notifications appeared or disappeared in bulk (an unmute, an unblock): clients refetch. */
+  | { readonly type: "notifications.changed"; readonly accountId: string }
+  | { readonly type: "conversation.updated"; readonly accountId: string; readonly conversationId: string }
+  /** A follow, block, mute or followed tag of a local account changed. */
+  | { readonly type: "relationship.changed"; readonly accountId: string; readonly targetId: string; readonly change: RelationshipChange };
+
+export type RelationshipChange = "follow" | "unfollow" | "block" | "unblock" | "blocked_by" | "unblocked_by" | "mute" | "unmute" | "tag.follow" | "tag.unfollow";
+
+export type DomainEventListener = (event: DomainEvent) => void;
+
+export class DomainEvents {
+  readonly #listeners = new Set<DomainEventListener>();
+  #errors = 0;
+
+  subscribe(listener: DomainEventListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** A subscriber's failure never undoes or interrupts the write that announced it. */
+  emit(event: DomainEvent): void {
+    for (const listener of this.#listeners) {
+      try {
+        listener(event);
+      } catch {
+        this.#errors++;
+      }
+    }
+  }
+
+  /** Subscriber failures so far (for metrics). */
+  get errors(): number {
+    return this.#errors;
+  }
+}

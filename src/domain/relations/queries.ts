@@ -1,0 +1,110 @@
+import { and, desc, eq, gt, inArray, isNull, lt, or, sql } from "drizzle-orm";
+import type { Db } from "../../db/client.ts";
+import { blocks, mutes, threadMutes } from "../../db/schema.ts";
+
+export interface RelationFlags {
+  blocking: boolean;
+  blockedBy: boolean;
+  muting: boolean;
+  mutingNotifications: boolean;
+}
+
+/**
+ * Who a physician has blocked, is blocked by, or has muted: read on every
+ * timeline, thread, notification and stream, so kept in one place.
+ */
+export class RelationQueries {
+  readonly #db: Db;
+  constructor(db: Db) {
+    this.#db = db;
+  }
+
+  #activeMute(now: Date) {
+    return or(isNull(mutes.expiresAt), gt(mutes.expiresAt, now));
+  }
+
+  /** Accounts whose posts this viewer never sees: blocked either way, or muted. */
+  hiddenFrom(viewerId: string, now = new Date()): Set<string> {
+    const out = new Set<string>();
+    for (const r of this.#db.select({ a: blocks.accountId, t: blocks.targetId }).from(blocks).where(or(eq(blocks.accountId, viewerId), eq(blocks.targetId, viewerId))).all()) {
+      out.add(r.a === viewerId ? r.t : r.a);
+    }
+    for (const r of this.#db.select({ t: mutes.targetId }).from(mutes).where(and(eq(mutes.accountId, viewerId), this.#activeMute(now))).all()) out.add(r.t);
+    return out;
+  }
+
+  /** Accounts whose notifications this viewer does not get: blocked either way, or muted with notifications. */
+  silencedFor(viewerId: string, now = new Date()): Set<string> {
+    const out = new Set<string>();
+    for (const r of this.#db.select({ a: blocks.accountId, t: blocks.targetId }).from(blocks).where(or(eq(blocks.accountId, viewerId), eq(blocks.targetId, viewerId))).all()) {
+      out.add(r.a === viewerId ? r.t : r.a);
+    }
+    for (const r of this.#db.select({ t: mutes.targetId }).from(mutes).where(and(eq(mutes.accountId, viewerId), eq(mutes.notifications, true), this.#activeMute(now))).all()) out.add(r.t);
+    return out;
+  }
+
+  /** SQL for "this account's content is hidden from the viewer" (used inside timeline queries). */
+  hiddenAccountSql(viewerId: string, accountColumn: unknown) {
+    return sql`(EXISTS (SELECT 1 FROM blocks b WHERE (b.account_id = ${viewerId} AND b.target_id = ${accountColumn}) OR (b.target_id = ${viewerId} AND b.account_id = ${accountColumn}))
+      OR EXISTS (SELECT 1 FROM mutes m WHERE m.account_id = ${viewerId} AND m.target_id = ${accountColumn} AND (m.expires_at IS NULL OR m.expires_at > ${Date.now()})))`;
+  }
+
+  isBlockedEitherWay(a: string, b: string): boolean {
+    return (
+      this.#db
+        .select({ id: blocks.id })
+        .from(blocks)
+        .where(or(and(eq(blocks.accountId, a), eq(blocks.targetId, b)), and(eq(blocks.accountId, b), eq(blocks.targetId, a))))
+        .get() != null
+    );
+  }
+
+  flags(viewerId: string, ids: readonly string[], now = new Date()): Map<string, RelationFlags> {
+    const out = new Map<string, RelationFlags>(ids.map((id) => [id, { blocking: false, blockedBy: false, muting: false, mutingNotifications: false }]));
+    if (ids.length === 0) return out;
+    const list = [...ids];
+    for (const r of this.#db.select().from(blocks).where(or(and(eq(blocks.accountId, viewerId), inArray(blocks.targetId, list)), and(eq(blocks.targetId, viewerId), inArray(blocks.accountId, list)))).all()) {
+      if (r.accountId === viewerId) out.get(r.targetId)!.blocking = true;
+      else out.get(r.accountId)!.blockedBy = true;
+    }
+    for (const r of this.#db.select().from(mutes).where(and(eq(mutes.accountId, viewerId), inArray(mutes.targetId, list), this.#activeMute(now))).all()) {
+      const f = out.get(r.targetId)!;
+      f.muting = true;
+      f.mutingNotifications = r.notifications;
+    }
+    return out;
+  }
+
+  /** Threads (context URIs) among these that the viewer muted. */
+  mutedThreads(viewerId: string, contextUris: readonly string[]): Set<string> {
+    if (contextUris.length === 0) return new Set();
+    return new Set(
+      this.#db
+        .select({ c: threadMutes.contextUri })
+        .from(threadMutes)
+        .where(and(eq(threadMutes.accountId, viewerId), inArray(threadMutes.contextUri, [...new Set(contextUris)])))
+        .all()
+        .map((r) => r.c),
+    );
+  }
+
+  /** The viewer's blocks or mutes, newest first, for GET /api/v1/blocks and /mutes. */
+  page(kind: "blocks" | "mutes", viewerId: string, options: { maxId?: string; limit: number }): { id: string; targetId: string }[] {
+    if (kind === "blocks") {
+      return this.#db
+        .select({ id: blocks.id, targetId: blocks.targetId })
+        .from(blocks)
+        .where(and(eq(blocks.accountId, viewerId), options.maxId ? lt(blocks.id, options.maxId) : undefined))
+        .orderBy(desc(blocks.id))
+        .limit(options.limit)
+        .all();
+    }
+    return this.#db
+      .select({ id: mutes.id, targetId: mutes.targetId })
+      .from(mutes)
+      .where(and(eq(mutes.accountId, viewerId), this.#activeMute(new Date()), options.maxId ? lt(mutes.id, options.maxId) : undefined))
+      .orderBy(desc(mutes.id))
+      .limit(options.limit)
+      .all();
+  }
+}

@@ -1,0 +1,222 @@
+import { and, asc, desc, eq, gt, inArray, isNull, lt, ne, type SQL, sql } from "drizzle-orm";
+import type { Db } from "../../db/client.ts";
+import { bookmarks, favourites, listAccounts, lists, pins, statuses, statusTags } from "../../db/schema.ts";
+import { DomainError } from "../errors.ts";
+import type { RelationQueries } from "../relations/queries.ts";
+import type { CaseRecord } from "../statuses/case.ts";
+import type { StatusStore } from "../statuses/store.ts";
+import type { StatusRow } from "../statuses/types.ts";
+import type { StatusVisibility } from "../statuses/visibility.ts";
+
+export interface Page {
+  readonly maxId?: string;
+  readonly sinceId?: string;
+  readonly minId?: string;
+  readonly limit: number;
+}
+
+/**
+ * Timelines, threads, case listings and search: every way a physician reads
+ * many statuses.  Each page comes from one query in id order, then the
+ * closed network's visibility rule (StatusVisibility) for the viewer.
+ */
+export class TimelineService {
+  readonly #db: Db;
+  readonly #store: StatusStore;
+  readonly #visibility: StatusVisibility;
+  readonly #relations: RelationQueries;
+
+  constructor(deps: { db: Db; store: StatusStore; visibility: StatusVisibility; relations: RelationQueries }) {
+    this.#db = deps.db;
+    this.#store = deps.store;
+    this.#visibility = deps.visibility;
+    this.#relations = deps.relations;
+  }
+
+  #paged(viewerId: string, conditions: (SQL | undefined)[], page: Page): StatusRow[] {
+    const where = and(
+      ...conditions.filter((c) => c != null),
+      page.maxId ? lt(statuses.id, page.maxId) : undefined,
+      page.sinceId ? gt(statuses.id, page.sinceId) : undefined,
+      page.minId ? gt(statuses.id, page.minId) : undefined,
+      eq(statuses.held, false),
+      sql`NOT ${this.#relations.hiddenAccountSql(viewerId, statuses.accountId)}`,
+    );
+    const rows = this.#db.select().from(statuses).where(where).orderBy(page.minId ? asc(statuses.id) : desc(statuses.id)).limit(page.limit).all();
+    return this.#visibility.visibleTo(viewerId, page.minId ? rows.reverse() : rows);
+  }
+
+  /**
+   * Own posts, those of accounts followed (their boosts included), and
+   * network posts carrying a followed hashtag.  Walks the newest posts and
+   * keeps those that qualify (indexed EXISTS checks), which reads about
+   * limit / (share of posts that qualify) rows.
+   */
+  home(viewerId: string, page: Page): StatusRow[] {
+    const qualifies = sql`(${statuses.accountId} = ${viewerId}
+      OR EXISTS (SELECT 1 FROM follows f WHERE f.follower_id = ${viewerId} AND f.following_id = ${statuses.accountId} AND f.state = 'accepted')
+      OR (${statuses.visibility} IN ('public', 'unlisted') AND EXISTS (
+        SELECT 1 FROM status_tags st JOIN followed_tags ft ON ft.tag = st.tag WHERE st.status_id = ${statuses.id} AND ft.account_id = ${viewerId})))`;
+    return this.#paged(viewerId, [qualifies, ne(statuses.visibility, "direct")], page);
+  }
+
+  /** The network timeline: public posts (no boosts), local, remote or both. */
+  publicTimeline(viewerId: string, options: { local?: boolean; remote?: boolean; onlyMedia?: boolean }, page: Page): StatusRow[] {
+    const media = options.onlyMedia ? sql`EXISTS (SELECT 1 FROM media_attachments m WHERE m.status_id = ${statuses.id})` : undefined;
+    return this.#paged(
+      viewerId,
+      [
+        eq(statuses.visibility, "public"),
+        ne(statuses.kind, "boost"),
+        options.local ? eq(statuses.local, true) : undefined,
+        options.remote ? eq(statuses.local, false) : undefined,
+        media,
+      ],
+      page,
+    );
+  }
+
+  tagTimeline(viewerId: string, tag: string, options: { local?: boolean; remote?: boolean; onlyMedia?: boolean }, page: Page): StatusRow[] {
+    const tagged = this.#db.select({ id: statusTags.statusId }).from(statusTags).where(eq(statusTags.tag, tag.toLowerCase()));
+    const media = options.onlyMedia ? sql`EXISTS (SELECT 1 FROM media_attachments m WHERE m.status_id = ${statuses.id})` : undefined;
+    return this.#paged(
+      viewerId,
+      [
+        inArray(statuses.id, tagged),
+        eq(statuses.visibility, "public"),
+        options.local ? eq(statuses.local, true) : undefined,
+        options.remote ? eq(statuses.local, false) : undefined,
+        media,
+      ],
+      page,
+    );
+  }
+
+  listTimeline(viewerId: string, listId: string, page: Page): StatusRow[] {
+    const list = this.#db.select().from(lists).where(and(eq(lists.id, listId), eq(lists.accountId, viewerId))).get();
+    if (!list) throw new DomainError("not_found", "Record not found");
+    const members = this.#db.select({ id: listAccounts.accountId }).from(listAccounts).where(eq(listAccounts.listId, listId));
+    return this.#paged(viewerId, [inArray(statuses.accountId, members), ne(statuses.visibility, "direct")], page);
+  }
+
+  accountStatuses(viewerId: string, accountId: string, options: { excludeReplies?: boolean; excludeReblogs?: boolean; onlyMedia?: boolean; pinned?: boolean; tagged?: string }, page: Page): StatusRow[] {
+    const media = options.onlyMedia ? sql`EXISTS (SELECT 1 FROM media_attachments m WHERE m.status_id = ${statuses.id})` : undefined;
+    const pinned = options.pinned ? inArray(statuses.id, this.#db.select({ id: pins.statusId }).from(pins).where(eq(pins.accountId, accountId))) : undefined;
+    const tagged = options.tagged ? inArray(statuses.id, this.#db.select({ id: statusTags.statusId }).from(statusTags).where(eq(statusTags.tag, options.tagged.toLowerCase()))) : undefined;
+    return this.#paged(
+      viewerId,
+      [
+        eq(statuses.accountId, accountId),
+        options.excludeReplies ? isNull(statuses.inReplyToId) : undefined,
+        options.excludeReblogs ? ne(statuses.kind, "boost") : undefined,
+        media,
+        pinned,
+        tagged,
+      ],
+      page,
+    );
+  }
+
+  bookmarksOf(viewerId: string, page: Page): StatusRow[] {
+    const marked = this.#db.select({ id: bookmarks.statusId }).from(bookmarks).where(eq(bookmarks.accountId, viewerId));
+    return this.#paged(viewerId, [inArray(statuses.id, marked)], page);
+  }
+
+  favouritesOf(viewerId: string, page: Page): StatusRow[] {
+    const faved = this.#db.select({ id: favourites.statusId }).from(favourites).where(eq(favourites.accountId, viewerId));
+    return this.#paged(viewerId, [inArray(statuses.id, faved)], page);
+  }
+
+  /** Cases, filtered by status, specialty and whether anyone has replied yet. */
+  cases(viewerId: string, options: { status?: "open" | "solved"; specialty?: string; unanswered?: boolean; local?: boolean }, page: Page): StatusRow[] {
+    const tagged = options.specialty ? this.#db.select({ id: statusTags.statusId }).from(statusTags).where(eq(statusTags.tag, options.specialty.toLowerCase())) : null;
+    const unanswered = options.unanswered ? sql`NOT EXISTS (SELECT 1 FROM statuses r WHERE r.in_reply_to_id = ${statuses.id})` : undefined;
+    return this.#paged(
+      viewerId,
+      [
+        eq(statuses.kind, "case"),
+        options.status ? eq(statuses.caseStatus, options.status) : undefined,
+        tagged ? inArray(statuses.id, tagged) : undefined,
+        unanswered,
+        options.local ? eq(statuses.local, true) : undefined,
+      ],
+      page,
+    );
+  }
+
+  /** Ancestors up the reply chain, and every visible descendant in the thread. */
+  context(viewerId: string, id: string): { ancestors: StatusRow[]; descendants: StatusRow[] } {
+    const status = this.#visibility.getVisible(viewerId, id);
+    const hidden = this.#visibility.hiddenFrom(viewerId);
+    const chain: StatusRow[] = [];
+    for (let cursor = status.inReplyToId ? this.#store.get(status.inReplyToId) : undefined; cursor && chain.length < 100; cursor = cursor.inReplyToId ? this.#store.get(cursor.inReplyToId) : undefined) {
+      chain.unshift(cursor);
+    }
+    const thread = status.contextUri ? this.#db.select().from(statuses).where(and(eq(statuses.contextUri, status.contextUri), ne(statuses.kind, "boost"))).all() : [];
+    // Published time and URI order the thread, so every instance shows it the same way.
+    thread.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.uri.localeCompare(b.uri));
+    const inThread = new Set([status.id]);
+    const descendants: StatusRow[] = [];
+    for (const s of thread) {
+      if (s.inReplyToId && inThread.has(s.inReplyToId)) {
+        inThread.add(s.id);
+        descendants.push(s);
+      }
+    }
+    return { ancestors: this.#visibility.visibleTo(viewerId, chain, hidden), descendants: this.#visibility.visibleTo(viewerId, descendants, hidden) };
+  }
+
+  /** Full-text search over posts and cases this instance holds (FTS5). */
+  search(viewerId: string, query: string, limit: number, offset = 0): StatusRow[] {
+    const terms = query
+      .split(/\s+/)
+      .map((t) => t.replace(/["*^():]/g, ""))
+      .filter(Boolean)
+      .map((t) => `"${t}"`);
+    if (terms.length === 0) return [];
+    const ids = this.#db
+      .all<{ status_id: string }>(sql`SELECT status_id FROM status_search WHERE status_search MATCH ${terms.join(" ")} ORDER BY rank LIMIT ${limit + offset + 20}`)
+      .map((r) => r.status_id);
+    const rows = this.#store.getMany(ids);
+    const found = ids.map((id) => rows.get(id)).filter((s): s is StatusRow => s != null);
+    return this.#visibility.visibleTo(viewerId, found).slice(offset, offset + limit);
+  }
+
+  /**
+   * For the network as this instance sees it: of the cases opened in the
+   * window, the median minutes to a first reply, the share answered within
+   * 90 minutes, and the share solved within 24 hours.
+   */
+  caseStats(since: Date, until: Date) {
+    const cases = this.#db
+      .select()
+      .from(statuses)
+      .where(and(eq(statuses.kind, "case"), eq(statuses.held, false), sql`${statuses.createdAt} >= ${since.getTime()}`, sql`${statuses.createdAt} < ${until.getTime()}`))
+      .all();
+    const firstReplies = new Map(
+      this.#db
+        .all<{ id: string; first: number }>(
+          sql`SELECT c.id AS id, MIN(r.created_at) AS first FROM statuses c JOIN statuses r ON r.in_reply_to_id = c.id AND r.account_id <> c.account_id
+              WHERE c.kind = 'case' AND c.created_at >= ${since.getTime()} AND c.created_at < ${until.getTime()} GROUP BY c.id`,
+        )
+        .map((r) => [r.id, r.first]),
+    );
+    const delays = cases
+      .map((c) => (firstReplies.has(c.id) ? (firstReplies.get(c.id)! - c.createdAt.getTime()) / 60_000 : null))
+      .filter((d): d is number => d != null)
+      .sort((a, b) => a - b);
+    const median = delays.length === 0 ? null : delays.length % 2 ? delays[(delays.length - 1) / 2]! : (delays[delays.length / 2 - 1]! + delays[delays.length / 2]!) / 2;
+    const solvedWithinDay = cases.filter((c) => {
+      const record = c.caseData ? (JSON.parse(c.caseData) as CaseRecord) : null;
+      return record?.status === "solved" && record.solved_at && new Date(record.solved_at).getTime() - c.createdAt.getTime() <= 24 * 3600_000;
+    }).length;
+    const share = (n: number) => (cases.length === 0 ? null : n / cases.length);
+    return {
+      cases: cases.length,
+      answered: delays.length,
+      median_minutes_to_first_reply: median,
+      share_replied_within_90_minutes: share(delays.filter((d) => d <= 90).length),
+      share_solved_within_24_hours: share(solvedWithinDay),
+    };
+  }
+}
