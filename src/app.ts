@@ -36,6 +36,8 @@ import { logger } from "./logging.ts";
 import { MEDIA_LIMITS } from "./domain/media/service.ts";
 import type { Services } from "./services.ts";
 import { applyRouter } from "./web/apply.ts";
+import { peopleRouter } from "./web/people.ts";
+import { PasswordSignIn } from "./web/sign-in.ts";
 
 const API_BODY_LIMIT = 1024 * 1024;
 /** Larger bodies only where they are expected: register extracts and image uploads. */
@@ -59,13 +61,16 @@ export interface AppDeps {
   readonly lookup: RemoteLookup;
   /** The inbox's accept stage (federation/inbox/accept.ts). */
   readonly inbox: Hono<AppEnv>;
+  /** Server-sent event streams (src/streaming/sse.ts); WebSocket is attached to the server. */
+  readonly streaming: Hono<AppEnv>;
   readonly outgoing: OutgoingHttp;
 }
 
 /** Composes Hono, the Fedify middleware and every router into one fetch handler. */
-export function createApp({ services, federation, lookup, inbox, outgoing }: AppDeps) {
+export function createApp({ services, federation, lookup, inbox, outgoing, streaming }: AppDeps) {
   const log = logger("http");
   const app = new Hono<AppEnv>({ strict: false });
+  const signIn = new PasswordSignIn();
 
   app.onError((error, c) => {
     const response = errorResponse(error, c);
@@ -115,6 +120,7 @@ export function createApp({ services, federation, lookup, inbox, outgoing }: App
   app.use("*", fedifyMiddleware(federation, () => services, { skip: (p) => HONO_ONLY.test(p) }));
   app.use("/api/*", resolveAuth());
 
+  app.route("/", streaming);
   app.route("/", discoveryRouter);
   app.route("/", instanceRouter);
   app.route("/", appsRouter);
@@ -137,8 +143,9 @@ export function createApp({ services, federation, lookup, inbox, outgoing }: App
   app.route("/", adminRouter);
   app.route("/", consiliumRouter);
   app.route("/", phiRouter);
-  app.route("/", oauthRouter());
+  app.route("/", oauthRouter(signIn));
   app.route("/", applyRouter);
+  app.route("/", peopleRouter);
   app.get("/", (c) => c.redirect("/apply"));
 
   return app;

@@ -17,12 +17,16 @@ import { openDatabase } from "./db/client.ts";
 import { SOFTWARE_VERSION } from "./domain/instance.ts";
 import { INSTANCE_KEY_OWNER } from "./domain/keys.ts";
 import { connectFederation, createServices, type Services } from "./services.ts";
+import { StreamingHub } from "./streaming/hub.ts";
+import { sseRouter } from "./streaming/sse.ts";
+import { attachWebSocketStreaming } from "./streaming/websocket.ts";
 
 export interface RunningInstance {
   readonly url: string;
   readonly services: Services;
   /** Deliveries waiting per peer, and accepted activities not yet applied. */
   readonly queues: { readonly outbox: SqliteMessageQueue; readonly inbox: { depth(): { queued: number; oldestMs: number } } };
+  readonly streaming: StreamingHub;
   close(): Promise<void>;
 }
 
@@ -60,7 +64,9 @@ export async function startInstance(config: Config, options: StartOptions = {}):
     heardFrom: (origin) => reachability.heard(origin),
   });
   services.queueStatus = { lanes: () => queue.lanes(), inbox: () => inbox.store.depth() };
-  const app = createApp({ services, federation, lookup, inbox: inbox.router, outgoing });
+  // Live updates: the hub listens to domain events; WebSocket and SSE share it.
+  const streaming = new StreamingHub(services);
+  const app = createApp({ services, federation, lookup, inbox: inbox.router, outgoing, streaming: sseRouter(streaming) });
 
   // Background work runs as this instance, so its requests use its client.
   const stop = new AbortController();
@@ -83,13 +89,16 @@ export async function startInstance(config: Config, options: StartOptions = {}):
     server.once("listening", resolve);
     server.once("error", reject);
   });
+  const webSocket = attachWebSocketStreaming(server as unknown as import("node:http").Server, streaming, services);
   const address = server.address() as AddressInfo;
   return {
     url: `http://${address.family === "IPv6" ? `[${address.address}]` : address.address}:${address.port}`,
     services,
     queues: { outbox: queue, inbox: inbox.store },
+    streaming,
     close: async () => {
       stop.abort();
+      webSocket.close();
       for (const timer of background.timers) clearInterval(timer);
       // Let a delivery in flight finish before the database goes away.
       await Promise.race([background.stopped, new Promise((r) => setTimeout(r, 2000))]);

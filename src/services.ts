@@ -149,7 +149,7 @@ export function createServices(config: Config, database: DatabaseHandle): Servic
     history: new EditHistory({ db, events }),
     conversations: new ConversationService({ db, events }),
     tags: new TagService({ db, events }),
-    filters: new FilterService(db),
+    filters: new FilterService({ db, events }),
     rules: new InstanceRules(db),
     polls,
     lists: new ListService({ db, directory, follows }),

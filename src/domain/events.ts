@@ -17,6 +17,8 @@ export type DomainEvent =
   /** Notifications appeared or disappeared in bulk (an unmute, an unblock): clients refetch. */
   | { readonly type: "notifications.changed"; readonly accountId: string }
   | { readonly type: "conversation.updated"; readonly accountId: string; readonly conversationId: string }
+  /** A physician's filters changed (clients reload them). */
+  | { readonly type: "filters.changed"; readonly accountId: string }
   /** A follow, block, mute or followed tag of a local account changed. */
   | { readonly type: "relationship.changed"; readonly accountId: string; readonly targetId: string; readonly change: RelationshipChange };
 

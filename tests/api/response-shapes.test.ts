@@ -1,22 +1,8 @@
-import { readFileSync } from "node:fs";
-import Ajv2020 from "ajv/dist/2020.js";
-import addFormats from "ajv-formats";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { api, approvedPhysician, createApp, ownerToken } from "../helpers/client.ts";
 import { taggedJpeg } from "../helpers/images.ts";
 import { startInstances, type TestInstance } from "../helpers/instances.ts";
-
-// Mastodon's API shapes (tests/fixtures/mastodon-schemas.json, copied from the
-// unofficial OpenAPI description): every response a client parses must match.
-const document = JSON.parse(readFileSync(new URL("../fixtures/mastodon-schemas.json", import.meta.url), "utf8"));
-const ajv = new (Ajv2020 as unknown as typeof Ajv2020.default)({ strict: false, allErrors: true });
-(addFormats as unknown as typeof addFormats.default)(ajv);
-ajv.addSchema(document, "mastodon");
-const check = (schema: string, value: unknown) => {
-  const validate = ajv.getSchema(`mastodon#/components/schemas/${schema}`)!;
-  const ok = validate(value);
-  return ok ? [] : (validate.errors ?? []).map((e) => `${schema}${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`);
-};
+import { shapeErrors as check } from "../helpers/schemas.ts";
 
 describe("response shapes match Mastodon's", () => {
   let instances: Awaited<ReturnType<typeof startInstances>>;

@@ -24,7 +24,7 @@ function loadNotifications(rows: readonly NotificationRow[], viewerId: string, s
   return { kept, accounts, statuses };
 }
 
-function notificationsJson(rows: readonly NotificationRow[], viewerId: string, services: Services) {
+export function notificationsJson(rows: readonly NotificationRow[], viewerId: string, services: Services) {
   const { kept, accounts, statuses } = loadNotifications(rows, viewerId, services);
   const accountJson = new Map(accountsJson([...accounts.values()], services).map((a) => [a.id, a]));
   return kept.map((r) => ({
@@ -83,7 +83,7 @@ export const notificationsRouter = new Hono<AppEnv>()
     c.get("services").notifications.clear(account.id);
     return c.json({});
   })
-  .get("/api/v1/notifications/:id", (c) => {
+  .get("/api/v1/notifications/:id{[0-9]+}", (c) => {
     const { account } = requireUser(c, "read:notifications");
     const services = c.get("services");
     const row = services.notifications.get(account.id, c.req.param("id"));
@@ -91,7 +91,7 @@ export const notificationsRouter = new Hono<AppEnv>()
     if (!json) fail("not_found", "Record not found");
     return c.json(json);
   })
-  .post("/api/v1/notifications/:id/dismiss", (c) => {
+  .post("/api/v1/notifications/:id{[0-9]+}/dismiss", (c) => {
     const { account } = requireUser(c, "write:notifications");
     if (!c.get("services").notifications.dismiss(account.id, c.req.param("id"))) fail("not_found", "Record not found");
     return c.json({});

@@ -1,11 +1,11 @@
-import { getConnInfo } from "@hono/node-server/conninfo";
 import { type Context, Hono } from "hono";
 import { html } from "hono/html";
 import { type IssuedToken, OAuthError, OOB_REDIRECT_URI } from "../../domain/oauth/service.ts";
 import { KNOWN_SCOPES } from "../../domain/oauth/scopes.ts";
-import { FailureLimiter } from "../../domain/rate-limit.ts";
 import { errorList, page } from "../../web/layout.ts";
 import { csrfToken, csrfValid, sessionAccountId, startSession } from "../../web/session.ts";
+import type { PasswordSignIn } from "../../web/sign-in.ts";
+import { webSignIn } from "../../web/people.ts";
 import { readParams } from "../body.ts";
 import type { AppEnv } from "../env.ts";
 
@@ -28,20 +28,8 @@ function hiddenFields(params: Record<string, unknown>) {
   return AUTHORIZE_PARAMS.map((k) => (str(params[k]) ? html`<input type="hidden" name="${k}" value="${str(params[k])}">` : ""));
 }
 
-function clientIp(c: Context): string {
-  try {
-    return getConnInfo(c).remote.address ?? "unknown";
-  } catch {
-    return "unknown";
-  }
-}
-
 /** OAuth 2 (authorization code with PKCE, client credentials), as Mastodon serves it. */
-export function oauthRouter() {
-  // Per e-mail and per address, so one attacker cannot lock everyone out.
-  const perAccount = new FailureLimiter(5, 15 * 60_000);
-  const perAddress = new FailureLimiter(20, 15 * 60_000);
-
+export function oauthRouter(signIn: PasswordSignIn) {
   const authorizePage = async (c: Context<AppEnv>, params: Record<string, unknown>, errors: string[] = [], status: 200 | 401 | 403 | 429 = 200) => {
     const services = c.get("services");
     const check = services.oauth.checkAuthorizationRequest({
@@ -121,25 +109,17 @@ export function oauthRouter() {
       }
     })
     .post("/auth/sign_in", async (c) => {
-      const services = c.get("services");
       const params = await readParams(c);
+      // Without an OAuth request this is the plain web sign-in (people and posts pages).
+      if (!str(params["client_id"])) return webSignIn(c, params, signIn);
       try {
         if (!csrfValid(c, params["csrf_token"])) return await authorizePage(c, params, ["The form expired; please sign in again."], 403);
-        const email = str(params["email"]) ?? "";
-        const accountKey = `email:${email.trim().toLowerCase()}`;
-        const addressKey = `ip:${clientIp(c)}`;
-        const wait = Math.max(perAccount.retryAfter(accountKey), perAddress.retryAfter(addressKey));
-        if (wait > 0) {
-          c.header("Retry-After", String(wait));
-          return await authorizePage(c, params, [`Too many failed attempts. Try again in ${Math.ceil(wait / 60)} minutes.`], 429);
+        const result = await signIn.attempt(c, str(params["email"]) ?? "", str(params["password"]) ?? "");
+        if (!result.ok) {
+          if (result.retryAfter) c.header("Retry-After", String(result.retryAfter));
+          return await authorizePage(c, params, [result.message], result.status);
         }
-        const account = await services.accounts.authenticate(email, str(params["password"]) ?? "");
-        if (!account) {
-          perAccount.fail(accountKey);
-          perAddress.fail(addressKey);
-          return await authorizePage(c, params, ["Invalid e-mail or password."], 401);
-        }
-        perAccount.reset(accountKey);
+        const account = result.account;
         await startSession(c, account.id);
         const query = new URLSearchParams();
         for (const k of AUTHORIZE_PARAMS) if (str(params[k]) && k !== "force_login") query.set(k, str(params[k])!);

@@ -2,6 +2,7 @@ import { and, asc, eq, gt, inArray, isNull, or } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
 import { filterKeywords, filters, filterStatuses } from "../../db/schema.ts";
 import { DomainError } from "../errors.ts";
+import type { DomainEvents } from "../events.ts";
 import { newId } from "../ids.ts";
 import { type CaseRecord, plainCaseText } from "../statuses/case.ts";
 import { htmlToText } from "../statuses/text.ts";
@@ -52,8 +53,16 @@ function searchableText(status: StatusRow): string {
  */
 export class FilterService {
   readonly #db: Db;
-  constructor(db: Db) {
-    this.#db = db;
+  readonly #events: DomainEvents;
+  constructor(deps: { db: Db; events: DomainEvents }) {
+    this.#db = deps.db;
+    this.#events = deps.events;
+  }
+
+  /** Clients reload filters when told (the user stream's filters_changed). */
+  #changed<T>(accountId: string, result: T): T {
+    this.#events.emit({ type: "filters.changed", accountId });
+    return result;
   }
 
   #active(accountId: string, now = new Date()) {
@@ -88,7 +97,7 @@ export class FilterService {
     if (!input.title?.trim()) throw new DomainError("unprocessable", "Validation failed: Title can't be blank");
     if (!input.context || input.context.length === 0) throw new DomainError("unprocessable", "Validation failed: Context can't be blank");
     if (this.list(accountId).length >= MAX_FILTERS) throw new DomainError("unprocessable", `Validation failed: at most ${MAX_FILTERS} filters`);
-    return this.#db.transaction((tx) => {
+    return this.#changed(accountId, this.#db.transaction((tx) => {
       const row = tx
         .insert(filters)
         .values({
@@ -107,14 +116,14 @@ export class FilterService {
         tx.insert(filterKeywords).values({ id: newId(), filterId: row.id, keyword: k.keyword.trim(), wholeWord: k.wholeWord ?? true }).run();
       }
       return row;
-    });
+    }));
   }
 
   update(accountId: string, id: string, input: FilterInput, now = new Date()): FilterRow {
     this.get(accountId, id);
     if (input.title !== undefined && !input.title.trim()) throw new DomainError("unprocessable", "Validation failed: Title can't be blank");
     if (input.context !== undefined && input.context.length === 0) throw new DomainError("unprocessable", "Validation failed: Context can't be blank");
-    return this.#db
+    return this.#changed(accountId, this.#db
       .update(filters)
       .set({
         ...(input.title !== undefined ? { title: input.title.trim() } : {}),
@@ -124,7 +133,7 @@ export class FilterService {
       })
       .where(eq(filters.id, id))
       .returning()
-      .get();
+      .get());
   }
 
   delete(accountId: string, id: string): void {
@@ -134,13 +143,14 @@ export class FilterService {
       tx.delete(filterStatuses).where(eq(filterStatuses.filterId, id)).run();
       tx.delete(filters).where(eq(filters.id, id)).run();
     });
+    this.#changed(accountId, null);
   }
 
   addKeyword(accountId: string, filterId: string, keyword: string, wholeWord = true): FilterKeywordRow {
     this.get(accountId, filterId);
     if (!keyword.trim()) throw new DomainError("unprocessable", "Validation failed: Keyword can't be blank");
     if ((this.keywordsOf([filterId]).get(filterId) ?? []).length >= MAX_KEYWORDS) throw new DomainError("unprocessable", `Validation failed: at most ${MAX_KEYWORDS} keywords`);
-    return this.#db.insert(filterKeywords).values({ id: newId(), filterId, keyword: keyword.trim(), wholeWord }).returning().get();
+    return this.#changed(accountId, this.#db.insert(filterKeywords).values({ id: newId(), filterId, keyword: keyword.trim(), wholeWord }).returning().get());
   }
 
   keyword(accountId: string, id: string): FilterKeywordRow {
@@ -153,24 +163,25 @@ export class FilterService {
   updateKeyword(accountId: string, id: string, change: { keyword?: string; wholeWord?: boolean }): FilterKeywordRow {
     this.keyword(accountId, id);
     if (change.keyword !== undefined && !change.keyword.trim()) throw new DomainError("unprocessable", "Validation failed: Keyword can't be blank");
-    return this.#db
+    return this.#changed(accountId, this.#db
       .update(filterKeywords)
       .set({ ...(change.keyword !== undefined ? { keyword: change.keyword.trim() } : {}), ...(change.wholeWord !== undefined ? { wholeWord: change.wholeWord } : {}) })
       .where(eq(filterKeywords.id, id))
       .returning()
-      .get();
+      .get());
   }
 
   removeKeyword(accountId: string, id: string): void {
     this.keyword(accountId, id);
     this.#db.delete(filterKeywords).where(eq(filterKeywords.id, id)).run();
+    this.#changed(accountId, null);
   }
 
   addStatus(accountId: string, filterId: string, statusId: string): FilterStatusRow {
     this.get(accountId, filterId);
     const existing = this.#db.select().from(filterStatuses).where(and(eq(filterStatuses.filterId, filterId), eq(filterStatuses.statusId, statusId))).get();
     if (existing) throw new DomainError("unprocessable", "Validation failed: Status has already been taken");
-    return this.#db.insert(filterStatuses).values({ id: newId(), filterId, statusId }).returning().get();
+    return this.#changed(accountId, this.#db.insert(filterStatuses).values({ id: newId(), filterId, statusId }).returning().get());
   }
 
   filteredStatus(accountId: string, id: string): FilterStatusRow {
@@ -183,6 +194,7 @@ export class FilterService {
   removeStatus(accountId: string, id: string): void {
     this.filteredStatus(accountId, id);
     this.#db.delete(filterStatuses).where(eq(filterStatuses.id, id)).run();
+    this.#changed(accountId, null);
   }
 
   /** The viewer's active filters that match each status in this context. */

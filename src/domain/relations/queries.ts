@@ -49,6 +49,18 @@ export class RelationQueries {
       OR EXISTS (SELECT 1 FROM mutes m WHERE m.account_id = ${viewerId} AND m.target_id = ${accountColumn} AND (m.expires_at IS NULL OR m.expires_at > ${Date.now()})))`;
   }
 
+  /** Local viewers for whom any of these accounts is hidden (blocked either way, or muted). */
+  hidersOf(accountIds: readonly string[], now = new Date()): Set<string> {
+    const out = new Set<string>();
+    if (accountIds.length === 0) return out;
+    const ids = [...new Set(accountIds)];
+    for (const r of this.#db.select({ a: blocks.accountId, t: blocks.targetId }).from(blocks).where(or(inArray(blocks.accountId, ids), inArray(blocks.targetId, ids))).all()) {
+      out.add(ids.includes(r.a) ? r.t : r.a);
+    }
+    for (const r of this.#db.select({ a: mutes.accountId }).from(mutes).where(and(inArray(mutes.targetId, ids), this.#activeMute(now))).all()) out.add(r.a);
+    return out;
+  }
+
   isBlockedEitherWay(a: string, b: string): boolean {
     return (
       this.#db

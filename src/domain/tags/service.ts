@@ -68,8 +68,9 @@ export class TagService {
   history(name: string, now = new Date()): TagUse[] {
     const tag = normaliseTag(name);
     const today = Math.floor(now.getTime() / DAY) * DAY;
+    // A bound number arrives as a REAL: the day is written in, to divide as integers.
     const rows = this.#db.all<{ day: number; uses: number; accounts: number }>(sql`
-      SELECT (s.created_at / ${DAY}) * ${DAY} AS day, count(*) AS uses, count(DISTINCT s.account_id) AS accounts
+      SELECT (s.created_at / ${sql.raw(String(DAY))}) * ${sql.raw(String(DAY))} AS day, count(*) AS uses, count(DISTINCT s.account_id) AS accounts
       FROM status_tags t JOIN statuses s ON s.id = t.status_id
       WHERE t.tag = ${tag} AND s.created_at >= ${today - 6 * DAY} AND s.held = 0 AND s.visibility IN ('public', 'unlisted')
       GROUP BY day`);

@@ -1,0 +1,99 @@
+import { and, eq, inArray, sql } from "drizzle-orm";
+import { followedTags, follows } from "../db/schema.ts";
+import type { StatusRow } from "../domain/statuses/types.ts";
+import type { Services } from "../services.ts";
+import type { StreamSpec } from "./streams.ts";
+
+/**
+ * Who may receive a status on which stream, worked out once per event with
+ * the same rules the REST API applies: the closed network's visibility,
+ * blocks and mutes either way, the home timeline's follows and followed
+ * tags, list membership.
+ */
+export class StatusAudience {
+  readonly status: StatusRow;
+  /** The status whose audience governs (the boosted one, for a boost). */
+  readonly subject: StatusRow;
+  readonly #visible: boolean;
+  readonly #followers: Set<string>;
+  readonly #subjectFollowers: Set<string>;
+  readonly #tagFollowers: Set<string>;
+  readonly #mentioned: Set<string>;
+  readonly #hidden: Set<string>;
+  readonly #listOwners: Map<string, string>;
+  readonly #tags: string[];
+  readonly #hasMedia: boolean;
+
+  constructor(services: Services, status: StatusRow, mentionedIds?: readonly string[]) {
+    const db = services.database.db;
+    this.status = status;
+    this.subject = (status.reblogOfId ? services.store.get(status.reblogOfId) : undefined) ?? status;
+    const authors = [...new Set([status.accountId, this.subject.accountId])];
+    const views = services.directory.getMany(authors);
+    this.#visible = !status.held && !this.subject.held && authors.every((id) => {
+      const a = views.get(id);
+      return a != null && (a.local || a.verified);
+    });
+    const followersOf = (id: string) =>
+      new Set(db.select({ id: follows.followerId }).from(follows).where(and(eq(follows.followingId, id), eq(follows.state, "accepted"))).all().map((r) => r.id));
+    this.#followers = followersOf(status.accountId);
+    this.#subjectFollowers = this.subject === status ? this.#followers : followersOf(this.subject.accountId);
+    this.#tags = services.store.tagsOf([this.subject.id]).get(this.subject.id) ?? [];
+    this.#tagFollowers = new Set(
+      this.#tags.length === 0 ? [] : db.select({ id: followedTags.accountId }).from(followedTags).where(inArray(followedTags.tag, this.#tags)).all().map((r) => r.id),
+    );
+    this.#mentioned = new Set(mentionedIds ?? services.store.mentionedIds(this.subject.id));
+    this.#hidden = services.relationQueries.hidersOf(authors);
+    this.#listOwners = new Map(services.lists.listsWithMember(status.accountId).map((l) => [l.id, l.ownerId]));
+    this.#hasMedia = (db.get<{ n: number }>(sql`SELECT count(*) AS n FROM media_attachments WHERE status_id = ${this.subject.id}`)?.n ?? 0) > 0;
+  }
+
+  /** May this viewer see the status at all? */
+  canSee(viewerId: string): boolean {
+    if (viewerId === this.status.accountId && this.subject === this.status) return true;
+    if (!this.#visible || this.#hidden.has(viewerId)) return false;
+    switch (this.subject.visibility) {
+      case "public":
+      case "unlisted":
+        return true;
+      case "private":
+        return viewerId === this.subject.accountId || this.#subjectFollowers.has(viewerId) || this.#mentioned.has(viewerId);
+      case "direct":
+        return viewerId === this.subject.accountId || this.#mentioned.has(viewerId);
+    }
+  }
+
+  #network(): boolean {
+    return this.subject.visibility === "public" || this.subject.visibility === "unlisted";
+  }
+
+  /** Does this subscription of this viewer carry the status? */
+  carries(spec: StreamSpec, viewerId: string): boolean {
+    const local = this.subject.local;
+    if (!this.canSee(viewerId)) return false;
+    const isBoost = this.status !== this.subject;
+    const publicOnly = this.subject.visibility === "public" && !isBoost;
+    switch (spec.name) {
+      case "user":
+        if (this.status.visibility === "direct") return false;
+        return viewerId === this.status.accountId || this.#followers.has(viewerId) || (this.#network() && !isBoost && this.#tagFollowers.has(viewerId));
+      case "public":
+      case "public:media":
+      case "public:local":
+      case "public:local:media":
+      case "public:remote":
+      case "public:remote:media":
+        if (!publicOnly) return false;
+        if (spec.name.includes(":local") && !local) return false;
+        if (spec.name.includes(":remote") && local) return false;
+        return !spec.name.endsWith(":media") || this.#hasMedia;
+      case "hashtag":
+      case "hashtag:local":
+        return publicOnly && this.#tags.includes(spec.param!) && (spec.name === "hashtag" || local);
+      case "list":
+        return this.status.visibility !== "direct" && this.#listOwners.get(spec.param!) === viewerId;
+      default:
+        return false;
+    }
+  }
+}
