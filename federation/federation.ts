@@ -153,17 +153,21 @@ export function buildFederation(options: FederationOptions): ConsiliumFederation
     .authorize((ctx) => fromActivePeer(ctx));
 
   // Pinned posts: the actor's `featured` collection (Mastodon's toot:featured).
+  const featured = (data: Services, identifier: string) => {
+    const account = data.accounts.findApprovedByUsername(identifier);
+    if (!account) return null;
+    const rows = data.store.getMany(data.reactions.pinnedOf(account.id));
+    return [...rows.values()]
+      .filter((s) => s.visibility === "public" || s.visibility === "unlisted")
+      .map((s) => data.federationPort.objectFor(s))
+      .filter((o): o is Note | Article | Question => o instanceof Note || o instanceof Article || o instanceof Question);
+  };
   federation
     .setFeaturedDispatcher("/users/{identifier}/featured", async (ctx, identifier) => {
-      const account = ctx.data.accounts.findApprovedByUsername(identifier);
-      if (!account) return null;
-      const rows = ctx.data.store.getMany(ctx.data.reactions.pinnedOf(account.id));
-      const items = [...rows.values()]
-        .filter((s) => s.visibility === "public" || s.visibility === "unlisted")
-        .map((s) => ctx.data.federationPort.objectFor(s))
-        .filter((o): o is Note | Article | Question => o instanceof Note || o instanceof Article || o instanceof Question);
-      return { items };
+      const items = featured(ctx.data, identifier);
+      return items ? { items } : null;
     })
+    .setCounter((ctx, identifier) => featured(ctx.data, identifier)?.length ?? null)
     .authorize((ctx) => fromActivePeer(ctx));
 
   federation

@@ -19,6 +19,7 @@ import { INSTANCE_KEY_OWNER } from "./domain/keys.ts";
 import { connectFederation, createServices, type Services } from "./services.ts";
 import { StreamingHub } from "./streaming/hub.ts";
 import { sseRouter } from "./streaming/sse.ts";
+import type { StreamingLimits } from "./streaming/streams.ts";
 import { attachWebSocketStreaming } from "./streaming/websocket.ts";
 
 export interface RunningInstance {
@@ -34,6 +35,8 @@ export interface RunningInstance {
 export interface StartOptions {
   /** Tests turn the queue off to hold deliveries, as a crash before delivery would. */
   readonly startQueue?: boolean;
+  /** Tests shorten heartbeats and shrink the slow-consumer limit. */
+  readonly streaming?: StreamingLimits;
 }
 
 export async function startInstance(config: Config, options: StartOptions = {}): Promise<RunningInstance> {
@@ -66,7 +69,7 @@ export async function startInstance(config: Config, options: StartOptions = {}):
   services.queueStatus = { lanes: () => queue.lanes(), inbox: () => inbox.store.depth() };
   // Live updates: the hub listens to domain events; WebSocket and SSE share it.
   const streaming = new StreamingHub(services);
-  const app = createApp({ services, federation, lookup, inbox: inbox.router, outgoing, streaming: sseRouter(streaming) });
+  const app = createApp({ services, federation, lookup, inbox: inbox.router, outgoing, streaming: sseRouter(streaming, options.streaming) });
 
   // Background work runs as this instance, so its requests use its client.
   const stop = new AbortController();
@@ -89,7 +92,7 @@ export async function startInstance(config: Config, options: StartOptions = {}):
     server.once("listening", resolve);
     server.once("error", reject);
   });
-  const webSocket = attachWebSocketStreaming(server as unknown as import("node:http").Server, streaming, services);
+  const webSocket = attachWebSocketStreaming(server as unknown as import("node:http").Server, streaming, services, options.streaming);
   const address = server.address() as AddressInfo;
   return {
     url: `http://${address.family === "IPv6" ? `[${address.address}]` : address.address}:${address.port}`,

@@ -3,7 +3,7 @@ import type { AppEnv } from "../api/env.ts";
 import { queryFlag } from "../api/pagination.ts";
 import { bearerToken, streamingViewer } from "./auth.ts";
 import type { StreamConnection, StreamingHub } from "./hub.ts";
-import { parseStream, type StreamSpec, StreamError } from "./streams.ts";
+import { parseStream, type StreamingLimits, type StreamSpec, StreamError } from "./streams.ts";
 
 /** The SSE paths and the stream each serves (`/api/v1/streaming?stream=` names it itself). */
 const PATHS: Record<string, string> = {
@@ -21,17 +21,12 @@ const PATHS: Record<string, string> = {
 
 const encoder = new TextEncoder();
 
-export interface SseOptions {
-  readonly maxBufferedBytes?: number;
-  readonly heartbeatMs?: number;
-}
-
 /**
  * Mastodon's server-sent event streams: each path one stream, events as
  * `event:`/`data:` lines, a `:thump` comment as heartbeat.  A client that
  * stops reading is dropped once its unread events pass the limit.
  */
-export function sseRouter(hub: StreamingHub, options: SseOptions = {}) {
+export function sseRouter(hub: StreamingHub, options: StreamingLimits = {}) {
   const maxBuffered = options.maxBufferedBytes ?? 1024 * 1024;
   const heartbeatMs = options.heartbeatMs ?? 15_000;
   return new Hono<AppEnv>()
@@ -41,7 +36,8 @@ export function sseRouter(hub: StreamingHub, options: SseOptions = {}) {
       const path = (c.req.param("path") ?? "").replace(/\/$/, "");
       if (!(path in PATHS)) return c.json({ error: "Unknown channel requested" }, 400);
       const url = new URL(c.req.url);
-      const viewer = streamingViewer(services, bearerToken(c.req.header("authorization"), url.searchParams));
+      const token = bearerToken(c.req.header("authorization"), url.searchParams);
+      const viewer = streamingViewer(services, token);
       if (!viewer) return c.json({ error: "Error: Invalid access token" }, 401);
       let spec: StreamSpec;
       try {
@@ -78,7 +74,16 @@ export function sseRouter(hub: StreamingHub, options: SseOptions = {}) {
             };
             hub.add(connection);
             write(":)\n\n");
-            heartbeat = setInterval(() => write(":thump\n\n"), heartbeatMs);
+            // Heartbeats; a revoked token or a suspended account ends the stream.
+            heartbeat = setInterval(() => {
+              if (streamingViewer(services, token)) return write(":thump\n\n");
+              stop();
+              try {
+                controller.close();
+              } catch {
+                // Already closed by the client.
+              }
+            }, heartbeatMs);
             heartbeat.unref();
           },
           cancel: stop,

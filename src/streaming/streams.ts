@@ -45,3 +45,9 @@ export function parseStream(name: string | undefined, params: { tag?: string | n
   }
   return { name: stream, param: null, key: stream, label: [stream] };
 }
+
+/** How long a stream may stay silent, and how much a client may leave unread before it is dropped. */
+export interface StreamingLimits {
+  readonly maxBufferedBytes?: number;
+  readonly heartbeatMs?: number;
+}

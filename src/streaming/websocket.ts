@@ -4,13 +4,7 @@ import { type WebSocket, WebSocketServer } from "ws";
 import type { Services } from "../services.ts";
 import { bearerToken, streamingViewer } from "./auth.ts";
 import type { StreamConnection, StreamingHub } from "./hub.ts";
-import { parseStream, type StreamSpec, StreamError } from "./streams.ts";
-
-export interface WebSocketOptions {
-  /** Bytes a client may leave unread before it is dropped (memory stays bounded). */
-  readonly maxBufferedBytes?: number;
-  readonly heartbeatMs?: number;
-}
+import { parseStream, type StreamingLimits, type StreamSpec, StreamError } from "./streams.ts";
 
 export const STREAMING_PATH = "/api/v1/streaming";
 
@@ -27,7 +21,7 @@ function refuse(socket: Duplex, status: number, message: string): void {
  * Built directly on `ws` for the protocol handling, frame limits and
  * `bufferedAmount` this needs.
  */
-export function attachWebSocketStreaming(server: Server, hub: StreamingHub, services: Services, options: WebSocketOptions = {}): { close(): void } {
+export function attachWebSocketStreaming(server: Server, hub: StreamingHub, services: Services, options: StreamingLimits = {}): { close(): void } {
   const maxBuffered = options.maxBufferedBytes ?? 1024 * 1024;
   const heartbeatMs = options.heartbeatMs ?? 30_000;
   const wss = new WebSocketServer({
@@ -37,13 +31,15 @@ export function attachWebSocketStreaming(server: Server, hub: StreamingHub, serv
     handleProtocols: (protocols) => [...protocols][0] ?? false,
   });
   const alive = new WeakMap<WebSocket, boolean>();
+  const tokens = new WeakMap<WebSocket, string>();
 
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(request.url ?? "/", "http://streaming.invalid");
     if (url.pathname.replace(/\/$/, "") !== STREAMING_PATH) return refuse(socket, 404, "Unknown channel requested");
     const protocol = request.headers["sec-websocket-protocol"]?.split(",")[0]?.trim();
-    const viewer = streamingViewer(services, bearerToken(request.headers.authorization, url.searchParams) ?? protocol);
-    if (!viewer) return refuse(socket, 401, "Error: Invalid access token");
+    const token = bearerToken(request.headers.authorization, url.searchParams) ?? protocol;
+    const viewer = streamingViewer(services, token);
+    if (!viewer || !token) return refuse(socket, 401, "Error: Invalid access token");
     let initial: StreamSpec | null = null;
     try {
       if (url.searchParams.get("stream")) {
@@ -68,6 +64,7 @@ export function attachWebSocketStreaming(server: Server, hub: StreamingHub, serv
         },
       };
       hub.add(connection);
+      tokens.set(ws, token);
       alive.set(ws, true);
       ws.on("pong", () => alive.set(ws, true));
       ws.on("message", (data) => {
@@ -105,6 +102,10 @@ export function attachWebSocketStreaming(server: Server, hub: StreamingHub, serv
     for (const ws of wss.clients) {
       if (!alive.get(ws)) {
         ws.terminate();
+        continue;
+      }
+      if (!streamingViewer(services, tokens.get(ws))) {
+        ws.close(1008, "Invalid access token");
         continue;
       }
       alive.set(ws, false);

@@ -1,6 +1,6 @@
 import { and, count, desc, eq, inArray, lt, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
-import { follows } from "../../db/schema.ts";
+import { blocks, follows } from "../../db/schema.ts";
 import type { Directory } from "../directory/service.ts";
 import { DomainError } from "../errors.ts";
 import type { DomainEvents } from "../events.ts";
@@ -50,11 +50,23 @@ export class FollowService {
     return this.#db.select().from(follows).where(eq(follows.uri, uri)).get();
   }
 
+  /** Has either blocked the other? (No follow may exist between them.) */
+  #blockedEitherWay(a: string, b: string): boolean {
+    return (
+      this.#db
+        .select({ id: blocks.id })
+        .from(blocks)
+        .where(sql`(${blocks.accountId} = ${a} AND ${blocks.targetId} = ${b}) OR (${blocks.accountId} = ${b} AND ${blocks.targetId} = ${a})`)
+        .get() !== undefined
+    );
+  }
+
   /** A local physician follows someone; remote follows wait for their Accept. */
   async follow(followerId: string, targetId: string, now = new Date()): Promise<FollowRow> {
     if (followerId === targetId) throw new DomainError("forbidden", "You cannot follow yourself");
     const target = this.#directory.get(targetId);
     if (!target) throw new DomainError("not_found", "Record not found");
+    if (this.#blockedEitherWay(followerId, targetId)) throw new DomainError("forbidden", "This action is not allowed");
     const existing = this.find(followerId, targetId);
     if (existing) return existing;
     const id = newId(now.getTime());
@@ -124,6 +136,11 @@ export class FollowService {
   async receivedFollow(followerId: string, targetId: string, uri: string, now = new Date()): Promise<void> {
     const target = this.#directory.get(targetId);
     if (!target?.local) return;
+    if (this.#blockedEitherWay(followerId, targetId)) {
+      // Refused at once, as Mastodon does: the follower's instance drops its pending follow.
+      await this.#port.followRejected({ id: newId(now.getTime()), followerId, followingId: targetId, state: "pending", uri, createdAt: now });
+      return;
+    }
     const existing = this.find(followerId, targetId);
     const row =
       existing ??
