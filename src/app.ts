@@ -32,6 +32,7 @@ import { statusesRouter } from "./api/mastodon/statuses.ts";
 import { tagsRouter } from "./api/mastodon/tags.ts";
 import { timelinesRouter } from "./api/mastodon/timelines.ts";
 import { oauthRouter } from "./api/oauth/router.ts";
+import { instanceDocumentsRouter } from "./api/mastodon/instance-documents.ts";
 import { logger } from "./logging.ts";
 import { MEDIA_LIMITS } from "./domain/media/service.ts";
 import type { Services } from "./services.ts";
@@ -80,6 +81,8 @@ export function createApp({ services, federation, lookup, inbox, outgoing, strea
   app.notFound((c) => {
     // The closed network: unknown API paths look the same as protected ones to strangers.
     if (c.req.path.startsWith("/api/") && !c.get("auth")) return c.json({ error: "The access token is invalid" }, 401);
+    // An endpoint this server does not have (README lists each of Mastodon's), told apart from a missing record.
+    if (c.req.path.startsWith("/api/")) return c.json({ error: "This API endpoint does not exist" }, 404);
     return c.json({ error: "Record not found" }, 404);
   });
 
@@ -110,7 +113,7 @@ export function createApp({ services, federation, lookup, inbox, outgoing, strea
     exposeHeaders: ["Link", "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset", "X-Request-Id"],
     maxAge: 86400,
   });
-  for (const path of ["/api/*", "/oauth/token", "/oauth/revoke", "/.well-known/*", "/nodeinfo/*"]) app.use(path, allowBrowserClients);
+  for (const path of ["/api/*", "/oauth/token", "/oauth/revoke", "/oauth/userinfo", "/.well-known/*", "/nodeinfo/*"]) app.use(path, allowBrowserClients);
   const limits = new Map(
     [...Object.entries(LARGE_BODY_PATHS), ["*", API_BODY_LIMIT] as const].map(([path, maxSize]) => [path, bodyLimit({ maxSize, onError: tooLarge })]),
   );
@@ -119,10 +122,12 @@ export function createApp({ services, federation, lookup, inbox, outgoing, strea
   app.route("/", inbox);
   app.use("*", fedifyMiddleware(federation, () => services, { skip: (p) => HONO_ONLY.test(p) }));
   app.use("/api/*", resolveAuth());
+  app.use("/oauth/userinfo", resolveAuth());
 
   app.route("/", streaming);
   app.route("/", discoveryRouter);
   app.route("/", instanceRouter);
+  app.route("/", instanceDocumentsRouter);
   app.route("/", appsRouter);
   app.route("/", socialRouter);
   app.route("/", accountsRouter);

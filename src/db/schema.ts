@@ -509,6 +509,18 @@ export const blocks = sqliteTable(
 );
 
 /** Mutes of accounts by local physicians (never federated). */
+/** A physician's private note on another account (Mastodon's relationship `note`); never federated. */
+export const accountNotes = sqliteTable(
+  "account_notes",
+  {
+    accountId: text("account_id").notNull(),
+    targetId: text("target_id").notNull(),
+    comment: text("comment").notNull(),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.accountId, t.targetId] })],
+);
+
 export const mutes = sqliteTable(
   "mutes",
   {

@@ -2,6 +2,7 @@ import { createRestAPIClient, type mastodon } from "masto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { api, appToken, approvedPhysician, createApp, ownerToken } from "../helpers/client.ts";
 import { startInstances, type TestInstance } from "../helpers/instances.ts";
+import { taggedJpeg } from "../helpers/images.ts";
 import { shapeErrors } from "../helpers/schemas.ts";
 
 /**
@@ -221,6 +222,88 @@ describe("what clients call", () => {
     expectShape("Search", (await api(uk, "GET", "/api/v2/search?q=card", { token: alice.token })).body);
     const hashtags = (await api(uk, "GET", "/api/v2/search?q=cardio&type=hashtags", { token: alice.token })).body.hashtags;
     expect(hashtags[0]).toMatchObject({ name: "cardiology", history: expect.any(Array) });
+    expect(shapes).toEqual([]);
+  });
+
+  it("answers the rest of what clients call: notes, follower removal, profile, userinfo, media deletion, groups, policies", async () => {
+    // Several accounts at once; unknown ids are left out.
+    const many = (await api(uk, "GET", `/api/v1/accounts?id[]=${bob.id}&id[]=${carol.id}&id[]=999999999`, { token: alice.token })).body;
+    expect(many.map((a: { acct: string }) => a.acct)).toEqual(["bob_md", "carol_md"]);
+    // A private note shows in the relationship, for its author only.
+    const noted = await api(uk, "POST", `/api/v1/accounts/${carol.id}/note`, { token: alice.token, json: { comment: "Great on echo questions" } });
+    expect(noted.body).toMatchObject({ id: carol.id, note: "Great on echo questions" });
+    expectShape("Relationship", noted.body);
+    expect((await api(uk, "GET", `/api/v1/accounts/relationships?id[]=${alice.id}`, { token: carol.token })).body[0].note).toBe("");
+    expect((await api(uk, "POST", `/api/v1/accounts/${carol.id}/note`, { token: alice.token, json: { comment: "" } })).body.note).toBe("");
+    // Removing a follower.
+    await api(uk, "POST", `/api/v1/accounts/${alice.id}/follow`, { token: carol.token });
+    const removed = await api(uk, "POST", `/api/v1/accounts/${carol.id}/remove_from_followers`, { token: alice.token });
+    expect(removed.body).toMatchObject({ followed_by: false });
+    expect((await api(uk, "GET", `/api/v1/accounts/relationships?id[]=${alice.id}`, { token: carol.token })).body[0].following).toBe(false);
+
+    // The profile API edits what update_credentials does.
+    const profile = await api(uk, "PATCH", "/api/v1/profile", { token: alice.token, json: { display_name: "Cardiology registrar", note: "Echo and heart failure" } });
+    expect(profile.body).toMatchObject({ id: alice.id, display_name: "Cardiology registrar", note: "Echo and heart failure", locked: false });
+    expectShape("Profile", (await api(uk, "GET", "/api/v1/profile", { token: alice.token })).body);
+    expect((await api(uk, "DELETE", "/api/v1/profile/avatar", { token: alice.token })).body.display_name).toBe("Cardiology registrar");
+    // OIDC userinfo names the pseudonym and nothing of the identity.
+    const userinfo = await api(uk, "GET", "/oauth/userinfo", { token: alice.token });
+    expect(userinfo.body).toMatchObject({ iss: uk.origin, preferred_username: "alice_md", name: "Cardiology registrar", sub: expect.stringContaining("/users/alice_md") });
+    expect(userinfo.text).not.toContain(alice.applicant.legal_name);
+    expect(userinfo.text).not.toContain(alice.applicant.email);
+
+    // An unused upload can be deleted; one in a post cannot.
+    const upload = async () => {
+      const form = new FormData();
+      form.set("file", new Blob([new Uint8Array(await taggedJpeg())], { type: "image/jpeg" }), "scan.jpg");
+      return (await api(uk, "POST", "/api/v2/media", { token: alice.token, body: form })).body.id as string;
+    };
+    const unused = await upload();
+    expect((await api(uk, "DELETE", `/api/v1/media/${unused}`, { token: alice.token })).status).toBe(200);
+    expect((await api(uk, "GET", `/api/v1/media/${unused}`, { token: alice.token })).status).toBe(404);
+    const used = await upload();
+    await api(uk, "POST", "/api/v1/statuses", { token: alice.token, json: { status: "With an image", media_ids: [used] } });
+    const refused = await api(uk, "DELETE", `/api/v1/media/${used}`, { token: alice.token });
+    expect({ status: refused.status, error: refused.body.error }).toEqual({ status: 422, error: "Media attachment is currently used by a status" });
+    expect((await api(uk, "DELETE", `/api/v1/media/${used}`, { token: bob.token })).status).toBe(404);
+
+    // The old direct timeline.
+    const dm = await api(uk, "POST", "/api/v1/statuses", { token: carol.token, json: { status: "@alice_md a direct word", visibility: "direct" } });
+    expect((await api(uk, "GET", "/api/v1/timelines/direct", { token: alice.token })).body.map((s: { id: string }) => s.id)).toContain(dm.body.id);
+    expect((await api(uk, "GET", "/api/v1/timelines/direct", { token: bob.token })).body.map((s: { id: string }) => s.id)).not.toContain(dm.body.id);
+
+    // One notification group: its notifications, its accounts, dismissed together.
+    const liked = await api(uk, "POST", "/api/v1/statuses", { token: alice.token, json: { status: "Like me twice" } });
+    for (const t of [bob.token, carol.token]) await api(uk, "POST", `/api/v1/statuses/${liked.body.id}/favourite`, { token: t });
+    const key = `favourite-${liked.body.id}`;
+    const group = (await api(uk, "GET", `/api/v2/notifications/${key}`, { token: alice.token })).body;
+    expect(group.notification_groups).toEqual([expect.objectContaining({ group_key: key, notifications_count: 2, type: "favourite" })]);
+    expectShape("GroupedNotificationsResults", group);
+    expect((await api(uk, "GET", `/api/v2/notifications/${key}/accounts`, { token: alice.token })).body.map((a: { acct: string }) => a.acct).sort()).toEqual(["bob_md", "carol_md"]);
+    expect((await api(uk, "GET", `/api/v2/notifications/${key}`, { token: bob.token })).status).toBe(404);
+    expect((await api(uk, "POST", `/api/v2/notifications/${key}/dismiss`, { token: alice.token })).status).toBe(200);
+    expect((await api(uk, "GET", `/api/v2/notifications/${key}`, { token: alice.token })).status).toBe(404);
+
+    // Privacy policy and terms (the rules), and the health check.
+    const policy = (await api(uk, "GET", "/api/v1/instance/privacy_policy")).body;
+    expectShape("PrivacyPolicy", policy);
+    expect(policy.content).toContain("verifiers");
+    const terms = (await api(uk, "GET", "/api/v1/instance/terms_of_service")).body;
+    expectShape("TermsOfService", terms);
+    expect(terms.content).toContain("Never post anything that identifies a patient");
+    expect((await api(uk, "GET", `/api/v1/instance/terms_of_service/${terms.effective_date}`)).status).toBe(200);
+    expect((await api(uk, "GET", "/api/v1/instance/terms_of_service/1999-01-01")).status).toBe(404);
+    expect((await api(uk, "GET", "/health")).text).toBe("OK");
+
+    // Writing to a feature not offered says so; reading it is empty.
+    for (const [method, path] of [["POST", "/api/v1/featured_tags"], ["POST", `/api/v1/accounts/${bob.id}/endorse`], ["POST", "/api/v1/collections"], ["POST", "/api/v1/domain_blocks"], ["PUT", `/api/v1/statuses/${liked.body.id}/interaction_policy`]] as const) {
+      const res = await api(uk, method, path, { token: alice.token, json: {} });
+      expect({ path, status: res.status, error: res.body.error }).toEqual({ path, status: 422, error: expect.stringMatching(/not offered/) });
+    }
+    expect((await api(uk, "GET", `/api/v1/accounts/${bob.id}/collections`, { token: alice.token })).body).toEqual({ collections: [] });
+    expect((await api(uk, "GET", "/api/v1/annual_reports/2026/state", { token: alice.token })).body).toEqual({ state: "ineligible" });
+    expect((await api(uk, "GET", `/api/v1/statuses/${liked.body.id}/quotes`, { token: alice.token })).body).toEqual([]);
+    expect((await api(uk, "GET", "/api/v1/statuses/999999999/quotes", { token: alice.token })).status).toBe(404);
     expect(shapes).toEqual([]);
   });
 });

@@ -108,6 +108,32 @@ export function credentialAccountJson(account: AccountRow, services: Services) {
   };
 }
 
+/** Mastodon 4.6's Profile entity: what the owner edits, as stored. */
+export function profileJson(account: AccountRow, services: Services) {
+  const view = services.directory.localView(account);
+  return {
+    id: account.id,
+    display_name: view.displayName,
+    note: account.note,
+    fields: view.fields.map((f) => ({ name: f.name, value: f.value, verified_at: null })),
+    avatar: null,
+    avatar_static: null,
+    avatar_description: "",
+    header: null,
+    header_static: null,
+    header_description: "",
+    locked: account.locked,
+    bot: false,
+    discoverable: false,
+    indexable: false,
+    hide_collections: false,
+    show_media: true,
+    show_media_replies: true,
+    show_featured: false,
+    attribution_domains: [],
+  };
+}
+
 /**
  * Mastodon's Admin::Account.  The identity is included only when a verifier
  * has asked for it (an audited read); lists never carry it.

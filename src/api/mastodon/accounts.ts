@@ -4,9 +4,11 @@ import { requireApp, requireUser } from "../auth.ts";
 import { parseParams, readParams } from "../body.ts";
 import type { AppEnv } from "../env.ts";
 import { fail } from "../errors.ts";
-import { queryFlag } from "../pagination.ts";
+import { queryArray, queryFlag } from "../pagination.ts";
 import { flagParam } from "../params.ts";
-import { accountsJson, accountViewJson, credentialAccountJson } from "./accounts-json.ts";
+import type { AccountRow } from "../../domain/accounts/types.ts";
+import type { Services } from "../../services.ts";
+import { accountsByIdJson, accountsJson, accountViewJson, credentialAccountJson, profileJson } from "./accounts-json.ts";
 
 const text = (max: number) => z.string().trim().max(max);
 
@@ -37,6 +39,21 @@ const updateSchema = z.object({
     .max(4)
     .optional(),
 });
+
+/** Applies a profile edit from either profile endpoint and tells the peers. */
+async function updateProfile(services: Services, accountId: string, raw: Record<string, unknown>): Promise<AccountRow> {
+  const params = updateSchema.parse(raw);
+  // Clients edit the "Disclosures" profile field; the other fields are derived.
+  const disclosuresField = params.fields_attributes?.find((f) => f.name?.trim().toLowerCase() === "disclosures");
+  const updated = services.accounts.updateProfile(accountId, {
+    displayName: params.display_name,
+    note: params.note,
+    locked: params.locked,
+    disclosures: params.disclosures ?? disclosuresField?.value,
+  });
+  await services.federationPort.accountUpdated(updated);
+  return updated;
+}
 
 export const accountsRouter = new Hono<AppEnv>()
   /** Registration from a client (app token): the account waits for a verifier. */
@@ -77,18 +94,48 @@ export const accountsRouter = new Hono<AppEnv>()
   })
   .patch("/api/v1/accounts/update_credentials", async (c) => {
     const { account } = requireUser(c, "write:accounts");
-    const params = updateSchema.parse(await readParams(c));
-    // Clients edit the "Disclosures" profile field; the other fields are derived.
-    const disclosuresField = params.fields_attributes?.find((f) => f.name?.trim().toLowerCase() === "disclosures");
-    const updated = c.get("services").accounts.updateProfile(account.id, {
-      displayName: params.display_name,
-      note: params.note,
-      locked: params.locked,
-      disclosures: params.disclosures ?? disclosuresField?.value,
-    });
     const services = c.get("services");
-    await services.federationPort.accountUpdated(updated);
-    return c.json(credentialAccountJson(updated, services));
+    return c.json(credentialAccountJson(await updateProfile(services, account.id, await readParams(c)), services));
+  })
+  /** OpenID Connect claims about the signed-in physician: the pseudonym, never the legal name. */
+  .get("/oauth/userinfo", (c) => {
+    const { account } = requireUser(c, "profile");
+    const services = c.get("services");
+    const view = services.directory.localView(account);
+    const json = accountViewJson(view, services);
+    return c.json({
+      iss: services.instance.origin,
+      sub: view.uri,
+      name: json.display_name,
+      preferred_username: account.username,
+      profile: json.url,
+      picture: json.avatar,
+    });
+  })
+  /** Mastodon 4.6's profile API: the same profile, in its own shape. */
+  .get("/api/v1/profile", (c) => {
+    const { account } = requireUser(c, "profile");
+    return c.json(profileJson(account, c.get("services")));
+  })
+  .patch("/api/v1/profile", async (c) => {
+    const { account } = requireUser(c, "write:accounts");
+    const services = c.get("services");
+    return c.json(profileJson(await updateProfile(services, account.id, await readParams(c)), services));
+  })
+  // Avatars and headers are not uploaded here; there is never one to delete.
+  .delete("/api/v1/profile/avatar", (c) => {
+    const { account } = requireUser(c, "write:accounts");
+    return c.json(credentialAccountJson(account, c.get("services")));
+  })
+  .delete("/api/v1/profile/header", (c) => {
+    const { account } = requireUser(c, "write:accounts");
+    return c.json(credentialAccountJson(account, c.get("services")));
+  })
+  /** Several accounts at once (Mastodon 4.3); unknown ids are left out. */
+  .get("/api/v1/accounts", (c) => {
+    requireUser(c, "read:accounts");
+    const services = c.get("services");
+    return c.json(accountsByIdJson(queryArray(c, "id").slice(0, 40), services));
   })
   .get("/api/v1/accounts/lookup", (c) => {
     requireUser(c, "read:accounts");

@@ -48,6 +48,11 @@ export const mediaRouter = new Hono<AppEnv>()
     });
     return c.json(mediaJson(media, services.mediaUrls));
   })
+  .delete("/api/v1/media/:id", (c) => {
+    const { account } = requireUser(c, "write:media");
+    const services = c.get("services");
+    return c.json(mediaJson(services.media.remove(account.id, c.req.param("id")), services.mediaUrls));
+  })
   /** Files are served only against a valid signature (closed network: no public URLs). */
   .get("/media/:file", (c) => {
     const fileName = c.req.param("file");

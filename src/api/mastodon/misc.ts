@@ -3,6 +3,8 @@ import { requireUser } from "../auth.ts";
 import type { AppEnv } from "../env.ts";
 
 export const miscRouter = new Hono<AppEnv>()
+  // Mastodon's load-balancer check: the process answers (the streaming API has its own).
+  .get("/health", (c) => c.text("OK"))
   .get("/api/v1/preferences", (c) => {
     const { account } = requireUser(c, "read:accounts");
     return c.json({

@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import { z } from "zod";
+import { groupKey } from "../../domain/notifications/groups.ts";
 import { clientType, type NotificationRow } from "../../domain/notifications/service.ts";
 import type { Services } from "../../services.ts";
 import { requireUser } from "../auth.ts";
@@ -8,7 +9,7 @@ import type { AppEnv } from "../env.ts";
 import { fail } from "../errors.ts";
 import { pageParams, paginationLinks, queryArray } from "../pagination.ts";
 import { idParam } from "../params.ts";
-import { accountsJson } from "./accounts-json.ts";
+import { accountsByIdJson, accountsJson } from "./accounts-json.ts";
 import { renderStatuses } from "./statuses-json.ts";
 
 /**
@@ -37,14 +38,30 @@ export function notificationsJson(rows: readonly NotificationRow[], viewerId: st
   }));
 }
 
-/** Favourites, boosts and follows group; mentions and replies stand alone (as Mastodon does). */
-function groupKey(r: NotificationRow): string {
-  if (["favourite", "reblog"].includes(r.type)) return `${r.type}-${r.statusId}`;
-  if (["follow", "follow_request"].includes(r.type)) return `${r.type}-${r.createdAt.toISOString().slice(0, 10)}`;
-  return `ungrouped-${r.id}`;
-}
 
 const INTEGER_MARK = "\u0000int:";
+
+/** Grouped notifications as Mastodon's v2 API renders them (accounts and statuses once, then the groups). */
+function groupedJson(rows: readonly NotificationRow[], viewerId: string, services: Services) {
+  const { kept, accounts, statuses } = loadNotifications(rows, viewerId, services);
+  const groups = new Map<string, NotificationRow[]>();
+  for (const r of kept) groups.set(groupKey(r), [...(groups.get(groupKey(r)) ?? []), r]);
+  return {
+    accounts: accountsJson([...accounts.values()], services),
+    statuses: [...statuses.values()],
+    notification_groups: [...groups.entries()].map(([key, members]) => ({
+      group_key: key,
+      notifications_count: members.length,
+      type: clientType(members[0]!.type),
+      most_recent_notification_id: `${INTEGER_MARK}${members[0]!.id}`,
+      page_min_id: members.at(-1)!.id,
+      page_max_id: members[0]!.id,
+      latest_page_notification_at: members[0]!.createdAt.toISOString(),
+      sample_account_ids: [...new Set(members.map((m) => m.fromAccountId))].slice(0, 8),
+      ...(members[0]!.statusId ? { status_id: members[0]!.statusId } : {}),
+    })),
+  };
+}
 
 /**
  * JSON whose marked strings are written as integer literals, digit for digit:
@@ -102,27 +119,28 @@ export const notificationsRouter = new Hono<AppEnv>()
     const services = c.get("services");
     const rows = services.notifications.list(account.id, query(c));
     paginationLinks(c, rows);
-    const { kept, accounts, statuses } = loadNotifications(rows, account.id, services);
-    const groups = new Map<string, NotificationRow[]>();
-    for (const r of kept) groups.set(groupKey(r), [...(groups.get(groupKey(r)) ?? []), r]);
     c.header("Content-Type", "application/json; charset=UTF-8");
-    return c.body(
-      jsonWithIntegers({
-        accounts: accountsJson([...accounts.values()], services),
-        statuses: [...statuses.values()],
-        notification_groups: [...groups.entries()].map(([key, members]) => ({
-          group_key: key,
-          notifications_count: members.length,
-          type: clientType(members[0]!.type),
-          most_recent_notification_id: `${INTEGER_MARK}${members[0]!.id}`,
-          page_min_id: members.at(-1)!.id,
-          page_max_id: members[0]!.id,
-          latest_page_notification_at: members[0]!.createdAt.toISOString(),
-          sample_account_ids: [...new Set(members.map((m) => m.fromAccountId))].slice(0, 8),
-          ...(members[0]!.statusId ? { status_id: members[0]!.statusId } : {}),
-        })),
-      }),
-    );
+    return c.body(jsonWithIntegers(groupedJson(rows, account.id, services)));
+  })
+  .get("/api/v2/notifications/:key{[a-z_]+-[0-9-]+}", (c) => {
+    const { account } = requireUser(c, "read:notifications");
+    const services = c.get("services");
+    const grouped = groupedJson(services.notifications.group(account.id, c.req.param("key")), account.id, services);
+    if (grouped.notification_groups.length === 0) fail("not_found", "Record not found");
+    c.header("Content-Type", "application/json; charset=UTF-8");
+    return c.body(jsonWithIntegers(grouped));
+  })
+  .get("/api/v2/notifications/:key{[a-z_]+-[0-9-]+}/accounts", (c) => {
+    const { account } = requireUser(c, "read:notifications");
+    const services = c.get("services");
+    const { kept } = loadNotifications(services.notifications.group(account.id, c.req.param("key")), account.id, services);
+    if (kept.length === 0) fail("not_found", "Record not found");
+    return c.json(accountsByIdJson([...new Set(kept.map((r) => r.fromAccountId))], services));
+  })
+  .post("/api/v2/notifications/:key{[a-z_]+-[0-9-]+}/dismiss", (c) => {
+    const { account } = requireUser(c, "write:notifications");
+    if (!c.get("services").notifications.dismissGroup(account.id, c.req.param("key"))) fail("not_found", "Record not found");
+    return c.json({});
   })
   .get("/api/v2/notifications/unread_count", (c) => {
     const { account } = requireUser(c, "read:notifications");

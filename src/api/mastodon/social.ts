@@ -11,11 +11,13 @@ import { listJson } from "./lists.ts";
 import { accountsJson, timelineJson } from "./render.ts";
 
 const muteSchema = z.object({ notifications: flagParam.optional(), duration: intParam.min(0).optional() });
+const noteSchema = z.object({ comment: z.string().optional() });
 
 /** Mastodon's Relationship entity for each id, told truthfully. */
 export function relationships(services: Services, viewerId: string, ids: readonly string[]) {
   const follows = services.follows.relationships(viewerId, ids);
   const flags = services.relationQueries.flags(viewerId, ids);
+  const notes = services.relationQueries.notes(viewerId, ids);
   return follows.map((r) => {
     const f = flags.get(r.id)!;
     return {
@@ -33,7 +35,7 @@ export function relationships(services: Services, viewerId: string, ids: readonl
       requested_by: r.requested_by,
       domain_blocking: false,
       endorsed: false,
-      note: "",
+      note: notes.get(r.id) ?? "",
     };
   });
 }
@@ -61,6 +63,20 @@ export const socialRouter = new Hono<AppEnv>()
     const services = c.get("services");
     requireAccount(services, c.req.param("id"));
     await services.follows.unfollow(account.id, c.req.param("id"));
+    return c.json(relationship(services, account.id, c.req.param("id")));
+  })
+  .post("/api/v1/accounts/:id/remove_from_followers", async (c) => {
+    const { account } = requireUser(c, "write:follows");
+    const services = c.get("services");
+    requireAccount(services, c.req.param("id"));
+    await services.follows.removeFollower(account.id, c.req.param("id"));
+    return c.json(relationship(services, account.id, c.req.param("id")));
+  })
+  .post("/api/v1/accounts/:id/note", async (c) => {
+    const { account } = requireUser(c, "write:accounts");
+    const params = await parseParams(c, noteSchema);
+    const services = c.get("services");
+    services.relations.setNote(account.id, c.req.param("id"), params.comment ?? "");
     return c.json(relationship(services, account.id, c.req.param("id")));
   })
   .post("/api/v1/accounts/:id/block", async (c) => {

@@ -26,6 +26,10 @@ export const timelinesRouter = new Hono<AppEnv>()
     const rows = c.get("services").timelines.listTimeline(account.id, c.req.param("id"), pageParams(c));
     return timelineJson(c, rows, account.id, "home");
   })
+  .get("/api/v1/timelines/direct", (c) => {
+    const { account } = requireUser(c, "read:statuses");
+    return timelineJson(c, c.get("services").timelines.direct(account.id, pageParams(c)), account.id, "thread");
+  })
   .get("/api/v1/bookmarks", (c) => {
     const { account } = requireUser(c, "read:bookmarks");
     return timelineJson(c, c.get("services").timelines.bookmarksOf(account.id, pageParams(c)), account.id, "home");

@@ -92,6 +92,7 @@ export function oauthRouter(signIn: PasswordSignIn) {
         token_endpoint: `${origin}/oauth/token`,
         app_registration_endpoint: `${origin}/api/v1/apps`,
         revocation_endpoint: `${origin}/oauth/revoke`,
+        userinfo_endpoint: `${origin}/oauth/userinfo`,
         scopes_supported: [...KNOWN_SCOPES],
         response_types_supported: ["code"],
         response_modes_supported: ["query", "fragment", "form_post"],

@@ -104,6 +104,15 @@ export class FollowService {
     }
   }
 
+  /** Removes a follower (Mastodon's remove_from_followers); a remote one is told with Reject. */
+  async removeFollower(accountId: string, followerId: string): Promise<void> {
+    const row = this.find(followerId, accountId);
+    if (!row) return;
+    this.#db.delete(follows).where(eq(follows.id, row.id)).run();
+    this.#changed(followerId, accountId, false);
+    if (!this.#directory.get(followerId)?.local) await this.#port.followRejected(row);
+  }
+
   /** Both follows end here, nothing is sent (a peer told us of the block). */
   severQuietly(a: string, b: string): void {
     for (const [x, y] of [[a, b], [b, a]] as const) {

@@ -204,6 +204,15 @@ export class MediaService {
       .get();
   }
 
+  /** Deletes an upload that no status uses (Mastodon 4.4's DELETE /api/v1/media/:id). */
+  remove(accountId: string, id: string): MediaRow {
+    const row = this.getOwned(accountId, id);
+    if (row.statusId) throw new DomainError("unprocessable", "Media attachment is currently used by a status");
+    this.#db.delete(mediaAttachments).where(eq(mediaAttachments.id, id)).run();
+    this.deleteFiles([row]);
+    return row;
+  }
+
   /** Unattached media of an account, for attaching to a new status. */
   unattached(accountId: string, ids: readonly string[]): MediaRow[] {
     return ids.map((id) => {

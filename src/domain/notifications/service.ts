@@ -1,9 +1,10 @@
-import { and, desc, eq, gt, inArray, lt, notInArray, sql } from "drizzle-orm";
+import { and, desc, eq, gt, gte, inArray, lt, notInArray, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
 import { accounts, markers, notifications, statuses } from "../../db/schema.ts";
 import type { DomainEvents } from "../events.ts";
 import { newId } from "../ids.ts";
 import type { RelationQueries } from "../relations/queries.ts";
+import { parseGroupKey } from "./groups.ts";
 
 export type NotificationRow = typeof notifications.$inferSelect;
 export const NOTIFICATION_TYPES = ["mention", "reply", "favourite", "reblog", "follow", "follow_request", "status", "poll", "update"] as const;
@@ -98,6 +99,34 @@ export class NotificationService {
     if (!/^\d{1,20}$/.test(id)) return undefined;
     const row = this.#db.select().from(notifications).where(and(eq(notifications.accountId, accountId), eq(notifications.id, id))).get();
     return row && !this.#relations.silencedFor(accountId).has(row.fromAccountId) ? row : undefined;
+  }
+
+  /** The notifications of one group (newest first); empty for an unknown or foreign key. */
+  group(accountId: string, key: string, limit = 80): NotificationRow[] {
+    const selector = parseGroupKey(key);
+    if (!selector) return [];
+    const silenced = [...this.#relations.silencedFor(accountId)];
+    const match =
+      selector.kind === "status"
+        ? and(eq(notifications.type, selector.type), eq(notifications.statusId, selector.statusId))
+        : selector.kind === "day"
+          ? and(eq(notifications.type, selector.type), gte(notifications.createdAt, selector.from), lt(notifications.createdAt, selector.to))
+          : eq(notifications.id, selector.id);
+    return this.#db
+      .select()
+      .from(notifications)
+      .where(and(eq(notifications.accountId, accountId), match, silenced.length > 0 ? notInArray(notifications.fromAccountId, silenced) : undefined))
+      .orderBy(desc(notifications.id))
+      .limit(limit)
+      .all();
+  }
+
+  /** Dismisses every notification of a group; false when there was none. */
+  dismissGroup(accountId: string, key: string): boolean {
+    const ids = this.group(accountId, key, 10_000).map((r) => r.id);
+    if (ids.length === 0) return false;
+    this.#db.delete(notifications).where(and(eq(notifications.accountId, accountId), inArray(notifications.id, ids))).run();
+    return true;
   }
 
   /** False when the account has no such notification (another's is not found either). */

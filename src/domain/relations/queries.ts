@@ -1,6 +1,6 @@
 import { and, desc, eq, gt, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
-import { blocks, mutes, threadMutes } from "../../db/schema.ts";
+import { accountNotes, blocks, mutes, threadMutes } from "../../db/schema.ts";
 
 export interface RelationFlags {
   blocking: boolean;
@@ -85,6 +85,13 @@ export class RelationQueries {
       f.mutingNotifications = r.notifications;
     }
     return out;
+  }
+
+  /** The viewer's private notes on these accounts. */
+  notes(viewerId: string, ids: readonly string[]): Map<string, string> {
+    if (ids.length === 0) return new Map();
+    const rows = this.#db.select().from(accountNotes).where(and(eq(accountNotes.accountId, viewerId), inArray(accountNotes.targetId, [...ids]))).all();
+    return new Map(rows.map((r) => [r.targetId, r.comment]));
   }
 
   /** Threads (context URIs) among these that the viewer muted. */

@@ -1,6 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
-import { blocks, mutes, threadMutes } from "../../db/schema.ts";
+import { accountNotes, blocks, mutes, threadMutes } from "../../db/schema.ts";
 import type { Directory } from "../directory/service.ts";
 import { DomainError } from "../errors.ts";
 import type { DomainEvents } from "../events.ts";
@@ -94,6 +94,21 @@ export class RelationService {
     const contextUri = status.contextUri ?? `${status.uri}#context`;
     if (on) this.#db.insert(threadMutes).values({ accountId, contextUri, createdAt: now }).onConflictDoNothing().run();
     else this.#db.delete(threadMutes).where(and(eq(threadMutes.accountId, accountId), eq(threadMutes.contextUri, contextUri))).run();
+  }
+
+  /** A private note on another account (empty removes it); never leaves this instance. */
+  setNote(accountId: string, targetId: string, comment: string, now = new Date()): void {
+    this.#target(accountId, targetId);
+    if (comment.length > 2000) throw new DomainError("unprocessable", "Validation failed: comment is too long (maximum is 2000 characters)");
+    if (comment.trim() === "") {
+      this.#db.delete(accountNotes).where(and(eq(accountNotes.accountId, accountId), eq(accountNotes.targetId, targetId))).run();
+      return;
+    }
+    this.#db
+      .insert(accountNotes)
+      .values({ accountId, targetId, comment, updatedAt: now })
+      .onConflictDoUpdate({ target: [accountNotes.accountId, accountNotes.targetId], set: { comment, updatedAt: now } })
+      .run();
   }
 
   // ---- from federation

@@ -60,6 +60,12 @@ export class TimelineService {
     return this.#paged(viewerId, [qualifies, ne(statuses.visibility, "direct")], page);
   }
 
+  /** Direct posts the viewer wrote or is addressed in (Mastodon's old direct timeline). */
+  direct(viewerId: string, page: Page): StatusRow[] {
+    const involved = sql`(${statuses.accountId} = ${viewerId} OR EXISTS (SELECT 1 FROM status_mentions m WHERE m.status_id = ${statuses.id} AND m.account_id = ${viewerId}))`;
+    return this.#paged(viewerId, [eq(statuses.visibility, "direct"), involved], page);
+  }
+
   /** The network timeline: public posts (no boosts), local, remote or both. */
   publicTimeline(viewerId: string, options: { local?: boolean; remote?: boolean; onlyMedia?: boolean }, page: Page): StatusRow[] {
     const media = options.onlyMedia ? sql`EXISTS (SELECT 1 FROM media_attachments m WHERE m.status_id = ${statuses.id})` : undefined;
