@@ -100,7 +100,7 @@ async function startInstance(name: string, port: number): Promise<{ child: Child
   const started = performance.now();
   // BENCH_PROFILE=dir writes a CPU profile of instance A there (for --cpu-prof analysis).
   const profile = process.env["BENCH_PROFILE"] && name === "a" ? ["--cpu-prof", `--cpu-prof-dir=${process.env["BENCH_PROFILE"]}`] : [];
-  const child = spawn(node, [...profile, join(import.meta.dirname, "../src/main.ts")], { env: instanceEnv(name, port), stdio: ["ignore", "ignore", "inherit"] });
+  const child = spawn(node, [...profile, "--import", "tsx", join(import.meta.dirname, "../src/main.ts")], { env: instanceEnv(name, port), stdio: ["ignore", "ignore", "inherit"] });
   await waitFor(`http://127.0.0.1:${port}/api/v1/instance`);
   return { child, startupMs: performance.now() - started };
 }
@@ -199,7 +199,7 @@ async function main() {
         licenseJurisdiction: "GB",
         specialty: "cardiology",
       });
-      await services.credentials.issue(services.accounts.approve("bench", applied.id));
+      await services.credentials.issue(services.review.approve("bench", applied.id));
       tokens.push(services.oauth.issueForAccount(app.id, applied.id, ["read", "write"]).accessToken);
       ids.push(applied.id);
     }
@@ -289,7 +289,7 @@ async function main() {
     licenseJurisdiction: "GB",
     specialty: "cardiology",
   });
-  const sender = await servicesB.credentials.issue(servicesB.accounts.approve("bench", applied.id));
+  const sender = await servicesB.credentials.issue(servicesB.review.approve("bench", applied.id));
   const [rsa] = await servicesB.keys.keyPairs(sender.id);
   const actorUri = `${origin(portB)}/users/bench_sender`;
   const keyId = new URL(`${actorUri}#main-key`);

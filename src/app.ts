@@ -38,6 +38,8 @@ import { MEDIA_LIMITS } from "./domain/media/service.ts";
 import type { Services } from "./services.ts";
 import { applyRouter } from "./web/apply.ts";
 import { peopleRouter } from "./web/people.ts";
+import { applicationStatusRouter } from "./web/application-status.ts";
+import { consoleRouter } from "./web/admin/router.tsx";
 import { PasswordSignIn } from "./web/sign-in.ts";
 
 const API_BODY_LIMIT = 1024 * 1024;
@@ -46,9 +48,11 @@ const LARGE_BODY_PATHS: Record<string, number> = {
   "/api/v1/consilium/registers": 20 * 1024 * 1024,
   "/api/v1/media": MEDIA_LIMITS.maxBytes + 64 * 1024,
   "/api/v2/media": MEDIA_LIMITS.maxBytes + 64 * 1024,
+  // A national register extract (the console uploads it whole).
+  "/admin/registers": 200 * 1024 * 1024,
 };
 /** Paths Hono answers even for ActivityPub clients (NodeInfo is ours, not Fedify's). */
-const HONO_ONLY = /^\/(\.well-known\/(nodeinfo|host-meta(\.json)?|oauth-authorization-server)|nodeinfo\/2\.[01]|\.well-known\/jwks\.json|api\/|oauth\/|auth\/|apply|media\/)/;
+const HONO_ONLY = /^\/(\.well-known\/(nodeinfo|host-meta(\.json)?|oauth-authorization-server)|nodeinfo\/2\.[01]|\.well-known\/jwks\.json|api\/|oauth\/|auth\/|apply|media\/|admin(\/|$)|health$)/;
 
 /** The unread rest of the body stays on the socket, so the connection is closed too. */
 function tooLarge(c: Context): Response {
@@ -149,8 +153,10 @@ export function createApp({ services, federation, lookup, inbox, outgoing, strea
   app.route("/", consiliumRouter);
   app.route("/", phiRouter);
   app.route("/", oauthRouter(signIn));
+  app.route("/", applicationStatusRouter(signIn));
   app.route("/", applyRouter);
   app.route("/", peopleRouter);
+  app.route("/", consoleRouter(signIn));
   app.get("/", (c) => c.redirect("/apply"));
 
   return app;

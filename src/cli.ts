@@ -15,6 +15,12 @@ const USAGE = `Usage: npm run cli -- <command> [options]
       List accounts (id, handle, status, specialty, jurisdiction).
   accounts approve|reject|suspend|unsuspend ID [--note TEXT]
       Decide on an application or revoke a physician (audited as the CLI user).
+  admin reset-second-factor HANDLE [--note TEXT]
+      Remove a staff member's second factor and end their console sessions;
+      they set it up again at their next sign-in.
+  admin require-second-factor on|off
+      Whether every staff member must use a second factor (the owner's
+      setting in the console; on by default in production).
   registers import FILE
       Import a UK GMC LRMP or US NPPES register extract (CSV).
 `;
@@ -58,6 +64,26 @@ async function main(argv: string[]): Promise<number> {
       console.log(account.id);
       return 0;
     }
+    if (group === "admin" && command === "reset-second-factor") {
+      const staff = arg ? services.accounts.findByUsername(arg.replace(/^@/, "")) : undefined;
+      if (!staff || staff.role === "physician") {
+        console.error("admin reset-second-factor needs the handle of a staff member");
+        return 1;
+      }
+      const removed = services.secondFactors.reset(actor, staff.id, values.note ?? "reset from the command line");
+      const sessions = services.staffSessions.endAll(staff.id);
+      console.log(removed ? `Second factor of @${staff.username} removed; ${sessions} console sessions ended.` : `@${staff.username} had no second factor; ${sessions} console sessions ended.`);
+      return 0;
+    }
+    if (group === "admin" && command === "require-second-factor") {
+      if (arg !== "on" && arg !== "off") {
+        console.error("admin require-second-factor needs on or off");
+        return 1;
+      }
+      services.settings.update(actor, { staffSecondFactorRequired: arg === "on" });
+      console.log(`Staff second factor ${arg === "on" ? "required" : "optional"}.`);
+      return 0;
+    }
     if (group === "accounts" && command === "list") {
       const status = values.status as "pending" | "approved" | "rejected" | "suspended" | undefined;
       for (const a of services.accounts.list({ status, limit: 200 })) {
@@ -72,7 +98,7 @@ async function main(argv: string[]): Promise<number> {
       }
       const decide = { approve: "approve", reject: "reject", suspend: "suspend", unsuspend: "unsuspend" } as const;
       // Credentials follow the decision; peers learn of it when the server next runs the renewal job.
-      const account = await services.credentialLifecycle.sync(services.accounts[decide[command as keyof typeof decide]](actor, arg, values.note));
+      const account = await services.credentialLifecycle.sync(services.review[decide[command as keyof typeof decide]](actor, arg, values.note));
       console.log(`${account.id}\t${account.username}\t${account.status}`);
       return 0;
     }
@@ -82,7 +108,7 @@ async function main(argv: string[]): Promise<number> {
         return 1;
       }
       const result = services.registers.import(readFileSync(arg, "utf8"));
-      const rematched = services.accounts.rematchPending();
+      const rematched = services.review.rematchPending();
       services.audit.record({ staffId: actor, subjectId: null, action: "register.import", reason: `${result.source}: ${result.imported} entries` });
       console.log(`Imported ${result.imported} ${result.source} entries; skipped ${result.skipped.length}; ${rematched} pending applications re-matched.`);
       for (const s of result.skipped) console.log(`  line ${s.line}: ${s.reason}`);

@@ -1,5 +1,6 @@
 import type { Config } from "./config.ts";
 import type { DatabaseHandle } from "./db/client.ts";
+import { AccountReview } from "./domain/accounts/review.ts";
 import { AccountService } from "./domain/accounts/service.ts";
 import { AuditLog } from "./domain/audit.ts";
 import { Clock } from "./domain/clock.ts";
@@ -37,6 +38,11 @@ import type { StatusRow } from "./domain/statuses/types.ts";
 import { StatusVisibility } from "./domain/statuses/visibility.ts";
 import { TagService } from "./domain/tags/service.ts";
 import { TimelineService } from "./domain/timelines/service.ts";
+import { ReviewQueue } from "./domain/accounts/queue.ts";
+import { RegisterImports } from "./domain/registers/imports.ts";
+import { InstanceSettings } from "./domain/settings.ts";
+import { SecondFactors } from "./domain/staff/second-factor.ts";
+import { StaffSessions } from "./domain/staff/sessions.ts";
 
 /** Deliveries waiting per remote origin, and accepted activities not yet applied (for staff and metrics). */
 export interface QueueStatus {
@@ -56,9 +62,17 @@ export interface Services {
   readonly database: DatabaseHandle;
   readonly events: DomainEvents;
   readonly accounts: AccountService;
+  /** Verifiers' decisions, identity reads and licence records. */
+  readonly review: AccountReview;
   readonly oauth: OAuthService;
   readonly registers: RegisterService;
+  readonly registerImports: RegisterImports;
   readonly audit: AuditLog;
+  /** What staff set from the console (name, description, contact, registrations, second factor). */
+  readonly settings: InstanceSettings;
+  readonly reviewQueue: ReviewQueue;
+  readonly secondFactors: SecondFactors;
+  readonly staffSessions: StaffSessions;
   readonly keys: ActorKeyStore;
   readonly media: MediaService;
   readonly mediaUrls: MediaUrlSigner;
@@ -100,10 +114,23 @@ export function createServices(config: Config, database: DatabaseHandle): Servic
   const events = new DomainEvents();
   const audit = new AuditLog(db);
   const registers = new RegisterService(db, keyring);
+  const settings = new InstanceSettings({
+    db,
+    audit,
+    defaults: {
+      name: config.instanceName,
+      contactEmail: config.contactEmail,
+      registrationsOpen: true,
+      // Required in production; elsewhere staff may turn it on.
+      staffSecondFactorRequired: config.env === "production",
+    },
+  });
   const instance: InstanceInfo = {
     origin: config.origin,
     host: new URL(config.origin).host,
-    name: config.instanceName,
+    get name() {
+      return settings.current().name;
+    },
     country: config.country,
     version: SOFTWARE_VERSION,
   };
@@ -116,7 +143,10 @@ export function createServices(config: Config, database: DatabaseHandle): Servic
   const follows = new FollowService({ db, directory, notifications, events, port: offline });
   const relations = new RelationService({ db, directory, follows, events, port: offline });
   const keys = new ActorKeyStore(db, keyring);
-  const accounts = new AccountService({ db, vault: createIdentityVault(keyring), passwords: createPasswordHasher(config.passwordCost), audit, registers });
+  const vault = createIdentityVault(keyring);
+  const accounts = new AccountService({ db, vault, passwords: createPasswordHasher(config.passwordCost), registers, registrationsOpen: () => settings.current().registrationsOpen });
+  const review = new AccountReview({ db, vault, audit, registers, accounts });
+  review.backfillRegisterMatch();
   const peers = new PeerService(db, config.origin, offline);
   const credentials = new CredentialIssuer({ db, keys, instance, clock, lifetimeDays: config.credentialDays });
   const polls = new PollService({ db, directory, notifications, clock, port: offline });
@@ -128,9 +158,15 @@ export function createServices(config: Config, database: DatabaseHandle): Servic
     database,
     events,
     accounts,
+    review,
     oauth: new OAuthService(db),
     registers,
+    registerImports: new RegisterImports({ db, registers, review, audit }),
     audit,
+    settings,
+    reviewQueue: new ReviewQueue(db),
+    secondFactors: new SecondFactors({ db, keyring, audit, issuer: config.instanceName }),
+    staffSessions: new StaffSessions(db),
     keys,
     media,
     mediaUrls: new MediaUrlSigner(keyring.mediaKey, config.origin),
@@ -155,7 +191,7 @@ export function createServices(config: Config, database: DatabaseHandle): Servic
     lists: new ListService({ db, directory, follows }),
     clock,
     credentials,
-    credentialLifecycle: new CredentialLifecycle({ issuer: credentials, accounts, port: offline }),
+    credentialLifecycle: new CredentialLifecycle({ issuer: credentials, review, port: offline }),
     verifier: new CredentialVerifier({ db, clock, isActivePeer: (origin) => peers.isActive(origin), fetchJwks: noJwks }),
     sessionKey: keyring.sessionKey,
     federationPort: offline,

@@ -47,6 +47,7 @@ export function errorResponse(error: unknown, c: Context): Response {
     return c.json({ error: `Validation failed: ${summary.join("; ")}`, details }, 422);
   }
   if (error instanceof HTTPException) {
+    if (error.res) return error.getResponse();
     return c.json({ error: error.message || "Request failed" }, error.status);
   }
   return c.json({ error: "Internal server error" }, 500);

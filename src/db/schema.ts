@@ -33,6 +33,10 @@ export const accounts = sqliteTable(
     /** The current physician credential (VC-JWT), while the account may hold one. */
     credential: text("credential"),
     credentialExpiresAt: integer("credential_expires_at", { mode: "timestamp_ms" }),
+    /** The register check's outcome (exact, partial, inactive, none), kept in clear to sort the queue; the entry stays sealed. */
+    registerMatch: text("register_match", { enum: ["exact", "partial", "inactive", "none"] }),
+    /** Who a pending application waits for: the verifiers (null) or the applicant, asked for more information. */
+    awaiting: text("awaiting", { enum: ["applicant"] }),
   },
   (t) => [
     uniqueIndex("accounts_username_key").on(t.usernameKey),
@@ -642,4 +646,53 @@ export const instanceRules = sqliteTable("instance_rules", {
   hint: text("hint").notNull().default(""),
   position: integer("position").notNull().default(0),
   createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+});
+
+/** Settings staff change from the console (name, description, contact, registrations, second factor). */
+export const instanceSettings = sqliteTable("instance_settings", {
+  key: text("key").primaryKey(),
+  value: text("value").notNull(),
+  updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
+});
+
+/** A staff member's TOTP second factor: the secret sealed, recovery codes as keyed hashes. */
+export const staffSecondFactors = sqliteTable("staff_second_factors", {
+  accountId: text("account_id").primaryKey(),
+  secret: text("secret").notNull(),
+  confirmedAt: integer("confirmed_at", { mode: "timestamp_ms" }),
+  /** The last TOTP time step accepted: a code is good once. */
+  lastStep: integer("last_step").notNull().default(0),
+  recoveryCodes: text("recovery_codes").notNull().default("[]"),
+  createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+});
+
+/** Console sessions: the cookie holds a random token, the table its hash. */
+export const staffSessions = sqliteTable(
+  "staff_sessions",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id").notNull(),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+    lastSeenAt: integer("last_seen_at", { mode: "timestamp_ms" }).notNull(),
+    expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+    secondFactorAt: integer("second_factor_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [index("staff_sessions_account").on(t.accountId)],
+);
+
+/** Register extracts imported in the background, with their progress. */
+export const registerImports = sqliteTable("register_imports", {
+  id: text("id").primaryKey(),
+  source: text("source"),
+  fileName: text("file_name").notNull().default(""),
+  state: text("state", { enum: ["running", "done", "failed", "interrupted"] }).notNull(),
+  total: integer("total").notNull().default(0),
+  processed: integer("processed").notNull().default(0),
+  imported: integer("imported").notNull().default(0),
+  matchesChanged: integer("matches_changed").notNull().default(0),
+  errors: text("errors").notNull().default("[]"),
+  message: text("message"),
+  startedBy: text("started_by"),
+  createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+  finishedAt: integer("finished_at", { mode: "timestamp_ms" }),
 });

@@ -1,4 +1,4 @@
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { html } from "hono/html";
 import { ZodError } from "zod";
 import { registrationSchema } from "../api/mastodon/accounts.ts";
@@ -40,10 +40,15 @@ function messages(details: FieldErrors): string[] {
   return Object.entries(details).flatMap(([field, errs]) => errs.map((e) => `${field.replace(/_/g, " ")} ${e.description}`));
 }
 
+function closed(c: Context<AppEnv>) {
+  return c.html(page("Applications closed", c.get("services").instance.name, html`<p>This instance is not taking applications at the moment.</p><p>Already applied? <a href="/apply/status">See your application</a>.</p>`), 403);
+}
+
 /** The plain web application form, doing what POST /api/v1/accounts does. */
 export const applyRouter = new Hono<AppEnv>()
   .get("/apply", (c) => {
-    const { instance } = c.get("services");
+    const { instance, settings } = c.get("services");
+    if (!settings.current().registrationsOpen) return closed(c);
     return c.html(page("Apply to join", instance.name, form(csrfToken(c), {}, [])));
   })
   .post("/apply", async (c) => {
@@ -55,6 +60,7 @@ export const applyRouter = new Hono<AppEnv>()
     const render = (errors: string[], status: 403 | 422) =>
       c.html(page("Apply to join", services.instance.name, form(csrfToken(c), values, errors)), status);
     if (!csrfValid(c, params["csrf_token"])) return render(["The form expired; please submit it again."], 403);
+    if (!services.settings.current().registrationsOpen) return closed(c);
     try {
       const input = registrationSchema.parse(params);
       await services.accounts.apply({
@@ -81,7 +87,8 @@ export const applyRouter = new Hono<AppEnv>()
       page(
         "Application received",
         services.instance.name,
-        html`<p>Thank you. Your application is <strong>pending</strong>: a verifier will check your licence against the register. You can sign in from any Mastodon app once it is approved.</p>`,
+        html`<p>Thank you. Your application is <strong>pending</strong>: a verifier will check your licence against the register. You can sign in from any Mastodon app once it is approved.</p>
+<p>If a verifier needs more from you, or decides, you will find it on <a href="/apply/status">your application page</a> (sign in there with the e-mail and password you just chose).</p>`,
       ),
     );
   });

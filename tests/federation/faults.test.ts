@@ -127,6 +127,7 @@ describe("faults: slow hosts, outages and crashes", () => {
     await stop(uk);
     const hole = await blackHole(us.config.port);
     const child: ChildProcess = fork(new URL("../../src/main.ts", import.meta.url), [], {
+      execArgv: ["--import", "tsx"],
       env: { ...process.env, ...uk.env, CONSILIUM_HTTP_TIMEOUT_SECONDS: "120", LOG_LEVEL: "warning" },
       stdio: "ignore",
     });

@@ -243,7 +243,7 @@ export async function quickPhysicians(instance: TestInstance, count: number, ove
       licenseJurisdiction: a.license_jurisdiction,
       specialty: a.specialty,
     });
-    await services.credentialLifecycle.sync(services.accounts.approve("test-harness", applied.id), { announce: false });
+    await services.credentialLifecycle.sync(services.review.approve("test-harness", applied.id), { announce: false });
     const token = services.oauth.issueForAccount(app.id, applied.id, ["read", "write", "follow"]).accessToken;
     return { id: applied.id, token, username: a.username };
   };

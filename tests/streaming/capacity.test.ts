@@ -32,7 +32,11 @@ describe("idle streaming connections", () => {
     const [r, w] = await quickPhysicians(uk, 2);
     [reader, writer] = [r!, w!];
     await stop(uk);
-    child = fork(new URL("../../src/main.ts", import.meta.url), [], { env: { ...process.env, ...uk.env, LOG_LEVEL: "warning" }, stdio: "ignore" });
+    child = fork(new URL("../../src/main.ts", import.meta.url), [], {
+      execArgv: ["--import", "tsx"],
+      env: { ...process.env, ...uk.env, LOG_LEVEL: "warning" },
+      stdio: "ignore",
+    });
     await eventually(async () => (await fetch(`${uk.origin}/api/v1/instance`).catch(() => null))?.ok, "the instance process to answer", 30_000);
   }, 60_000);
   afterAll(async () => {

@@ -34,7 +34,7 @@ export const consiliumRouter = new Hono<AppEnv>()
     if (csv.trim() === "") fail("unprocessable", "The register extract is empty");
     const services = c.get("services");
     const result = services.registers.import(csv);
-    const rematched = services.accounts.rematchPending();
+    const rematched = services.review.rematchPending();
     services.audit.record({ staffId: staff.id, subjectId: null, action: "register.import", reason: `${result.source}: ${result.imported} entries` });
     return c.json({ source: result.source, imported: result.imported, skipped: result.skipped, rematched_applications: rematched });
   })

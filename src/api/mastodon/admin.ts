@@ -53,21 +53,21 @@ export const adminRouter = new Hono<AppEnv>()
     const account = services.accounts.get(c.req.param("id"));
     if (!account) fail("not_found", "Record not found");
     const reason = c.req.query("reason")?.slice(0, 200) || "application review";
-    const identity = services.accounts.readIdentity(staff.id, account.id, reason);
+    const identity = services.review.readIdentity(staff.id, account.id, reason);
     return c.json(adminAccountJson(account, services, identity));
   })
   .post("/api/v1/admin/accounts/:id/approve", async (c) => {
     const { account: staff } = requireStaff(c, "admin:write:accounts");
     const params = await parseParams(c, noteSchema);
     const services = c.get("services");
-    const account = await services.credentialLifecycle.sync(services.accounts.approve(staff.id, c.req.param("id"), params.text ?? params.reason), { announce: false });
+    const account = await services.credentialLifecycle.sync(services.review.approve(staff.id, c.req.param("id"), params.text ?? params.reason), { announce: false });
     return c.json(adminAccountJson(account, services));
   })
   .post("/api/v1/admin/accounts/:id/reject", async (c) => {
     const { account: staff } = requireStaff(c, "admin:write:accounts");
     const params = await parseParams(c, noteSchema);
     const services = c.get("services");
-    const account = await services.credentialLifecycle.sync(services.accounts.reject(staff.id, c.req.param("id"), params.text ?? params.reason));
+    const account = await services.credentialLifecycle.sync(services.review.reject(staff.id, c.req.param("id"), params.text ?? params.reason));
     return c.json(adminAccountJson(account, services));
   })
   .post("/api/v1/admin/accounts/:id/action", async (c) => {
@@ -75,7 +75,7 @@ export const adminRouter = new Hono<AppEnv>()
     const params = await parseParams(c, actionSchema);
     const services = c.get("services");
     if (params.type === "suspend" || params.type === "disable") {
-      await services.credentialLifecycle.sync(services.accounts.suspend(staff.id, c.req.param("id"), params.text ?? params.type));
+      await services.credentialLifecycle.sync(services.review.suspend(staff.id, c.req.param("id"), params.text ?? params.type));
     } else if (params.type !== "none") {
       fail("unprocessable", `The ${params.type} action is not supported; use suspend to revoke a physician`);
     }
@@ -84,13 +84,13 @@ export const adminRouter = new Hono<AppEnv>()
   .post("/api/v1/admin/accounts/:id/unsuspend", async (c) => {
     const { account: staff } = requireStaff(c, "admin:write:accounts");
     const services = c.get("services");
-    const account = await services.credentialLifecycle.sync(services.accounts.unsuspend(staff.id, c.req.param("id")));
+    const account = await services.credentialLifecycle.sync(services.review.unsuspend(staff.id, c.req.param("id")));
     return c.json(adminAccountJson(account, services));
   })
   .post("/api/v1/admin/accounts/:id/enable", async (c) => {
     const { account: staff } = requireStaff(c, "admin:write:accounts");
     const services = c.get("services");
-    const account = await services.credentialLifecycle.sync(services.accounts.unsuspend(staff.id, c.req.param("id")));
+    const account = await services.credentialLifecycle.sync(services.review.unsuspend(staff.id, c.req.param("id")));
     return c.json(adminAccountJson(account, services));
   })
   /** Consilium: a verifier records the licence's expiry; the credential follows it. */
@@ -98,6 +98,6 @@ export const adminRouter = new Hono<AppEnv>()
     const { account: staff } = requireStaff(c, "admin:write:accounts");
     const params = await parseParams(c, licenceSchema);
     const services = c.get("services");
-    const account = await services.credentialLifecycle.sync(services.accounts.setLicenceExpiry(staff.id, c.req.param("id"), params.expires_at ?? null));
+    const account = await services.credentialLifecycle.sync(services.review.setLicenceExpiry(staff.id, c.req.param("id"), params.expires_at ?? null));
     return c.json(adminAccountJson(account, services));
   });

@@ -7,7 +7,7 @@ import { fail } from "../errors.ts";
 /** What this instance keeps and shows, in the words a physician applying would need. */
 function privacyPolicy(services: Services): string {
   const name = escapeHtml(services.instance.name);
-  const contact = escapeHtml(services.config.contactEmail);
+  const contact = escapeHtml(services.settings.current().contactEmail);
   return [
     `<h2>What ${name} keeps</h2>`,
     "<p>To verify a licence we keep your legal name, licence number and jurisdiction, and your e-mail address. They are encrypted at rest, read only by this instance's verifiers, and every reading is written to an audit log. They are never shown to other physicians and never sent to other instances.</p>",

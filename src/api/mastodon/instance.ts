@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { requireUser } from "../auth.ts";
 import { MASTODON_COMPAT_VERSION } from "../../domain/instance.ts";
 import { weeklyActivity } from "../../domain/instance-activity.ts";
+import { escapeHtml } from "../../domain/text.ts";
 import type { Services } from "../../services.ts";
 import type { AppEnv } from "../env.ts";
 import { DEFAULT_HEADER_PATH } from "./accounts-json.ts";
@@ -29,8 +30,6 @@ function configuration(services: Services) {
   };
 }
 
-const DESCRIPTION =
-  "A closed network of licence-verified, pseudonymous physicians discussing difficult cases. Membership requires a licence check by this instance's verifiers.";
 
 function rulesJson(services: Services) {
   return services.rules.list().map((r) => ({ id: String(r.id), text: r.text, hint: r.hint }));
@@ -46,25 +45,26 @@ export const instanceRouter = new Hono<AppEnv>({ strict: false })
   .get("/api/v2/instance", (c) => {
     const services = c.get("services");
     const { instance } = services;
+    const settings = services.settings.current();
     return c.json({
       domain: instance.host,
       title: instance.name,
       version: MASTODON_COMPAT_VERSION,
       source_url: SOURCE_URL,
-      description: DESCRIPTION,
+      description: settings.description,
       usage: { users: { active_month: services.accounts.countApproved() } },
       thumbnail: { url: `${instance.origin}${DEFAULT_HEADER_PATH}` },
       icon: [],
       languages: ["en"],
       configuration: configuration(services),
       registrations: {
-        enabled: true,
+        enabled: settings.registrationsOpen,
         approval_required: true,
-        message: "Applications are checked against the medical register before approval.",
+        message: settings.registrationsOpen ? "Applications are checked against the medical register before approval." : "This instance is not taking applications at the moment.",
         url: `${instance.origin}/apply`,
       },
       api_versions: { mastodon: 2 },
-      contact: { email: services.config.contactEmail, account: null },
+      contact: { email: settings.contactEmail, account: null },
       rules: rulesJson(services),
       consilium: { country: instance.country, software_version: instance.version },
     });
@@ -72,18 +72,19 @@ export const instanceRouter = new Hono<AppEnv>({ strict: false })
   .get("/api/v1/instance", (c) => {
     const services = c.get("services");
     const { instance } = services;
+    const settings = services.settings.current();
     return c.json({
       uri: instance.host,
       title: instance.name,
-      short_description: DESCRIPTION,
-      description: DESCRIPTION,
-      email: services.config.contactEmail,
+      short_description: settings.description,
+      description: settings.description,
+      email: settings.contactEmail,
       version: MASTODON_COMPAT_VERSION,
       urls: { streaming_api: services.instance.origin.replace(/^http/, "ws") },
       stats: { user_count: services.accounts.countApproved(), status_count: services.store.countLocal(), domain_count: peerHosts(services).length },
       thumbnail: `${instance.origin}${DEFAULT_HEADER_PATH}`,
       languages: ["en"],
-      registrations: true,
+      registrations: settings.registrationsOpen,
       approval_required: true,
       invites_enabled: false,
       configuration: configuration(services),
@@ -96,7 +97,7 @@ export const instanceRouter = new Hono<AppEnv>({ strict: false })
     requireUser(c);
     return c.json(weeklyActivity(c.get("services").database.db));
   })
-  .get("/api/v1/instance/extended_description", (c) => c.json({ updated_at: null, content: `<p>${DESCRIPTION}</p>` }))
+  .get("/api/v1/instance/extended_description", (c) => c.json({ updated_at: null, content: `<p>${escapeHtml(c.get("services").settings.current().description)}</p>` }))
   // Peers are only disclosed to physicians of the network.
   .get("/api/v1/instance/peers", (c) => {
     requireUser(c);

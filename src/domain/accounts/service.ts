@@ -1,13 +1,12 @@
 import { and, count, desc, eq, lt } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
 import { accounts } from "../../db/schema.ts";
-import type { AuditLog } from "../audit.ts";
 import type { PasswordHasher } from "../crypto/password.ts";
 import { DomainError, type FieldErrors, validationFailed } from "../errors.ts";
 import { newId } from "../ids.ts";
 import { legalNamePartsIn } from "../identity/names.ts";
 import { assertNoPhi } from "../phi/enforce.ts";
-import type { Identity, IdentityVault, ReviewEvent } from "../identity/vault.ts";
+import type { Identity, IdentityVault } from "../identity/vault.ts";
 import type { RegisterService } from "../registers/service.ts";
 import { findSpecialty } from "../specialties.ts";
 import { type AccountRow, type AccountStatus, HANDLE_PATTERN, JURISDICTION_PATTERN, type Role } from "./types.ts";
@@ -50,25 +49,26 @@ const PASSWORD_MAX = 128;
 
 const err = (error: string, description: string) => [{ error, description }];
 
-/** Applications, approval, profiles and identity reads for local accounts. */
+/** Local accounts: applications, staff accounts, sign-in and profiles (decisions are in review.ts). */
 export class AccountService {
   readonly #db: Db;
   readonly #vault: IdentityVault;
   readonly #passwords: PasswordHasher;
-  readonly #audit: AuditLog;
   readonly #registers: RegisterService;
+  readonly #registrationsOpen: () => boolean;
 
   constructor(deps: {
     db: Db;
     vault: IdentityVault;
     passwords: PasswordHasher;
-    audit: AuditLog;
     registers: RegisterService;
+    /** Staff may close applications from the console. */
+    registrationsOpen?: () => boolean;
   }) {
+    this.#registrationsOpen = deps.registrationsOpen ?? (() => true);
     this.#db = deps.db;
     this.#vault = deps.vault;
     this.#passwords = deps.passwords;
-    this.#audit = deps.audit;
     this.#registers = deps.registers;
   }
 
@@ -108,6 +108,7 @@ export class AccountService {
 
   /** A physician's application: stored pending, identity sealed, register checked. */
   async apply(input: Application, now = new Date()): Promise<AccountRow> {
+    if (!this.#registrationsOpen()) throw new DomainError("forbidden", "This instance is not taking applications at the moment");
     const fields: FieldErrors = {};
     if (!HANDLE_PATTERN.test(input.username)) {
       fields["username"] = err("ERR_INVALID", "must contain only letters, numbers and underscores (at most 30)");
@@ -231,6 +232,7 @@ export class AccountService {
           emailHmac,
           passwordHash: row.passwordHash,
           identity: this.#vault.seal(row.id, row.identity),
+          registerMatch: row.role === "physician" ? row.identity.registerMatch.status : null,
           createdAt: row.now,
           updatedAt: row.now,
           approvedAt: row.approvedAt ?? null,
@@ -261,72 +263,15 @@ export class AccountService {
     return (await this.#passwords.verify(password, account.passwordHash)) ? account : null;
   }
 
-  /** A staff member reads an identity: always written to the audit log. */
-  readIdentity(staffId: string, accountId: string, reason: string): Identity {
-    const account = this.#require(accountId);
-    this.#audit.record({ staffId, subjectId: accountId, action: "identity.read", reason });
-    return this.#vault.open(account.id, account.identity);
-  }
-
-  approve(staffId: string, accountId: string, note?: string): AccountRow {
-    return this.#decide(staffId, accountId, ["pending", "rejected"], "approved", "approve", note);
-  }
-
-  reject(staffId: string, accountId: string, note?: string): AccountRow {
-    return this.#decide(staffId, accountId, ["pending"], "rejected", "reject", note);
-  }
-
-  suspend(staffId: string, accountId: string, note?: string): AccountRow {
-    return this.#decide(staffId, accountId, ["approved"], "suspended", "suspend", note);
-  }
-
-  unsuspend(staffId: string, accountId: string, note?: string): AccountRow {
-    return this.#decide(staffId, accountId, ["suspended"], "approved", "unsuspend", note);
-  }
-
-  #require(accountId: string): AccountRow {
+  /** The account, or not_found. */
+  require(accountId: string): AccountRow {
     const account = this.get(accountId);
     if (!account) throw new DomainError("not_found", "Record not found");
     return account;
   }
 
-  #decide(
-    staffId: string,
-    accountId: string,
-    from: readonly AccountStatus[],
-    to: AccountStatus,
-    action: string,
-    note?: string,
-    now = new Date(),
-  ): AccountRow {
-    return this.#db.transaction((tx) => {
-      const account = tx.select().from(accounts).where(eq(accounts.id, accountId)).get();
-      if (!account) throw new DomainError("not_found", "Record not found");
-      if (account.id === staffId) throw new DomainError("forbidden", "You cannot review your own account");
-      if (account.role === "owner") throw new DomainError("forbidden", "The owner account cannot be changed");
-      if (!from.includes(account.status)) {
-        throw new DomainError("forbidden", `Cannot ${action} an account that is ${account.status}`);
-      }
-      const identity = this.#vault.open(account.id, account.identity);
-      const event: ReviewEvent = { at: now.toISOString(), staffId, action, ...(note ? { note: note.slice(0, 1000) } : {}) };
-      const updated = tx
-        .update(accounts)
-        .set({
-          status: to,
-          updatedAt: now,
-          identity: this.#vault.seal(account.id, { ...identity, reviewHistory: [...identity.reviewHistory, event] }),
-          ...(to === "approved" && account.approvedAt == null ? { approvedAt: now } : {}),
-        })
-        .where(eq(accounts.id, accountId))
-        .returning()
-        .get();
-      this.#audit.record({ staffId, subjectId: accountId, action: `account.${action}`, reason: note ?? action }, now);
-      return updated;
-    }, { behavior: "immediate" });
-  }
-
   updateProfile(accountId: string, update: ProfileUpdate, now = new Date()): AccountRow {
-    const account = this.#require(accountId);
+    const account = this.require(accountId);
     const identity = this.#vault.open(account.id, account.identity);
     const fields: FieldErrors = {};
     if (update.displayName != null && update.displayName.length > 30) fields["display_name"] = err("ERR_TOO_LONG", "is too long (maximum is 30 characters)");
@@ -353,46 +298,4 @@ export class AccountService {
       .get();
   }
 
-  /** The licence expiry a verifier recorded, for credential renewal (not a staff read). */
-  licenceExpiry(accountId: string): string | null {
-    const account = this.get(accountId);
-    return account ? (this.#vault.open(account.id, account.identity).licenseExpiresAt ?? null) : null;
-  }
-
-  /** Records (or clears) the licence expiry date a verifier confirmed. */
-  setLicenceExpiry(staffId: string, accountId: string, expiresAt: string | null): AccountRow {
-    const account = this.#require(accountId);
-    const identity = this.#vault.open(account.id, account.identity);
-    const event: ReviewEvent = { at: new Date().toISOString(), staffId, action: "licence_expiry", note: expiresAt ?? "none" };
-    const updated = this.#db
-      .update(accounts)
-      .set({ identity: this.#vault.seal(account.id, { ...identity, licenseExpiresAt: expiresAt, reviewHistory: [...identity.reviewHistory, event] }) })
-      .where(eq(accounts.id, accountId))
-      .returning()
-      .get();
-    this.#audit.record({ staffId, subjectId: accountId, action: "account.licence_expiry", reason: expiresAt ?? "cleared" });
-    return updated;
-  }
-
-  /** Re-checks pending applications after a register import. */
-  rematchPending(now = new Date()): number {
-    let changed = 0;
-    const pending: AccountRow[] = [];
-    for (let page = this.list({ status: "pending", limit: 200 }); page.length > 0; ) {
-      pending.push(...page);
-      page = this.list({ status: "pending", limit: 200, maxId: page.at(-1)!.id });
-    }
-    for (const account of pending) {
-      const identity = this.#vault.open(account.id, account.identity);
-      const registerMatch = this.#registers.match(identity, now);
-      if (registerMatch.status === identity.registerMatch.status) continue;
-      this.#db
-        .update(accounts)
-        .set({ identity: this.#vault.seal(account.id, { ...identity, registerMatch }) })
-        .where(eq(accounts.id, account.id))
-        .run();
-      changed++;
-    }
-    return changed;
-  }
 }

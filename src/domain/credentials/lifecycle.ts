@@ -1,4 +1,4 @@
-import type { AccountService } from "../accounts/service.ts";
+import type { AccountReview } from "../accounts/review.ts";
 import type { AccountRow } from "../accounts/types.ts";
 import type { FederationPort } from "../federation-port.ts";
 import type { CredentialIssuer } from "./issuer.ts";
@@ -11,12 +11,12 @@ import type { CredentialIssuer } from "./issuer.ts";
  */
 export class CredentialLifecycle {
   readonly #issuer: CredentialIssuer;
-  readonly #accounts: AccountService;
+  readonly #review: AccountReview;
   #port: FederationPort;
 
-  constructor(deps: { issuer: CredentialIssuer; accounts: AccountService; port: FederationPort }) {
+  constructor(deps: { issuer: CredentialIssuer; review: AccountReview; port: FederationPort }) {
     this.#issuer = deps.issuer;
-    this.#accounts = deps.accounts;
+    this.#review = deps.review;
     this.#port = deps.port;
   }
 
@@ -30,7 +30,7 @@ export class CredentialLifecycle {
    * peers, who fetch it (credential included) when they first meet it.
    */
   async sync(account: AccountRow, options: { announce?: boolean } = {}): Promise<AccountRow> {
-    const licenceExpiry = this.#accounts.licenceExpiry(account.id);
+    const licenceExpiry = this.#review.licenceExpiry(account.id);
     let current: AccountRow;
     if (this.#issuer.eligible(account, licenceExpiry)) {
       current = await this.#issuer.issue(account);

@@ -1,11 +1,11 @@
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
 import { registerEntries } from "../../db/schema.ts";
 import type { Keyring } from "../crypto/keyring.ts";
 import { open, seal } from "../crypto/sealed-box.ts";
 import { nameTokens } from "../identity/names.ts";
 import { classify, namesAgree, normaliseLicence, type RegisterMatch } from "./matching.ts";
-import { parseRegisterCsv } from "./layouts.ts";
+import { parseRegisterCsv, type RegisterRow } from "./layouts.ts";
 
 interface SealedEntry {
   reference: string;
@@ -50,8 +50,14 @@ export class RegisterService {
   /** Imports a whole extract in one transaction: a bad file writes nothing. */
   import(csv: string, now = new Date()): ImportResult {
     const parsed = parseRegisterCsv(csv);
+    this.insertRows(parsed.rows, now);
+    return { source: parsed.source, imported: parsed.rows.length, skipped: parsed.skipped };
+  }
+
+  /** Stores (or updates) entries of a parsed extract, in one transaction. */
+  insertRows(rows: readonly RegisterRow[], now = new Date()): void {
     this.#db.transaction((tx) => {
-      for (const row of parsed.rows) {
+      for (const row of rows) {
         const names: NameHashes = {
           surname: nameTokens(row.surname).map((t) => this.#hash("name", t)),
           given: nameTokens(row.givenNames).map((t) => this.#hash("name", t)),
@@ -83,7 +89,12 @@ export class RegisterService {
           .run();
       }
     });
-    return { source: parsed.source, imported: parsed.rows.length, skipped: parsed.skipped };
+  }
+
+  /** Entries held, by source. */
+  counts(): Record<string, number> {
+    const rows = this.#db.all<{ source: string; n: number }>(sql`SELECT source, count(*) AS n FROM register_entries GROUP BY source`);
+    return Object.fromEntries(rows.map((r) => [r.source, r.n]));
   }
 
   match(applicant: Applicant, now = new Date()): RegisterMatch {

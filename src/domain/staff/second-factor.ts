@@ -1,0 +1,141 @@
+import { randomBytes } from "node:crypto";
+import { and, eq, lt } from "drizzle-orm";
+import { Secret, TOTP } from "otpauth";
+import type { Db } from "../../db/client.ts";
+import { staffSecondFactors } from "../../db/schema.ts";
+import type { AuditLog } from "../audit.ts";
+import type { Keyring } from "../crypto/keyring.ts";
+import { open, seal } from "../crypto/sealed-box.ts";
+import { DomainError } from "../errors.ts";
+
+const PERIOD = 30;
+const RECOVERY_CODES = 10;
+
+export interface PendingSetup {
+  /** Base32, for typing into an authenticator by hand. */
+  readonly secret: string;
+  /** The otpauth:// URI the QR code carries. */
+  readonly uri: string;
+}
+
+/**
+ * TOTP second factors for staff (RFC 6238: SHA-1, 6 digits, 30 s, one step of
+ * drift either way), with single-use recovery codes.  The secret is sealed
+ * with the vault key; an accepted code cannot be used again.
+ */
+export class SecondFactors {
+  readonly #db: Db;
+  readonly #keyring: Keyring;
+  readonly #audit: AuditLog;
+  readonly #issuer: string;
+
+  constructor(deps: { db: Db; keyring: Keyring; audit: AuditLog; issuer: string }) {
+    this.#db = deps.db;
+    this.#keyring = deps.keyring;
+    this.#audit = deps.audit;
+    this.#issuer = deps.issuer;
+  }
+
+  #row(accountId: string) {
+    return this.#db.select().from(staffSecondFactors).where(eq(staffSecondFactors.accountId, accountId)).get();
+  }
+
+  #totp(accountId: string, label: string, secret: Secret): TOTP {
+    return new TOTP({ issuer: this.#issuer, label, algorithm: "SHA1", digits: 6, period: PERIOD, secret });
+  }
+
+  #secretOf(accountId: string, sealed: string): Secret {
+    return Secret.fromBase32(open(this.#keyring.vaultKey, `totp:${accountId}`, sealed));
+  }
+
+  #hashCode(accountId: string, code: string): string {
+    return this.#keyring.lookupHash("recovery-code", `${accountId}:${code.replace(/[^a-z0-9]/gi, "").toLowerCase()}`);
+  }
+
+  enabled(accountId: string): boolean {
+    return this.#row(accountId)?.confirmedAt != null;
+  }
+
+  /** Starts (or restarts) setup: a new secret waits for its first code. */
+  beginSetup(accountId: string, label: string, now = new Date()): PendingSetup {
+    if (this.enabled(accountId)) throw new DomainError("forbidden", "A second factor is already set up; reset it first");
+    const secret = new Secret({ size: 20 });
+    const sealed = seal(this.#keyring.vaultKey, `totp:${accountId}`, secret.base32);
+    this.#db
+      .insert(staffSecondFactors)
+      .values({ accountId, secret: sealed, createdAt: now })
+      .onConflictDoUpdate({ target: staffSecondFactors.accountId, set: { secret: sealed, confirmedAt: null, lastStep: 0, recoveryCodes: "[]", createdAt: now } })
+      .run();
+    return { secret: secret.base32, uri: this.#totp(accountId, label, secret).toString() };
+  }
+
+  /** The pending setup's URI again (the page was reloaded), or null. */
+  pendingSetup(accountId: string, label: string): PendingSetup | null {
+    const row = this.#row(accountId);
+    if (!row || row.confirmedAt) return null;
+    const secret = this.#secretOf(accountId, row.secret);
+    return { secret: secret.base32, uri: this.#totp(accountId, label, secret).toString() };
+  }
+
+  /** Confirms setup with a first code; returns the recovery codes, shown once. */
+  confirmSetup(accountId: string, code: string, now = new Date()): string[] {
+    const row = this.#row(accountId);
+    if (!row || row.confirmedAt) throw new DomainError("forbidden", "There is no second factor waiting to be confirmed");
+    const step = this.#acceptedStep(accountId, row.secret, code, row.lastStep, now);
+    if (step === null) throw new DomainError("unprocessable", "That code is not right; check the time on your device and try the next one");
+    const codes = Array.from({ length: RECOVERY_CODES }, () => randomBytes(5).toString("hex").replace(/(.{5})/, "$1-"));
+    this.#db
+      .update(staffSecondFactors)
+      .set({ confirmedAt: now, lastStep: step, recoveryCodes: JSON.stringify(codes.map((c) => this.#hashCode(accountId, c))) })
+      .where(eq(staffSecondFactors.accountId, accountId))
+      .run();
+    this.#audit.record({ staffId: accountId, subjectId: accountId, action: "second_factor.enable", reason: "TOTP set up" }, now);
+    return codes;
+  }
+
+  #acceptedStep(accountId: string, sealed: string, code: string, lastStep: number, now: Date): number | null {
+    if (!/^\d{6}$/.test(code.replace(/\s/g, ""))) return null;
+    const totp = this.#totp(accountId, accountId, this.#secretOf(accountId, sealed));
+    const delta = totp.validate({ token: code.replace(/\s/g, ""), timestamp: now.getTime(), window: 1 });
+    if (delta === null) return null;
+    const step = Math.floor(now.getTime() / 1000 / PERIOD) + delta;
+    return step > lastStep ? step : null;
+  }
+
+  /** Checks a TOTP code (once per code) or a recovery code (once each). */
+  verify(accountId: string, code: string, now = new Date()): "totp" | "recovery" | null {
+    const row = this.#row(accountId);
+    if (!row?.confirmedAt) return null;
+    const step = this.#acceptedStep(accountId, row.secret, code, row.lastStep, now);
+    if (step !== null) {
+      // Conditional on the step not having moved: two requests with one code, one wins.
+      const won = this.#db
+        .update(staffSecondFactors)
+        .set({ lastStep: step })
+        .where(and(eq(staffSecondFactors.accountId, accountId), lt(staffSecondFactors.lastStep, step)))
+        .run().changes;
+      return won > 0 ? "totp" : null;
+    }
+    const hashes = JSON.parse(row.recoveryCodes) as string[];
+    const hash = this.#hashCode(accountId, code);
+    if (!hashes.includes(hash)) return null;
+    this.#db
+      .update(staffSecondFactors)
+      .set({ recoveryCodes: JSON.stringify(hashes.filter((h) => h !== hash)) })
+      .where(eq(staffSecondFactors.accountId, accountId))
+      .run();
+    this.#audit.record({ staffId: accountId, subjectId: accountId, action: "second_factor.recovery_code", reason: `${hashes.length - 1} left` }, now);
+    return "recovery";
+  }
+
+  remainingRecoveryCodes(accountId: string): number {
+    return JSON.parse(this.#row(accountId)?.recoveryCodes ?? "[]").length;
+  }
+
+  /** Removes a second factor (another staff member, or the CLI with no actor). */
+  reset(staffId: string | null, accountId: string, reason: string, now = new Date()): boolean {
+    const removed = this.#db.delete(staffSecondFactors).where(eq(staffSecondFactors.accountId, accountId)).run().changes > 0;
+    if (removed) this.#audit.record({ staffId, subjectId: accountId, action: "second_factor.reset", reason }, now);
+    return removed;
+  }
+}
