@@ -114,7 +114,8 @@ export const auditConsoleRouter = new Hono<AppEnv>()
     const names = handles(c, rows);
     const lines = [["time", "actor", "action", "subject", "reason"].join(",")];
     for (const r of rows) {
-      lines.push([r.createdAt.toISOString(), r.staffId ? `@${names.get(r.staffId)}` : "system", r.action, r.subjectId ? `@${names.get(r.subjectId)}` : "", r.reason].map(csvCell).join(","));
+      // Handles without their "@": a leading @ is one of the characters a spreadsheet would take for a formula.
+      lines.push([r.createdAt.toISOString(), r.staffId ? (names.get(r.staffId) ?? r.staffId) : "system", r.action, r.subjectId ? (names.get(r.subjectId) ?? "") : "", r.reason].map(csvCell).join(","));
     }
     services.audit.record({ staffId: c.get("staff")!.account.id, subjectId: null, action: "audit.export", reason: `${rows.length} entries` });
     c.header("Content-Type", "text/csv; charset=utf-8");

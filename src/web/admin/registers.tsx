@@ -43,7 +43,7 @@ if (el && el.dataset.state === "running") {
 const Progress = ({ row }: { row: RegisterImportRow }) => {
   const p = progressJson(row);
   return (
-    <section id="import-progress" data-state={row.state} data-poll={`/admin/registers/${row.id}.json`} aria-live="polite">
+    <section id="import-progress" data-state={row.state} data-poll={`/admin/registers/${row.id}/progress`} aria-live="polite">
       <p>
         <strong>{row.fileName || "Upload"}</strong> · {row.source ? SOURCE_LABEL[row.source] : "reading the file"} · <span id="import-state">{row.state}</span>
       </p>
@@ -163,7 +163,7 @@ export const registersConsoleRouter = new Hono<AppEnv>()
     const row = c.get("services").registerImports.start(staffOf(c).id, file.name, await file.text());
     return c.redirect(`/admin/registers/${row.id}`, 303);
   })
-  .get("/admin/registers/:id{[0-9]+}.json", (c) => c.json(progressJson(requireImport(c))))
+  .get("/admin/registers/:id{[0-9]+}/progress", (c) => c.json(progressJson(requireImport(c))))
   .get("/admin/registers/:id{[0-9]+}", (c) => {
     const row = requireImport(c);
     return consolePage(
