@@ -1,6 +1,6 @@
 // npm run bench: real instances on loopback, seeded data, load from separate
 // processes, every figure beside a ceiling measured in the same run.
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { createSign, createVerify, generateKeyPairSync } from "node:crypto";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
@@ -100,12 +100,14 @@ async function startInstance(name: string, port: number): Promise<{ child: Child
   const started = performance.now();
   // BENCH_PROFILE=dir writes a CPU profile of instance A there (for --cpu-prof analysis).
   const profile = process.env["BENCH_PROFILE"] && name === "a" ? ["--cpu-prof", `--cpu-prof-dir=${process.env["BENCH_PROFILE"]}`] : [];
-  const child = spawn(node, [...profile, "--import", "tsx", join(import.meta.dirname, "../src/main.ts")], { env: instanceEnv(name, port), stdio: ["ignore", "ignore", "inherit"] });
-  await waitFor(`http://127.0.0.1:${port}/api/v1/instance`);
+  const child = spawn(node, [...profile, join(import.meta.dirname, "../dist/start.mjs")], { env: instanceEnv(name, port), stdio: ["ignore", "ignore", "inherit"] });
+  await waitFor(`http://127.0.0.1:${port}/health`);
   return { child, startupMs: performance.now() - started };
 }
 
 async function main() {
+  // The instances run the bundle, as `npm start` does.
+  execFileSync(node, [join(import.meta.dirname, "../scripts/build.ts")], { stdio: "inherit" });
   rmSync(work, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
   console.log(`Consilium benchmark on ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}${QUICK ? " (quick)" : ""}`);

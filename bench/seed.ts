@@ -100,6 +100,10 @@ export async function seed(config: Config, plan: SeedPlan): Promise<Seeded> {
   for (const origin of plan.fakePeers) {
     insertPeer.run(origin, `${origin}/actor`, `${origin}/actor/followers`, `${origin}/actor/inbox`, `${origin}/inbox`, Date.now(), Date.now());
   }
+  // The home feed is materialised on write; rows inserted directly are fanned out here.
+  services.homeFeed.rebuildAll();
+  // Credentials issued now, so the renewal job has nothing to do while the server is measured.
+  for (const id of accountIds) await services.credentials.issue(services.accounts.require(id));
   const { app } = services.oauth.createApp({ name: "bench", redirectUris: ["urn:ietf:wg:oauth:2.0:oob"], scopes: "read write follow" });
   const viewerToken = services.oauth.issueForAccount(app.id, viewerId, ["read", "write", "follow"]).accessToken;
   database.close();

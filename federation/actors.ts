@@ -39,6 +39,8 @@ export async function instanceActor<T>(ctx: Context<T>, instance: InstanceInfo):
     manuallyApprovesFollowers: true,
     inbox: ctx.getInboxUri(INSTANCE_ACTOR_ID),
     followers: ctx.getFollowersUri(INSTANCE_ACTOR_ID),
+    // Always empty; declared so every actor has the collection Fedify serves.
+    featured: ctx.getFeaturedUri(INSTANCE_ACTOR_ID),
     following: ctx.getFollowingUri(INSTANCE_ACTOR_ID),
     endpoints: endpoints(ctx),
     attachments: [new PropertyValue({ name: "Country", value: instance.country })],

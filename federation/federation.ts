@@ -154,6 +154,7 @@ export function buildFederation(options: FederationOptions): ConsiliumFederation
 
   // Pinned posts: the actor's `featured` collection (Mastodon's toot:featured).
   const featured = (data: Services, identifier: string) => {
+    if (identifier === INSTANCE_ACTOR_ID) return [];
     const account = data.accounts.findApprovedByUsername(identifier);
     if (!account) return null;
     const rows = data.store.getMany(data.reactions.pinnedOf(account.id));

@@ -33,6 +33,7 @@ const envSchema = z.object({
   CONSILIUM_HTTP_CONNECT_TIMEOUT_SECONDS: z.coerce.number().positive().max(60).default(5),
   CONSILIUM_HTTP_TIMEOUT_SECONDS: z.coerce.number().positive().max(300).default(15),
   CONSILIUM_HTTP_CONNECTIONS_PER_ORIGIN: z.coerce.number().int().min(1).max(64).default(4),
+  CONSILIUM_QUEUES: z.enum(["embedded", "separate"]).default("embedded"),
   LOG_LEVEL: z
     .enum(["trace", "debug", "info", "warning", "error", "fatal"])
     .default("info"),
@@ -57,6 +58,8 @@ export interface Config {
   readonly passwordCost: number;
   /** Every outgoing request: connect timeout, total timeout, sockets per remote origin. */
   readonly http: { readonly connectTimeoutMs: number; readonly timeoutMs: number; readonly connectionsPerOrigin: number };
+  /** Where deliveries, the inbox worker and jobs run: in the web process, or in `npm run worker`. */
+  readonly queues: "embedded" | "separate";
   readonly logLevel: "trace" | "debug" | "info" | "warning" | "error" | "fatal";
   /** Warnings to log once logging is configured (e.g. a generated secret). */
   readonly warnings: readonly string[];
@@ -110,6 +113,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     credentialDays: e.CONSILIUM_CREDENTIAL_DAYS,
     contactEmail: e.CONSILIUM_CONTACT_EMAIL ?? defaultContactEmail(new URL(e.CONSILIUM_ORIGIN).hostname, warnings),
+    queues: e.CONSILIUM_QUEUES,
     logLevel: e.LOG_LEVEL,
     warnings,
   };

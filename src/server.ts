@@ -1,5 +1,5 @@
 import type { AddressInfo } from "node:net";
-import { serve } from "@hono/node-server";
+import { serve as startServer } from "@hono/node-server";
 import { instanceKeyId } from "../federation/actors.ts";
 import { buildFederation } from "../federation/federation.ts";
 import { createInboxPipeline } from "../federation/inbox/pipeline.ts";
@@ -35,6 +35,8 @@ export interface RunningInstance {
 export interface StartOptions {
   /** Tests turn the queue off to hold deliveries, as a crash before delivery would. */
   readonly startQueue?: boolean;
+  /** False for `npm run worker`: queues and background jobs, no HTTP server. */
+  readonly serve?: boolean;
   /** Tests shorten heartbeats and shrink the slow-consumer limit. */
   readonly streaming?: StreamingLimits;
 }
@@ -73,7 +75,11 @@ export async function startInstance(config: Config, options: StartOptions = {}):
 
   // Background work runs as this instance, so its requests use its client.
   const stop = new AbortController();
+  // Queues and jobs run here unless a separate worker process (npm run worker) takes them.
+  const serve = options.serve !== false;
+  const runsWork = !serve || config.queues === "embedded";
   const background = outgoing.run(() => {
+    if (!runsWork) return { stopped: Promise.resolve([]), timers: [] as NodeJS.Timeout[] };
     const queueStopped = options.startQueue !== false ? federation.startQueue(services, { signal: stop.signal }).catch(() => {}) : Promise.resolve();
     const inboxStopped = inbox.run(stop.signal).catch(() => {});
     // Credentials are renewed before they expire and withdrawn when they may no longer be held.
@@ -87,7 +93,22 @@ export async function startInstance(config: Config, options: StartOptions = {}):
     return { stopped: Promise.all([queueStopped, inboxStopped]), timers: [renewal, pollFlush, prune] };
   });
 
-  const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port });
+  if (!serve) {
+    return {
+      url: "",
+      services,
+      queues: { outbox: queue, inbox: inbox.store },
+      streaming,
+      close: async () => {
+        stop.abort();
+        for (const timer of background.timers) clearInterval(timer);
+        await Promise.race([background.stopped, new Promise((r) => setTimeout(r, 5000))]);
+        await outgoing.close().catch(() => {});
+        database.close();
+      },
+    };
+  }
+  const server = startServer({ fetch: app.fetch, hostname: config.host, port: config.port });
   await new Promise<void>((resolve, reject) => {
     server.once("listening", resolve);
     server.once("error", reject);

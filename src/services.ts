@@ -10,6 +10,7 @@ import { CredentialLifecycle } from "./domain/credentials/lifecycle.ts";
 import { CredentialVerifier, type JwksFetcher } from "./domain/credentials/verifier.ts";
 import { createKeyring } from "./domain/crypto/keyring.ts";
 import { createPasswordHasher } from "./domain/crypto/password.ts";
+import { AccountCounter } from "./domain/directory/counts.ts";
 import { Directory } from "./domain/directory/service.ts";
 import { DomainEvents } from "./domain/events.ts";
 import { type FederationPort, OfflinePort } from "./domain/federation-port.ts";
@@ -37,6 +38,7 @@ import { StatusStore } from "./domain/statuses/store.ts";
 import type { StatusRow } from "./domain/statuses/types.ts";
 import { StatusVisibility } from "./domain/statuses/visibility.ts";
 import { TagService } from "./domain/tags/service.ts";
+import { HomeFeed } from "./domain/timelines/feed.ts";
 import { TimelineService } from "./domain/timelines/service.ts";
 import { ReviewQueue } from "./domain/accounts/queue.ts";
 import { RegisterImports } from "./domain/registers/imports.ts";
@@ -91,6 +93,10 @@ export interface Services {
   /** What peers send. */
   readonly received: ReceivedStatuses;
   readonly timelines: TimelineService;
+  /** Followers, following and posts per account, kept until an event changes them. */
+  readonly accountCounts: AccountCounter;
+  /** The home feed, materialised on write (kept by domain events). */
+  readonly homeFeed: HomeFeed;
   readonly history: EditHistory;
   readonly conversations: ConversationService;
   readonly tags: TagService;
@@ -138,6 +144,11 @@ export function createServices(config: Config, database: DatabaseHandle): Servic
   const clock = new Clock();
   const directory = new Directory(db, instance, clock);
   const relationQueries = new RelationQueries(db);
+  events.subscribe((event) => {
+    if (event.type !== "relationship.changed") return;
+    relationQueries.forget(event.accountId);
+    relationQueries.forget(event.targetId);
+  });
   const notifications = new NotificationService({ db, events, relations: relationQueries });
   const media = new MediaService(db, config.dataDir);
   const follows = new FollowService({ db, directory, notifications, events, port: offline });
@@ -152,6 +163,8 @@ export function createServices(config: Config, database: DatabaseHandle): Servic
   const polls = new PollService({ db, directory, notifications, clock, port: offline });
   const store = new StatusStore({ db, media, notifications, events });
   const visibility = new StatusVisibility({ store, directory, follows, relations: relationQueries });
+  const homeFeed = new HomeFeed({ sqlite: database.sqlite, events });
+  homeFeed.start();
   return {
     config,
     instance,
@@ -181,7 +194,9 @@ export function createServices(config: Config, database: DatabaseHandle): Servic
     statuses: new StatusService({ db, store, visibility, directory, notifications, media, instance, polls, events, port: offline }),
     reactions: new ReactionService({ db, store, visibility, directory, notifications, events, port: offline }),
     received: new ReceivedStatuses({ db, store, visibility, notifications, audit, events }),
-    timelines: new TimelineService({ db, store, visibility, relations: relationQueries }),
+    timelines: new TimelineService({ db, store, visibility, relations: relationQueries, feed: homeFeed }),
+    homeFeed,
+    accountCounts: new AccountCounter({ db, events }),
     history: new EditHistory({ db, events }),
     conversations: new ConversationService({ db, events }),
     tags: new TagService({ db, events }),

@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import sharp from "sharp";
+import { loadSharp } from "../domain/media/sharp.ts";
 import { SOFTWARE_NAME } from "../domain/instance.ts";
 import type { Services } from "../services.ts";
 import { DEFAULT_AVATAR_PATH, DEFAULT_HEADER_PATH } from "./mastodon/accounts-json.ts";
@@ -26,9 +26,11 @@ function nodeInfo(services: Services, version: "2.0" | "2.1") {
 let placeholder: Promise<Buffer> | undefined;
 /** One neutral grey square serves as every avatar and header (no uploads yet). */
 function placeholderPng(): Promise<Buffer> {
-  placeholder ??= sharp({ create: { width: 120, height: 120, channels: 3, background: { r: 200, g: 205, b: 212 } } })
-    .png()
-    .toBuffer();
+  placeholder ??= loadSharp().then((sharp) =>
+    sharp({ create: { width: 120, height: 120, channels: 3, background: { r: 200, g: 205, b: 212 } } })
+      .png()
+      .toBuffer(),
+  );
   return placeholder;
 }
 

@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
@@ -6,7 +6,8 @@ import { type BetterSQLite3Database, drizzle } from "drizzle-orm/better-sqlite3"
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import * as schema from "./schema.ts";
 
-export type Db = BetterSQLite3Database<typeof schema>;
+/** Drizzle over the connection; `$client` is the raw connection for hand-prepared statements. */
+export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 
 export interface DatabaseHandle {
   /** The raw connection, for the Fedify KV and queue adapters' hot paths. */
@@ -15,7 +16,14 @@ export interface DatabaseHandle {
   close(): void;
 }
 
-const migrationsFolder = join(dirname(fileURLToPath(import.meta.url)), "../../migrations");
+/** The migrations beside the sources (src/db/) or the bundle (dist/): the nearest `migrations/` up the tree. */
+function findMigrations(): string {
+  for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, "migrations", "meta", "_journal.json"))) return join(dir, "migrations");
+    if (dirname(dir) === dir) throw new Error("The migrations folder was not found");
+  }
+}
+const migrationsFolder = findMigrations();
 
 /**
  * Drizzle prepares every query anew, and compiling SQL was the largest single
@@ -47,6 +55,8 @@ export function openDatabase(path: string): DatabaseHandle {
   sqlite.pragma("synchronous = NORMAL");
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("busy_timeout = 5000");
+  // 8 MB of page cache (SQLite's default is 16 MB per connection); the OS caches the file too.
+  sqlite.pragma("cache_size = -8000");
   cachePreparedStatements(sqlite);
   const db = drizzle(sqlite, { schema });
   migrate(db, { migrationsFolder });

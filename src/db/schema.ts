@@ -696,3 +696,17 @@ export const registerImports = sqliteTable("register_imports", {
   createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
   finishedAt: integer("finished_at", { mode: "timestamp_ms" }),
 });
+
+/**
+ * The home feed, materialised on write: a row per (local viewer, status)
+ * that the home timeline's rule admits (src/domain/timelines/home-rule.ts).
+ * A page is one indexed read.
+ */
+export const homeFeed = sqliteTable(
+  "home_feed",
+  {
+    accountId: text("account_id").notNull(),
+    statusId: text("status_id").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.accountId, t.statusId] }), index("home_feed_status").on(t.statusId)],
+);

@@ -26,3 +26,8 @@ export function newId(now = Date.now()): string {
 export function newSecret(bytes = 32): string {
   return randomBytes(bytes).toString("base64url");
 }
+
+/** The smallest id made at or after this time (to read "since then" by primary key). */
+export function idFloor(ms: number): string {
+  return (BigInt(Math.max(0, Math.floor(ms))) << 16n).toString();
+}

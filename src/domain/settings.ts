@@ -1,4 +1,5 @@
 import type { Db } from "../db/client.ts";
+import { externalChanges } from "../db/prepared.ts";
 import { instanceSettings } from "../db/schema.ts";
 import type { AuditLog } from "./audit.ts";
 import { DomainError, validationFailed, type FieldErrors } from "./errors.ts";
@@ -26,12 +27,14 @@ export class InstanceSettings {
   readonly #audit: AuditLog;
   readonly #defaults: Settings;
   #current: Settings;
+  readonly #changedElsewhere: () => boolean;
 
   constructor(deps: { db: Db; audit: AuditLog; defaults: Omit<Settings, "description"> & { description?: string } }) {
     this.#db = deps.db;
     this.#audit = deps.audit;
     this.#defaults = { description: DEFAULT_DESCRIPTION, ...deps.defaults };
     this.#current = this.#load();
+    this.#changedElsewhere = externalChanges(deps.db.$client);
   }
 
   #load(): Settings {
@@ -40,6 +43,8 @@ export class InstanceSettings {
   }
 
   current(): Settings {
+    // The CLI (or a worker) may have changed a setting.
+    if (this.#changedElsewhere()) this.#current = this.#load();
     return this.#current;
   }
 

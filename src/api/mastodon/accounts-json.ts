@@ -1,5 +1,5 @@
 import type { AccountRow, Role } from "../../domain/accounts/types.ts";
-import { type AccountCounts, accountCounts } from "../../domain/directory/counts.ts";
+import type { AccountCounts } from "../../domain/directory/counts.ts";
 import type { AccountView } from "../../domain/directory/service.ts";
 import type { Identity } from "../../domain/identity/vault.ts";
 import { findSpecialty } from "../../domain/specialties.ts";
@@ -41,7 +41,7 @@ function verificationField(view: AccountView, services: Services) {
 }
 
 /** Mastodon's Account entity, for a local or remote account (counts from `accountsJson` or given). */
-export function accountViewJson(view: AccountView, services: Services, counts: AccountCounts = accountCounts(services.database.db, [view.id]).get(view.id)!) {
+export function accountViewJson(view: AccountView, services: Services, counts: AccountCounts = services.accountCounts.get([view.id]).get(view.id)!) {
   const { instance } = services;
   return {
     id: view.id,
@@ -77,7 +77,7 @@ export function accountViewJson(view: AccountView, services: Services, counts: A
 
 /** Many accounts, their counts loaded in one go, in the given order. */
 export function accountsJson(views: readonly AccountView[], services: Services) {
-  const counts = accountCounts(services.database.db, views.map((v) => v.id));
+  const counts = services.accountCounts.get(views.map((v) => v.id));
   return views.map((v) => accountViewJson(v, services, counts.get(v.id)));
 }
 

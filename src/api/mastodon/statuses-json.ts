@@ -1,4 +1,3 @@
-import { accountCounts } from "../../domain/directory/counts.ts";
 import type { AccountView } from "../../domain/directory/service.ts";
 import type { FilterContext, FilterMatch } from "../../domain/filters/service.ts";
 import { findSpecialty } from "../../domain/specialties.ts";
@@ -35,7 +34,7 @@ export function renderStatuses(rows: readonly StatusRow[], viewerId: string, ser
   const mentions = store.mentionsOf(ids);
   const authorIds = all.map((s) => s.accountId);
   const accounts = directory.getMany([...authorIds, ...[...mentions.values()].flat()]);
-  const counts = accountCounts(services.database.db, authorIds);
+  const counts = services.accountCounts.get(authorIds);
   const stats = store.stats(viewerId, ids);
   const tags = store.tagsOf(ids);
   const media = store.mediaOf(ids);

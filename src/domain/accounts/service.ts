@@ -1,5 +1,6 @@
-import { and, count, desc, eq, lt } from "drizzle-orm";
+import { and, count, desc, eq, lt, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
+import { once } from "../../db/prepared.ts";
 import { accounts } from "../../db/schema.ts";
 import type { PasswordHasher } from "../crypto/password.ts";
 import { DomainError, type FieldErrors, validationFailed } from "../errors.ts";
@@ -72,9 +73,11 @@ export class AccountService {
     this.#registers = deps.registers;
   }
 
+  readonly #byId = once(() => this.#db.select().from(accounts).where(eq(accounts.id, sql.placeholder("id"))).prepare());
+
   get(id: string): AccountRow | undefined {
     if (!/^\d{1,20}$/.test(id)) return undefined;
-    return this.#db.select().from(accounts).where(eq(accounts.id, id)).get();
+    return this.#byId().get({ id });
   }
 
   findByUsername(username: string): AccountRow | undefined {

@@ -1,5 +1,7 @@
-import { sql } from "drizzle-orm";
+import type Database from "better-sqlite3";
 import type { Db } from "../../db/client.ts";
+import { idList } from "../../db/prepared.ts";
+import type { DomainEvents } from "../events.ts";
 
 export interface AccountCounts {
   readonly followers: number;
@@ -8,18 +10,52 @@ export interface AccountCounts {
   readonly lastStatusAt: Date | null;
 }
 
-const ZERO: AccountCounts = { followers: 0, following: 0, statuses: 0, lastStatusAt: null };
+const LIMIT = 50_000;
+/** With a separate worker process its writes are not seen here: counts are re-read at least this often. */
+const MAX_AGE_MS = 30_000;
 
-/** Followers, following and posts of many accounts, in three queries. */
-export function accountCounts(db: Db, ids: readonly string[]): Map<string, AccountCounts> {
-  const unique = [...new Set(ids)];
-  const out = new Map<string, AccountCounts>(unique.map((id) => [id, { ...ZERO }]));
-  if (unique.length === 0) return out;
-  const set = (id: string, change: Partial<AccountCounts>) => out.set(id, { ...out.get(id)!, ...change });
-  for (const r of db.all<{ id: string; n: number }>(sql`SELECT following_id AS id, count(*) AS n FROM follows WHERE state = 'accepted' AND following_id IN ${unique} GROUP BY following_id`)) set(r.id, { followers: r.n });
-  for (const r of db.all<{ id: string; n: number }>(sql`SELECT follower_id AS id, count(*) AS n FROM follows WHERE state = 'accepted' AND follower_id IN ${unique} GROUP BY follower_id`)) set(r.id, { following: r.n });
-  for (const r of db.all<{ id: string; n: number; last: number | null }>(sql`SELECT account_id AS id, count(*) AS n, max(created_at) AS last FROM statuses WHERE kind != 'boost' AND held = 0 AND account_id IN ${unique} GROUP BY account_id`)) {
-    set(r.id, { statuses: r.n, lastStatusAt: r.last == null ? null : new Date(r.last) });
+/**
+ * Followers, following and posts (and the last post's time) of accounts, as
+ * every rendered account shows them.  Counted in one statement and kept until
+ * a domain event changes them: a status stored or removed (its author), a
+ * follow begun or ended (both sides).
+ */
+export class AccountCounter {
+  readonly #statement: Database.Statement;
+  readonly #cache = new Map<string, AccountCounts & { readonly at: number }>();
+
+  constructor(deps: { db: Db; events: DomainEvents }) {
+    this.#statement = deps.db.$client.prepare(`SELECT j.value AS id,
+      (SELECT count(*) FROM follows WHERE following_id = j.value AND state = 'accepted') AS followers,
+      (SELECT count(*) FROM follows WHERE follower_id = j.value AND state = 'accepted') AS following,
+      (SELECT count(*) FROM statuses WHERE account_id = j.value AND kind != 'boost' AND held = 0) AS statuses,
+      (SELECT max(created_at) FROM statuses WHERE account_id = j.value AND kind != 'boost' AND held = 0) AS last
+      FROM json_each(?) j`);
+    deps.events.subscribe((event) => {
+      if (event.type === "status.created" || event.type === "status.deleted" || event.type === "status.updated") this.#cache.delete(event.status.accountId);
+      else if (event.type === "relationship.changed") {
+        this.#cache.delete(event.accountId);
+        this.#cache.delete(event.targetId);
+      }
+    });
   }
-  return out;
+
+  get(ids: readonly string[]): Map<string, AccountCounts> {
+    const out = new Map<string, AccountCounts>();
+    const missing: string[] = [];
+    const now = Date.now();
+    for (const id of new Set(ids)) {
+      const hit = this.#cache.get(id);
+      if (hit && now - hit.at < MAX_AGE_MS) out.set(id, hit);
+      else missing.push(id);
+    }
+    if (missing.length === 0) return out;
+    if (this.#cache.size + missing.length > LIMIT) this.#cache.clear();
+    for (const r of this.#statement.all(idList(missing)) as { id: string; followers: number; following: number; statuses: number; last: number | null }[]) {
+      const counts = { followers: r.followers, following: r.following, statuses: r.statuses, lastStatusAt: r.last == null ? null : new Date(r.last), at: now };
+      this.#cache.set(r.id, counts);
+      out.set(r.id, counts);
+    }
+    return out;
+  }
 }

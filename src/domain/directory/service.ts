@@ -1,5 +1,6 @@
-import { and, eq, inArray, like, or } from "drizzle-orm";
+import { and, eq, like, or } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
+import { idList, inIdList, once } from "../../db/prepared.ts";
 import { accounts, remoteActors } from "../../db/schema.ts";
 import { newId } from "../ids.ts";
 import type { InstanceInfo } from "../instance.ts";
@@ -51,6 +52,8 @@ export interface RemoteActorInput {
 /** Local accounts and remote actors behind one set of ids and one view. */
 export class Directory {
   readonly #db: Db;
+  readonly #accountsByIds = once(() => this.#db.select().from(accounts).where(inIdList(accounts.id)).prepare());
+  readonly #remoteByIds = once(() => this.#db.select().from(remoteActors).where(inIdList(remoteActors.id)).prepare());
   readonly #instance: InstanceInfo;
   readonly #clock: Clock;
   constructor(db: Db, instance: InstanceInfo, clock: Clock) {
@@ -108,9 +111,9 @@ export class Directory {
   /** An account by id: approved local physicians and known remote actors only. */
   get(id: string): AccountView | undefined {
     if (!/^\d{1,20}$/.test(id)) return undefined;
-    const local = this.#db.select().from(accounts).where(eq(accounts.id, id)).get();
+    const local = this.#accountsByIds().get({ ids: idList([id]) });
     if (local) return local.status === "approved" ? this.localView(local) : undefined;
-    const remote = this.#db.select().from(remoteActors).where(eq(remoteActors.id, id)).get();
+    const remote = this.#remoteByIds().get({ ids: idList([id]) });
     return remote && !remote.gone ? this.remoteView(remote) : undefined;
   }
 
@@ -118,12 +121,12 @@ export class Directory {
     const unique = [...new Set(ids)];
     const out = new Map<string, AccountView>();
     if (unique.length === 0) return out;
-    for (const a of this.#db.select().from(accounts).where(inArray(accounts.id, unique)).all()) {
+    for (const a of this.#accountsByIds().all({ ids: idList(unique) })) {
       if (a.status === "approved") out.set(a.id, this.localView(a));
     }
     const missing = unique.filter((id) => !out.has(id));
     if (missing.length > 0) {
-      for (const r of this.#db.select().from(remoteActors).where(inArray(remoteActors.id, missing)).all()) {
+      for (const r of this.#remoteByIds().all({ ids: idList(missing) })) {
         if (!r.gone) out.set(r.id, this.remoteView(r));
       }
     }

@@ -1,5 +1,6 @@
-import { and, asc, eq, gt, inArray, isNull, or } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull, or, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
+import { once } from "../../db/prepared.ts";
 import { filterKeywords, filters, filterStatuses } from "../../db/schema.ts";
 import { DomainError } from "../errors.ts";
 import type { DomainEvents } from "../events.ts";
@@ -65,9 +66,14 @@ export class FilterService {
     return result;
   }
 
-  #active(accountId: string, now = new Date()) {
-    return and(eq(filters.accountId, accountId), or(isNull(filters.expiresAt), gt(filters.expiresAt, now)));
-  }
+  // Every rendered timeline asks for the viewer's active filters.
+  readonly #activeOf = once(() =>
+    this.#db
+      .select()
+      .from(filters)
+      .where(and(eq(filters.accountId, sql.placeholder("viewer")), or(isNull(filters.expiresAt), sql`${filters.expiresAt} > ${sql.placeholder("now")}`)))
+      .prepare(),
+  );
 
   list(accountId: string): FilterRow[] {
     return this.#db.select().from(filters).where(eq(filters.accountId, accountId)).orderBy(asc(filters.id)).all();
@@ -200,7 +206,7 @@ export class FilterService {
   /** The viewer's active filters that match each status in this context. */
   matches(viewerId: string, rows: readonly StatusRow[], context: FilterContext, now = new Date()): Map<string, FilterMatch[]> {
     const out = new Map<string, FilterMatch[]>();
-    const active = this.#db.select().from(filters).where(this.#active(viewerId, now)).all().filter((f) => (JSON.parse(f.context) as string[]).includes(context));
+    const active = this.#activeOf().all({ viewer: viewerId, now: now.getTime() }).filter((f) => (JSON.parse(f.context) as string[]).includes(context));
     if (active.length === 0 || rows.length === 0) return out;
     const keywords = this.keywordsOf(active.map((f) => f.id));
     const statusIds = this.statusesOf(active.map((f) => f.id));

@@ -2,7 +2,8 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { encode as encodeBlurhash } from "blurhash";
 import { and, eq, isNull } from "drizzle-orm";
-import sharp, { type OutputInfo } from "sharp";
+import type { OutputInfo } from "sharp";
+import { loadSharp } from "./sharp.ts";
 import type { Db } from "../../db/client.ts";
 import { mediaAttachments } from "../../db/schema.ts";
 import { DomainError } from "../errors.ts";
@@ -90,6 +91,7 @@ export class MediaService {
     const refused = refusedKind(input.bytes);
     if (refused) throw new DomainError("unprocessable", refused);
 
+    const sharp = await loadSharp();
     let meta: { format?: string; hasAlpha?: boolean };
     try {
       meta = await sharp(input.bytes, { limitInputPixels: MEDIA_LIMITS.maxPixels, failOn: "error" }).metadata();

@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from "node:crypto";
-import { and, eq, isNull } from "drizzle-orm";
+import { and, eq, isNull, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
+import { once } from "../../db/prepared.ts";
 import { oauthApps, oauthCodes, oauthTokens } from "../../db/schema.ts";
 import { validationFailed } from "../errors.ts";
 import { newId, newSecret } from "../ids.ts";
@@ -54,6 +55,16 @@ export function isAcceptableRedirectUri(uri: string): boolean {
 /** OAuth 2 apps, authorization codes (with PKCE) and bearer tokens. */
 export class OAuthService {
   readonly #db: Db;
+  // Every authenticated request resolves its token: prepared once.
+  readonly #byTokenHash = once(() =>
+    this.#db
+      .select()
+      .from(oauthTokens)
+      .innerJoin(oauthApps, eq(oauthTokens.appId, oauthApps.id))
+      .where(and(eq(oauthTokens.tokenHash, sql.placeholder("hash")), isNull(oauthTokens.revokedAt)))
+      .prepare(),
+  );
+
   constructor(db: Db) {
     this.#db = db;
   }
@@ -213,12 +224,7 @@ export class OAuthService {
   }
 
   resolveToken(token: string): { token: OAuthToken; app: OAuthApp } | undefined {
-    const row = this.#db
-      .select()
-      .from(oauthTokens)
-      .innerJoin(oauthApps, eq(oauthTokens.appId, oauthApps.id))
-      .where(and(eq(oauthTokens.tokenHash, sha256(token)), isNull(oauthTokens.revokedAt)))
-      .get();
+    const row = this.#byTokenHash().get({ hash: sha256(token) });
     return row ? { token: row.oauth_tokens, app: row.oauth_apps } : undefined;
   }
 }

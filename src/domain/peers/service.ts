@@ -1,5 +1,6 @@
 import { eq } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
+import { externalChanges } from "../../db/prepared.ts";
 import { peers } from "../../db/schema.ts";
 import { DomainError } from "../errors.ts";
 import type { FederationPort, InstanceActorInfo } from "../federation-port.ts";
@@ -43,9 +44,11 @@ export class PeerService {
   #trusted: string[] | null = null;
   /** Origins an admin is adding right now: their instance actor is fetched before a row exists. */
   readonly #adding = new Set<string>();
+  readonly #changedElsewhere: () => boolean;
 
   constructor(db: Db, ownOrigin: string, port: FederationPort) {
     this.#db = db;
+    this.#changedElsewhere = externalChanges(db.$client);
     this.#ownOrigin = ownOrigin;
     this.#port = port;
   }
@@ -55,6 +58,8 @@ export class PeerService {
   }
 
   isActive(origin: string): boolean {
+    // A separate worker (or the CLI) may have changed a peering.
+    if (this.#changedElsewhere()) this.#changed();
     if (!this.#active) {
       this.#active = new Set(this.list().filter((p) => peerState(p) === "active").map((p) => p.origin));
     }
@@ -71,6 +76,7 @@ export class PeerService {
    * outgoing client lets these, and only these, live on private addresses.
    */
   trustedOrigins(): readonly string[] {
+    if (this.#changedElsewhere()) this.#changed();
     this.#trusted ??= this.list()
       .filter((p) => !["rejected", "ended"].includes(peerState(p)))
       .map((p) => p.origin);

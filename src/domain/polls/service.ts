@@ -1,6 +1,7 @@
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "../../db/client.ts";
+import { idList, inIdList, once } from "../../db/prepared.ts";
 import { pollVotes, polls, statuses } from "../../db/schema.ts";
 import type { Clock } from "../clock.ts";
 import type { AccountView, Directory } from "../directory/service.ts";
@@ -143,9 +144,11 @@ export class PollService {
     return this.#db.select().from(polls).where(eq(polls.statusId, statusId)).get();
   }
 
+  readonly #byStatusIds = once(() => this.#db.select().from(polls).where(inIdList(polls.statusId)).prepare());
+
   getMany(statusIds: readonly string[]): Map<string, PollRow> {
     if (statusIds.length === 0) return new Map();
-    return new Map(this.#db.select().from(polls).where(inArray(polls.statusId, [...statusIds])).all().map((p) => [p.statusId, p]));
+    return new Map(this.#byStatusIds().all({ ids: idList(statusIds) }).map((p) => [p.statusId, p]));
   }
 
   view(poll: PollRow): PollView {

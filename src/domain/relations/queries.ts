@@ -1,6 +1,7 @@
 import { and, desc, eq, gt, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
-import { accountNotes, blocks, mutes, threadMutes } from "../../db/schema.ts";
+import { idList, once } from "../../db/prepared.ts";
+import { accountNotes, blocks, mutes } from "../../db/schema.ts";
 
 export interface RelationFlags {
   blocking: boolean;
@@ -23,14 +24,35 @@ export class RelationQueries {
     return or(isNull(mutes.expiresAt), gt(mutes.expiresAt, now));
   }
 
+  // Read on every timeline page and thread: one prepared statement.
+  readonly #hidden = once(() =>
+    this.#db.$client.prepare(
+      `SELECT CASE WHEN account_id = :viewer THEN target_id ELSE account_id END AS id, NULL AS expires FROM blocks WHERE account_id = :viewer OR target_id = :viewer
+       UNION ALL SELECT target_id, expires_at FROM mutes WHERE account_id = :viewer AND (expires_at IS NULL OR expires_at > :now)`,
+    ),
+  );
+  /** hiddenFrom per viewer, until a block or mute changes or a mute runs out. */
+  readonly #hiddenCache = new Map<string, { ids: Set<string>; until: number }>();
+  readonly #mutedThreads = once(() =>
+    this.#db.$client.prepare("SELECT context_uri FROM thread_mutes WHERE account_id = :viewer AND context_uri IN (SELECT value FROM json_each(:uris))").pluck(),
+  );
+
   /** Accounts whose posts this viewer never sees: blocked either way, or muted. */
   hiddenFrom(viewerId: string, now = new Date()): Set<string> {
-    const out = new Set<string>();
-    for (const r of this.#db.select({ a: blocks.accountId, t: blocks.targetId }).from(blocks).where(or(eq(blocks.accountId, viewerId), eq(blocks.targetId, viewerId))).all()) {
-      out.add(r.a === viewerId ? r.t : r.a);
-    }
-    for (const r of this.#db.select({ t: mutes.targetId }).from(mutes).where(and(eq(mutes.accountId, viewerId), this.#activeMute(now))).all()) out.add(r.t);
-    return out;
+    const cached = this.#hiddenCache.get(viewerId);
+    if (cached && cached.until > now.getTime()) return cached.ids;
+    const rows = this.#hidden().all({ viewer: viewerId, now: now.getTime() }) as { id: string; expires: number | null }[];
+    // A mute running out ends it; a separate worker's writes (a peer's Block) are seen within 30 s.
+    const until = Math.min(now.getTime() + 30_000, ...rows.map((r) => r.expires ?? Number.POSITIVE_INFINITY));
+    const ids = new Set(rows.map((r) => r.id));
+    if (this.#hiddenCache.size > 50_000) this.#hiddenCache.clear();
+    this.#hiddenCache.set(viewerId, { ids, until });
+    return ids;
+  }
+
+  /** A block or mute of or by this account changed (the relation service announces it). */
+  forget(accountId: string): void {
+    this.#hiddenCache.delete(accountId);
   }
 
   /** Accounts whose notifications this viewer does not get: blocked either way, or muted with notifications. */
@@ -97,14 +119,7 @@ export class RelationQueries {
   /** Threads (context URIs) among these that the viewer muted. */
   mutedThreads(viewerId: string, contextUris: readonly string[]): Set<string> {
     if (contextUris.length === 0) return new Set();
-    return new Set(
-      this.#db
-        .select({ c: threadMutes.contextUri })
-        .from(threadMutes)
-        .where(and(eq(threadMutes.accountId, viewerId), inArray(threadMutes.contextUri, [...new Set(contextUris)])))
-        .all()
-        .map((r) => r.c),
-    );
+    return new Set(this.#mutedThreads().all({ viewer: viewerId, uris: idList(new Set(contextUris)) }) as string[]);
   }
 
   /** The viewer's blocks or mutes, newest first, for GET /api/v1/blocks and /mutes. */

@@ -1,5 +1,6 @@
-import { and, asc, eq, inArray, ne, sql } from "drizzle-orm";
+import { and, asc, eq, ne, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
+import { idList, inIdList, once } from "../../db/prepared.ts";
 import { bookmarks, favourites, mediaAttachments, pins, statusMentions, statuses, statusTags } from "../../db/schema.ts";
 import type { DomainEvents } from "../events.ts";
 import type { MediaService } from "../media/service.ts";
@@ -20,17 +21,41 @@ export class StatusStore {
   readonly #media: MediaService;
   readonly #notifications: NotificationService;
   readonly #events: DomainEvents;
+  #localCount: number | null = null;
+
+  readonly #byId = once(() => this.#db.select().from(statuses).where(eq(statuses.id, sql.placeholder("id"))).prepare());
+  readonly #byIds = once(() => this.#db.select().from(statuses).where(inIdList(statuses.id)).prepare());
+  readonly #tags = once(() => this.#db.select().from(statusTags).where(inIdList(statusTags.statusId)).prepare());
+  readonly #mentions = once(() => this.#db.select().from(statusMentions).where(inIdList(statusMentions.statusId)).prepare());
+  readonly #mediaRows = once(() => this.#db.select().from(mediaAttachments).where(inIdList(mediaAttachments.statusId)).orderBy(asc(mediaAttachments.id)).prepare());
+  // Counts and the viewer's own flags for a batch, in one statement.
+  readonly #stats = once(() =>
+    this.#db.$client.prepare(`SELECT j.value AS id,
+      (SELECT count(*) FROM statuses r WHERE r.in_reply_to_id = j.value) AS replies,
+      (SELECT count(*) FROM statuses b WHERE b.reblog_of_id = j.value) AS reblogs,
+      (SELECT count(*) FROM favourites f WHERE f.status_id = j.value) AS favourites,
+      EXISTS (SELECT 1 FROM favourites f WHERE f.status_id = j.value AND f.account_id = :viewer) AS favourited,
+      EXISTS (SELECT 1 FROM statuses b WHERE b.reblog_of_id = j.value AND b.account_id = :viewer) AS reblogged,
+      EXISTS (SELECT 1 FROM bookmarks k WHERE k.status_id = j.value AND k.account_id = :viewer) AS bookmarked,
+      EXISTS (SELECT 1 FROM pins p WHERE p.status_id = j.value AND p.account_id = :viewer) AS pinned
+      FROM json_each(:ids) j`),
+  );
 
   constructor(deps: { db: Db; media: MediaService; notifications: NotificationService; events: DomainEvents }) {
     this.#db = deps.db;
     this.#media = deps.media;
     this.#notifications = deps.notifications;
     this.#events = deps.events;
+    this.#events.subscribe((event) => {
+      if (this.#localCount === null || (event.type !== "status.created" && event.type !== "status.deleted")) return;
+      if (!event.status.local || event.status.kind === "boost") return;
+      this.#localCount += event.type === "status.created" ? 1 : -1;
+    });
   }
 
   get(id: string): StatusRow | undefined {
     if (!ID.test(id)) return undefined;
-    return this.#db.select().from(statuses).where(eq(statuses.id, id)).get();
+    return this.#byId().get({ id });
   }
 
   getByUri(uri: string): StatusRow | undefined {
@@ -40,7 +65,7 @@ export class StatusStore {
   getMany(ids: readonly string[]): Map<string, StatusRow> {
     const valid = [...new Set(ids)].filter((id) => ID.test(id));
     if (valid.length === 0) return new Map();
-    return new Map(this.#db.select().from(statuses).where(inArray(statuses.id, valid)).all().map((s) => [s.id, s]));
+    return new Map(this.#byIds().all({ ids: idList(valid) }).map((s) => [s.id, s]));
   }
 
   boostsOf(statusId: string): StatusRow[] {
@@ -51,25 +76,28 @@ export class StatusStore {
     return this.#db.select({ id: statusMentions.accountId }).from(statusMentions).where(eq(statusMentions.statusId, statusId)).all().map((r) => r.id);
   }
 
-  /** Counts and the viewer's own flags for a batch of statuses (one query each). */
+  /** Counts and the viewer's own flags for a batch of statuses. */
   stats(viewerId: string, ids: readonly string[]) {
+    const out = { replies: new Map<string, number>(), reblogs: new Map<string, number>(), favourites: new Map<string, number>(), favourited: new Set<string>(), reblogged: new Set<string>(), bookmarked: new Set<string>(), pinned: new Set<string>() };
     const list = [...new Set(ids)];
-    const count = (rows: { id: string | null; n: number }[]) => new Map(rows.map((r) => [r.id!, r.n]));
-    if (list.length === 0) return { replies: new Map<string, number>(), reblogs: new Map<string, number>(), favourites: new Map<string, number>(), favourited: new Set<string>(), reblogged: new Set<string>(), bookmarked: new Set<string>(), pinned: new Set<string>() };
-    const replies = count(this.#db.select({ id: statuses.inReplyToId, n: sql<number>`count(*)` }).from(statuses).where(inArray(statuses.inReplyToId, list)).groupBy(statuses.inReplyToId).all());
-    const reblogs = count(this.#db.select({ id: statuses.reblogOfId, n: sql<number>`count(*)` }).from(statuses).where(inArray(statuses.reblogOfId, list)).groupBy(statuses.reblogOfId).all());
-    const favs = count(this.#db.select({ id: favourites.statusId, n: sql<number>`count(*)` }).from(favourites).where(inArray(favourites.statusId, list)).groupBy(favourites.statusId).all());
-    const favourited = new Set(this.#db.select({ id: favourites.statusId }).from(favourites).where(and(eq(favourites.accountId, viewerId), inArray(favourites.statusId, list))).all().map((r) => r.id));
-    const reblogged = new Set(this.#db.select({ id: statuses.reblogOfId }).from(statuses).where(and(eq(statuses.accountId, viewerId), inArray(statuses.reblogOfId, list))).all().map((r) => r.id!));
-    const bookmarked = new Set(this.#db.select({ id: bookmarks.statusId }).from(bookmarks).where(and(eq(bookmarks.accountId, viewerId), inArray(bookmarks.statusId, list))).all().map((r) => r.id));
-    const pinned = new Set(this.#db.select({ id: pins.statusId }).from(pins).where(and(eq(pins.accountId, viewerId), inArray(pins.statusId, list))).all().map((r) => r.id));
-    return { replies, reblogs, favourites: favs, favourited, reblogged, bookmarked, pinned };
+    if (list.length === 0) return out;
+    type Row = { id: string; replies: number; reblogs: number; favourites: number; favourited: number; reblogged: number; bookmarked: number; pinned: number };
+    for (const r of this.#stats().all({ viewer: viewerId, ids: idList(list) }) as Row[]) {
+      if (r.replies) out.replies.set(r.id, r.replies);
+      if (r.reblogs) out.reblogs.set(r.id, r.reblogs);
+      if (r.favourites) out.favourites.set(r.id, r.favourites);
+      if (r.favourited) out.favourited.add(r.id);
+      if (r.reblogged) out.reblogged.add(r.id);
+      if (r.bookmarked) out.bookmarked.add(r.id);
+      if (r.pinned) out.pinned.add(r.id);
+    }
+    return out;
   }
 
   tagsOf(ids: readonly string[]): Map<string, string[]> {
     const out = new Map<string, string[]>();
     if (ids.length === 0) return out;
-    for (const r of this.#db.select().from(statusTags).where(inArray(statusTags.statusId, [...ids])).all()) {
+    for (const r of this.#tags().all({ ids: idList(ids) })) {
       out.set(r.statusId, [...(out.get(r.statusId) ?? []), r.tag]);
     }
     return out;
@@ -78,7 +106,7 @@ export class StatusStore {
   mentionsOf(ids: readonly string[]): Map<string, string[]> {
     const out = new Map<string, string[]>();
     if (ids.length === 0) return out;
-    for (const r of this.#db.select().from(statusMentions).where(inArray(statusMentions.statusId, [...ids])).all()) {
+    for (const r of this.#mentions().all({ ids: idList(ids) })) {
       out.set(r.statusId, [...(out.get(r.statusId) ?? []), r.accountId]);
     }
     return out;
@@ -87,15 +115,16 @@ export class StatusStore {
   mediaOf(ids: readonly string[]) {
     const out = new Map<string, (typeof mediaAttachments.$inferSelect)[]>();
     if (ids.length === 0) return out;
-    for (const m of this.#db.select().from(mediaAttachments).where(inArray(mediaAttachments.statusId, [...ids])).orderBy(asc(mediaAttachments.id)).all()) {
+    for (const m of this.#mediaRows().all({ ids: idList(ids) })) {
       out.set(m.statusId!, [...(out.get(m.statusId!) ?? []), m]);
     }
     return out;
   }
 
-  /** Posts written here (boosts excluded), for NodeInfo and the instance API. */
+  /** Posts written here (boosts excluded), for NodeInfo and the instance API: counted once, then kept by events. */
   countLocal(): number {
-    return this.#db.select({ n: sql<number>`count(*)` }).from(statuses).where(and(eq(statuses.local, true), ne(statuses.kind, "boost"))).get()?.n ?? 0;
+    this.#localCount ??= this.#db.select({ n: sql<number>`count(*)` }).from(statuses).where(and(eq(statuses.local, true), ne(statuses.kind, "boost"))).get()?.n ?? 0;
+    return this.#localCount;
   }
 
   countByAccount(accountId: string): number {

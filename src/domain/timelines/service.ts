@@ -7,6 +7,9 @@ import type { CaseRecord } from "../statuses/case.ts";
 import type { StatusStore } from "../statuses/store.ts";
 import type { StatusRow } from "../statuses/types.ts";
 import type { StatusVisibility } from "../statuses/visibility.ts";
+import type { HomeFeed } from "./feed.ts";
+
+const HOME_SLACK = 10;
 
 export interface Page {
   readonly maxId?: string;
@@ -25,8 +28,10 @@ export class TimelineService {
   readonly #store: StatusStore;
   readonly #visibility: StatusVisibility;
   readonly #relations: RelationQueries;
+  readonly #feed: HomeFeed;
 
-  constructor(deps: { db: Db; store: StatusStore; visibility: StatusVisibility; relations: RelationQueries }) {
+  constructor(deps: { db: Db; store: StatusStore; visibility: StatusVisibility; relations: RelationQueries; feed: HomeFeed }) {
+    this.#feed = deps.feed;
     this.#db = deps.db;
     this.#store = deps.store;
     this.#visibility = deps.visibility;
@@ -48,16 +53,15 @@ export class TimelineService {
 
   /**
    * Own posts, those of accounts followed (their boosts included), and
-   * network posts carrying a followed hashtag.  Walks the newest posts and
-   * keeps those that qualify (indexed EXISTS checks), which reads about
-   * limit / (share of posts that qualify) rows.
+   * network posts carrying a followed hashtag: the home feed (materialised on
+   * write by HomeFeed to the home rule), then each status's visibility.
    */
   home(viewerId: string, page: Page): StatusRow[] {
-    const qualifies = sql`(${statuses.accountId} = ${viewerId}
-      OR EXISTS (SELECT 1 FROM follows f WHERE f.follower_id = ${viewerId} AND f.following_id = ${statuses.accountId} AND f.state = 'accepted')
-      OR (${statuses.visibility} IN ('public', 'unlisted') AND EXISTS (
-        SELECT 1 FROM status_tags st JOIN followed_tags ft ON ft.tag = st.tag WHERE st.status_id = ${statuses.id} AND ft.account_id = ${viewerId})))`;
-    return this.#paged(viewerId, [qualifies, ne(statuses.visibility, "direct")], page);
+    // A few more than the page, for those the visibility check leaves out (held, blocked, muted).
+    const ids = this.#feed.page(viewerId, { ...page, limit: page.limit + HOME_SLACK });
+    const rows = this.#store.getMany(ids);
+    const visible = this.#visibility.visibleTo(viewerId, ids.map((id) => rows.get(id)).filter((r): r is StatusRow => r != null));
+    return page.minId ? visible.slice(-page.limit) : visible.slice(0, page.limit);
   }
 
   /** Direct posts the viewer wrote or is addressed in (Mastodon's old direct timeline). */
