@@ -3,7 +3,7 @@
 // Seeds /tmp/consilium-profile once (10,000 accounts, 200,000 posts), starts the
 // server with --cpu-prof, drives bench/load.ts at 32 connections, and prints
 // the figures and the profile file.
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { loadConfig } from "../src/config.ts";
@@ -30,7 +30,8 @@ const path = (process.argv[2] ?? "/api/v1/timelines/home?limit=20").replace("{ca
 const seconds = Number(process.argv[3] ?? 6);
 const profiles = join(dir, "profiles");
 mkdirSync(profiles, { recursive: true });
-const server = spawn(process.execPath, ["--cpu-prof", `--cpu-prof-dir=${profiles}`, "--import", "tsx", join(import.meta.dirname, "../src/main.ts")], { env, stdio: ["ignore", "ignore", "inherit"] });
+execFileSync(process.execPath, [join(import.meta.dirname, "../scripts/build.ts")], { stdio: "inherit" });
+const server = spawn(process.execPath, ["--cpu-prof", `--cpu-prof-dir=${profiles}`, join(import.meta.dirname, "../dist/start.mjs")], { env, stdio: ["ignore", "ignore", "inherit"] });
 for (let i = 0; i < 200; i++) {
   if (await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.ok).catch(() => false)) break;
   await new Promise((r) => setTimeout(r, 50));

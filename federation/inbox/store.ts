@@ -38,7 +38,8 @@ export class InboxStore {
   readonly #laneLimit: number;
   readonly #leaseMs: number;
   readonly #append: (activity: AcceptedActivity, now: number) => boolean;
-  readonly #pick: Database.Statement<[{ now: number; laneLimit: number; limit: number; origin: string | null }], PendingActivity>;
+  readonly #pick: Database.Statement<[{ now: number; limit: number; origin: string | null }], PendingActivity>;
+  readonly #fullLanes: Database.Statement<[{ now: number; laneLimit: number }], string>;
   readonly #lease: Database.Statement<[number, string, number]>;
   readonly #finish: Database.Statement<[number]>;
   readonly #retry: Database.Statement<[number, number]>;
@@ -57,8 +58,9 @@ export class InboxStore {
       insert.run(a.activityId, a.actorUri, a.origin, a.recipient, a.orderingKey, a.body, now, now);
       return true;
     });
-    // The oldest due activity whose object has nothing earlier pending, in a
-    // lane (sender origin) not already worked by `laneLimit` workers.
+    // The oldest due activities whose object has nothing earlier pending (of
+    // one lane, or of any); lanes already worked by `laneLimit` workers are
+    // left out by the caller, from one small grouped read.
     this.#pick = sqlite.prepare(`
       SELECT q.id, q.activity_id AS activityId, q.actor_uri AS actorUri, q.origin, q.recipient, q.ordering_key AS orderingKey, q.body, q.attempts
       FROM inbox_activities q
@@ -66,8 +68,10 @@ export class InboxStore {
         AND (@origin IS NULL OR q.origin = @origin)
         AND (q.ordering_key IS NULL OR NOT EXISTS (
           SELECT 1 FROM inbox_activities p WHERE p.ordering_key = q.ordering_key AND p.id < q.id))
-        AND (@origin IS NOT NULL OR (SELECT count(DISTINCT l.leased_by) FROM inbox_activities l WHERE l.origin = q.origin AND l.leased_until > @now) < @laneLimit)
       ORDER BY q.available_at, q.id LIMIT @limit`);
+    this.#fullLanes = sqlite
+      .prepare<[{ now: number; laneLimit: number }], string>("SELECT origin FROM inbox_activities WHERE leased_until > @now GROUP BY origin HAVING count(DISTINCT leased_by) >= @laneLimit")
+      .pluck();
     this.#lease = sqlite.prepare("UPDATE inbox_activities SET leased_until = ?, leased_by = ? WHERE id = ?");
     this.#finish = sqlite.prepare("DELETE FROM inbox_activities WHERE id = ?");
     this.#retry = sqlite.prepare("UPDATE inbox_activities SET attempts = attempts + 1, available_at = ?, leased_until = NULL, leased_by = NULL WHERE id = ?");
@@ -93,11 +97,15 @@ export class InboxStore {
    */
   claim(workerId: string, limit: number, now = Date.now()): PendingActivity[] {
     return this.#sqlite.transaction(() => {
-      const first = this.#pick.get({ now, laneLimit: this.#laneLimit, limit: 1, origin: null });
+      const full = new Set(this.#fullLanes.all({ now, laneLimit: this.#laneLimit }));
+      const due = this.#pick.all({ now, limit: limit * 4, origin: null });
+      const first = due.find((row) => !full.has(row.origin));
       if (!first) return [];
+      const sameLane = due.filter((row) => row.origin === first.origin);
+      const more = sameLane.length < limit * 2 && due.length === limit * 4 ? this.#pick.all({ now, limit: limit * 2, origin: first.origin }) : [];
       const picked: PendingActivity[] = [];
       const keys = new Set<string>();
-      for (const row of [first, ...this.#pick.all({ now, laneLimit: this.#laneLimit, limit: limit * 2, origin: first.origin })]) {
+      for (const row of [...sameLane, ...more]) {
         if (picked.length >= limit || picked.some((p) => p.id === row.id)) continue;
         if (row.orderingKey != null && keys.has(row.orderingKey)) continue;
         if (row.orderingKey != null) keys.add(row.orderingKey);

@@ -88,8 +88,12 @@ export class InboxWorker {
   async run(signal: AbortSignal): Promise<void> {
     this.#workers.start();
     const wakers = new Set<() => void>();
+    // One idle slot per new activity: waking them all would have each one look, and all but one find nothing.
     const unsubscribe = this.#store.onAppend(() => {
-      for (const wake of wakers) wake();
+      for (const wake of wakers) {
+        wake();
+        return;
+      }
     });
     try {
       await Promise.all(Array.from({ length: this.#concurrency }, (_, n) => this.#slot(`${this.#workers.id}#${n}`, signal, wakers)));

@@ -26,13 +26,18 @@ export function idList(ids: Iterable<string>): string {
  * database since the last call: SQLite's data_version moves only for other
  * connections' writes.  In-memory caches of rarely-changing tables use it.
  */
-export function externalChanges(sqlite: { prepare(source: string): { pluck(): { get(): unknown } } }): () => boolean {
+export function externalChanges(sqlite: { prepare(source: string): { pluck(): { get(): unknown } } }, everyMs = 250): () => boolean {
   const statement = sqlite.prepare("PRAGMA data_version").pluck();
   let seen = statement.get();
+  let checkedAt = Date.now();
   return () => {
-    const now = statement.get();
-    if (now === seen) return false;
-    seen = now;
+    // Asked on hot paths (every rendered account names the instance): looked at a few times a second.
+    const now = Date.now();
+    if (now - checkedAt < everyMs) return false;
+    checkedAt = now;
+    const version = statement.get();
+    if (version === seen) return false;
+    seen = version;
     return true;
   };
 }

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { api, approvedPhysician, ownerToken } from "../helpers/client.ts";
 import { startInstances, type TestInstance } from "../helpers/instances.ts";
 import { eventually, peer, resolveAccount } from "../helpers/network.ts";
+import { byHomeRule } from "../helpers/feed.ts";
 import { payloadOf, StreamClient } from "../helpers/stream-client.ts";
 
 /**
@@ -75,6 +76,8 @@ describe("streaming over two instances", () => {
     const deleted = await aliceStream.next((m) => m.event === "delete", "the delete");
     expect(deleted.payload).toBe(status.id);
     expect(carolStream.find("update", "Remote echo", "user")).toBeUndefined();
+    // The materialised home feeds followed the remote post in and out.
+    for (const viewer of [alice, carol]) expect(uk.services.homeFeed.all(viewer.id)).toEqual(byHomeRule(uk, viewer.id));
   });
 
   it("a followers-only post reaches the follower's stream and never a non-follower's", async () => {

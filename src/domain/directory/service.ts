@@ -1,4 +1,4 @@
-import { and, eq, like, or } from "drizzle-orm";
+import { and, eq, like, or, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
 import { idList, inIdList, once } from "../../db/prepared.ts";
 import { accounts, remoteActors } from "../../db/schema.ts";
@@ -53,6 +53,7 @@ export interface RemoteActorInput {
 export class Directory {
   readonly #db: Db;
   readonly #accountsByIds = once(() => this.#db.select().from(accounts).where(inIdList(accounts.id)).prepare());
+  readonly #remoteByUri = once(() => this.#db.select().from(remoteActors).where(eq(remoteActors.uri, sql.placeholder("uri"))).prepare());
   readonly #remoteByIds = once(() => this.#db.select().from(remoteActors).where(inIdList(remoteActors.id)).prepare());
   readonly #instance: InstanceInfo;
   readonly #clock: Clock;
@@ -134,7 +135,7 @@ export class Directory {
   }
 
   findRemoteByUri(uri: string): RemoteActorRow | undefined {
-    return this.#db.select().from(remoteActors).where(eq(remoteActors.uri, uri)).get();
+    return this.#remoteByUri().get({ uri });
   }
 
   findRemoteByHandle(username: string, host: string): RemoteActorRow | undefined {

@@ -48,7 +48,7 @@ export class PeerService {
 
   constructor(db: Db, ownOrigin: string, port: FederationPort) {
     this.#db = db;
-    this.#changedElsewhere = externalChanges(db.$client);
+    this.#changedElsewhere = externalChanges(db.$client, 0);
     this.#ownOrigin = ownOrigin;
     this.#port = port;
   }

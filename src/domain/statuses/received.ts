@@ -54,8 +54,15 @@ export class ReceivedStatuses {
     this.#events = deps.events;
   }
 
-  /** Creates or updates a peer's post.  Re-deliveries change nothing. */
+  /** Creates or updates a peer's post.  Re-deliveries change nothing.  One transaction; listeners hear of it after. */
   receive(input: RemoteStatusInput): StatusRow {
+    const after: (() => void)[] = [];
+    const row = this.#db.transaction(() => this.#receive(input, after), { behavior: "immediate" });
+    for (const announce of after) announce();
+    return row;
+  }
+
+  #receive(input: RemoteStatusInput, after: (() => void)[]): StatusRow {
     const existing = this.#store.getByUri(input.uri);
     if (existing && existing.accountId !== input.authorId) throw new DomainError("forbidden", "The activity's actor does not own this object");
     if (existing && (!input.updated || (existing.editedAt && existing.editedAt.getTime() >= input.updated.getTime()))) return existing;
@@ -111,7 +118,7 @@ export class ReceivedStatuses {
         this.#notifications.notify(f.id, "update", row.accountId, row.id);
       }
     }
-    if (!held) this.#events.emit({ type: existing ? "status.updated" : "status.created", status: row });
+    if (!held) after.push(() => this.#events.emit({ type: existing ? "status.updated" : "status.created", status: row }));
     return row;
   }
 

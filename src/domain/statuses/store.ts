@@ -24,6 +24,7 @@ export class StatusStore {
   #localCount: number | null = null;
 
   readonly #byId = once(() => this.#db.select().from(statuses).where(eq(statuses.id, sql.placeholder("id"))).prepare());
+  readonly #byUri = once(() => this.#db.select().from(statuses).where(eq(statuses.uri, sql.placeholder("uri"))).prepare());
   readonly #byIds = once(() => this.#db.select().from(statuses).where(inIdList(statuses.id)).prepare());
   readonly #tags = once(() => this.#db.select().from(statusTags).where(inIdList(statusTags.statusId)).prepare());
   readonly #mentions = once(() => this.#db.select().from(statusMentions).where(inIdList(statusMentions.statusId)).prepare());
@@ -59,7 +60,7 @@ export class StatusStore {
   }
 
   getByUri(uri: string): StatusRow | undefined {
-    return this.#db.select().from(statuses).where(eq(statuses.uri, uri)).get();
+    return this.#byUri().get({ uri });
   }
 
   getMany(ids: readonly string[]): Map<string, StatusRow> {
