@@ -1,12 +1,13 @@
 import type { Context } from "@fedify/fedify";
 import type { Recipient } from "@fedify/vocab";
-import { Add, Announce, type Activity, Block, Create, Delete, Follow, Accept, Reject, Like, Note, Remove, Tombstone, Undo, Update, isActor } from "@fedify/vocab";
+import { Add, Announce, type Activity, Block, Create, Delete, Flag, Follow, Accept, Reject, Like, Note, Remove, Tombstone, Undo, Update, isActor } from "@fedify/vocab";
 import { Temporal } from "@js-temporal/polyfill";
 import type { AccountRow } from "../src/domain/accounts/types.ts";
 import type { AccountView } from "../src/domain/directory/service.ts";
 import type { FederationPort, InstanceActorInfo } from "../src/domain/federation-port.ts";
 import type { PeerRow } from "../src/domain/peers/service.ts";
 import type { BlockRow } from "../src/domain/relations/service.ts";
+import type { ReportRow } from "../src/domain/moderation/reports.ts";
 import type { FavouriteRow, FollowRow, StatusRow } from "../src/domain/statuses/types.ts";
 import type { Services } from "../src/services.ts";
 import { INSTANCE_ACTOR_ID, physicianActor } from "./actors.ts";
@@ -399,5 +400,35 @@ export class FedifyPort implements FederationPort {
       tos: [ctx.getFollowersUri(INSTANCE_ACTOR_ID)],
     });
     await this.#send(sender, [...this.#activePeers(), ...followers], update, ctx.getActorUri(account.username).href);
+  }
+
+  // ---------------------------------------------------------------- moderation and leaving
+
+  /** Mastodon's forwarded report: a Flag from the instance actor, naming the account and the posts, never the reporter. */
+  async reportForwarded(report: ReportRow, target: AccountView, statuses: readonly StatusRow[]): Promise<void> {
+    const to = recipientOf(target);
+    if (!to) return;
+    const ctx = this.#ctx();
+    const flag = new Flag({
+      id: new URL(`${ctx.getActorUri(INSTANCE_ACTOR_ID).href}#reports/${report.id}`),
+      actor: ctx.getActorUri(INSTANCE_ACTOR_ID),
+      objects: [new URL(target.uri), ...statuses.map((s) => new URL(s.uri))],
+      content: report.comment,
+      tos: [new URL(target.uri)],
+    });
+    await this.#send(INSTANCE_ACTOR_ID, [to], flag);
+  }
+
+  /** The physician is gone: every peer removes the actor and what it has of theirs. */
+  async accountDeleted(account: AccountRow): Promise<void> {
+    const ctx = this.#ctx();
+    const actor = ctx.getActorUri(account.username);
+    const deletion = new Delete({
+      id: new URL(`${actor.href}#delete/${Date.now()}`),
+      actor: ctx.getActorUri(INSTANCE_ACTOR_ID),
+      object: actor,
+      tos: [ctx.getFollowersUri(INSTANCE_ACTOR_ID)],
+    });
+    await this.#send(INSTANCE_ACTOR_ID, this.#activePeers(), deletion, actor.href);
   }
 }

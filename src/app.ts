@@ -39,7 +39,11 @@ import type { Services } from "./services.ts";
 import { applyRouter } from "./web/apply.ts";
 import { peopleRouter } from "./web/people.ts";
 import { applicationStatusRouter } from "./web/application-status.ts";
+import { accountPageRouter } from "./web/account.ts";
 import { consoleRouter } from "./web/admin/router.tsx";
+import { reportsRouter } from "./api/mastodon/reports.ts";
+import { moderationRouter } from "./api/consilium/moderation.ts";
+import { accountDataRouter } from "./api/consilium/account.ts";
 import { PasswordSignIn } from "./web/sign-in.ts";
 
 const API_BODY_LIMIT = 1024 * 1024;
@@ -52,7 +56,7 @@ const LARGE_BODY_PATHS: Record<string, number> = {
   "/admin/registers": 200 * 1024 * 1024,
 };
 /** Paths Hono answers even for ActivityPub clients (NodeInfo is ours, not Fedify's). */
-const HONO_ONLY = /^\/(\.well-known\/(nodeinfo|host-meta(\.json)?|oauth-authorization-server)|nodeinfo\/2\.[01]|\.well-known\/jwks\.json|api\/|oauth\/|auth\/|apply|media\/|admin(\/|$)|health$)/;
+const HONO_ONLY = /^\/(\.well-known\/(nodeinfo|host-meta(\.json)?|oauth-authorization-server)|nodeinfo\/2\.[01]|\.well-known\/jwks\.json|api\/|oauth\/|auth\/|apply|media\/|exports\/|account(\/|$)|admin(\/|$)|health$)/;
 
 /** The unread rest of the body stays on the socket, so the connection is closed too. */
 function tooLarge(c: Context): Response {
@@ -142,6 +146,9 @@ export function createApp({ services, federation, lookup, inbox, outgoing, strea
   app.route("/", tagsRouter);
   app.route("/", conversationsRouter);
   app.route("/", filtersRouter);
+  app.route("/", reportsRouter);
+  app.route("/", moderationRouter);
+  app.route("/", accountDataRouter);
   app.route("/", notOfferedRouter);
   app.route("/", searchRouter);
   app.route("/", peersRouter);
@@ -156,6 +163,7 @@ export function createApp({ services, federation, lookup, inbox, outgoing, strea
   app.route("/", applicationStatusRouter(signIn));
   app.route("/", applyRouter);
   app.route("/", peopleRouter);
+  app.route("/", accountPageRouter);
   app.route("/", consoleRouter(signIn));
   app.get("/", (c) => c.redirect("/apply"));
 

@@ -19,6 +19,7 @@ import { INSTANCE_KEY_OWNER } from "./domain/keys.ts";
 import { connectFederation, createServices, type Services } from "./services.ts";
 import { StreamingHub } from "./streaming/hub.ts";
 import { sseRouter } from "./streaming/sse.ts";
+import { archiveContents } from "../federation/archive.ts";
 import type { StreamingLimits } from "./streaming/streams.ts";
 import { attachWebSocketStreaming } from "./streaming/websocket.ts";
 
@@ -62,6 +63,7 @@ export async function startInstance(config: Config, options: StartOptions = {}):
   const federation = buildFederation({ kv, queue, origin: config.origin, instanceIdentity: identity, onHostReachable: (host) => reachability.closed(host) });
   const lookup = new RemoteLookup(federation, services, http);
   connectFederation(services, new FedifyPort(federation, services), (mention) => lookup.account(mention));
+  services.exports.setContents(archiveContents(federation, services));
   const inbox = createInboxPipeline({
     services,
     documentLoader: signedLoader(identity, `Consilium/${SOFTWARE_VERSION}`),

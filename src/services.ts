@@ -38,6 +38,10 @@ import { StatusStore } from "./domain/statuses/store.ts";
 import type { StatusRow } from "./domain/statuses/types.ts";
 import { StatusVisibility } from "./domain/statuses/visibility.ts";
 import { TagService } from "./domain/tags/service.ts";
+import { AccountErasure } from "./domain/accounts/erasure.ts";
+import { DataExports } from "./domain/exports/service.ts";
+import { ModerationActions } from "./domain/moderation/actions.ts";
+import { ReportService } from "./domain/moderation/reports.ts";
 import { HomeFeed } from "./domain/timelines/feed.ts";
 import { TimelineService } from "./domain/timelines/service.ts";
 import { ReviewQueue } from "./domain/accounts/queue.ts";
@@ -102,6 +106,14 @@ export interface Services {
   readonly tags: TagService;
   readonly filters: FilterService;
   readonly rules: InstanceRules;
+  readonly reports: ReportService;
+  /** Staff decisions on accounts, posts and peers, warnings and appeals. */
+  readonly moderation: ModerationActions;
+  /** Leaving: an account erased here and on every peer. */
+  readonly erasure: AccountErasure;
+  readonly exports: DataExports;
+  /** Expiring links to a physician's archive. */
+  readonly exportUrls: MediaUrlSigner;
   readonly polls: PollService;
   readonly lists: ListService;
   readonly clock: Clock;
@@ -160,10 +172,15 @@ export function createServices(config: Config, database: DatabaseHandle): Servic
   review.backfillRegisterMatch();
   const peers = new PeerService(db, config.origin, offline);
   const credentials = new CredentialIssuer({ db, keys, instance, clock, lifetimeDays: config.credentialDays });
+  const credentialLifecycle = new CredentialLifecycle({ issuer: credentials, review, port: offline });
   const polls = new PollService({ db, directory, notifications, clock, port: offline });
   const store = new StatusStore({ db, media, notifications, events });
+  const rules = new InstanceRules(db);
+  const reports = new ReportService({ db, directory, store, rules, audit, notifications, port: offline });
+  const exports = new DataExports({ db, dataDir: config.dataDir, audit });
   const visibility = new StatusVisibility({ store, directory, follows, relations: relationQueries });
   const homeFeed = new HomeFeed({ sqlite: database.sqlite, events });
+  const statuses = new StatusService({ db, store, visibility, directory, notifications, media, instance, polls, events, port: offline });
   homeFeed.start();
   return {
     config,
@@ -191,7 +208,7 @@ export function createServices(config: Config, database: DatabaseHandle): Servic
     notifications,
     store,
     visibility,
-    statuses: new StatusService({ db, store, visibility, directory, notifications, media, instance, polls, events, port: offline }),
+    statuses,
     reactions: new ReactionService({ db, store, visibility, directory, notifications, events, port: offline }),
     received: new ReceivedStatuses({ db, store, visibility, notifications, audit, events }),
     timelines: new TimelineService({ db, store, visibility, relations: relationQueries, feed: homeFeed }),
@@ -201,12 +218,17 @@ export function createServices(config: Config, database: DatabaseHandle): Servic
     conversations: new ConversationService({ db, events }),
     tags: new TagService({ db, events }),
     filters: new FilterService({ db, events }),
-    rules: new InstanceRules(db),
+    rules,
+    reports,
+    moderation: new ModerationActions({ db, accounts, review, store, statuses, notifications, audit, credentials: credentialLifecycle, reports, peers, events }),
+    erasure: new AccountErasure({ db, accounts, vault, store, media, reports, audit, events, port: offline, deleteExports: (id) => exports.deleteFor(id) }),
+    exports,
+    exportUrls: new MediaUrlSigner(keyring.mediaKey, config.origin, { path: "/exports", lifetimeDays: 2 }),
     polls,
     lists: new ListService({ db, directory, follows }),
     clock,
     credentials,
-    credentialLifecycle: new CredentialLifecycle({ issuer: credentials, review, port: offline }),
+    credentialLifecycle,
     verifier: new CredentialVerifier({ db, clock, isActivePeer: (origin) => peers.isActive(origin), fetchJwks: noJwks }),
     sessionKey: keyring.sessionKey,
     federationPort: offline,
@@ -224,6 +246,8 @@ export function connectFederation(services: Services, port: FederationPortWithOb
   services.reactions.setPort(port);
   services.credentialLifecycle.setPort(port);
   services.polls.setPort(port);
+  services.reports.setPort(port);
+  services.erasure.setPort(port);
 }
 
 /** Offline (the CLI): credentials of peers are checked only by a running server, through its guarded client. */

@@ -118,6 +118,7 @@ export function inboxRouter(deps: InboxAcceptDeps) {
         return c.json({ error: "The signer and the actor do not match" }, 401);
       }
       if (!activePeer && !HANDSHAKE_TYPES.has(activity.type)) return c.json({ error: `${keyId.origin} is not an active peer of this instance` }, 403);
+      if (services.directory.findRemoteByUri(activity.actor)?.suspended) return c.json({ error: "This actor is suspended on this instance" }, 403);
       // Read as Fedify reads it, offline: what it cannot read is refused now, not later.
       try {
         await Activity.fromJsonLd(activity.json, { documentLoader: offlineLoader, contextLoader: preloadedContextLoader });

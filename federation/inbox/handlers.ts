@@ -10,6 +10,7 @@ import {
   Create,
   Delete,
   Document,
+  Flag,
   Follow,
   Like,
   Note,
@@ -53,6 +54,8 @@ async function peerPhysician(work: InboxWork, activity: { actorId: URL | null; g
   const actorId = activity.actorId;
   if (!actorId || !work.data.peers.isActive(actorId.origin)) return null;
   const known = work.data.directory.findRemoteByUri(actorId.href);
+  // Suspended here by staff: nothing of theirs is taken.
+  if (known?.suspended) return null;
   // A recent copy is good enough; Update(Person) refreshes it.
   if (known && !known.gone && Date.now() - known.fetchedAt.getTime() < 24 * 3600_000) {
     return work.data.directory.remoteView(await work.data.verifier.ensure(known));
@@ -260,13 +263,39 @@ function onDelete(work: InboxWork, del: Delete): void {
   if (!del.actorId || !work.data.peers.isActive(del.actorId.origin)) return;
   const objectId = del.objectId;
   if (!objectId) return;
-  if (objectId.href === del.actorId.href) {
-    work.data.directory.markGone(del.actorId.href);
-    work.forgetKeys(del.actorId.href);
+  // An actor deleting itself, or a peer's instance actor deleting one of its physicians (who left):
+  // the actor and everything held of theirs go.
+  const byInstance = work.data.peers.get(del.actorId.origin)?.actorUri === del.actorId.href && objectId.origin === del.actorId.origin;
+  if (objectId.href === del.actorId.href || byInstance) {
+    const gone = work.data.directory.findRemoteByUri(objectId.href);
+    if (gone) work.data.moderation.removeContentOf([gone.id]);
+    work.data.directory.markGone(objectId.href);
+    work.forgetKeys(objectId.href);
     return;
   }
   const actor = work.data.directory.findRemoteByUri(del.actorId.href);
   if (actor) work.data.received.receiveDelete(actor.id, objectId.href);
+}
+
+/** A peer's report about one of ours: kept for staff, naming only the reporting instance. */
+function onFlag(work: InboxWork, flag: Flag): void {
+  if (!flag.actorId || !flag.id || !work.data.peers.isActive(flag.actorId.origin)) return;
+  const ours = flag.objectIds.filter((u) => u.origin === work.origin);
+  let targetId: string | null = null;
+  const statusIds: string[] = [];
+  for (const uri of ours) {
+    const status = work.data.store.getByUri(uri.href);
+    if (status?.local) {
+      statusIds.push(status.id);
+      continue;
+    }
+    const handle = /^\/users\/([^/]+)$/.exec(uri.pathname)?.[1];
+    const account = handle ? work.data.accounts.findApprovedByUsername(decodeURIComponent(handle)) : undefined;
+    if (account) targetId ??= account.id;
+  }
+  targetId ??= statusIds.length > 0 ? (work.data.store.get(statusIds[0]!)?.accountId ?? null) : null;
+  if (!targetId) return;
+  work.data.reports.receiveFlag({ origin: flag.actorId.origin, uri: flag.id.href, targetId, statusIds, comment: htmlToPlainText(stringOf(flag.content)) });
 }
 
 /** Applies one accepted (verified, stored) activity through the domain services. */
@@ -299,6 +328,7 @@ export async function applyActivity(work: InboxWork, activity: Activity): Promis
     return;
   }
   if (activity instanceof Block) return onBlock(work, activity);
+  if (activity instanceof Flag) return onFlag(work, activity);
   if (activity instanceof Add) return onFeatured(work, activity, true);
   if (activity instanceof Remove) return onFeatured(work, activity, false);
   log.debug("Ignored an activity of type {type}", { type: activity.constructor.name });

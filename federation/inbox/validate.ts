@@ -180,6 +180,13 @@ export function checkActivity(parsed: unknown): ActivityShape {
   if (id.origin !== actor.origin) throw new InvalidActivity("The activity's id must be on its actor's origin");
   checkAudience(json, "The activity");
   const object = json["object"];
+  // A report (Flag) names the account and some of its posts: several addresses, never embedded objects.
+  if (types.includes("Flag")) {
+    const named = asArray(object);
+    if (named.length === 0 || named.length > 100 || named.some((o) => typeof o !== "string")) throw new InvalidActivity("A Flag names 1 to 100 objects by address");
+    for (const o of named) absoluteUrl(o as string, "A flagged object");
+    return { id: id.href, type: "Flag", actor: actor.href, actorOrigin: actor.origin, objectId: named[0] as string, json };
+  }
   if (asArray(object).length > 1) throw new InvalidActivity("The activity may have one object only");
   const objectId = idOf(object);
   if (objectId != null) absoluteUrl(objectId, "The object's id");

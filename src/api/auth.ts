@@ -53,6 +53,8 @@ export function requireUser(c: Context<AppEnv>, scope?: string): Auth & { accoun
       fail("forbidden", "Your login is currently disabled");
       break;
   }
+  // Staff disabled this physician's sign-in (the account and its posts stay).
+  if (auth.account.disabled) fail("forbidden", "Your login is currently disabled");
   requireScope(auth, scope);
   return auth as Auth & { account: NonNullable<Auth["account"]> };
 }

@@ -55,6 +55,8 @@ export function openDatabase(path: string): DatabaseHandle {
   sqlite.pragma("synchronous = NORMAL");
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("busy_timeout = 5000");
+  // What is deleted (a post, an erased account) is overwritten in the file, not left in free pages.
+  sqlite.pragma("secure_delete = ON");
   // 8 MB of page cache (SQLite's default is 16 MB per connection); the OS caches the file too.
   sqlite.pragma("cache_size = -8000");
   cachePreparedStatements(sqlite);

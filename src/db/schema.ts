@@ -37,6 +37,12 @@ export const accounts = sqliteTable(
     registerMatch: text("register_match", { enum: ["exact", "partial", "inactive", "none"] }),
     /** Who a pending application waits for: the verifiers (null) or the applicant, asked for more information. */
     awaiting: text("awaiting", { enum: ["applicant"] }),
+    /** Moderation: limited (posts only to followers and mentions), media forced sensitive, sign-in disabled. */
+    silenced: integer("silenced", { mode: "boolean" }).notNull().default(false),
+    sensitized: integer("sensitized", { mode: "boolean" }).notNull().default(false),
+    disabled: integer("disabled", { mode: "boolean" }).notNull().default(false),
+    /** Set when the physician left (or was erased): the handle stays reserved, nothing else is kept. */
+    deletedAt: integer("deleted_at", { mode: "timestamp_ms" }),
   },
   (t) => [
     uniqueIndex("accounts_username_key").on(t.usernameKey),
@@ -308,6 +314,9 @@ export const remoteActors = sqliteTable(
     credentialCheckedAt: integer("credential_checked_at", { mode: "timestamp_ms" }),
     credentialExpiresAt: integer("credential_expires_at", { mode: "timestamp_ms" }),
     gone: integer("gone", { mode: "boolean" }).notNull().default(false),
+    /** Moderated here: limited (shown only to their followers here), or suspended (nothing of theirs kept or accepted). */
+    silenced: integer("silenced", { mode: "boolean" }).notNull().default(false),
+    suspended: integer("suspended", { mode: "boolean" }).notNull().default(false),
     createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
     fetchedAt: integer("fetched_at", { mode: "timestamp_ms" }).notNull(),
   },
@@ -413,6 +422,8 @@ export const notifications = sqliteTable(
     type: text("type").notNull(),
     fromAccountId: text("from_account_id").notNull(),
     statusId: text("status_id"),
+    /** What a moderation notification is about: a warning's or a report's id. */
+    subjectId: text("subject_id"),
     createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
   },
   (t) => [
@@ -709,4 +720,67 @@ export const homeFeed = sqliteTable(
     statusId: text("status_id").notNull(),
   },
   (t) => [primaryKey({ columns: [t.accountId, t.statusId] }), index("home_feed_status").on(t.statusId)],
+);
+
+/**
+ * Reports: by a local physician (about anyone), or a peer's `Flag` (the
+ * reporting instance only, never its physician).
+ */
+export const reports = sqliteTable(
+  "reports",
+  {
+    id: text("id").primaryKey(),
+    /** The local reporter; null for a report from a peer. */
+    accountId: text("account_id"),
+    /** A peer's report: its origin, and the Flag's id. */
+    origin: text("origin"),
+    uri: text("uri"),
+    targetAccountId: text("target_account_id").notNull(),
+    statusIds: text("status_ids").notNull().default("[]"),
+    ruleIds: text("rule_ids").notNull().default("[]"),
+    comment: text("comment").notNull().default(""),
+    category: text("category", { enum: ["spam", "legal", "violation", "other"] }).notNull().default("other"),
+    forwarded: integer("forwarded", { mode: "boolean" }).notNull().default(false),
+    assignedAccountId: text("assigned_account_id"),
+    actionTaken: integer("action_taken", { mode: "boolean" }).notNull().default(false),
+    actionTakenAt: integer("action_taken_at", { mode: "timestamp_ms" }),
+    actionTakenByAccountId: text("action_taken_by_account_id"),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [index("reports_open").on(t.actionTaken, t.id), index("reports_target").on(t.targetAccountId), uniqueIndex("reports_uri").on(t.uri)],
+);
+
+/** Moderation decisions on local physicians (Mastodon's account warnings), with one appeal each. */
+export const accountWarnings = sqliteTable(
+  "account_warnings",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id").notNull(),
+    action: text("action", { enum: ["none", "sensitive", "disable", "silence", "suspend", "delete_statuses"] }).notNull(),
+    text: text("text").notNull().default(""),
+    statusIds: text("status_ids").notNull().default("[]"),
+    reportId: text("report_id"),
+    createdByAccountId: text("created_by_account_id"),
+    appealText: text("appeal_text"),
+    appealedAt: integer("appealed_at", { mode: "timestamp_ms" }),
+    appealState: text("appeal_state", { enum: ["pending", "approved", "rejected"] }),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [index("account_warnings_account").on(t.accountId, t.id)],
+);
+
+/** Archives of a physician's data, built in the background and downloaded through an expiring link. */
+export const dataExports = sqliteTable(
+  "data_exports",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id").notNull(),
+    state: text("state", { enum: ["running", "done", "failed"] }).notNull(),
+    fileName: text("file_name"),
+    size: integer("size"),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+    finishedAt: integer("finished_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [index("data_exports_account").on(t.accountId, t.id)],
 );

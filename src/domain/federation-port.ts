@@ -3,6 +3,7 @@ import type { FollowRow, StatusRow, FavouriteRow } from "./statuses/types.ts";
 import type { AccountRow } from "./accounts/types.ts";
 import type { AccountView } from "./directory/service.ts";
 import type { BlockRow } from "./relations/service.ts";
+import type { ReportRow } from "./moderation/reports.ts";
 
 /** What a peer's instance actor looks like, as far as peering needs. */
 export interface InstanceActorInfo {
@@ -42,6 +43,10 @@ export interface FederationPort {
   /** A post pinned to (or taken off) its author's profile: the actor's `featured` collection. */
   pinned(status: StatusRow): Promise<void>;
   unpinned(status: StatusRow): Promise<void>;
+  /** A report about a peer's physician, forwarded as a Flag from the instance actor (never the reporter). */
+  reportForwarded(report: ReportRow, target: AccountView, statuses: readonly StatusRow[]): Promise<void>;
+  /** A physician left or was erased: Delete(Person) from the instance actor to every peer. */
+  accountDeleted(account: AccountRow): Promise<void>;
 }
 
 /** Until the federation layer is wired (CLI, unit tests): nothing leaves. */
@@ -68,6 +73,8 @@ export class OfflinePort implements FederationPort {
   async pollVoted() {}
   async blocked() {}
   async unblocked() {}
+  async reportForwarded() {}
+  async accountDeleted() {}
   async pinned() {}
   async unpinned() {}
 }

@@ -23,6 +23,8 @@ export class StatusAudience {
   readonly #listOwners: Map<string, string>;
   readonly #tags: string[];
   readonly #hasMedia: boolean;
+  /** The author is limited by staff: network streams carry it to followers only. */
+  readonly #limited: boolean;
 
   constructor(services: Services, status: StatusRow, mentionedIds?: readonly string[]) {
     const db = services.database.db;
@@ -30,6 +32,7 @@ export class StatusAudience {
     this.subject = (status.reblogOfId ? services.store.get(status.reblogOfId) : undefined) ?? status;
     const authors = [...new Set([status.accountId, this.subject.accountId])];
     const views = services.directory.getMany(authors);
+    this.#limited = authors.some((id) => views.get(id)?.silenced === true);
     this.#visible = !status.held && !this.subject.held && authors.every((id) => {
       const a = views.get(id);
       return a != null && (a.local || a.verified);
@@ -72,7 +75,7 @@ export class StatusAudience {
     const local = this.subject.local;
     if (!this.canSee(viewerId)) return false;
     const isBoost = this.status !== this.subject;
-    const publicOnly = this.subject.visibility === "public" && !isBoost;
+    const publicOnly = this.subject.visibility === "public" && !isBoost && (!this.#limited || this.#subjectFollowers.has(viewerId) || viewerId === this.subject.accountId);
     switch (spec.name) {
       case "user":
         if (this.status.visibility === "direct") return false;

@@ -1,8 +1,9 @@
 import { Hono } from "hono";
 import { z } from "zod";
-import { type PeerRow, peerState } from "../../domain/peers/service.ts";
+import { normaliseOrigin, type PeerRow, peerState } from "../../domain/peers/service.ts";
 import { requireStaff } from "../auth.ts";
 import { parseParams } from "../body.ts";
+import { flagParam } from "../params.ts";
 import type { AppEnv } from "../env.ts";
 
 type Lane = ReturnType<AppEnv["Variables"]["services"]["queueStatus"]["lanes"]>[number];
@@ -23,6 +24,7 @@ function peerJson(peer: PeerRow, lane?: Lane) {
 }
 
 const originSchema = z.object({ origin: z.string().min(1).max(300) });
+const endSchema = originSchema.extend({ reason: z.string().max(1000).optional(), purge: flagParam.optional() });
 
 /** Peering administration (limited federation). */
 export const peersRouter = new Hono<AppEnv>()
@@ -40,11 +42,19 @@ export const peersRouter = new Hono<AppEnv>()
     services.audit.record({ staffId: account.id, subjectId: null, action: "peer.add", reason: peer.origin });
     return c.json(peerJson(peer));
   })
-  .post("/api/v1/consilium/peers/:decision{approve|reject|end}", async (c) => {
+  /** Ends a peering; with `purge`, everything held of that peer's physicians is removed here too. */
+  .post("/api/v1/consilium/peers/end", async (c) => {
+    const { account } = requireStaff(c, "admin:write");
+    const params = await parseParams(c, endSchema);
+    const services = c.get("services");
+    const removed = await services.moderation.endPeering(account.id, params.origin, params.reason ?? "", params.purge === true);
+    return c.json({ ...peerJson(services.peers.get(normaliseOrigin(params.origin))!), removed_statuses: removed });
+  })
+  .post("/api/v1/consilium/peers/:decision{approve|reject}", async (c) => {
     const { account } = requireStaff(c, "admin:write");
     const { origin } = await parseParams(c, originSchema);
     const services = c.get("services");
-    const decision = c.req.param("decision") as "approve" | "reject" | "end";
+    const decision = c.req.param("decision") as "approve" | "reject";
     const peer = await services.peers[decision](origin);
     services.audit.record({ staffId: account.id, subjectId: null, action: `peer.${decision}`, reason: peer.origin });
     return c.json(peerJson(peer));

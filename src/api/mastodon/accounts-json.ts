@@ -134,6 +134,31 @@ export function profileJson(account: AccountRow, services: Services) {
   };
 }
 
+/** Mastodon's Admin::Account for a peer's physician (only what this instance knows and decided). */
+export function adminRemoteAccountJson(view: AccountView, services: Services, remote = view.remote!) {
+  return {
+    id: remote.id,
+    username: remote.username,
+    domain: remote.host,
+    created_at: remote.createdAt.toISOString(),
+    email: "",
+    ip: null,
+    ips: [],
+    locale: null,
+    invite_request: null,
+    role: roleJson("physician"),
+    confirmed: true,
+    approved: true,
+    disabled: false,
+    silenced: remote.silenced,
+    sensitized: false,
+    suspended: remote.suspended,
+    account: accountViewJson(view, services),
+    created_by_application_id: null,
+    invited_by_account_id: null,
+  };
+}
+
 /**
  * Mastodon's Admin::Account.  The identity is included only when a verifier
  * has asked for it (an audited read); lists never carry it.
@@ -152,8 +177,9 @@ export function adminAccountJson(account: AccountRow, services: Services, identi
     role: roleJson(account.role),
     confirmed: true,
     approved: account.status === "approved" || account.status === "suspended",
-    disabled: account.status === "suspended",
-    silenced: false,
+    disabled: account.disabled,
+    silenced: account.silenced,
+    sensitized: account.sensitized,
     suspended: account.status === "suspended",
     account: accountViewJson(services.directory.localView(account), services),
     created_by_application_id: null,

@@ -7,12 +7,19 @@ import type { AppEnv } from "../env.ts";
 import { fail } from "../errors.ts";
 import { paginationLinks, queryFlag } from "../pagination.ts";
 import { adminAccountJson } from "./accounts-json.ts";
+import { anyAdminAccountJson } from "./report-json.ts";
+import { ACCOUNT_ACTIONS, type UndoAction } from "../../domain/moderation/actions.ts";
+import { idParam } from "../params.ts";
 
 const noteSchema = z.object({ text: z.string().max(1000).optional(), reason: z.string().max(1000).optional() });
 const actionSchema = z.object({
-  type: z.enum(["none", "sensitive", "disable", "silence", "suspend"]),
-  text: z.string().max(1000).optional(),
+  type: z.enum(ACCOUNT_ACTIONS),
+  text: z.string().max(2000).optional(),
+  report_id: idParam.optional(),
+  warning_preset_id: z.unknown().optional(),
+  send_email_notification: z.unknown().optional(),
 });
+const eraseSchema = z.object({ reason: z.string().trim().min(1).max(1000).optional() });
 
 const licenceSchema = z.object({ expires_at: z.iso.date().or(z.iso.datetime()).nullable().optional() });
 
@@ -70,28 +77,37 @@ export const adminRouter = new Hono<AppEnv>()
     const account = await services.credentialLifecycle.sync(services.review.reject(staff.id, c.req.param("id"), params.text ?? params.reason));
     return c.json(adminAccountJson(account, services));
   })
+  /** Mastodon's moderation actions; on a peer's physician `silence` and `suspend` apply here only. */
   .post("/api/v1/admin/accounts/:id/action", async (c) => {
     const { account: staff } = requireStaff(c, "admin:write:accounts");
     const params = await parseParams(c, actionSchema);
-    const services = c.get("services");
-    if (params.type === "suspend" || params.type === "disable") {
-      await services.credentialLifecycle.sync(services.review.suspend(staff.id, c.req.param("id"), params.text ?? params.type));
-    } else if (params.type !== "none") {
-      fail("unprocessable", `The ${params.type} action is not supported; use suspend to revoke a physician`);
-    }
+    await c.get("services").moderation.act(staff.id, c.req.param("id"), { type: params.type, text: params.text, reportId: params.report_id ?? null });
     return c.json({});
   })
-  .post("/api/v1/admin/accounts/:id/unsuspend", async (c) => {
+  .post("/api/v1/admin/accounts/:id/:undo{unsilence|unsensitive|enable|unsuspend}", async (c) => {
     const { account: staff } = requireStaff(c, "admin:write:accounts");
     const services = c.get("services");
-    const account = await services.credentialLifecycle.sync(services.review.unsuspend(staff.id, c.req.param("id")));
-    return c.json(adminAccountJson(account, services));
+    const id = c.req.param("id");
+    await services.moderation.undo(staff.id, id, c.req.param("undo") as UndoAction);
+    return c.json(anyAdminAccountJson(id, services));
   })
-  .post("/api/v1/admin/accounts/:id/enable", async (c) => {
+  /**
+   * Mastodon deletes a suspended account's data; here it is the erasure of a
+   * local physician (as if they had asked) or, for a peer's physician, the
+   * removal of what this instance holds of theirs.
+   */
+  .delete("/api/v1/admin/accounts/:id", async (c) => {
     const { account: staff } = requireStaff(c, "admin:write:accounts");
+    const params = await parseParams(c, eraseSchema);
     const services = c.get("services");
-    const account = await services.credentialLifecycle.sync(services.review.unsuspend(staff.id, c.req.param("id")));
-    return c.json(adminAccountJson(account, services));
+    const id = c.req.param("id");
+    if (services.accounts.get(id)) await services.erasure.eraseByStaff(staff.id, id, params.reason ?? "deletion through the admin API");
+    else {
+      const remote = services.directory.findRemoteById(id);
+      if (!remote) fail("not_found", "Record not found");
+      await services.moderation.act(staff.id, id, { type: "suspend", text: params.reason });
+    }
+    return c.json({});
   })
   /** Consilium: a verifier records the licence's expiry; the credential follows it. */
   .post("/api/v1/admin/accounts/:id/licence", async (c) => {

@@ -11,6 +11,7 @@ import { pageParams, paginationLinks, queryArray } from "../pagination.ts";
 import { idParam } from "../params.ts";
 import { accountsByIdJson, accountsJson } from "./accounts-json.ts";
 import { renderStatuses } from "./statuses-json.ts";
+import { reportJson, warningJson } from "./report-json.ts";
 
 /**
  * The notifications a viewer sees, with their statuses rendered once: those
@@ -35,7 +36,22 @@ export function notificationsJson(rows: readonly NotificationRow[], viewerId: st
     group_key: groupKey(r),
     account: accountJson.get(r.fromAccountId)!,
     status: r.statusId ? statuses.get(r.statusId)! : null,
+    ...moderationSubject(r, services),
   }));
+}
+
+/** The report or the moderation warning a moderation notification is about (Mastodon's `report` / `moderation_warning`). */
+function moderationSubject(r: NotificationRow, services: Services) {
+  if (!r.subjectId) return {};
+  if (r.type === "moderation_warning") {
+    const warning = services.moderation.warning(r.subjectId);
+    return warning ? { moderation_warning: warningJson(warning, services) } : {};
+  }
+  if (r.type === "admin.report" || r.type === "report_resolved") {
+    const report = services.reports.get(r.subjectId);
+    return report ? { report: reportJson(report, services) } : {};
+  }
+  return {};
 }
 
 

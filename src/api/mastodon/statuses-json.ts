@@ -64,7 +64,8 @@ export function renderStatuses(rows: readonly StatusRow[], viewerId: string, ser
       content: s.kind === "boost" ? "" : s.contentHtml,
       text: s.local ? s.sourceText : null,
       visibility: s.visibility,
-      sensitive: s.sensitive,
+      // Staff may have marked all of an account's media sensitive.
+      sensitive: s.sensitive || account.sensitized,
       spoiler_text: s.spoilerText,
       media_attachments: (media.get(s.id) ?? []).map((m) => mediaJson(m, services.mediaUrls)),
       application: null,

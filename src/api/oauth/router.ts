@@ -59,7 +59,7 @@ export function oauthRouter(signIn: PasswordSignIn) {
         status,
       );
     }
-    if (account.status !== "approved") {
+    if (account.status !== "approved" || account.disabled) {
       const why = account.status === "pending" ? "Your application is still pending approval by a verifier." : "This account cannot sign in.";
       return c.html(page("Cannot authorize", services.instance.name, html`<p class="error">${why}</p>`), 403);
     }
@@ -150,7 +150,7 @@ export function oauthRouter(signIn: PasswordSignIn) {
       if (!csrfValid(c, params["csrf_token"])) return authorizePage(c, params, ["The form expired; please try again."], 403);
       const accountId = await sessionAccountId(c);
       const account = accountId ? services.accounts.get(accountId) : undefined;
-      if (!account || account.status !== "approved") return authorizePage(c, params, ["Please sign in."], 401);
+      if (!account || account.status !== "approved" || account.disabled) return authorizePage(c, params, ["Please sign in."], 401);
       const state = str(params["state"]);
       const redirect = (query: Record<string, string>) => {
         const url = new URL(check.redirectUri);

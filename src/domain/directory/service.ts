@@ -29,6 +29,10 @@ export interface AccountView {
   readonly sharedInboxUrl: string | null;
   /** Holds a valid physician credential (checked, for remote actors). */
   readonly verified: boolean;
+  /** Limited by this instance's staff: shown only to followers and in what addresses the viewer. */
+  readonly silenced: boolean;
+  /** Media always marked sensitive (staff's decision). */
+  readonly sensitized: boolean;
   readonly remote?: RemoteActorRow;
   readonly localAccount?: AccountRow;
 }
@@ -85,6 +89,8 @@ export class Directory {
       inboxUrl: `${uri}/inbox`,
       sharedInboxUrl: `${this.#instance.origin}/inbox`,
       verified: account.credential != null && (account.credentialExpiresAt?.getTime() ?? 0) > this.#clock.now().getTime(),
+      silenced: account.silenced,
+      sensitized: account.sensitized,
       localAccount: account,
     };
   }
@@ -105,6 +111,8 @@ export class Directory {
       inboxUrl: actor.inboxUrl,
       sharedInboxUrl: actor.sharedInboxUrl,
       verified: actor.credentialStatus === "valid" && (actor.credentialExpiresAt?.getTime() ?? 0) > this.#clock.now().getTime(),
+      silenced: actor.silenced,
+      sensitized: false,
       remote: actor,
     };
   }
@@ -115,7 +123,7 @@ export class Directory {
     const local = this.#accountsByIds().get({ ids: idList([id]) });
     if (local) return local.status === "approved" ? this.localView(local) : undefined;
     const remote = this.#remoteByIds().get({ ids: idList([id]) });
-    return remote && !remote.gone ? this.remoteView(remote) : undefined;
+    return remote && !remote.gone && !remote.suspended ? this.remoteView(remote) : undefined;
   }
 
   getMany(ids: readonly string[]): Map<string, AccountView> {
@@ -128,10 +136,15 @@ export class Directory {
     const missing = unique.filter((id) => !out.has(id));
     if (missing.length > 0) {
       for (const r of this.#remoteByIds().all({ ids: idList(missing) })) {
-        if (!r.gone) out.set(r.id, this.remoteView(r));
+        if (!r.gone && !r.suspended) out.set(r.id, this.remoteView(r));
       }
     }
     return out;
+  }
+
+  /** A peer's physician as stored, suspended or not (for staff). */
+  findRemoteById(id: string): RemoteActorRow | undefined {
+    return /^\d{1,20}$/.test(id) ? this.#remoteByIds().get({ ids: idList([id]) }) : undefined;
   }
 
   findRemoteByUri(uri: string): RemoteActorRow | undefined {

@@ -7,7 +7,11 @@ import type { RelationQueries } from "../relations/queries.ts";
 import { parseGroupKey } from "./groups.ts";
 
 export type NotificationRow = typeof notifications.$inferSelect;
-export const NOTIFICATION_TYPES = ["mention", "reply", "favourite", "reblog", "follow", "follow_request", "status", "poll", "update"] as const;
+export const NOTIFICATION_TYPES = [
+  "mention", "reply", "favourite", "reblog", "follow", "follow_request", "status", "poll", "update",
+  // Moderation: a new report (staff), a decision about the recipient, the reporter's report resolved.
+  "admin.report", "moderation_warning", "report_resolved",
+] as const;
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
 
 /**
@@ -47,19 +51,20 @@ export class NotificationService {
    * recipients; nothing from an account they blocked, were blocked by or
    * muted (with notifications), and nothing from a thread they muted.
    */
-  notify(recipientId: string, type: NotificationType, fromAccountId: string, statusId: string | null, now = new Date()): void {
-    // Your own poll's end is the one thing you are notified of about yourself.
-    if (recipientId === fromAccountId && type !== "poll") return;
+  notify(recipientId: string, type: NotificationType, fromAccountId: string, statusId: string | null, now = new Date(), subjectId: string | null = null): void {
+    const moderation = type === "admin.report" || type === "moderation_warning" || type === "report_resolved";
+    // Your own poll's end and decisions about you are what you are notified of about yourself.
+    if (recipientId === fromAccountId && type !== "poll" && !moderation) return;
     const recipient = this.#db.select({ status: accounts.status }).from(accounts).where(eq(accounts.id, recipientId)).get();
     if (recipient?.status !== "approved") return;
-    if (recipientId !== fromAccountId && this.#relations.silencedFor(recipientId, now).has(fromAccountId)) return;
+    if (!moderation && recipientId !== fromAccountId && this.#relations.silencedFor(recipientId, now).has(fromAccountId)) return;
     if (statusId) {
       const context = this.#db.select({ c: statuses.contextUri }).from(statuses).where(eq(statuses.id, statusId)).get()?.c;
       if (context && this.#relations.mutedThreads(recipientId, [context]).size > 0 && type !== "poll") return;
     }
     const row = this.#db
       .insert(notifications)
-      .values({ id: newId(now.getTime()), accountId: recipientId, type, fromAccountId, statusId, createdAt: now })
+      .values({ id: newId(now.getTime()), accountId: recipientId, type, fromAccountId, statusId, subjectId, createdAt: now })
       .onConflictDoNothing()
       .returning()
       .get();

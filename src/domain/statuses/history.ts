@@ -18,6 +18,8 @@ export class EditHistory {
     this.#db = deps.db;
     deps.events.subscribe((event) => {
       if ((event.type === "status.created" || event.type === "status.updated") && event.status.kind !== "boost") this.#record(event.status);
+      // A deleted post's earlier versions go with it.
+      else if (event.type === "status.deleted") this.#db.delete(statusEdits).where(eq(statusEdits.statusId, event.status.id)).run();
     });
   }
 

@@ -38,6 +38,14 @@ export class TimelineService {
     this.#relations = deps.relations;
   }
 
+  /** Limited (silenced) accounts reach the network timelines only of those who follow them. */
+  #notLimited(viewerId: string) {
+    return sql`(NOT EXISTS (SELECT 1 FROM accounts la WHERE la.id = ${statuses.accountId} AND la.silenced = 1)
+      AND NOT EXISTS (SELECT 1 FROM remote_actors ra WHERE ra.id = ${statuses.accountId} AND ra.silenced = 1)
+      OR ${statuses.accountId} = ${viewerId}
+      OR EXISTS (SELECT 1 FROM follows f WHERE f.follower_id = ${viewerId} AND f.following_id = ${statuses.accountId} AND f.state = 'accepted'))`;
+  }
+
   #paged(viewerId: string, conditions: (SQL | undefined)[], page: Page): StatusRow[] {
     const where = and(
       ...conditions.filter((c) => c != null),
@@ -78,6 +86,7 @@ export class TimelineService {
       [
         eq(statuses.visibility, "public"),
         ne(statuses.kind, "boost"),
+        this.#notLimited(viewerId),
         options.local ? eq(statuses.local, true) : undefined,
         options.remote ? eq(statuses.local, false) : undefined,
         media,
@@ -94,6 +103,7 @@ export class TimelineService {
       [
         inArray(statuses.id, tagged),
         eq(statuses.visibility, "public"),
+        this.#notLimited(viewerId),
         options.local ? eq(statuses.local, true) : undefined,
         options.remote ? eq(statuses.local, false) : undefined,
         media,

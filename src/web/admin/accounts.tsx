@@ -7,6 +7,7 @@ import { findSpecialty, SPECIALTIES } from "../../domain/specialties.ts";
 import { flash, hasRole, isStaffRole, staffOf, type StaffRole } from "./auth.ts";
 import { Age, consolePage, MatchTag, PostForm } from "./layout.tsx";
 import { Pager, pageOf } from "./paging.tsx";
+import { LocalModeration } from "./moderation.tsx";
 import { csrfToken } from "../session.ts";
 
 const STATUSES: AccountStatus[] = ["pending", "approved", "rejected", "suspended"];
@@ -218,6 +219,7 @@ function accountView(c: Context<AppEnv>, account: AccountRow, identity?: Identit
       <Facts c={c} account={account} />
       {!isStaffRole(account.role) && <SealedIdentity c={c} account={account} identity={identity} csrf={csrf} />}
       <Decisions c={c} account={account} csrf={csrf} />
+      {!isStaffRole(account.role) && account.status !== "pending" && <LocalModeration c={c} account={account} />}
     </>,
   );
 }
@@ -262,8 +264,7 @@ const ACTIONS: Record<string, { role: StaffRole; run: Action }> = {
   suspend: {
     role: "verifier",
     run: async (c, staff, account, body) => {
-      const services = c.get("services");
-      await services.credentialLifecycle.sync(services.review.suspend(staff.id, account.id, text(body["reason"]) || "suspended"));
+      await c.get("services").moderation.act(staff.id, account.id, { type: "suspend", text: text(body["reason"]) || "suspended" });
       return { message: `@${account.username} suspended; the credential is withdrawn.` };
     },
   },

@@ -54,6 +54,7 @@ const SECTIONS: { path: string; label: string; role: "verifier" | "admin" | "own
   { path: "/admin", label: "Dashboard", role: "verifier" },
   { path: "/admin/applications", label: "Verification queue", role: "verifier" },
   { path: "/admin/accounts", label: "Accounts", role: "verifier" },
+  { path: "/admin/reports", label: "Reports", role: "verifier" },
   { path: "/admin/registers", label: "Register imports", role: "verifier" },
   { path: "/admin/peers", label: "Peers", role: "admin" },
   { path: "/admin/audit", label: "Audit log", role: "verifier" },

@@ -11,7 +11,9 @@ import { auditConsoleRouter } from "./audit.tsx";
 import { consoleGuard, flash } from "./auth.ts";
 import { dashboardRouter } from "./dashboard.tsx";
 import { consolePage } from "./layout.tsx";
+import { moderationConsoleRouter } from "./moderation.tsx";
 import { peersConsoleRouter } from "./peers.tsx";
+import { reportsConsoleRouter } from "./reports.tsx";
 import { registersConsoleRouter } from "./registers.tsx";
 import { settingsConsoleRouter } from "./settings.tsx";
 import { consoleSignInRouter, forbiddenPage, formExpiredPage } from "./sign-in.tsx";
@@ -54,7 +56,7 @@ export function consoleRouter(signIn: PasswordSignIn) {
   const guard = consoleGuard({ forbidden: forbiddenPage, formExpired: formExpiredPage });
   guarded.use("/admin", guard);
   guarded.use("/admin/*", guard);
-  for (const router of [dashboardRouter, applicationsRouter, accountsConsoleRouter, registersConsoleRouter, peersConsoleRouter, auditConsoleRouter, settingsConsoleRouter]) {
+  for (const router of [dashboardRouter, applicationsRouter, accountsConsoleRouter, reportsConsoleRouter, moderationConsoleRouter, registersConsoleRouter, peersConsoleRouter, auditConsoleRouter, settingsConsoleRouter]) {
     guarded.route("/", router);
   }
   const console = new Hono<AppEnv>();

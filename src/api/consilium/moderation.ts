@@ -1,0 +1,44 @@
+import { Hono } from "hono";
+import { z } from "zod";
+import { requireStaff, requireUser } from "../auth.ts";
+import { parseParams } from "../body.ts";
+import type { AppEnv } from "../env.ts";
+import { idParam } from "../params.ts";
+import { warningJson } from "../mastodon/report-json.ts";
+
+const deleteSchema = z.object({ reason: z.string().trim().min(1, "give the reason the author will read").max(2000), report_id: idParam.optional() });
+const appealSchema = z.object({ text: z.string().trim().min(1).max(2000) });
+
+/**
+ * Consilium's moderation endpoints beside Mastodon's: staff remove a post
+ * (with the reason its author reads); physicians read the decisions about
+ * them and appeal each once; staff decide appeals.
+ */
+export const moderationRouter = new Hono<AppEnv>()
+  .delete("/api/v1/consilium/admin/statuses/:id{[0-9]+}", async (c) => {
+    const { account } = requireStaff(c, "admin:write");
+    const params = await parseParams(c, deleteSchema);
+    await c.get("services").moderation.deleteStatus(account.id, c.req.param("id"), params.reason, params.report_id ?? null);
+    return c.json({});
+  })
+  .get("/api/v1/consilium/warnings", (c) => {
+    const { account } = requireUser(c, "read:accounts");
+    const services = c.get("services");
+    return c.json(services.moderation.warnings(account.id).map((w) => warningJson(w, services)));
+  })
+  .post("/api/v1/consilium/warnings/:id{[0-9]+}/appeal", async (c) => {
+    const { account } = requireUser(c, "write:accounts");
+    const params = await parseParams(c, appealSchema);
+    const services = c.get("services");
+    return c.json(warningJson(services.moderation.appeal(account.id, c.req.param("id"), params.text), services));
+  })
+  .get("/api/v1/consilium/admin/appeals", (c) => {
+    requireStaff(c, "admin:read:accounts");
+    const services = c.get("services");
+    return c.json(services.moderation.pendingAppeals().map((w) => warningJson(w, services)));
+  })
+  .post("/api/v1/consilium/admin/appeals/:id{[0-9]+}/:decision{approve|reject}", async (c) => {
+    const { account } = requireStaff(c, "admin:write:accounts");
+    const services = c.get("services");
+    return c.json(warningJson(await services.moderation.decideAppeal(account.id, c.req.param("id"), c.req.param("decision") === "approve"), services));
+  });
