@@ -38,6 +38,7 @@ export async function instanceActor<T>(ctx: Context<T>, instance: InstanceInfo):
     summary: `Consilium instance of ${escapeHtml(instance.name)} (${instance.country}): a closed network of verified physicians.`,
     manuallyApprovesFollowers: true,
     inbox: ctx.getInboxUri(INSTANCE_ACTOR_ID),
+    outbox: ctx.getOutboxUri(INSTANCE_ACTOR_ID),
     followers: ctx.getFollowersUri(INSTANCE_ACTOR_ID),
     // Always empty; declared so every actor has the collection Fedify serves.
     featured: ctx.getFeaturedUri(INSTANCE_ACTOR_ID),
@@ -72,6 +73,7 @@ export async function physicianActor<T>(ctx: Context<T>, account: AccountRow): P
     discoverable: false,
     indexable: false,
     inbox: ctx.getInboxUri(account.username),
+    outbox: ctx.getOutboxUri(account.username),
     followers: ctx.getFollowersUri(account.username),
     following: ctx.getFollowingUri(account.username),
     featured: ctx.getFeaturedUri(account.username),

@@ -1,5 +1,4 @@
 import { Announce, Create, OrderedCollection } from "@fedify/vocab";
-import { Temporal } from "@js-temporal/polyfill";
 import { and, asc, eq } from "drizzle-orm";
 import { bookmarks, favourites, mediaAttachments, statuses } from "../src/db/schema.ts";
 import type { AccountRow } from "../src/domain/accounts/types.ts";
@@ -19,18 +18,7 @@ export function archiveContents(federation: ConsiliumFederation, services: Servi
     const db = services.database.db;
     const actor = await (await physicianActor(ctx, account)).toJsonLd({ format: "compact", contextLoader: ctx.contextLoader });
     const own = db.select().from(statuses).where(eq(statuses.accountId, account.id)).orderBy(asc(statuses.id)).all();
-    const originals = services.store.getMany(own.map((s) => s.reblogOfId).filter((id): id is string => id != null));
-    const items = [];
-    for (const status of own) {
-      const published = Temporal.Instant.fromEpochMilliseconds(status.createdAt.getTime());
-      if (status.kind === "boost") {
-        const original = status.reblogOfId ? originals.get(status.reblogOfId) : undefined;
-        if (original) items.push(new Announce({ id: new URL(status.uri), actor: new URL(ctx.getActorUri(account.username)), object: new URL(original.uri), published }));
-        continue;
-      }
-      const object = services.federationPort.objectFor(status) as ConstructorParameters<typeof Create>[0]["object"];
-      items.push(new Create({ id: new URL(`${status.uri}#create`), actor: ctx.getActorUri(account.username), object, published }));
-    }
+    const items = own.map((status) => services.federationPort.activityFor(status) as Create | Announce | null).filter((a) => a != null);
     const outbox = await new OrderedCollection({ id: new URL(`${ctx.getActorUri(account.username).href}/outbox`), totalItems: items.length, items }).toJsonLd({
       format: "compact",
       contextLoader: ctx.contextLoader,

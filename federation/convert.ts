@@ -4,6 +4,7 @@ import {
   Collection,
   Document,
   Hashtag,
+  LanguageString,
   Link,
   Mention,
   Note,
@@ -84,6 +85,30 @@ export interface AttachmentOut {
   readonly description: string;
 }
 
+/**
+ * A text with its language: `content` plus `contentMap` (likewise
+ * `summaryMap`, `nameMap`) when the author's language is known, so a peer's
+ * clients can translate or filter by it; the plain property alone otherwise.
+ */
+function languageMaps(language: string | null) {
+  return <S extends string, P extends string>(single: S, plural: P, value: string | null) => {
+    if (value == null) return { [single]: null } as Record<S, null>;
+    if (!language) return { [single]: value } as Record<S, string>;
+    return { [plural]: [value, new LanguageString(value, language)] } as Record<P, (string | LanguageString)[]>;
+  };
+}
+
+/** The language a peer declared for an object (from contentMap, summaryMap or nameMap), as an ISO 639 code. */
+export function languageOf(object: ApObject): string | null {
+  for (const value of [...object.contents, ...object.summaries, ...object.names]) {
+    if (value instanceof LanguageString) {
+      const code = value.locale.language.toLowerCase();
+      if (/^[a-z]{2,3}$/.test(code) && code !== "und") return code;
+    }
+  }
+  return null;
+}
+
 /** A local status as the Note or Article peers receive. */
 export function statusObject(
   status: StatusRow,
@@ -99,12 +124,13 @@ export function statusObject(
   },
 ): Note | Article | Question {
   const record = status.caseData ? (JSON.parse(status.caseData) as CaseRecord) : null;
+  const inLanguage = languageMaps(status.language);
   const common = {
     id: new URL(status.uri),
     attribution: new URL(author.uri),
     url: new URL(status.url ?? status.uri),
-    content: status.contentHtml,
-    summary: status.spoilerText || null,
+    ...inLanguage("content", "contents", status.contentHtml),
+    ...inLanguage("summary", "summaries", status.spoilerText || null),
     sensitive: status.sensitive,
     published: toInstant(status.createdAt),
     updated: status.editedAt ? toInstant(status.editedAt) : null,
@@ -124,7 +150,7 @@ export function statusObject(
   if (record) {
     return new Article({
       ...common,
-      name: record.title,
+      ...inLanguage("name", "names", record.title),
       source: new Source({ content: JSON.stringify(record), mediaType: CASE_MEDIA_TYPE }),
     });
   }

@@ -1,10 +1,11 @@
 import { createFederation, type Federation, type KvStore, type MessageQueue, type RequestContext, type RetryPolicy } from "@fedify/fedify";
 import { Temporal } from "@js-temporal/polyfill";
-import { Article, Note, Question } from "@fedify/vocab";
+import { Article, Note, Person, Question, Tombstone } from "@fedify/vocab";
 import type { Services } from "../src/services.ts";
 import { SOFTWARE_VERSION } from "../src/domain/instance.ts";
 import { INSTANCE_KEY_OWNER } from "../src/domain/keys.ts";
 import { INSTANCE_ACTOR_ID, instanceActor, physicianActor } from "./actors.ts";
+import { networkPhysician, registerCollections } from "./collections.ts";
 import { preloadedContextLoader, type SigningIdentity, signedLoader } from "./loaders.ts";
 import { logger } from "../src/logging.ts";
 
@@ -48,6 +49,11 @@ async function fromActivePeer(ctx: RequestContext<Services>): Promise<boolean> {
   return ctx.data.peers.isActive(key.id.origin);
 }
 
+/** The instance actor's collections are public (its peers are listed at /api/v1/instance/peers too); a physician's are for peers. */
+async function instanceActorOrPeer(ctx: RequestContext<Services>, identifier: string): Promise<boolean> {
+  return identifier === INSTANCE_ACTOR_ID || (await fromActivePeer(ctx));
+}
+
 export function buildFederation(options: FederationOptions): ConsiliumFederation {
   // Built once (Fedify rebuilt its loaders for every context, six times an
   // activity).  Documents are always fetched signed by the instance actor, so
@@ -84,28 +90,34 @@ export function buildFederation(options: FederationOptions): ConsiliumFederation
   federation
     .setActorDispatcher("/users/{identifier}", async (ctx, identifier) => {
       if (identifier === INSTANCE_ACTOR_ID) return instanceActor(ctx, ctx.data.instance);
-      // Pending, rejected and suspended applicants do not exist to the outside.
-      const account = ctx.data.accounts.findApprovedByUsername(identifier);
-      if (!account || account.username !== identifier) return null;
-      return physicianActor(ctx, account);
+      // A physician who left: 410 Gone, so peers drop the actor rather than retry.
+      const former = ctx.data.accounts.findByUsername(identifier);
+      if (former?.deletedAt && former.username === identifier) {
+        return new Tombstone({ id: ctx.getActorUri(identifier), formerType: Person, deleted: Temporal.Instant.fromEpochMilliseconds(former.deletedAt.getTime()) });
+      }
+      // Pending, rejected and suspended applicants, and staff, do not exist to the outside.
+      const account = networkPhysician(ctx.data, identifier);
+      return account ? physicianActor(ctx, account) : null;
     })
     .mapActorAlias("/actor", INSTANCE_ACTOR_ID)
     .mapHandle((ctx, username) => {
       if (username.toLowerCase() === ctx.data.instance.host.toLowerCase()) return INSTANCE_ACTOR_ID;
-      return ctx.data.accounts.findApprovedByUsername(username)?.username ?? null;
+      const account = ctx.data.accounts.findApprovedByUsername(username);
+      return account?.role === "physician" ? account.username : null;
     })
     .setKeyPairsDispatcher(async (ctx, identifier) => {
       if (identifier === INSTANCE_ACTOR_ID) return ctx.data.keys.keyPairs(INSTANCE_KEY_OWNER);
-      const account = ctx.data.accounts.findApprovedByUsername(identifier);
+      const account = networkPhysician(ctx.data, identifier);
       return account ? ctx.data.keys.keyPairs(account.id) : [];
     })
     // The instance actor and its keys stay public so peers can verify us.
-    .authorize(async (ctx, identifier) => identifier === INSTANCE_ACTOR_ID || (await fromActivePeer(ctx)));
+    .authorize(instanceActorOrPeer);
 
   const objectDispatcher = async (ctx: RequestContext<Services>, values: { identifier: string; id: string }) => {
     const status = ctx.data.store.get(values.id);
     const author = status ? ctx.data.directory.get(status.accountId) : undefined;
     if (!status || !status.local || status.kind === "boost" || author?.username !== values.identifier) return null;
+    if (!networkPhysician(ctx.data, values.identifier)) return null;
     if (status.visibility === "direct" || status.visibility === "private") return null;
     return ctx.data.federationPort.objectFor(status);
   };
@@ -138,7 +150,7 @@ export function buildFederation(options: FederationOptions): ConsiliumFederation
           .map((p) => ({ id: new URL(p.actorUri!), inboxId: new URL(p.inboxUrl!), endpoints: p.sharedInboxUrl ? { sharedInbox: new URL(p.sharedInboxUrl) } : null }));
         return { items };
       }
-      const account = ctx.data.accounts.findApprovedByUsername(identifier);
+      const account = networkPhysician(ctx.data, identifier);
       if (!account) return null;
       const items = ctx.data.follows
         .remoteFollowers(account.id)
@@ -147,15 +159,15 @@ export function buildFederation(options: FederationOptions): ConsiliumFederation
     })
     .setCounter((ctx, identifier) => {
       if (identifier === INSTANCE_ACTOR_ID) return ctx.data.peers.activeOrigins().length;
-      const account = ctx.data.accounts.findApprovedByUsername(identifier);
+      const account = networkPhysician(ctx.data, identifier);
       return account ? ctx.data.follows.counts(account.id).followers : null;
     })
-    .authorize((ctx) => fromActivePeer(ctx));
+    .authorize(instanceActorOrPeer);
 
   // Pinned posts: the actor's `featured` collection (Mastodon's toot:featured).
   const featured = (data: Services, identifier: string) => {
     if (identifier === INSTANCE_ACTOR_ID) return [];
-    const account = data.accounts.findApprovedByUsername(identifier);
+    const account = networkPhysician(data, identifier);
     if (!account) return null;
     const rows = data.store.getMany(data.reactions.pinnedOf(account.id));
     return [...rows.values()]
@@ -169,17 +181,35 @@ export function buildFederation(options: FederationOptions): ConsiliumFederation
       return items ? { items } : null;
     })
     .setCounter((ctx, identifier) => featured(ctx.data, identifier)?.length ?? null)
-    .authorize((ctx) => fromActivePeer(ctx));
+    .authorize(instanceActorOrPeer);
 
+  // Whom an actor follows: a physician's follows; the instance actor follows its active peers' instance actors.
+  const following = (data: Services, identifier: string): URL[] | null => {
+    if (identifier === INSTANCE_ACTOR_ID) {
+      return data.peers
+        .list()
+        .filter((p) => p.actorUri && data.peers.isActive(p.origin))
+        .map((p) => new URL(p.actorUri!));
+    }
+    const account = networkPhysician(data, identifier);
+    if (!account) return null;
+    const rows = data.follows.followingIds(account.id, { limit: 1000 });
+    const accounts = data.directory.getMany(rows.map((r) => r.followingId));
+    return rows.map((r) => accounts.get(r.followingId)).filter((a) => a != null).map((a) => new URL(a.uri));
+  };
   federation
     .setFollowingDispatcher("/users/{identifier}/following", async (ctx, identifier) => {
-      const account = ctx.data.accounts.findApprovedByUsername(identifier);
-      if (!account) return null;
-      const rows = ctx.data.follows.followingIds(account.id, { limit: 1000 });
-      const accounts = ctx.data.directory.getMany(rows.map((r) => r.followingId));
-      return { items: rows.map((r) => accounts.get(r.followingId)).filter((a) => a != null).map((a) => new URL(a.uri)) };
+      const items = following(ctx.data, identifier);
+      return items ? { items } : null;
     })
-    .authorize((ctx) => fromActivePeer(ctx));
+    .setCounter((ctx, identifier) => {
+      if (identifier === INSTANCE_ACTOR_ID) return ctx.data.peers.activeOrigins().length;
+      const account = networkPhysician(ctx.data, identifier);
+      return account ? ctx.data.follows.counts(account.id).following : null;
+    })
+    .authorize(instanceActorOrPeer);
+
+  registerCollections(federation, { fromActivePeer, instanceActorOrPeer });
 
   // Inbox POSTs are taken by our own two-stage inbox (federation/inbox/);
   // Fedify still needs the paths to name the actors' inboxes.

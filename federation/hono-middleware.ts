@@ -9,14 +9,20 @@ import type { Context, MiddlewareHandler } from "hono";
 export function fedifyMiddleware<T>(
   federation: Federation<T>,
   contextData: (c: Context) => T,
-  options: { skip?: (path: string) => boolean } = {},
+  options: {
+    skip?: (path: string) => boolean;
+    /** Asked before falling through on a not-found: e.g. 410 Gone for a deleted object. */
+    gone?: (request: Request) => Promise<Response | null>;
+  } = {},
 ): MiddlewareHandler {
   return async (c, next) => {
     if (options.skip?.(c.req.path)) return next();
     let fellThrough = false;
     const response = await federation.fetch(c.req.raw, {
       contextData: contextData(c),
-      onNotFound: async () => {
+      onNotFound: async (request) => {
+        const gone = await options.gone?.(request);
+        if (gone) return gone;
         fellThrough = true;
         await next();
         return c.res;

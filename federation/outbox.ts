@@ -1,6 +1,7 @@
 import type { Context } from "@fedify/fedify";
 import type { Recipient } from "@fedify/vocab";
-import { Add, Announce, type Activity, Block, Create, Delete, Flag, Follow, Accept, Reject, Like, Note, Remove, Tombstone, Undo, Update, isActor } from "@fedify/vocab";
+import { Add, Announce, type Activity, Article, Block, Create, Delete, Flag, Follow, Accept, Reject, Like, Note, Question, Remove, Tombstone, Undo, Update, isActor } from "@fedify/vocab";
+import { randomUUID } from "node:crypto";
 import { Temporal } from "@js-temporal/polyfill";
 import type { AccountRow } from "../src/domain/accounts/types.ts";
 import type { AccountView } from "../src/domain/directory/service.ts";
@@ -63,6 +64,11 @@ export class FedifyPort implements FederationPort {
 
   async #send(sender: string, recipients: Recipient[], activity: Activity, orderingKey?: string, preferSharedInbox = true): Promise<void> {
     if (recipients.length === 0) return;
+    // Staff are not physicians on the network: what they do stays on this instance.
+    if (sender !== INSTANCE_ACTOR_ID && this.#services.accounts.findByUsername(sender)?.role !== "physician") {
+      log.debug("Not federated: {sender} is staff", { sender });
+      return;
+    }
     const unique = [...new Map(recipients.map((r) => [r.id!.href, r])).values()];
     await this.#ctx().sendActivity({ identifier: sender }, unique, activity, {
       preferSharedInbox,
@@ -86,15 +92,26 @@ export class FedifyPort implements FederationPort {
     };
   }
 
-  #instanceFollowId(peer: PeerRow): URL {
-    return new URL(`${this.#services.instance.origin}/actor#peer-follows/${encodeURIComponent(peer.origin)}`);
+  /**
+   * Every peering request is a new activity with a new id: receivers drop an
+   * id they have seen, so a reused one would stall a second peering after an
+   * ending.  (Ids before this change had no time part; the Undo still names them.)
+   */
+  #newInstanceFollowId(peer: PeerRow): URL {
+    return new URL(`${this.#services.instance.origin}/actor#peer-follows/${encodeURIComponent(peer.origin)}/${Date.now()}-${randomUUID().slice(0, 8)}`);
   }
 
-  async peerFollow(peer: PeerRow): Promise<void> {
+  #sentFollowId(peer: PeerRow): URL {
+    return new URL(peer.outgoingFollowUri ?? `${this.#services.instance.origin}/actor#peer-follows/${encodeURIComponent(peer.origin)}`);
+  }
+
+  async peerFollow(peer: PeerRow): Promise<string | null> {
     const ctx = this.#ctx();
     const to = peerRecipient(peer);
-    if (!to) return;
-    await this.#send(INSTANCE_ACTOR_ID, [to], new Follow({ id: this.#instanceFollowId(peer), actor: ctx.getActorUri(INSTANCE_ACTOR_ID), object: to.id }), undefined, false);
+    if (!to) return null;
+    const id = this.#newInstanceFollowId(peer);
+    await this.#send(INSTANCE_ACTOR_ID, [to], new Follow({ id, actor: ctx.getActorUri(INSTANCE_ACTOR_ID), object: to.id }), undefined, false);
+    return id.href;
   }
 
   async #answerPeer(peer: PeerRow, kind: typeof Accept | typeof Reject): Promise<void> {
@@ -119,11 +136,11 @@ export class FedifyPort implements FederationPort {
     const ctx = this.#ctx();
     const to = peerRecipient(peer);
     if (!to) return;
-    const follow = new Follow({ id: this.#instanceFollowId(peer), actor: ctx.getActorUri(INSTANCE_ACTOR_ID), object: to.id });
+    const follow = new Follow({ id: this.#sentFollowId(peer), actor: ctx.getActorUri(INSTANCE_ACTOR_ID), object: to.id });
     await this.#send(
       INSTANCE_ACTOR_ID,
       [to],
-      new Undo({ id: new URL(`${this.#instanceFollowId(peer).href}/undo/${Date.now()}`), actor: ctx.getActorUri(INSTANCE_ACTOR_ID), object: follow }),
+      new Undo({ id: new URL(`${follow.id!.href}/undo/${Date.now()}`), actor: ctx.getActorUri(INSTANCE_ACTOR_ID), object: follow }),
       undefined,
       false,
     );
@@ -190,29 +207,59 @@ export class FedifyPort implements FederationPort {
     return this.#build(status).object;
   }
 
-  async statusCreated(status: StatusRow): Promise<void> {
-    const { ctx, author, audience, object, recipients } = this.#build(status);
-    const activity = new Create({
+  #create(built: { ctx: Context<Services>; author: AccountView; audience: { to: URL[]; cc: URL[] }; object: Note | Article | Question }, status: StatusRow): Create {
+    return new Create({
       id: new URL(`${status.uri}#create`),
-      actor: ctx.getActorUri(author.username),
-      object,
-      tos: audience.to,
-      ccs: audience.cc,
+      actor: built.ctx.getActorUri(built.author.username),
+      object: built.object,
+      tos: built.audience.to,
+      ccs: built.audience.cc,
       published: Temporal.Instant.fromEpochMilliseconds(status.createdAt.getTime()),
     });
-    await this.#send(author.username, recipients, activity, status.uri);
+  }
+
+  /** The activity a status went out with: what the actor's outbox and a data archive list. */
+  activityFor(status: StatusRow): Create | Announce | null {
+    if (status.kind !== "boost") return this.#create(this.#build(status), status);
+    const original = status.reblogOfId ? this.#services.store.get(status.reblogOfId) : undefined;
+    return original ? this.#announce(status, original, this.#author(status)) : null;
+  }
+
+  async statusCreated(status: StatusRow): Promise<void> {
+    const built = this.#build(status);
+    await this.#send(built.author.username, built.recipients, this.#create(built, status), status.uri);
   }
 
   async statusUpdated(status: StatusRow): Promise<void> {
     const { ctx, author, audience, object, recipients } = this.#build(status);
     const activity = new Update({
-      id: new URL(`${status.uri}#update/${(status.editedAt ?? new Date()).getTime()}`),
+      id: new URL(`${status.uri}#update/${(status.editedAt ?? new Date()).getTime()}-${randomUUID().slice(0, 8)}`),
       actor: ctx.getActorUri(author.username),
       object,
       tos: audience.to,
       ccs: audience.cc,
     });
     await this.#send(author.username, recipients, activity, status.uri);
+  }
+
+  /**
+   * New results only.  The Question keeps the `updated` of its last real
+   * edit (none if never edited), as Mastodon sends it: a newer `updated`
+   * reads as an edit to Mastodon (and to us), and the post would show as
+   * edited on every vote.  Each update has its own id, or receivers would
+   * drop the second as already seen.
+   */
+  async pollResultsChanged(status: StatusRow, voterIds: readonly string[]): Promise<void> {
+    const { ctx, author, audience, object, recipients } = this.#build(status);
+    const voters = [...this.#services.directory.getMany(voterIds).values()].map(recipientOf).filter((r): r is Recipient => r != null);
+    const activity = new Update({
+      id: new URL(`${status.uri}#results/${Date.now()}-${randomUUID().slice(0, 8)}`),
+      actor: ctx.getActorUri(author.username),
+      object,
+      tos: audience.to,
+      ccs: audience.cc,
+    });
+    await this.#send(author.username, [...recipients, ...voters], activity, status.uri);
   }
 
   async statusDeleted(status: StatusRow): Promise<void> {

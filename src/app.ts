@@ -3,6 +3,7 @@ import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { secureHeaders } from "hono/secure-headers";
 import type { ConsiliumFederation } from "../federation/federation.ts";
+import { goneResponder } from "../federation/gone.ts";
 import { fedifyMiddleware } from "../federation/hono-middleware.ts";
 import type { RemoteLookup } from "../federation/lookup.ts";
 import type { OutgoingHttp } from "../federation/outgoing-http.ts";
@@ -128,7 +129,7 @@ export function createApp({ services, federation, lookup, inbox, outgoing, strea
   app.use("*", (c, next) => (limits.get(c.req.path) ?? limits.get("*")!)(c, next));
   // Inbox POSTs: verified, checked and stored by our own accept stage, before Fedify sees anything.
   app.route("/", inbox);
-  app.use("*", fedifyMiddleware(federation, () => services, { skip: (p) => HONO_ONLY.test(p) }));
+  app.use("*", fedifyMiddleware(federation, () => services, { skip: (p) => HONO_ONLY.test(p), gone: goneResponder(federation, services) }));
   app.use("/api/*", resolveAuth());
   app.use("/oauth/userinfo", resolveAuth());
 

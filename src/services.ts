@@ -35,6 +35,8 @@ import { ReactionService } from "./domain/statuses/reactions.ts";
 import { ReceivedStatuses } from "./domain/statuses/received.ts";
 import { type MentionResolver, StatusService } from "./domain/statuses/service.ts";
 import { StatusStore } from "./domain/statuses/store.ts";
+import { AccountActivity } from "./domain/accounts/activity.ts";
+import { NetworkCollections, Tombstones } from "./domain/statuses/network-collections.ts";
 import type { StatusRow } from "./domain/statuses/types.ts";
 import { StatusVisibility } from "./domain/statuses/visibility.ts";
 import { TagService } from "./domain/tags/service.ts";
@@ -59,6 +61,8 @@ export interface QueueStatus {
 /** The outgoing side of federation as the object dispatchers also need it. */
 export interface FederationPortWithObjects extends FederationPort {
   objectFor(status: StatusRow): unknown;
+  /** The activity a status was published with (Create, or Announce for a boost), as the outbox lists it. */
+  activityFor(status: StatusRow): unknown;
 }
 
 /** The domain services one instance runs with, wired to its database and secret. */
@@ -90,6 +94,9 @@ export interface Services {
   readonly notifications: NotificationService;
   /** Reads of statuses shared by every status service. */
   readonly store: StatusStore;
+  readonly accountActivity: AccountActivity;
+  readonly networkCollections: NetworkCollections;
+  readonly tombstones: Tombstones;
   readonly visibility: StatusVisibility;
   /** What local physicians write. */
   readonly statuses: StatusService;
@@ -152,7 +159,7 @@ export function createServices(config: Config, database: DatabaseHandle): Servic
     country: config.country,
     version: SOFTWARE_VERSION,
   };
-  const offline = Object.assign(new OfflinePort(), { objectFor: () => null });
+  const offline = Object.assign(new OfflinePort(), { objectFor: () => null, activityFor: () => null });
   const clock = new Clock();
   const directory = new Directory(db, instance, clock);
   const relationQueries = new RelationQueries(db);
@@ -207,6 +214,9 @@ export function createServices(config: Config, database: DatabaseHandle): Servic
     relationQueries,
     notifications,
     store,
+    accountActivity: new AccountActivity(db, clock),
+    networkCollections: new NetworkCollections(db),
+    tombstones: new Tombstones(db, events),
     visibility,
     statuses,
     reactions: new ReactionService({ db, store, visibility, directory, notifications, events, port: offline }),

@@ -28,7 +28,7 @@ import { findPhi } from "../../src/domain/phi/guard.ts";
 import { htmlToPlainText } from "../../src/domain/text.ts";
 import { logger } from "../../src/logging.ts";
 import type { Services } from "../../src/services.ts";
-import { caseFromSource, fromInstant, hashtagsOf, mentionHrefsOf, pollFromQuestion, remoteActorInput, sanitizeRemoteHtml, stringOf, visibilityOf } from "../convert.ts";
+import { caseFromSource, fromInstant, hashtagsOf, languageOf, mentionHrefsOf, pollFromQuestion, remoteActorInput, sanitizeRemoteHtml, stringOf, visibilityOf } from "../convert.ts";
 
 const log = logger("federation", "inbox");
 
@@ -103,7 +103,7 @@ async function receiveObject(work: InboxWork, author: AccountView, object: ApObj
     // A content warning is plain text here, whatever markup the peer sent.
     spoilerText: htmlToPlainText(stringOf(object.summary)),
     sensitive: object.sensitive ?? false,
-    language: null,
+    language: languageOf(object),
     inReplyToUri: object.replyTargetId?.href ?? null,
     contextUri: contexts[0]?.href ?? null,
     caseRecord,

@@ -16,6 +16,7 @@ export function resolveAuth(): MiddlewareHandler<AppEnv> {
       const found = services.oauth.resolveToken(token);
       if (!found) fail("unauthorized", "The access token is invalid");
       const account = found.token.accountId ? (services.accounts.get(found.token.accountId) ?? null) : null;
+      if (account?.status === "approved") services.accountActivity.markActive(account);
       auth = { token: found.token, app: found.app, scopes: found.token.scopes.split(" "), account };
     }
     c.set("auth", auth);

@@ -6,19 +6,19 @@ import { DEFAULT_AVATAR_PATH, DEFAULT_HEADER_PATH } from "./mastodon/accounts-js
 import type { AppEnv } from "./env.ts";
 
 function nodeInfo(services: Services, version: "2.0" | "2.1") {
-  const users = services.accounts.countApproved();
+  const users = services.accountActivity.physicians();
   return {
     version,
     software: {
       name: SOFTWARE_NAME,
       version: services.instance.version,
-      ...(version === "2.1" ? { homepage: `${services.instance.origin}/` } : {}),
     },
     protocols: ["activitypub"],
     services: { inbound: [], outbound: [] },
     // Registration is open to applicants but every account needs approval.
     openRegistrations: false,
-    usage: { users: { total: users, activeHalfyear: users, activeMonth: users }, localPosts: services.store.countLocal(), localComments: 0 },
+    // Physicians only (staff are not members of the network), active by their use of the API.
+    usage: { users: { total: users.total, activeHalfyear: users.activeHalfyear, activeMonth: users.activeMonth }, localPosts: services.store.countLocal(), localComments: 0 },
     metadata: { nodeName: services.instance.name, country: services.instance.country, approvalRequired: true },
   };
 }

@@ -43,6 +43,8 @@ export const accounts = sqliteTable(
     disabled: integer("disabled", { mode: "boolean" }).notNull().default(false),
     /** Set when the physician left (or was erased): the handle stays reserved, nothing else is kept. */
     deletedAt: integer("deleted_at", { mode: "timestamp_ms" }),
+    /** The last day this account used the API (NodeInfo's active users); kept to the hour. */
+    lastActiveAt: integer("last_active_at", { mode: "timestamp_ms" }),
   },
   (t) => [
     uniqueIndex("accounts_username_key").on(t.usernameKey),
@@ -784,3 +786,10 @@ export const dataExports = sqliteTable(
   },
   (t) => [index("data_exports_account").on(t.accountId, t.id)],
 );
+
+/** Addresses of local objects that were deleted: fetched again, they answer 410 Gone with a Tombstone. */
+export const tombstones = sqliteTable("tombstones", {
+  uri: text("uri").primaryKey(),
+  formerType: text("former_type").notNull(),
+  deletedAt: integer("deleted_at", { mode: "timestamp_ms" }).notNull(),
+});

@@ -19,13 +19,16 @@ export interface InstanceActorInfo {
  */
 export interface FederationPort {
   resolveInstanceActor(origin: string): Promise<InstanceActorInfo>;
-  peerFollow(peer: PeerRow): Promise<void>;
+  /** Sends a new Follow to the peer's instance actor; returns its id (for the Undo), or null if nothing was sent. */
+  peerFollow(peer: PeerRow): Promise<string | null>;
   peerAccept(peer: PeerRow): Promise<void>;
   peerReject(peer: PeerRow): Promise<void>;
   peerUndo(peer: PeerRow): Promise<void>;
   statusCreated(status: StatusRow): Promise<void>;
   statusUpdated(status: StatusRow): Promise<void>;
   statusDeleted(status: StatusRow): Promise<void>;
+  /** A local poll's counts changed (or it closed): Update(Question) to its audience and every voter. */
+  pollResultsChanged(status: StatusRow, voterIds: readonly string[]): Promise<void>;
   favourited(favourite: FavouriteRow, status: StatusRow): Promise<void>;
   unfavourited(favourite: FavouriteRow, status: StatusRow): Promise<void>;
   reblogged(boost: StatusRow, original: StatusRow): Promise<void>;
@@ -54,10 +57,13 @@ export class OfflinePort implements FederationPort {
   async resolveInstanceActor(): Promise<InstanceActorInfo> {
     throw new Error("Federation is not available in this process");
   }
-  async peerFollow() {}
+  async peerFollow() {
+    return null;
+  }
   async peerAccept() {}
   async peerReject() {}
   async peerUndo() {}
+  async pollResultsChanged() {}
   async statusCreated() {}
   async statusUpdated() {}
   async statusDeleted() {}

@@ -147,16 +147,18 @@ export async function authorizeThroughForms(
   email: string,
   password: string,
   scope = "read write follow",
-  options: { pkce?: boolean } = {},
-): Promise<{ status: number; html: string; code?: string; verifier?: string }> {
+  options: { pkce?: boolean; redirectUri?: string; responseMode?: string; state?: string } = {},
+): Promise<{ status: number; html: string; code?: string; verifier?: string; location?: string | null }> {
   const browser = new Browser(instance.origin);
   const pkce = options.pkce === false ? undefined : pkcePair();
   const query = new URLSearchParams({
     response_type: "code",
     client_id: app.client_id,
-    redirect_uri: "urn:ietf:wg:oauth:2.0:oob",
+    redirect_uri: options.redirectUri ?? "urn:ietf:wg:oauth:2.0:oob",
     scope,
     ...(pkce ? { code_challenge: pkce.challenge, code_challenge_method: "S256" } : {}),
+    ...(options.responseMode ? { response_mode: options.responseMode } : {}),
+    ...(options.state ? { state: options.state } : {}),
   });
   const loginPage = await browser.request("GET", `/oauth/authorize?${query}`);
   if (loginPage.status !== 200) return { status: loginPage.status, html: loginPage.html };
@@ -166,7 +168,7 @@ export async function authorizeThroughForms(
   if (consent.status !== 200) return { status: consent.status, html: consent.html };
   const approved = await browser.request("POST", "/oauth/authorize", { ...Browser.hiddenInputs(consent.html), decision: "approve" });
   const code = /<code id="authorization-code">([^<]+)<\/code>/.exec(approved.html)?.[1];
-  return { status: approved.status, html: approved.html, code, verifier: pkce?.verifier };
+  return { status: approved.status, html: approved.html, code, verifier: pkce?.verifier, location: approved.location };
 }
 
 /** Authorizes through the pages and exchanges the code (with PKCE) for a token. */

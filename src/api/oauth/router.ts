@@ -9,7 +9,23 @@ import { webSignIn } from "../../web/people.ts";
 import { readParams } from "../body.ts";
 import type { AppEnv } from "../env.ts";
 
-const AUTHORIZE_PARAMS = ["response_type", "client_id", "redirect_uri", "scope", "state", "code_challenge", "code_challenge_method", "force_login", "lang"] as const;
+const AUTHORIZE_PARAMS = ["response_type", "client_id", "redirect_uri", "scope", "state", "code_challenge", "code_challenge_method", "force_login", "lang", "response_mode"] as const;
+const RESPONSE_MODES = ["query", "fragment", "form_post"] as const;
+type ResponseMode = (typeof RESPONSE_MODES)[number];
+
+function responseMode(value: unknown): ResponseMode {
+  const mode = str(value) ?? "query";
+  if (!(RESPONSE_MODES as readonly string[]).includes(mode)) throw new OAuthError("invalid_request", `The response_mode ${mode} is not supported (query, fragment or form_post).`);
+  return mode as ResponseMode;
+}
+
+/** The OAuth 2.0 Form Post Response Mode: the browser posts the result to the client's redirect URI. */
+function formPostPage(redirectUri: string, fields: Record<string, string>) {
+  return html`<!doctype html><html><head><meta charset="utf-8"><title>Continue</title></head>
+<body onload="document.forms[0].submit()"><form method="post" action="${redirectUri}">
+${Object.entries(fields).map(([k, v]) => html`<input type="hidden" name="${k}" value="${v}">`)}
+<noscript><button type="submit">Continue</button></noscript></form></body></html>`;
+}
 
 function str(value: unknown): string | undefined {
   return typeof value === "string" && value.length > 0 ? value : undefined;
@@ -40,6 +56,7 @@ export function oauthRouter(signIn: PasswordSignIn) {
       codeChallenge: str(params["code_challenge"]),
       codeChallengeMethod: str(params["code_challenge_method"]),
     });
+    responseMode(params["response_mode"]);
     const csrf = csrfToken(c);
     const accountId = await sessionAccountId(c);
     const account = accountId ? services.accounts.get(accountId) : undefined;
@@ -152,10 +169,19 @@ export function oauthRouter(signIn: PasswordSignIn) {
       const account = accountId ? services.accounts.get(accountId) : undefined;
       if (!account || account.status !== "approved" || account.disabled) return authorizePage(c, params, ["Please sign in."], 401);
       const state = str(params["state"]);
-      const redirect = (query: Record<string, string>) => {
+      let mode: ResponseMode;
+      try {
+        mode = responseMode(params["response_mode"]);
+      } catch (error) {
+        if (error instanceof OAuthError) return badRequestPage(c, error);
+        throw error;
+      }
+      const redirect = (result: Record<string, string>) => {
+        const fields = { ...result, ...(state ? { state } : {}) };
+        if (mode === "form_post") return c.html(formPostPage(check.redirectUri, fields));
         const url = new URL(check.redirectUri);
-        for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
-        if (state) url.searchParams.set("state", state);
+        if (mode === "fragment") url.hash = new URLSearchParams(fields).toString();
+        else for (const [k, v] of Object.entries(fields)) url.searchParams.set(k, v);
         return c.redirect(url.href, 303);
       };
       if (params["decision"] !== "approve") {

@@ -1,4 +1,4 @@
-import { and, count, desc, eq, lt, sql } from "drizzle-orm";
+import { and, desc, eq, lt, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
 import { once } from "../../db/prepared.ts";
 import { accounts } from "../../db/schema.ts";
@@ -88,11 +88,6 @@ export class AccountService {
   findApprovedByUsername(username: string): AccountRow | undefined {
     const account = this.findByUsername(username);
     return account?.status === "approved" ? account : undefined;
-  }
-
-  /** Approved accounts: the instance's users as NodeInfo and the instance API count them. */
-  countApproved(): number {
-    return this.#db.select({ n: count() }).from(accounts).where(eq(accounts.status, "approved")).get()!.n;
   }
 
   list(options: { status?: AccountStatus; maxId?: string; limit?: number } = {}): AccountRow[] {

@@ -131,10 +131,15 @@ export class PeerService {
       this.#adding.delete(origin);
     }
     let peer = this.#save(origin, this.#withActor({ outgoing: "requested", endedAt: null, ...(existing?.incoming === "rejected" ? { incoming: "none" as const } : {}) }, actor));
-    await this.#port.peerFollow(peer);
+    await this.#follow(peer);
     // They asked first: adding them is the approval of their request.
     if (peer.incoming === "pending") peer = await this.approve(origin);
     return this.get(origin) ?? peer;
+  }
+
+  async #follow(peer: PeerRow): Promise<void> {
+    const followUri = await this.#port.peerFollow(peer);
+    if (followUri) this.#save(peer.origin, { outgoingFollowUri: followUri });
   }
 
   /** An admin approves an incoming request; we ask for the other direction too. */
@@ -144,8 +149,7 @@ export class PeerService {
     const accepted = this.#save(peer.origin, { incoming: "accepted", endedAt: null });
     await this.#port.peerAccept(accepted);
     if (accepted.outgoing === "none" || accepted.outgoing === "rejected") {
-      const requested = this.#save(peer.origin, { outgoing: "requested" });
-      await this.#port.peerFollow(requested);
+      await this.#follow(this.#save(peer.origin, { outgoing: "requested" }));
     }
     return this.get(peer.origin)!;
   }

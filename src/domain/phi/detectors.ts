@@ -84,18 +84,38 @@ const NOT_NAMES = new Set(
   ).split(" "),
 );
 
-function isName(candidate: string): boolean {
-  const first = candidate.split(/\s+/)[0]!;
-  return !NOT_NAMES.has(first) && !NOT_NAMES.has(first.replace(/['’]s$/, ""));
-}
-
 const TITLES = "(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Professor|Sir|Dame|Madam|Mme|Mlle|Herr|Frau|Señor|Señora)";
 const RELATIVES =
   "(?:husband|wife|partner|spouse|son|daughter|mother|father|mum|mom|dad|brother|sister|grandson|granddaughter|grandmother|grandfather|grandma|grandpa|aunt|uncle|niece|nephew|cousin|carer|caregiver|guardian|fianc[eé]e?|boyfriend|girlfriend|stepson|stepdaughter|stepmother|stepfather)";
 const PERSON_NOUNS = "(?:patient|pt|client|resident|man|woman|gentleman|lady|boy|girl|child|baby|infant|gentleman|teenager)";
 
+/** A word list matched whatever its case ("Patient", "pt", "PT"), without letting the name after it be lowercase. */
+function anyCase(words: readonly string[]): string {
+  return `(?:${words.map((w) => [...w].map((ch) => (/[a-z]/i.test(ch) ? `[${ch.toLowerCase()}${ch.toUpperCase()}]` : ch.replace(/[.]/g, "\\."))).join("")).join("|")})`;
+}
+
+/** Words a clinician capitalises after "patient" or "saw" that are not anyone's name. */
+const CLINICAL_WORDS = new Set(
+  (
+    "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April June July August September October November December " +
+    "Emergency Department Clinic Ward Hospital Theatre Theatres Outpatients Cardiology Neurology Oncology Radiology Surgery Medicine Paediatrics " +
+    "Intensive Care Unit General Practice Practice Team Consultant Registrar Nurse Sister Matron Ambulance Service Trust Board Covid Influenza"
+  ).split(" "),
+);
+
+function isName(candidate: string): boolean {
+  const first = candidate.split(/\s+/)[0]!;
+  const bare = first.replace(/['’]s$/, "");
+  return !NOT_NAMES.has(first) && !NOT_NAMES.has(bare) && !CLINICAL_WORDS.has(bare) && bare.length >= 3;
+}
+
+/** A first and a last name (two capitalised words, the second may be hyphenated). */
+const FULL_NAME = `${NAME_WORD}\\s+${NAME_WORD}(?:\\s+${NAME_WORD})?`;
+const CASED_NOUNS = anyCase(["patient", "pt.", "pt", "client", "resident", "service user"]);
+const INTRODUCING_VERBS = anyCase(["saw", "seen", "reviewed", "admitted", "examined", "visited", "assessed", "discharged", "met", "treated", "referred"]);
+
 const nameDetectors: Detector[] = [
-  // Mr Harold Pemberton, Mrs Okafor, Dr. Jane Smith
+  // Mr Harold Pemberton, Mrs Okafor, Dr. Jane Smith ("Mr X" is already anonymous)
   regexDetector("name", new RegExp(`\\b${TITLES}\\.?\\s+(${NAME})`, "g"), (m) =>
     isName(m[1]!) ? { start: m.index, end: m.index + m[0].length } : null,
   ),
@@ -105,11 +125,23 @@ const nameDetectors: Detector[] = [
     new RegExp(`\\b${PERSON_NOUNS}(?:,\\s*|\\s+(?:named|called|known as|by the name of|whose name is)\\s+|'s name is\\s+)(${NAME})`, "gi"),
     (m) => (/^[A-Z]/.test(m[1]!) && isName(m[1]!) ? groupSpan(m, 1) : null),
   ),
-  // relatives: "her husband John", "daughter, Priya Shah", "son named Leo"
+  // No comma, no title: "patient John Smith", "pt Jane Doe", "Patient: Hollis Trevanion", "resident Wilfred"
+  regexDetector("name", new RegExp(`\\b${CASED_NOUNS}\\s*[:-]?\\s+(${NAME})`, "g"), (m) => (isName(m[1]!) ? groupSpan(m, 1) : null)),
+  // A full name straight after a verb of seeing: "I saw Bartholomew Quince", "we admitted Priya Venkataraman"
+  regexDetector("name", new RegExp(`\\b${INTRODUCING_VERBS}\\s+(${FULL_NAME})`, "g"), (m) => (isName(m[1]!) ? groupSpan(m, 1) : null)),
+  // relatives: "her husband John", "daughter, Priya Shah", "son named Leo", "his wife Anne"
   regexDetector(
     "name",
     new RegExp(`\\b${RELATIVES}(?:,\\s*|\\s+(?:named|called)\\s+|\\s+)(${NAME})`, "gi"),
-    (m) => (/^[A-Z]/.test(m[1]!) && isName(m[1]!) ? groupSpan(m, 1) : null),
+    (m) => {
+      if (!/^[A-Z]/.test(m[1]!) || !isName(m[1]!)) return null;
+      // Under the case-insensitive match the name runs on ("Anne says the"): keep the capitalised words.
+      const words = m[1]!.split(/\s+/);
+      const stop = words.findIndex((w) => !/^[A-Z]/.test(w));
+      const kept = stop === -1 ? words : words.slice(0, stop);
+      const span = groupSpan(m, 1)!;
+      return { start: span.start, end: span.start + kept.join(" ").length };
+    },
   ),
   // "Name: Jane Doe", "patient name - J. Doe"
   regexDetector("name", new RegExp(`\\b(?:patient\\s+)?name\\s*[:=\\-]\\s*((?:[A-Z]\\.\\s*)?${NAME})`, "gi"), (m) =>
@@ -130,9 +162,18 @@ function validDayMonth(a: number, b: number): boolean {
   return dm || md;
 }
 
-const dateDetectors: Detector[] = [
+const ORDINAL_WORDS =
+  "(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|thirtieth|(?:twenty|thirty)[- ](?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth))";
+const DAY_NUMBER = `(?:(?:[1-9]|[12]\\d|3[01])${ORDINAL})`;
+const WEEKDAYS = "(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Mon|Tues?|Wed|Thurs?|Fri|Sat|Sun)";
+/** Days that are a date by name (a month and a day), with or without the year. */
+const NAMED_DAYS =
+  "(?:Christmas (?:Eve|Day)|Boxing Day|New Year's (?:Eve|Day)|Hogmanay|Hallowe'?en|Bonfire Night|Guy Fawkes Night|Valentine's Day|St\\.? Patrick's Day|Independence Day|Thanksgiving(?: Day)?|Easter (?:Sunday|Monday)|Good Friday|Remembrance (?:Day|Sunday)|Veterans Day|Memorial Day|Labor Day)";
+const TIME = "(?:(?:[01]?\\d|2[0-3])[:.][0-5]\\d(?:\\s?[ap]\\.?m\\.?)?|(?:1[0-2]|0?[1-9])\\s?[ap]\\.?m\\.?)";
+
+const calendarDates: Detector[] = [
   // 14/03/1958, 1/9/1972, 21.08.2025, 02-11-49
-  regexDetector("date", /(?<![\d/.:-])(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})(?![\d/.:-]|\.\d)/g, (m) =>
+  regexDetector("date", /(?<![\d/.:-])(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})(?![\d/:-]|\.\d)/g, (m) =>
     validDayMonth(Number(m[1]), Number(m[3])) ? { start: m.index, end: m.index + m[0].length } : null,
   ),
   // 2024-06-17, 2024/06/17
@@ -147,6 +188,35 @@ const dateDetectors: Detector[] = [
   regexDetector("date", new RegExp(`\\b${MONTHS}\\.?,?\\s+(?:of\\s+)?(?:1[89]|20)\\d{2}\\b`, "g")),
   // 2023-06 (ISO year-month)
   regexDetector("date", /\b(?:19|20)\d{2}-(?:0[1-9]|1[0-2])\b(?!-\d)/g),
+  // the twenty-first of June, ninth of October
+  regexDetector("date", new RegExp(`\\b${ORDINAL_WORDS}\\s+of\\s+${MONTHS}\\b(?:,?\\s+\\d{4})?`, "gi")),
+  // November the 5th, June the twenty-first
+  regexDetector("date", new RegExp(`\\b${MONTHS}\\.?\\s+the\\s+(?:${DAY_NUMBER}|${ORDINAL_WORDS})\\b`, "g")),
+  // Tuesday the 14th, Friday 9th (a weekday pins the day of the month)
+  regexDetector("date", new RegExp(`\\b${WEEKDAYS}\\.?,?\\s+(?:the\\s+)?(?:[1-9]|[12]\\d|3[01])(?:st|nd|rd|th)\\b`, "g")),
+  regexDetector("date", new RegExp(`\\b${NAMED_DAYS}(?:,?\\s+\\d{4})?`, "g")),
+];
+
+/**
+ * A time next to a date is part of it ("03:40 on 12/05/2024", "2 June at
+ * 11pm"): the finding covers both, so nothing of the moment is left behind.
+ */
+const dateDetectors: Detector[] = [
+  {
+    type: "date",
+    find(text) {
+      const dates = calendarDates.flatMap((d) => d.find(text));
+      const before = new RegExp(`${TIME}\\s*(?:on|,)?\\s*(?:the\\s+)?$`, "i");
+      const after = new RegExp(`^,?\\s*(?:at|@|,)?\\s*${TIME}`, "i");
+      return dates.map((d) => {
+        const head = before.exec(text.slice(Math.max(0, d.start - 24), d.start));
+        const tail = after.exec(text.slice(d.end, d.end + 24));
+        const start = head ? d.start - head[0].length : d.start;
+        const end = tail ? d.end + tail[0].length : d.end;
+        return { type: "date" as const, start, end, text: text.slice(start, end) };
+      });
+    },
+  },
 ];
 
 // ---------------------------------------------------------------- ages over 89
@@ -155,6 +225,10 @@ function over89(value: string): boolean {
   const n = Number(value);
   return n >= 90 && n <= 130;
 }
+
+const UNITS_WORDS = "(?:one|two|three|four|five|six|seven|eight|nine)";
+/** Ninety to a hundred and thirty, in words. */
+const AGE_WORDS_OVER_89 = `(?:ninety(?:[- ]${UNITS_WORDS})?|(?:a|one)[- ]hundred(?:(?:[- ]and)?[- ](?:${UNITS_WORDS}|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty(?:[- ]${UNITS_WORDS})?|thirty))?)`;
 
 const ageDetectors: Detector[] = [
   regexDetector("age_over_89", /\b(\d{2,3})\s*[-‐ ]?\s*(?:years?|yrs?|y)\s*[-‐ /]?\s*(?:old|o)\b/gi, (m) =>
@@ -168,6 +242,17 @@ const ageDetectors: Detector[] = [
   regexDetector("age_over_89", /\b(9\d|1[0-2]\d)\s?(?:M|F|yo[mf])\b/g, (m) => ({ start: m.index, end: m.index + m[0].length })),
   // decades: "in her 90s", "(90s)"; "in her 30s" is fine
   regexDetector("age_over_89", /(?:\bin (?:his|her|their) (?:early |mid-?|late )?|\()(?:9|1[0-2])0s\b/g),
+  // written out: "ninety-two-year-old", "aged ninety-three", "a hundred and one year old", "in her nineties"
+  regexDetector("age_over_89", new RegExp(`\\b${AGE_WORDS_OVER_89}[- ](?:years?|yrs?)[- ]old\\b`, "gi")),
+  regexDetector("age_over_89", new RegExp(`\\b(?:aged?|age:)\\s*${AGE_WORDS_OVER_89}\\b`, "gi")),
+  regexDetector("age_over_89", /\bin (?:his|her|their) (?:early |mid-?|late )?(?:nineties|hundreds)\b/gi),
+  regexDetector("age_over_89", /\b(?:nonagenarian|(?:super)?centenarian)s?\b/gi),
+  // "a gentleman of 94", "woman of ninety"
+  regexDetector(
+    "age_over_89",
+    new RegExp(`\\b(?:man|woman|gentleman|lady|patient|pt|resident|grandmother|grandfather)\\s+of\\s+(\\d{2,3}|${AGE_WORDS_OVER_89})\\b(?!\\s*(?:kg|mg|%|cm|kilos?|pounds|lbs?|stone))`, "gi"),
+    (m) => (/^\d+$/.test(m[1]!) && !over89(m[1]!) ? null : { start: m.index, end: m.index + m[0].length }),
+  ),
 ];
 
 // ---------------------------------------------------------------- contact details
@@ -240,6 +325,24 @@ export function ssnValid(area: string, group: string, serial: string): boolean {
 
 const MBI_LETTER = "[AC-HJKMNP-RT-Y]";
 
+/** What precedes a record number: MRN, MR#, Hosp No, Unit No, Case #, Acc#, Enc, K number, FIN, Visit # ... */
+const RECORD_LABELS = [
+  "MRN",
+  "MR\\s*(?:#|no\\.?|number)",
+  "medical record(?:\\s+(?:number|no\\.?|#))?",
+  "hosp(?:ital)?\\.?\\s*(?:number|no\\.?|#|id)",
+  "(?:unit|record|chart|case|visit|admission|patient|encounter)\\s*(?:number|no\\.?|#|id)",
+  "acc(?:ession)?\\.?\\s*(?:number|no\\.?|#)",
+  "Acc#",
+  "Enc(?:ounter)?",
+  "K\\s*(?:number|no\\.?)",
+  "RXR(?:\\s*(?:number|no\\.?))?",
+  "URN",
+  "FIN",
+  "CRN",
+].join("|");
+const RECORD_VALUE = "[A-Z]{0,3}-?\\d[\\dA-Z-]{3,}";
+
 const numberDetectors: Detector[] = [
   regexDetector("ssn", /(?<![\d-])(\d{3})([- ])(\d{2})\2(\d{4})(?![\d-])/g, (m) =>
     ssnValid(m[1]!, m[3]!, m[4]!) ? { start: m.index, end: m.index + m[0].length } : null,
@@ -264,11 +367,14 @@ const numberDetectors: Detector[] = [
     /\b(?:medicare|medicaid|insurance|health card|OHIP|carte vitale|IHI)\s*(?:number|no\.?|#|id)?\s*[:#]?\s*([A-Z]{0,3}\d[\dA-Z -]{6,}\d)\b/gi,
     (m) => groupSpan(m, 1),
   ),
+  // Labelled record numbers, in the forms clinicians abbreviate them to (with or without a colon, #, or space)
   regexDetector(
     "mrn",
-    /\b(?:MRN|medical record(?: number| no\.?| #)?|hospital (?:number|no\.?|#|id)|hosp\.? no\.?|record (?:number|no\.?)|unit (?:number|no\.?)|patient (?:id|number|no\.?)|chart (?:number|no\.?)|case (?:number|no\.?)|RXR|URN)\s*[:#]?\s*([A-Z]{0,3}\d[\dA-Z-]{3,})/gi,
-    (m) => groupSpan(m, 1),
+    new RegExp(`(?<![A-Za-z])(?:${RECORD_LABELS})\\s*(?:[:#.=-]\\s*)*(${RECORD_VALUE})`, "gi"),
+    (m) => ((m[1]!.match(/\d/g)?.length ?? 0) >= 4 ? groupSpan(m, 1) : null),
   ),
+  // Bare hospital numbers: a trust's letter prefix and 6-8 digits (K4471290, RJ10918273), or a number with leading zeros (0048291736)
+  regexDetector("mrn", /(?<![\w-])(?:[A-Z]{1,3}\d{6,8}|00\d{6,8})(?![\w-])/g),
   regexDetector(
     "account",
     /\b(?:account|acct|a\/c|policy|member(?:ship)?|billing|invoice|claim)\s*(?:number|no\.?|#|id)?\s*[:#]?\s*([A-Z]{0,3}\d[\dA-Z-]{4,})/gi,

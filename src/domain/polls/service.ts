@@ -175,6 +175,11 @@ export class PollService {
     return { poll, options, votersCount: voters, votesCount: options.reduce((a, o) => a + o.votes, 0), expired };
   }
 
+  /** Everyone who voted (FEP-9967: the new results go to each of them). */
+  voterIds(statusId: string): string[] {
+    return this.#db.selectDistinct({ id: pollVotes.accountId }).from(pollVotes).where(eq(pollVotes.pollId, statusId)).all().map((r) => r.id);
+  }
+
   ownVotes(statusId: string, accountId: string): number[] {
     return this.#db
       .select({ choice: pollVotes.choice })
@@ -322,7 +327,7 @@ export class PollService {
       if (!status) continue;
       this.#db.update(polls).set({ dirty: false, updatesSent: sql`${polls.updatesSent} + 1` }).where(eq(polls.statusId, poll.statusId)).run();
       this.#lastSent.set(poll.statusId, Date.now());
-      await this.#port.statusUpdated(status);
+      await this.#port.pollResultsChanged(status, this.voterIds(poll.statusId));
       sent++;
     }
     return sent;

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { findPhi } from "../../../src/domain/phi/guard.ts";
 import { nhsCheckDigitValid, ssnValid } from "../../../src/domain/phi/detectors.ts";
+import { phiMetrics, readExamples } from "../../../scripts/phi-metrics.ts";
 
 const examples = readFileSync(new URL("../../fixtures/phi-cases.jsonl", import.meta.url), "utf8")
   .split("\n")
@@ -91,5 +92,26 @@ describe("PHI guard: clinical writing passes untouched", () => {
     "CTPA: filling defects in segmental arteries of RLL; echo LVEF 35-40%.",
   ])("passes: %s", (text) => {
     expect(findPhi(text)).toEqual([]);
+  });
+});
+
+describe("PHI guard: recall by identifier type and false blocks", () => {
+  it.each([["the examples", "phi-cases.jsonl"], ["the held-out texts", "phi-holdout.jsonl"]])("%s: every identifier type found in ≥ 98 % of texts, no clean text blocked", (_name, file) => {
+    const examples = readExamples(new URL(`../../fixtures/${file}`, import.meta.url));
+    const metrics = phiMetrics(examples);
+    expect(metrics.clean).toBeGreaterThan(0);
+    for (const [type, row] of Object.entries(metrics.recall)) expect(row.recall, type).toBeGreaterThanOrEqual(0.98);
+    expect(metrics.cleanBlocked).toBe(0);
+  });
+
+  it("counts what it should: a miss lowers recall, a blocked clean text raises the false block rate", () => {
+    const metrics = phiMetrics([
+      { kind: "name", text: "Patient John Harrowgate has chest pain.", expect: ["name"] },
+      { kind: "name", text: "Nothing to see here, just troponin.", expect: ["name"] },
+      { kind: "clean", text: "Mr Harold Pemberton had a CT.", expect: [] },
+      { kind: "clean", text: "BP 120/80.", expect: [] },
+    ]);
+    expect(metrics.recall["name"]).toEqual({ expected: 2, found: 1, recall: 0.5 });
+    expect(metrics).toMatchObject({ clean: 2, cleanBlocked: 1, falseBlockRate: 0.5 });
   });
 });
