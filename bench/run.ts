@@ -2,19 +2,20 @@
 // processes, every figure beside a ceiling measured in the same run.
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { createSign, createVerify, generateKeyPairSync } from "node:crypto";
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import { signRequest } from "@fedify/fedify";
 import { loadConfig } from "../src/config.ts";
 import { openDatabase } from "../src/db/client.ts";
+import { createBackup } from "../src/ops/backup.ts";
 import { createServices } from "../src/services.ts";
 import { seed } from "./seed.ts";
 
 const QUICK = process.env["BENCH_QUICK"] === "1";
-// BENCH_ONLY=home,thread,fanout,inbox,poll runs only those scenarios (with BENCH_PROFILE, to profile one).
-const ONLY = new Set((process.env["BENCH_ONLY"] ?? "home,thread,fanout,inbox,poll").split(","));
+// BENCH_ONLY=home,thread,fanout,inbox,poll,backup runs only those scenarios (with BENCH_PROFILE, to profile one).
+const ONLY = new Set((process.env["BENCH_ONLY"] ?? "home,thread,fanout,inbox,poll,backup").split(","));
 const PLAN = {
   accounts: QUICK ? 1000 : 10_000,
   posts: QUICK ? 20_000 : 200_000,
@@ -398,6 +399,42 @@ async function main() {
   dbPolls.close();
   record({ scenario: "poll burst", metric: `${burst.ok} of ${burst.requests} votes from 3 instances: time until every instance shows the exact totals`, value: exactEverywhere ? burstMs : Number.NaN, unit: exactEverywhere ? "ms" : "(not reached in 180 s)" });
   record({ scenario: "poll burst", metric: "Update(Question) broadcasts by the origin", value: updates, unit: `(for ${burst.ok} votes)` });
+  }
+
+  // ---------------------------------------------------------------- sizing and backup
+  // What README's sizing rests on: the database per post (every table included, as seeded
+  // and after the scenarios above), and an online backup of it while A keeps serving.
+  const walBytes = () => {
+    try {
+      return statSync(`${configA.databasePath}-wal`).size;
+    } catch {
+      return 0;
+    }
+  };
+  const dbBytes = statSync(configA.databasePath).size + walBytes();
+  record({ scenario: "sizing", metric: `database on disk (${PLAN.posts} posts, ${PLAN.accounts} accounts, all tables)`, value: dbBytes / 2 ** 20, unit: "MB" });
+  record({ scenario: "sizing", metric: "database per post (all tables, divided by posts)", value: dbBytes / PLAN.posts, unit: "bytes" });
+  if (ONLY.has("backup")) {
+    console.log("Backup");
+    const file = join(work, "bench-backup.tar.gz");
+    const started = performance.now();
+    // Online: A keeps answering while it runs; the slowest timeline read meanwhile is recorded.
+    let slowestMs = 0;
+    let backupDone = false;
+    const prober = (async () => {
+      while (!backupDone) {
+        const t = performance.now();
+        await fetch(`${origin(portA)}/api/v1/timelines/home?limit=20`, { headers: auth }).then((r) => r.arrayBuffer());
+        slowestMs = Math.max(slowestMs, performance.now() - t);
+        await sleep(20);
+      }
+    })();
+    await createBackup(configA.dataDir, file);
+    backupDone = true;
+    await prober;
+    record({ scenario: "backup", metric: "online backup of A (database and media), npm run cli -- backup", value: performance.now() - started, unit: "ms" });
+    record({ scenario: "backup", metric: "backup archive size (gzip)", value: statSync(file).size / 2 ** 20, unit: "MB" });
+    record({ scenario: "backup", metric: "slowest home timeline read while the backup ran", value: slowestMs, unit: "ms" });
   }
 
   // ---------------------------------------------------------------- done

@@ -1,4 +1,5 @@
 import { createFederation, type Federation, type KvStore, type MessageQueue, type RequestContext, type RetryPolicy } from "@fedify/fedify";
+import type { TracerProvider } from "@opentelemetry/api";
 import { Temporal } from "@js-temporal/polyfill";
 import { Article, Note, Person, Question, Tombstone } from "@fedify/vocab";
 import type { Services } from "../src/services.ts";
@@ -18,6 +19,8 @@ export interface FederationOptions {
   readonly instanceIdentity: SigningIdentity;
   /** Fedify's breaker closed for a host: its held deliveries may go now. */
   readonly onHostReachable?: (host: string) => void;
+  /** OpenTelemetry: where Fedify's spans go (src/ops/tracing.ts), if anywhere. */
+  readonly tracerProvider?: TracerProvider;
 }
 
 export type ConsiliumFederation = Federation<Services>;
@@ -69,6 +72,7 @@ export function buildFederation(options: FederationOptions): ConsiliumFederation
     authenticatedDocumentLoaderFactory: (identity) => signedLoader(identity, USER_AGENT),
     // Started by the server at boot, so messages left by a crash resume at once.
     manuallyStartQueue: true,
+    ...(options.tracerProvider ? { tracerProvider: options.tracerProvider } : {}),
     // Consilium peers verify draft-cavage on their fast path: knock with it first.
     firstKnock: "draft-cavage-http-signatures-12",
     outboxRetryPolicy: peerRetryPolicy,

@@ -19,6 +19,8 @@ export interface OutgoingHttpOptions {
   readonly trustedOrigins: () => Iterable<string>;
   /** Tests point host names at addresses of their choosing. */
   readonly lookup?: typeof dnsLookup;
+  /** Told the outcome of every request (metrics: deliveries by peer and outcome). */
+  readonly observe?: (result: { method: string; host: string; status: number | null; error?: "timeout" | "error" }) => void;
 }
 
 /** An outgoing request refused before it was sent (SSRF guard). */
@@ -138,6 +140,21 @@ export class OutgoingHttp {
 
   /** fetch, guarded: timeouts, the address checks, and redirects followed (and checked) here. */
   async fetch(input: RequestInfo | URL, init: RequestInit = {}): Promise<Response> {
+    const observe = this.#options.observe;
+    if (!observe) return this.#fetch(input, init);
+    const method = (init.method ?? (input instanceof Request ? input.method : "GET")).toUpperCase();
+    const host = new URL(input instanceof Request ? input.url : input instanceof URL ? input.href : String(input)).host;
+    try {
+      const response = await this.#fetch(input, init);
+      observe({ method, host, status: response.status });
+      return response;
+    } catch (error) {
+      observe({ method, host, status: null, error: (error as Error).name === "TimeoutError" ? "timeout" : "error" });
+      throw error;
+    }
+  }
+
+  async #fetch(input: RequestInfo | URL, init: RequestInit = {}): Promise<Response> {
     const request = input instanceof Request ? input : null;
     let url = new URL(request ? request.url : input instanceof URL ? input.href : String(input));
     const follow = (init.redirect ?? request?.redirect ?? "follow") === "follow";

@@ -1,5 +1,6 @@
 import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { randomUUID } from "node:crypto";
 import { cors } from "hono/cors";
 import { secureHeaders } from "hono/secure-headers";
 import type { ConsiliumFederation } from "../federation/federation.ts";
@@ -8,6 +9,7 @@ import { fedifyMiddleware } from "../federation/hono-middleware.ts";
 import type { RemoteLookup } from "../federation/lookup.ts";
 import type { OutgoingHttp } from "../federation/outgoing-http.ts";
 import { resolveAuth } from "./api/auth.ts";
+import { type InstanceMetrics, metricsRoute } from "./ops/metrics.ts";
 import { casesRouter } from "./api/consilium/cases.ts";
 import { credentialsRouter } from "./api/consilium/credentials.ts";
 import { peersRouter } from "./api/consilium/peers.ts";
@@ -34,7 +36,7 @@ import { tagsRouter } from "./api/mastodon/tags.ts";
 import { timelinesRouter } from "./api/mastodon/timelines.ts";
 import { oauthRouter } from "./api/oauth/router.ts";
 import { instanceDocumentsRouter } from "./api/mastodon/instance-documents.ts";
-import { logger } from "./logging.ts";
+import { logger, withRequestId } from "./logging.ts";
 import { MEDIA_LIMITS } from "./domain/media/service.ts";
 import type { Services } from "./services.ts";
 import { applyRouter } from "./web/apply.ts";
@@ -57,7 +59,7 @@ const LARGE_BODY_PATHS: Record<string, number> = {
   "/admin/registers": 200 * 1024 * 1024,
 };
 /** Paths Hono answers even for ActivityPub clients (NodeInfo is ours, not Fedify's). */
-const HONO_ONLY = /^\/(\.well-known\/(nodeinfo|host-meta(\.json)?|oauth-authorization-server)|nodeinfo\/2\.[01]|\.well-known\/jwks\.json|api\/|oauth\/|auth\/|apply|media\/|exports\/|account(\/|$)|admin(\/|$)|health$)/;
+const HONO_ONLY = /^\/(\.well-known\/(nodeinfo|host-meta(\.json)?|oauth-authorization-server)|nodeinfo\/2\.[01]|\.well-known\/jwks\.json|api\/|oauth\/|auth\/|apply|media\/|exports\/|account(\/|$)|admin(\/|$)|health$|ready$|metrics$)/;
 
 /** The unread rest of the body stays on the socket, so the connection is closed too. */
 function tooLarge(c: Context): Response {
@@ -74,10 +76,12 @@ export interface AppDeps {
   /** Server-sent event streams (src/streaming/sse.ts); WebSocket is attached to the server. */
   readonly streaming: Hono<AppEnv>;
   readonly outgoing: OutgoingHttp;
+  /** Prometheus metrics, and the bearer token /metrics asks for (none: /metrics does not exist). */
+  readonly metrics?: { readonly registry: InstanceMetrics; readonly token: string | null };
 }
 
 /** Composes Hono, the Fedify middleware and every router into one fetch handler. */
-export function createApp({ services, federation, lookup, inbox, outgoing, streaming }: AppDeps) {
+export function createApp({ services, federation, lookup, inbox, outgoing, streaming, metrics }: AppDeps) {
   const log = logger("http");
   const app = new Hono<AppEnv>({ strict: false });
   const signIn = new PasswordSignIn();
@@ -95,6 +99,15 @@ export function createApp({ services, federation, lookup, inbox, outgoing, strea
     return c.json({ error: "Record not found" }, 404);
   });
 
+  if (metrics) app.use("*", metrics.registry.requestMiddleware());
+  // Every request has an id (the caller's X-Request-Id if it is a sane one), on the
+  // response and on every log line its work writes, Fedify's included.
+  app.use("*", async (c, next) => {
+    const given = c.req.header("x-request-id");
+    const requestId = given && /^[\w.:-]{8,128}$/.test(given) ? given : randomUUID();
+    c.header("X-Request-Id", requestId);
+    await withRequestId(requestId, next);
+  });
   // Whatever a request makes this instance fetch goes through its guarded client.
   app.use("*", (_c, next) => outgoing.run(next));
   app.use("*", async (c, next) => {
@@ -127,6 +140,7 @@ export function createApp({ services, federation, lookup, inbox, outgoing, strea
     [...Object.entries(LARGE_BODY_PATHS), ["*", API_BODY_LIMIT] as const].map(([path, maxSize]) => [path, bodyLimit({ maxSize, onError: tooLarge })]),
   );
   app.use("*", (c, next) => (limits.get(c.req.path) ?? limits.get("*")!)(c, next));
+  if (metrics) app.get("/metrics", metricsRoute(metrics.registry, metrics.token));
   // Inbox POSTs: verified, checked and stored by our own accept stage, before Fedify sees anything.
   app.route("/", inbox);
   app.use("*", fedifyMiddleware(federation, () => services, { skip: (p) => HONO_ONLY.test(p), gone: goneResponder(federation, services) }));

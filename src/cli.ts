@@ -1,10 +1,12 @@
 import { readFileSync } from "node:fs";
 import { userInfo } from "node:os";
+import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { ConfigError, loadConfig } from "./config.ts";
 import { openDatabase } from "./db/client.ts";
 import type { Role } from "./domain/accounts/types.ts";
 import { DomainError } from "./domain/errors.ts";
+import { createBackup, restoreBackup } from "./ops/backup.ts";
 import { createServices } from "./services.ts";
 
 const USAGE = `Usage: npm run cli -- <command> [options]
@@ -23,6 +25,11 @@ const USAGE = `Usage: npm run cli -- <command> [options]
       setting in the console; on by default in production).
   registers import FILE
       Import a UK GMC LRMP or US NPPES register extract (CSV).
+  backup FILE
+      An online, consistent backup (database and media) to FILE (.tar.gz),
+      safe while the server runs.  CONSILIUM_SECRET is not in it: keep it apart.
+  restore FILE
+      Restore a backup into CONSILIUM_DATA_DIR, which must be empty or absent.
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -45,6 +52,22 @@ async function main(argv: string[]): Promise<number> {
     return values.help ? 0 : 1;
   }
   const config = loadConfig();
+  // Backups read the data directory as files; a restore must not create a database first.
+  if (group === "backup" || group === "restore") {
+    if (!command) {
+      console.error(`${group} needs a FILE\n\n${USAGE}`);
+      return 1;
+    }
+    let manifest;
+    try {
+      manifest = group === "backup" ? await createBackup(config.dataDir, resolve(command)) : await restoreBackup(resolve(command), config.dataDir);
+    } catch (error) {
+      console.error(`${group} failed: ${(error as Error).message}`);
+      return 1;
+    }
+    console.log(`${group === "backup" ? "Backed up to" : "Restored from"} ${command}: ${manifest.migrations} migrations, ${manifest.mediaFiles} media files, taken ${manifest.createdAt}.`);
+    return 0;
+  }
   const database = openDatabase(config.databasePath);
   const services = createServices(config, database);
   const actor = `cli:${userInfo().username}`;

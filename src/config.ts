@@ -34,6 +34,15 @@ const envSchema = z.object({
   CONSILIUM_HTTP_TIMEOUT_SECONDS: z.coerce.number().positive().max(300).default(15),
   CONSILIUM_HTTP_CONNECTIONS_PER_ORIGIN: z.coerce.number().int().min(1).max(64).default(4),
   CONSILIUM_QUEUES: z.enum(["embedded", "separate"]).default("embedded"),
+  CONSILIUM_BACKUP_DIR: z.string().min(1).optional(),
+  CONSILIUM_BACKUP_INTERVAL_HOURS: z.coerce.number().positive().max(24 * 31).default(24),
+  CONSILIUM_BACKUP_KEEP: z.coerce.number().int().min(1).max(1000).default(7),
+  CONSILIUM_METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  CONSILIUM_METRICS_HOST: z.string().min(1).default("127.0.0.1"),
+  CONSILIUM_METRICS_TOKEN: z.string().min(16, "CONSILIUM_METRICS_TOKEN must be at least 16 characters").optional(),
+  CONSILIUM_SHUTDOWN_SECONDS: z.coerce.number().positive().max(600).default(25),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+  LOG_FORMAT: z.enum(["text", "json"]).default("text"),
   LOG_LEVEL: z
     .enum(["trace", "debug", "info", "warning", "error", "fatal"])
     .default("info"),
@@ -61,6 +70,16 @@ export interface Config {
   /** Where deliveries, the inbox worker and jobs run: in the web process, or in `npm run worker`. */
   readonly queues: "embedded" | "separate";
   readonly logLevel: "trace" | "debug" | "info" | "warning" | "error" | "fatal";
+  /** Text for people, JSON lines for log collectors. */
+  readonly logFormat: "text" | "json";
+  /** Scheduled backups: where, how often, how many kept (off without a directory). */
+  readonly backup: { readonly dir: string | null; readonly intervalMs: number; readonly keep: number };
+  /** Prometheus metrics: on their own port (loopback by default) and/or at /metrics behind a bearer token. */
+  readonly metrics: { readonly port: number | null; readonly host: string; readonly token: string | null };
+  /** How long SIGTERM waits for requests and deliveries in flight. */
+  readonly shutdownMs: number;
+  /** Where Fedify's traces go (OpenTelemetry over OTLP/HTTP), if anywhere. */
+  readonly otlpEndpoint: string | null;
   /** Warnings to log once logging is configured (e.g. a generated secret). */
   readonly warnings: readonly string[];
 }
@@ -115,6 +134,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     contactEmail: e.CONSILIUM_CONTACT_EMAIL ?? defaultContactEmail(new URL(e.CONSILIUM_ORIGIN).hostname, warnings),
     queues: e.CONSILIUM_QUEUES,
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT,
+    backup: { dir: e.CONSILIUM_BACKUP_DIR ? resolve(e.CONSILIUM_BACKUP_DIR) : null, intervalMs: Math.round(e.CONSILIUM_BACKUP_INTERVAL_HOURS * 3600_000), keep: e.CONSILIUM_BACKUP_KEEP },
+    metrics: { port: e.CONSILIUM_METRICS_PORT ?? null, host: e.CONSILIUM_METRICS_HOST, token: e.CONSILIUM_METRICS_TOKEN ?? null },
+    shutdownMs: Math.round(e.CONSILIUM_SHUTDOWN_SECONDS * 1000),
+    otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT ?? null,
     warnings,
   };
 }

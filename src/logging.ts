@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from "node:async_hooks";
-import { configure, getConsoleSink, getLogger, type LogRecord, type Sink } from "@logtape/logtape";
+import { configure, getConsoleSink, getLogger, jsonLinesFormatter, type LogRecord, type Sink, type TextFormatter, withContext } from "@logtape/logtape";
 
 export type LogLevel = "trace" | "debug" | "info" | "warning" | "error" | "fatal";
 
@@ -10,9 +10,9 @@ export type LogLevel = "trace" | "debug" | "info" | "warning" | "error" | "fatal
  */
 export async function configureLogging(
   level: LogLevel,
-  options: { console?: boolean; sinks?: Sink[] } = {},
+  options: { console?: boolean; sinks?: Sink[]; format?: "text" | "json" } = {},
 ): Promise<void> {
-  const sinks: Record<string, Sink> = options.console === false ? {} : { console: getConsoleSink() };
+  const sinks: Record<string, Sink> = options.console === false ? {} : { console: getConsoleSink(options.format === "json" ? { formatter: jsonLinesFormatter } : {}) };
   const extraSinks = options.sinks ?? [];
   extraSinks.forEach((s, i) => {
     sinks[`extra${i}`] = s;
@@ -35,3 +35,11 @@ export function logger(...category: string[]) {
 }
 
 export type { LogRecord };
+
+/** LOG_FORMAT=json: one JSON object per line (LogTape's formatter), for log collectors. */
+export const jsonLines: TextFormatter = jsonLinesFormatter;
+
+/** Runs a request's work with its id on every log line written meanwhile, Fedify's included. */
+export function withRequestId<T>(requestId: string, run: () => T): T {
+  return withContext({ requestId }, run);
+}

@@ -22,6 +22,12 @@ import { sseRouter } from "./streaming/sse.ts";
 import { archiveContents } from "../federation/archive.ts";
 import type { StreamingLimits } from "./streaming/streams.ts";
 import { attachWebSocketStreaming } from "./streaming/websocket.ts";
+import { logger } from "./logging.ts";
+import { BackupSchedule } from "./ops/backup.ts";
+import { InstanceMetrics, serveMetrics } from "./ops/metrics.ts";
+import { startTracing } from "./ops/tracing.ts";
+
+const log = logger("server");
 
 export interface RunningInstance {
   readonly url: string;
@@ -47,7 +53,13 @@ export async function startInstance(config: Config, options: StartOptions = {}):
   const database = openDatabase(config.databasePath);
   const services = createServices(config, database);
   // One guarded client for every outgoing request this instance makes.
-  const outgoing = new OutgoingHttp({ ...config.http, allowPrivateAddress: config.allowPrivateAddress, trustedOrigins: () => services.peers.trustedOrigins() });
+  let metrics: InstanceMetrics | null = null;
+  const outgoing = new OutgoingHttp({
+    ...config.http,
+    allowPrivateAddress: config.allowPrivateAddress,
+    trustedOrigins: () => services.peers.trustedOrigins(),
+    observe: (result) => metrics?.outgoing(result),
+  });
   const http = (input: RequestInfo | URL, init?: RequestInit) => outgoing.fetch(input, init);
   services.verifier.setFetcher(async (origin) => {
     const response = await http(`${origin}/.well-known/jwks.json`, { headers: { Accept: "application/json" } });
@@ -60,7 +72,15 @@ export async function startInstance(config: Config, options: StartOptions = {}):
   const kv = new SqliteKvStore(database.sqlite, { uncachedFailurePrefixes: [["_fedify", "publicKey"]] });
   const queue = new SqliteMessageQueue(database.sqlite, { concurrency: 8, laneLimit: 2, workers: new WorkerRegistry(database.sqlite) });
   const reachability = new PeerReachability(kv, queue);
-  const federation = buildFederation({ kv, queue, origin: config.origin, instanceIdentity: identity, onHostReachable: (host) => reachability.closed(host) });
+  const tracing = config.otlpEndpoint ? await startTracing(config.otlpEndpoint) : null;
+  const federation = buildFederation({
+    kv,
+    queue,
+    origin: config.origin,
+    instanceIdentity: identity,
+    onHostReachable: (host) => reachability.closed(host),
+    tracerProvider: tracing?.provider,
+  });
   const lookup = new RemoteLookup(federation, services, http);
   connectFederation(services, new FedifyPort(federation, services), (mention) => lookup.account(mention));
   services.exports.setContents(archiveContents(federation, services));
@@ -69,11 +89,22 @@ export async function startInstance(config: Config, options: StartOptions = {}):
     documentLoader: signedLoader(identity, `Consilium/${SOFTWARE_VERSION}`),
     fetch: http,
     heardFrom: (origin) => reachability.heard(origin),
+    observe: (type, outcome) => metrics?.inboxActivity(type, outcome),
   });
   services.queueStatus = { lanes: () => queue.lanes(), inbox: () => inbox.store.depth() };
   // Live updates: the hub listens to domain events; WebSocket and SSE share it.
   const streaming = new StreamingHub(services);
-  const app = createApp({ services, federation, lookup, inbox: inbox.router, outgoing, streaming: sseRouter(streaming, options.streaming) });
+  metrics = new InstanceMetrics(services, { streams: () => streaming.size });
+  const app = createApp({
+    services,
+    federation,
+    lookup,
+    inbox: inbox.router,
+    outgoing,
+    streaming: sseRouter(streaming, options.streaming),
+    metrics: { registry: metrics, token: config.metrics.token },
+  });
+  const metricsServer = config.metrics.port ? await serveMetrics(metrics, config.metrics.host, config.metrics.port) : null;
 
   // Background work runs as this instance, so its requests use its client.
   const stop = new AbortController();
@@ -91,8 +122,21 @@ export async function startInstance(config: Config, options: StartOptions = {}):
     const pollFlush = setInterval(() => void services.polls.flush().catch(() => {}), 250);
     // Re-deliveries are recognised for a week; older ids are forgotten.
     const prune = setInterval(() => inbox.store.pruneSeen(), 3600_000);
-    for (const timer of [renewal, pollFlush, prune]) timer.unref();
-    return { stopped: Promise.all([queueStopped, inboxStopped]), timers: [renewal, pollFlush, prune] };
+    const timers = [renewal, pollFlush, prune];
+    // Scheduled backups (CONSILIUM_BACKUP_DIR): one at start if the newest is older than the interval.
+    if (config.backup.dir) {
+      const schedule = new BackupSchedule({ dataDir: config.dataDir, dir: config.backup.dir, keep: config.backup.keep });
+      const backup = () =>
+        void schedule.run().then(
+          (file) => log.info("Backed up to {file}", { file }),
+          (error: Error) => log.error("Scheduled backup failed: {error}", { error: error.message }),
+        );
+      const latest = schedule.latest();
+      if (!latest || Date.now() - latest.at.getTime() > config.backup.intervalMs) setTimeout(backup, 5_000).unref();
+      timers.push(setInterval(backup, config.backup.intervalMs));
+    }
+    for (const timer of timers) timer.unref();
+    return { stopped: Promise.all([queueStopped, inboxStopped]), timers };
   });
 
   if (!serve) {
@@ -104,13 +148,27 @@ export async function startInstance(config: Config, options: StartOptions = {}):
       close: async () => {
         stop.abort();
         for (const timer of background.timers) clearInterval(timer);
-        await Promise.race([background.stopped, new Promise((r) => setTimeout(r, 5000))]);
+        await Promise.race([background.stopped, new Promise((r) => setTimeout(r, config.shutdownMs))]);
         await outgoing.close().catch(() => {});
+        await tracing?.shutdown();
+        metrics?.close();
         database.close();
       },
     };
   }
-  const server = startServer({ fetch: app.fetch, hostname: config.host, port: config.port });
+  // Requests in flight, so a graceful stop can wait for them (streams are long-lived and not counted).
+  let inFlight = 0;
+  let drained: (() => void) | null = null;
+  const fetchHandler = async (request: Request, env: unknown) => {
+    const counted = !new URL(request.url).pathname.startsWith("/api/v1/streaming");
+    if (counted) inFlight++;
+    try {
+      return await app.fetch(request, env as never);
+    } finally {
+      if (counted && --inFlight === 0) drained?.();
+    }
+  };
+  const server = startServer({ fetch: fetchHandler, hostname: config.host, port: config.port });
   await new Promise<void>((resolve, reject) => {
     server.once("listening", resolve);
     server.once("error", reject);
@@ -122,20 +180,32 @@ export async function startInstance(config: Config, options: StartOptions = {}):
     services,
     queues: { outbox: queue, inbox: inbox.store },
     streaming,
+    /**
+     * A graceful stop, bounded by CONSILIUM_SHUTDOWN_SECONDS: no new
+     * connections; requests in flight finish (what they queue is durable);
+     * then the queues stop and the deliveries in flight finish; then the
+     * database closes.  What did not finish in time is still queued (or
+     * unacknowledged, so the sender retries) and goes after the restart.
+     */
     close: async () => {
-      stop.abort();
+      const deadline = Date.now() + config.shutdownMs;
+      const remaining = () => Math.max(0, deadline - Date.now());
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      (server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
       webSocket.close();
+      if (inFlight > 0) await Promise.race([new Promise<void>((r) => (drained = r)), new Promise((r) => setTimeout(r, remaining()))]);
+      // Keep-alive connections would otherwise hold the port open.
+      (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+      await closed;
+      stop.abort();
       for (const timer of background.timers) clearInterval(timer);
-      // Let a delivery in flight finish before the database goes away.
-      await Promise.race([background.stopped, new Promise((r) => setTimeout(r, 2000))]);
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        // Keep-alive connections would otherwise hold the port open.
-        (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
-      });
-      // Handlers of requests cut off above may still be finishing.
+      await Promise.race([background.stopped, new Promise((r) => setTimeout(r, remaining()))]);
+      // Handlers of requests cut off at the deadline may still be finishing.
       await new Promise((r) => setTimeout(r, 100));
+      metricsServer?.close();
       await outgoing.close().catch(() => {});
+      await tracing?.shutdown();
+      metrics?.close();
       database.close();
     },
   };

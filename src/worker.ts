@@ -7,7 +7,7 @@ import { startInstance } from "./server.ts";
 // number may run beside the web process; leases keep each job to one of them.
 try {
   const config = loadConfig();
-  await configureLogging(config.logLevel);
+  await configureLogging(config.logLevel, { format: config.logFormat });
   const log = logger("worker");
   for (const warning of config.warnings) log.warn(warning);
   const worker = await startInstance(config, { serve: false });

@@ -18,6 +18,8 @@ export interface InboxPipelineDeps {
   /** The guarded client (outgoing-http.ts). */
   readonly fetch: typeof fetch;
   readonly heardFrom: (origin: string) => void;
+  /** Told how each accepted activity ended (metrics). */
+  readonly observe?: (type: string, outcome: "applied" | "failed") => void;
 }
 
 /**
@@ -55,7 +57,14 @@ export function createInboxPipeline(deps: InboxPipelineDeps) {
       fetch: deps.fetch,
       forgetKeys: (owner) => keys.forgetOwner(owner),
     };
-    await applyActivity(work, activity);
+    const type = activity.constructor.name;
+    try {
+      await applyActivity(work, activity);
+      deps.observe?.(type, "applied");
+    } catch (error) {
+      deps.observe?.(type, "failed");
+      throw error;
+    }
   };
   const worker = new InboxWorker({ store, workers: new WorkerRegistry(sqlite), process });
   const router = inboxRouter({ keys, store, keyDocumentLoader: deps.documentLoader, heardFrom: deps.heardFrom });

@@ -1,9 +1,9 @@
-import { existsSync, mkdirSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { type BetterSQLite3Database, drizzle } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
+import { assertNotNewer, migrationsFolder } from "./migrations.ts";
 import * as schema from "./schema.ts";
 
 /** Drizzle over the connection; `$client` is the raw connection for hand-prepared statements. */
@@ -16,14 +16,6 @@ export interface DatabaseHandle {
   close(): void;
 }
 
-/** The migrations beside the sources (src/db/) or the bundle (dist/): the nearest `migrations/` up the tree. */
-function findMigrations(): string {
-  for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
-    if (existsSync(join(dir, "migrations", "meta", "_journal.json"))) return join(dir, "migrations");
-    if (dirname(dir) === dir) throw new Error("The migrations folder was not found");
-  }
-}
-const migrationsFolder = findMigrations();
 
 /**
  * Drizzle prepares every query anew, and compiling SQL was the largest single
@@ -61,6 +53,13 @@ export function openDatabase(path: string): DatabaseHandle {
   sqlite.pragma("cache_size = -8000");
   cachePreparedStatements(sqlite);
   const db = drizzle(sqlite, { schema });
-  migrate(db, { migrationsFolder });
+  try {
+    assertNotNewer(sqlite);
+    // Drizzle applies what is pending in one transaction: all of it, or nothing.
+    migrate(db, { migrationsFolder });
+  } catch (error) {
+    sqlite.close();
+    throw error;
+  }
   return { sqlite, db, close: () => sqlite.close() };
 }

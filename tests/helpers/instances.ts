@@ -90,6 +90,8 @@ export async function startInstances(
       CONSILIUM_ALLOW_PRIVATE_ADDRESS: "true",
       CONSILIUM_PASSWORD_COST: "12",
       LOG_LEVEL: "info",
+      // Tests stop instances often; a stop waits at most this long for work in flight.
+      CONSILIUM_SHUTDOWN_SECONDS: "3",
       ...options[i]?.env,
     };
     const config = loadConfig(env);

@@ -4,6 +4,7 @@ import type { Db } from "../../db/client.ts";
 import { remoteActors } from "../../db/schema.ts";
 import type { Clock } from "../clock.ts";
 import type { RemoteActorRow } from "../directory/service.ts";
+import { announce } from "../observations.ts";
 import { CREDENTIAL_TYPE, type CredentialClaims } from "./issuer.ts";
 
 export interface CredentialCheck {
@@ -55,6 +56,12 @@ export class CredentialVerifier {
   }
 
   async check(actorUri: string, link: string | null): Promise<CredentialCheck> {
+    const result = await this.#check(actorUri, link);
+    announce({ type: "credential.checked", valid: result.valid, reason: result.valid ? null : result.reason });
+    return result;
+  }
+
+  async #check(actorUri: string, link: string | null): Promise<CredentialCheck> {
     if (!link) return { valid: false, reason: "no credential", claims: null, expiresAt: null };
     const token = credentialToken(link);
     const actorOrigin = new URL(actorUri).origin;

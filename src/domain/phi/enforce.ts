@@ -1,4 +1,5 @@
 import { DomainError } from "../errors.ts";
+import { announce } from "../observations.ts";
 import { findPhiInFields, phiErrorMessage } from "./guard.ts";
 
 /**
@@ -7,5 +8,8 @@ import { findPhiInFields, phiErrorMessage } from "./guard.ts";
  */
 export function assertNoPhi(fields: Record<string, string | null | undefined>): void {
   const findings = findPhiInFields(fields);
-  if (findings.length > 0) throw new DomainError("unprocessable", phiErrorMessage(findings), findings);
+  if (findings.length > 0) {
+    announce({ type: "phi.refused", identifierTypes: [...new Set(findings.map((f) => f.type))] });
+    throw new DomainError("unprocessable", phiErrorMessage(findings), findings);
+  }
 }
