@@ -6,9 +6,8 @@ import { renderStatuses } from "./statuses-json.ts";
 
 const ids = (json: string) => JSON.parse(json) as string[];
 
-/** Mastodon's Report entity, as the reporter sees it. */
-export function reportJson(report: ReportRow, services: Services) {
-  const target = services.directory.get(report.targetAccountId);
+/** What Mastodon's Report and Admin::Report have in common. */
+function reportFields(report: ReportRow) {
   return {
     id: report.id,
     action_taken: report.actionTaken,
@@ -17,6 +16,14 @@ export function reportJson(report: ReportRow, services: Services) {
     comment: report.comment,
     forwarded: report.forwarded,
     created_at: report.createdAt.toISOString(),
+  };
+}
+
+/** Mastodon's Report entity, as the reporter sees it. */
+export function reportJson(report: ReportRow, services: Services) {
+  const target = services.directory.get(report.targetAccountId);
+  return {
+    ...reportFields(report),
     status_ids: ids(report.statusIds),
     rule_ids: ids(report.ruleIds),
     target_account: target ? accountViewJson(target, services) : null,
@@ -37,13 +44,7 @@ export function adminReportJson(report: ReportRow, viewerId: string, services: S
   const statuses = [...services.store.getMany(ids(report.statusIds)).values()];
   const rules = new Set(ids(report.ruleIds));
   return {
-    id: report.id,
-    action_taken: report.actionTaken,
-    action_taken_at: report.actionTakenAt?.toISOString() ?? null,
-    category: report.category,
-    comment: report.comment,
-    forwarded: report.forwarded,
-    created_at: report.createdAt.toISOString(),
+    ...reportFields(report),
     updated_at: report.updatedAt.toISOString(),
     account: anyAdminAccountJson(report.accountId, services),
     target_account: anyAdminAccountJson(report.targetAccountId, services),
