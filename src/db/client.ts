@@ -40,7 +40,7 @@ function cachePreparedStatements(sqlite: Database.Database, limit = 1000): void 
 }
 
 /** Opens (creating if needed) the SQLite file in WAL mode and applies migrations. */
-export function openDatabase(path: string): DatabaseHandle {
+export function openDatabase(path: string, options: { migrationsFolder?: string } = {}): DatabaseHandle {
   if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
   const sqlite = new Database(path);
   sqlite.pragma("journal_mode = WAL");
@@ -56,7 +56,7 @@ export function openDatabase(path: string): DatabaseHandle {
   try {
     assertNotNewer(sqlite);
     // Drizzle applies what is pending in one transaction: all of it, or nothing.
-    migrate(db, { migrationsFolder });
+    migrate(db, { migrationsFolder: options.migrationsFolder ?? migrationsFolder });
   } catch (error) {
     sqlite.close();
     throw error;

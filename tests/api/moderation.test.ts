@@ -36,8 +36,14 @@ describe("moderating a local physician", () => {
     expect(await publicIds(stranger.token)).not.toContain(post.id);
     expect(await publicIds(follower.token)).toContain(post.id);
     expect((await api(uk, "GET", `/api/v1/admin/accounts/${subject.id}`, { token: staff })).body).toMatchObject({ silenced: true });
+    // Search: found by strangers only by the exact handle; by followers as before.
+    const found = async (token: string, q: string) => (await api(uk, "GET", `/api/v2/search?type=accounts&q=${encodeURIComponent(q)}`, { token })).body.accounts.map((a: { id: string }) => a.id);
+    expect(await found(stranger.token, "loud_po")).not.toContain(subject.id);
+    expect(await found(stranger.token, `@loud_poster@${new URL(uk.origin).host}`)).toContain(subject.id);
+    expect(await found(follower.token, "loud_po")).toContain(subject.id);
     await api(uk, "POST", `/api/v1/admin/accounts/${subject.id}/unsilence`, { token: staff });
     expect(await publicIds(stranger.token)).toContain(post.id);
+    expect(await found(stranger.token, "loud_po")).toContain(subject.id);
     // Sensitive: media shown behind a warning.
     await api(uk, "POST", `/api/v1/admin/accounts/${subject.id}/action`, { token: staff, json: { type: "sensitive", text: "Graphic images" } });
     expect((await api(uk, "GET", `/api/v1/statuses/${post.id}`, { token: stranger.token })).body.sensitive).toBe(true);

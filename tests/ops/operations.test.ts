@@ -1,3 +1,4 @@
+import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { PassThrough } from "node:stream";
@@ -5,7 +6,7 @@ import Database from "better-sqlite3";
 import { getStreamSink } from "@logtape/logtape";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../../src/db/client.ts";
-import { NewerDatabaseError } from "../../src/db/migrations.ts";
+import { migrationsFolder, NewerDatabaseError } from "../../src/db/migrations.ts";
 import { configureLogging, jsonLines } from "../../src/logging.ts";
 import { routeLabel } from "../../src/ops/metrics.ts";
 import { api, approvedPhysician, ownerToken } from "../helpers/client.ts";
@@ -141,6 +142,35 @@ describe("operations: readiness, metrics, logs, migrations", () => {
     const traces = otlp.filter((r) => r.path === "/v1/traces");
     expect(traces.length).toBeGreaterThan(0);
     expect(Buffer.concat(traces.map((t) => t.body)).toString("latin1")).toMatch(/activitypub|fedify/i);
+  });
+
+  it("applies pending migrations in one transaction: a failing one leaves the database as it was", () => {
+    const dir = tempDir();
+    try {
+      const path = `${dir.path}/consilium.sqlite`;
+      openDatabase(path).close();
+      // The real migrations, then two more: the first fine, the second failing halfway.
+      const folder = `${dir.path}/migrations`;
+      cpSync(migrationsFolder, folder, { recursive: true });
+      const journalPath = `${folder}/meta/_journal.json`;
+      const journal = JSON.parse(readFileSync(journalPath, "utf8")) as { entries: { idx: number; when: number; tag: string; version: string; breakpoints: boolean }[] };
+      const last = journal.entries.at(-1)!;
+      for (const [i, sql] of ["CREATE TABLE upgrade_probe (a integer);", "ALTER TABLE upgrade_probe ADD b integer;\n--> statement-breakpoint\nINSERT INTO no_such_table VALUES (1);"].entries()) {
+        const tag = `99${i}_upgrade_probe`;
+        writeFileSync(`${folder}/${tag}.sql`, sql);
+        journal.entries.push({ ...last, idx: last.idx + 1 + i, when: last.when + 1 + i, tag });
+      }
+      writeFileSync(journalPath, JSON.stringify(journal));
+      expect(() => openDatabase(path, { migrationsFolder: folder })).toThrow(/no_such_table/);
+      const db = new Database(path);
+      expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'upgrade_probe'").get()).toBeUndefined();
+      expect((db.prepare("SELECT count(*) AS n FROM __drizzle_migrations").get() as { n: number }).n).toBe(journal.entries.length - 2);
+      db.close();
+      // And the database still opens with the code it belongs to.
+      openDatabase(path).close();
+    } finally {
+      dir.cleanup();
+    }
   });
 
   it("refuses to start on a database newer than the code, and leaves it untouched", () => {

@@ -42,7 +42,8 @@ export const searchRouter = new Hono<AppEnv>().get("/api/v2/search", async (c) =
     if (found.account && want("accounts")) accounts = [found.account];
     if (found.status && want("statuses") && services.visibility.canSee(account.id, found.status)) statuses = [found.status];
   } else {
-    if (want("accounts")) accounts = services.directory.search(q.replace(/^@/, ""), limit + offset).slice(offset);
+    // A limited account is found by its exact handle only, or by those who follow it (as Mastodon does).
+    if (want("accounts")) accounts = services.directory.search(q.replace(/^@/, ""), limit + offset).filter((a) => !a.silenced || a.id === account.id || services.follows.isFollowing(account.id, a.id)).slice(offset);
     if (want("statuses")) statuses = services.timelines.search(account.id, q, limit, offset);
   }
   const hidden = services.visibility.hiddenFrom(account.id);

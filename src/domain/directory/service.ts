@@ -1,4 +1,4 @@
-import { and, eq, like, or, sql } from "drizzle-orm";
+import { type AnyColumn, and, eq, or, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
 import { idList, inIdList, once } from "../../db/prepared.ts";
 import { accounts, remoteActors } from "../../db/schema.ts";
@@ -218,8 +218,10 @@ export class Directory {
    * "name@host" narrows to that host (our own host means a local account).
    */
   search(query: string, limit: number): AccountView[] {
-    const [name = "", host] = query.replace(/^@/, "").replace(/[%_\\]/g, "").split("@");
-    const q = `${name}%`;
+    const [name = "", host] = query.replace(/^@/, "").split("@");
+    // Handles have underscores: LIKE's wildcards are escaped, not dropped.
+    const q = `${name.replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
+    const startsWith = (column: AnyColumn, pattern: string) => sql`${column} LIKE ${pattern} ESCAPE '\\'`;
     const ownHost = host != null && host.toLowerCase() === this.#instance.host.toLowerCase();
     const local =
       host != null && !ownHost
@@ -227,7 +229,7 @@ export class Directory {
         : this.#db
             .select()
             .from(accounts)
-            .where(and(eq(accounts.status, "approved"), or(like(accounts.usernameKey, q.toLowerCase()), like(accounts.displayName, q))))
+            .where(and(eq(accounts.status, "approved"), or(startsWith(accounts.usernameKey, q.toLowerCase()), startsWith(accounts.displayName, q))))
             .limit(limit)
             .all()
             .map((a) => this.localView(a));
@@ -236,7 +238,7 @@ export class Directory {
       : this.#db
           .select()
           .from(remoteActors)
-          .where(and(eq(remoteActors.gone, false), or(like(remoteActors.username, q), like(remoteActors.displayName, q)), host ? like(remoteActors.host, `${host.toLowerCase()}%`) : undefined))
+          .where(and(eq(remoteActors.gone, false), or(startsWith(remoteActors.username, q), startsWith(remoteActors.displayName, q)), host ? startsWith(remoteActors.host, `${host.toLowerCase().replace(/[%_\\]/g, (c) => `\\${c}`)}%`) : undefined))
           .limit(limit)
           .all()
           .map((r) => this.remoteView(r));
