@@ -187,6 +187,13 @@ describe("ActivityPub conformance", () => {
     expect(new URL(query.location!).searchParams.get("state")).toBe("s1");
     expect(new URL(query.location!).searchParams.get("code")).toBeTruthy();
 
+    // client_secret_basic: the credentials in an Authorization header.
+    const basic = await api(uk, "POST", "/oauth/token", {
+      form: { grant_type: "authorization_code", code: new URL(query.location!).searchParams.get("code")!, redirect_uri: redirectUri, code_verifier: query.verifier! },
+      headers: { Authorization: `Basic ${Buffer.from(`${app.client_id}:${app.client_secret}`).toString("base64")}` },
+    });
+    expect(basic.status).toBe(200);
+
     const fragment = await authorizeThroughForms(uk, app, email, password, "read", { redirectUri, responseMode: "fragment", state: "s2" });
     const location = new URL(fragment.location!);
     expect(location.search).toBe("");
@@ -200,6 +207,10 @@ describe("ActivityPub conformance", () => {
     expect(formPost.html).toContain('name="state" value="s3"');
     const code = /name="code" value="([^"]+)"/.exec(formPost.html)?.[1];
     expect(code).toBeTruthy();
+    // "none": a public client proves itself with PKCE alone.
+    const publicClient = await api(uk, "POST", "/oauth/token", { form: { grant_type: "authorization_code", client_id: app.client_id, code: code!, redirect_uri: redirectUri, code_verifier: formPost.verifier! } });
+    expect(publicClient.status).toBe(200);
+    expect((await api(uk, "GET", "/api/v1/accounts/verify_credentials", { token: publicClient.body.access_token })).body.username).toBe("uk_doc");
 
     const bad = await fetch(`${uk.origin}/oauth/authorize?${new URLSearchParams({ response_type: "code", client_id: app.client_id, redirect_uri: redirectUri, response_mode: "web_message", code_challenge: pkcePair().challenge, code_challenge_method: "S256" })}`);
     expect(bad.status).toBe(400);
