@@ -1,5 +1,6 @@
 import type { RequestContext } from "@fedify/fedify";
 import { type Activity, Article, Note, Object as ApObject, Question } from "@fedify/vocab";
+import type { AccountRow } from "../src/domain/accounts/types.ts";
 import type { Services } from "../src/services.ts";
 import type { StatusRow } from "../src/domain/statuses/types.ts";
 import { INSTANCE_ACTOR_ID } from "./actors.ts";
@@ -7,10 +8,15 @@ import type { ConsiliumFederation } from "./federation.ts";
 
 const PAGE_SIZE = 20;
 
-/** The physician an actor path names, if peers may see them (approved physicians only). */
-export function networkPhysician(data: Services, identifier: string) {
-  const account = data.accounts.findApprovedByUsername(identifier);
-  return account && account.username === identifier && account.role === "physician" ? account : undefined;
+/** Whether an account exists to peers: an approved physician (not staff, not an applicant, not gone). */
+export function onTheNetwork(account: AccountRow, identifier: string): boolean {
+  return account.username === identifier && account.status === "approved" && account.role === "physician" && !account.deletedAt;
+}
+
+/** The physician an actor path names, if peers may see them. */
+export function networkPhysician(data: Services, identifier: string): AccountRow | undefined {
+  const account = data.accounts.findByUsername(identifier);
+  return account && onTheNetwork(account, identifier) ? account : undefined;
 }
 
 /** One page from a newest-first list keyed by status id: the cursor is the last id of the previous page. */

@@ -6,7 +6,7 @@ import type { Services } from "../src/services.ts";
 import { SOFTWARE_VERSION } from "../src/domain/instance.ts";
 import { INSTANCE_KEY_OWNER } from "../src/domain/keys.ts";
 import { INSTANCE_ACTOR_ID, instanceActor, physicianActor } from "./actors.ts";
-import { networkPhysician, registerCollections } from "./collections.ts";
+import { networkPhysician, onTheNetwork, registerCollections } from "./collections.ts";
 import { preloadedContextLoader, type SigningIdentity, signedLoader } from "./loaders.ts";
 import { logger } from "../src/logging.ts";
 
@@ -94,20 +94,20 @@ export function buildFederation(options: FederationOptions): ConsiliumFederation
   federation
     .setActorDispatcher("/users/{identifier}", async (ctx, identifier) => {
       if (identifier === INSTANCE_ACTOR_ID) return instanceActor(ctx, ctx.data.instance);
+      const account = ctx.data.accounts.findByUsername(identifier);
+      if (!account || account.username !== identifier) return null;
       // A physician who left: 410 Gone, so peers drop the actor rather than retry.
-      const former = ctx.data.accounts.findByUsername(identifier);
-      if (former?.deletedAt && former.username === identifier) {
-        return new Tombstone({ id: ctx.getActorUri(identifier), formerType: Person, deleted: Temporal.Instant.fromEpochMilliseconds(former.deletedAt.getTime()) });
+      if (account.deletedAt) {
+        return new Tombstone({ id: ctx.getActorUri(identifier), formerType: Person, deleted: Temporal.Instant.fromEpochMilliseconds(account.deletedAt.getTime()) });
       }
       // Pending, rejected and suspended applicants, and staff, do not exist to the outside.
-      const account = networkPhysician(ctx.data, identifier);
-      return account ? physicianActor(ctx, account) : null;
+      return onTheNetwork(account, identifier) ? physicianActor(ctx, account) : null;
     })
     .mapActorAlias("/actor", INSTANCE_ACTOR_ID)
     .mapHandle((ctx, username) => {
       if (username.toLowerCase() === ctx.data.instance.host.toLowerCase()) return INSTANCE_ACTOR_ID;
-      const account = ctx.data.accounts.findApprovedByUsername(username);
-      return account?.role === "physician" ? account.username : null;
+      const account = ctx.data.accounts.findByUsername(username);
+      return account && onTheNetwork(account, account.username) ? account.username : null;
     })
     .setKeyPairsDispatcher(async (ctx, identifier) => {
       if (identifier === INSTANCE_ACTOR_ID) return ctx.data.keys.keyPairs(INSTANCE_KEY_OWNER);

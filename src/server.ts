@@ -160,7 +160,8 @@ export async function startInstance(config: Config, options: StartOptions = {}):
   let inFlight = 0;
   let drained: (() => void) | null = null;
   const fetchHandler = async (request: Request, env: unknown) => {
-    const counted = !new URL(request.url).pathname.startsWith("/api/v1/streaming");
+    // The path starts at the first "/" after "scheme://": no URL parse on every request.
+    const counted = !request.url.startsWith("/api/v1/streaming", request.url.indexOf("/", request.url.indexOf("//") + 2));
     if (counted) inFlight++;
     try {
       return await app.fetch(request, env as never);

@@ -9,14 +9,9 @@ export interface AcceptedActivity {
   readonly body: string;
 }
 
-export interface PendingActivity {
+/** An accepted activity as a worker claims it. */
+export interface PendingActivity extends AcceptedActivity {
   readonly id: number;
-  readonly activityId: string;
-  readonly actorUri: string;
-  readonly origin: string;
-  readonly recipient: string | null;
-  readonly orderingKey: string | null;
-  readonly body: string;
   readonly attempts: number;
 }
 

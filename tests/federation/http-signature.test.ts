@@ -3,6 +3,7 @@ import { preloadedContexts, signRequest, verifyRequestDetailed } from "@fedify/f
 import { Temporal } from "@js-temporal/polyfill";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type KeyLookup, strictBase64, verifyDraftSignature } from "../../federation/inbox/http-signature.ts";
+import { rng } from "../helpers/rng.ts";
 
 /**
  * The inbox's fast path verifies draft-cavage signatures itself.  It must
@@ -17,18 +18,6 @@ const OWNER = "https://peer.example/users/alice";
 const KEY_ID = `${OWNER}#main-key`;
 const OTHER_KEY_ID = "https://peer.example/users/bob#main-key";
 const INBOX = "https://consilium.example/users/carol/inbox";
-
-/** A small seeded generator, so a failing case can be replayed by its number. */
-function rng(seed: number) {
-  let s = seed >>> 0 || 1;
-  const next = () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 4294967296;
-  };
-  return { next, int: (n: number) => Math.floor(next() * n), pick: <T>(xs: readonly T[]) => xs[Math.floor(next() * xs.length)]! };
-}
 
 interface Draft {
   method: string;

@@ -1,4 +1,5 @@
 import { AS, type FakePeer } from "../helpers/fake-peer.ts";
+import { rng } from "../helpers/rng.ts";
 
 /**
  * Mutated activities, signed with a genuine peer physician's key so they get
@@ -13,17 +14,6 @@ export interface FuzzResult {
   readonly failures: string[];
   /** Object ids of the cases answered 202 (what may be stored). */
   readonly accepted: Set<string>;
-}
-
-function rng(seed: number) {
-  let s = seed >>> 0 || 1;
-  const next = () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 4294967296;
-  };
-  return { next, int: (n: number) => Math.floor(next() * n), pick: <T>(xs: readonly T[]) => xs[Math.floor(next() * xs.length)]! };
 }
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };

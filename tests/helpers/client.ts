@@ -53,6 +53,18 @@ export async function api<T = any>(
 }
 
 /** Cookies as a browser would keep them for one origin. */
+/** A minimal cookie jar: takes what a response sets (and forgets what it clears). */
+export function keepCookies(jar: Map<string, string>, response: Response): void {
+  for (const cookie of response.headers.getSetCookie()) {
+    const [pair] = cookie.split(";");
+    const i = pair!.indexOf("=");
+    const name = pair!.slice(0, i);
+    const value = pair!.slice(i + 1);
+    if (value === "" || /max-age=0/i.test(cookie)) jar.delete(name);
+    else jar.set(name, value);
+  }
+}
+
 export class Browser {
   readonly cookies = new Map<string, string>();
   readonly origin: string;
@@ -70,14 +82,7 @@ export class Browser {
       },
       body: form ? new URLSearchParams(form) : undefined,
     });
-    for (const cookie of response.headers.getSetCookie()) {
-      const [pair] = cookie.split(";");
-      const i = pair!.indexOf("=");
-      const name = pair!.slice(0, i);
-      const value = pair!.slice(i + 1);
-      if (value === "" || /max-age=0/i.test(cookie)) this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
+    keepCookies(this.cookies, response);
     return { status: response.status, location: response.headers.get("location"), html: await response.text() };
   }
 

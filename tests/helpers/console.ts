@@ -1,5 +1,5 @@
 import { Secret, TOTP } from "otpauth";
-import { reconnectingFetch } from "./client.ts";
+import { keepCookies, reconnectingFetch } from "./client.ts";
 import type { TestInstance } from "./instances.ts";
 
 /** The code an authenticator app would show for a secret, `steps` periods from now. */
@@ -37,14 +37,7 @@ export class ConsoleClient {
       },
       body: form instanceof FormData ? form : form ? new URLSearchParams(form) : undefined,
     });
-    for (const cookie of response.headers.getSetCookie()) {
-      const [pair] = cookie.split(";");
-      const i = pair!.indexOf("=");
-      const name = pair!.slice(0, i);
-      const value = pair!.slice(i + 1);
-      if (value === "" || /max-age=0/i.test(cookie)) this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
+    keepCookies(this.cookies, response);
     const html = await response.text();
     const token = /name="csrf_token" value="([^"]+)"/.exec(html)?.[1];
     if (token) this.csrf = token;

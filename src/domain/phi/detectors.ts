@@ -41,11 +41,13 @@ function regexDetector(
   pattern: RegExp,
   pick: (m: RegExpExecArray) => { start: number; end: number } | null = (m) => ({ start: m.index, end: m.index + m[0].length }),
 ): Detector {
+  // Compiled once; find() is synchronous, so resetting lastIndex makes reuse safe.
+  const re = new RegExp(pattern.source, pattern.flags.includes("g") ? pattern.flags : `${pattern.flags}g`);
   return {
     type,
     find(text) {
       const out: PhiFinding[] = [];
-      const re = new RegExp(pattern.source, pattern.flags.includes("g") ? pattern.flags : `${pattern.flags}g`);
+      re.lastIndex = 0;
       for (let m = re.exec(text); m; m = re.exec(text)) {
         const span = pick(m);
         if (span) out.push({ type, start: span.start, end: span.end, text: text.slice(span.start, span.end) });
@@ -201,16 +203,17 @@ const calendarDates: Detector[] = [
  * A time next to a date is part of it ("03:40 on 12/05/2024", "2 June at
  * 11pm"): the finding covers both, so nothing of the moment is left behind.
  */
+const TIME_BEFORE_DATE = new RegExp(`${TIME}\\s*(?:on|,)?\\s*(?:the\\s+)?$`, "i");
+const TIME_AFTER_DATE = new RegExp(`^,?\\s*(?:at|@|,)?\\s*${TIME}`, "i");
+
 const dateDetectors: Detector[] = [
   {
     type: "date",
     find(text) {
       const dates = calendarDates.flatMap((d) => d.find(text));
-      const before = new RegExp(`${TIME}\\s*(?:on|,)?\\s*(?:the\\s+)?$`, "i");
-      const after = new RegExp(`^,?\\s*(?:at|@|,)?\\s*${TIME}`, "i");
       return dates.map((d) => {
-        const head = before.exec(text.slice(Math.max(0, d.start - 24), d.start));
-        const tail = after.exec(text.slice(d.end, d.end + 24));
+        const head = TIME_BEFORE_DATE.exec(text.slice(Math.max(0, d.start - 24), d.start));
+        const tail = TIME_AFTER_DATE.exec(text.slice(d.end, d.end + 24));
         const start = head ? d.start - head[0].length : d.start;
         const end = tail ? d.end + tail[0].length : d.end;
         return { type: "date" as const, start, end, text: text.slice(start, end) };

@@ -3,9 +3,9 @@ import type { AppEnv } from "../../api/env.ts";
 import type { AccountRow, AccountStatus } from "../../domain/accounts/types.ts";
 import { DomainError } from "../../domain/errors.ts";
 import type { Identity } from "../../domain/identity/vault.ts";
-import { findSpecialty, SPECIALTIES } from "../../domain/specialties.ts";
+import { findSpecialty } from "../../domain/specialties.ts";
 import { flash, hasRole, isStaffRole, staffOf, type StaffRole } from "./auth.ts";
-import { Age, consolePage, MatchTag, PostForm } from "./layout.tsx";
+import { Age, consolePage, MatchTag, PostForm, FilterSelect, SPECIALTY_CHOICES } from "./layout.tsx";
 import { Pager, pageOf } from "./paging.tsx";
 import { LocalModeration } from "./moderation.tsx";
 import { csrfToken } from "../session.ts";
@@ -334,30 +334,8 @@ export const accountsConsoleRouter = new Hono<AppEnv>()
             <br />
             <input name="q" value={q["q"] ?? ""} />
           </label>
-          <label>
-            Status
-            <br />
-            <select name="status">
-              <option value="">Any</option>
-              {STATUSES.map((s) => (
-                <option value={s} selected={s === status}>
-                  {s}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label>
-            Specialty
-            <br />
-            <select name="specialty">
-              <option value="">Any</option>
-              {SPECIALTIES.map((s) => (
-                <option value={s.code} selected={s.code === q["specialty"]}>
-                  {s.label}
-                </option>
-              ))}
-            </select>
-          </label>
+          <FilterSelect label="Status" name="status" options={STATUSES} selected={status} />
+          <FilterSelect label="Specialty" name="specialty" options={SPECIALTY_CHOICES} selected={q["specialty"]} />
           <label>
             <input type="checkbox" name="staff" value="1" checked={q["staff"] === "1"} /> Staff only
           </label>

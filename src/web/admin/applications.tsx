@@ -2,8 +2,8 @@ import { Hono } from "hono";
 import type { AppEnv } from "../../api/env.ts";
 import type { QueueFilter } from "../../domain/accounts/queue.ts";
 import type { RegisterMatchStatus } from "../../domain/registers/matching.ts";
-import { findSpecialty, SPECIALTIES } from "../../domain/specialties.ts";
-import { Age, consolePage, MatchTag } from "./layout.tsx";
+import { findSpecialty } from "../../domain/specialties.ts";
+import { Age, consolePage, MatchTag, FilterSelect, SPECIALTY_CHOICES } from "./layout.tsx";
 import { Pager, pageOf } from "./paging.tsx";
 
 const MATCHES: RegisterMatchStatus[] = ["exact", "partial", "inactive", "none"];
@@ -37,42 +37,9 @@ export const applicationsRouter = new Hono<AppEnv>().get("/admin/applications", 
       </p>
       <form method="get" action="/admin/applications" class="filters" aria-label="Filter the queue">
         <input type="hidden" name="waiting" value={filter.waitingFor === "applicant" ? "applicant" : ""} />
-        <label>
-          Jurisdiction
-          <br />
-          <select name="jurisdiction">
-            <option value="">Any</option>
-            {services.reviewQueue.pendingJurisdictions().map((j) => (
-              <option value={j} selected={j === filter.jurisdiction}>
-                {j}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Specialty
-          <br />
-          <select name="specialty">
-            <option value="">Any</option>
-            {SPECIALTIES.map((s) => (
-              <option value={s.code} selected={s.code === filter.specialty}>
-                {s.label}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Register match
-          <br />
-          <select name="match">
-            <option value="">Any</option>
-            {MATCHES.map((m) => (
-              <option value={m} selected={m === filter.match}>
-                {m}
-              </option>
-            ))}
-          </select>
-        </label>
+        <FilterSelect label="Jurisdiction" name="jurisdiction" options={services.reviewQueue.pendingJurisdictions()} selected={filter.jurisdiction} />
+        <FilterSelect label="Specialty" name="specialty" options={SPECIALTY_CHOICES} selected={filter.specialty} />
+        <FilterSelect label="Register match" name="match" options={MATCHES} selected={filter.match} />
         <button type="submit" class="secondary">
           Filter
         </button>

@@ -1,7 +1,7 @@
 import { type Context, Hono } from "hono";
 import type { AppEnv } from "../../api/env.ts";
 import type { AuditFilter, AuditRow } from "../../domain/audit.ts";
-import { consolePage } from "./layout.tsx";
+import { consolePage, FilterSelect } from "./layout.tsx";
 import { Pager, pageOf } from "./paging.tsx";
 
 /** Handles for the ids in a page of entries (staff and subjects are shown by pseudonym). */
@@ -54,18 +54,7 @@ export const auditConsoleRouter = new Hono<AppEnv>()
             <br />
             <input name="subject" value={query["subject"] ?? ""} size={14} />
           </label>
-          <label>
-            Action
-            <br />
-            <select name="action">
-              <option value="">Any</option>
-              {services.audit.actions().map((a) => (
-                <option value={a} selected={a === filter.action}>
-                  {a}
-                </option>
-              ))}
-            </select>
-          </label>
+          <FilterSelect label="Action" name="action" options={services.audit.actions()} selected={filter.action} />
           <label>
             From
             <br />

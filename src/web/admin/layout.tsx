@@ -1,3 +1,4 @@
+import { SPECIALTIES } from "../../domain/specialties.ts";
 import type { Context } from "hono";
 import { raw } from "hono/html";
 import type { Child, FC, PropsWithChildren } from "hono/jsx";
@@ -60,6 +61,28 @@ const SECTIONS: { path: string; label: string; role: "verifier" | "admin" | "own
   { path: "/admin/audit", label: "Audit log", role: "verifier" },
   { path: "/admin/settings", label: "Settings", role: "admin" },
 ];
+
+/** The specialties as filter choices (code, label). */
+export const SPECIALTY_CHOICES = SPECIALTIES.map((s) => ({ value: s.code, label: s.label }));
+
+/** A filter of a console list: a labelled select whose first choice is "Any". */
+export const FilterSelect: FC<{ label: string; name: string; options: readonly (string | { value: string; label: string })[]; selected: string | undefined }> = ({ label, name, options, selected }) => (
+  <label>
+    {label}
+    <br />
+    <select name={name}>
+      <option value="">Any</option>
+      {options.map((o) => {
+        const { value, label: text } = typeof o === "string" ? { value: o, label: o } : o;
+        return (
+          <option value={value} selected={value === selected}>
+            {text}
+          </option>
+        );
+      })}
+    </select>
+  </label>
+);
 
 /** The CSRF field every console form carries. */
 export const Csrf: FC<{ token: string }> = ({ token }) => <input type="hidden" name="csrf_token" value={token} />;
