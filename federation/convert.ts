@@ -15,6 +15,7 @@ import {
   type Actor,
   isActor,
 } from "@fedify/vocab";
+import { peerLink } from "../src/domain/urls.ts";
 import sanitizeHtml from "sanitize-html";
 import type { AccountView, RemoteActorInput } from "../src/domain/directory/service.ts";
 import { POLL_MEDIA_TYPE, type PollSourceRecord } from "../src/domain/polls/service.ts";
@@ -205,11 +206,11 @@ export async function pollFromQuestion(question: Question) {
 }
 
 /** Remote HTML keeps Mastodon's small set of tags and nothing that runs. */
-export function sanitizeRemoteHtml(html: string): string {
+export function sanitizeRemoteHtml(html: string, options: { allowHttp?: boolean } = {}): string {
   return sanitizeHtml(html, {
     allowedTags: ["p", "br", "a", "span", "strong", "b", "em", "i", "u", "del", "s", "code", "pre", "blockquote", "ul", "ol", "li"],
     allowedAttributes: { a: ["href", "rel", "class"], span: ["class"] },
-    allowedSchemes: ["http", "https"],
+    allowedSchemes: options.allowHttp === false ? ["https"] : ["http", "https"],
     transformTags: { a: sanitizeHtml.simpleTransform("a", { rel: "nofollow noopener noreferrer", target: "_blank" }) },
   });
 }
@@ -255,7 +256,7 @@ export async function mentionHrefsOf(object: ApObject): Promise<string[]> {
 }
 
 /** A remote actor's public profile, with its HTML sanitised. */
-export async function remoteActorInput(actor: Actor): Promise<RemoteActorInput | null> {
+export async function remoteActorInput(actor: Actor, links: { allowHttp: boolean }): Promise<RemoteActorInput | null> {
   if (!actor.id || !actor.preferredUsername || !actor.inboxId) return null;
   // A handle is a handle: no markup, no spaces, no room for a look-alike.
   if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$/.test(stringOf(actor.preferredUsername))) return null;
@@ -263,7 +264,7 @@ export async function remoteActorInput(actor: Actor): Promise<RemoteActorInput |
   let credential: string | null = null;
   for await (const attachment of actor.getAttachments()) {
     if (attachment instanceof PropertyValue) {
-      fields.push({ name: htmlToPlainText(stringOf(attachment.name)), value: sanitizeRemoteHtml(stringOf(attachment.value)) });
+      fields.push({ name: htmlToPlainText(stringOf(attachment.name)), value: sanitizeRemoteHtml(stringOf(attachment.value), links) });
     } else if (attachment instanceof Link && attachment.mediaType === CREDENTIAL_MEDIA_TYPE && attachment.href) {
       credential = attachment.href.href;
     }
@@ -273,7 +274,7 @@ export async function remoteActorInput(actor: Actor): Promise<RemoteActorInput |
     username: stringOf(actor.preferredUsername),
     displayName: htmlToPlainText(stringOf(actor.name)),
     summaryHtml: sanitizeRemoteHtml(stringOf(actor.summary)),
-    url: actor.url instanceof URL ? actor.url.href : actor.url instanceof Link ? (actor.url.href?.href ?? null) : null,
+    url: peerLink(actor.url instanceof URL ? actor.url : actor.url instanceof Link ? actor.url.href : null, links.allowHttp),
     inboxUrl: actor.inboxId.href,
     sharedInboxUrl: actor.endpoints?.sharedInbox?.href ?? null,
     followersUrl: actor.followersId?.href ?? null,

@@ -41,7 +41,7 @@ export class RemoteLookup {
   async #actor(url: string): Promise<AccountView | undefined> {
     const actor = await this.#lookup(url).catch(() => null);
     if (!isActor(actor) || actor instanceof Application) return undefined;
-    const input = await remoteActorInput(actor);
+    const input = await remoteActorInput(actor, { allowHttp: this.#services.config.allowPrivateAddress });
     return input ? this.#services.directory.remoteView(await this.#services.verifier.ensure(this.#services.directory.upsertRemote(input))) : undefined;
   }
 

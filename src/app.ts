@@ -47,7 +47,9 @@ import { consoleRouter } from "./web/admin/router.tsx";
 import { reportsRouter } from "./api/mastodon/reports.ts";
 import { moderationRouter } from "./api/consilium/moderation.ts";
 import { accountDataRouter } from "./api/consilium/account.ts";
-import { PasswordSignIn } from "./web/sign-in.ts";
+import { PasswordSignIn, SecondFactorCheck } from "./web/sign-in.ts";
+import { ClientAddresses } from "./api/client-address.ts";
+import { assetsRouter } from "./web/assets.ts";
 
 const API_BODY_LIMIT = 1024 * 1024;
 /** Larger bodies only where they are expected: register extracts and image uploads. */
@@ -84,7 +86,9 @@ export interface AppDeps {
 export function createApp({ services, federation, lookup, inbox, outgoing, streaming, metrics }: AppDeps) {
   const log = logger("http");
   const app = new Hono<AppEnv>({ strict: false });
-  const signIn = new PasswordSignIn();
+  const signIn = new PasswordSignIn(new ClientAddresses(services.config.trustedProxies));
+  // One brake on second-factor codes for the console and the OAuth pages.
+  const codes = new SecondFactorCheck();
 
   app.onError((error, c) => {
     const response = errorResponse(error, c);
@@ -124,7 +128,27 @@ export function createApp({ services, federation, lookup, inbox, outgoing, strea
       ms: Math.round(performance.now() - started),
     });
   });
-  app.use("*", secureHeaders({ crossOriginResourcePolicy: false, crossOriginOpenerPolicy: false }));
+  // Pages run no inline script and no one else's: a link or field a peer slipped
+  // past the checks still cannot run on this origin.  Browser clients on other
+  // origins load media from here, so no Cross-Origin-Resource-Policy.
+  app.use(
+    "*",
+    secureHeaders({
+      crossOriginResourcePolicy: false,
+      crossOriginOpenerPolicy: false,
+      xFrameOptions: "DENY",
+      contentSecurityPolicy: {
+        defaultSrc: ["'none'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", "data:"],
+        connectSrc: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'none'"],
+        objectSrc: ["'none'"],
+      },
+    }),
+  );
   // Browser clients (Phanpy, Elk) live on other origins.  Mastodon's CORS: any
   // origin, no credentials (tokens travel in headers), preflights answered
   // before authentication, Fedify or not-found ever see them.
@@ -174,12 +198,13 @@ export function createApp({ services, federation, lookup, inbox, outgoing, strea
   app.route("/", adminRouter);
   app.route("/", consiliumRouter);
   app.route("/", phiRouter);
-  app.route("/", oauthRouter(signIn));
+  app.route("/", oauthRouter(signIn, codes));
   app.route("/", applicationStatusRouter(signIn));
   app.route("/", applyRouter);
   app.route("/", peopleRouter);
   app.route("/", accountPageRouter);
-  app.route("/", consoleRouter(signIn));
+  app.route("/", consoleRouter(signIn, codes));
+  app.route("/", assetsRouter);
   app.get("/", (c) => c.redirect("/apply"));
 
   return app;

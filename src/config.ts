@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { isIP } from "node:net";
 import { join, resolve } from "node:path";
 import { z } from "zod";
 
@@ -42,6 +43,14 @@ const envSchema = z.object({
   CONSILIUM_METRICS_TOKEN: z.string().min(16, "CONSILIUM_METRICS_TOKEN must be at least 16 characters").optional(),
   CONSILIUM_SHUTDOWN_SECONDS: z.coerce.number().positive().max(600).default(25),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+  CONSILIUM_TRUSTED_PROXIES: z
+    .string()
+    .default("")
+    .transform((v, ctx) => {
+      const list = v.split(",").map((s) => s.trim()).filter(Boolean);
+      for (const entry of list) if (!isAddressOrSubnet(entry)) ctx.addIssue({ code: "custom", message: `${entry} is not an IP address or CIDR subnet` });
+      return list;
+    }),
   LOG_FORMAT: z.enum(["text", "json"]).default("text"),
   LOG_LEVEL: z
     .enum(["trace", "debug", "info", "warning", "error", "fatal"])
@@ -80,8 +89,19 @@ export interface Config {
   readonly shutdownMs: number;
   /** Where Fedify's traces go (OpenTelemetry over OTLP/HTTP), if anywhere. */
   readonly otlpEndpoint: string | null;
+  /** Reverse proxies whose X-Forwarded-For (and -Proto) is believed: addresses or CIDR subnets. */
+  readonly trustedProxies: readonly string[];
   /** Warnings to log once logging is configured (e.g. a generated secret). */
   readonly warnings: readonly string[];
+}
+
+function isAddressOrSubnet(entry: string): boolean {
+  const [address, prefix, extra] = entry.split("/");
+  const family = isIP(address ?? "");
+  if (family === 0 || extra !== undefined) return false;
+  if (prefix === undefined) return true;
+  const bits = Number(prefix);
+  return /^\d{1,3}$/.test(prefix) && bits >= 0 && bits <= (family === 4 ? 32 : 128);
 }
 
 export class ConfigError extends Error {}
@@ -139,6 +159,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     metrics: { port: e.CONSILIUM_METRICS_PORT ?? null, host: e.CONSILIUM_METRICS_HOST, token: e.CONSILIUM_METRICS_TOKEN ?? null },
     shutdownMs: Math.round(e.CONSILIUM_SHUTDOWN_SECONDS * 1000),
     otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT ?? null,
+    trustedProxies: e.CONSILIUM_TRUSTED_PROXIES,
     warnings,
   };
 }

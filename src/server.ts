@@ -58,6 +58,7 @@ export async function startInstance(config: Config, options: StartOptions = {}):
     ...config.http,
     allowPrivateAddress: config.allowPrivateAddress,
     trustedOrigins: () => services.peers.trustedOrigins(),
+    redirectOrigins: () => services.peers.activeOrigins(),
     observe: (result) => metrics?.outgoing(result),
   });
   const http = (input: RequestInfo | URL, init?: RequestInit) => outgoing.fetch(input, init);
@@ -90,6 +91,7 @@ export async function startInstance(config: Config, options: StartOptions = {}):
     fetch: http,
     heardFrom: (origin) => reachability.heard(origin),
     observe: (type, outcome) => metrics?.inboxActivity(type, outcome),
+    within: (ms, fn) => outgoing.within(ms, fn),
   });
   services.queueStatus = { lanes: () => queue.lanes(), inbox: () => inbox.store.depth() };
   // Live updates: the hub listens to domain events; WebSocket and SSE share it.

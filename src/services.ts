@@ -202,7 +202,7 @@ export function createServices(config: Config, database: DatabaseHandle): Servic
     audit,
     settings,
     reviewQueue: new ReviewQueue(db),
-    secondFactors: new SecondFactors({ db, keyring, audit, issuer: config.instanceName }),
+    secondFactors: new SecondFactors({ db, keyring, audit, issuer: config.instanceName, required: () => settings.current().staffSecondFactorRequired }),
     staffSessions: new StaffSessions(db),
     keys,
     media,

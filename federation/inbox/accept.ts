@@ -75,6 +75,17 @@ async function verify(c: Context, body: Uint8Array, deps: InboxAcceptDeps): Prom
 }
 
 /**
+ * What must be applied in arrival order: activities about one object from one
+ * origin (a Create before its Update).  Never across origins, so no peer can
+ * hold back another's; and a Delete is never held back at all (what arrives
+ * after it about a deleted object is refused by its tombstone).
+ */
+export function orderingKeyOf(activity: { type: string; actorOrigin: string; objectId: string | null; id: string }): string | null {
+  if (activity.type === "Delete") return null;
+  return `${activity.actorOrigin} ${activity.objectId ?? activity.id}`;
+}
+
+/**
  * The accept stage of the inbox.  In this order, and nothing more before
  * the 202: the recipient exists; the request is signed by a key of an active
  * peer (the instance actor takes handshakes from anyone); the signature
@@ -130,7 +141,7 @@ export function inboxRouter(deps: InboxAcceptDeps) {
         actorUri: activity.actor,
         origin: activity.actorOrigin,
         recipient,
-        orderingKey: activity.objectId ?? activity.id,
+        orderingKey: orderingKeyOf(activity),
         body: JSON.stringify(activity.json),
       });
       if (activePeer) deps.heardFrom(keyId.origin);

@@ -26,6 +26,7 @@ import {
 import type { AccountView } from "../../src/domain/directory/service.ts";
 import { findPhi } from "../../src/domain/phi/guard.ts";
 import { htmlToPlainText } from "../../src/domain/text.ts";
+import { peerLink } from "../../src/domain/urls.ts";
 import { logger } from "../../src/logging.ts";
 import type { Services } from "../../src/services.ts";
 import { caseFromSource, fromInstant, hashtagsOf, languageOf, mentionHrefsOf, pollFromQuestion, remoteActorInput, sanitizeRemoteHtml, stringOf, visibilityOf } from "../convert.ts";
@@ -62,7 +63,7 @@ async function peerPhysician(work: InboxWork, activity: { actorId: URL | null; g
   }
   const actor = await activity.getActor(loaders(work));
   if (!isActor(actor) || actor instanceof Application) return null;
-  const input = await remoteActorInput(actor);
+  const input = await remoteActorInput(actor, { allowHttp: work.data.config.allowPrivateAddress });
   if (!input || input.uri !== actorId.href) return null;
   return work.data.directory.remoteView(await work.data.verifier.ensure(work.data.directory.upsertRemote(input)));
 }
@@ -84,6 +85,8 @@ async function receiveObject(work: InboxWork, author: AccountView, object: ApObj
     log.warn("Ignored {object}: not attributed to the activity's actor", { object: object.id.href });
     return;
   }
+  // Deleted already (its Delete was not held back behind it): it stays deleted.
+  if (work.data.received.isDeleted(object.id.href)) return;
   const peer = work.data.peers.get(object.id.origin);
   const visibility = visibilityOf(object.toIds, object.ccIds, peer?.followersUrl ?? null, author.remote?.followersUrl ?? null);
   const mentionHrefs = await mentionHrefsOf(object);
@@ -95,7 +98,7 @@ async function receiveObject(work: InboxWork, author: AccountView, object: ApObj
   const existed = work.data.store.getByUri(object.id.href) != null;
   const stored = work.data.received.receive({
     uri: object.id.href,
-    url: object.url instanceof URL ? object.url.href : null,
+    url: peerLink(object.url instanceof URL ? object.url : null, work.data.config.allowPrivateAddress),
     authorId: author.id,
     kind: caseRecord ? "case" : "note",
     visibility,
@@ -250,7 +253,7 @@ async function onUpdate(work: InboxWork, update: Update): Promise<void> {
     // physician's own keys are no longer served once suspended).
     if (object instanceof Application || !object.id || object.id.origin !== update.actorId.origin) return;
     if (object.id.href !== update.actorId.href && !isPeerInstanceActor(work, update.actorId)) return;
-    const input = await remoteActorInput(object);
+    const input = await remoteActorInput(object, { allowHttp: work.data.config.allowPrivateAddress });
     // Re-checked on receipt: a withdrawn credential takes effect at once.
     if (input) await work.data.verifier.recheck(work.data.directory.upsertRemote(input));
     return;

@@ -20,7 +20,12 @@ export interface InboxPipelineDeps {
   readonly heardFrom: (origin: string) => void;
   /** Told how each accepted activity ended (metrics). */
   readonly observe?: (type: string, outcome: "applied" | "failed") => void;
+  /** Runs work whose outgoing requests must all end within `ms` (outgoing-http.ts). */
+  readonly within?: <T>(ms: number, fn: () => T) => T;
 }
+
+/** All the fetches one activity needs (actor, credential keys, object, images) end within this. */
+export const INBOX_ACTIVITY_FETCH_MS = 10_000;
 
 /**
  * The inbox in two stages: `router` accepts (verify, check, store, 202);
@@ -41,10 +46,11 @@ export function createInboxPipeline(deps: InboxPipelineDeps) {
     if (!key?.publicKey) return null;
     const publicKey = KeyObject.from(key.publicKey);
     return { keyId: key.id?.href ?? keyId.href, owner: key.ownerId?.href ?? null, publicKeyPem: publicKey.export({ type: "spki", format: "pem" }).toString() };
-  });
+  }, { isActivePeer: (o) => services.peers.isActive(o) });
   const store = new InboxStore(sqlite, { laneLimit: 2 });
 
-  const process = async (row: PendingActivity) => {
+  const within = deps.within ?? (<T>(_ms: number, fn: () => T) => fn());
+  const apply = async (row: PendingActivity) => {
     // Closed network: documents come from active peers and the sender itself, nowhere else.
     const documentLoader = restrictedLoader(deps.documentLoader, (o) => o === row.origin || services.peers.isActive(o));
     const activity = await Activity.fromJsonLd(JSON.parse(row.body), { documentLoader, contextLoader: preloadedContextLoader });
@@ -66,7 +72,15 @@ export function createInboxPipeline(deps: InboxPipelineDeps) {
       throw error;
     }
   };
-  const worker = new InboxWorker({ store, workers: new WorkerRegistry(sqlite), process });
+  // A peer that hangs frees the worker within the bound; the activity is retried later.
+  const process = (row: PendingActivity) => within(INBOX_ACTIVITY_FETCH_MS, () => apply(row));
+  const worker = new InboxWorker({
+    store,
+    workers: new WorkerRegistry(sqlite),
+    process,
+    onGiveUp: (row, error) =>
+      services.audit.record({ staffId: null, subjectId: null, action: "inbox.given_up", reason: `${row.activityId} from ${row.origin}: ${error.message}`.slice(0, 500) }),
+  });
   const router = inboxRouter({ keys, store, keyDocumentLoader: deps.documentLoader, heardFrom: deps.heardFrom });
   return { router, store, keys, run: (signal: AbortSignal) => worker.run(signal) };
 }

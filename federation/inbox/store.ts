@@ -13,6 +13,15 @@ export interface AcceptedActivity {
 export interface PendingActivity extends AcceptedActivity {
   readonly id: number;
   readonly attempts: number;
+  /** When it was accepted (epoch ms): an activity is given up a bounded time after this. */
+  readonly receivedAt: number;
+}
+
+/** Who may be handed work now: origins judged slow share a bounded number of workers between them. */
+export interface ClaimPolicy {
+  readonly slow: ReadonlySet<string>;
+  /** Workers the slow origins may hold together. */
+  readonly slowShare: number;
 }
 
 export interface InboxStoreOptions {
@@ -34,10 +43,11 @@ export class InboxStore {
   readonly #leaseMs: number;
   readonly #append: (activity: AcceptedActivity, now: number) => boolean;
   readonly #pick: Database.Statement<[{ now: number; limit: number; origin: string | null }], PendingActivity>;
-  readonly #fullLanes: Database.Statement<[{ now: number; laneLimit: number }], string>;
+  readonly #busyLanes: Database.Statement<[{ now: number }], { origin: string; workers: number }>;
   readonly #lease: Database.Statement<[number, string, number]>;
   readonly #finish: Database.Statement<[number]>;
   readonly #retry: Database.Statement<[number, number]>;
+  readonly #release: Database.Statement<[number]>;
   readonly #listeners = new Set<() => void>();
 
   constructor(sqlite: Database.Database, options: InboxStoreOptions = {}) {
@@ -57,19 +67,18 @@ export class InboxStore {
     // one lane, or of any); lanes already worked by `laneLimit` workers are
     // left out by the caller, from one small grouped read.
     this.#pick = sqlite.prepare(`
-      SELECT q.id, q.activity_id AS activityId, q.actor_uri AS actorUri, q.origin, q.recipient, q.ordering_key AS orderingKey, q.body, q.attempts
+      SELECT q.id, q.activity_id AS activityId, q.actor_uri AS actorUri, q.origin, q.recipient, q.ordering_key AS orderingKey, q.body, q.attempts, q.received_at AS receivedAt
       FROM inbox_activities q
       WHERE q.available_at <= @now AND (q.leased_until IS NULL OR q.leased_until <= @now)
         AND (@origin IS NULL OR q.origin = @origin)
         AND (q.ordering_key IS NULL OR NOT EXISTS (
           SELECT 1 FROM inbox_activities p WHERE p.ordering_key = q.ordering_key AND p.id < q.id))
       ORDER BY q.available_at, q.id LIMIT @limit`);
-    this.#fullLanes = sqlite
-      .prepare<[{ now: number; laneLimit: number }], string>("SELECT origin FROM inbox_activities WHERE leased_until > @now GROUP BY origin HAVING count(DISTINCT leased_by) >= @laneLimit")
-      .pluck();
+    this.#busyLanes = sqlite.prepare("SELECT origin, count(DISTINCT leased_by) AS workers FROM inbox_activities WHERE leased_until > @now GROUP BY origin");
     this.#lease = sqlite.prepare("UPDATE inbox_activities SET leased_until = ?, leased_by = ? WHERE id = ?");
     this.#finish = sqlite.prepare("DELETE FROM inbox_activities WHERE id = ?");
     this.#retry = sqlite.prepare("UPDATE inbox_activities SET attempts = attempts + 1, available_at = ?, leased_until = NULL, leased_by = NULL WHERE id = ?");
+    this.#release = sqlite.prepare("UPDATE inbox_activities SET leased_until = NULL, leased_by = NULL WHERE id = ?");
   }
 
   /** Stores an accepted activity; false if its id was seen before (a re-delivery). */
@@ -90,9 +99,15 @@ export class InboxStore {
    * a slow sender keeps only the workers already on it, never the others.
    * Never two activities about one object in a batch (they go in order).
    */
-  claim(workerId: string, limit: number, now = Date.now()): PendingActivity[] {
+  claim(workerId: string, limit: number, now = Date.now(), policy?: ClaimPolicy): PendingActivity[] {
     return this.#sqlite.transaction(() => {
-      const full = new Set(this.#fullLanes.all({ now, laneLimit: this.#laneLimit }));
+      const busy = this.#busyLanes.all({ now });
+      const full = new Set(busy.filter((lane) => lane.workers >= this.#laneLimit).map((lane) => lane.origin));
+      // Slow origins, however many, hold at most their share of the workers between them.
+      if (policy && policy.slow.size > 0) {
+        const slowWorkers = busy.filter((lane) => policy.slow.has(lane.origin)).reduce((n, lane) => n + lane.workers, 0);
+        if (slowWorkers >= policy.slowShare) for (const origin of policy.slow) full.add(origin);
+      }
       const due = this.#pick.all({ now, limit: limit * 4, origin: null });
       const first = due.find((row) => !full.has(row.origin));
       if (!first) return [];
@@ -109,6 +124,11 @@ export class InboxStore {
       }
       return picked;
     })();
+  }
+
+  /** Hands a claimed activity back untouched (its worker stopped on a slow sender). */
+  release(id: number): void {
+    if (this.#sqlite.open) this.#release.run(id);
   }
 
   finish(id: number): void {

@@ -15,7 +15,15 @@ export const INBOX_LIMITS = {
   tags: 100,
   attachments: 16,
   pollOptions: 20,
+  /** Votes one option (or the poll's voters) may count: far above any network of physicians. */
+  pollCount: 1_000_000,
+  /** Pixels an attachment may claim on a side. */
+  dimension: 100_000,
 } as const;
+
+/** Dates a peer may give (published, updated, a poll's end): from 2000 to a year ahead. */
+const EARLIEST_DATE = Date.UTC(2000, 0, 1);
+const LATEST_AHEAD_MS = 366 * 86_400_000;
 
 export class InvalidActivity extends Error {
   readonly status: 400 | 401 | 403 | 413;
@@ -133,11 +141,13 @@ function checkQuestion(question: JsonObject): void {
     const count = isObject(replies) ? replies["totalItems"] : undefined;
     if (count === undefined) continue;
     if (!nonNegativeInteger(count)) throw new InvalidActivity("Poll counts must be whole numbers, not negative");
+    if ((count as number) > INBOX_LIMITS.pollCount) throw new InvalidActivity(`Poll counts above ${INBOX_LIMITS.pollCount} are not believable`);
     total += count as number;
   }
   const voters = question["votersCount"];
   if (voters !== undefined && voters !== null) {
     if (!nonNegativeInteger(voters)) throw new InvalidActivity("votersCount must be a whole number, not negative");
+    if ((voters as number) > INBOX_LIMITS.pollCount) throw new InvalidActivity(`votersCount above ${INBOX_LIMITS.pollCount} is not believable`);
     if ((voters as number) > total) throw new InvalidActivity("votersCount cannot exceed the votes counted");
   }
 }
@@ -154,6 +164,26 @@ function checkObject(object: JsonObject): void {
     throw new InvalidActivity(`The object has more than ${INBOX_LIMITS.attachments} attachments`, 413);
   }
   if (typesOf(object["type"]).includes("Question")) checkQuestion(object);
+  for (const key of ["published", "updated", "endTime", "closed"]) checkDate(object[key], key);
+  for (const attachment of asArray(object["attachment"])) {
+    if (!isObject(attachment)) continue;
+    for (const key of ["width", "height"]) {
+      const value = attachment[key];
+      if (value != null && !(nonNegativeInteger(value) && (value as number) <= INBOX_LIMITS.dimension)) {
+        throw new InvalidActivity(`An attachment's ${key} must be a whole number up to ${INBOX_LIMITS.dimension}`);
+      }
+    }
+  }
+}
+
+/** A date a peer gives must be one: parseable, after 2000 and at most a year ahead. */
+function checkDate(value: Json | undefined, key: string): void {
+  // `closed` may be a boolean (Mastodon sends a date, others true).
+  if (value == null || typeof value === "boolean") return;
+  const at = typeof value === "string" ? Date.parse(value) : Number.NaN;
+  if (!Number.isFinite(at) || at < EARLIEST_DATE || at > Date.now() + LATEST_AHEAD_MS) {
+    throw new InvalidActivity(`The object's ${key} is not a believable date`);
+  }
 }
 
 /** Activities whose object is written by the actor (and so must live on the actor's origin). */

@@ -1,6 +1,7 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { isStaff } from "../domain/accounts/types.ts";
 import { scopeAllows } from "../domain/oauth/scopes.ts";
+import { may, STAFF_POWERS, type StaffPower } from "../domain/staff/powers.ts";
 import type { AppEnv, Auth } from "./env.ts";
 import { fail } from "./errors.ts";
 
@@ -17,12 +18,19 @@ export function resolveAuth(): MiddlewareHandler<AppEnv> {
       if (!found) fail("unauthorized", "The access token is invalid");
       const account = found.token.accountId ? (services.accounts.get(found.token.accountId) ?? null) : null;
       if (account?.status === "approved") services.accountActivity.markActive(account);
-      auth = { token: found.token, app: found.app, scopes: found.token.scopes.split(" "), account };
+      let scopes = found.token.scopes.split(" ");
+      // Admin scopes hold only on a token issued after the staff member's second factor (one rule, in the domain).
+      if (account && isStaff(account.role) && scopes.some(isAdminScope) && !services.secondFactors.tokenCarriesStaffPower(account, found.token)) {
+        scopes = scopes.filter((s) => !isAdminScope(s));
+      }
+      auth = { token: found.token, app: found.app, scopes, account };
     }
     c.set("auth", auth);
     await next();
   };
 }
+
+const isAdminScope = (scope: string) => scope === "admin:read" || scope === "admin:write" || scope.startsWith("admin:");
 
 function requireScope(auth: Auth, scope: string | undefined): void {
   if (scope && !scopeAllows(auth.scopes, scope)) {
@@ -60,9 +68,10 @@ export function requireUser(c: Context<AppEnv>, scope?: string): Auth & { accoun
   return auth as Auth & { account: NonNullable<Auth["account"]> };
 }
 
-/** Verifiers, admins and the owner. */
-export function requireStaff(c: Context<AppEnv>, scope: string) {
+/** Verifiers, admins and the owner, each as far as the one table of staff powers lets them. */
+export function requireStaff(c: Context<AppEnv>, scope: string, power: StaffPower) {
   const auth = requireUser(c, scope);
   if (!isStaff(auth.account.role)) fail("forbidden", "This action is not allowed");
+  if (!may(auth.account.role, power)) fail("forbidden", `This action needs the ${STAFF_POWERS[power]} role`);
   return auth;
 }

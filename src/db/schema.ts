@@ -45,6 +45,8 @@ export const accounts = sqliteTable(
     deletedAt: integer("deleted_at", { mode: "timestamp_ms" }),
     /** The last day this account used the API (NodeInfo's active users); kept to the hour. */
     lastActiveAt: integer("last_active_at", { mode: "timestamp_ms" }),
+    /** Staff: tokens issued before this (a second factor set up or reset) no longer carry admin scopes. */
+    staffTokensSince: integer("staff_tokens_since", { mode: "timestamp_ms" }),
   },
   (t) => [
     uniqueIndex("accounts_username_key").on(t.usernameKey),
@@ -131,6 +133,8 @@ export const oauthCodes = sqliteTable("oauth_codes", {
   codeChallengeMethod: text("code_challenge_method"),
   expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
   usedAt: integer("used_at", { mode: "timestamp_ms" }),
+  /** When the signed-in staff member passed their second factor before this code was issued. */
+  secondFactorAt: integer("second_factor_at", { mode: "timestamp_ms" }),
 });
 
 export const oauthTokens = sqliteTable(
@@ -143,6 +147,8 @@ export const oauthTokens = sqliteTable(
     scopes: text("scopes").notNull(),
     createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
     revokedAt: integer("revoked_at", { mode: "timestamp_ms" }),
+    /** Carried from the code: the second factor was passed for this token (staff). */
+    secondFactorAt: integer("second_factor_at", { mode: "timestamp_ms" }),
   },
   (t) => [uniqueIndex("oauth_tokens_hash").on(t.tokenHash), index("oauth_tokens_app").on(t.appId)],
 );

@@ -7,6 +7,7 @@ import type { StatusRow } from "../domain/statuses/types.ts";
 import { errorList, page } from "./layout.ts";
 import { csrfToken, csrfValid, endSession, sessionAccountId, startSession } from "./session.ts";
 import type { PasswordSignIn } from "./sign-in.ts";
+import { renderableLink } from "../domain/urls.ts";
 
 /** Only a path on this server is a place to return to (never another site). */
 function safeReturn(value: unknown): string {
@@ -62,7 +63,7 @@ function statusBlock(c: Context<AppEnv>, status: StatusRow) {
   const services = c.get("services");
   const author = services.directory.get(status.accountId);
   const record = status.caseData ? (JSON.parse(status.caseData) as CaseRecord) : null;
-  const local = author?.local ? `/users/${author.username}` : (author?.url ?? "#");
+  const local = author?.local ? `/users/${author.username}` : (renderableLink(author?.url) ?? "#");
   return html`<article>
 <p><a href="${local}">${author?.displayName || author?.username}</a> <span class="note">@${author?.local ? author.username : `${author?.username}@${author?.host}`} · <time datetime="${status.createdAt.toISOString()}">${status.createdAt.toISOString().slice(0, 16).replace("T", " ")}</time></span></p>
 ${status.spoilerText ? html`<p><strong>${status.spoilerText}</strong></p>` : ""}

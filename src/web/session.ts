@@ -12,9 +12,9 @@ function secure(c: Context<AppEnv>): boolean {
   return c.get("services").instance.origin.startsWith("https:");
 }
 
-/** A signed, short-lived session cookie (HS256 JWT) naming the account. */
-export async function startSession(c: Context<AppEnv>, accountId: string): Promise<void> {
-  const jwt = await new SignJWT({})
+/** A signed, short-lived session cookie (HS256 JWT) naming the account (and when staff passed their second factor). */
+export async function startSession(c: Context<AppEnv>, accountId: string, options: { secondFactorAt?: Date } = {}): Promise<void> {
+  const jwt = await new SignJWT(options.secondFactorAt ? { sfa: options.secondFactorAt.getTime() } : {})
     .setProtectedHeader({ alg: "HS256" })
     .setSubject(accountId)
     .setIssuedAt()
@@ -30,11 +30,17 @@ export async function startSession(c: Context<AppEnv>, accountId: string): Promi
 }
 
 export async function sessionAccountId(c: Context<AppEnv>): Promise<string | null> {
+  return (await webSession(c))?.accountId ?? null;
+}
+
+/** The signed-in account, and when (if ever in this session) its second factor was passed. */
+export async function webSession(c: Context<AppEnv>): Promise<{ accountId: string; secondFactorAt: Date | null } | null> {
   const jwt = getCookie(c, SESSION_COOKIE);
   if (!jwt) return null;
   try {
     const { payload } = await jwtVerify(jwt, c.get("services").sessionKey, { algorithms: ["HS256"] });
-    return payload.sub ?? null;
+    if (!payload.sub) return null;
+    return { accountId: payload.sub, secondFactorAt: typeof payload["sfa"] === "number" ? new Date(payload["sfa"]) : null };
   } catch {
     return null;
   }

@@ -11,7 +11,7 @@ import { startInstance } from "../../src/server.ts";
 import { api, approvedPhysician, ownerToken } from "../helpers/client.ts";
 import { taggedJpeg } from "../helpers/images.ts";
 import { startInstances, stop, type TestInstance } from "../helpers/instances.ts";
-import { peer } from "../helpers/network.ts";
+import { eventually, peer } from "../helpers/network.ts";
 import { tempDir } from "../helpers/temp.ts";
 
 /** The CLI as an operator runs it (npm run cli -- …), with the instance's environment. */
@@ -64,7 +64,8 @@ describe("backups and restore", () => {
         if (res.status === 200) accepted.push(res.body.uri);
       }
     })();
-    await new Promise((r) => setTimeout(r, 300));
+    // Enough posts are in before the backup starts, however slow the machine.
+    await eventually(() => accepted.length > 5, "six posts accepted before the backup");
     const acceptedBefore = [...accepted];
     const file = join(backups, "consilium.tar.gz");
     const manifest = await createBackup(uk.config.dataDir, file);
@@ -120,14 +121,15 @@ describe("backups and restore", () => {
   }, 60_000);
 
   it("keeps the newest scheduled backups and removes older ones", async () => {
-    const dataDir = join(dirs[1]!.path, "restored");
+    // US's data directory (stopped since the start): independent of what the other tests restored.
+    const dataDir = us.config.dataDir;
     const dir = join(backups, "scheduled");
     mkdirSync(dir, { recursive: true });
     const schedule = new BackupSchedule({ dataDir, dir, keep: 2 });
-    for (let i = 0; i < 3; i++) {
-      await schedule.run();
-      await new Promise((r) => setTimeout(r, 5));
-    }
+    const names = new Set<string>();
+    // Each backup is named by its time: wait for a new millisecond rather than sleeping.
+    for (let i = 0; i < 3; i++) names.add(await schedule.run());
+    expect(names.size).toBe(3);
     expect(readdirSync(dir).filter((f) => f.endsWith(".tar.gz"))).toHaveLength(2);
     expect(schedule.latest()?.file).toMatch(/^consilium-.*\.tar\.gz$/);
   }, 60_000);

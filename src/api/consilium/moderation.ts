@@ -16,7 +16,7 @@ const appealSchema = z.object({ text: z.string().trim().min(1).max(2000) });
  */
 export const moderationRouter = new Hono<AppEnv>()
   .delete("/api/v1/consilium/admin/statuses/:id{[0-9]+}", async (c) => {
-    const { account } = requireStaff(c, "admin:write");
+    const { account } = requireStaff(c, "admin:write", "reports");
     const params = await parseParams(c, deleteSchema);
     await c.get("services").moderation.deleteStatus(account.id, c.req.param("id"), params.reason, params.report_id ?? null);
     return c.json({});
@@ -33,12 +33,12 @@ export const moderationRouter = new Hono<AppEnv>()
     return c.json(warningJson(services.moderation.appeal(account.id, c.req.param("id"), params.text), services));
   })
   .get("/api/v1/consilium/admin/appeals", (c) => {
-    requireStaff(c, "admin:read:accounts");
+    requireStaff(c, "admin:read:accounts", "moderate");
     const services = c.get("services");
     return c.json(services.moderation.pendingAppeals().map((w) => warningJson(w, services)));
   })
   .post("/api/v1/consilium/admin/appeals/:id{[0-9]+}/:decision{approve|reject}", async (c) => {
-    const { account } = requireStaff(c, "admin:write:accounts");
+    const { account } = requireStaff(c, "admin:write:accounts", "moderate");
     const services = c.get("services");
     return c.json(warningJson(await services.moderation.decideAppeal(account.id, c.req.param("id"), c.req.param("decision") === "approve"), services));
   });

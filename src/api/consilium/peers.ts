@@ -29,13 +29,13 @@ const endSchema = originSchema.extend({ reason: z.string().max(1000).optional(),
 /** Peering administration (limited federation). */
 export const peersRouter = new Hono<AppEnv>()
   .get("/api/v1/consilium/peers", (c) => {
-    requireStaff(c, "admin:read");
+    requireStaff(c, "admin:read", "peers");
     const services = c.get("services");
     const lanes = new Map(services.queueStatus.lanes().map((l) => [l.origin, l]));
     return c.json(services.peers.list().map((p) => peerJson(p, lanes.get(p.origin))));
   })
   .post("/api/v1/consilium/peers", async (c) => {
-    const { account } = requireStaff(c, "admin:write");
+    const { account } = requireStaff(c, "admin:write", "peers");
     const { origin } = await parseParams(c, originSchema);
     const services = c.get("services");
     const peer = await services.peers.add(origin);
@@ -44,14 +44,14 @@ export const peersRouter = new Hono<AppEnv>()
   })
   /** Ends a peering; with `purge`, everything held of that peer's physicians is removed here too. */
   .post("/api/v1/consilium/peers/end", async (c) => {
-    const { account } = requireStaff(c, "admin:write");
+    const { account } = requireStaff(c, "admin:write", "peers");
     const params = await parseParams(c, endSchema);
     const services = c.get("services");
     const removed = await services.moderation.endPeering(account.id, params.origin, params.reason ?? "", params.purge === true);
     return c.json({ ...peerJson(services.peers.get(normaliseOrigin(params.origin))!), removed_statuses: removed });
   })
   .post("/api/v1/consilium/peers/:decision{approve|reject}", async (c) => {
-    const { account } = requireStaff(c, "admin:write");
+    const { account } = requireStaff(c, "admin:write", "peers");
     const { origin } = await parseParams(c, originSchema);
     const services = c.get("services");
     const decision = c.req.param("decision") as "approve" | "reject";

@@ -18,7 +18,7 @@ export const consiliumRouter = new Hono<AppEnv>()
    * one transaction; pending applications are matched again afterwards.
    */
   .post("/api/v1/consilium/registers", async (c) => {
-    const { account: staff } = requireStaff(c, "admin:write:accounts");
+    const { account: staff } = requireStaff(c, "admin:write:accounts", "registers");
     const type = (c.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
     let csv: string;
     if (type === "text/csv" || type === "text/plain") {
@@ -39,7 +39,7 @@ export const consiliumRouter = new Hono<AppEnv>()
     return c.json({ source: result.source, imported: result.imported, skipped: result.skipped, rematched_applications: rematched });
   })
   .get("/api/v1/consilium/audit_log", (c) => {
-    requireStaff(c, "admin:read");
+    requireStaff(c, "admin:read", "audit");
     const entries = c.get("services").audit.list({ subjectId: c.req.query("account_id"), limit: 200 });
     return c.json(
       entries.map((e) => ({

@@ -5,6 +5,7 @@ import type { Identity } from "../../domain/identity/vault.ts";
 import { findSpecialty } from "../../domain/specialties.ts";
 import { escapeHtml } from "../../domain/text.ts";
 import type { Services } from "../../services.ts";
+import { renderableLink } from "../../domain/urls.ts";
 
 /** Placeholder images: uploads of avatars are not offered yet. */
 export const DEFAULT_AVATAR_PATH = "/avatars/original/missing.png";
@@ -47,7 +48,7 @@ export function accountViewJson(view: AccountView, services: Services, counts: A
     id: view.id,
     username: view.username,
     acct: view.local ? view.username : `${view.username}@${view.host}`,
-    url: view.url,
+    url: renderableLink(view.url) ?? view.uri,
     uri: view.uri,
     display_name: view.displayName,
     note: view.noteHtml,

@@ -34,7 +34,7 @@ function limitParam(value: string | undefined): number {
 /** Mastodon's admin account API, for verifiers reviewing applications. */
 export const adminRouter = new Hono<AppEnv>()
   .get("/api/v1/admin/accounts", (c) => {
-    requireStaff(c, "admin:read:accounts");
+    requireStaff(c, "admin:read:accounts", "review");
     const services = c.get("services");
     if (queryFlag(c, "remote")) return c.json([]);
     const status = Object.entries(V1_FILTERS).find(([flag]) => queryFlag(c, flag))?.[1];
@@ -43,7 +43,7 @@ export const adminRouter = new Hono<AppEnv>()
     return c.json(rows.map((a) => adminAccountJson(a, services)));
   })
   .get("/api/v2/admin/accounts", (c) => {
-    requireStaff(c, "admin:read:accounts");
+    requireStaff(c, "admin:read:accounts", "review");
     const services = c.get("services");
     if (c.req.query("origin") === "remote") return c.json([]);
     const statusParam = c.req.query("status");
@@ -55,7 +55,7 @@ export const adminRouter = new Hono<AppEnv>()
   })
   /** The review view: the sealed identity is opened and the read audited. */
   .get("/api/v1/admin/accounts/:id", (c) => {
-    const { account: staff } = requireStaff(c, "admin:read:accounts");
+    const { account: staff } = requireStaff(c, "admin:read:accounts", "identity.read");
     const services = c.get("services");
     const account = services.accounts.get(c.req.param("id"));
     if (!account) fail("not_found", "Record not found");
@@ -64,14 +64,14 @@ export const adminRouter = new Hono<AppEnv>()
     return c.json(adminAccountJson(account, services, identity));
   })
   .post("/api/v1/admin/accounts/:id/approve", async (c) => {
-    const { account: staff } = requireStaff(c, "admin:write:accounts");
+    const { account: staff } = requireStaff(c, "admin:write:accounts", "review");
     const params = await parseParams(c, noteSchema);
     const services = c.get("services");
     const account = await services.credentialLifecycle.sync(services.review.approve(staff.id, c.req.param("id"), params.text ?? params.reason), { announce: false });
     return c.json(adminAccountJson(account, services));
   })
   .post("/api/v1/admin/accounts/:id/reject", async (c) => {
-    const { account: staff } = requireStaff(c, "admin:write:accounts");
+    const { account: staff } = requireStaff(c, "admin:write:accounts", "review");
     const params = await parseParams(c, noteSchema);
     const services = c.get("services");
     const account = await services.credentialLifecycle.sync(services.review.reject(staff.id, c.req.param("id"), params.text ?? params.reason));
@@ -79,13 +79,13 @@ export const adminRouter = new Hono<AppEnv>()
   })
   /** Mastodon's moderation actions; on a peer's physician `silence` and `suspend` apply here only. */
   .post("/api/v1/admin/accounts/:id/action", async (c) => {
-    const { account: staff } = requireStaff(c, "admin:write:accounts");
+    const { account: staff } = requireStaff(c, "admin:write:accounts", "moderate");
     const params = await parseParams(c, actionSchema);
     await c.get("services").moderation.act(staff.id, c.req.param("id"), { type: params.type, text: params.text, reportId: params.report_id ?? null });
     return c.json({});
   })
   .post("/api/v1/admin/accounts/:id/:undo{unsilence|unsensitive|enable|unsuspend}", async (c) => {
-    const { account: staff } = requireStaff(c, "admin:write:accounts");
+    const { account: staff } = requireStaff(c, "admin:write:accounts", "moderate");
     const services = c.get("services");
     const id = c.req.param("id");
     await services.moderation.undo(staff.id, id, c.req.param("undo") as UndoAction);
@@ -97,11 +97,12 @@ export const adminRouter = new Hono<AppEnv>()
    * removal of what this instance holds of theirs.
    */
   .delete("/api/v1/admin/accounts/:id", async (c) => {
-    const { account: staff } = requireStaff(c, "admin:write:accounts");
-    const params = await parseParams(c, eraseSchema);
     const services = c.get("services");
     const id = c.req.param("id");
-    if (services.accounts.get(id)) await services.erasure.eraseByStaff(staff.id, id, params.reason ?? "deletion through the admin API");
+    const local = services.accounts.get(id) != null;
+    const { account: staff } = requireStaff(c, "admin:write:accounts", local ? "erase" : "moderate");
+    const params = await parseParams(c, eraseSchema);
+    if (local) await services.erasure.eraseByStaff(staff.id, id, params.reason ?? "deletion through the admin API");
     else {
       const remote = services.directory.findRemoteById(id);
       if (!remote) fail("not_found", "Record not found");
@@ -111,7 +112,7 @@ export const adminRouter = new Hono<AppEnv>()
   })
   /** Consilium: a verifier records the licence's expiry; the credential follows it. */
   .post("/api/v1/admin/accounts/:id/licence", async (c) => {
-    const { account: staff } = requireStaff(c, "admin:write:accounts");
+    const { account: staff } = requireStaff(c, "admin:write:accounts", "review");
     const params = await parseParams(c, licenceSchema);
     const services = c.get("services");
     const account = await services.credentialLifecycle.sync(services.review.setLicenceExpiry(staff.id, c.req.param("id"), params.expires_at ?? null));

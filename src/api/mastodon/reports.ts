@@ -36,7 +36,7 @@ export const reportsRouter = new Hono<AppEnv>()
     return c.json(reportJson(report, services));
   })
   .get("/api/v1/admin/reports", (c) => {
-    const { account } = requireStaff(c, "admin:read:reports");
+    const { account } = requireStaff(c, "admin:read:reports", "reports");
     const services = c.get("services");
     const rows = services.reports.list({
       resolved: queryFlag(c, "resolved"),
@@ -49,18 +49,18 @@ export const reportsRouter = new Hono<AppEnv>()
     return c.json(rows.map((r) => adminReportJson(r, account.id, services)));
   })
   .get("/api/v1/admin/reports/:id{[0-9]+}", (c) => {
-    const { account } = requireStaff(c, "admin:read:reports");
+    const { account } = requireStaff(c, "admin:read:reports", "reports");
     const services = c.get("services");
     return c.json(adminReportJson(services.reports.require(c.req.param("id")), account.id, services));
   })
   .put("/api/v1/admin/reports/:id{[0-9]+}", async (c) => {
-    const { account } = requireStaff(c, "admin:write:reports");
+    const { account } = requireStaff(c, "admin:write:reports", "reports");
     const params = await parseParams(c, updateSchema);
     const services = c.get("services");
     return c.json(adminReportJson(services.reports.categorise(account.id, c.req.param("id"), { category: params.category, ruleIds: params.rule_ids }), account.id, services));
   })
   .post("/api/v1/admin/reports/:id{[0-9]+}/:action{assign_to_self|unassign|resolve|reopen}", (c) => {
-    const { account } = requireStaff(c, "admin:write:reports");
+    const { account } = requireStaff(c, "admin:write:reports", "reports");
     const services = c.get("services");
     const id = c.req.param("id");
     const action = c.req.param("action");

@@ -8,6 +8,7 @@ import { accountViewJson } from "./accounts-json.ts";
 import { filterResultJson } from "./filter-json.ts";
 import { mediaJson } from "./media-json.ts";
 import { pollJson } from "./poll-json.ts";
+import { renderableLink } from "../../domain/urls.ts";
 
 export interface RenderOptions {
   /** Where the statuses are shown, for the viewer's filters (Mastodon's filter contexts). */
@@ -57,7 +58,7 @@ export function renderStatuses(rows: readonly StatusRow[], viewerId: string, ser
     return {
       id: s.id,
       uri: s.uri,
-      url: s.url ?? s.uri,
+      url: renderableLink(s.url) ?? s.uri,
       created_at: s.createdAt.toISOString(),
       edited_at: s.editedAt?.toISOString() ?? null,
       account: accountViewJson(account, services, counts.get(s.accountId)),
@@ -72,7 +73,7 @@ export function renderStatuses(rows: readonly StatusRow[], viewerId: string, ser
       mentions: (mentions.get(s.id) ?? [])
         .map((id) => accounts.get(id))
         .filter((a): a is AccountView => a != null)
-        .map((a) => ({ id: a.id, username: a.username, url: a.url, acct: a.local ? a.username : `${a.username}@${a.host}` })),
+        .map((a) => ({ id: a.id, username: a.username, url: renderableLink(a.url) ?? a.uri, acct: a.local ? a.username : `${a.username}@${a.host}` })),
       tags: (tags.get(s.id) ?? []).map((t) => ({ name: t, url: `${instance.origin}/tags/${encodeURIComponent(t)}` })),
       emojis: [],
       reblogs_count: stats.reblogs.get(s.id) ?? 0,

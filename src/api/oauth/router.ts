@@ -3,8 +3,8 @@ import { html } from "hono/html";
 import { type IssuedToken, OAuthError, OOB_REDIRECT_URI } from "../../domain/oauth/service.ts";
 import { KNOWN_SCOPES } from "../../domain/oauth/scopes.ts";
 import { errorList, page } from "../../web/layout.ts";
-import { csrfToken, csrfValid, sessionAccountId, startSession } from "../../web/session.ts";
-import type { PasswordSignIn } from "../../web/sign-in.ts";
+import { csrfToken, csrfValid, startSession, webSession } from "../../web/session.ts";
+import type { PasswordSignIn, SecondFactorCheck } from "../../web/sign-in.ts";
 import { webSignIn } from "../../web/people.ts";
 import { readParams } from "../body.ts";
 import type { AppEnv } from "../env.ts";
@@ -21,8 +21,8 @@ function responseMode(value: unknown): ResponseMode {
 
 /** The OAuth 2.0 Form Post Response Mode: the browser posts the result to the client's redirect URI. */
 function formPostPage(redirectUri: string, fields: Record<string, string>) {
-  return html`<!doctype html><html><head><meta charset="utf-8"><title>Continue</title></head>
-<body onload="document.forms[0].submit()"><form method="post" action="${redirectUri}">
+  return html`<!doctype html><html><head><meta charset="utf-8"><title>Continue</title><script src="/assets/form-post.js"></script></head>
+<body><form method="post" action="${redirectUri}">
 ${Object.entries(fields).map(([k, v]) => html`<input type="hidden" name="${k}" value="${v}">`)}
 <noscript><button type="submit">Continue</button></noscript></form></body></html>`;
 }
@@ -40,12 +40,52 @@ function tokenJson(token: IssuedToken) {
   };
 }
 
+/** The authorization request's parameters, carried from one page to the next. */
+function carriedQuery(params: Record<string, unknown>): URLSearchParams {
+  const query = new URLSearchParams();
+  for (const k of AUTHORIZE_PARAMS) if (str(params[k]) && k !== "force_login") query.set(k, str(params[k])!);
+  return query;
+}
+
 function hiddenFields(params: Record<string, unknown>) {
   return AUTHORIZE_PARAMS.map((k) => (str(params[k]) ? html`<input type="hidden" name="${k}" value="${str(params[k])}">` : ""));
 }
 
 /** OAuth 2 (authorization code with PKCE, client credentials), as Mastodon serves it. */
-export function oauthRouter(signIn: PasswordSignIn) {
+export function oauthRouter(signIn: PasswordSignIn, codes: SecondFactorCheck) {
+  /** Staff enter their second-factor code after the password, as in the console. */
+  const codePage = (c: Context<AppEnv>, params: Record<string, unknown>, errors: string[] = [], status: 200 | 401 | 403 | 429 = 200) =>
+    c.html(
+      page(
+        "Second factor",
+        c.get("services").instance.name,
+        html`${errorList(errors)}<p>Staff accounts confirm every sign-in with their second factor.</p>
+<form method="post" action="/oauth/second_factor">
+<input type="hidden" name="csrf_token" value="${csrfToken(c)}">${hiddenFields(params)}
+<label for="code">Code from your authenticator app, or a recovery code</label><input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" required maxlength="20">
+<button type="submit">Continue</button>
+</form>`,
+      ),
+      status,
+    );
+  const setUpFirstPage = (c: Context<AppEnv>) =>
+    c.html(
+      page(
+        "Set up your second factor first",
+        c.get("services").instance.name,
+        html`<p class="error">This instance requires a second factor for staff. Set it up in the <a href="/admin/second_factor/setup">staff console</a>, then sign in here again.</p>`,
+      ),
+      403,
+    );
+  /** Where a signed-in account stands before consent: staff without their second factor go no further. */
+  const signedIn = async (c: Context<AppEnv>) => {
+    const services = c.get("services");
+    const session = await webSession(c);
+    const account = session ? services.accounts.get(session.accountId) : undefined;
+    const step = account ? services.secondFactors.stepAfterPassword(account) : "none";
+    return { account, secondFactorAt: session?.secondFactorAt ?? null, step: step === "code" && session?.secondFactorAt ? ("none" as const) : step };
+  };
+
   const authorizePage = async (c: Context<AppEnv>, params: Record<string, unknown>, errors: string[] = [], status: 200 | 401 | 403 | 429 = 200) => {
     const services = c.get("services");
     const check = services.oauth.checkAuthorizationRequest({
@@ -58,8 +98,7 @@ export function oauthRouter(signIn: PasswordSignIn) {
     });
     responseMode(params["response_mode"]);
     const csrf = csrfToken(c);
-    const accountId = await sessionAccountId(c);
-    const account = accountId ? services.accounts.get(accountId) : undefined;
+    const { account, step } = await signedIn(c);
     if (!account || str(params["force_login"]) === "true") {
       return c.html(
         page(
@@ -80,6 +119,8 @@ export function oauthRouter(signIn: PasswordSignIn) {
       const why = account.status === "pending" ? "Your application is still pending approval by a verifier." : "This account cannot sign in.";
       return c.html(page("Cannot authorize", services.instance.name, html`<p class="error">${why}</p>`), 403);
     }
+    if (step === "setup") return setUpFirstPage(c);
+    if (step === "code") return codePage(c, params, errors, status);
     return c.html(
       page(
         "Authorize",
@@ -137,11 +178,27 @@ export function oauthRouter(signIn: PasswordSignIn) {
           if (result.retryAfter) c.header("Retry-After", String(result.retryAfter));
           return await authorizePage(c, params, [result.message], result.status);
         }
-        const account = result.account;
-        await startSession(c, account.id);
-        const query = new URLSearchParams();
-        for (const k of AUTHORIZE_PARAMS) if (str(params[k]) && k !== "force_login") query.set(k, str(params[k])!);
-        return c.redirect(`/oauth/authorize?${query}`, 303);
+        await startSession(c, result.account.id);
+        return c.redirect(`/oauth/authorize?${carriedQuery(params)}`, 303);
+      } catch (error) {
+        if (error instanceof OAuthError) return badRequestPage(c, error);
+        throw error;
+      }
+    })
+    /** The staff member's code after the password; the session then records the factor as passed. */
+    .post("/oauth/second_factor", async (c) => {
+      const params = await readParams(c);
+      try {
+        if (!csrfValid(c, params["csrf_token"])) return codePage(c, params, ["The form expired; please try again."], 403);
+        const { account } = await signedIn(c);
+        if (!account) return await authorizePage(c, params, ["Please sign in."], 401);
+        const result = codes.attempt(c, account.id, str(params["code"]) ?? "", "oauth");
+        if (!result.ok) {
+          if (result.retryAfter) c.header("Retry-After", String(result.retryAfter));
+          return codePage(c, params, [result.message], result.status);
+        }
+        await startSession(c, account.id, { secondFactorAt: new Date() });
+        return c.redirect(`/oauth/authorize?${carriedQuery(params)}`, 303);
       } catch (error) {
         if (error instanceof OAuthError) return badRequestPage(c, error);
         throw error;
@@ -165,9 +222,11 @@ export function oauthRouter(signIn: PasswordSignIn) {
         throw error;
       }
       if (!csrfValid(c, params["csrf_token"])) return authorizePage(c, params, ["The form expired; please try again."], 403);
-      const accountId = await sessionAccountId(c);
-      const account = accountId ? services.accounts.get(accountId) : undefined;
+      const { account, secondFactorAt, step } = await signedIn(c);
       if (!account || account.status !== "approved" || account.disabled) return authorizePage(c, params, ["Please sign in."], 401);
+      // No code for staff power without the second factor, whatever the form says.
+      if (step === "setup") return setUpFirstPage(c);
+      if (step === "code") return codePage(c, params, ["Enter your second-factor code first."], 401);
       const state = str(params["state"]);
       let mode: ResponseMode;
       try {
@@ -196,6 +255,7 @@ export function oauthRouter(signIn: PasswordSignIn) {
         redirectUri: check.redirectUri,
         scopes: check.scopes,
         codeChallenge: str(params["code_challenge"]),
+        secondFactorAt,
       });
       if (check.redirectUri === OOB_REDIRECT_URI) {
         return c.html(

@@ -15,6 +15,8 @@ export type MediaRow = typeof mediaAttachments.$inferSelect;
 export const MEDIA_LIMITS = {
   maxBytes: 16 * 1024 * 1024,
   maxPixels: 33_177_600, // 7680 x 4320, Mastodon's image_matrix_limit
+  /** Deeper than 8 bits a channel, decoding costs several times more: 3840 x 2160 at most. */
+  maxDeepPixels: 8_294_400,
   maxDimension: 4096,
   previewSize: 400,
   descriptionLength: 1500,
@@ -62,6 +64,16 @@ function checkDescription(description: string | undefined): void {
   assertNoPhi({ description });
 }
 
+/** Runs tasks one after another (a tiny mutex). */
+class OneAtATime {
+  #tail: Promise<unknown> = Promise.resolve();
+  run<T>(task: () => Promise<T>): Promise<T> {
+    const result = this.#tail.then(task, task);
+    this.#tail = result.catch(() => {});
+    return result;
+  }
+}
+
 /**
  * Images are decoded and re-encoded: orientation applied, colours converted
  * to sRGB, and every metadata block (EXIF, GPS, XMP, IPTC, ICC, comments)
@@ -70,6 +82,7 @@ function checkDescription(description: string | undefined): void {
 export class MediaService {
   readonly #db: Db;
   readonly #dir: string;
+  readonly #decoding = new OneAtATime();
 
   constructor(db: Db, dataDir: string) {
     this.#db = db;
@@ -92,7 +105,7 @@ export class MediaService {
     if (refused) throw new DomainError("unprocessable", refused);
 
     const sharp = await loadSharp();
-    let meta: { format?: string; hasAlpha?: boolean };
+    let meta: { format?: string; hasAlpha?: boolean; depth?: string; width?: number; height?: number; pages?: number };
     try {
       meta = await sharp(input.bytes, { limitInputPixels: MEDIA_LIMITS.maxPixels, failOn: "error" }).metadata();
     } catch (error) {
@@ -103,10 +116,22 @@ export class MediaService {
     }
     const format = meta.format;
     const hasAlpha = meta.hasAlpha ?? false;
+    const deep = meta.depth != null && meta.depth !== "uchar" && meta.depth !== "char";
+    if (deep && (meta.width ?? 0) * (meta.height ?? 0) > MEDIA_LIMITS.maxDeepPixels) {
+      throw new DomainError(
+        "unprocessable",
+        `The image has more than 8 bits per channel and too many pixels for that (maximum is ${MEDIA_LIMITS.maxDeepPixels}, 3840 x 2160): export it as an 8-bit image`,
+      );
+    }
     if (!format || !ACCEPTED_FORMATS.has(format)) {
       throw new DomainError("unprocessable", `Images of type ${format ?? "unknown"} are not accepted (JPEG, PNG, WebP, AVIF, GIF or TIFF)`);
     }
 
+    // One image is decoded at a time: a burst of large uploads cannot take every core and the memory.
+    return this.#decoding.run(() => this.#encode(sharp, input, format, hasAlpha, focus, now));
+  }
+
+  async #encode(sharp: Awaited<ReturnType<typeof loadSharp>>, input: MediaUpload, format: string, hasAlpha: boolean, focus: { x: number; y: number }, now: Date): Promise<MediaRow> {
     const id = newId(now.getTime());
     const base = () =>
       sharp(input.bytes, { limitInputPixels: MEDIA_LIMITS.maxPixels, failOn: "error", pages: 1 })

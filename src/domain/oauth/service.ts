@@ -144,7 +144,7 @@ export class OAuthService {
   }
 
   issueCode(
-    input: { app: OAuthApp; accountId: string; redirectUri: string; scopes: string[]; codeChallenge?: string },
+    input: { app: OAuthApp; accountId: string; redirectUri: string; scopes: string[]; codeChallenge?: string; secondFactorAt?: Date | null },
     now = new Date(),
   ): string {
     const code = newSecret();
@@ -159,6 +159,7 @@ export class OAuthService {
         codeChallenge: input.codeChallenge ?? null,
         codeChallengeMethod: input.codeChallenge ? "S256" : null,
         expiresAt: new Date(now.getTime() + CODE_LIFETIME_MS),
+        secondFactorAt: input.secondFactorAt ?? null,
       })
       .run();
     return code;
@@ -186,7 +187,7 @@ export class OAuthService {
         }
       }
       tx.update(oauthCodes).set({ usedAt: now }).where(eq(oauthCodes.codeHash, row.codeHash)).run();
-      return this.#issue(tx, app.id, row.accountId, row.scopes.split(" "), now);
+      return this.#issue(tx, app.id, row.accountId, row.scopes.split(" "), now, row.secondFactorAt);
     });
   }
 
@@ -204,10 +205,10 @@ export class OAuthService {
     return this.#issue(this.#db, appId, accountId, scopes, now);
   }
 
-  #issue(db: Pick<Db, "insert">, appId: string, accountId: string | null, scopes: string[], now: Date): IssuedToken {
+  #issue(db: Pick<Db, "insert">, appId: string, accountId: string | null, scopes: string[], now: Date, secondFactorAt: Date | null = null): IssuedToken {
     const accessToken = newSecret();
     db.insert(oauthTokens)
-      .values({ id: newId(now.getTime()), tokenHash: sha256(accessToken), appId, accountId, scopes: scopes.join(" "), createdAt: now })
+      .values({ id: newId(now.getTime()), tokenHash: sha256(accessToken), appId, accountId, scopes: scopes.join(" "), createdAt: now, secondFactorAt })
       .run();
     return { accessToken, scopes, createdAt: now };
   }

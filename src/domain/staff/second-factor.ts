@@ -2,7 +2,8 @@ import { randomBytes } from "node:crypto";
 import { and, eq, lt } from "drizzle-orm";
 import { Secret, TOTP } from "otpauth";
 import type { Db } from "../../db/client.ts";
-import { staffSecondFactors } from "../../db/schema.ts";
+import { accounts, staffSecondFactors } from "../../db/schema.ts";
+import { type AccountRow, isStaff } from "../accounts/types.ts";
 import type { AuditLog } from "../audit.ts";
 import type { Keyring } from "../crypto/keyring.ts";
 import { open, seal } from "../crypto/sealed-box.ts";
@@ -28,12 +29,44 @@ export class SecondFactors {
   readonly #keyring: Keyring;
   readonly #audit: AuditLog;
   readonly #issuer: string;
+  readonly #required: () => boolean;
 
-  constructor(deps: { db: Db; keyring: Keyring; audit: AuditLog; issuer: string }) {
+  constructor(deps: { db: Db; keyring: Keyring; audit: AuditLog; issuer: string; required: () => boolean }) {
     this.#db = deps.db;
     this.#keyring = deps.keyring;
     this.#audit = deps.audit;
     this.#issuer = deps.issuer;
+    this.#required = deps.required;
+  }
+
+  /**
+   * What a staff member still has to do after the password, on any door to
+   * staff power (the console and the OAuth pages alike): nothing, enter a
+   * code, or set the factor up first.  Physicians: nothing.
+   */
+  stepAfterPassword(account: AccountRow): "none" | "code" | "setup" {
+    if (!isStaff(account.role)) return "none";
+    if (this.enabled(account.id)) return "code";
+    return this.#required() ? "setup" : "none";
+  }
+
+  /**
+   * Whether a staff member's token may use admin scopes: issued after the
+   * factor was last set up or reset, and with the factor passed when there is
+   * one (or none is required).  A leaked password alone never opens the vault.
+   */
+  tokenCarriesStaffPower(account: AccountRow, token: { createdAt: Date; secondFactorAt: Date | null }): boolean {
+    if (!isStaff(account.role)) return false;
+    if (account.staffTokensSince && token.createdAt.getTime() < account.staffTokensSince.getTime()) return false;
+    const step = this.stepAfterPassword(account);
+    // The factor passed must be the current one (not one since reset).
+    if (step === "code") return token.secondFactorAt != null && token.secondFactorAt.getTime() >= (account.staffTokensSince?.getTime() ?? 0);
+    return step === "none";
+  }
+
+  /** Tokens issued until now stop carrying admin scopes. */
+  #retireTokens(accountId: string, now: Date): void {
+    this.#db.update(accounts).set({ staffTokensSince: now }).where(eq(accounts.id, accountId)).run();
   }
 
   #row(accountId: string) {
@@ -89,6 +122,7 @@ export class SecondFactors {
       .set({ confirmedAt: now, lastStep: step, recoveryCodes: JSON.stringify(codes.map((c) => this.#hashCode(accountId, c))) })
       .where(eq(staffSecondFactors.accountId, accountId))
       .run();
+    this.#retireTokens(accountId, now);
     this.#audit.record({ staffId: accountId, subjectId: accountId, action: "second_factor.enable", reason: "TOTP set up" }, now);
     return codes;
   }
@@ -135,6 +169,7 @@ export class SecondFactors {
   /** Removes a second factor (another staff member, or the CLI with no actor). */
   reset(staffId: string | null, accountId: string, reason: string, now = new Date()): boolean {
     const removed = this.#db.delete(staffSecondFactors).where(eq(staffSecondFactors.accountId, accountId)).run().changes > 0;
+    if (removed) this.#retireTokens(accountId, now);
     if (removed) this.#audit.record({ staffId, subjectId: accountId, action: "second_factor.reset", reason }, now);
     return removed;
   }

@@ -1,6 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
-import { favourites, pins, statusMentions, statuses, statusTags } from "../../db/schema.ts";
+import { favourites, pins, statusMentions, statuses, statusTags, tombstones } from "../../db/schema.ts";
 import type { AuditLog } from "../audit.ts";
 import { DomainError } from "../errors.ts";
 import type { DomainEvents } from "../events.ts";
@@ -132,10 +132,21 @@ export class ReceivedStatuses {
     this.#audit.record({ staffId: null, subjectId: status.accountId, action: "phi.held", reason: `incoming post ${status.uri}: ${reason}` });
   }
 
-  receiveDelete(actorId: string, uri: string): void {
+  /**
+   * A peer's Delete: the post goes, and its address is remembered, so a
+   * Create or Update of it that arrives later (held back by a slow peer, or
+   * retried) cannot bring it back.
+   */
+  receiveDelete(actorId: string, uri: string, now = new Date()): void {
     const status = this.#store.getByUri(uri);
-    if (!status || status.accountId !== actorId) return;
-    this.#store.removeWithBoosts(status);
+    if (status && status.accountId !== actorId) return;
+    this.#db.insert(tombstones).values({ uri, formerType: status?.kind === "case" ? "Article" : "Note", deletedAt: now }).onConflictDoNothing().run();
+    if (status) this.#store.removeWithBoosts(status);
+  }
+
+  /** Whether a peer deleted this address: what arrives about it afterwards is ignored. */
+  isDeleted(uri: string): boolean {
+    return this.#db.select({ uri: tombstones.uri }).from(tombstones).where(eq(tombstones.uri, uri)).get() != null;
   }
 
   receiveLike(actorId: string, objectUri: string, likeUri: string, now = new Date()): FavouriteRow | undefined {

@@ -4,7 +4,8 @@ import type { AccountRow, AccountStatus } from "../../domain/accounts/types.ts";
 import { DomainError } from "../../domain/errors.ts";
 import type { Identity } from "../../domain/identity/vault.ts";
 import { findSpecialty } from "../../domain/specialties.ts";
-import { flash, hasRole, isStaffRole, staffOf, type StaffRole } from "./auth.ts";
+import { flash, isStaffRole, mayDo, staffOf, type StaffRole } from "./auth.ts";
+import type { StaffPower } from "../../domain/staff/powers.ts";
 import { Age, consolePage, MatchTag, PostForm, FilterSelect, SPECIALTY_CHOICES } from "./layout.tsx";
 import { Pager, pageOf } from "./paging.tsx";
 import { LocalModeration } from "./moderation.tsx";
@@ -135,7 +136,7 @@ const Decisions = ({ c, account, csrf }: { c: Context<AppEnv>; account: AccountR
   const me = staffOf(c);
   const base = `/admin/accounts/${account.id}`;
   if (isStaffRole(account.role)) {
-    const mayReset = account.id !== me.id && (hasRole(me, "owner") || (hasRole(me, "admin") && account.role === "verifier"));
+    const mayReset = account.id !== me.id && mayDo(me, account.role === "verifier" ? "staff.verifiers" : "staff.admins");
     return mayReset && c.get("services").secondFactors.enabled(account.id) ? (
       <section>
         <h2>Second factor</h2>
@@ -235,9 +236,9 @@ const text = (value: unknown, max = 1000) => (typeof value === "string" ? value.
 type Action = (c: Context<AppEnv>, staff: AccountRow, account: AccountRow, body: Record<string, unknown>) => Promise<{ message: string; to?: string }>;
 
 /** Every decision a verifier takes on an account, through the same domain services as the admin API. */
-const ACTIONS: Record<string, { role: StaffRole; run: Action }> = {
+const ACTIONS: Record<string, { power: StaffPower; run: Action }> = {
   approve: {
-    role: "verifier",
+    power: "review",
     run: async (c, staff, account, body) => {
       const services = c.get("services");
       await services.credentialLifecycle.sync(services.review.approve(staff.id, account.id, text(body["note"]) || undefined), { announce: false });
@@ -245,7 +246,7 @@ const ACTIONS: Record<string, { role: StaffRole; run: Action }> = {
     },
   },
   reject: {
-    role: "verifier",
+    power: "review",
     run: async (c, staff, account, body) => {
       const reason = text(body["reason"]);
       if (!reason) throw new DomainError("unprocessable", "Give the reason the applicant will see");
@@ -255,21 +256,21 @@ const ACTIONS: Record<string, { role: StaffRole; run: Action }> = {
     },
   },
   request_info: {
-    role: "verifier",
+    power: "review",
     run: async (c, staff, account, body) => {
       c.get("services").review.requestInformation(staff.id, account.id, text(body["message"]));
       return { message: `@${account.username} was asked for more information.`, to: "/admin/applications" };
     },
   },
   suspend: {
-    role: "verifier",
+    power: "moderate",
     run: async (c, staff, account, body) => {
       await c.get("services").moderation.act(staff.id, account.id, { type: "suspend", text: text(body["reason"]) || "suspended" });
       return { message: `@${account.username} suspended; the credential is withdrawn.` };
     },
   },
   unsuspend: {
-    role: "verifier",
+    power: "moderate",
     run: async (c, staff, account, body) => {
       const services = c.get("services");
       await services.credentialLifecycle.sync(services.review.unsuspend(staff.id, account.id, text(body["reason"]) || undefined));
@@ -277,7 +278,7 @@ const ACTIONS: Record<string, { role: StaffRole; run: Action }> = {
     },
   },
   reverify: {
-    role: "verifier",
+    power: "review",
     run: async (c, staff, account, body) => {
       const reason = text(body["reason"]);
       if (!reason) throw new DomainError("unprocessable", "Give a reason for re-verifying");
@@ -287,7 +288,7 @@ const ACTIONS: Record<string, { role: StaffRole; run: Action }> = {
     },
   },
   licence: {
-    role: "verifier",
+    power: "review",
     run: async (c, staff, account, body) => {
       const value = text(body["expires_at"], 10);
       if (value && !/^\d{4}-\d{2}-\d{2}$/.test(value)) throw new DomainError("unprocessable", "The expiry must be a date");
@@ -297,12 +298,12 @@ const ACTIONS: Record<string, { role: StaffRole; run: Action }> = {
     },
   },
   reset_second_factor: {
-    role: "admin",
+    power: "staff.verifiers",
     run: async (c, staff, account, body) => {
       const services = c.get("services");
       if (!isStaffRole(account.role)) throw new DomainError("unprocessable", "Only staff have a second factor");
       if (account.id === staff.id) throw new DomainError("forbidden", "Ask another administrator (or use the CLI) to reset your own second factor");
-      if (account.role !== "verifier" && !hasRole(staff, "owner")) throw new DomainError("forbidden", "Only the owner resets an administrator's second factor");
+      if (account.role !== "verifier" && !mayDo(staff, "staff.admins")) throw new DomainError("forbidden", "Only the owner resets an administrator's second factor");
       const reason = text(body["reason"], 200);
       if (!reason) throw new DomainError("unprocessable", "Give a reason");
       services.secondFactors.reset(staff.id, account.id, reason);
@@ -312,7 +313,11 @@ const ACTIONS: Record<string, { role: StaffRole; run: Action }> = {
   },
 };
 
-const ROLES_TO_ADD: Record<StaffRole, StaffRole[]> = { verifier: [], admin: ["verifier"], owner: ["verifier", "admin"] };
+/** The roles a staff member may add: verifiers with `staff.verifiers`, administrators with `staff.admins`. */
+const rolesToAdd = (me: AccountRow): StaffRole[] => [
+  ...(mayDo(me, "staff.verifiers") ? (["verifier"] as const) : []),
+  ...(mayDo(me, "staff.admins") ? (["admin"] as const) : []),
+];
 
 export const accountsConsoleRouter = new Hono<AppEnv>()
   .get("/admin/accounts", (c) => {
@@ -322,7 +327,7 @@ export const accountsConsoleRouter = new Hono<AppEnv>()
     const status = STATUSES.includes(q["status"] as AccountStatus) ? (q["status"] as AccountStatus) : undefined;
     const page = pageOf(c, 50);
     const { rows, total } = services.reviewQueue.search({ q: q["q"], status, specialty: q["specialty"] || undefined, staff: q["staff"] === "1" ? true : undefined }, page);
-    const addable = ROLES_TO_ADD[me.role as StaffRole] ?? [];
+    const addable = rolesToAdd(me);
     return consolePage(
       c,
       "Accounts",
@@ -401,7 +406,7 @@ export const accountsConsoleRouter = new Hono<AppEnv>()
     const me = staffOf(c);
     const body = await c.req.parseBody();
     const role = String(body["role"] ?? "") as StaffRole;
-    if (!(ROLES_TO_ADD[me.role as StaffRole] ?? []).includes(role)) throw new DomainError("forbidden", `You cannot add a ${role || "staff member"}`);
+    if (!rolesToAdd(me).includes(role)) throw new DomainError("forbidden", `You cannot add a ${role || "staff member"}`);
     const account = await services.accounts.createStaff({ username: text(body["username"], 30), email: text(body["email"], 320), password: String(body["password"] ?? ""), role });
     services.audit.record({ staffId: me.id, subjectId: account.id, action: "account.create_staff", reason: role });
     flash(c, `@${account.username} can now sign in as ${role}.`);
@@ -423,7 +428,7 @@ export const accountsConsoleRouter = new Hono<AppEnv>()
     const action = ACTIONS[c.req.param("action")];
     if (!action) throw new DomainError("not_found", "There is no such action");
     const staff = staffOf(c);
-    if (!hasRole(staff, action.role)) throw new DomainError("forbidden", "Your role does not allow this");
+    if (!mayDo(staff, action.power)) throw new DomainError("forbidden", "Your role does not allow this");
     const account = requireAccount(c);
     const result = await action.run(c, staff, account, await c.req.parseBody());
     flash(c, result.message);

@@ -11,11 +11,11 @@ export interface ConsoleStaff {
   readonly session: StaffSessionRow;
 }
 
-export type StaffRole = "verifier" | "admin" | "owner";
-const RANK: Record<string, number> = { physician: 0, verifier: 1, admin: 2, owner: 3 };
+export { isStaffRole, type StaffRole } from "../../domain/staff/powers.ts";
+import { isStaffRole, may, type StaffPower } from "../../domain/staff/powers.ts";
 
-export const isStaffRole = (role: string): role is StaffRole => (RANK[role] ?? 0) > 0;
-export const hasRole = (account: AccountRow, role: StaffRole): boolean => (RANK[account.role] ?? 0) >= RANK[role]!;
+/** The console asks the same table as the admin API. */
+export const mayDo = (account: AccountRow, power: StaffPower): boolean => may(account.role, power);
 
 const STAFF_COOKIE = "consilium_staff";
 const FLASH_COOKIE = "consilium_flash";
@@ -61,9 +61,9 @@ export function safeConsolePath(value: unknown): string {
 
 /** Where a signed-in staff member still has to go before the console opens, if anywhere. */
 export function pendingStep(c: Context<AppEnv>, account: AccountRow, session: StaffSessionRow): string | null {
-  const services = c.get("services");
-  if (services.secondFactors.enabled(account.id)) return session.secondFactorAt ? null : "/admin/second_factor";
-  return services.settings.current().staffSecondFactorRequired ? "/admin/second_factor/setup" : null;
+  const step = c.get("services").secondFactors.stepAfterPassword(account);
+  if (step === "code") return session.secondFactorAt ? null : "/admin/second_factor";
+  return step === "setup" ? "/admin/second_factor/setup" : null;
 }
 
 /**

@@ -5,7 +5,8 @@ import type { Child, FC, PropsWithChildren } from "hono/jsx";
 import type { AppEnv } from "../../api/env.ts";
 import type { AccountRow } from "../../domain/accounts/types.ts";
 import { csrfToken } from "../session.ts";
-import { hasRole, takeFlash } from "./auth.ts";
+import { mayDo, takeFlash } from "./auth.ts";
+import type { StaffPower } from "../../domain/staff/powers.ts";
 
 const STYLE = `
 :root{--fg:#16191d;--muted:#4b5563;--line:#d4d8dd;--bg:#fff;--accent:#0b5cad;--ok:#0f6b3a;--warn:#8a4b00;--bad:#a11a1a}
@@ -51,15 +52,15 @@ dl.facts dd{margin:0}
 code.codes{display:block;white-space:pre;font-size:1.1rem;padding:.6rem;background:#f4f6f8}
 `;
 
-const SECTIONS: { path: string; label: string; role: "verifier" | "admin" | "owner" }[] = [
-  { path: "/admin", label: "Dashboard", role: "verifier" },
-  { path: "/admin/applications", label: "Verification queue", role: "verifier" },
-  { path: "/admin/accounts", label: "Accounts", role: "verifier" },
-  { path: "/admin/reports", label: "Reports", role: "verifier" },
-  { path: "/admin/registers", label: "Register imports", role: "verifier" },
-  { path: "/admin/peers", label: "Peers", role: "admin" },
-  { path: "/admin/audit", label: "Audit log", role: "verifier" },
-  { path: "/admin/settings", label: "Settings", role: "admin" },
+const SECTIONS: { path: string; label: string; power: StaffPower }[] = [
+  { path: "/admin", label: "Dashboard", power: "review" },
+  { path: "/admin/applications", label: "Verification queue", power: "review" },
+  { path: "/admin/accounts", label: "Accounts", power: "review" },
+  { path: "/admin/reports", label: "Reports", power: "reports" },
+  { path: "/admin/registers", label: "Register imports", power: "registers" },
+  { path: "/admin/peers", label: "Peers", power: "peers" },
+  { path: "/admin/audit", label: "Audit log", power: "audit" },
+  { path: "/admin/settings", label: "Settings", power: "settings" },
 ];
 
 /** The specialties as filter choices (code, label). */
@@ -132,7 +133,7 @@ const Shell: FC<PropsWithChildren<ShellProps>> = ({ title, instanceName, staff, 
         {staff && (
           <nav aria-label="Console">
             <ul>
-              {SECTIONS.filter((s) => hasRole(staff, s.role)).map((s) => (
+              {SECTIONS.filter((s) => mayDo(staff, s.power)).map((s) => (
                 <li>
                   <a href={s.path} aria-current={current === s.path ? "page" : undefined}>
                     {s.label}

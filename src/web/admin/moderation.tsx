@@ -5,7 +5,7 @@ import type { RemoteActorRow } from "../../domain/directory/service.ts";
 import { DomainError } from "../../domain/errors.ts";
 import { ACCOUNT_ACTIONS, type AccountAction, type UndoAction } from "../../domain/moderation/actions.ts";
 import { csrfToken } from "../session.ts";
-import { flash, hasRole, staffOf } from "./auth.ts";
+import { flash, mayDo, staffOf } from "./auth.ts";
 import { consolePage, PostForm } from "./layout.tsx";
 
 const text = (value: unknown, max = 2000) => (typeof value === "string" ? value.trim().slice(0, max) : "");
@@ -111,7 +111,7 @@ export const LocalModeration = ({ c, account }: { c: Context<AppEnv>; account: A
           </table>
         </>
       )}
-      {hasRole(me, "admin") && !account.deletedAt && (
+      {mayDo(me, "erase") && !account.deletedAt && (
         <>
           <h3>Erasure</h3>
           <PostForm action={`/admin/moderation/${account.id}/erase`} csrf={csrf} label="Erase the account">
@@ -183,7 +183,7 @@ export const moderationConsoleRouter = new Hono<AppEnv>()
     return c.redirect(services.accounts.get(id) ? `/admin/accounts/${id}` : `/admin/remote/${id}`, 303);
   })
   .post("/admin/moderation/:id{[0-9]+}/erase", async (c) => {
-    if (!hasRole(staffOf(c), "admin")) throw new DomainError("forbidden", "Erasure is carried out by administrators");
+    if (!mayDo(staffOf(c), "erase")) throw new DomainError("forbidden", "Erasure is carried out by administrators");
     const body = await c.req.parseBody();
     await c.get("services").erasure.eraseByStaff(staffOf(c).id, c.req.param("id"), text(body["reason"], 1000));
     flash(c, "The account is erased here, and every peer has been told.");

@@ -4,7 +4,7 @@ import { DomainError } from "../../domain/errors.ts";
 import { peerActivity } from "../../domain/peers/activity.ts";
 import { peerState } from "../../domain/peers/service.ts";
 import { csrfToken } from "../session.ts";
-import { flash, hasRole, staffOf } from "./auth.ts";
+import { flash, mayDo, staffOf } from "./auth.ts";
 import { consolePage, PostForm } from "./layout.tsx";
 
 const text = (value: unknown, max: number) => (typeof value === "string" ? value.trim().slice(0, max) : "");
@@ -12,11 +12,11 @@ const text = (value: unknown, max: number) => (typeof value === "string" ? value
 /** The instances this one federates with: state, since when, what has come from each; add, approve, reject, end. */
 export const peersConsoleRouter = new Hono<AppEnv>()
   .use("/admin/peers/*", async (c, next) => {
-    if (!hasRole(staffOf(c), "admin")) throw new DomainError("forbidden", "Peers are managed by administrators");
+    if (!mayDo(staffOf(c), "peers")) throw new DomainError("forbidden", "Peers are managed by administrators");
     await next();
   })
   .use("/admin/peers", async (c, next) => {
-    if (!hasRole(staffOf(c), "admin")) throw new DomainError("forbidden", "Peers are managed by administrators");
+    if (!mayDo(staffOf(c), "peers")) throw new DomainError("forbidden", "Peers are managed by administrators");
     await next();
   })
   .get("/admin/peers", (c) => {

@@ -23,22 +23,7 @@ function progressJson(row: RegisterImportRow) {
   };
 }
 
-// Enhances the progress page without a reload; without JavaScript the page refreshes itself.
-const POLL = `
-const el = document.getElementById("import-progress");
-if (el && el.dataset.state === "running") {
-  const tick = async () => {
-    const r = await fetch(el.dataset.poll, { credentials: "same-origin" });
-    if (!r.ok) return;
-    const p = await r.json();
-    const bar = el.querySelector("progress");
-    bar.max = Math.max(p.total, 1); bar.value = p.processed;
-    el.querySelector("[data-processed]").textContent = p.processed;
-    el.querySelector("[data-total]").textContent = p.total;
-    if (p.state !== "running") location.reload(); else setTimeout(tick, 500);
-  };
-  setTimeout(tick, 500);
-}`;
+
 
 const Progress = ({ row }: { row: RegisterImportRow }) => {
   const p = progressJson(row);
@@ -174,7 +159,7 @@ export const registersConsoleRouter = new Hono<AppEnv>()
         {/* Without JavaScript the page refreshes itself; with it, the script polls. */}
         {row.state === "running" && <noscript>{raw('<meta http-equiv="refresh" content="1">')}</noscript>}
         <Progress row={row} />
-        <script>{raw(POLL)}</script>
+        <script src="/assets/register-progress.js" defer></script>
         <p>
           <a href="/admin/registers">All imports</a>
         </p>

@@ -4,7 +4,7 @@ import { ZodError } from "zod";
 import type { AppEnv } from "../../api/env.ts";
 import { DomainError } from "../../domain/errors.ts";
 import { logger } from "../../logging.ts";
-import type { PasswordSignIn } from "../sign-in.ts";
+import type { PasswordSignIn, SecondFactorCheck } from "../sign-in.ts";
 import { accountsConsoleRouter } from "./accounts.tsx";
 import { applicationsRouter } from "./applications.tsx";
 import { auditConsoleRouter } from "./audit.tsx";
@@ -50,7 +50,7 @@ function consoleError(error: Error, c: Context<AppEnv>): Response | Promise<Resp
  * The staff console at /admin: sign-in and second factor outside the guard,
  * everything else behind it (live session, second factor, CSRF on POST).
  */
-export function consoleRouter(signIn: PasswordSignIn) {
+export function consoleRouter(signIn: PasswordSignIn, codes: SecondFactorCheck) {
   const guarded = new Hono<AppEnv>();
   guarded.onError(consoleError);
   const guard = consoleGuard({ forbidden: forbiddenPage, formExpired: formExpiredPage });
@@ -61,7 +61,7 @@ export function consoleRouter(signIn: PasswordSignIn) {
   }
   const console = new Hono<AppEnv>();
   console.onError(consoleError);
-  console.route("/", consoleSignInRouter(signIn));
+  console.route("/", consoleSignInRouter(signIn, codes));
   console.route("/", guarded);
   return console;
 }

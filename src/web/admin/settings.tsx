@@ -3,14 +3,14 @@ import type { AppEnv } from "../../api/env.ts";
 import { DomainError } from "../../domain/errors.ts";
 import type { Settings } from "../../domain/settings.ts";
 import { csrfToken } from "../session.ts";
-import { flash, hasRole, staffOf } from "./auth.ts";
+import { flash, mayDo, staffOf } from "./auth.ts";
 import { consolePage, PostForm } from "./layout.tsx";
 
 const text = (value: unknown, max: number) => (typeof value === "string" ? value.trim().slice(0, max) : "");
 
 function requireAdmin(c: Parameters<typeof staffOf>[0]) {
   const staff = staffOf(c);
-  if (!hasRole(staff, "admin")) throw new DomainError("forbidden", "Settings are changed by administrators");
+  if (!mayDo(staff, "settings")) throw new DomainError("forbidden", "Settings are changed by administrators");
   return staff;
 }
 
@@ -38,7 +38,7 @@ export const settingsConsoleRouter = new Hono<AppEnv>()
           <label>
             <input type="checkbox" name="registrations_open" value="1" checked={s.registrationsOpen} /> Applications are open
           </label>
-          {hasRole(staff, "owner") && (
+          {mayDo(staff, "staff.admins") && (
             <label>
               <input type="checkbox" name="staff_second_factor_required" value="1" checked={s.staffSecondFactorRequired} /> Every staff member must use a second factor
             </label>
@@ -85,7 +85,7 @@ export const settingsConsoleRouter = new Hono<AppEnv>()
       description: text(body["description"], 3000),
       contactEmail: text(body["contact_email"], 320),
       registrationsOpen: body["registrations_open"] === "1",
-      ...(hasRole(staff, "owner") ? { staffSecondFactorRequired: body["staff_second_factor_required"] === "1" } : {}),
+      ...(mayDo(staff, "staff.admins") ? { staffSecondFactorRequired: body["staff_second_factor_required"] === "1" } : {}),
     };
     c.get("services").settings.update(staff.id, change);
     flash(c, "Settings saved.");

@@ -2,9 +2,8 @@ import { type Context, Hono } from "hono";
 import { raw } from "hono/html";
 import QRCode from "qrcode";
 import type { AppEnv } from "../../api/env.ts";
-import { FailureLimiter } from "../../domain/rate-limit.ts";
 import { csrfToken, csrfValid } from "../session.ts";
-import type { PasswordSignIn } from "../sign-in.ts";
+import type { PasswordSignIn, SecondFactorCheck } from "../sign-in.ts";
 import { clearStaffCookie, currentSession, flash, isStaffRole, pendingStep, safeConsolePath, setStaffCookie } from "./auth.ts";
 import { Csrf, publicPage } from "./layout.tsx";
 
@@ -70,11 +69,9 @@ export function formExpiredPage(c: Context<AppEnv>) {
  * brake as every sign-in), then the second factor, or its setup when it is
  * required and missing.  Each step is a plain form.
  */
-export function consoleSignInRouter(signIn: PasswordSignIn) {
-  // Codes are six digits: at most 5 wrong ones per staff member in 15 minutes.
-  const codeFailures = new FailureLimiter(5, 15 * 60_000);
+export function consoleSignInRouter(signIn: PasswordSignIn, codes: SecondFactorCheck) {
   const codeBrake = (c: Context<AppEnv>, accountId: string) => {
-    const wait = codeFailures.retryAfter(accountId);
+    const wait = codes.wait(accountId);
     if (wait > 0) c.header("Retry-After", String(wait));
     return wait;
   };
@@ -125,17 +122,13 @@ export function consoleSignInRouter(signIn: PasswordSignIn) {
       const again = (error: string, status: 401 | 403 | 429) =>
         publicPage(c, "Second factor", <CodeForm csrf={csrfToken(c)} action="/admin/second_factor" label="Code from your authenticator app" hint="Six digits; or one of your recovery codes." error={error} />, status);
       if (!csrfValid(c, body["csrf_token"])) return again("The form expired; please try again.", 403);
-      const wait = codeBrake(c, session.accountId);
-      if (wait > 0) return again(`Too many wrong codes. Try again in ${Math.ceil(wait / 60)} minutes.`, 429);
-      const how = services.secondFactors.verify(session.accountId, String(body["code"] ?? "").trim());
-      if (!how) {
-        codeFailures.fail(session.accountId);
-        services.audit.record({ staffId: session.accountId, subjectId: session.accountId, action: "staff.second_factor_failed", reason: "wrong or reused code" });
-        return again("That code is not right (or was already used).", 401);
+      const result = codes.attempt(c, session.accountId, String(body["code"] ?? ""), "console");
+      if (!result.ok) {
+        if (result.retryAfter) c.header("Retry-After", String(result.retryAfter));
+        return again(result.message, result.status);
       }
-      codeFailures.reset(session.accountId);
+      const how = result.how;
       services.staffSessions.passedSecondFactor(session.id);
-      services.audit.record({ staffId: session.accountId, subjectId: session.accountId, action: "staff.sign_in", reason: how === "totp" ? "second factor" : "recovery code" });
       if (how === "recovery") flash(c, `You used a recovery code; ${services.secondFactors.remainingRecoveryCodes(session.accountId)} are left.`);
       return c.redirect("/admin", 303);
     })
@@ -172,15 +165,15 @@ export function consoleSignInRouter(signIn: PasswordSignIn) {
       if (!csrfValid(c, body["csrf_token"])) return formExpiredPage(c);
       const wait = codeBrake(c, session.accountId);
       if (wait > 0) return publicPage(c, "Set up your second factor", <p class="flash error">Too many wrong codes. Try again in {Math.ceil(wait / 60)} minutes.</p>, 429);
-      let codes: string[];
+      let recoveryCodes: string[];
       try {
-        codes = services.secondFactors.confirmSetup(session.accountId, String(body["code"] ?? "").trim());
+        recoveryCodes = services.secondFactors.confirmSetup(session.accountId, String(body["code"] ?? "").trim());
       } catch (error) {
-        codeFailures.fail(session.accountId);
+        codes.failed(session.accountId);
         flash(c, (error as Error).message, "error");
         return c.redirect("/admin/second_factor/setup", 303);
       }
-      codeFailures.reset(session.accountId);
+      codes.passed(session.accountId);
       services.staffSessions.passedSecondFactor(session.id);
       return publicPage(
         c,
@@ -188,7 +181,7 @@ export function consoleSignInRouter(signIn: PasswordSignIn) {
         <>
           <p>Your second factor is on. Keep these recovery codes somewhere safe: each signs you in once if you lose your device. They are not shown again.</p>
           <code class="codes" id="recovery-codes">
-            {codes.join("\n")}
+            {recoveryCodes.join("\n")}
           </code>
           <p>
             <a class="button" href="/admin">
