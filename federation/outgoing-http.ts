@@ -192,7 +192,7 @@ export class OutgoingHttp {
       const method = (init.method ?? request?.method ?? "GET").toUpperCase();
       // A redirect stays on the network, whoever follows it (we, or Fedify's loader by hand).
       if (REDIRECT_STATUSES.has(response.status) && location && (method === "GET" || method === "HEAD")) {
-        let next: URL | null = null;
+        let next: URL | null;
         try {
           next = new URL(location, url);
         } catch {

@@ -61,7 +61,7 @@ const LARGE_BODY_PATHS: Record<string, number> = {
   "/admin/registers": 200 * 1024 * 1024,
 };
 /** Paths Hono answers even for ActivityPub clients (NodeInfo is ours, not Fedify's). */
-const HONO_ONLY = /^\/(\.well-known\/(nodeinfo|host-meta(\.json)?|oauth-authorization-server)|nodeinfo\/2\.[01]|\.well-known\/jwks\.json|api\/|oauth\/|auth\/|apply|media\/|exports\/|account(\/|$)|admin(\/|$)|health$|ready$|metrics$)/;
+const HONO_ONLY = /^\/(\.well-known\/(nodeinfo|host-meta(\.json)?|oauth-authorization-server)|nodeinfo\/2\.[01]|\.well-known\/jwks\.json|api\/|oauth\/|auth\/|apply|media\/|exports\/|account(\/|$)|admin(\/|$)|health$|ready$|metrics$|assets\/|favicon\.)/;
 
 /** The unread rest of the body stays on the socket, so the connection is closed too. */
 function tooLarge(c: Context): Response {
@@ -167,7 +167,7 @@ export function createApp({ services, federation, lookup, inbox, outgoing, strea
   if (metrics) app.get("/metrics", metricsRoute(metrics.registry, metrics.token));
   // Inbox POSTs: verified, checked and stored by our own accept stage, before Fedify sees anything.
   app.route("/", inbox);
-  app.use("*", fedifyMiddleware(federation, () => services, { skip: (p) => HONO_ONLY.test(p), gone: goneResponder(federation, services) }));
+  app.use("*", fedifyMiddleware(federation, () => services, { skip: (p) => HONO_ONLY.test(p), gone: goneResponder(federation, services), publicOrigin: services.instance.origin }));
   app.use("/api/*", resolveAuth());
   app.use("/oauth/userinfo", resolveAuth());
 

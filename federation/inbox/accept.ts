@@ -5,6 +5,7 @@ import { type Context, Hono } from "hono";
 import type { AppEnv } from "../../src/api/env.ts";
 import { logger } from "../../src/logging.ts";
 import { INSTANCE_ACTOR_ID } from "../actors.ts";
+import { publicUrl } from "../hono-middleware.ts";
 import { offlineLoader, preloadedContextLoader } from "../loaders.ts";
 import { type SignatureCheck, type VerificationKey, verifyDraftSignature } from "./http-signature.ts";
 import type { RemoteKeyStore } from "./remote-keys.ts";
@@ -55,8 +56,10 @@ function keyCacheOver(keys: RemoteKeyStore): KeyCache {
   };
 }
 
-async function verify(c: Context, body: Uint8Array, deps: InboxAcceptDeps): Promise<SignatureCheck> {
-  const request = c.req.raw;
+async function verify(c: Context<AppEnv>, body: Uint8Array, deps: InboxAcceptDeps): Promise<SignatureCheck> {
+  // The URL the peer signed: our public origin, not the proxy's http:// one.
+  const raw = c.req.raw;
+  const request = { method: raw.method, headers: raw.headers, url: publicUrl(raw.url, c.get("services").instance.origin) };
   if (request.headers.has("signature-input")) {
     const result = await verifyRequestDetailed(new Request(request.url, { method: request.method, headers: request.headers, body: Buffer.from(body) }), {
       documentLoader: deps.keyDocumentLoader,

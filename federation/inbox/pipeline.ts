@@ -25,7 +25,7 @@ export interface InboxPipelineDeps {
 }
 
 /** All the fetches one activity needs (actor, credential keys, object, images) end within this. */
-export const INBOX_ACTIVITY_FETCH_MS = 10_000;
+export const INBOX_ACTIVITY_FETCH_MS = 8_000;
 
 /**
  * The inbox in two stages: `router` accepts (verify, check, store, 202);

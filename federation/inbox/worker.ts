@@ -72,6 +72,8 @@ export class InboxWorker {
   readonly #giveUpAfterMs: number;
   /** Origins judged slow, until when (epoch ms). */
   readonly #slowUntil = new Map<string, number>();
+  /** Activities being applied now: an origin whose activity has run long is slow already. */
+  readonly #running = new Map<number, { origin: string; since: number }>();
 
   constructor(deps: {
     store: InboxStore;
@@ -88,7 +90,8 @@ export class InboxWorker {
     this.#onGiveUp = deps.onGiveUp ?? (() => {});
     this.#batchSize = deps.options?.batchSize ?? 16;
     this.#pollIntervalMs = deps.options?.pollIntervalMs ?? 250;
-    this.#concurrency = deps.options?.concurrency ?? 4;
+    // Workers mostly wait on peers (fetches), not on the CPU: eight overlap those waits.
+    this.#concurrency = deps.options?.concurrency ?? 8;
     this.#slowShare = deps.options?.slowShare ?? Math.max(1, Math.floor(this.#concurrency / 2));
     this.#giveUpAfterMs = deps.options?.giveUpAfterMs ?? GIVE_UP_AFTER_MS;
   }
@@ -100,11 +103,13 @@ export class InboxWorker {
       if (until > now) slow.add(origin);
       else this.#slowUntil.delete(origin);
     }
+    for (const { origin, since } of this.#running.values()) if (now - since > SLOW_ACTIVITY_MS) slow.add(origin);
     return slow;
   }
 
   async #handle(row: PendingActivity): Promise<Outcome> {
     const started = Date.now();
+    this.#running.set(row.id, { origin: row.origin, since: started });
     try {
       await this.#process(row);
       this.#store.finish(row.id);
@@ -126,6 +131,8 @@ export class InboxWorker {
       log.warn("Dropped {activity} from {origin}: {error}", { activity: row.activityId, origin: row.origin, error: (error as Error).message });
       this.#store.finish(row.id);
       return "dropped";
+    } finally {
+      this.#running.delete(row.id);
     }
   }
 

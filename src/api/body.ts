@@ -57,6 +57,31 @@ export function nestParams(entries: Iterable<[string, Value]>): Params {
 }
 
 /**
+ * Ids sent as JSON numbers (`"in_reply_to_id": 113456789012345678`) are larger
+ * than a double holds exactly: the reviver keeps their digits, as text, from
+ * the source (JSON.parse source text access, in Node 22+).
+ */
+function keepLargeIntegers(_key: string, value: unknown, context?: { source?: string }): unknown {
+  if (typeof value === "number" && !Number.isSafeInteger(value) && context?.source && /^\d+$/.test(context.source)) return context.source;
+  return value;
+}
+
+/**
+ * JSON's null is "not given", as Mastodon (Rails) reads it: Elk sends
+ * `"rule_ids": null`, others `"poll": null`.  Nulls inside arrays are dropped too.
+ */
+function withoutNulls(value: Params): Params {
+  const out: Params = {};
+  for (const [key, v] of Object.entries(value)) {
+    if (v === null) continue;
+    if (Array.isArray(v)) out[key] = v.filter((x) => x !== null).map((x) => (x && typeof x === "object" && !Array.isArray(x) ? withoutNulls(x as Params) : x));
+    else if (typeof v === "object") out[key] = withoutNulls(v as Params);
+    else out[key] = v;
+  }
+  return out;
+}
+
+/**
  * The request's parameters from a JSON, form or multipart body (clients use
  * all three), with query parameters underneath as Rails merges them.
  */
@@ -69,14 +94,14 @@ export async function readParams(c: Context): Promise<Params> {
     if (text.trim() === "") return query;
     let parsed: unknown;
     try {
-      parsed = JSON.parse(text);
+      parsed = JSON.parse(text, keepLargeIntegers);
     } catch {
       fail("bad_request", "The request body is not valid JSON");
     }
     if (parsed == null || typeof parsed !== "object" || Array.isArray(parsed)) {
       fail("bad_request", "The request body must be a JSON object");
     }
-    return { ...query, ...(parsed as Params) };
+    return { ...query, ...withoutNulls(parsed as Params) };
   }
   if (type === "application/x-www-form-urlencoded" || type === "multipart/form-data") {
     let form: FormData;

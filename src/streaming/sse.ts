@@ -73,10 +73,10 @@ export function sseRouter(hub: StreamingHub, options: StreamingLimits = {}) {
               send: (_stream, event, payload) => write(`event: ${event}\ndata: ${payload ?? "undefined"}\n\n`),
             };
             hub.add(connection);
-            write(":)\n\n");
+            write(":)\n");
             // Heartbeats; a revoked token or a suspended account ends the stream.
             heartbeat = setInterval(() => {
-              if (streamingViewer(services, token)) return write(":thump\n\n");
+              if (streamingViewer(services, token)) return write(":thump\n");
               stop();
               try {
                 controller.close();

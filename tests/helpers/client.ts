@@ -4,6 +4,7 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import type { TestInstance } from "./instances.ts";
+import { totpCode } from "./console.ts";
 
 export interface JsonResponse<T = any> {
   status: number;
@@ -152,7 +153,7 @@ export async function authorizeThroughForms(
   email: string,
   password: string,
   scope = "read write follow",
-  options: { pkce?: boolean; redirectUri?: string; responseMode?: string; state?: string } = {},
+  options: { pkce?: boolean; redirectUri?: string; responseMode?: string; state?: string; secondFactor?: () => string } = {},
 ): Promise<{ status: number; html: string; code?: string; verifier?: string; location?: string | null }> {
   const browser = new Browser(instance.origin);
   const pkce = options.pkce === false ? undefined : pkcePair();
@@ -169,7 +170,13 @@ export async function authorizeThroughForms(
   if (loginPage.status !== 200) return { status: loginPage.status, html: loginPage.html };
   const signIn = await browser.request("POST", "/auth/sign_in", { ...Browser.hiddenInputs(loginPage.html), email, password });
   if (signIn.status !== 303) return { status: signIn.status, html: signIn.html };
-  const consent = await browser.request("GET", signIn.location!);
+  let consent = await browser.request("GET", signIn.location!);
+  // Staff: the second factor's page comes before consent.
+  if (consent.html.includes('action="/oauth/second_factor"') && options.secondFactor) {
+    const passed = await browser.request("POST", "/oauth/second_factor", { ...Browser.hiddenInputs(consent.html), code: options.secondFactor() });
+    if (passed.status !== 303) return { status: passed.status, html: passed.html };
+    consent = await browser.request("GET", passed.location!);
+  }
   if (consent.status !== 200) return { status: consent.status, html: consent.html };
   const approved = await browser.request("POST", "/oauth/authorize", { ...Browser.hiddenInputs(consent.html), decision: "approve" });
   const code = /<code id="authorization-code">([^<]+)<\/code>/.exec(approved.html)?.[1];
@@ -183,8 +190,9 @@ export async function loginThroughForms(
   email: string,
   password: string,
   scope = "read write follow",
+  secondFactor?: () => string,
 ): Promise<{ token?: string; status: number; html: string; code?: string }> {
-  const authorized = await authorizeThroughForms(instance, app, email, password, scope);
+  const authorized = await authorizeThroughForms(instance, app, email, password, scope, { secondFactor });
   if (!authorized.code) return authorized;
   const token = await api(instance, "POST", "/oauth/token", {
     form: {
@@ -202,9 +210,16 @@ export async function loginThroughForms(
 /** An owner created through the services (as the CLI does) and logged in. */
 export async function ownerToken(instance: TestInstance): Promise<string> {
   const email = `owner.${randomBytes(3).toString("hex")}@example.test`;
-  await instance.services.accounts.createStaff({ username: `owner_${randomBytes(3).toString("hex")}`, email, password: "owner password 1", role: "owner" });
+  const owner = await instance.services.accounts.createStaff({ username: `owner_${randomBytes(3).toString("hex")}`, email, password: "owner password 1", role: "owner" });
+  // Where staff must have a second factor, this owner sets one up (as at their first console sign-in) and uses it.
+  let secondFactor: (() => string) | undefined;
+  if (instance.services.secondFactors.stepAfterPassword(owner) === "setup") {
+    const { secret } = instance.services.secondFactors.beginSetup(owner.id, owner.username);
+    instance.services.secondFactors.confirmSetup(owner.id, totpCode(secret));
+    secondFactor = () => totpCode(secret, 1);
+  }
   const app = await createApp(instance);
-  const login = await loginThroughForms(instance, app, email, "owner password 1", "read write follow admin:read admin:write");
+  const login = await loginThroughForms(instance, app, email, "owner password 1", "read write follow admin:read admin:write", secondFactor);
   if (!login.token) throw new Error(`owner login failed: ${login.status} ${login.html.slice(0, 300)}`);
   return login.token;
 }

@@ -39,6 +39,11 @@ type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 export class FakePeer {
   readonly received: ReceivedRequest[] = [];
   readonly routes = new Map<string, Handler>();
+  /** Physicians whose actor document stops answering (hangs, or a status) after some fetches. */
+  readonly #failing = new Map<string, { after: number; answer: "hang" | number; served: number }>();
+  readonly #held: ServerResponse[] = [];
+  /** Extra properties of a physician's actor document (a hostile `url`, say). */
+  readonly actorExtras = new Map<string, Record<string, unknown>>();
   #server!: Server;
   origin = "";
   #instanceKey!: KeyPair;
@@ -68,6 +73,11 @@ export class FakePeer {
 
   async addUser(name: string): Promise<void> {
     this.#users.set(name, await rsaPair());
+  }
+
+  /** After `after` fetches of its actor document (the signature check takes one), it hangs or answers `answer`. */
+  failActorAfter(name: string, after: number, answer: "hang" | number): void {
+    this.#failing.set(name, { after, answer, served: 0 });
   }
 
   async #credential(name: string): Promise<string> {
@@ -120,7 +130,13 @@ export class FakePeer {
     }
     const user = /^\/users\/([^/]+)$/.exec(path)?.[1];
     if (req.method === "GET" && user && this.#users.has(user)) {
+      const failing = this.#failing.get(user);
+      if (failing && failing.served++ >= failing.after) {
+        if (failing.answer === "hang") return void this.#held.push(res);
+        return void res.writeHead(failing.answer).end();
+      }
       return this.#json(res, 200, {
+        ...this.actorExtras.get(user),
         "@context": [AS, SEC],
         id: this.actorUri(user),
         type: "Person",
@@ -180,6 +196,7 @@ export class FakePeer {
   }
 
   close(): Promise<void> {
+    for (const res of this.#held) res.destroy();
     return new Promise((r) => {
       this.#server.closeAllConnections();
       this.#server.close(() => r());

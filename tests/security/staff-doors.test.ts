@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { api, approvedPhysician, Browser, createApp, loginThroughForms, ownerToken, pkcePair } from "../helpers/client.ts";
+import { api, approvedPhysician, Browser, createApp, ownerToken, pkcePair } from "../helpers/client.ts";
 import { ConsoleClient, totpCode } from "../helpers/console.ts";
 import { startInstances, type TestInstance } from "../helpers/instances.ts";
 

@@ -88,8 +88,8 @@ export const notOfferedRouter = new Hono<AppEnv>()
   .patch("/api/v2/notifications/policy", (c) => (requireUser(c), c.json(notificationPolicy())))
   .get("/api/v1/notifications/policy", (c) => (requireUser(c), c.json(notificationPolicyV1())))
   .patch("/api/v1/notifications/policy", (c) => (requireUser(c), c.json(notificationPolicyV1())))
-  // No Web Push: nothing is subscribed, and a subscription cannot be made.
-  .get("/api/v1/push/subscription", (c) => (requireUser(c, "push"), c.json({})))
+  // No Web Push: nothing is subscribed (Mastodon answers 404 then; Elk's notifications page relies on it), and a subscription cannot be made.
+  .get("/api/v1/push/subscription", (c) => (requireUser(c, "push"), c.json({ error: "Record not found" }, 404)))
   .delete("/api/v1/push/subscription", (c) => (requireUser(c, "push"), c.json({})))
   .post("/api/v1/push/subscription", (c) => {
     requireUser(c, "push");

@@ -48,8 +48,12 @@ export const searchRouter = new Hono<AppEnv>().get("/api/v2/search", async (c) =
   }
   const hidden = services.visibility.hiddenFrom(account.id);
   const hashtags = want("hashtags") && !handle ? services.store.tagsLike(q, limit) : [];
+  // An exact handle or address always resolves, muted or blocked or not: a client finds the
+  // account this way to unmute or unblock it.  A search by words leaves them out.
+  const bare = q.replace(/^@/, "").toLowerCase();
+  const exact = (a: AccountView) => handle != null || /^https?:\/\//.test(q) || (a.local ? a.username.toLowerCase() === bare : `${a.username}@${a.host}`.toLowerCase() === bare);
   return c.json({
-    accounts: accountsJson(accounts.filter((a) => !hidden.has(a.id)), services),
+    accounts: accountsJson(accounts.filter((a) => exact(a) || !hidden.has(a.id)), services),
     statuses: statusesJson(statuses, account.id, services, { context: "public" }),
     hashtags: tagsJson(hashtags, account.id, services),
   });

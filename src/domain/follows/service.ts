@@ -176,8 +176,8 @@ export class FollowService {
       ? this.findByUri(followUriOrPair.uri)
       : this.find(followUriOrPair.followerId ?? "", followUriOrPair.followingId ?? "");
     if (row && row.state === "pending") {
+      // No notification: "X followed you" would be false (Mastodon tells the follower nothing here).
       this.#db.update(follows).set({ state: "accepted" }).where(eq(follows.id, row.id)).run();
-      this.#notifications.notify(row.followerId, "follow", row.followingId, null);
       this.#changed(row.followerId, row.followingId, true);
     }
   }

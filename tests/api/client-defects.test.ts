@@ -1,0 +1,138 @@
+import { generateKeyPairSync } from "node:crypto";
+import { signRequest, verifyRequest } from "@fedify/fedify";
+import { CryptographicKey } from "@fedify/vocab";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { atPublicOrigin } from "../../federation/hono-middleware.ts";
+import { api, approvedPhysician, ownerToken } from "../helpers/client.ts";
+import { startInstances, type TestInstance } from "../helpers/instances.ts";
+import { eventually, peer, resolveAccount } from "../helpers/network.ts";
+
+/** Mastodon.py's reading of a server-sent event stream: a blank line dispatches what came before it, which must name an event. */
+function mastodonPyEvents(text: string): { event: string; data: string }[] {
+  const events: { event: string; data: string }[] = [];
+  let fields: Record<string, string> = {};
+  let sawComment = false;
+  for (const line of text.split("\n")) {
+    if (line.startsWith(":")) {
+      sawComment = true;
+      continue;
+    }
+    if (line === "") {
+      if (Object.keys(fields).length === 0 && !sawComment) continue;
+      if (!("event" in fields)) throw new Error("Missing field event");
+      events.push({ event: fields["event"]!, data: fields["data"] ?? "" });
+      fields = {};
+      sawComment = false;
+      continue;
+    }
+    const i = line.indexOf(":");
+    fields[line.slice(0, i)] = line.slice(i + 1).trimStart();
+    sawComment = false;
+  }
+  return events;
+}
+
+/** What Elk, Phanpy, Mastodon.py and toot met in a day of use, each checked against the server. */
+describe("the defects stock clients met", () => {
+  let instances: Awaited<ReturnType<typeof startInstances>>;
+  let uk: TestInstance, us: TestInstance;
+  let ukStaff: string, usStaff: string;
+  let alice: Awaited<ReturnType<typeof approvedPhysician>>;
+  let bob: Awaited<ReturnType<typeof approvedPhysician>>;
+
+  beforeAll(async () => {
+    instances = await startInstances(2);
+    [uk, us] = instances as unknown as [TestInstance, TestInstance];
+    ukStaff = await ownerToken(uk);
+    usStaff = await ownerToken(us);
+    alice = await approvedPhysician(uk, ukStaff, { username: "alice_c" });
+    bob = await approvedPhysician(uk, ukStaff, { username: "bob_c" });
+    await peer(uk, ukStaff, us, usStaff);
+  }, 90_000);
+  afterAll(() => instances.closeAll());
+
+  it("answers 404 for a push subscription that does not exist (Elk's notifications page)", async () => {
+    const { app } = uk.services.oauth.createApp({ name: "Elk", redirectUris: ["urn:ietf:wg:oauth:2.0:oob"], scopes: "read write follow push" });
+    const withPush = uk.services.oauth.issueForAccount(app.id, alice.id, ["read", "write", "follow", "push"]).accessToken;
+    const res = await api(uk, "GET", "/api/v1/push/subscription", { token: withPush });
+    expect(res.status).toBe(404);
+    expect(res.body).toEqual({ error: "Record not found" });
+  });
+
+  it("reads JSON nulls as not given, everywhere (Elk's report, clients' empty polls)", async () => {
+    const report = await api(uk, "POST", "/api/v1/reports", { token: alice.token, json: { account_id: bob.id, comment: "spam", category: "other", rule_ids: null, status_ids: null, forward: null } });
+    expect(report.status).toBe(200);
+    const status = await api(uk, "POST", "/api/v1/statuses", { token: alice.token, json: { status: "No poll here", poll: null, media_ids: null, spoiler_text: null, in_reply_to_id: null } });
+    expect(status.status).toBe(200);
+  });
+
+  it("takes ids sent as JSON numbers, however large (in_reply_to_id, markers)", async () => {
+    const parent = await api(uk, "POST", "/api/v1/statuses", { token: alice.token, json: { status: "Parent" } });
+    // The id as a bare JSON number in the body text, as a client that parsed it as a number sends it.
+    const reply = await api(uk, "POST", "/api/v1/statuses", { token: bob.token, headers: { "Content-Type": "application/json" }, body: `{"status":"@alice_c reply","in_reply_to_id":${parent.body.id}}` });
+    expect(reply.status).toBe(200);
+    expect(reply.body.in_reply_to_id).toBe(parent.body.id);
+    const marker = await api(uk, "POST", "/api/v1/markers", { token: alice.token, headers: { "Content-Type": "application/json" }, body: `{"home":{"last_read_id":${parent.body.id}}}` });
+    expect(marker.status).toBe(200);
+    expect(marker.body.home.last_read_id).toBe(parent.body.id);
+  });
+
+  it("sends no false 'followed you' when a peer accepts a follow", async () => {
+    const carol = await approvedPhysician(us, usStaff, { username: "carol_c" });
+    const carolHere = await resolveAccount(uk, alice.token, "carol_c", us);
+    expect((await api(uk, "POST", `/api/v1/accounts/${carolHere}/follow`, { token: alice.token })).status).toBe(200);
+    await eventually(async () => (await api(uk, "GET", `/api/v1/accounts/relationships?id[]=${carolHere}`, { token: alice.token })).body[0]?.following, "the follow accepted");
+    // Carol was told; alice was not told that carol followed her.
+    await eventually(async () => (await api(us, "GET", "/api/v1/notifications?types[]=follow", { token: carol.token })).body.length === 1, "carol's follow notification");
+    const mine = await api(uk, "GET", "/api/v1/notifications?types[]=follow", { token: alice.token });
+    expect(mine.body.filter((n: { account: { id: string } }) => n.account.id === carolHere)).toEqual([]);
+  });
+
+  it("frames server-sent events byte for byte as Mastodon does, so Mastodon.py can stream", async () => {
+    const controller = new AbortController();
+    const response = await fetch(`${uk.origin}/api/v1/streaming/user?access_token=${alice.token}`, { signal: controller.signal });
+    const reader = response.body!.getReader();
+    let text = "";
+    const decoder = new TextDecoder();
+    const first = await reader.read();
+    text += decoder.decode(first.value);
+    expect(text.startsWith(":)\n")).toBe(true);
+    expect(text.startsWith(":)\n\n")).toBe(false);
+    await api(uk, "POST", "/api/v1/statuses", { token: alice.token, json: { status: "Streamed" } });
+    while (!text.includes("event: update")) text += decoder.decode((await reader.read()).value);
+    while (!/event: update\ndata: .*\n\n/.test(text)) text += decoder.decode((await reader.read()).value);
+    controller.abort();
+    const events = mastodonPyEvents(text);
+    expect(events[0]!.event).toBe("update");
+    expect(JSON.parse(events[0]!.data).content).toContain("Streamed");
+  });
+
+  it("finds a blocked or muted account by its exact handle, so a client can undo it", async () => {
+    expect((await api(uk, "POST", `/api/v1/accounts/${bob.id}/block`, { token: alice.token })).status).toBe(200);
+    const byHandle = await api(uk, "GET", "/api/v2/search?q=bob_c&type=accounts", { token: alice.token });
+    expect(byHandle.body.accounts.map((a: { id: string }) => a.id)).toContain(bob.id);
+    const byFullHandle = await api(uk, "GET", `/api/v2/search?q=${encodeURIComponent(`@bob_c@${new URL(uk.origin).host}`)}&type=accounts`, { token: alice.token });
+    expect(byFullHandle.body.accounts.map((a: { id: string }) => a.id)).toContain(bob.id);
+    // A search by other words still leaves them out.
+    const byWords = await api(uk, "GET", "/api/v2/search?q=bob&type=accounts", { token: alice.token });
+    expect(byWords.body.accounts.map((a: { id: string }) => a.id)).not.toContain(bob.id);
+    expect((await api(uk, "POST", `/api/v1/accounts/${bob.id}/unblock`, { token: alice.token })).status).toBe(200);
+  });
+
+  it("checks an RFC 9421 signature against the public origin behind a TLS proxy", async () => {
+    const { publicKey, privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+    const keyId = new URL("https://peer.example/actor#main-key");
+    const signer = await crypto.subtle.importKey("pkcs8", privateKey.export({ type: "pkcs8", format: "der" }), { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" }, true, ["sign"]);
+    const verifier = await crypto.subtle.importKey("spki", publicKey.export({ type: "spki", format: "der" }), { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" }, true, ["verify"]);
+    const signed = await signRequest(new Request("https://consilium.example/users/alice", { headers: { Accept: "application/activity+json" } }), signer, keyId, { spec: "rfc9421" });
+    // What the proxy hands the server: the same request over plain http.
+    const proxied = new Request("http://consilium.example/users/alice", { headers: signed.headers });
+    const key = new CryptographicKey({ id: keyId, owner: new URL("https://peer.example/actor"), publicKey: verifier });
+    const documentLoader = async (url: string) => {
+      throw new Error(`no fetch expected: ${url}`);
+    };
+    const keyCache = { get: async () => key, set: async () => {} };
+    expect(await verifyRequest(proxied, { documentLoader, contextLoader: documentLoader, keyCache })).toBeNull();
+    expect(await verifyRequest(atPublicOrigin(proxied, "https://consilium.example"), { documentLoader, contextLoader: documentLoader, keyCache })).not.toBeNull();
+  });
+});
