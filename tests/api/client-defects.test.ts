@@ -88,6 +88,24 @@ describe("the defects stock clients met", () => {
     expect(mine.body.filter((n: { account: { id: string } }) => n.account.id === carolHere)).toEqual([]);
   });
 
+  it("shows one's vote on a peer's poll in the counts at once, and reconciles with the origin's", async () => {
+    const dana = await approvedPhysician(us, usStaff, { username: "dana_c" });
+    const poll = await api(us, "POST", "/api/v1/statuses", { token: dana.token, json: { status: "Anticoagulate?", poll: { options: ["Yes", "No"], expires_in: 3600 } } });
+    expect(poll.status).toBe(200);
+    const here = await eventually(async () => (await api(uk, "GET", `/api/v2/search?q=${encodeURIComponent(poll.body.uri)}&resolve=true&type=statuses`, { token: alice.token })).body.statuses[0], "the poll on UK");
+    const voted = await api(uk, "POST", `/api/v1/polls/${here.poll.id}/votes`, { token: alice.token, json: { choices: [0] } });
+    expect(voted.status).toBe(200);
+    // Before: "0 votes" until the origin's update arrived.
+    expect(voted.body.options.map((o: { votes_count: number }) => o.votes_count)).toEqual([1, 0]);
+    expect(voted.body.voters_count).toBe(1);
+    expect(voted.body.own_votes).toEqual([0]);
+    // The origin counts it once; its update leaves the figures as they are (not two votes).
+    await eventually(async () => (await api(us, "GET", `/api/v1/polls/${poll.body.poll.id}`, { token: dana.token })).body.votes_count === 1, "the vote counted at the origin");
+    await eventually(() => uk.services.polls.get(here.id)?.remoteCounts === "[1,0]", "the origin's results on UK");
+    const after = await api(uk, "GET", `/api/v1/polls/${here.poll.id}`, { token: alice.token });
+    expect(after.body.options.map((o: { votes_count: number }) => o.votes_count)).toEqual([1, 0]);
+  });
+
   it("frames server-sent events byte for byte as Mastodon does, so Mastodon.py can stream", async () => {
     const controller = new AbortController();
     const response = await fetch(`${uk.origin}/api/v1/streaming/user?access_token=${alice.token}`, { signal: controller.signal });

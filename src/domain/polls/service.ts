@@ -246,9 +246,17 @@ export class PollService {
     if (poll.local) {
       this.#record(poll.statusId, voterId, picked, null, now);
     } else {
+      const previous = this.ownVotes(poll.statusId, voterId);
       this.#db.transaction((tx) => {
         tx.delete(pollVotes).where(and(eq(pollVotes.pollId, poll.statusId), eq(pollVotes.accountId, voterId))).run();
         for (const choice of picked) tx.insert(pollVotes).values({ id: newId(now.getTime()), pollId: poll.statusId, accountId: voterId, choice, uri: null, createdAt: now }).run();
+        // The voter sees their vote in the counts at once, as Mastodon shows it; the origin's next
+        // results Update replaces these figures with its own (which count the vote).
+        const counts = poll.remoteCounts ? (JSON.parse(poll.remoteCounts) as number[]) : (JSON.parse(poll.options) as string[]).map(() => 0);
+        for (const choice of previous) counts[choice] = Math.max(0, (counts[choice] ?? 0) - 1);
+        for (const choice of picked) counts[choice] = (counts[choice] ?? 0) + 1;
+        const voters = (poll.remoteVotersCount ?? 0) + (previous.length === 0 ? 1 : 0);
+        tx.update(polls).set({ remoteCounts: JSON.stringify(counts), remoteVotersCount: voters }).where(eq(polls.statusId, poll.statusId)).run();
       });
       const titles = JSON.parse(poll.options) as string[];
       await this.#port.pollVoted(voter, status, picked.map((c) => titles[c]!));
