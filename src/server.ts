@@ -176,6 +176,8 @@ export async function startInstance(config: Config, options: StartOptions = {}):
     server.once("listening", resolve);
     server.once("error", reject);
   });
+  // Uploads a restart cut off are decoded again (by the process that serves the API).
+  services.mediaProcessing.resume();
   const webSocket = attachWebSocketStreaming(server as unknown as import("node:http").Server, streaming, services, options.streaming);
   const address = server.address() as AddressInfo;
   return {

@@ -22,6 +22,7 @@ import { InstanceRules } from "./domain/instance-rules.ts";
 import { ActorKeyStore } from "./domain/keys.ts";
 import { ListService } from "./domain/lists/service.ts";
 import { MediaService } from "./domain/media/service.ts";
+import { MediaProcessing } from "./domain/media/processing.ts";
 import { MediaUrlSigner } from "./domain/media/signed-urls.ts";
 import { NotificationService } from "./domain/notifications/service.ts";
 import { OAuthService } from "./domain/oauth/service.ts";
@@ -85,6 +86,8 @@ export interface Services {
   readonly staffSessions: StaffSessions;
   readonly keys: ActorKeyStore;
   readonly media: MediaService;
+  /** Large uploads decoded off the request path (POST /api/v2/media answers 202). */
+  readonly mediaProcessing: MediaProcessing;
   readonly mediaUrls: MediaUrlSigner;
   readonly directory: Directory;
   readonly peers: PeerService;
@@ -206,6 +209,7 @@ export function createServices(config: Config, database: DatabaseHandle): Servic
     staffSessions: new StaffSessions(db),
     keys,
     media,
+    mediaProcessing: new MediaProcessing({ db, media }),
     mediaUrls: new MediaUrlSigner(keyring.mediaKey, config.origin),
     directory,
     peers,

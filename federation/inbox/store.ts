@@ -42,7 +42,7 @@ export class InboxStore {
   readonly #laneLimit: number;
   readonly #leaseMs: number;
   readonly #append: (activity: AcceptedActivity, now: number) => boolean;
-  readonly #pick: Database.Statement<[{ now: number; limit: number; origin: string | null }], PendingActivity>;
+  readonly #pick: Database.Statement<[{ now: number; limit: number; origin: string | null; excluded: string }], PendingActivity>;
   readonly #busyLanes: Database.Statement<[{ now: number }], { origin: string; workers: number }>;
   readonly #lease: Database.Statement<[number, string, number]>;
   readonly #finish: Database.Statement<[number]>;
@@ -71,6 +71,7 @@ export class InboxStore {
       FROM inbox_activities q
       WHERE q.available_at <= @now AND (q.leased_until IS NULL OR q.leased_until <= @now)
         AND (@origin IS NULL OR q.origin = @origin)
+        AND q.origin NOT IN (SELECT value FROM json_each(@excluded))
         AND (q.ordering_key IS NULL OR NOT EXISTS (
           SELECT 1 FROM inbox_activities p WHERE p.ordering_key = q.ordering_key AND p.id < q.id))
       ORDER BY q.available_at, q.id LIMIT @limit`);
@@ -108,11 +109,14 @@ export class InboxStore {
         const slowWorkers = busy.filter((lane) => policy.slow.has(lane.origin)).reduce((n, lane) => n + lane.workers, 0);
         if (slowWorkers >= policy.slowShare) for (const origin of policy.slow) full.add(origin);
       }
-      const due = this.#pick.all({ now, limit: limit * 4, origin: null });
-      const first = due.find((row) => !full.has(row.origin));
+      // Lanes that may not be handed more are left out in the query, so a long queue of
+      // theirs can never hide another origin's activities behind it.
+      const excluded = JSON.stringify([...full]);
+      const due = this.#pick.all({ now, limit: limit * 4, origin: null, excluded });
+      const first = due[0];
       if (!first) return [];
       const sameLane = due.filter((row) => row.origin === first.origin);
-      const more = sameLane.length < limit * 2 && due.length === limit * 4 ? this.#pick.all({ now, limit: limit * 2, origin: first.origin }) : [];
+      const more = sameLane.length < limit * 2 && due.length === limit * 4 ? this.#pick.all({ now, limit: limit * 2, origin: first.origin, excluded }) : [];
       const picked: PendingActivity[] = [];
       const keys = new Set<string>();
       for (const row of [...sameLane, ...more]) {

@@ -272,6 +272,20 @@ export const mediaAttachments = sqliteTable(
 );
 
 /**
+ * An upload accepted (202) and not yet decoded: large images are processed off
+ * the request path.  The bytes wait beside the media files; a restart resumes.
+ */
+export const mediaProcessing = sqliteTable("media_processing", {
+  id: text("id").primaryKey(),
+  accountId: text("account_id").notNull(),
+  description: text("description").notNull().default(""),
+  focus: text("focus"),
+  /** Why processing failed (the client reads it); null while waiting or working. */
+  error: text("error"),
+  createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+});
+
+/**
  * Peering with another instance.  Each side's instance actor follows the
  * other; the peering is active only when both follows are accepted.
  */

@@ -68,7 +68,7 @@ describe("a hostile network", () => {
       // Each answers the signature check once, then hangs on every fetch of its physician.
       for (const fake of slow) fake.failActorAfter("sloth", 1, "hang");
       for (const fake of slow) {
-        for (let i = 0; i < 8; i++) expect((await fake.post(`${uk.origin}/inbox`, noteFrom(fake, "sloth", `stuck-${i}`), "sloth")).status).toBe(202);
+        for (let i = 0; i < 40; i++) expect((await fake.post(`${uk.origin}/inbox`, noteFrom(fake, "sloth", `stuck-${i}`), "sloth")).status).toBe(202);
       }
       // They are being worked on (and hanging) when the healthy peer posts.
       await eventually(() => slow.every((fake) => fake.received.filter((r) => r.method === "GET" && r.path === "/users/sloth").length >= 2), "the slow peers' actors fetched by the worker");
@@ -220,6 +220,24 @@ describe("a hostile network", () => {
     expect(refused.status).toBe(422);
     expect(refused.body.error).toMatch(/8 bits/);
     expect(Date.now() - started).toBeLessThan(5_000);
+    // A large 8-bit image is taken (202) and decoded off the request path, then served (Mastodon's v2 media).
+    const large = await sharp({ create: { width: 4000, height: 3000, channels: 3, background: "#aa6633" } }).jpeg({ quality: 80 }).toBuffer();
+    const bigForm = new FormData();
+    bigForm.set("file", new Blob([new Uint8Array(large)], { type: "image/jpeg" }), "large.jpg");
+    bigForm.set("description", "Wide-field photograph");
+    const accepted = await api(uk, "POST", "/api/v2/media", { token: ukDoc.token, body: bigForm });
+    expect(accepted.status).toBe(202);
+    expect(accepted.body.url).toBeNull();
+    const done = await eventually(async () => {
+      const res = await api(uk, "GET", `/api/v1/media/${accepted.body.id}`, { token: ukDoc.token });
+      expect([200, 206]).toContain(res.status);
+      return res.status === 200 ? res.body : null;
+    }, "the large image processed");
+    expect(done.url).toMatch(/\/media\//);
+    expect(done.meta.original.width).toBe(4000);
+    expect(done.description).toBe("Wide-field photograph");
+    const withLarge = await api(uk, "POST", "/api/v1/statuses", { token: ukDoc.token, json: { status: "Wide field", media_ids: [accepted.body.id] } });
+    expect(withLarge.status).toBe(200);
     // Unpin removes the pin.
     const post = await api(uk, "POST", "/api/v1/statuses", { token: ukDoc.token, json: { status: "Pinned for a while" } });
     expect((await api(uk, "POST", `/api/v1/statuses/${post.body.id}/pin`, { token: ukDoc.token })).body.pinned).toBe(true);

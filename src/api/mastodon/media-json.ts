@@ -1,3 +1,4 @@
+import type { PendingMediaRow } from "../../domain/media/processing.ts";
 import type { MediaRow } from "../../domain/media/service.ts";
 import type { MediaUrlSigner } from "../../domain/media/signed-urls.ts";
 
@@ -19,5 +20,21 @@ export function mediaJson(media: MediaRow, urls: MediaUrlSigner) {
     },
     description: media.description || null,
     blurhash: media.blurhash,
+  };
+}
+
+/** An upload still being processed: Mastodon's shape with no URLs yet (206 on GET, 202 on upload). */
+export function pendingMediaJson(pending: PendingMediaRow) {
+  return {
+    id: pending.id,
+    type: "image",
+    url: null,
+    preview_url: null,
+    remote_url: null,
+    preview_remote_url: null,
+    text_url: null,
+    meta: null,
+    description: pending.description || null,
+    blurhash: null,
   };
 }

@@ -4,7 +4,7 @@ import { requireUser } from "../auth.ts";
 import { readParams } from "../body.ts";
 import type { AppEnv } from "../env.ts";
 import { fail } from "../errors.ts";
-import { mediaJson } from "./media-json.ts";
+import { mediaJson, pendingMediaJson } from "./media-json.ts";
 
 function optionalString(value: unknown, field: string): string | undefined {
   if (value == null || value === "") return undefined;
@@ -12,45 +12,56 @@ function optionalString(value: unknown, field: string): string | undefined {
   return value;
 }
 
-async function upload(c: Context<AppEnv>) {
+async function readUpload(c: Context<AppEnv>) {
   const { account } = requireUser(c, "write:media");
   const params = await readParams(c);
   const file = params["file"];
   if (!(file instanceof File)) fail("unprocessable", "Validation failed: file must be an uploaded image (multipart field named file)");
-  const services = c.get("services");
-  const media = await services.media.upload({
+  return {
     accountId: account.id,
     bytes: new Uint8Array(await file.arrayBuffer()),
     description: optionalString(params["description"], "description"),
     focus: optionalString(params["focus"], "focus"),
-  });
-  return c.json(mediaJson(media, services.mediaUrls));
+  };
 }
 
 const FILE_NAME = /^\d+(\.small)?\.(jpg|png)$/;
 
 export const mediaRouter = new Hono<AppEnv>()
-  .post("/api/v1/media", upload)
-  // Processing is synchronous, so v2 answers 200 with the finished attachment.
-  .post("/api/v2/media", upload)
+  // v1 is synchronous, as Mastodon's: the finished attachment or the reason it was refused.
+  .post("/api/v1/media", async (c) => {
+    const services = c.get("services");
+    return c.json(mediaJson(await services.media.upload(await readUpload(c)), services.mediaUrls));
+  })
+  // v2: small images are finished at once (200); large ones are decoded off the request path (202, then GET).
+  .post("/api/v2/media", async (c) => {
+    const services = c.get("services");
+    const accepted = await services.mediaProcessing.accept(await readUpload(c));
+    if ("done" in accepted) return c.json(mediaJson(accepted.done, services.mediaUrls));
+    return c.json(pendingMediaJson(accepted.pending), 202);
+  })
   .get("/api/v1/media/:id", (c) => {
     const { account } = requireUser(c, "write:media");
     const services = c.get("services");
+    const pending = services.mediaProcessing.pending(account.id, c.req.param("id"));
+    if (pending?.error) fail("unprocessable", pending.error);
+    if (pending) return c.json(pendingMediaJson(pending), 206);
     return c.json(mediaJson(services.media.getOwned(account.id, c.req.param("id")), services.mediaUrls));
   })
   .put("/api/v1/media/:id", async (c) => {
     const { account } = requireUser(c, "write:media");
     const params = await readParams(c);
     const services = c.get("services");
-    const media = services.media.update(account.id, c.req.param("id"), {
-      description: optionalString(params["description"], "description"),
-      focus: optionalString(params["focus"], "focus"),
-    });
-    return c.json(mediaJson(media, services.mediaUrls));
+    const changes = { description: optionalString(params["description"], "description"), focus: optionalString(params["focus"], "focus") };
+    const pending = services.mediaProcessing.updatePending(account.id, c.req.param("id"), changes);
+    if (pending) return c.json(pendingMediaJson(pending));
+    return c.json(mediaJson(services.media.update(account.id, c.req.param("id"), changes), services.mediaUrls));
   })
   .delete("/api/v1/media/:id", (c) => {
     const { account } = requireUser(c, "write:media");
     const services = c.get("services");
+    const pending = services.mediaProcessing.removePending(account.id, c.req.param("id"));
+    if (pending) return c.json(pendingMediaJson(pending));
     return c.json(mediaJson(services.media.remove(account.id, c.req.param("id")), services.mediaUrls));
   })
   /** Files are served only against a valid signature (closed network: no public URLs). */

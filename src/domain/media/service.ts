@@ -5,7 +5,7 @@ import { and, eq, isNull } from "drizzle-orm";
 import type { OutputInfo } from "sharp";
 import { loadSharp } from "./sharp.ts";
 import type { Db } from "../../db/client.ts";
-import { mediaAttachments } from "../../db/schema.ts";
+import { mediaAttachments, mediaProcessing } from "../../db/schema.ts";
 import { DomainError } from "../errors.ts";
 import { newId } from "../ids.ts";
 import { assertNoPhi } from "../phi/enforce.ts";
@@ -17,6 +17,8 @@ export const MEDIA_LIMITS = {
   maxPixels: 33_177_600, // 7680 x 4320, Mastodon's image_matrix_limit
   /** Deeper than 8 bits a channel, decoding costs several times more: 3840 x 2160 at most. */
   maxDeepPixels: 8_294_400,
+  /** Larger images are decoded off the request path on POST /api/v2/media (202). */
+  syncPixels: 8_294_400,
   maxDimension: 4096,
   previewSize: 400,
   descriptionLength: 1500,
@@ -64,6 +66,16 @@ function checkDescription(description: string | undefined): void {
   assertNoPhi({ description });
 }
 
+/** An upload that passed every check that needs no decoding. */
+export interface InspectedImage {
+  readonly sharp: Awaited<ReturnType<typeof loadSharp>>;
+  readonly format: string;
+  readonly hasAlpha: boolean;
+  readonly focus: { x: number; y: number };
+  /** Width x height: what decoding will cost. */
+  readonly pixels: number;
+}
+
 /** Runs tasks one after another (a tiny mutex). */
 class OneAtATime {
   #tail: Promise<unknown> = Promise.resolve();
@@ -95,6 +107,14 @@ export class MediaService {
   }
 
   async upload(input: MediaUpload, now = new Date()): Promise<MediaRow> {
+    return this.encode(input, await this.inspect(input), newId(now.getTime()), now);
+  }
+
+  /**
+   * Everything that can be refused without decoding the pixels: size, kind,
+   * description, focus, format and dimensions (read from the header).
+   */
+  async inspect(input: MediaUpload): Promise<InspectedImage> {
     if (input.bytes.length === 0) throw new DomainError("unprocessable", "The file is empty");
     if (input.bytes.length > MEDIA_LIMITS.maxBytes) {
       throw new DomainError("unprocessable", `The file is too large (maximum is ${MEDIA_LIMITS.maxBytes / 1024 / 1024} MB)`);
@@ -127,12 +147,16 @@ export class MediaService {
       throw new DomainError("unprocessable", `Images of type ${format ?? "unknown"} are not accepted (JPEG, PNG, WebP, AVIF, GIF or TIFF)`);
     }
 
-    // One image is decoded at a time: a burst of large uploads cannot take every core and the memory.
-    return this.#decoding.run(() => this.#encode(sharp, input, format, hasAlpha, focus, now));
+    return { sharp, format, hasAlpha, focus, pixels: (meta.width ?? 0) * (meta.height ?? 0) };
   }
 
-  async #encode(sharp: Awaited<ReturnType<typeof loadSharp>>, input: MediaUpload, format: string, hasAlpha: boolean, focus: { x: number; y: number }, now: Date): Promise<MediaRow> {
-    const id = newId(now.getTime());
+  /** Decodes and re-encodes an inspected image into the attachment `id`; one image at a time per process. */
+  encode(input: MediaUpload, inspected: InspectedImage, id: string, now = new Date()): Promise<MediaRow> {
+    // A burst of large uploads cannot take every core and the memory.
+    return this.#decoding.run(() => this.#encode(input, inspected, id, now));
+  }
+
+  async #encode(input: MediaUpload, { sharp, format, hasAlpha, focus }: InspectedImage, id: string, now: Date): Promise<MediaRow> {
     const base = () =>
       sharp(input.bytes, { limitInputPixels: MEDIA_LIMITS.maxPixels, failOn: "error", pages: 1 })
         .rotate()
@@ -219,6 +243,12 @@ export class MediaService {
     return row;
   }
 
+  /** The checks a changed description or focus must pass (also for an upload still being processed). */
+  checkChanges(changes: { description?: string; focus?: string }): void {
+    checkDescription(changes.description);
+    if (changes.focus != null) parseFocus(changes.focus);
+  }
+
   update(accountId: string, id: string, changes: { description?: string; focus?: string }): MediaRow {
     const row = this.getOwned(accountId, id);
     checkDescription(changes.description);
@@ -248,7 +278,11 @@ export class MediaService {
         .from(mediaAttachments)
         .where(and(eq(mediaAttachments.id, id), eq(mediaAttachments.accountId, accountId), isNull(mediaAttachments.statusId)))
         .get();
-      if (!row) throw new DomainError("unprocessable", `Media ${id} was not found or is already attached`);
+      if (!row) {
+        const processing = this.#db.select({ id: mediaProcessing.id }).from(mediaProcessing).where(and(eq(mediaProcessing.id, id), eq(mediaProcessing.accountId, accountId))).get();
+        if (processing) throw new DomainError("unprocessable", "Cannot attach files that have not finished processing. Try again in a moment!");
+        throw new DomainError("unprocessable", `Media ${id} was not found or is already attached`);
+      }
       return row;
     });
   }
