@@ -137,12 +137,25 @@ describe("doors to staff power", () => {
 
     // Each route with the least role that may use it; everyone below gets 403 (or 401 without a user).
     const fakeOrigin = "https://never-peered.example";
+    const missing = "999999999";
     const routes: { method: string; path: string; json?: unknown; least: "verifier" | "admin" }[] = [
       { method: "GET", path: "/api/v1/admin/accounts", least: "verifier" },
       { method: "GET", path: `/api/v1/admin/accounts/${physicianId}`, least: "verifier" },
       { method: "GET", path: "/api/v1/admin/reports", least: "verifier" },
       { method: "GET", path: "/api/v1/consilium/audit_log", least: "verifier" },
       { method: "GET", path: "/api/v1/consilium/admin/appeals", least: "verifier" },
+      { method: "GET", path: "/api/v2/admin/accounts", least: "verifier" },
+      { method: "GET", path: `/api/v1/admin/reports/${missing}`, least: "verifier" },
+      { method: "PUT", path: `/api/v1/admin/reports/${missing}`, json: { category: "other" }, least: "verifier" },
+      { method: "POST", path: `/api/v1/admin/reports/${missing}/resolve`, least: "verifier" },
+      { method: "POST", path: `/api/v1/admin/accounts/${missing}/approve`, least: "verifier" },
+      { method: "POST", path: `/api/v1/admin/accounts/${missing}/reject`, least: "verifier" },
+      { method: "POST", path: `/api/v1/admin/accounts/${missing}/action`, json: { type: "none", text: "x" }, least: "verifier" },
+      { method: "POST", path: `/api/v1/admin/accounts/${missing}/unsuspend`, least: "verifier" },
+      { method: "POST", path: `/api/v1/admin/accounts/${missing}/licence`, json: { expires_at: "2030-01-01" }, least: "verifier" },
+      { method: "DELETE", path: `/api/v1/consilium/admin/statuses/${missing}`, json: { reason: "x" }, least: "verifier" },
+      { method: "POST", path: `/api/v1/consilium/admin/appeals/${missing}/approve`, least: "verifier" },
+      { method: "POST", path: "/api/v1/consilium/registers", json: { file: "" }, least: "verifier" },
       { method: "GET", path: "/api/v1/consilium/peers", least: "admin" },
       { method: "POST", path: "/api/v1/consilium/peers", json: { origin: fakeOrigin }, least: "admin" },
       { method: "POST", path: "/api/v1/consilium/peers/end", json: { origin: fakeOrigin }, least: "admin" },
@@ -163,6 +176,12 @@ describe("doors to staff power", () => {
     }
     // The finding: a verifier could create and end peerings through the API (200, audited); now nothing of theirs is written.
     expect(uk.services.audit.list({ limit: 500 }).filter((e) => e.action.startsWith("peer.") && e.staffId === ids["verifier"])).toEqual([]);
+    // Erasing a local physician is an administrator's power: a verifier's request changes nothing.
+    for (const who of ["physician", "verifier"] as const) {
+      const res = await api(uk, "DELETE", `/api/v1/admin/accounts/${physicianId}`, { token: tokens[who], json: { reason: "test" } });
+      expect({ who, status: res.status }).toEqual({ who, status: 403 });
+    }
+    expect(uk.services.accounts.get(physicianId)?.deletedAt ?? null).toBeNull();
     // The console answers the same for the same powers.
     for (const [path, least] of [
       ["/admin/applications", "verifier"],
