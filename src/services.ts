@@ -239,7 +239,7 @@ export function createServices(config: Config, database: DatabaseHandle): Servic
     exports,
     exportUrls: new MediaUrlSigner(keyring.mediaKey, config.origin, { path: "/exports", lifetimeDays: 2 }),
     polls,
-    lists: new ListService({ db, directory, follows }),
+    lists: new ListService({ db, directory, follows, events }),
     clock,
     credentials,
     credentialLifecycle,

@@ -379,6 +379,8 @@ export const statuses = sqliteTable(
     index("statuses_reply").on(t.inReplyToId, t.id),
     index("statuses_context").on(t.contextUri, t.id),
     index("statuses_reblog").on(t.reblogOfId),
+    // Replies to an account, for the home rule when a follow of it changes.
+    index("statuses_reply_account").on(t.inReplyToAccountId).where(sql`in_reply_to_account_id IS NOT NULL`),
     index("statuses_timeline").on(t.visibility, t.local, t.id),
   ],
 );

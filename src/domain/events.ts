@@ -22,7 +22,19 @@ export type DomainEvent =
   /** A follow, block, mute or followed tag of a local account changed. */
   | { readonly type: "relationship.changed"; readonly accountId: string; readonly targetId: string; readonly change: RelationshipChange };
 
-export type RelationshipChange = "follow" | "unfollow" | "block" | "unblock" | "blocked_by" | "unblocked_by" | "mute" | "unmute" | "tag.follow" | "tag.unfollow";
+export type RelationshipChange =
+  | "follow"
+  | "unfollow"
+  | "block"
+  | "unblock"
+  | "blocked_by"
+  | "unblocked_by"
+  | "mute"
+  | "unmute"
+  | "tag.follow"
+  | "tag.unfollow"
+  /** The target joined or left one of the account's lists, or the list's exclusivity changed. */
+  | "list";
 
 export type DomainEventListener = (event: DomainEvent) => void;
 

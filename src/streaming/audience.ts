@@ -1,5 +1,5 @@
-import { and, eq, inArray, sql } from "drizzle-orm";
-import { followedTags, follows } from "../db/schema.ts";
+import { and, eq, sql } from "drizzle-orm";
+import { follows } from "../db/schema.ts";
 import type { StatusRow } from "../domain/statuses/types.ts";
 import type { Services } from "../services.ts";
 import type { StreamSpec } from "./streams.ts";
@@ -17,7 +17,6 @@ export class StatusAudience {
   readonly #visible: boolean;
   readonly #followers: Set<string>;
   readonly #subjectFollowers: Set<string>;
-  readonly #tagFollowers: Set<string>;
   readonly #mentioned: Set<string>;
   readonly #hidden: Set<string>;
   readonly #listOwners: Map<string, string>;
@@ -25,8 +24,10 @@ export class StatusAudience {
   readonly #hasMedia: boolean;
   /** The author is limited by staff: network streams carry it to followers only. */
   readonly #limited: boolean;
+  readonly #inHome: (viewerId: string, statusId: string) => boolean;
 
   constructor(services: Services, status: StatusRow, mentionedIds?: readonly string[]) {
+    this.#inHome = (viewerId, statusId) => services.homeFeed.contains(viewerId, statusId);
     const db = services.database.db;
     this.status = status;
     this.subject = (status.reblogOfId ? services.store.get(status.reblogOfId) : undefined) ?? status;
@@ -42,9 +43,6 @@ export class StatusAudience {
     this.#followers = followersOf(status.accountId);
     this.#subjectFollowers = this.subject === status ? this.#followers : followersOf(this.subject.accountId);
     this.#tags = services.store.tagsOf([this.subject.id]).get(this.subject.id) ?? [];
-    this.#tagFollowers = new Set(
-      this.#tags.length === 0 ? [] : db.select({ id: followedTags.accountId }).from(followedTags).where(inArray(followedTags.tag, this.#tags)).all().map((r) => r.id),
-    );
     this.#mentioned = new Set(mentionedIds ?? services.store.mentionedIds(this.subject.id));
     this.#hidden = services.relationQueries.hidersOf(authors);
     this.#listOwners = new Map(services.lists.listsWithMember(status.accountId).map((l) => [l.id, l.ownerId]));
@@ -66,10 +64,6 @@ export class StatusAudience {
     }
   }
 
-  #network(): boolean {
-    return this.subject.visibility === "public" || this.subject.visibility === "unlisted";
-  }
-
   /** Does this subscription of this viewer carry the status? */
   carries(spec: StreamSpec, viewerId: string): boolean {
     const local = this.subject.local;
@@ -78,8 +72,8 @@ export class StatusAudience {
     const publicOnly = this.subject.visibility === "public" && !isBoost && (!this.#limited || this.#subjectFollowers.has(viewerId) || viewerId === this.subject.accountId);
     switch (spec.name) {
       case "user":
-        if (this.status.visibility === "direct") return false;
-        return viewerId === this.status.accountId || this.#followers.has(viewerId) || (this.#network() && !isBoost && this.#tagFollowers.has(viewerId));
+        // The home rule, once: the feed was filled by it before the stream hears of the status.
+        return this.#inHome(viewerId, this.status.id);
       case "public":
       case "public:media":
       case "public:local":

@@ -106,6 +106,43 @@ describe("the defects stock clients met", () => {
     expect(after.body.options.map((o: { votes_count: number }) => o.votes_count)).toEqual([1, 0]);
   });
 
+  it("keeps other people's conversations out of home, and applies lists' replies_policy and exclusive", async () => {
+    const [reader, writer, stranger] = await Promise.all(["hr_reader", "hr_writer", "hr_stranger"].map((username) => approvedPhysician(uk, ukStaff, { username })));
+    const ids = (body: { id: string }[]) => body.map((s) => s.id);
+    const home = async () => ids((await api(uk, "GET", "/api/v1/timelines/home?limit=40", { token: reader!.token })).body);
+    await api(uk, "POST", `/api/v1/accounts/${writer!.id}/follow`, { token: reader!.token });
+    const strangerPost = await api(uk, "POST", "/api/v1/statuses", { token: stranger!.token, json: { status: "A stranger's case" } });
+    const readerPost = await api(uk, "POST", "/api/v1/statuses", { token: reader!.token, json: { status: "The reader's case" } });
+    const toStranger = await api(uk, "POST", "/api/v1/statuses", { token: writer!.token, json: { status: "@hr_stranger an answer", in_reply_to_id: strangerPost.body.id } });
+    const toReader = await api(uk, "POST", "/api/v1/statuses", { token: writer!.token, json: { status: "@hr_reader an answer", in_reply_to_id: readerPost.body.id } });
+    const own = await api(uk, "POST", "/api/v1/statuses", { token: writer!.token, json: { status: "Top post" } });
+    const selfReply = await api(uk, "POST", "/api/v1/statuses", { token: writer!.token, json: { status: "A thread, continued", in_reply_to_id: own.body.id } });
+    let shown = await home();
+    expect(shown).not.toContain(toStranger.body.id);
+    expect(shown).toEqual(expect.arrayContaining([toReader.body.id, own.body.id, selfReply.body.id]));
+    // Following the one answered brings the answer home.
+    await api(uk, "POST", `/api/v1/accounts/${stranger!.id}/follow`, { token: reader!.token });
+    expect(await home()).toContain(toStranger.body.id);
+    await api(uk, "POST", `/api/v1/accounts/${stranger!.id}/unfollow`, { token: reader!.token });
+    expect(await home()).not.toContain(toStranger.body.id);
+
+    const list = (await api(uk, "POST", "/api/v1/lists", { token: reader!.token, json: { title: "Writers", replies_policy: "none" } })).body;
+    await api(uk, "POST", `/api/v1/lists/${list.id}/accounts`, { token: reader!.token, json: { account_ids: [writer!.id] } });
+    const listed = async () => ids((await api(uk, "GET", `/api/v1/timelines/list/${list.id}?limit=40`, { token: reader!.token })).body);
+    shown = await listed();
+    expect(shown).not.toContain(toStranger.body.id);
+    expect(shown).toEqual(expect.arrayContaining([toReader.body.id, selfReply.body.id]));
+    await api(uk, "PUT", `/api/v1/lists/${list.id}`, { token: reader!.token, json: { replies_policy: "followed" } });
+    expect(await listed()).not.toContain(toStranger.body.id);
+    await api(uk, "POST", `/api/v1/accounts/${stranger!.id}/follow`, { token: reader!.token });
+    expect(await listed()).toContain(toStranger.body.id);
+    // Exclusive: the list's members are read in the list, not at home.
+    await api(uk, "PUT", `/api/v1/lists/${list.id}`, { token: reader!.token, json: { exclusive: true } });
+    expect((await home()).filter((id) => [own.body.id, selfReply.body.id, toReader.body.id].includes(id))).toEqual([]);
+    await api(uk, "PUT", `/api/v1/lists/${list.id}`, { token: reader!.token, json: { exclusive: false } });
+    expect(await home()).toContain(own.body.id);
+  });
+
   it("frames server-sent events byte for byte as Mastodon does, so Mastodon.py can stream", async () => {
     const controller = new AbortController();
     const response = await fetch(`${uk.origin}/api/v1/streaming/user?access_token=${alice.token}`, { signal: controller.signal });

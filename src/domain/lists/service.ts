@@ -5,6 +5,7 @@ import type { Directory } from "../directory/service.ts";
 import { DomainError } from "../errors.ts";
 import type { FollowService } from "../follows/service.ts";
 import { newId } from "../ids.ts";
+import type { DomainEvents } from "../events.ts";
 
 export type ListRow = typeof lists.$inferSelect;
 export const REPLIES_POLICIES = ["followed", "list", "none"] as const;
@@ -14,11 +15,18 @@ export class ListService {
   readonly #db: Db;
   readonly #directory: Directory;
   readonly #follows: FollowService;
+  readonly #events: DomainEvents;
 
-  constructor(deps: { db: Db; directory: Directory; follows: FollowService }) {
+  constructor(deps: { db: Db; directory: Directory; follows: FollowService; events: DomainEvents }) {
     this.#db = deps.db;
     this.#directory = deps.directory;
     this.#follows = deps.follows;
+    this.#events = deps.events;
+  }
+
+  /** Exclusive lists keep their members out of the owner's home: it is told of each change. */
+  #membersChanged(ownerId: string, accountIds: readonly string[]): void {
+    for (const targetId of accountIds) this.#events.emit({ type: "relationship.changed", accountId: ownerId, targetId, change: "list" });
   }
 
   all(ownerId: string): ListRow[] {
@@ -41,20 +49,24 @@ export class ListService {
 
   update(ownerId: string, id: string, input: { title?: string; repliesPolicy?: string; exclusive?: boolean }): ListRow {
     const list = this.get(ownerId, id);
-    return this.#db
+    const updated = this.#db
       .update(lists)
       .set({ title: input.title ?? list.title, repliesPolicy: input.repliesPolicy ?? list.repliesPolicy, exclusive: input.exclusive ?? list.exclusive })
       .where(eq(lists.id, id))
       .returning()
       .get();
+    if (updated.exclusive !== list.exclusive) this.#membersChanged(ownerId, this.accountIds(ownerId, id));
+    return updated;
   }
 
   delete(ownerId: string, id: string): void {
-    this.get(ownerId, id);
+    const list = this.get(ownerId, id);
+    const members = list.exclusive ? this.accountIds(ownerId, id) : [];
     this.#db.transaction((tx) => {
       tx.delete(listAccounts).where(eq(listAccounts.listId, id)).run();
       tx.delete(lists).where(eq(lists.id, id)).run();
     });
+    this.#membersChanged(ownerId, members);
   }
 
   accountIds(ownerId: string, id: string): string[] {
@@ -91,10 +103,12 @@ export class ListService {
       if (!this.#follows.isFollowing(ownerId, accountId)) throw new DomainError("unprocessable", "Validation failed: you can only add accounts you follow to a list");
     }
     for (const accountId of accountIds) this.#db.insert(listAccounts).values({ listId: id, accountId }).onConflictDoNothing().run();
+    this.#membersChanged(ownerId, accountIds);
   }
 
   removeAccounts(ownerId: string, id: string, accountIds: readonly string[]): void {
     this.get(ownerId, id);
     for (const accountId of accountIds) this.#db.delete(listAccounts).where(and(eq(listAccounts.listId, id), eq(listAccounts.accountId, accountId))).run();
+    this.#membersChanged(ownerId, accountIds);
   }
 }

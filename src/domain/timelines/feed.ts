@@ -30,6 +30,9 @@ export class HomeFeed {
   readonly #tagDrop: Database.Statement;
   readonly #tagAdd: Database.Statement;
   readonly #pages: Map<string, Database.Statement> = new Map();
+  readonly #repliesDrop: Database.Statement;
+  readonly #repliesAdd: Database.Statement;
+  readonly #contains: Database.Statement<[string, string], number>;
 
   constructor(deps: { sqlite: Database.Database; events: DomainEvents }) {
     const db = deps.sqlite;
@@ -49,6 +52,11 @@ export class HomeFeed {
     const tagged = "SELECT status_id FROM status_tags WHERE tag = :tag";
     this.#tagDrop = db.prepare(`DELETE FROM home_feed WHERE account_id = :viewer AND status_id IN (SELECT s.id FROM statuses s WHERE s.id IN (${tagged}) AND NOT ${homeRule(":viewer")})`);
     this.#tagAdd = db.prepare(`INSERT OR IGNORE INTO home_feed (account_id, status_id) SELECT :viewer, s.id FROM statuses s WHERE ${local} AND s.id IN (${tagged}) AND ${homeRule(":viewer")}`);
+    // Following (or no longer following) someone changes which replies to them belong at home.
+    const repliesTo = "SELECT s.id FROM statuses s WHERE s.in_reply_to_account_id = :author";
+    this.#repliesDrop = db.prepare(`DELETE FROM home_feed WHERE account_id = :viewer AND status_id IN (SELECT s.id FROM statuses s WHERE s.id IN (${repliesTo}) AND NOT ${homeRule(":viewer")})`);
+    this.#repliesAdd = db.prepare(`INSERT OR IGNORE INTO home_feed (account_id, status_id) SELECT :viewer, s.id FROM statuses s WHERE ${local} AND s.id IN (${repliesTo}) AND ${homeRule(":viewer")}`);
+    this.#contains = db.prepare<[string, string], number>("SELECT 1 FROM home_feed WHERE account_id = ? AND status_id = ?").pluck();
     deps.events.subscribe((event) => this.#apply(event));
   }
 
@@ -69,6 +77,7 @@ export class HomeFeed {
         return;
       case "relationship.changed":
         if (event.change === "tag.follow" || event.change === "tag.unfollow") this.reconcileTag(event.accountId, event.targetId);
+        else if (event.change === "list") this.reconcileAuthor(event.accountId, event.targetId);
         else if (["follow", "unfollow", "block", "unblock", "blocked_by", "unblocked_by"].includes(event.change)) {
           this.reconcileAuthor(event.accountId, event.targetId);
           this.reconcileAuthor(event.targetId, event.accountId);
@@ -84,7 +93,14 @@ export class HomeFeed {
     this.#sqlite.transaction(() => {
       this.#authorDrop.run({ viewer: viewerId, author: authorId });
       this.#authorAdd.run({ viewer: viewerId, author: authorId });
+      this.#repliesDrop.run({ viewer: viewerId, author: authorId });
+      this.#repliesAdd.run({ viewer: viewerId, author: authorId });
     })();
+  }
+
+  /** Whether a status is in a viewer's home (the streaming API's user stream asks the same rule). */
+  contains(viewerId: string, statusId: string): boolean {
+    return this.#contains.get(viewerId, statusId) === 1;
   }
 
   reconcileTag(viewerId: string, tag: string): void {

@@ -19,6 +19,22 @@ export interface Page {
 }
 
 /**
+ * Which replies a list shows, as Mastodon's `replies_policy`: always those to
+ * their own author or to the list's owner; `followed` also those to anyone the
+ * owner follows, `list` those to the list's members, `none` no others.
+ */
+function listReplies(list: { id: string; accountId: string; repliesPolicy: string }) {
+  const others =
+    list.repliesPolicy === "followed"
+      ? sql`OR EXISTS (SELECT 1 FROM follows f WHERE f.follower_id = ${list.accountId} AND f.following_id = ${statuses.inReplyToAccountId} AND f.state = 'accepted')`
+      : list.repliesPolicy === "list"
+        ? sql`OR EXISTS (SELECT 1 FROM list_accounts la WHERE la.list_id = ${list.id} AND la.account_id = ${statuses.inReplyToAccountId})`
+        : sql``;
+  return sql`(${statuses.kind} = 'boost' OR (${statuses.inReplyToId} IS NULL AND ${statuses.inReplyToUri} IS NULL)
+    OR ${statuses.inReplyToAccountId} = ${statuses.accountId} OR ${statuses.inReplyToAccountId} = ${list.accountId} ${others})`;
+}
+
+/**
  * Timelines, threads, case listings and search: every way a physician reads
  * many statuses.  Each page comes from one query in id order, then the
  * closed network's visibility rule (StatusVisibility) for the viewer.
@@ -116,7 +132,7 @@ export class TimelineService {
     const list = this.#db.select().from(lists).where(and(eq(lists.id, listId), eq(lists.accountId, viewerId))).get();
     if (!list) throw new DomainError("not_found", "Record not found");
     const members = this.#db.select({ id: listAccounts.accountId }).from(listAccounts).where(eq(listAccounts.listId, listId));
-    return this.#paged(viewerId, [inArray(statuses.accountId, members), ne(statuses.visibility, "direct")], page);
+    return this.#paged(viewerId, [inArray(statuses.accountId, members), ne(statuses.visibility, "direct"), listReplies(list)], page);
   }
 
   accountStatuses(viewerId: string, accountId: string, options: { excludeReplies?: boolean; excludeReblogs?: boolean; onlyMedia?: boolean; pinned?: boolean; tagged?: string }, page: Page): StatusRow[] {

@@ -5,8 +5,8 @@ import { startInstances, type TestInstance } from "../../helpers/instances.ts";
 
 /**
  * The materialised home feed against the rule it is kept to: after every
- * kind of change (posts of each visibility, boosts, tags, follows and
- * unfollows, blocks, followed tags, edits and deletes), in a seeded random
+ * kind of change (posts of each visibility, replies, boosts, tags, follows
+ * and unfollows, blocks, followed tags, exclusive lists, edits and deletes), in a seeded random
  * order, every viewer's feed holds exactly what the rule admits.
  */
 describe("the home feed", () => {
@@ -33,13 +33,13 @@ describe("the home feed", () => {
     };
     const posts: { id: string; owner: number }[] = [];
     const tags = ["cardiology", "nephrology", "sepsis"];
-    for (let step = 0; step < 160; step++) {
+    for (let step = 0; step < 200; step++) {
       const a = random(people.length);
       let b = random(people.length);
       if (b === a) b = (b + 1) % people.length;
       const who = people[a]!;
       const other = people[b]!;
-      const op = random(11);
+      const op = random(13);
       let label: string;
       if (op <= 2) {
         const visibility = ["public", "unlisted", "private", "direct"][random(4)]!;
@@ -73,6 +73,19 @@ describe("the home feed", () => {
         const tag = random(2) === 0 ? ` #${tags[random(tags.length)]}` : "";
         await api(uk, "PUT", `/api/v1/statuses/${post.id}`, { token: people[post.owner]!.token, json: { status: `Edited at ${step}${tag}` } });
         label = `edit ${post.id}${tag}`;
+      } else if (op === 11 && posts.length > 0) {
+        // A reply: at home only for those who follow the one answered (or are answered).
+        const post = posts[random(posts.length)]!;
+        const res = await api(uk, "POST", "/api/v1/statuses", { token: who.token, json: { status: `Reply ${step}`, in_reply_to_id: post.id } });
+        if (res.status === 200) posts.push({ id: res.body.id, owner: a });
+        label = `${who.username} replies to ${post.id}`;
+      } else if (op === 12) {
+        // An exclusive list keeps its members out of home; leaving it brings them back.
+        const lists = (await api(uk, "GET", "/api/v1/lists", { token: who.token })).body as { id: string }[];
+        const list = lists[0] ?? (await api(uk, "POST", "/api/v1/lists", { token: who.token, json: { title: "Exclusive", exclusive: true } })).body;
+        const add = random(2) === 0;
+        await api(uk, add ? "POST" : "DELETE", `/api/v1/lists/${list.id}/accounts`, { token: who.token, json: { account_ids: [other.id] } });
+        label = `${who.username} ${add ? "adds" : "removes"} ${other.username} ${add ? "to" : "from"} an exclusive list`;
       } else if (op === 9) {
         await api(uk, "POST", `/api/v1/accounts/${other.id}/block`, { token: who.token });
         label = `${who.username} blocks ${other.username}`;

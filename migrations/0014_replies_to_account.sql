@@ -1,0 +1,1 @@
+CREATE INDEX `statuses_reply_account` ON `statuses` (`in_reply_to_account_id`) WHERE in_reply_to_account_id IS NOT NULL;
