@@ -28,6 +28,7 @@ import { listsRouter } from "./api/mastodon/lists.ts";
 import { mediaRouter } from "./api/mastodon/media.ts";
 import { miscRouter } from "./api/mastodon/misc.ts";
 import { notificationsRouter } from "./api/mastodon/notifications.ts";
+import { profileChoicesRouter } from "./api/mastodon/profile-choices.ts";
 import { notOfferedRouter } from "./api/mastodon/not-offered.ts";
 import { searchRouter } from "./api/mastodon/search.ts";
 import { socialRouter } from "./api/mastodon/social.ts";
@@ -188,6 +189,7 @@ export function createApp({ services, federation, lookup, inbox, outgoing, strea
   app.route("/", reportsRouter);
   app.route("/", moderationRouter);
   app.route("/", accountDataRouter);
+  app.route("/", profileChoicesRouter);
   app.route("/", notOfferedRouter);
   app.route("/", searchRouter);
   app.route("/", peersRouter);

@@ -31,6 +31,7 @@ import { PollService } from "./domain/polls/service.ts";
 import { RegisterService } from "./domain/registers/service.ts";
 import { RelationQueries } from "./domain/relations/queries.ts";
 import { RelationService } from "./domain/relations/service.ts";
+import { DomainBlocks } from "./domain/relations/domain-blocks.ts";
 import { EditHistory } from "./domain/statuses/history.ts";
 import { ReactionService } from "./domain/statuses/reactions.ts";
 import { ReceivedStatuses } from "./domain/statuses/received.ts";
@@ -41,6 +42,7 @@ import { NetworkCollections, Tombstones } from "./domain/statuses/network-collec
 import type { StatusRow } from "./domain/statuses/types.ts";
 import { StatusVisibility } from "./domain/statuses/visibility.ts";
 import { TagService } from "./domain/tags/service.ts";
+import { FeaturedTags } from "./domain/tags/featured.ts";
 import { AccountErasure } from "./domain/accounts/erasure.ts";
 import { DataExports } from "./domain/exports/service.ts";
 import { ModerationActions } from "./domain/moderation/actions.ts";
@@ -94,6 +96,8 @@ export interface Services {
   readonly follows: FollowService;
   readonly relations: RelationService;
   readonly relationQueries: RelationQueries;
+  /** A physician hides a whole peer instance for themselves. */
+  readonly domainBlocks: DomainBlocks;
   readonly notifications: NotificationService;
   /** Reads of statuses shared by every status service. */
   readonly store: StatusStore;
@@ -114,6 +118,8 @@ export interface Services {
   readonly history: EditHistory;
   readonly conversations: ConversationService;
   readonly tags: TagService;
+  /** Hashtags physicians feature on their profiles. */
+  readonly featuredTags: FeaturedTags;
   readonly filters: FilterService;
   readonly rules: InstanceRules;
   readonly reports: ReportService;
@@ -216,6 +222,7 @@ export function createServices(config: Config, database: DatabaseHandle): Servic
     follows,
     relations,
     relationQueries,
+    domainBlocks: new DomainBlocks({ db, follows, events, ownHost: instance.host }),
     notifications,
     store,
     accountActivity: new AccountActivity(db, clock),
@@ -231,6 +238,7 @@ export function createServices(config: Config, database: DatabaseHandle): Servic
     history: new EditHistory({ db, events }),
     conversations: new ConversationService({ db, events }),
     tags: new TagService({ db, events }),
+    featuredTags: new FeaturedTags(db),
     filters: new FilterService({ db, events }),
     rules,
     reports,

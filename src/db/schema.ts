@@ -342,7 +342,7 @@ export const remoteActors = sqliteTable(
     createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
     fetchedAt: integer("fetched_at", { mode: "timestamp_ms" }).notNull(),
   },
-  (t) => [uniqueIndex("remote_actors_uri").on(t.uri), uniqueIndex("remote_actors_handle").on(t.username, t.host)],
+  (t) => [uniqueIndex("remote_actors_uri").on(t.uri), uniqueIndex("remote_actors_handle").on(t.username, t.host), index("remote_actors_host").on(t.host)],
 );
 
 /** Posts, replies, cases and boosts, local and remote. */
@@ -585,6 +585,30 @@ export const threadMutes = sqliteTable(
 );
 
 /** Hashtags (specialty channels) a physician follows into the home timeline. */
+/** A physician hides one peer instance for themselves (Mastodon's user-level domain blocks); never federated. */
+export const domainBlocks = sqliteTable(
+  "domain_blocks",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id").notNull(),
+    domain: text("domain").notNull(),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [uniqueIndex("domain_blocks_pair").on(t.accountId, t.domain), index("domain_blocks_domain").on(t.domain)],
+);
+
+/** Hashtags a physician features on their profile (Mastodon's featured tags). */
+export const featuredTags = sqliteTable(
+  "featured_tags",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id").notNull(),
+    tag: text("tag").notNull(),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [uniqueIndex("featured_tags_pair").on(t.accountId, t.tag)],
+);
+
 export const followedTags = sqliteTable(
   "followed_tags",
   {

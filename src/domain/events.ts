@@ -34,7 +34,10 @@ export type RelationshipChange =
   | "tag.follow"
   | "tag.unfollow"
   /** The target joined or left one of the account's lists, or the list's exclusivity changed. */
-  | "list";
+  | "list"
+  /** The account blocked or unblocked a whole peer instance for itself (the target is its host). */
+  | "domain.block"
+  | "domain.unblock";
 
 export type DomainEventListener = (event: DomainEvent) => void;
 

@@ -143,6 +143,55 @@ describe("the defects stock clients met", () => {
     expect(await home()).toContain(own.body.id);
   });
 
+  it("blocks a whole peer instance for one physician: its posts, notifications and followers go, for them only", async () => {
+    const [hider, other] = await Promise.all(["db_hider", "db_other"].map((username) => approvedPhysician(uk, ukStaff, { username })));
+    const erin = await approvedPhysician(us, usStaff, { username: "erin_c" });
+    const erinHere = await resolveAccount(uk, hider!.token, "erin_c", us);
+    await resolveAccount(uk, other!.token, "erin_c", us);
+    for (const who of [hider!, other!]) await api(uk, "POST", `/api/v1/accounts/${erinHere}/follow`, { token: who.token });
+    // Erin follows the hider back (across instances).
+    const hiderThere = await resolveAccount(us, erin.token, "db_hider", uk);
+    await api(us, "POST", `/api/v1/accounts/${hiderThere}/follow`, { token: erin.token });
+    await eventually(async () => (await api(uk, "GET", `/api/v1/accounts/relationships?id[]=${erinHere}`, { token: hider!.token })).body[0]?.followed_by, "erin following the hider");
+    const post = await api(us, "POST", "/api/v1/statuses", { token: erin.token, json: { status: "From the other instance" } });
+    await eventually(async () => (await api(uk, "GET", "/api/v1/timelines/home", { token: hider!.token })).body.some((s: { uri: string }) => s.uri === post.body.uri), "erin's post at home");
+    const host = new URL(us.origin).host;
+    expect((await api(uk, "POST", "/api/v1/domain_blocks", { token: hider!.token, json: { domain: host } })).status).toBe(200);
+    expect((await api(uk, "GET", "/api/v1/domain_blocks", { token: hider!.token })).body).toEqual([host]);
+    const home = async (token: string) => (await api(uk, "GET", "/api/v1/timelines/home", { token })).body.map((s: { uri: string }) => s.uri);
+    expect(await home(hider!.token)).not.toContain(post.body.uri);
+    expect(await home(other!.token)).toContain(post.body.uri);
+    const relationship = (await api(uk, "GET", `/api/v1/accounts/relationships?id[]=${erinHere}`, { token: hider!.token })).body[0];
+    expect(relationship.domain_blocking).toBe(true);
+    expect(relationship.followed_by).toBe(false);
+    // Its physicians' favourites reach the hider no more.
+    const mine = await api(uk, "POST", "/api/v1/statuses", { token: hider!.token, json: { status: "Visible to the network" } });
+    const mineThere = await eventually(async () => (await api(us, "GET", `/api/v2/search?q=${encodeURIComponent(mine.body.uri)}&resolve=true&type=statuses`, { token: erin.token })).body.statuses[0], "the hider's post on US");
+    await api(us, "POST", `/api/v1/statuses/${mineThere.id}/favourite`, { token: erin.token });
+    await eventually(() => (uk.services.database.sqlite.prepare("SELECT count(*) AS n FROM favourites WHERE status_id = ?").get(mine.body.id) as { n: number }).n === 1, "the favourite stored");
+    expect((await api(uk, "GET", "/api/v1/notifications?types[]=favourite", { token: hider!.token })).body).toEqual([]);
+    expect((await api(uk, "DELETE", "/api/v1/domain_blocks", { token: hider!.token, json: { domain: host } })).status).toBe(200);
+    expect(await home(hider!.token)).toContain(post.body.uri);
+    expect((await api(uk, "POST", "/api/v1/domain_blocks", { token: hider!.token, json: { domain: new URL(uk.origin).host } })).status).toBe(422);
+  });
+
+  it("features hashtags on a profile, as Mastodon does", async () => {
+    await api(uk, "POST", "/api/v1/statuses", { token: alice.token, json: { status: "A case #nephrology" } });
+    const suggested = await api(uk, "GET", "/api/v1/featured_tags/suggestions", { token: alice.token });
+    expect(suggested.body.map((t: { name: string }) => t.name)).toContain("nephrology");
+    const featured = await api(uk, "POST", "/api/v1/featured_tags", { token: alice.token, json: { name: "#Nephrology" } });
+    expect(featured.status).toBe(200);
+    expect(featured.body).toMatchObject({ name: "nephrology", statuses_count: "1" });
+    const viaTag = await api(uk, "POST", "/api/v1/tags/sepsis/feature", { token: alice.token });
+    expect(viaTag.body).toMatchObject({ name: "sepsis", featuring: true });
+    const onProfile = await api(uk, "GET", `/api/v1/accounts/${alice.id}/featured_tags`, { token: bob.token });
+    expect(onProfile.body.map((t: { name: string }) => t.name).sort()).toEqual(["nephrology", "sepsis"]);
+    expect((await api(uk, "DELETE", `/api/v1/featured_tags/${featured.body.id}`, { token: alice.token })).status).toBe(200);
+    expect((await api(uk, "POST", "/api/v1/tags/sepsis/unfeature", { token: alice.token })).body.featuring).toBe(false);
+    expect((await api(uk, "GET", "/api/v1/featured_tags", { token: alice.token })).body).toEqual([]);
+    expect((await api(uk, "POST", "/api/v1/featured_tags", { token: alice.token, json: { name: "not a tag!" } })).status).toBe(422);
+  });
+
   it("frames server-sent events byte for byte as Mastodon does, so Mastodon.py can stream", async () => {
     const controller = new AbortController();
     const response = await fetch(`${uk.origin}/api/v1/streaming/user?access_token=${alice.token}`, { signal: controller.signal });

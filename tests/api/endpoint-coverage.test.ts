@@ -18,6 +18,25 @@ function readmeTable(): Map<string, string> {
   return rows;
 }
 
+/** Anything an "empty by design" endpoint may answer: Mastodon's empty shapes, 404 for an id, or a 422 saying what is not offered. */
+function isEmptyShape(value: unknown): boolean {
+  if (value == null || typeof value !== "object") return true;
+  if (Array.isArray(value)) return value.length === 0;
+  return Object.values(value).every(isEmptyShape);
+}
+function answersEmpty(status: number, body: string): boolean {
+  if (status === 404 && body.includes("Record not found")) return true;
+  if (status === 422 && /not offered|Web Push/.test(body)) return true;
+  if (status === 401 || status === 403) return true;
+  if (status !== 200) return false;
+  try {
+    return body === "" || isEmptyShape(JSON.parse(body));
+  } catch {
+    return false;
+  }
+}
+const NOT_OFFERED = /are not offered on this network|is not offered by this server/;
+
 function concrete(path: string): string {
   return path.replace(/\{([^}]+)\}/g, (_, name: string) => {
     if (/name|hashtag/.test(name)) return "cardiology";
@@ -31,7 +50,9 @@ function concrete(path: string): string {
 /**
  * README's table of every Mastodon endpoint tells the truth: each one marked
  * implemented or empty by design has a route here, each one marked absent has
- * none, and no endpoint of Mastodon's is missing from the table.
+ * none, and no endpoint of Mastodon's is missing from the table; an
+ * implemented one never answers that its feature is not offered, and one empty
+ * by design answers nothing but Mastodon's empty shapes.
  */
 describe("Mastodon's endpoints, as README lists them", () => {
   let instances: Awaited<ReturnType<typeof startInstances>>;
@@ -64,6 +85,10 @@ describe("Mastodon's endpoints, as README lists them", () => {
       const routed = !(res.status === 404 && body.includes(UNROUTED));
       const listed = table.get(endpoint)!;
       if (routed !== (listed !== "absent")) wrong.push(`${endpoint}: listed ${listed}, answered ${res.status} ${body.slice(0, 80)}`);
+      // Told apart by what they answer: an implemented endpoint never says its feature is not offered,
+      // and one empty by design answers only Mastodon's empty shapes.
+      if (listed === "implemented" && NOT_OFFERED.test(body)) wrong.push(`${endpoint}: listed implemented, answered "${body.slice(0, 80)}"`);
+      if (listed === "empty by design" && !answersEmpty(res.status, body)) wrong.push(`${endpoint}: listed empty by design, answered ${res.status} ${body.slice(0, 80)}`);
       if (res.status >= 500) wrong.push(`${endpoint}: ${res.status} ${body.slice(0, 80)}`);
     }
     expect(wrong).toEqual([]);

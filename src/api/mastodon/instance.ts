@@ -1,3 +1,4 @@
+import { MAX_FEATURED_TAGS } from "../../domain/tags/featured.ts";
 import { Hono } from "hono";
 import { requireUser } from "../auth.ts";
 import { MASTODON_COMPAT_VERSION } from "../../domain/instance.ts";
@@ -13,7 +14,7 @@ function configuration(services: Services) {
   return {
     urls: { streaming: services.instance.origin.replace(/^http/, "ws") },
     vapid: { public_key: "" },
-    accounts: { max_featured_tags: 0, max_pinned_statuses: 5 },
+    accounts: { max_featured_tags: MAX_FEATURED_TAGS, max_pinned_statuses: 5 },
     statuses: { max_characters: 10000, max_media_attachments: 4, characters_reserved_per_url: 23 },
     media_attachments: {
       // What the media service decodes (HEIC and DICOM are refused by name).

@@ -18,6 +18,7 @@ export function relationships(services: Services, viewerId: string, ids: readonl
   const follows = services.follows.relationships(viewerId, ids);
   const flags = services.relationQueries.flags(viewerId, ids);
   const notes = services.relationQueries.notes(viewerId, ids);
+  const views = services.directory.getMany(ids);
   return follows.map((r) => {
     const f = flags.get(r.id)!;
     return {
@@ -33,7 +34,10 @@ export function relationships(services: Services, viewerId: string, ids: readonl
       muting_notifications: f.muting && f.mutingNotifications,
       requested: r.requested,
       requested_by: r.requested_by,
-      domain_blocking: false,
+      domain_blocking: (() => {
+        const view = views.get(r.id);
+        return view != null && !view.local && view.host != null && services.domainBlocks.blocks(viewerId, view.host);
+      })(),
       endorsed: false,
       note: notes.get(r.id) ?? "",
     };

@@ -1,7 +1,7 @@
 import { and, desc, eq, gt, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
 import { idList, once } from "../../db/prepared.ts";
-import { accountNotes, blocks, mutes } from "../../db/schema.ts";
+import { accountNotes, blocks, domainBlocks, mutes, remoteActors } from "../../db/schema.ts";
 
 export interface RelationFlags {
   blocking: boolean;
@@ -28,7 +28,8 @@ export class RelationQueries {
   readonly #hidden = once(() =>
     this.#db.$client.prepare(
       `SELECT CASE WHEN account_id = :viewer THEN target_id ELSE account_id END AS id, NULL AS expires FROM blocks WHERE account_id = :viewer OR target_id = :viewer
-       UNION ALL SELECT target_id, expires_at FROM mutes WHERE account_id = :viewer AND (expires_at IS NULL OR expires_at > :now)`,
+       UNION ALL SELECT target_id, expires_at FROM mutes WHERE account_id = :viewer AND (expires_at IS NULL OR expires_at > :now)
+       UNION ALL SELECT r.id, NULL FROM domain_blocks d JOIN remote_actors r ON r.host = d.domain WHERE d.account_id = :viewer`,
     ),
   );
   /** hiddenFrom per viewer, until a block or mute changes or a mute runs out. */
@@ -37,7 +38,7 @@ export class RelationQueries {
     this.#db.$client.prepare("SELECT context_uri FROM thread_mutes WHERE account_id = :viewer AND context_uri IN (SELECT value FROM json_each(:uris))").pluck(),
   );
 
-  /** Accounts whose posts this viewer never sees: blocked either way, or muted. */
+  /** Accounts whose posts this viewer never sees: blocked either way, muted, or on an instance the viewer blocks. */
   hiddenFrom(viewerId: string, now = new Date()): Set<string> {
     const cached = this.#hiddenCache.get(viewerId);
     if (cached && cached.until > now.getTime()) return cached.ids;
@@ -62,13 +63,25 @@ export class RelationQueries {
       out.add(r.a === viewerId ? r.t : r.a);
     }
     for (const r of this.#db.select({ t: mutes.targetId }).from(mutes).where(and(eq(mutes.accountId, viewerId), eq(mutes.notifications, true), this.#activeMute(now))).all()) out.add(r.t);
+    for (const id of this.#onBlockedDomains(viewerId)) out.add(id);
     return out;
+  }
+
+  #onBlockedDomains(viewerId: string): string[] {
+    return this.#db
+      .select({ id: remoteActors.id })
+      .from(domainBlocks)
+      .innerJoin(remoteActors, eq(remoteActors.host, domainBlocks.domain))
+      .where(eq(domainBlocks.accountId, viewerId))
+      .all()
+      .map((r) => r.id);
   }
 
   /** SQL for "this account's content is hidden from the viewer" (used inside timeline queries). */
   hiddenAccountSql(viewerId: string, accountColumn: unknown) {
     return sql`(EXISTS (SELECT 1 FROM blocks b WHERE (b.account_id = ${viewerId} AND b.target_id = ${accountColumn}) OR (b.target_id = ${viewerId} AND b.account_id = ${accountColumn}))
-      OR EXISTS (SELECT 1 FROM mutes m WHERE m.account_id = ${viewerId} AND m.target_id = ${accountColumn} AND (m.expires_at IS NULL OR m.expires_at > ${Date.now()})))`;
+      OR EXISTS (SELECT 1 FROM mutes m WHERE m.account_id = ${viewerId} AND m.target_id = ${accountColumn} AND (m.expires_at IS NULL OR m.expires_at > ${Date.now()}))
+      OR EXISTS (SELECT 1 FROM remote_actors r JOIN domain_blocks d ON d.domain = r.host WHERE r.id = ${accountColumn} AND d.account_id = ${viewerId}))`;
   }
 
   /** Local viewers for whom any of these accounts is hidden (blocked either way, or muted). */
@@ -80,6 +93,13 @@ export class RelationQueries {
       out.add(ids.includes(r.a) ? r.t : r.a);
     }
     for (const r of this.#db.select({ a: mutes.accountId }).from(mutes).where(and(inArray(mutes.targetId, ids), this.#activeMute(now))).all()) out.add(r.a);
+    for (const r of this.#db
+      .select({ a: domainBlocks.accountId })
+      .from(remoteActors)
+      .innerJoin(domainBlocks, eq(domainBlocks.domain, remoteActors.host))
+      .where(inArray(remoteActors.id, ids))
+      .all())
+      out.add(r.a);
     return out;
   }
 
