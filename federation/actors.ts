@@ -1,6 +1,7 @@
 import type { Context } from "@fedify/fedify";
 import { Temporal } from "@js-temporal/polyfill";
-import { Application, Endpoints, Link, Person, PropertyValue } from "@fedify/vocab";
+import { Application, Endpoints, Image, Link, Person, PropertyValue } from "@fedify/vocab";
+import type { Services } from "../src/services.ts";
 import type { AccountRow } from "../src/domain/accounts/types.ts";
 import type { InstanceInfo } from "../src/domain/instance.ts";
 import { findSpecialty } from "../src/domain/specialties.ts";
@@ -50,7 +51,7 @@ export async function instanceActor<T>(ctx: Context<T>, instance: InstanceInfo):
 }
 
 /** A physician, under their pseudonym only: nothing here may identify them. */
-export async function physicianActor<T>(ctx: Context<T>, account: AccountRow): Promise<Person> {
+export async function physicianActor(ctx: Context<Services>, account: AccountRow): Promise<Person> {
   const specialty = account.specialty ? findSpecialty(account.specialty) : undefined;
   const fields = [
     ...(specialty ? [new PropertyValue({ name: "Specialty", value: escapeHtml(specialty.label) })] : []),
@@ -79,6 +80,9 @@ export async function physicianActor<T>(ctx: Context<T>, account: AccountRow): P
     featured: ctx.getFeaturedUri(account.username),
     endpoints: endpoints(ctx),
     attachments: [...fields, ...credential],
+    // An uploaded avatar and header, behind signed links peers fetch and copy (none: peers draw their own default).
+    icon: account.avatarFile ? new Image({ url: new URL(ctx.data.profileUrls.url(account.avatarFile)), mediaType: "image/jpeg" }) : null,
+    image: account.headerFile ? new Image({ url: new URL(ctx.data.profileUrls.url(account.headerFile)), mediaType: "image/jpeg" }) : null,
     ...(await keys(ctx, account.username)),
   });
 }

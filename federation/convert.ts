@@ -16,6 +16,7 @@ import {
   isActor,
 } from "@fedify/vocab";
 import { peerLink } from "../src/domain/urls.ts";
+import { offlineLoader, preloadedContextLoader } from "./loaders.ts";
 import sanitizeHtml from "sanitize-html";
 import type { AccountView, RemoteActorInput } from "../src/domain/directory/service.ts";
 import { POLL_MEDIA_TYPE, type PollSourceRecord } from "../src/domain/polls/service.ts";
@@ -283,7 +284,20 @@ export async function remoteActorInput(actor: Actor, links: { allowHttp: boolean
     fields,
     actorType: actor.constructor.name,
     credential,
+    iconUrl: await imageUrlOf(actor, "icon", links.allowHttp),
+    imageUrl: await imageUrlOf(actor, "image", links.allowHttp),
   };
+}
+
+/** An actor's avatar or header URL, if it is one we may fetch (on the actor's own origin). */
+async function imageUrlOf(actor: Actor, which: "icon" | "image", allowHttp: boolean): Promise<string | null> {
+  // Only an embedded Image (as Mastodon sends it): nothing is fetched to read it.
+  const options = { documentLoader: offlineLoader, contextLoader: preloadedContextLoader };
+  const image = await (which === "icon" ? actor.getIcon(options) : actor.getImage(options)).catch(() => null);
+  const u = image?.url;
+  const url = u instanceof URL ? u : u instanceof Link ? (u.href ?? null) : null;
+  const link = peerLink(url, allowHttp);
+  return link && actor.id && new URL(link).origin === actor.id.origin ? link : null;
 }
 
 export { isActor };

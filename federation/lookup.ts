@@ -5,6 +5,7 @@ import type { StatusRow } from "../src/domain/statuses/types.ts";
 import type { Services } from "../src/services.ts";
 import { INSTANCE_ACTOR_ID } from "./actors.ts";
 import { remoteActorInput } from "./convert.ts";
+import { copyProfileImages } from "./profile-images.ts";
 import type { ConsiliumFederation } from "./federation.ts";
 
 /**
@@ -42,7 +43,10 @@ export class RemoteLookup {
     const actor = await this.#lookup(url).catch(() => null);
     if (!isActor(actor) || actor instanceof Application) return undefined;
     const input = await remoteActorInput(actor, { allowHttp: this.#services.config.allowPrivateAddress });
-    return input ? this.#services.directory.remoteView(await this.#services.verifier.ensure(this.#services.directory.upsertRemote(input))) : undefined;
+    if (!input) return undefined;
+    const ensured = await this.#services.verifier.ensure(this.#services.directory.upsertRemote(input));
+    await copyProfileImages(this.#services, this.#fetch, ensured, input);
+    return this.#services.directory.remoteView(this.#services.directory.findRemoteByUri(input.uri) ?? ensured);
   }
 
   async account(mention: Pick<MentionRef, "username" | "host">): Promise<AccountView | undefined> {

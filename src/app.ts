@@ -62,7 +62,7 @@ const LARGE_BODY_PATHS: Record<string, number> = {
   "/admin/registers": 200 * 1024 * 1024,
 };
 /** Paths Hono answers even for ActivityPub clients (NodeInfo is ours, not Fedify's). */
-const HONO_ONLY = /^\/(\.well-known\/(nodeinfo|host-meta(\.json)?|oauth-authorization-server)|nodeinfo\/2\.[01]|\.well-known\/jwks\.json|api\/|oauth\/|auth\/|apply|media\/|exports\/|account(\/|$)|admin(\/|$)|health$|ready$|metrics$|assets\/|favicon\.)/;
+const HONO_ONLY = /^\/(\.well-known\/(nodeinfo|host-meta(\.json)?|oauth-authorization-server)|nodeinfo\/2\.[01]|\.well-known\/jwks\.json|api\/|oauth\/|auth\/|apply|media\/|exports\/|account(\/|$)|admin(\/|$)|health$|ready$|metrics$|assets\/|favicon\.|avatars\/|headers\/|profile-images\/)/;
 
 /** The unread rest of the body stays on the socket, so the connection is closed too. */
 function tooLarge(c: Context): Response {

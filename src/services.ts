@@ -23,6 +23,7 @@ import { ActorKeyStore } from "./domain/keys.ts";
 import { ListService } from "./domain/lists/service.ts";
 import { MediaService } from "./domain/media/service.ts";
 import { MediaProcessing } from "./domain/media/processing.ts";
+import { ProfileImages } from "./domain/media/profile-images.ts";
 import { MediaUrlSigner } from "./domain/media/signed-urls.ts";
 import { NotificationService } from "./domain/notifications/service.ts";
 import { OAuthService } from "./domain/oauth/service.ts";
@@ -91,6 +92,10 @@ export interface Services {
   /** Large uploads decoded off the request path (POST /api/v2/media answers 202). */
   readonly mediaProcessing: MediaProcessing;
   readonly mediaUrls: MediaUrlSigner;
+  /** Avatars and headers (uploaded, copied from peers, or generated). */
+  readonly profileImages: ProfileImages;
+  /** Signed links to avatar and header files. */
+  readonly profileUrls: MediaUrlSigner;
   readonly directory: Directory;
   readonly peers: PeerService;
   readonly follows: FollowService;
@@ -191,6 +196,7 @@ export function createServices(config: Config, database: DatabaseHandle): Servic
   const credentialLifecycle = new CredentialLifecycle({ issuer: credentials, review, port: offline });
   const polls = new PollService({ db, directory, notifications, clock, port: offline });
   const store = new StatusStore({ db, media, notifications, events });
+  const profileImages = new ProfileImages({ db, media });
   const rules = new InstanceRules(db);
   const reports = new ReportService({ db, directory, store, rules, audit, notifications, port: offline });
   const exports = new DataExports({ db, dataDir: config.dataDir, audit });
@@ -217,6 +223,8 @@ export function createServices(config: Config, database: DatabaseHandle): Servic
     media,
     mediaProcessing: new MediaProcessing({ db, media }),
     mediaUrls: new MediaUrlSigner(keyring.mediaKey, config.origin),
+    profileImages,
+    profileUrls: new MediaUrlSigner(keyring.mediaKey, config.origin, { path: "/profile-images" }),
     directory,
     peers,
     follows,
@@ -243,7 +251,7 @@ export function createServices(config: Config, database: DatabaseHandle): Servic
     rules,
     reports,
     moderation: new ModerationActions({ db, accounts, review, store, statuses, notifications, audit, credentials: credentialLifecycle, reports, peers, events }),
-    erasure: new AccountErasure({ db, accounts, vault, store, media, reports, audit, events, port: offline, deleteExports: (id) => exports.deleteFor(id) }),
+    erasure: new AccountErasure({ db, accounts, vault, store, media, profileImages, reports, audit, events, port: offline, deleteExports: (id) => exports.deleteFor(id) }),
     exports,
     exportUrls: new MediaUrlSigner(keyring.mediaKey, config.origin, { path: "/exports", lifetimeDays: 2 }),
     polls,

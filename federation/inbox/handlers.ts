@@ -27,6 +27,7 @@ import type { AccountView } from "../../src/domain/directory/service.ts";
 import { findPhi } from "../../src/domain/phi/guard.ts";
 import { htmlToPlainText } from "../../src/domain/text.ts";
 import { peerLink } from "../../src/domain/urls.ts";
+import { copyProfileImages } from "../profile-images.ts";
 import { logger } from "../../src/logging.ts";
 import type { Services } from "../../src/services.ts";
 import { caseFromSource, fromInstant, hashtagsOf, languageOf, mentionHrefsOf, pollFromQuestion, remoteActorInput, sanitizeRemoteHtml, stringOf, visibilityOf } from "../convert.ts";
@@ -65,7 +66,9 @@ async function peerPhysician(work: InboxWork, activity: { actorId: URL | null; g
   if (!isActor(actor) || actor instanceof Application) return null;
   const input = await remoteActorInput(actor, { allowHttp: work.data.config.allowPrivateAddress });
   if (!input || input.uri !== actorId.href) return null;
-  return work.data.directory.remoteView(await work.data.verifier.ensure(work.data.directory.upsertRemote(input)));
+  const ensured = await work.data.verifier.ensure(work.data.directory.upsertRemote(input));
+  await copyProfileImages(work.data, work.fetch, ensured, input);
+  return work.data.directory.remoteView(work.data.directory.findRemoteByUri(input.uri) ?? ensured);
 }
 
 /** A vote: a Note with a name, replying to one of our polls (FEP-9967). */
@@ -255,7 +258,7 @@ async function onUpdate(work: InboxWork, update: Update): Promise<void> {
     if (object.id.href !== update.actorId.href && !isPeerInstanceActor(work, update.actorId)) return;
     const input = await remoteActorInput(object, { allowHttp: work.data.config.allowPrivateAddress });
     // Re-checked on receipt: a withdrawn credential takes effect at once.
-    if (input) await work.data.verifier.recheck(work.data.directory.upsertRemote(input));
+    if (input) await copyProfileImages(work.data, work.fetch, await work.data.verifier.recheck(work.data.directory.upsertRemote(input)), input);
     return;
   }
   const actor = await peerPhysician(work, update);

@@ -63,6 +63,13 @@ export const discoveryRouter = new Hono<AppEnv>()
     const origin = c.get("services").instance.origin;
     return c.json({ links: [{ rel: "lrdd", template: `${origin}/.well-known/webfinger?resource={uri}` }] });
   })
+  // Generated avatars: drawn from the seed alone (a hash of an address), so the URL reveals nothing.
+  .get("/avatars/default/:file{[0-9a-f]{20}\\.png}", async (c) => {
+    const png = await c.get("services").profileImages.defaultAvatar(c.req.param("file").slice(0, 20));
+    c.header("Content-Type", "image/png");
+    c.header("Cache-Control", "public, max-age=604800, immutable");
+    return c.body(new Uint8Array(png));
+  })
   .get(DEFAULT_AVATAR_PATH, async (c) => {
     c.header("Content-Type", "image/png");
     c.header("Cache-Control", "public, max-age=86400");

@@ -47,6 +47,9 @@ export const accounts = sqliteTable(
     lastActiveAt: integer("last_active_at", { mode: "timestamp_ms" }),
     /** Staff: tokens issued before this (a second factor set up or reset) no longer carry admin scopes. */
     staffTokensSince: integer("staff_tokens_since", { mode: "timestamp_ms" }),
+    /** The uploaded avatar and header (files in the media directory, re-encoded); null: the generated default. */
+    avatarFile: text("avatar_file"),
+    headerFile: text("header_file"),
   },
   (t) => [
     uniqueIndex("accounts_username_key").on(t.usernameKey),
@@ -339,6 +342,11 @@ export const remoteActors = sqliteTable(
     /** Moderated here: limited (shown only to their followers here), or suspended (nothing of theirs kept or accepted). */
     silenced: integer("silenced", { mode: "boolean" }).notNull().default(false),
     suspended: integer("suspended", { mode: "boolean" }).notNull().default(false),
+    /** The actor's `icon` and `image` as published (their URLs) and as copied here (re-encoded files). */
+    avatarSource: text("avatar_source"),
+    avatarFile: text("avatar_file"),
+    headerSource: text("header_source"),
+    headerFile: text("header_file"),
     createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
     fetchedAt: integer("fetched_at", { mode: "timestamp_ms" }).notNull(),
   },

@@ -5,6 +5,7 @@ import type { Identity } from "../../domain/identity/vault.ts";
 import { findSpecialty } from "../../domain/specialties.ts";
 import { escapeHtml } from "../../domain/text.ts";
 import type { Services } from "../../services.ts";
+import { ProfileImages } from "../../domain/media/profile-images.ts";
 import { renderableLink } from "../../domain/urls.ts";
 
 /** Placeholder images: uploads of avatars are not offered yet. */
@@ -41,9 +42,17 @@ function verificationField(view: AccountView, services: Services) {
   return [{ name: "Verification", value: escapeHtml(label), verified_at: null }];
 }
 
+/** The avatar held here, or the generated one (a pattern from a hash of the address: it reveals nothing). */
+export function avatarUrl(view: AccountView, services: Services): string {
+  return view.avatarFile ? services.profileUrls.url(view.avatarFile) : `${services.instance.origin}/avatars/default/${ProfileImages.seedOf(view.uri)}.png`;
+}
+
+export function headerUrl(view: AccountView, services: Services): string {
+  return view.headerFile ? services.profileUrls.url(view.headerFile) : `${services.instance.origin}${DEFAULT_HEADER_PATH}`;
+}
+
 /** Mastodon's Account entity, for a local or remote account (counts from `accountsJson` or given). */
 export function accountViewJson(view: AccountView, services: Services, counts: AccountCounts = services.accountCounts.get([view.id]).get(view.id)!) {
-  const { instance } = services;
   return {
     id: view.id,
     username: view.username,
@@ -52,10 +61,10 @@ export function accountViewJson(view: AccountView, services: Services, counts: A
     uri: view.uri,
     display_name: view.displayName,
     note: view.noteHtml,
-    avatar: `${instance.origin}${DEFAULT_AVATAR_PATH}`,
-    avatar_static: `${instance.origin}${DEFAULT_AVATAR_PATH}`,
-    header: `${instance.origin}${DEFAULT_HEADER_PATH}`,
-    header_static: `${instance.origin}${DEFAULT_HEADER_PATH}`,
+    avatar: avatarUrl(view, services),
+    avatar_static: avatarUrl(view, services),
+    header: headerUrl(view, services),
+    header_static: headerUrl(view, services),
     locked: view.locked,
     fields: [...verificationField(view, services), ...view.fields.map((f) => ({ name: f.name, value: f.value, verified_at: null }))],
     emojis: [],

@@ -42,7 +42,14 @@ const updateSchema = z.object({
 
 /** Applies a profile edit from either profile endpoint and tells the peers. */
 async function updateProfile(services: Services, accountId: string, raw: Record<string, unknown>): Promise<AccountRow> {
-  const params = updateSchema.parse(raw);
+  const { avatar, header, ...rest } = raw;
+  const params = updateSchema.parse(rest);
+  // Images first: one that is refused leaves the profile as it was.
+  for (const [kind, file] of [["avatar", avatar], ["header", header]] as const) {
+    if (file == null || file === "") continue;
+    if (!(file instanceof File)) fail("unprocessable", `Validation failed: ${kind} must be an uploaded image`);
+    await services.profileImages.setLocal(accountId, kind, new Uint8Array(await file.arrayBuffer()));
+  }
   // Clients edit the "Disclosures" profile field; the other fields are derived.
   const disclosuresField = params.fields_attributes?.find((f) => f.name?.trim().toLowerCase() === "disclosures");
   const updated = services.accounts.updateProfile(accountId, {
@@ -122,14 +129,14 @@ export const accountsRouter = new Hono<AppEnv>()
     const services = c.get("services");
     return c.json(profileJson(await updateProfile(services, account.id, await readParams(c)), services));
   })
-  // Avatars and headers are not uploaded here; there is never one to delete.
-  .delete("/api/v1/profile/avatar", (c) => {
+  // Back to the generated avatar, or no header; peers are told.
+  .delete("/api/v1/profile/:kind{avatar|header}", async (c) => {
     const { account } = requireUser(c, "write:accounts");
-    return c.json(credentialAccountJson(account, c.get("services")));
-  })
-  .delete("/api/v1/profile/header", (c) => {
-    const { account } = requireUser(c, "write:accounts");
-    return c.json(credentialAccountJson(account, c.get("services")));
+    const services = c.get("services");
+    services.profileImages.clearLocal(account.id, c.req.param("kind") as "avatar" | "header");
+    const updated = services.accounts.get(account.id)!;
+    await services.federationPort.accountUpdated(updated);
+    return c.json(credentialAccountJson(updated, services));
   })
   /** Several accounts at once (Mastodon 4.3); unknown ids are left out. */
   .get("/api/v1/accounts", (c) => {

@@ -5,6 +5,7 @@ import { readParams } from "../body.ts";
 import type { AppEnv } from "../env.ts";
 import { fail } from "../errors.ts";
 import { mediaJson, pendingMediaJson } from "./media-json.ts";
+import { ProfileImages } from "../../domain/media/profile-images.ts";
 
 function optionalString(value: unknown, field: string): string | undefined {
   if (value == null || value === "") return undefined;
@@ -63,6 +64,20 @@ export const mediaRouter = new Hono<AppEnv>()
     const pending = services.mediaProcessing.removePending(account.id, c.req.param("id"));
     if (pending) return c.json(pendingMediaJson(pending));
     return c.json(mediaJson(services.media.remove(account.id, c.req.param("id")), services.mediaUrls));
+  })
+  /** Avatars and headers, like media: only against a valid signature, and only while the file is the current one. */
+  .get("/profile-images/:file", (c) => {
+    const fileName = c.req.param("file");
+    const services = c.get("services");
+    if (!ProfileImages.isFileName(fileName) || !services.profileUrls.verify(fileName, c.req.query("expires"), c.req.query("sig"))) {
+      return c.json({ error: "This link is invalid or has expired" }, 403);
+    }
+    const path = services.profileImages.filePath(fileName);
+    if (!path) return c.json({ error: "Record not found" }, 404);
+    c.header("Content-Type", "image/jpeg");
+    c.header("Cache-Control", "private, max-age=86400");
+    c.header("X-Content-Type-Options", "nosniff");
+    return c.body(new Uint8Array(readFileSync(path)));
   })
   /** Files are served only against a valid signature (closed network: no public URLs). */
   .get("/media/:file", (c) => {

@@ -37,6 +37,7 @@ import type { DomainEvents } from "../events.ts";
 import type { FederationPort } from "../federation-port.ts";
 import type { IdentityVault } from "../identity/vault.ts";
 import type { MediaService } from "../media/service.ts";
+import type { ProfileImages } from "../media/profile-images.ts";
 import type { ReportService } from "../moderation/reports.ts";
 import type { StatusStore } from "../statuses/store.ts";
 import type { AccountService } from "./service.ts";
@@ -57,6 +58,7 @@ export class AccountErasure {
   readonly #vault: IdentityVault;
   readonly #store: StatusStore;
   readonly #media: MediaService;
+  readonly #profileImages: ProfileImages;
   readonly #reports: ReportService;
   readonly #audit: AuditLog;
   readonly #events: DomainEvents;
@@ -69,6 +71,7 @@ export class AccountErasure {
     vault: IdentityVault;
     store: StatusStore;
     media: MediaService;
+    profileImages: ProfileImages;
     reports: ReportService;
     audit: AuditLog;
     events: DomainEvents;
@@ -80,6 +83,7 @@ export class AccountErasure {
     this.#vault = deps.vault;
     this.#store = deps.store;
     this.#media = deps.media;
+    this.#profileImages = deps.profileImages;
     this.#reports = deps.reports;
     this.#audit = deps.audit;
     this.#events = deps.events;
@@ -117,6 +121,9 @@ export class AccountErasure {
     for (const status of this.#db.select().from(statuses).where(eq(statuses.accountId, id)).all()) this.#store.removeWithBoosts(status);
     const uploads = this.#db.select().from(mediaAttachments).where(eq(mediaAttachments.accountId, id)).all();
     this.#media.deleteFiles(uploads);
+    // The avatar and header go too (files and their names).
+    this.#profileImages.clearLocal(id, "avatar");
+    this.#profileImages.clearLocal(id, "header");
     this.#deleteExports(id);
     const severed = this.#db.transaction((tx) => {
       const ended = tx.delete(follows).where(or(eq(follows.followerId, id), eq(follows.followingId, id))).returning().all();

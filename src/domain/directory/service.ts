@@ -33,6 +33,9 @@ export interface AccountView {
   readonly silenced: boolean;
   /** Media always marked sensitive (staff's decision). */
   readonly sensitized: boolean;
+  /** The avatar and header files held here (an upload, or a copy of a peer's); null: the generated default. */
+  readonly avatarFile: string | null;
+  readonly headerFile: string | null;
   readonly remote?: RemoteActorRow;
   readonly localAccount?: AccountRow;
 }
@@ -51,6 +54,9 @@ export interface RemoteActorInput {
   readonly fields: readonly { name: string; value: string }[];
   readonly actorType: string;
   readonly credential: string | null;
+  /** The actor's `icon` and `image` URLs (copied here by the federation edge, not stored as links). */
+  readonly iconUrl?: string | null;
+  readonly imageUrl?: string | null;
 }
 
 /** Local accounts and remote actors behind one set of ids and one view. */
@@ -91,6 +97,8 @@ export class Directory {
       verified: account.credential != null && (account.credentialExpiresAt?.getTime() ?? 0) > this.#clock.now().getTime(),
       silenced: account.silenced,
       sensitized: account.sensitized,
+      avatarFile: account.avatarFile,
+      headerFile: account.headerFile,
       localAccount: account,
     };
   }
@@ -113,6 +121,8 @@ export class Directory {
       verified: actor.credentialStatus === "valid" && (actor.credentialExpiresAt?.getTime() ?? 0) > this.#clock.now().getTime(),
       silenced: actor.silenced,
       sensitized: false,
+      avatarFile: actor.avatarFile,
+      headerFile: actor.headerFile,
       remote: actor,
     };
   }
