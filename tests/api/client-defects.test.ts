@@ -51,6 +51,12 @@ describe("the defects stock clients met", () => {
   }, 90_000);
   afterAll(() => instances.closeAll());
 
+  it("answers the browser's favicon request", async () => {
+    const icon = await fetch(`${uk.origin}/favicon.ico`);
+    expect(icon.status).toBe(200);
+    expect(icon.headers.get("content-type")).toMatch(/^image\//);
+  });
+
   it("answers 404 for a push subscription that does not exist (Elk's notifications page)", async () => {
     const { app } = uk.services.oauth.createApp({ name: "Elk", redirectUris: ["urn:ietf:wg:oauth:2.0:oob"], scopes: "read write follow push" });
     const withPush = uk.services.oauth.issueForAccount(app.id, alice.id, ["read", "write", "follow", "push"]).accessToken;
