@@ -115,15 +115,26 @@ export async function startInstance(config: Config, options: StartOptions = {}):
   const runsWork = !serve || config.queues === "embedded";
   const background = outgoing.run(() => {
     if (!runsWork) return { stopped: Promise.resolve([]), timers: [] as NodeJS.Timeout[] };
-    const queueStopped = options.startQueue !== false ? federation.startQueue(services, { signal: stop.signal }).catch(() => {}) : Promise.resolve();
-    const inboxStopped = inbox.run(stop.signal).catch(() => {});
+    // A failing loop is logged with what it was doing and counted; it does not stop the others.
+    const failed = (loop: string) => (error: unknown) => {
+      log.error("Background work {loop} failed: {error}", { loop, error: error instanceof Error ? error.message : String(error) });
+      metrics?.backgroundError(loop);
+    };
+    const queueStopped = options.startQueue !== false ? federation.startQueue(services, { signal: stop.signal }).catch(failed("outbox queue")) : Promise.resolve();
+    const inboxStopped = inbox.run(stop.signal).catch(failed("inbox worker"));
     // Credentials are renewed before they expire and withdrawn when they may no longer be held.
-    const renewal = setInterval(() => void services.credentialLifecycle.renewDue().catch(() => {}), 60 * 60_000);
-    void services.credentialLifecycle.renewDue().catch(() => {});
+    const renewal = setInterval(() => void services.credentialLifecycle.renewDue().catch(failed("credential renewal")), 60 * 60_000);
+    void services.credentialLifecycle.renewDue().catch(failed("credential renewal"));
     // Poll counts go out coalesced (at most one Update(Question) a second per poll) and polls close on time.
-    const pollFlush = setInterval(() => void services.polls.flush().catch(() => {}), 250);
+    const pollFlush = setInterval(() => void services.polls.flush().catch(failed("poll flush")), 250);
     // Re-deliveries are recognised for a week; older ids are forgotten.
-    const prune = setInterval(() => inbox.store.pruneSeen(), 3600_000);
+    const prune = setInterval(() => {
+      try {
+        inbox.store.pruneSeen();
+      } catch (error) {
+        failed("seen-activity pruning")(error);
+      }
+    }, 3600_000);
     const timers = [renewal, pollFlush, prune];
     // Scheduled backups (CONSILIUM_BACKUP_DIR): one at start if the newest is older than the interval.
     if (config.backup.dir) {
@@ -131,7 +142,7 @@ export async function startInstance(config: Config, options: StartOptions = {}):
       const backup = () =>
         void schedule.run().then(
           (file) => log.info("Backed up to {file}", { file }),
-          (error: Error) => log.error("Scheduled backup failed: {error}", { error: error.message }),
+          (error: Error) => failed("scheduled backup")(error),
         );
       const latest = schedule.latest();
       if (!latest || Date.now() - latest.at.getTime() > config.backup.intervalMs) setTimeout(backup, 5_000).unref();

@@ -51,6 +51,7 @@ export class InstanceMetrics {
   readonly #inbox = new Counter({ name: "consilium_inbox_activities_total", help: "Accepted activities applied by type and outcome", labelNames: ["type", "outcome"], registers: [this.registry] });
   readonly #credentials = new Counter({ name: "consilium_credential_checks_total", help: "Peer physicians' credential checks by outcome", labelNames: ["outcome"], registers: [this.registry] });
   readonly #phi = new Counter({ name: "consilium_phi_refusals_total", help: "Texts refused by the privacy guard, by identifier type found", labelNames: ["identifier"], registers: [this.registry] });
+  readonly #background = new Counter({ name: "consilium_background_errors_total", help: "Failures of background work (queues, renewal, poll flushing, pruning, backups) by loop", labelNames: ["loop"], registers: [this.registry] });
   readonly #unobserve: () => void;
 
   constructor(services: Services, live: { streams: () => number }) {
@@ -131,6 +132,10 @@ export class InstanceMetrics {
 
   outgoing(result: { method: string; host: string; status: number | null; error?: string }): void {
     this.#outgoing.inc({ method: result.method, peer: result.host, outcome: outcomeOf(result.status, result.error) });
+  }
+
+  backgroundError(loop: string): void {
+    this.#background.inc({ loop });
   }
 
   inboxActivity(type: string, outcome: "applied" | "failed"): void {

@@ -297,7 +297,7 @@ describe("what clients call", () => {
     expect((await api(uk, "GET", "/health")).text).toBe("OK");
 
     // Writing to a feature not offered says so; reading it is empty.
-    for (const [method, path] of [["POST", "/api/v1/featured_tags"], ["POST", `/api/v1/accounts/${bob.id}/endorse`], ["POST", "/api/v1/collections"], ["POST", "/api/v1/domain_blocks"], ["PUT", `/api/v1/statuses/${liked.body.id}/interaction_policy`]] as const) {
+    for (const [method, path] of [["POST", `/api/v1/accounts/${bob.id}/endorse`], ["POST", "/api/v1/collections"], ["PUT", `/api/v1/statuses/${liked.body.id}/interaction_policy`]] as const) {
       const res = await api(uk, method, path, { token: alice.token, json: {} });
       expect({ path, status: res.status, error: res.body.error }).toEqual({ path, status: 422, error: expect.stringMatching(/not offered/) });
     }

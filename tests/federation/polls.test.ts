@@ -54,7 +54,8 @@ describe("polls of verified physicians across three instances", () => {
     await uk.services.federationPort.pollVoted(uk.services.directory.get(ukDerm.id)!, pollStatus, ["Rivaroxaban"]);
     await uk.services.federationPort.pollVoted(uk.services.directory.get(ukCardio.id)!, pollStatus, ["Apixaban"]);
     await uk.services.federationPort.pollVoted(uk.services.directory.get(ukCardio.id)!, pollStatus, ["Apixaban"]);
-    await new Promise((r) => setTimeout(r, 1000));
+    // Everything sent has been delivered and applied (a positive marker, not a fixed wait): then count.
+    await eventually(() => uk.queues.outbox.lanes().every((l) => l.queued === 0) && us.queues.inbox.depth().queued === 0, "the three votes delivered and applied at the origin", 60_000);
     const atOrigin = (await api(us, "GET", `/api/v1/polls/${posted.body.id}`, { token: author.token })).body;
     expect(atOrigin).toMatchObject({ voters_count: 1, votes_count: 1, options: [{ votes_count: 1 }, { votes_count: 0 }] });
 
@@ -72,7 +73,7 @@ describe("polls of verified physicians across three instances", () => {
     await eventually(async () => {
       const p = (await api(us, "GET", `/api/v1/polls/${posted.body.id}`, { token: author.token })).body;
       return p.voters_count === 201 ? p : null;
-    }, "all 201 votes counted at the origin", 60_000);
+    }, "all 201 votes counted at the origin", 150_000);
 
     // Close the poll (the test moves the origin's clock past the end): a final update goes out.
     us.services.clock.advance(3601_000);
@@ -81,7 +82,7 @@ describe("polls of verified physicians across three instances", () => {
       const final = await eventually(async () => {
         const p = await pollOn(inst, token, posted.body.uri);
         return p?.expired && p.voters_count === 201 ? p : null;
-      }, `the final totals on ${inst.origin}`, 30_000);
+      }, `the final totals on ${inst.origin}`, 60_000);
       expect(final.options.map((o: { votes_count: number }) => o.votes_count)).toEqual(expected);
     }
     const updates = us.services.polls.get(posted.body.id)!.updatesSent;
@@ -94,7 +95,7 @@ describe("polls of verified physicians across three instances", () => {
     const ukVoter = voters.find((v) => v.inst === uk)!;
     await eventually(async () => (await api(uk, "GET", "/api/v1/notifications?types[]=poll", { token: ukVoter.token })).body.length === 1, "a poll notification on UK");
     expect((await api(us, "GET", "/api/v1/notifications?types[]=poll", { token: author.token })).body).toHaveLength(1);
-  }, 180_000);
+  }, 400_000);
 
   it("suppresses breakdown cells under 5 voters", async () => {
     const posted = await api(us, "POST", "/api/v1/statuses", {

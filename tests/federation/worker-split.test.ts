@@ -51,6 +51,6 @@ describe("a separate worker process", () => {
     expect(await findByUri(us, usDoc.token, waiting.uri)).toBeUndefined();
     expect(uk.queues.outbox.lanes().reduce((n, l) => n + l.queued, 0)).toBeGreaterThan(0);
     startWorker();
-    await eventually(() => findByUri(us, usDoc.token, waiting.uri), "the waiting post once a worker runs", 20_000);
-  }, 60_000);
+    await eventually(() => findByUri(us, usDoc.token, waiting.uri), "the waiting post once a worker runs", 60_000);
+  }, 180_000);
 });
