@@ -3,7 +3,7 @@ import { signRequest, verifyRequest } from "@fedify/fedify";
 import { CryptographicKey } from "@fedify/vocab";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { atPublicOrigin } from "../../federation/hono-middleware.ts";
-import { api, approvedPhysician, ownerToken } from "../helpers/client.ts";
+import { api, approvedPhysician, ownerToken, tokenWithScopes } from "../helpers/client.ts";
 import { startInstances, type TestInstance } from "../helpers/instances.ts";
 import { eventually, peer, resolveAccount } from "../helpers/network.ts";
 
@@ -58,8 +58,7 @@ describe("the defects stock clients met", () => {
   });
 
   it("answers 404 for a push subscription that does not exist (Elk's notifications page)", async () => {
-    const { app } = uk.services.oauth.createApp({ name: "Elk", redirectUris: ["urn:ietf:wg:oauth:2.0:oob"], scopes: "read write follow push" });
-    const withPush = uk.services.oauth.issueForAccount(app.id, alice.id, ["read", "write", "follow", "push"]).accessToken;
+    const withPush = tokenWithScopes(uk, alice.id, ["read", "write", "follow", "push"]);
     const res = await api(uk, "GET", "/api/v1/push/subscription", { token: withPush });
     expect(res.status).toBe(404);
     expect(res.body).toEqual({ error: "Record not found" });

@@ -1,6 +1,6 @@
 import { createRestAPIClient, type mastodon } from "masto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { api, appToken, approvedPhysician, createApp, ownerToken } from "../helpers/client.ts";
+import { api, appToken, approvedPhysician, createApp, ownerToken, tokenWithScopes } from "../helpers/client.ts";
 import { startInstances, type TestInstance } from "../helpers/instances.ts";
 import { taggedJpeg } from "../helpers/images.ts";
 import { shapeErrors } from "../helpers/schemas.ts";
@@ -161,8 +161,7 @@ describe("what clients call", () => {
     }
     expect((await api(uk, "GET", "/api/v2/notifications/policy", { token: alice.token })).body.for_not_following).toBe("accept");
     expect((await api(uk, "GET", "/api/v1/push/subscription", { token: alice.token })).status).toBe(403);
-    const app = uk.services.oauth.createApp({ name: "Elk", redirectUris: ["urn:ietf:wg:oauth:2.0:oob"], scopes: "read write push" }).app;
-    const pushToken = uk.services.oauth.issueForAccount(app.id, alice.id, ["read", "write", "push"]).accessToken;
+    const pushToken = tokenWithScopes(uk, alice.id, ["read", "write", "push"]);
     // No subscription: Mastodon answers 404 (Elk relies on it).
     expect((await api(uk, "GET", "/api/v1/push/subscription", { token: pushToken })).status).toBe(404);
     const push = await api(uk, "POST", "/api/v1/push/subscription", { token: pushToken, json: { subscription: { endpoint: "https://push.example/x", keys: { p256dh: "x", auth: "y" } } } });

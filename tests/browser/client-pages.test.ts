@@ -1,7 +1,7 @@
 import sharp from "sharp";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { api, approvedPhysician, ownerToken } from "../helpers/client.ts";
+import { api, approvedPhysician, ownerToken, tokenWithScopes } from "../helpers/client.ts";
 import { launchChromium, servePage } from "../helpers/browser.ts";
 import { CAMERA_SERIAL, taggedJpeg } from "../helpers/images.ts";
 import { startInstances, type TestInstance } from "../helpers/instances.ts";
@@ -57,8 +57,7 @@ describe("client pages in Chromium", () => {
     doc = await approvedPhysician(uk, ukStaff, { username: "pic_doc" });
     usDoc = await approvedPhysician(us, usStaff, { username: "pic_peer" });
     await peer(uk, ukStaff, us, usStaff);
-    const { app } = uk.services.oauth.createApp({ name: "Elk", redirectUris: ["urn:ietf:wg:oauth:2.0:oob"], scopes: "read write follow push" });
-    pushToken = uk.services.oauth.issueForAccount(app.id, doc.id, ["read", "write", "follow", "push"]).accessToken;
+    pushToken = tokenWithScopes(uk, doc.id, ["read", "write", "follow", "push"]);
     client = await servePage(PAGE);
     browser = await launchChromium();
   }, 90_000);
@@ -111,8 +110,7 @@ describe("client pages in Chromium", () => {
       return account.avatar.startsWith(`${us.origin}/profile-images/`) && account.header.startsWith(`${us.origin}/profile-images/`) ? account : null;
     }, "the avatar copied on US");
     expect(copied.avatar).not.toContain(uk.origin);
-    const { app } = us.services.oauth.createApp({ name: "Elk", redirectUris: ["urn:ietf:wg:oauth:2.0:oob"], scopes: "read push" });
-    const usPushToken = us.services.oauth.issueForAccount(app.id, usDoc.id, ["read", "push"]).accessToken;
+    const usPushToken = tokenWithScopes(us, usDoc.id, ["read", "push"]);
     const onPeer = await open(us, usPushToken, there);
     expect({ avatar: onPeer.avatar, header: onPeer.header }).toEqual({ avatar: "400x400", header: "1500x500" });
 

@@ -224,6 +224,12 @@ export async function ownerToken(instance: TestInstance): Promise<string> {
   return login.token;
 }
 
+/** A token for an approved account with exactly these scopes (as a client asking for them would get). */
+export function tokenWithScopes(instance: TestInstance, accountId: string, scopes: readonly string[]): string {
+  const { app } = instance.services.oauth.createApp({ name: "Scoped client", redirectUris: ["urn:ietf:wg:oauth:2.0:oob"], scopes: scopes.join(" ") });
+  return instance.services.oauth.issueForAccount(app.id, accountId, [...scopes]).accessToken;
+}
+
 /** Applies over the API with an app token; returns the new account's id. */
 export async function apply(instance: { origin: string }, applicant: Applicant): Promise<{ id: string; token: string }> {
   const app = await createApp(instance, "read write follow");
