@@ -5,6 +5,8 @@
  * BP 120/80, GCS 13/15, 6/52, HbA1c 7.2%, "day 3", "aged 45", "in her 30s".
  */
 
+import { findNationalIds } from "./national-ids.ts";
+
 export type PhiType =
   | "name"
   | "date"
@@ -15,6 +17,7 @@ export type PhiType =
   | "postcode"
   | "ssn"
   | "nhs_number"
+  | "national_id"
   | "health_number"
   | "mrn"
   | "account"
@@ -395,8 +398,15 @@ const numberDetectors: Detector[] = [
   ),
 ];
 
+/** National identity, tax and health-insurance numbers of the network's countries, each by its check digits. */
+const nationalIdDetector: Detector = {
+  type: "national_id",
+  find: (text) => findNationalIds(text).map((m) => ({ type: "national_id", start: m.start, end: m.end, text: text.slice(m.start, m.end) })),
+};
+
 export const DETECTORS: readonly Detector[] = [
   ...nameDetectors,
+  nationalIdDetector,
   ...dateDetectors,
   ...ageDetectors,
   ...contactDetectors,

@@ -7,7 +7,7 @@ export type { PhiFinding, PhiType };
  * passes the NHS check digit is an NHS number, not a phone number.
  */
 const PRIORITY: readonly PhiType[] = [
-  "email", "url", "nhs_number", "ssn", "health_number", "mrn", "account", "device", "vehicle",
+  "email", "url", "nhs_number", "ssn", "health_number", "national_id", "mrn", "account", "device", "vehicle",
   "ip", "date", "phone", "address", "postcode", "age_over_89", "name",
 ];
 
@@ -37,6 +37,7 @@ const DESCRIPTIONS: Record<PhiType, string> = {
   postcode: "a postcode or ZIP code",
   ssn: "a social security number",
   nhs_number: "an NHS number",
+  national_id: "a national identity, tax or health insurance number",
   health_number: "a health insurance number",
   mrn: "a medical record number",
   account: "an account number",
