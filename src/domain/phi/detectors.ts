@@ -5,6 +5,7 @@
  * BP 120/80, GCS 13/15, 6/52, HbA1c 7.2%, "day 3", "aged 45", "in her 30s".
  */
 
+import { ALL_AGES_OVER_89, ALL_MONTHS, ALL_ORDINAL_DAYS, ALL_PATIENTS, ALL_RECORD_LABELS, ALL_RELATIVES, ALL_TITLES, ALL_YEARS_WORDS, WORD_END, WORD_START } from "./languages.ts";
 import { findNationalIds } from "./national-ids.ts";
 
 export type PhiType =
@@ -72,8 +73,12 @@ function groupSpan(m: RegExpExecArray, group: number): { start: number; end: num
 
 // ---------------------------------------------------------------- names
 
-const NAME_WORD = "[A-Z][a-z\\u00C0-\\u024F'’]+(?:-[A-Z][a-z\\u00C0-\\u024F'’]+)?";
+// A capital (accented ones too: Émile, Ángel, Ødegaard, Çelik) and lower-case letters; a hyphen may join two.
+const CAPITAL = "[A-Z\\u00C0-\\u00D6\\u00D8-\\u00DE\\u0100-\\u017F]";
+const NAME_WORD = `${CAPITAL}[a-z\\u00DF-\\u00F6\\u00F8-\\u024F'’]+(?:-${CAPITAL}[a-z\\u00DF-\\u00F6\\u00F8-\\u024F'’]+)?`;
 const NAME = `${NAME_WORD}(?:\\s+${NAME_WORD}){0,2}`;
+/** Lower-case particles a surname may begin with (van, de, von, di, dos ...). */
+const PARTICLES = "(?:van|von|de|der|den|ter|ten|te|di|da|del|della|dei|dos|das|du|le|la|zu|dal|degli|het|'t)";
 
 /** Capitalised words that follow "patient," or "daughter" without being names. */
 const NOT_NAMES = new Set(
@@ -85,11 +90,15 @@ const NOT_NAMES = new Set(
     "Mr Mrs Ms Miss Dr Prof Patient Pt Male Female Man Woman Boy Girl Baby Infant Child Adult Elderly " +
     "Crohn Crohn's Hodgkin Hodgkin's Addison Addison's Cushing Cushing's Sjögren Sjögren's Guillain Barré Parkinson Parkinson's " +
     "Alzheimer Alzheimer's Graves Graves' Hashimoto Hashimoto's Kawasaki Wilson Wilson's Bell Bell's Raynaud Raynaud's Down Down's " +
-    "Marfan Turner Klinefelter Tourette Huntington Huntington's Wernicke Korsakoff Behçet Still Still's Paget Paget's Kaposi"
+    "Marfan Turner Klinefelter Tourette Huntington Huntington's Wernicke Korsakoff Behçet Still Still's Paget Paget's Kaposi " +
+    // Eponyms and drug names other languages write after "M." (Morbus), "Frau" or "Patient"
+    "Bechterew Basedow Hirschsprung Pfeiffer Lyme Wegener Menière Ménière Horner Quincke Sudeck Dupuytren Ledderhose Peyronie Tietze Kussmaul " +
+    "Cheyne Stokes Virchow Wilms Morbus Marcoumar Marcumar Falithrom Sintrom Xarelto Eliquis Lixiana Pradaxa Ramipril Metformin Ibuprofen " +
+    "Werlhof Hodgkin Dressler Reiter Bouveret Barlow Osler Weber Rendu Cogan Meige Refsum Fallot Ebstein Kawasaki Kahler Waldenström Waldenstrom"
   ).split(" "),
 );
 
-const TITLES = "(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Professor|Sir|Dame|Madam|Mme|Mlle|Herr|Frau|Señor|Señora)";
+const TITLES = `(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Professor|Sir|Dame|Madam|${ALL_TITLES.slice(3, -1)})`;
 const RELATIVES =
   "(?:husband|wife|partner|spouse|son|daughter|mother|father|mum|mom|dad|brother|sister|grandson|granddaughter|grandmother|grandfather|grandma|grandpa|aunt|uncle|niece|nephew|cousin|carer|caregiver|guardian|fianc[eé]e?|boyfriend|girlfriend|stepson|stepdaughter|stepmother|stepfather)";
 const PERSON_NOUNS = "(?:patient|pt|client|resident|man|woman|gentleman|lady|boy|girl|child|baby|infant|gentleman|teenager)";
@@ -104,7 +113,17 @@ const CLINICAL_WORDS = new Set(
   (
     "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April June July August September October November December " +
     "Emergency Department Clinic Ward Hospital Theatre Theatres Outpatients Cardiology Neurology Oncology Radiology Surgery Medicine Paediatrics " +
-    "Intensive Care Unit General Practice Practice Team Consultant Registrar Nurse Sister Matron Ambulance Service Trust Board Covid Influenza"
+    "Intensive Care Unit General Practice Practice Team Consultant Registrar Nurse Sister Matron Ambulance Service Trust Board Covid Influenza " +
+    // German nouns (capitalised by the language) that follow "Patient" or "Tochter" without being names; and other languages' clinical words
+    "Zustand Aufnahme Anamnese Befund Befunde Diagnose Therapie Vorstellung Verlegung Entlassung Schmerzen Fieber Beschwerden Verdacht Status Labor " +
+    "Blutdruck Puls Temperatur Medikation Allergie Allergien Vorerkrankungen Nebendiagnosen Ausschluss Kontrolle Untersuchung Sonographie Röntgen " +
+    "Ergebnis Heute Gestern Morgen Station Klinik Notaufnahme Hausarzt Hausärztin Befinden Allgemeinzustand Ernährungszustand Bewusstsein " +
+    "Atemnot Dyspnoe Luftnot Husten Übelkeit Erbrechen Durchfall Tag Tage Woche Wochen Monat Monate Jahr Jahre Seit Nach Vor Bei Mit Ohne Und Oder " +
+    "Ist War Wird Wurde Hat Hatte Sie Er Es Die Der Das Den Dem Ein Eine Einer Keine Kein Nicht Postoperativ Postoperative Postoperativen " +
+    "Intensivstation Pflegeheim Rettungsdienst Notarzt Chirurgie Kardiologie Neurologie Onkologie Urologie Gynäkologie Pädiatrie Innere " +
+    "Urgences Service Hôpital Clinique Consultation Réanimation Cardiologie Neurologie Médecin Traitant Infirmière Depuis Avec Sans Pour " +
+    "Urgencias Servicio Hospital Consulta Planta Unidad Médico Enfermera Desde Con Sin Para Pronto Soccorso Reparto Ospedale Medico " +
+    "Pronto-Socorro Enfermaria Consultório Ziekenhuis Afdeling Spoedeisende Hulp Huisarts Verpleegkundige Sinds Met Zonder Voor"
   ).split(" "),
 );
 
@@ -121,8 +140,9 @@ const INTRODUCING_VERBS = anyCase(["saw", "seen", "reviewed", "admitted", "exami
 
 const nameDetectors: Detector[] = [
   // Mr Harold Pemberton, Mrs Okafor, Dr. Jane Smith ("Mr X" is already anonymous)
-  regexDetector("name", new RegExp(`\\b${TITLES}\\.?\\s+(${NAME})`, "g"), (m) =>
-    isName(m[1]!) ? { start: m.index, end: m.index + m[0].length } : null,
+  // (with the particles surnames carry in other languages: Mevr. de Vries, Herr von Arnim, Sr. de la Fuente)
+  regexDetector("name", new RegExp(`\\b${TITLES}\\.?\\s+((?:${PARTICLES}\\s+){0,2})(${NAME})`, "g"), (m) =>
+    isName(m[2]!) ? { start: m.index, end: m.index + m[0].length } : null,
   ),
   // "the patient, Jane Whitfield," / "a man named Tom Price" / "patient called Ann"
   regexDetector(
@@ -404,7 +424,45 @@ const nationalIdDetector: Detector = {
   find: (text) => findNationalIds(text).map((m) => ({ type: "national_id", start: m.start, end: m.end, text: text.slice(m.start, m.end) })),
 };
 
+// ---------------------------------------------------------------- the network's other languages (languages.ts)
+
+/** The span of the capitalised words at the start of a case-insensitive name match ("Anne dit que" keeps "Anne"). */
+function capitalisedSpan(m: RegExpExecArray, group: number): { start: number; end: number } | null {
+  const value = m[group]!;
+  if (!new RegExp(`^${CAPITAL}`).test(value) || !isName(value)) return null;
+  const words = value.split(/\s+/);
+  const stop = words.findIndex((w) => !new RegExp(`^${CAPITAL}`).test(w) || CLINICAL_WORDS.has(w) || NOT_NAMES.has(w));
+  const kept = stop === -1 ? words : words.slice(0, stop);
+  if (kept.length === 0) return null;
+  const span = groupSpan(m, group)!;
+  return { start: span.start, end: span.start + kept.join(" ").length };
+}
+
+const DAY_NUM = "(?:[1-9]|[12]\\d|3[01]|0[1-9])(?:\\.|er|º|°|ª)?";
+
+const multilingualDetectors: Detector[] = [
+  // "la patiente Élodie Marchand", "Patientin Anna Schütz", "paciente: Ángela Ruiz", "de patiënt Jan de Vries"
+  regexDetector("name", new RegExp(`${WORD_START}${ALL_PATIENTS}\\s*[:,-]?\\s+(${NAME})`, "gi"), (m) => capitalisedSpan(m, 1)),
+  // "sa fille Claire", "die Tochter Anna", "su hija Lucía", "la figlia Giulia", "a filha Ana", "de dochter Eva"
+  regexDetector("name", new RegExp(`${WORD_START}${ALL_RELATIVES}(?:,\\s*|\\s+)(${NAME})`, "gi"), (m) => capitalisedSpan(m, 1)),
+  // "le 3 mars 2024", "am 3. März", "15 de agosto de 2023", "il 5 maggio", "op 3 maart", "dia 2 de junho"
+  regexDetector("date", new RegExp(`${WORD_START}${DAY_NUM}\\s*(?:de\\s+|del\\s+)?${ALL_MONTHS}\\.?(?:\\s+(?:de\\s+|del\\s+)?(?:19|20)\\d{2})?${WORD_END}`, "gi")),
+  // "am dritten Mai", "le premier avril", "el primero de mayo"
+  regexDetector("date", new RegExp(`${WORD_START}${ALL_ORDINAL_DAYS}\\s+(?:de\\s+)?${ALL_MONTHS}${WORD_END}`, "gi")),
+  // "en agosto de 2023", "im März 2023", "mars 2021": a month and its year is more than a year
+  regexDetector("date", new RegExp(`${WORD_START}${ALL_MONTHS}\\.?\\s+(?:de\\s+|del\\s+)?(?:19|20)\\d{2}${WORD_END}`, "gi")),
+  // "92 ans", "93 Jahre alt", "91-jährige", "94 años", "95 anni", "96 anos", "97 jaar"
+  regexDetector("age_over_89", new RegExp(`${WORD_START}(\\d{2,3})\\s*-?\\s*${ALL_YEARS_WORDS}${WORD_END}`, "gi"), (m) => (over89(m[1]!) ? { start: m.index, end: m.index + m[0].length } : null)),
+  // "quatre-vingt-douze ans", "neunzigjährig", "noventa y un años", "novantadue anni", "noventa e dois anos", "tweeënnegentig jaar"
+  regexDetector("age_over_89", new RegExp(`${WORD_START}${ALL_AGES_OVER_89}\\s*-?\\s*${ALL_YEARS_WORDS}${WORD_END}`, "gi")),
+  // "IPP 80012345", "Fallnummer: 4711234", "NHC 1234567", "cartella clinica n. 2024/001234", "prontuário 123456", "UR 1234567", "UHID 10045678"
+  regexDetector("mrn", new RegExp(`${WORD_START}${ALL_RECORD_LABELS}\\s*(?:[:#.=-]\\s*)*(${RECORD_VALUE}(?:/\\d+)?)`, "gi"), (m) =>
+    (m[1]!.match(/\d/g)?.length ?? 0) >= 4 ? groupSpan(m, 1) : null,
+  ),
+];
+
 export const DETECTORS: readonly Detector[] = [
+  ...multilingualDetectors,
   ...nameDetectors,
   nationalIdDetector,
   ...dateDetectors,

@@ -1,0 +1,71 @@
+import { describe, expect, it } from "vitest";
+import { findPhi } from "../../../src/domain/phi/guard.ts";
+
+/**
+ * The guard in the network's other languages: names after titles, "the
+ * patient" and family words (accented ones too), dates with month names, ages
+ * of 90 and over in figures and words, and local record labels; and clinical
+ * shorthand in each language (decimal commas, doses, scores, eponyms,
+ * relative days, years alone, 5-digit lab values) left alone.  All synthetic.
+ */
+const types = (text: string) => [...new Set(findPhi(text).map((f) => f.type))].sort();
+
+const FOUND: [string, string, string[]][] = [
+  // French
+  ["fr", "Mme Dupont, née le 3 mars 1950, IPP 80012345, adressée pour dyspnée.", ["date", "mrn", "name"]],
+  ["fr", "Sa fille Élodie signale une chute le 12 avril.", ["date", "name"]],
+  ["fr", "La patiente Hélène Marchand, 92 ans, vue aux urgences.", ["age_over_89", "name"]],
+  ["fr", "Monsieur Lefèvre, quatre-vingt-treize ans, n° de dossier 2024-00123.", ["age_over_89", "mrn", "name"]],
+  // German
+  ["de", "Frau Müller stellte sich am 3. März 2024 vor, Fallnummer: 4711234.", ["date", "mrn", "name"]],
+  ["de", "Herr Schröder, 93 Jahre alt, kam am dritten Mai in die Notaufnahme.", ["age_over_89", "date", "name"]],
+  ["de", "Die Tochter Anna berichtet, die 91-jährige Patientin Özdemir sei gestürzt.", ["age_over_89", "name"]],
+  ["de", "Patient Jürgen Weiß, Aufnahme im März 2023, PID 00345678.", ["date", "mrn", "name"]],
+  // Spanish
+  ["es", "La Sra. Martínez ingresó el 15 de agosto de 2023, NHC 1234567.", ["date", "mrn", "name"]],
+  ["es", "Su hija Lucía refiere que la paciente, de noventa y un años, no come.", ["age_over_89", "name"]],
+  ["es", "Paciente: Ángela Ruiz, 94 años, historia clínica 7654321.", ["age_over_89", "mrn", "name"]],
+  // Italian
+  ["it", "La Sig.ra Bianchi è stata ricoverata il 5 maggio 2022, cartella clinica n. 2024/001234.", ["date", "mrn", "name"]],
+  ["it", "La figlia Giulia riferisce che il paziente, 95 anni, è caduto.", ["age_over_89", "name"]],
+  ["it", "Paziente Niccolò Fabbri, novantadue anni, dimesso a giugno 2021.", ["age_over_89", "date", "name"]],
+  // Portuguese (Brazil)
+  ["pt", "A Sra. Conceição chegou em 2 de junho de 2024, prontuário 123456.", ["date", "mrn", "name"]],
+  ["pt", "A filha Ana conta que o paciente, de noventa e dois anos, caiu.", ["age_over_89", "name"]],
+  ["pt", "Paciente João Araújo, 96 anos, internado em março de 2023.", ["age_over_89", "date", "name"]],
+  // Dutch
+  ["nl", "Mevr. de Vries werd op 3 maart 2023 gezien, ziekenhuisnummer 7001234.", ["date", "mrn", "name"]],
+  ["nl", "Dochter Eva meldt dat de patiënt, 97 jaar, gevallen is.", ["age_over_89", "name"]],
+  ["nl", "Dhr. Jansen, tweeënnegentig jaar, opname in april 2022.", ["age_over_89", "date", "name"]],
+  // English elsewhere: Australian and Indian record labels
+  ["en", "Seen in ED, UR 1234567, for chest pain.", ["mrn"]],
+  ["en", "UHID 10045678; CR No. 2024/5567 for follow-up.", ["mrn"]],
+];
+
+const CLEAN: [string, string][] = [
+  ["fr", "Homme de 67 ans, HTA, FEVG 35 %, créatinine 89 µmol/l, J3 post-opératoire, score de Glasgow 14/15, CRP 12,5 mg/l."],
+  ["fr", "Maladie de Crohn depuis 2015, sous azathioprine 2 mg/kg/j ; Hb 10,9 g/dl ; plaquettes 245 000/mm3."],
+  ["fr", "Patiente de 45 ans, syndrome de Cushing suspecté ; revue à J7 ; TSH 0,01 mUI/l en 2022."],
+  ["de", "Morbus Bechterew seit 2010, HLA-B27 positiv; CRP 34 mg/l; Leukozyten 12.400/µl; 3. postoperativer Tag unauffällig."],
+  ["de", "68-jähriger Patient mit M. Basedow, TSH < 0,01 mU/l, fT4 45 pmol/l; Marcoumar pausiert, INR 1,2."],
+  ["de", "Patientin mit Z.n. Hemikolektomie, Schmerzen VAS 6/10, Hb 9,8 g/dl, Thrombozyten 180.000/µl, seit 2019 Diabetes."],
+  ["de", "Der Patient Zustand nach Sturz, Befund unauffällig, Therapie mit Ibuprofen 400 mg 1-0-1."],
+  ["es", "Varón de 58 años, FEVI 40 %, troponina 0,045 ng/ml, dosis 1.000 mg cada 8 h, Glasgow 15, desde 2018."],
+  ["es", "Paciente con enfermedad de Wilson, ceruloplasmina 12 mg/dl; día 5 de ingreso sin incidencias."],
+  ["it", "Uomo di 72 anni, FE 45 %, creatinina 1,3 mg/dl, morbo di Parkinson dal 2016, terapia con levodopa 100 mg x 3."],
+  ["it", "Paziente in terza giornata post-operatoria, PA 130/80, FC 88, SpO2 96 %, leucociti 11.200/mm3."],
+  ["pt", "Homem de 63 anos, HAS, creatinina 1,4 mg/dl, plaquetas 150.000/mm3, Glasgow 14, em uso de metformina 850 mg 2x/dia."],
+  ["pt", "Paciente com doença de Crohn desde 2012, PCR 25 mg/l, 3º dia de pós-operatório sem intercorrências."],
+  ["nl", "Man van 70 jaar, LVEF 35 %, kreatinine 110 µmol/l, dag 3 na de operatie, ziekte van Crohn sinds 2014."],
+  ["nl", "Patiënt met ziekte van Parkinson, MMSE 24/30, Hb 7,8 mmol/l, trombocyten 250 x 10^9/l."],
+];
+
+describe("the privacy guard in the network's languages", () => {
+  it.each(FOUND)("[%s] finds the identifiers in: %s", (_lang, text, expected) => {
+    expect(types(text)).toEqual(expected);
+  });
+
+  it.each(CLEAN)("[%s] leaves clinical shorthand alone: %s", (_lang, text) => {
+    expect(findPhi(text)).toEqual([]);
+  });
+});
