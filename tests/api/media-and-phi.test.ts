@@ -26,6 +26,19 @@ describe("media and the PHI guard over HTTP", () => {
     return form;
   };
 
+  it("refuses a French case naming its patient, and checks a draft in the language it is given", async () => {
+    const text = "Mme Dupont, née le 3 mars 1950, IPP 80012345 : dyspnée d'effort, que proposez-vous ?";
+    const refused = await api(uk, "POST", "/api/v1/statuses", { token, json: { status: text, language: "fr" } });
+    expect(refused.status).toBe(422);
+    expect(refused.body.error).toMatch(/identify a patient/);
+    const check = await api(uk, "POST", "/api/v1/consilium/phi/check", { token, json: { text, language: "fr" } });
+    expect(check.body).toMatchObject({ ok: false, language: "fr" });
+    expect([...new Set(check.body.findings.map((f: { type: string }) => f.type))].sort()).toEqual(["date", "mrn", "name"]);
+    const clean = await api(uk, "POST", "/api/v1/consilium/phi/check", { token, json: { text: "Femme de 67 ans, FEVG 35 %, J3 post-opératoire, CRP 12,5 mg/l.", language: "fr" } });
+    expect(clean.body).toMatchObject({ ok: true, findings: [] });
+    expect((await api(uk, "POST", "/api/v1/consilium/phi/check", { token, json: { text: "x", language: "français" } })).status).toBe(422);
+  });
+
   it("uploads, describes and serves an image only through signed links", async () => {
     const uploaded = await api(uk, "POST", "/api/v2/media", { token, body: await uploadForm({ description: "Erythematous plaque, left shin", focus: "0.1,-0.2" }) });
     expect(uploaded.status).toBe(200);
@@ -75,7 +88,7 @@ describe("media and the PHI guard over HTTP", () => {
 
   it("checks drafts and blocks PHI in profiles", async () => {
     const clean = await api(uk, "POST", "/api/v1/consilium/phi/check", { token, json: { text: "BP 142/88, HbA1c 7.2%, day 3 post-op." } });
-    expect(clean.body).toEqual({ ok: true, message: null, findings: [] });
+    expect(clean.body).toEqual({ ok: true, language: null, message: null, findings: [] });
     const dirty = await api(uk, "POST", "/api/v1/consilium/phi/check", { token, json: { text: "NHS number 943 476 5919, DOB 14/03/1958" } });
     expect(dirty.status).toBe(200);
     expect(dirty.body.ok).toBe(false);

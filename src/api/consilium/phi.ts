@@ -5,9 +5,11 @@ import { requireUser } from "../auth.ts";
 import { parseParams } from "../body.ts";
 import type { AppEnv } from "../env.ts";
 
+/** ISO 639-1, as a status's `language`.  Every language's rules run on every text (posts mix languages); it is accepted and echoed. */
+const language = z.string().regex(/^[a-z]{2,3}(-[A-Za-z]{2,4})?$/, "must be an ISO 639 language code").optional();
 const checkSchema = z.union([
-  z.object({ text: z.string().max(100_000) }),
-  z.object({ fields: z.record(z.string(), z.string().max(100_000)) }),
+  z.object({ text: z.string().max(100_000), language }),
+  z.object({ fields: z.record(z.string(), z.string().max(100_000)), language }),
 ]);
 
 /** Lets a client check a draft before posting; the same guard blocks the post itself. */
@@ -18,6 +20,7 @@ export const phiRouter = new Hono<AppEnv>().post("/api/v1/consilium/phi/check", 
   const findings = findPhiInFields(fields);
   return c.json({
     ok: findings.length === 0,
+    language: params.language ?? null,
     message: findings.length === 0 ? null : phiErrorMessage(findings),
     findings,
   });
