@@ -6,6 +6,7 @@
  */
 
 import { ALL_AGES_OVER_89, ALL_MONTHS, ALL_ORDINAL_DAYS, ALL_PATIENTS, ALL_RECORD_LABELS, ALL_RELATIVES, ALL_TITLES, ALL_YEARS_WORDS, WORD_END, WORD_START } from "./languages.ts";
+import { findPlaces } from "./international.ts";
 import { findNationalIds } from "./national-ids.ts";
 
 export type PhiType =
@@ -418,6 +419,12 @@ const numberDetectors: Detector[] = [
   ),
 ];
 
+/** Phone numbers (libphonenumber-js), postcodes, addresses and plates of the network's other countries. */
+const internationalDetector: Detector = {
+  type: "phone",
+  find: (text) => findPlaces(text).map((m) => ({ type: m.type, start: m.start, end: m.end, text: text.slice(m.start, m.end) })),
+};
+
 /** National identity, tax and health-insurance numbers of the network's countries, each by its check digits. */
 const nationalIdDetector: Detector = {
   type: "national_id",
@@ -465,6 +472,7 @@ export const DETECTORS: readonly Detector[] = [
   ...multilingualDetectors,
   ...nameDetectors,
   nationalIdDetector,
+  internationalDetector,
   ...dateDetectors,
   ...ageDetectors,
   ...contactDetectors,

@@ -37,6 +37,16 @@ const FOUND: [string, string, string[]][] = [
   ["nl", "Mevr. de Vries werd op 3 maart 2023 gezien, ziekenhuisnummer 7001234.", ["date", "mrn", "name"]],
   ["nl", "Dochter Eva meldt dat de patiënt, 97 jaar, gevallen is.", ["age_over_89", "name"]],
   ["nl", "Dhr. Jansen, tweeënnegentig jaar, opname in april 2022.", ["age_over_89", "date", "name"]],
+  // Phone numbers (libphonenumber-js), postcodes, streets and plates as each country writes them
+  ["fr", "Joignable au 06 12 34 56 78, domicile 12 rue de la Paix, 75002 Paris.", ["address", "phone", "postcode"]],
+  ["fr", "Véhicule AB-123-CD impliqué ; appeler le +33 1 42 68 53 00.", ["phone", "vehicle"]],
+  ["de", "Tel. 030 12345678, wohnhaft Hauptstraße 5, 10115 Berlin, Kennzeichen B-AB 1234.", ["address", "phone", "postcode", "vehicle"]],
+  ["es", "Vive en calle Mayor 12, 28013 Madrid; móvil 622 345 671; matrícula 1234 BCD.", ["address", "phone", "postcode", "vehicle"]],
+  ["it", "Residente in Via Roma 12, 00184 Roma, cellulare 347 123 4568, targa AB 123 CD.", ["address", "phone", "postcode", "vehicle"]],
+  ["pt", "Mora na Rua Augusta, 100, CEP 01310-100; celular (11) 91234-5678; placa ABC1D23.", ["address", "phone", "postcode", "vehicle"]],
+  ["nl", "Woont Kerkstraat 12, 1012 AB Amsterdam, tel. 06 12345678, kenteken 12-ABC-3.", ["address", "phone", "postcode", "vehicle"]],
+  ["en", "Lives in Parramatta NSW 2150, mobile 0412 345 678.", ["phone", "postcode"]],
+  ["en", "Contact 98765 43210 (Pune), PIN 411001.", ["phone", "postcode"]],
   // English elsewhere: Australian and Indian record labels
   ["en", "Seen in ED, UR 1234567, for chest pain.", ["mrn"]],
   ["en", "UHID 10045678; CR No. 2024/5567 for follow-up.", ["mrn"]],
@@ -58,6 +68,10 @@ const CLEAN: [string, string][] = [
   ["pt", "Paciente com doença de Crohn desde 2012, PCR 25 mg/l, 3º dia de pós-operatório sem intercorrências."],
   ["nl", "Man van 70 jaar, LVEF 35 %, kreatinine 110 µmol/l, dag 3 na de operatie, ziekte van Crohn sinds 2014."],
   ["nl", "Patiënt met ziekte van Parkinson, MMSE 24/30, Hb 7,8 mmol/l, trombocyten 250 x 10^9/l."],
+  ["de", "Seit 2019 Diabetes, 40000 IE Vitamin D wöchentlich, 12345 Zellen/µl, T2N0M0, GCS 15 (E4V5M6)."],
+  ["fr", "Plaque érythémateuse de 3 cm, BD 2 fois/j, 0,5 mg/kg, 10 000 UI, rendez-vous à 14 h 30."],
+  ["es", "Carga viral 45.000 copias/ml, 2 comprimidos cada 12 h, TA 120/80, sat 96 %, IMC 31,2."],
+  ["it", "Emoglobina 11,2 g/dl, 3 x 10^9/l, dose 1.000 UI, FE 55 %, 2 cicli nel 2022."],
 ];
 
 describe("the privacy guard in the network's languages", () => {
