@@ -31,7 +31,8 @@ if (process.argv.includes("--force") || sources > built) {
     format: "esm",
     target: "node24",
     // Native addons stay in node_modules.
-    external: ["better-sqlite3", "sharp"],
+    // tesseract.js starts its worker thread from its own files: it stays a package, not bundled.
+    external: ["better-sqlite3", "sharp", "tesseract.js"],
     jsx: "automatic",
     jsxImportSource: "hono/jsx",
     sourcemap: "linked",

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { isIP } from "node:net";
 import { join, resolve } from "node:path";
 import { z } from "zod";
+import { OCR_LANGUAGES, type OcrLanguage } from "./domain/media/ocr.ts";
 
 const booleanString = z
   .enum(["true", "false", "1", "0", "yes", "no"])
@@ -43,6 +44,15 @@ const envSchema = z.object({
   CONSILIUM_METRICS_TOKEN: z.string().min(16, "CONSILIUM_METRICS_TOKEN must be at least 16 characters").optional(),
   CONSILIUM_SHUTDOWN_SECONDS: z.coerce.number().positive().max(600).default(25),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+  CONSILIUM_OCR_LANGUAGES: z
+    .string()
+    .default(OCR_LANGUAGES.join(","))
+    .transform((v, ctx) => {
+      if (v.trim() === "none") return [];
+      const list = v.split(",").map((s) => s.trim()).filter(Boolean);
+      for (const l of list) if (!(OCR_LANGUAGES as readonly string[]).includes(l)) ctx.addIssue({ code: "custom", message: `${l} is not one of ${OCR_LANGUAGES.join(", ")} (or none)` });
+      return list as OcrLanguage[];
+    }),
   CONSILIUM_TRUSTED_PROXIES: z
     .string()
     .default("")
@@ -89,6 +99,8 @@ export interface Config {
   readonly shutdownMs: number;
   /** Where Fedify's traces go (OpenTelemetry over OTLP/HTTP), if anywhere. */
   readonly otlpEndpoint: string | null;
+  /** Languages read in images (OCR); empty: images are not read. */
+  readonly ocrLanguages: readonly OcrLanguage[];
   /** Reverse proxies whose X-Forwarded-For (and -Proto) is believed: addresses or CIDR subnets. */
   readonly trustedProxies: readonly string[];
   /** Warnings to log once logging is configured (e.g. a generated secret). */
@@ -160,6 +172,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     shutdownMs: Math.round(e.CONSILIUM_SHUTDOWN_SECONDS * 1000),
     otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT ?? null,
     trustedProxies: e.CONSILIUM_TRUSTED_PROXIES,
+    ocrLanguages: e.CONSILIUM_OCR_LANGUAGES,
     warnings,
   };
 }

@@ -165,6 +165,7 @@ export async function startInstance(config: Config, options: StartOptions = {}):
         await outgoing.close().catch(() => {});
         await tracing?.shutdown();
         metrics?.close();
+        await services.textInImages.close();
         database.close();
       },
     };
@@ -222,6 +223,7 @@ export async function startInstance(config: Config, options: StartOptions = {}):
       await outgoing.close().catch(() => {});
       await tracing?.shutdown();
       metrics?.close();
+      await services.textInImages.close();
       database.close();
     },
   };

@@ -23,6 +23,7 @@ import { ActorKeyStore } from "./domain/keys.ts";
 import { ListService } from "./domain/lists/service.ts";
 import { MediaService } from "./domain/media/service.ts";
 import { MediaProcessing } from "./domain/media/processing.ts";
+import { TextInImages } from "./domain/media/ocr.ts";
 import { ProfileImages } from "./domain/media/profile-images.ts";
 import { MediaUrlSigner } from "./domain/media/signed-urls.ts";
 import { NotificationService } from "./domain/notifications/service.ts";
@@ -91,6 +92,8 @@ export interface Services {
   readonly media: MediaService;
   /** Large uploads decoded off the request path (POST /api/v2/media answers 202). */
   readonly mediaProcessing: MediaProcessing;
+  /** Reads text in images (tesseract.js, started on first use). */
+  readonly textInImages: TextInImages;
   readonly mediaUrls: MediaUrlSigner;
   /** Avatars and headers (uploaded, copied from peers, or generated). */
   readonly profileImages: ProfileImages;
@@ -183,7 +186,9 @@ export function createServices(config: Config, database: DatabaseHandle): Servic
     relationQueries.forget(event.targetId);
   });
   const notifications = new NotificationService({ db, events, relations: relationQueries });
-  const media = new MediaService(db, config.dataDir);
+  // Text burned into images is read (OCR) and checked by the privacy guard, off the request path.
+  const textInImages = new TextInImages({ languages: config.ocrLanguages, dataDir: config.dataDir });
+  const media = new MediaService(db, config.dataDir, textInImages);
   const follows = new FollowService({ db, directory, notifications, events, port: offline });
   const relations = new RelationService({ db, directory, follows, events, port: offline });
   const keys = new ActorKeyStore(db, keyring);
@@ -222,6 +227,7 @@ export function createServices(config: Config, database: DatabaseHandle): Servic
     keys,
     media,
     mediaProcessing: new MediaProcessing({ db, media }),
+    textInImages,
     mediaUrls: new MediaUrlSigner(keyring.mediaKey, config.origin),
     profileImages,
     profileUrls: new MediaUrlSigner(keyring.mediaKey, config.origin, { path: "/profile-images" }),

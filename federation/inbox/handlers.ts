@@ -157,7 +157,10 @@ async function importAttachments(work: InboxWork, author: AccountView, object: N
       const description = htmlToPlainText(stringOf(attachment.name));
       const findings = findPhi(description);
       if (findings.length > 0) work.data.received.hold(statusId, `image description: ${findings.map((f) => f.type).join(", ")}`);
-      await work.data.media.upload({ accountId: author.id, bytes, description, statusId, skipPhiCheck: true });
+      const row = await work.data.media.upload({ accountId: author.id, bytes, description, statusId, skipPhiCheck: true });
+      // Text burned into a peer's image is read like its words: with identifiers, the post is held here.
+      const burned = await work.data.media.textFindings(row);
+      if (burned.length > 0) work.data.received.hold(statusId, `text in an image: ${[...new Set(burned.map((f) => f.type))].join(", ")}`);
     } catch (error) {
       log.warn("Could not import an attachment of {status}: {error}", { status: object.id?.href, error: (error as Error).message });
     }

@@ -1,6 +1,6 @@
 import { createRestAPIClient, type mastodon } from "masto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { api, appToken, approvedPhysician, createApp, ownerToken, tokenWithScopes } from "../helpers/client.ts";
+import { api, appToken, approvedPhysician, createApp, ownerToken, tokenWithScopes, uploadMedia } from "../helpers/client.ts";
 import { startInstances, type TestInstance } from "../helpers/instances.ts";
 import { taggedJpeg } from "../helpers/images.ts";
 import { shapeErrors } from "../helpers/schemas.ts";
@@ -256,7 +256,7 @@ describe("what clients call", () => {
     const upload = async () => {
       const form = new FormData();
       form.set("file", new Blob([new Uint8Array(await taggedJpeg())], { type: "image/jpeg" }), "scan.jpg");
-      return (await api(uk, "POST", "/api/v2/media", { token: alice.token, body: form })).body.id as string;
+      return (await uploadMedia(uk, alice.token, form)).body.id as string;
     };
     const unused = await upload();
     expect((await api(uk, "DELETE", `/api/v1/media/${unused}`, { token: alice.token })).status).toBe(200);

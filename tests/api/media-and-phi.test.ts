@@ -1,7 +1,7 @@
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { api, approvedPhysician, ownerToken } from "../helpers/client.ts";
+import { api, approvedPhysician, ownerToken, uploadMedia } from "../helpers/client.ts";
 import { taggedJpeg } from "../helpers/images.ts";
 import { startInstances, type TestInstance } from "../helpers/instances.ts";
 
@@ -40,7 +40,7 @@ describe("media and the PHI guard over HTTP", () => {
   });
 
   it("uploads, describes and serves an image only through signed links", async () => {
-    const uploaded = await api(uk, "POST", "/api/v2/media", { token, body: await uploadForm({ description: "Erythematous plaque, left shin", focus: "0.1,-0.2" }) });
+    const uploaded = await uploadMedia(uk, token, await uploadForm({ description: "Erythematous plaque, left shin", focus: "0.1,-0.2" }));
     expect(uploaded.status).toBe(200);
     expect(uploaded.body).toMatchObject({ type: "image", description: "Erythematous plaque, left shin", meta: { original: { width: 100, height: 200 }, focus: { x: 0.1, y: -0.2 } } });
     const file = await fetch(uploaded.body.url);
@@ -57,7 +57,7 @@ describe("media and the PHI guard over HTTP", () => {
   });
 
   it("a link to the media of a deleted post stops working at once", async () => {
-    const uploaded = await api(uk, "POST", "/api/v2/media", { token, body: await uploadForm({ description: "Plaque" }) });
+    const uploaded = await uploadMedia(uk, token, await uploadForm({ description: "Plaque" }));
     const posted = await api(uk, "POST", "/api/v1/statuses", { token, json: { status: "With an image", media_ids: [uploaded.body.id] } });
     const link = posted.body.media_attachments[0].url as string;
     const preview = posted.body.media_attachments[0].preview_url as string;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { api, approvedPhysician, createApp, ownerToken } from "../helpers/client.ts";
+import { api, approvedPhysician, createApp, ownerToken, uploadMedia } from "../helpers/client.ts";
 import { taggedJpeg } from "../helpers/images.ts";
 import { startInstances, type TestInstance } from "../helpers/instances.ts";
 import { shapeErrors as check } from "../helpers/schemas.ts";
@@ -31,7 +31,7 @@ describe("response shapes match Mastodon's", () => {
 
     const form = new FormData();
     form.set("file", new Blob([new Uint8Array(await taggedJpeg())], { type: "image/jpeg" }), "x.jpg");
-    const media = await api(uk, "POST", "/api/v2/media", { token, body: form });
+    const media = await uploadMedia(uk, token, form);
     expectShape("MediaAttachment", media.body);
     const kase = await api(uk, "POST", "/api/v1/statuses", { token, json: { status: "Shapes #cardiology", media_ids: [media.body.id], case: { kind: "help", title: "Shape case", specialties: ["cardiology"] } } });
     expectShape("Status", kase.body);

@@ -1,6 +1,6 @@
 import exifr from "exifr";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { api, approvedPhysician, ownerToken } from "../helpers/client.ts";
+import { api, approvedPhysician, ownerToken, uploadMedia } from "../helpers/client.ts";
 import { taggedJpeg } from "../helpers/images.ts";
 import { startInstances, type TestInstance } from "../helpers/instances.ts";
 import { eventually, findByUri, peer } from "../helpers/network.ts";
@@ -55,7 +55,7 @@ describe("the PHI guard on posts and the images that federate", () => {
     const form = new FormData();
     form.set("file", new Blob([new Uint8Array(await taggedJpeg())], { type: "image/jpeg" }), "x.jpg");
     form.set("description", "Target lesions on the palm");
-    const media = await api(uk, "POST", "/api/v2/media", { token: ukDoc.token, body: form });
+    const media = await uploadMedia(uk, ukDoc.token, form);
     const post = await api(uk, "POST", "/api/v1/statuses", { token: ukDoc.token, json: { status: "Erythema multiforme?", media_ids: [media.body.id] } });
     expect(post.body.media_attachments).toHaveLength(1);
     const remote = await eventually(async () => {

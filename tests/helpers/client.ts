@@ -224,6 +224,22 @@ export async function ownerToken(instance: TestInstance): Promise<string> {
   return login.token;
 }
 
+/**
+ * POST /api/v2/media as Mastodon clients use it: a 202 (the image is being
+ * processed and its text read) is followed by GET /api/v1/media/:id until it
+ * answers 200, or 422 with why it was refused.
+ */
+export async function uploadMedia(instance: { origin: string }, token: string, form: FormData): Promise<JsonResponse> {
+  const accepted = await api(instance, "POST", "/api/v2/media", { token, body: form });
+  if (accepted.status !== 202) return accepted;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const current = await api(instance, "GET", `/api/v1/media/${accepted.body.id}`, { token });
+    if (current.status !== 206 || Date.now() > deadline) return current;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 /** A token for an approved account with exactly these scopes (as a client asking for them would get). */
 export function tokenWithScopes(instance: TestInstance, accountId: string, scopes: readonly string[]): string {
   const { app } = instance.services.oauth.createApp({ name: "Scoped client", redirectUris: ["urn:ietf:wg:oauth:2.0:oob"], scopes: scopes.join(" ") });

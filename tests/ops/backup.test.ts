@@ -8,7 +8,7 @@ import { createKeyring } from "../../src/domain/crypto/keyring.ts";
 import { createIdentityVault } from "../../src/domain/identity/vault.ts";
 import { BackupSchedule, createBackup } from "../../src/ops/backup.ts";
 import { startInstance } from "../../src/server.ts";
-import { api, approvedPhysician, ownerToken } from "../helpers/client.ts";
+import { api, approvedPhysician, ownerToken, uploadMedia } from "../helpers/client.ts";
 import { taggedJpeg } from "../helpers/images.ts";
 import { startInstances, stop, type TestInstance } from "../helpers/instances.ts";
 import { eventually, peer } from "../helpers/network.ts";
@@ -51,7 +51,7 @@ describe("backups and restore", () => {
     const form = new FormData();
     form.set("file", new Blob([new Uint8Array(await taggedJpeg())], { type: "image/jpeg" }), "scan.jpg");
     form.set("description", "Plaque on the shin");
-    const media = await api(uk, "POST", "/api/v2/media", { token: doc.token, body: form });
+    const media = await uploadMedia(uk, doc.token, form);
     expect(media.status).toBe(200);
     await api(uk, "POST", "/api/v1/statuses", { token: doc.token, json: { status: "With an image", media_ids: [media.body.id] } });
 

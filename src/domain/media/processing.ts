@@ -12,9 +12,10 @@ export type PendingMediaRow = typeof mediaProcessing.$inferSelect;
 export type Accepted = { readonly done: MediaRow } | { readonly pending: PendingMediaRow };
 
 /**
- * Large images off the request path (Mastodon's `POST /api/v2/media`, 202):
- * an upload over `MEDIA_LIMITS.syncPixels` is checked at once (everything that
- * needs no decoding), answered, and decoded in the background, one at a time.
+ * Images off the request path (Mastodon's `POST /api/v2/media`, 202): an
+ * upload over `MEDIA_LIMITS.syncPixels`, or any upload where its text is read
+ * (OCR), is checked at once (everything that needs no decoding), answered, and
+ * decoded and read in the background, one at a time.
  * The bytes wait on disk beside the media and a pending row says so, so a
  * restart resumes; a failure is kept for the client to read.
  */
@@ -35,7 +36,8 @@ export class MediaProcessing {
   async accept(input: MediaUpload, now = new Date()): Promise<Accepted> {
     const inspected = await this.#media.inspect(input);
     const id = newId(now.getTime());
-    if (inspected.pixels <= MEDIA_LIMITS.syncPixels) return { done: await this.#media.encode(input, inspected, id, now) };
+    // Small images are finished at once, unless their text is to be read (OCR): then the client polls.
+    if (inspected.pixels <= MEDIA_LIMITS.syncPixels && !this.#media.readsText) return { done: await this.#media.encode(input, inspected, id, now) };
     writeFileSync(this.#bytesPath(id), input.bytes);
     const pending = this.#db
       .insert(mediaProcessing)
@@ -60,7 +62,9 @@ export class MediaProcessing {
   async #process(row: PendingMediaRow): Promise<void> {
     try {
       const input: MediaUpload = { accountId: row.accountId, bytes: new Uint8Array(readFileSync(this.#bytesPath(row.id))), description: row.description, focus: row.focus ?? undefined };
-      await this.#media.encode(input, await this.#media.inspect(input), row.id, row.createdAt);
+      const done = await this.#media.encode(input, await this.#media.inspect(input), row.id, row.createdAt);
+      // Text burned into the image is checked like any text: with identifiers it is refused (the reason kept for the client).
+      await this.#media.refuseIfTextIdentifies(done);
       // What the client changed meanwhile applies; what it withdrew goes.
       const now = this.#db.select().from(mediaProcessing).where(eq(mediaProcessing.id, row.id)).get();
       if (!now) this.#media.remove(row.accountId, row.id);

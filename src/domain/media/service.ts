@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { encode as encodeBlurhash } from "blurhash";
 import { and, eq, isNull } from "drizzle-orm";
@@ -9,6 +9,9 @@ import { mediaAttachments, mediaProcessing } from "../../db/schema.ts";
 import { DomainError } from "../errors.ts";
 import { newId } from "../ids.ts";
 import { assertNoPhi } from "../phi/enforce.ts";
+import { type FieldFinding, findPhiInFields, phiErrorMessage } from "../phi/guard.ts";
+import type { TextInImages } from "./ocr.ts";
+import { announce } from "../observations.ts";
 
 export type MediaRow = typeof mediaAttachments.$inferSelect;
 
@@ -95,11 +98,25 @@ export class MediaService {
   readonly #db: Db;
   readonly #dir: string;
   readonly #decoding = new OneAtATime();
+  readonly #ocr: TextInImages | null;
 
-  constructor(db: Db, dataDir: string) {
+  constructor(db: Db, dataDir: string, ocr: TextInImages | null = null) {
     this.#db = db;
     this.#dir = join(dataDir, "media");
+    this.#ocr = ocr?.enabled ? ocr : null;
     mkdirSync(this.#dir, { recursive: true });
+  }
+
+  /** Whether images are read for text (OCR) before they may be used. */
+  get readsText(): boolean {
+    return this.#ocr != null;
+  }
+
+  /** Identifiers in the text burned into a stored image (none when OCR is off). */
+  async textFindings(row: MediaRow): Promise<FieldFinding[]> {
+    if (!this.#ocr) return [];
+    const text = await this.#ocr.read(readFileSync(this.filePath(row.fileName)));
+    return findPhiInFields({ "the image's text": text });
   }
 
   filePath(fileName: string): string {
@@ -107,7 +124,20 @@ export class MediaService {
   }
 
   async upload(input: MediaUpload, now = new Date()): Promise<MediaRow> {
-    return this.encode(input, await this.inspect(input), newId(now.getTime()), now);
+    const row = await this.encode(input, await this.inspect(input), newId(now.getTime()), now);
+    // A physician's upload with a name, a date or a number burned in is refused, and nothing is kept.
+    if (!input.skipPhiCheck) await this.refuseIfTextIdentifies(row);
+    return row;
+  }
+
+  /** Reads the image's text; with identifiers in it the attachment goes and the error says what was found. */
+  async refuseIfTextIdentifies(row: MediaRow): Promise<void> {
+    const findings = await this.textFindings(row);
+    if (findings.length === 0) return;
+    this.#db.delete(mediaAttachments).where(eq(mediaAttachments.id, row.id)).run();
+    this.deleteFiles([row]);
+    announce({ type: "phi.refused", identifierTypes: [...new Set(findings.map((f) => f.type))] });
+    throw new DomainError("unprocessable", phiErrorMessage(findings), findings);
   }
 
   /**
