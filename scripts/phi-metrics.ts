@@ -2,6 +2,8 @@ import { readFileSync } from "node:fs";
 import { findPhi } from "../src/domain/phi/guard.ts";
 
 export interface PhiExample {
+  /** ISO 639-1 (the multilingual corpus); absent in the English sets. */
+  readonly lang?: string;
   readonly kind: string;
   readonly text: string;
   readonly expect: readonly string[];
@@ -55,4 +57,17 @@ export function metricsTable(metrics: PhiMetrics): string {
     ...rows,
     `| clean clinical texts blocked | ${metrics.clean} | ${metrics.cleanBlocked} | false block rate ${metrics.falseBlockRate.toFixed(2)} |`,
   ].join("\n");
+}
+
+/** Per language: identifiers found out of those expected (each type of each text once), and clean texts blocked. */
+export function languageTable(examples: readonly PhiExample[]): string {
+  const byLang = new Map<string, PhiExample[]>();
+  for (const e of examples) byLang.set(e.lang ?? "en", [...(byLang.get(e.lang ?? "en") ?? []), e]);
+  const rows = [...byLang.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([lang, list]) => {
+    const m = phiMetrics(list);
+    const expected = Object.values(m.recall).reduce((n, r) => n + r.expected, 0);
+    const found = Object.values(m.recall).reduce((n, r) => n + r.found, 0);
+    return `| ${lang} | ${list.length} | ${found}/${expected} | ${(expected ? found / expected : 1).toFixed(2)} | ${m.cleanBlocked} of ${m.clean} |`;
+  });
+  return ["| language | texts | identifiers found | recall | clean texts blocked |", "|---|---|---|---|---|", ...rows].join("\n");
 }

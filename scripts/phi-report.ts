@@ -1,4 +1,4 @@
-import { metricsTable, phiMetrics, readExamples } from "./phi-metrics.ts";
+import { languageTable, metricsTable, phiMetrics, readExamples } from "./phi-metrics.ts";
 
 // Prints the privacy guard's recall per identifier type and its false block rate, for README.
 for (const [name, file] of [
@@ -7,4 +7,15 @@ for (const [name, file] of [
 ] as const) {
   console.log(`\n${name}\n`);
   console.log(metricsTable(phiMetrics(readExamples(new URL(file, import.meta.url)))));
+}
+
+for (const [name, file] of [
+  ["tests/fixtures/phi-multilingual.jsonl (40 texts in each of the network's other languages, half clean; 20 of other English-speaking systems)", "../tests/fixtures/phi-multilingual.jsonl"],
+  ["tests/fixtures/phi-multilingual-holdout.jsonl (written after the rules, never tuned on)", "../tests/fixtures/phi-multilingual-holdout.jsonl"],
+] as const) {
+  const examples = readExamples(new URL(file, import.meta.url));
+  console.log(`\n${name}\n`);
+  console.log(languageTable(examples));
+  console.log("");
+  console.log(metricsTable(phiMetrics(examples)));
 }

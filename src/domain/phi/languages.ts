@@ -70,7 +70,7 @@ export const LANGUAGES: Readonly<Record<string, LanguageRules>> = {
     months: ["gennaio", "genn", "febbraio", "febbr", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto", "settembre", "sett", "ottobre", "ott", "novembre", "dicembre", "dic"],
     dayMonthGlue: [],
     ordinalDays: ["primo", "1°", "due", "tre", "quattro", "cinque", "sei", "sette", "otto", "nove", "dieci", "quindici", "venti", "trenta"],
-    agesOver89: ["novanta", "novant(?:uno|a(?:due|tre|quattro|cinque|sei|sette|otto|nove))", "cento(?:uno|due|tre|quattro|cinque)?"],
+    agesOver89: ["novanta", "novant(?:uno|otto|a(?:due|tr[eé]|quattro|cinque|sei|sette|nove))", "cento(?:uno|due|tr[eé]|quattro|cinque)?"],
     yearsWords: ["anni"],
     recordLabels: ["cartella(?:\\s+clinica)?(?:\\s*(?:n[°ºo.]\\.?|num(?:ero)?\\.?))?", "n[°ºo.]\\s*(?:di\\s+)?cartella", "nosologico", "n[°ºo.]\\s*nosologico", "SDO"],
   },
