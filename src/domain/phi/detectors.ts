@@ -7,6 +7,7 @@
 
 import { ALL_AGES_OVER_89, ALL_MONTHS, ALL_ORDINAL_DAYS, ALL_PATIENTS, ALL_RECORD_LABELS, ALL_RELATIVES, ALL_TITLES, ALL_YEARS_WORDS, WORD_END, WORD_START } from "./languages.ts";
 import { findPlaces } from "./international.ts";
+import nameLists from "./name-lists.json" with { type: "json" };
 import { findNationalIds } from "./national-ids.ts";
 
 export type PhiType =
@@ -174,6 +175,37 @@ const nameDetectors: Detector[] = [
     isName(m[1]!) ? groupSpan(m, 1) : null,
   ),
 ];
+
+/** Given names and surnames of the network's locales (scripts/phi-names.ts, from @faker-js/faker's data). */
+const GIVEN_NAMES = new Set(nameLists.given);
+const SURNAMES = new Set(nameLists.surnames);
+
+/**
+ * A full name with no cue at all ("Marie Dubois présente …", "saw Bartholomew
+ * Quince"): a known given name followed by a known surname (with its particles:
+ * "Jan de Vries"), neither of them an eponym, a drug or a clinical word.
+ */
+const CAPITALISED_WORD = /[A-Z\u00C0-\u00D6\u00D8-\u00DE\u0100-\u017F][a-z\u00DF-\u00F6\u00F8-\u024F'’-]+/g;
+const AFTER_GIVEN = new RegExp(`^\\s+((?:${PARTICLES}\\s+){0,2})(${NAME_WORD})`);
+const cuelessNames: Detector = {
+  type: "name",
+  find(text) {
+    // Words first (cheap), the pair only after a known given name.
+    const out: PhiFinding[] = [];
+    CAPITALISED_WORD.lastIndex = 0;
+    for (let m = CAPITALISED_WORD.exec(text); m; m = CAPITALISED_WORD.exec(text)) {
+      const first = m[0];
+      if (!GIVEN_NAMES.has(first) || NOT_NAMES.has(first) || CLINICAL_WORDS.has(first)) continue;
+      if (m.index > 0 && /[A-Za-z\u00C0-\u024F]/.test(text[m.index - 1]!)) continue;
+      const next = AFTER_GIVEN.exec(text.slice(m.index + first.length, m.index + first.length + 60));
+      const last = next?.[2];
+      if (!last || !(SURNAMES.has(last) || SURNAMES.has(last.split("-")[0]!)) || NOT_NAMES.has(last) || CLINICAL_WORDS.has(last)) continue;
+      const end = m.index + first.length + next![0].length;
+      out.push({ type: "name", start: m.index, end, text: text.slice(m.index, end) });
+    }
+    return out;
+  },
+};
 
 // ---------------------------------------------------------------- dates
 
@@ -470,6 +502,7 @@ const multilingualDetectors: Detector[] = [
 
 export const DETECTORS: readonly Detector[] = [
   ...multilingualDetectors,
+  cuelessNames,
   ...nameDetectors,
   nationalIdDetector,
   internationalDetector,

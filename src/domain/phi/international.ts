@@ -26,13 +26,24 @@ const PHONE_COUNTRIES: readonly CountryCode[] = ["FR", "DE", "ES", "IT", "PT", "
 const PHONE_CANDIDATE =
   /(?<![\w+/.,-])(\+\d{1,3}[ .-]?(?:\(0\)[ .-]?)?\d[\d ./-]{6,16}\d|0\d{1,4}[ ./-]?\d[\d ./-]{4,14}\d|\(\d{2,3}\)[ ]?\d{4,5}[ -]?\d{4}|[679]\d{2}[ .]\d{2,3}[ .]\d{2,3}(?:[ .]\d{2,3})?|3\d{2}[ .]\d{3}[ .]?\d{3,4}|[6-9]\d{4}[ ]\d{5})(?![\w/-]|[.,]\d)/g;
 
+/** The countries whose national format a candidate's shape can be (each parse costs a few microseconds). */
+function countriesFor(candidate: string): readonly CountryCode[] {
+  if (candidate.startsWith("(")) return ["BR"];
+  if (candidate.startsWith("0")) return TRUNK_ZERO;
+  if (/^[679]\d{2}[ .]\d/.test(candidate)) return ["ES"];
+  if (candidate.startsWith("3")) return ["IT"];
+  return ["IN"];
+}
+/** Countries whose national numbers begin with a trunk 0 (Italy's landlines too). */
+const TRUNK_ZERO: readonly CountryCode[] = PHONE_COUNTRIES.filter((c) => !["ES", "PT", "CA", "BR"].includes(c));
+
 function isPhone(candidate: string): boolean {
   const digits = candidate.replace(/\D/g, "");
   if (digits.length < 8 || digits.length > 15) return false;
   // A Brazilian CEP (01310-100) is a postcode, not a number to call.
   if (/^\d{5}-\d{3}$/.test(candidate)) return false;
   if (candidate.startsWith("+")) return parsePhoneNumberFromString(candidate)?.isValid() ?? false;
-  return PHONE_COUNTRIES.some((country) => parsePhoneNumberFromString(candidate, country)?.isValid() ?? false);
+  return countriesFor(candidate).some((country) => parsePhoneNumberFromString(candidate, country)?.isValid() ?? false);
 }
 
 const STREET_WORD_LIST = [
@@ -80,11 +91,16 @@ const NOT_TOWNS = new Set(
     .split(" "),
 );
 
+/** Eight digits with separators between them, somewhere: without that, no phone number to look for. */
+const PHONE_HINT = /\d[\d ./()-]{6,}\d/;
+
 export function findPlaces(text: string): PlaceMatch[] {
   const out: PlaceMatch[] = [];
   PHONE_CANDIDATE.lastIndex = 0;
-  for (let m = PHONE_CANDIDATE.exec(text); m; m = PHONE_CANDIDATE.exec(text)) {
-    if (isPhone(m[1]!)) out.push({ type: "phone", start: m.index, end: m.index + m[1]!.length });
+  if (PHONE_HINT.test(text)) {
+    for (let m = PHONE_CANDIDATE.exec(text); m; m = PHONE_CANDIDATE.exec(text)) {
+      if (isPhone(m[1]!)) out.push({ type: "phone", start: m.index, end: m.index + m[1]!.length });
+    }
   }
   for (const { type, re, group, town } of PATTERNS) {
     re.lastIndex = 0;

@@ -243,6 +243,10 @@ const ANY_VALID = (value: string): boolean => {
 /** Every national number in the text. */
 export function findNationalIds(text: string): IdMatch[] {
   const out: IdMatch[] = [];
+  // Every scheme has at least four digits: most clinical texts are done at once.
+  let digits = 0;
+  for (let i = 0; i < text.length && digits < 4; i++) if (text.charCodeAt(i) >= 48 && text.charCodeAt(i) <= 57) digits++;
+  if (digits < 4) return out;
   for (const scheme of SCHEMES) {
     scheme.pattern.lastIndex = 0;
     for (let m = scheme.pattern.exec(text); m; m = scheme.pattern.exec(text)) {
