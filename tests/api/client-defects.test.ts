@@ -6,6 +6,7 @@ import { atPublicOrigin } from "../../federation/hono-middleware.ts";
 import { api, approvedPhysician, ownerToken, tokenWithScopes } from "../helpers/client.ts";
 import { startInstances, type TestInstance } from "../helpers/instances.ts";
 import { eventually, peer, resolveAccount } from "../helpers/network.ts";
+import { AS, FakePeer } from "../helpers/fake-peer.ts";
 
 /** Mastodon.py's reading of a server-sent event stream: a blank line dispatches what came before it, which must name an event. */
 function mastodonPyEvents(text: string): { event: string; data: string }[] {
@@ -226,6 +227,27 @@ describe("the defects stock clients met", () => {
     const byWords = await api(uk, "GET", "/api/v2/search?q=bob&type=accounts", { token: alice.token });
     expect(byWords.body.accounts.map((a: { id: string }) => a.id)).not.toContain(bob.id);
     expect((await api(uk, "POST", `/api/v1/accounts/${bob.id}/unblock`, { token: alice.token })).status).toBe(200);
+  });
+
+  it("takes an RFC 9421 signature made for its https origin when a TLS proxy hands it over plain http", async () => {
+    // An instance whose public origin is https, served (as behind nginx) on plain http.
+    const behindProxy = await startInstances(1, [{ env: { CONSILIUM_ORIGIN: "https://consilium.test" } }]);
+    try {
+      const server = behindProxy[0]!;
+      const fake = await FakePeer.start();
+      try {
+        const follow = { "@context": AS, id: `${fake.origin}/follows/tls`, type: "Follow", actor: fake.instanceActorUri, object: "https://consilium.test/actor" };
+        const res = await fake.post(`${server.origin}/users/__instance__/inbox`, follow, "__instance__", { spec: "rfc9421", signedFor: "https://consilium.test/users/__instance__/inbox" });
+        // Before: 401 (checked against http://…), and the sender retried with draft-cavage.
+        expect(res.status).toBe(202);
+        const unsigned = await fetch(`${server.origin}/users/__instance__/inbox`, { method: "POST", headers: { "Content-Type": "application/activity+json" }, body: JSON.stringify(follow) });
+        expect(unsigned.status).toBe(401);
+      } finally {
+        await fake.close();
+      }
+    } finally {
+      await behindProxy.closeAll();
+    }
   });
 
   it("checks an RFC 9421 signature against the public origin behind a TLS proxy", async () => {

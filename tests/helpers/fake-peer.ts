@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { signRequest } from "@fedify/fedify";
 import { exportJWK, generateKeyPair, SignJWT } from "jose";
@@ -167,21 +167,44 @@ export class FakePeer {
     res.writeHead(404).end();
   }
 
-  /** A signed POST, as the instance actor (default) or one of the physicians, or with any key id and key. */
-  async post(url: string, activity: unknown, as: string | { keyId: string; privateKey: CryptoKey } = "__instance__"): Promise<Response> {
+  /**
+   * A signed POST, as the instance actor (default) or one of the physicians, or with any key id and key;
+   * `signedFor` signs another URL than the one sent to (as a TLS proxy in front of the receiver would see it).
+   */
+  async post(
+    url: string,
+    activity: unknown,
+    as: string | { keyId: string; privateKey: CryptoKey } = "__instance__",
+    options: { spec?: "draft-cavage-http-signatures-12" | "rfc9421"; signedFor?: string } = {},
+  ): Promise<Response> {
     const signer =
       typeof as === "string"
         ? as === "__instance__"
           ? { keyId: `${this.instanceActorUri}#main-key`, privateKey: this.#instanceKey.privateKey }
           : { keyId: this.keyId(as), privateKey: this.#users.get(as)!.privateKey }
         : as;
-    const request = new Request(url, {
+    const body = typeof activity === "string" ? activity : JSON.stringify(activity);
+    const request = new Request(options.signedFor ?? url, {
       method: "POST",
       headers: { "Content-Type": "application/activity+json", Accept: "application/activity+json" },
-      body: typeof activity === "string" ? activity : JSON.stringify(activity),
+      body,
     });
-    const signed = await signRequest(request, signer.privateKey, new URL(signer.keyId), { spec: "draft-cavage-http-signatures-12" });
-    return fetch(signed);
+    const signed = await signRequest(request, signer.privateKey, new URL(signer.keyId), { spec: options.spec ?? "draft-cavage-http-signatures-12" });
+    if (!options.signedFor) return fetch(signed);
+    // As a TLS proxy forwards it: plain http to the server, with the Host the signer addressed (fetch cannot set Host).
+    const target = new URL(url);
+    const headers: Record<string, string> = {};
+    signed.headers.forEach((value, key) => (headers[key] = value));
+    headers["host"] = new URL(options.signedFor).host;
+    return new Promise<Response>((resolve, reject) => {
+      const req = httpRequest({ host: target.hostname, port: target.port, path: target.pathname + target.search, method: "POST", headers }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => resolve(new Response(Buffer.concat(chunks), { status: res.statusCode ?? 500 })));
+      });
+      req.on("error", reject);
+      req.end(body);
+    });
   }
 
   /** The real handshake with an instance, driven through its admin API. */
