@@ -11,11 +11,12 @@ import { loadConfig } from "../src/config.ts";
 import { openDatabase } from "../src/db/client.ts";
 import { createBackup } from "../src/ops/backup.ts";
 import { createServices } from "../src/services.ts";
+import { findPhi } from "../src/domain/phi/guard.ts";
 import { seed } from "./seed.ts";
 
 const QUICK = process.env["BENCH_QUICK"] === "1";
-// BENCH_ONLY=home,thread,fanout,inbox,poll,backup runs only those scenarios (with BENCH_PROFILE, to profile one).
-const ONLY = new Set((process.env["BENCH_ONLY"] ?? "home,thread,fanout,inbox,poll,backup").split(","));
+// BENCH_ONLY=home,thread,fanout,inbox,poll,backup,phi runs only those scenarios (with BENCH_PROFILE, to profile one).
+const ONLY = new Set((process.env["BENCH_ONLY"] ?? "home,thread,fanout,inbox,poll,backup,phi").split(","));
 const PLAN = {
   accounts: QUICK ? 1000 : 10_000,
   posts: QUICK ? 20_000 : 200_000,
@@ -128,6 +129,21 @@ async function main() {
   }
   const rsaPerSecond = verifications / ((performance.now() - vStart) / 1000);
   record({ scenario: "ceiling", metric: "RSA-2048 verifications", value: rsaPerSecond, unit: "/s (one core)" });
+  // The privacy guard's cost per text (every language's rules, no OCR), over the project's own corpora.
+  if (ONLY.has("phi")) {
+    const texts = ["phi-cases.jsonl", "phi-multilingual.jsonl"].flatMap((f) =>
+      readFileSync(join(import.meta.dirname, "..", "tests", "fixtures", f), "utf8").split("\n").filter(Boolean).map((l) => (JSON.parse(l) as { text: string }).text),
+    );
+    for (let i = 0; i < 100; i++) for (const t of texts) findPhi(t);
+    const runs: number[] = [];
+    for (let r = 0; r < 7; r++) {
+      const started = performance.now();
+      for (let i = 0; i < 100; i++) for (const t of texts) findPhi(t);
+      runs.push(((performance.now() - started) * 1000) / (100 * texts.length));
+    }
+    runs.sort((x, y) => x - y);
+    record({ scenario: "privacy guard", metric: `text check, median of 7 runs over ${texts.length} texts in 7 languages`, value: runs[3]!, unit: "µs per text (target < 50)" });
+  }
   const barePort = await freePort();
   const bare = spawn(node, [join(import.meta.dirname, "bare-hono.ts"), String(barePort)], { stdio: ["ignore", "pipe", "inherit"] });
   await waitFor(`http://127.0.0.1:${barePort}/json`);
