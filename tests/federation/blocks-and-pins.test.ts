@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { api, approvedPhysician, ownerToken } from "../helpers/client.ts";
 import { startInstances, type TestInstance } from "../helpers/instances.ts";
-import { eventually, findByUri, peer, resolveAccount } from "../helpers/network.ts";
+import { eventually, findByUri, peer, quiet, resolveAccount } from "../helpers/network.ts";
 import { signedFetch } from "../helpers/signed.ts";
 
 /**
@@ -44,7 +44,7 @@ describe("blocks and pins across instances", () => {
     expect((await api(uk, "POST", `/api/v1/accounts/${bobOnUk}/follow`, { token: alice.token })).status).toBe(403);
     // Nor do alice's posts reach bob now: the post stays off US (a later post of alice's to a US follower would arrive).
     const after = (await api(uk, "POST", "/api/v1/statuses", { token: alice.token, json: { status: "Alice, unseen by bob" } })).body;
-    await new Promise((r) => setTimeout(r, 500));
+    await quiet([uk, us], "alice's post delivered wherever it goes");
     expect(await findByUri(us, bob.token, after.uri)).toBeUndefined();
 
     await api(us, "POST", `/api/v1/accounts/${aliceOnUs}/unblock`, { token: bob.token });

@@ -3,7 +3,7 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { api, approvedPhysician, ownerToken } from "../helpers/client.ts";
 import { startInstances, type TestInstance } from "../helpers/instances.ts";
-import { eventually, findByUri, peer } from "../helpers/network.ts";
+import { eventually, findByUri, peer, quiet } from "../helpers/network.ts";
 import { signedFetch } from "../helpers/signed.ts";
 
 describe("the closed network", () => {
@@ -73,7 +73,7 @@ describe("the closed network", () => {
     // A body larger than any activity should be.
     const huge = await signedFetch(us, `${uk.origin}/inbox`, { method: "POST", body: createNote(us, "us_doc", "big", "x".repeat(2 * 1024 * 1024)) });
     expect(huge.status).toBe(413);
-    await new Promise((r) => setTimeout(r, 300));
+    await quiet([uk]);
     for (const id of ["forged-1", "big"]) expect(uk.services.store.getByUri(`${us.origin}/users/us_doc/statuses/${id}`)).toBeUndefined();
   });
 
@@ -84,7 +84,7 @@ describe("the closed network", () => {
     // The origin delivers the very same Create again (as a retry would).
     const status = us.services.store.getByUri(post.body.uri)!;
     await us.services.federationPort.statusCreated(status);
-    await new Promise((r) => setTimeout(r, 500));
+    await quiet([us, uk], "the re-delivery made and applied");
     const after = await api(uk, "GET", "/api/v1/timelines/public", { token: doc["uk"]!.token });
     expect(after.body.length).toBe(before);
     expect(after.body.filter((s: { uri: string }) => s.uri === post.body.uri)).toHaveLength(1);
@@ -99,7 +99,7 @@ describe("the closed network", () => {
     const fromFr = await api(fr, "POST", "/api/v1/statuses", { token: doc["fr"]!.token, json: { status: "After the end (FR)" } });
     // US still receives UK's post, which shows delivery ran.
     await eventually(() => findByUri(us, doc["us"]!.token, fromUk.body.uri), "UK's post on US");
-    await new Promise((r) => setTimeout(r, 500));
+    await quiet([uk, us, fr], "every delivery after the ending made");
     expect(await findByUri(fr, doc["fr"]!.token, fromUk.body.uri)).toBeUndefined();
     expect(await findByUri(uk, doc["uk"]!.token, fromFr.body.uri)).toBeUndefined();
     expect((await signedFetch(fr, `${uk.origin}/users/uk_doc`)).status).toBe(401);

@@ -4,7 +4,7 @@ import { credentialKeyId } from "../../src/domain/credentials/issuer.ts";
 import { INSTANCE_KEY_OWNER } from "../../src/domain/keys.ts";
 import { api, approvedPhysician, ownerToken } from "../helpers/client.ts";
 import { startInstances, type TestInstance } from "../helpers/instances.ts";
-import { eventually, findByUri, peer, resolveAccount } from "../helpers/network.ts";
+import { eventually, findByUri, peer, quiet, resolveAccount } from "../helpers/network.ts";
 import { signedFetch } from "../helpers/signed.ts";
 
 const DAY = 86_400_000;
@@ -108,7 +108,7 @@ describe("physician credentials across borders", () => {
     });
     // While the forged credential stands, uk_a's posts do not show on US.
     const post = await api(uk, "POST", "/api/v1/statuses", { token: ukDocs["uk_a"]!.token, json: { status: "Posted with a forged credential on file" } });
-    await new Promise((r) => setTimeout(r, 500));
+    await quiet([uk, us], "the post delivered and applied on US");
     expect(await findByUri(us, usToken, post.body.uri)).toBeUndefined();
     const account = await api(us, "GET", `/api/v1/accounts/${await resolveAccount(us, usToken, "uk_a", uk)}`, { token: usToken });
     expect(account.body.verified).toBe(false);
@@ -138,7 +138,7 @@ describe("physician credentials across borders", () => {
     expect(lapsed.status).toBe(200);
     await eventually(async () => (await credentialOnUs("uk_d")).check.valid === false, "US to see the revocation");
     const after = await api(uk, "POST", "/api/v1/statuses", { token: ukDocs["uk_d"]!.token, json: { status: "After revocation" } });
-    await new Promise((r) => setTimeout(r, 500));
+    await quiet([uk, us], "the post delivered and applied on US");
     expect(await findByUri(us, usToken, after.body.uri)).toBeUndefined();
   });
 

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { api, approvedPhysician, ownerToken } from "../helpers/client.ts";
 import { AS, FakePeer } from "../helpers/fake-peer.ts";
 import { startInstances, type TestInstance } from "../helpers/instances.ts";
-import { eventually, findByUri, peer, resolveAccount } from "../helpers/network.ts";
+import { eventually, findByUri, peer, quiet, resolveAccount } from "../helpers/network.ts";
 import { signedFetch } from "../helpers/signed.ts";
 
 /**
@@ -118,7 +118,7 @@ describe("hostile peers", () => {
       expect(JSON.parse(text).error, what).toMatch(/\w/);
     }
     expect(counted).toEqual([]);
-    await new Promise((r) => setTimeout(r, 300));
+    await quiet([uk]);
     expect(uk.services.database.sqlite.prepare("SELECT count(*) AS n FROM statuses WHERE uri LIKE ?").get(`${fake.origin}/%`)).toEqual({ n: 0 });
   });
 
@@ -155,7 +155,7 @@ describe("hostile peers", () => {
     const direct = await api(uk, "POST", "/api/v1/statuses", { token: ukDoc.token, json: { status: "@uk_other private note", visibility: "direct" } });
     const like = { "@context": AS, id: `${fake.actorUri("mallory")}#likes/1`, type: "Like", actor: fake.actorUri("mallory"), object: direct.body.uri };
     expect((await fake.post(`${uk.origin}/inbox`, like, "mallory")).status).toBe(202);
-    await new Promise((r) => setTimeout(r, 500));
+    await quiet([uk], "the like applied (or refused)");
     const favourites = uk.services.database.sqlite.prepare("SELECT count(*) AS n FROM favourites WHERE uri = ?").get(like.id) as { n: number };
     expect(favourites.n).toBe(0);
     const notifications = await api(uk, "GET", "/api/v1/notifications?types[]=favourite", { token: ukDoc.token });

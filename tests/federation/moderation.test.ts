@@ -6,7 +6,7 @@ import { extract } from "tar-stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { api, approvedPhysician, ownerToken } from "../helpers/client.ts";
 import { startInstances, type TestInstance } from "../helpers/instances.ts";
-import { eventually, findByUri, peer, resolveAccount } from "../helpers/network.ts";
+import { eventually, findByUri, peer, quiet, resolveAccount } from "../helpers/network.ts";
 
 /** Every file of a .tar.gz, by name. */
 async function untar(bytes: Buffer): Promise<Map<string, Buffer>> {
@@ -131,7 +131,7 @@ describe("moderation across borders, and leaving", () => {
     expect(await findByUri(fr, frReader.token, before.uri)).toBeTruthy();
     const after = (await api(us, "POST", "/api/v1/statuses", { token: author.token, json: { status: "After the suspension" } })).body;
     await eventually(() => findByUri(fr, frReader.token, after.uri), "the new post on FR");
-    await new Promise((r) => setTimeout(r, 500));
+    await quiet([us, uk, fr], "the post delivered and applied everywhere");
     expect(await findByUri(uk, reporter.token, after.uri)).toBeUndefined();
     expect(uk.services.audit.search({ action: "remote.suspend" }, { limit: 5, offset: 0 }).rows[0]?.subjectId).toBe(authorOnUk);
     // Lifted, their next posts come in again.

@@ -49,3 +49,16 @@ export async function findByUri(on: TestInstance, token: string, uri: string): P
   const res = await api(on, "GET", `/api/v2/search?q=${encodeURIComponent(uri)}&type=statuses`, { token });
   return res.body.statuses?.[0];
 }
+
+/**
+ * Every delivery made and every accepted activity applied, on all these
+ * instances: the positive marker after which an absence means something (a
+ * post that did not arrive was not merely late).
+ */
+export async function quiet(instances: readonly TestInstance[], what = "the network to be quiet", timeoutMs = 30_000): Promise<void> {
+  await eventually(
+    () => instances.every((i) => i.queues.outbox.lanes().every((l) => l.queued === 0) && i.queues.inbox.depth().queued === 0),
+    what,
+    timeoutMs,
+  );
+}
