@@ -94,6 +94,13 @@ describe("the defects stock clients met", () => {
     expect(mine.body.filter((n: { account: { id: string } }) => n.account.id === carolHere)).toEqual([]);
   });
 
+  it("counts a voter once however many options of a multiple-choice poll they pick", async () => {
+    const poll = await api(uk, "POST", "/api/v1/statuses", { token: alice.token, json: { status: "Which tests?", poll: { options: ["ECG", "Echo", "MRI"], expires_in: 3600, multiple: true } } });
+    const voted = await api(uk, "POST", `/api/v1/polls/${poll.body.poll.id}/votes`, { token: bob.token, json: { choices: [0, 2] } });
+    expect(voted.status).toBe(200);
+    expect({ voters: voted.body.voters_count, votes: voted.body.votes_count, options: voted.body.options.map((o: { votes_count: number }) => o.votes_count) }).toEqual({ voters: 1, votes: 2, options: [1, 0, 1] });
+  });
+
   it("shows one's vote on a peer's poll in the counts at once, and reconciles with the origin's", async () => {
     const dana = await approvedPhysician(us, usStaff, { username: "dana_c" });
     const poll = await api(us, "POST", "/api/v1/statuses", { token: dana.token, json: { status: "Anticoagulate?", poll: { options: ["Yes", "No"], expires_in: 3600 } } });
