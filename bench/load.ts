@@ -53,7 +53,10 @@ if (config.mode === "duration") {
     }),
   );
 } else {
-  const list = readFileSync(config.listFile!, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l) as Prepared);
+  const list = readFileSync(config.listFile!, "utf8")
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Prepared);
   let next = 0;
   await Promise.all(
     Array.from({ length: config.concurrency }, async () => {
@@ -64,5 +67,16 @@ if (config.mode === "duration") {
 const elapsed = performance.now() - started;
 latencies.sort((a, b) => a - b);
 const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? 0;
-console.log(JSON.stringify({ requests: latencies.length, ok, errors, statuses, seconds: elapsed / 1000, rps: latencies.length / (elapsed / 1000), p50: pct(50), p99: pct(99) }));
+console.log(
+  JSON.stringify({
+    requests: latencies.length,
+    ok,
+    errors,
+    statuses,
+    seconds: elapsed / 1000,
+    rps: latencies.length / (elapsed / 1000),
+    p50: pct(50),
+    p99: pct(99),
+  }),
+);
 await agent.close();

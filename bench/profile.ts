@@ -13,7 +13,17 @@ import { seed } from "./seed.ts";
 
 const dir = process.env["PROFILE_DIR"] ?? "/tmp/consilium-profile";
 const port = 39990;
-const env = { ...process.env, NODE_ENV: "production", CONSILIUM_DATA_DIR: join(dir, "data"), CONSILIUM_SECRET: "p".repeat(40), CONSILIUM_ORIGIN: `http://127.0.0.1:${port}`, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "warning", CONSILIUM_ALLOW_PRIVATE_ADDRESS: "true" };
+const env = {
+  ...process.env,
+  NODE_ENV: "production",
+  CONSILIUM_DATA_DIR: join(dir, "data"),
+  CONSILIUM_SECRET: "p".repeat(40),
+  CONSILIUM_ORIGIN: `http://127.0.0.1:${port}`,
+  PORT: String(port),
+  HOST: "127.0.0.1",
+  LOG_LEVEL: "warning",
+  CONSILIUM_ALLOW_PRIVATE_ADDRESS: "true",
+};
 const config = loadConfig(env);
 if (!existsSync(config.databasePath)) {
   await seed(config, { accounts: 10_000, posts: 200_000, follows: 500, threadReplies: 300, fakePeers: [] });
@@ -31,12 +41,33 @@ const seconds = Number(process.argv[3] ?? 6);
 const profiles = join(dir, "profiles");
 mkdirSync(profiles, { recursive: true });
 execFileSync(process.execPath, [join(import.meta.dirname, "../scripts/build.ts")], { stdio: "inherit" });
-const server = spawn(process.execPath, ["--cpu-prof", `--cpu-prof-dir=${profiles}`, join(import.meta.dirname, "../dist/start.mjs")], { env, stdio: ["ignore", "ignore", "inherit"] });
+const server = spawn(process.execPath, ["--cpu-prof", `--cpu-prof-dir=${profiles}`, join(import.meta.dirname, "../dist/start.mjs")], {
+  env,
+  stdio: ["ignore", "ignore", "inherit"],
+});
 for (let i = 0; i < 200; i++) {
-  if (await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.ok).catch(() => false)) break;
+  if (
+    await fetch(`http://127.0.0.1:${port}/health`)
+      .then((r) => r.ok)
+      .catch(() => false)
+  )
+    break;
   await new Promise((r) => setTimeout(r, 50));
 }
-const load = spawn(process.execPath, [join(import.meta.dirname, "load.ts"), JSON.stringify({ mode: "duration", url: `http://127.0.0.1:${port}${path}`, headers: { Authorization: `Bearer ${token}` }, durationMs: seconds * 1000, concurrency: 32 })], { stdio: ["ignore", "pipe", "inherit"] });
+const load = spawn(
+  process.execPath,
+  [
+    join(import.meta.dirname, "load.ts"),
+    JSON.stringify({
+      mode: "duration",
+      url: `http://127.0.0.1:${port}${path}`,
+      headers: { Authorization: `Bearer ${token}` },
+      durationMs: seconds * 1000,
+      concurrency: 32,
+    }),
+  ],
+  { stdio: ["ignore", "pipe", "inherit"] },
+);
 let out = "";
 load.stdout.on("data", (d) => (out += d));
 await new Promise((r) => load.on("exit", r));

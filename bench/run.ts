@@ -76,7 +76,16 @@ function rssMb(pid: number): number {
   return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
 }
 
-async function load(config: object): Promise<{ requests: number; ok: number; errors: number; rps: number; p50: number; p99: number; seconds: number; statuses: Record<string, number> }> {
+async function load(config: object): Promise<{
+  requests: number;
+  ok: number;
+  errors: number;
+  rps: number;
+  p50: number;
+  p99: number;
+  seconds: number;
+  statuses: Record<string, number>;
+}> {
   const child = spawn(node, [join(import.meta.dirname, "load.ts"), JSON.stringify(config)], { stdio: ["ignore", "pipe", "inherit"] });
   let out = "";
   child.stdout.on("data", (d) => (out += d));
@@ -104,7 +113,10 @@ async function startInstance(name: string, port: number): Promise<{ child: Child
   const started = performance.now();
   // BENCH_PROFILE=dir writes a CPU profile of instance A there (for --cpu-prof analysis).
   const profile = process.env["BENCH_PROFILE"] && name === "a" ? ["--cpu-prof", `--cpu-prof-dir=${process.env["BENCH_PROFILE"]}`] : [];
-  const child = spawn(node, [...profile, join(import.meta.dirname, "../dist/start.mjs")], { env: instanceEnv(name, port), stdio: ["ignore", "ignore", "inherit"] });
+  const child = spawn(node, [...profile, join(import.meta.dirname, "../dist/start.mjs")], {
+    env: instanceEnv(name, port),
+    stdio: ["ignore", "ignore", "inherit"],
+  });
   await waitFor(`http://127.0.0.1:${port}/health`);
   return { child, startupMs: performance.now() - started };
 }
@@ -114,7 +126,9 @@ async function main() {
   execFileSync(node, [join(import.meta.dirname, "../scripts/build.ts")], { stdio: "inherit" });
   rmSync(work, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
-  console.log(`Consilium benchmark on ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}${QUICK ? " (quick)" : ""}`);
+  console.log(
+    `Consilium benchmark on ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}${QUICK ? " (quick)" : ""}`,
+  );
 
   // ---------------------------------------------------------------- ceilings
   console.log("Ceilings");
@@ -132,7 +146,10 @@ async function main() {
   // The privacy guard's cost per text (every language's rules, no OCR), over the project's own corpora.
   if (ONLY.has("phi")) {
     const texts = ["phi-cases.jsonl", "phi-multilingual.jsonl"].flatMap((f) =>
-      readFileSync(join(import.meta.dirname, "..", "tests", "fixtures", f), "utf8").split("\n").filter(Boolean).map((l) => (JSON.parse(l) as { text: string }).text),
+      readFileSync(join(import.meta.dirname, "..", "tests", "fixtures", f), "utf8")
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => (JSON.parse(l) as { text: string }).text),
     );
     for (let i = 0; i < 100; i++) for (const t of texts) findPhi(t);
     const runs: number[] = [];
@@ -142,14 +159,32 @@ async function main() {
       runs.push(((performance.now() - started) * 1000) / (100 * texts.length));
     }
     runs.sort((x, y) => x - y);
-    record({ scenario: "privacy guard", metric: `text check, median of 7 runs over ${texts.length} texts in 7 languages`, value: runs[3]!, unit: "µs per text (target < 50)" });
+    record({
+      scenario: "privacy guard",
+      metric: `text check, median of 7 runs over ${texts.length} texts in 7 languages`,
+      value: runs[3]!,
+      unit: "µs per text (target < 50)",
+    });
   }
   const barePort = await freePort();
   const bare = spawn(node, [join(import.meta.dirname, "bare-hono.ts"), String(barePort)], { stdio: ["ignore", "pipe", "inherit"] });
   await waitFor(`http://127.0.0.1:${barePort}/json`);
-  const bareGet = await load({ mode: "duration", url: `http://127.0.0.1:${barePort}/json`, durationMs: PLAN.loadSeconds * 1000, concurrency: PLAN.concurrency });
+  const bareGet = await load({
+    mode: "duration",
+    url: `http://127.0.0.1:${barePort}/json`,
+    durationMs: PLAN.loadSeconds * 1000,
+    concurrency: PLAN.concurrency,
+  });
   record({ scenario: "ceiling", metric: "bare Hono JSON GET", value: bareGet.rps, unit: "req/s" });
-  const barePost = await load({ mode: "duration", url: `http://127.0.0.1:${barePort}/inbox`, method: "POST", headers: { "content-type": "application/activity+json" }, body: JSON.stringify({ type: "Create", object: { content: "x".repeat(400) } }), durationMs: PLAN.loadSeconds * 1000, concurrency: PLAN.concurrency });
+  const barePost = await load({
+    mode: "duration",
+    url: `http://127.0.0.1:${barePort}/inbox`,
+    method: "POST",
+    headers: { "content-type": "application/activity+json" },
+    body: JSON.stringify({ type: "Create", object: { content: "x".repeat(400) } }),
+    durationMs: PLAN.loadSeconds * 1000,
+    concurrency: PLAN.concurrency,
+  });
   record({ scenario: "ceiling", metric: "bare Hono POST", value: barePost.rps, unit: "req/s" });
   bare.kill();
 
@@ -161,9 +196,17 @@ async function main() {
   const fakePorts = await Promise.all(Array.from({ length: PLAN.fakePeers }, () => freePort()));
   const fakeOrigins = fakePorts.map((p) => `http://127.0.0.1:${p}`);
   const configA = loadConfig(instanceEnv("a", portA));
-  console.log(`Seeding A: ${PLAN.accounts} accounts, ${PLAN.posts} posts, viewer follows ${PLAN.follows}, a case with ${PLAN.threadReplies} replies, ${PLAN.fakePeers} fake peers`);
+  console.log(
+    `Seeding A: ${PLAN.accounts} accounts, ${PLAN.posts} posts, viewer follows ${PLAN.follows}, a case with ${PLAN.threadReplies} replies, ${PLAN.fakePeers} fake peers`,
+  );
   const seedStarted = performance.now();
-  const seeded = await seed(configA, { accounts: PLAN.accounts, posts: PLAN.posts, follows: PLAN.follows, threadReplies: PLAN.threadReplies, fakePeers: fakeOrigins });
+  const seeded = await seed(configA, {
+    accounts: PLAN.accounts,
+    posts: PLAN.posts,
+    follows: PLAN.follows,
+    threadReplies: PLAN.threadReplies,
+    fakePeers: fakeOrigins,
+  });
   console.log(`  seeded in ${Math.round(performance.now() - seedStarted)} ms`);
 
   // Fake peers: small inbox servers that count what they are sent.
@@ -192,8 +235,17 @@ async function main() {
     mkdirSync(cfg.dataDir, { recursive: true });
     const db = openDatabase(cfg.databasePath);
     const services = createServices(cfg, db);
-    const staff = await services.accounts.createStaff({ username: `owner_${name}`, email: `owner-${name}@example.test`, password: "bench password", role: "owner" });
-    const { app } = services.oauth.createApp({ name: "bench admin", redirectUris: ["urn:ietf:wg:oauth:2.0:oob"], scopes: "read write admin:read admin:write" });
+    const staff = await services.accounts.createStaff({
+      username: `owner_${name}`,
+      email: `owner-${name}@example.test`,
+      password: "bench password",
+      role: "owner",
+    });
+    const { app } = services.oauth.createApp({
+      name: "bench admin",
+      redirectUris: ["urn:ietf:wg:oauth:2.0:oob"],
+      scopes: "read write admin:read admin:write",
+    });
     const token = services.oauth.issueForAccount(app.id, staff.id, ["read", "write", "admin:read", "admin:write"]).accessToken;
     db.close();
     return token;
@@ -237,7 +289,12 @@ async function main() {
     c: await makeVoters("c", PLAN.pollVotes - 2 * perInstance),
   };
   const a = await startInstance("a", portA);
-  record({ scenario: "footprint", metric: `start-up with an existing database (${PLAN.posts} posts)`, value: a.startupMs, unit: "ms (spawn to first answer)" });
+  record({
+    scenario: "footprint",
+    metric: `start-up with an existing database (${PLAN.posts} posts)`,
+    value: a.startupMs,
+    unit: "ms (spawn to first answer)",
+  });
   const b = await startInstance("b", portB);
   const c = await startInstance("c", portC);
   await sleep(1500);
@@ -248,29 +305,70 @@ async function main() {
 
   // ---------------------------------------------------------------- home timeline
   if (ONLY.has("home")) {
-  console.log("Home timeline");
-  const home = await load({ mode: "duration", url: `${origin(portA)}/api/v1/timelines/home?limit=20`, headers: auth, durationMs: PLAN.loadSeconds * 1000, concurrency: PLAN.concurrency });
-  record({ scenario: "home timeline", metric: "GET limit=20", value: home.rps, unit: "req/s", ceiling: bareGet.rps, ceilingWhat: "bare Hono" });
-  record({ scenario: "home timeline", metric: "p50", value: home.p50, unit: "ms" });
-  record({ scenario: "home timeline", metric: "p99", value: home.p99, unit: "ms" });
-  const deep = await load({ mode: "duration", url: `${origin(portA)}/api/v1/timelines/home?limit=20&max_id=${seeded.deepMaxId}`, headers: auth, durationMs: PLAN.loadSeconds * 1000, concurrency: PLAN.concurrency });
-  record({ scenario: "home timeline", metric: "GET a page deep (max_id)", value: deep.rps, unit: "req/s", ceiling: bareGet.rps, ceilingWhat: "bare Hono" });
-  record({ scenario: "home timeline", metric: "deep p99", value: deep.p99, unit: "ms" });
-  if (home.errors + deep.errors > 0) console.log(`  errors: ${JSON.stringify(home.statuses)} ${JSON.stringify(deep.statuses)}`);
-
+    console.log("Home timeline");
+    const home = await load({
+      mode: "duration",
+      url: `${origin(portA)}/api/v1/timelines/home?limit=20`,
+      headers: auth,
+      durationMs: PLAN.loadSeconds * 1000,
+      concurrency: PLAN.concurrency,
+    });
+    record({
+      scenario: "home timeline",
+      metric: "GET limit=20",
+      value: home.rps,
+      unit: "req/s",
+      ceiling: bareGet.rps,
+      ceilingWhat: "bare Hono",
+    });
+    record({ scenario: "home timeline", metric: "p50", value: home.p50, unit: "ms" });
+    record({ scenario: "home timeline", metric: "p99", value: home.p99, unit: "ms" });
+    const deep = await load({
+      mode: "duration",
+      url: `${origin(portA)}/api/v1/timelines/home?limit=20&max_id=${seeded.deepMaxId}`,
+      headers: auth,
+      durationMs: PLAN.loadSeconds * 1000,
+      concurrency: PLAN.concurrency,
+    });
+    record({
+      scenario: "home timeline",
+      metric: "GET a page deep (max_id)",
+      value: deep.rps,
+      unit: "req/s",
+      ceiling: bareGet.rps,
+      ceilingWhat: "bare Hono",
+    });
+    record({ scenario: "home timeline", metric: "deep p99", value: deep.p99, unit: "ms" });
+    if (home.errors + deep.errors > 0) console.log(`  errors: ${JSON.stringify(home.statuses)} ${JSON.stringify(deep.statuses)}`);
   }
   // ---------------------------------------------------------------- case thread
   if (ONLY.has("thread")) {
-  console.log("Case thread");
-  const thread = await load({ mode: "duration", url: `${origin(portA)}/api/v1/statuses/${seeded.caseId}/context`, headers: auth, durationMs: PLAN.loadSeconds * 1000, concurrency: 8 });
-  record({ scenario: "case thread", metric: `context of a case with ${PLAN.threadReplies} replies`, value: thread.rps, unit: "req/s", ceiling: bareGet.rps, ceilingWhat: "bare Hono" });
-  record({ scenario: "case thread", metric: "p50", value: thread.p50, unit: "ms" });
-  record({ scenario: "case thread", metric: "p99", value: thread.p99, unit: "ms" });
-
+    console.log("Case thread");
+    const thread = await load({
+      mode: "duration",
+      url: `${origin(portA)}/api/v1/statuses/${seeded.caseId}/context`,
+      headers: auth,
+      durationMs: PLAN.loadSeconds * 1000,
+      concurrency: 8,
+    });
+    record({
+      scenario: "case thread",
+      metric: `context of a case with ${PLAN.threadReplies} replies`,
+      value: thread.rps,
+      unit: "req/s",
+      ceiling: bareGet.rps,
+      ceilingWhat: "bare Hono",
+    });
+    record({ scenario: "case thread", metric: "p50", value: thread.p50, unit: "ms" });
+    record({ scenario: "case thread", metric: "p99", value: thread.p99, unit: "ms" });
   }
   // ---------------------------------------------------------------- peering A <-> B through the admin API
   const post = (o: string, path: string, token: string, body: object) =>
-    fetch(`${o}${path}`, { method: "POST", headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" }, body: JSON.stringify(body) });
+    fetch(`${o}${path}`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+      body: JSON.stringify(body),
+    });
   const peerPair = async (x: number, tokenX: string, y: number, tokenY: string) => {
     await post(origin(x), "/api/v1/consilium/peers", tokenX, { origin: origin(y) });
     for (let i = 0; i < 100; i++) {
@@ -279,7 +377,9 @@ async function main() {
       await sleep(50);
     }
     for (let i = 0; i < 200; i++) {
-      const list = (await (await fetch(`${origin(x)}/api/v1/consilium/peers`, { headers: { Authorization: `Bearer ${tokenX}` } })).json()) as { origin: string; state: string }[];
+      const list = (await (
+        await fetch(`${origin(x)}/api/v1/consilium/peers`, { headers: { Authorization: `Bearer ${tokenX}` } })
+      ).json()) as { origin: string; state: string }[];
       if (list.find((p) => p.origin === origin(y))?.state === "active") break;
       await sleep(50);
     }
@@ -290,131 +390,210 @@ async function main() {
 
   // ---------------------------------------------------------------- fan-out to 20 peers
   if (ONLY.has("fanout")) {
-  console.log("Fan-out");
-  const before = received.length;
-  const fanStart = performance.now();
-  await post(origin(portA), "/api/v1/statuses", seeded.viewerToken, { status: "Fan-out benchmark post" });
-  while (received.slice(before).filter((r) => r.type === "Create").length < PLAN.fakePeers && performance.now() - fanStart < 30_000) await sleep(5);
-  const creates = received.slice(before).filter((r) => r.type === "Create");
-  const fanMs = (creates.at(-1)?.at ?? performance.now()) - fanStart;
-  record({ scenario: "fan-out", metric: `network post to ${PLAN.fakePeers} peers: time until all have it`, value: fanMs, unit: "ms" });
-  record({ scenario: "fan-out", metric: "inbox requests made to the fake peers", value: creates.length, unit: `(expected ${PLAN.fakePeers}; all signed: ${creates.every((c) => c.signed)})` });
-
+    console.log("Fan-out");
+    const before = received.length;
+    const fanStart = performance.now();
+    await post(origin(portA), "/api/v1/statuses", seeded.viewerToken, { status: "Fan-out benchmark post" });
+    while (received.slice(before).filter((r) => r.type === "Create").length < PLAN.fakePeers && performance.now() - fanStart < 30_000)
+      await sleep(5);
+    const creates = received.slice(before).filter((r) => r.type === "Create");
+    const fanMs = (creates.at(-1)?.at ?? performance.now()) - fanStart;
+    record({ scenario: "fan-out", metric: `network post to ${PLAN.fakePeers} peers: time until all have it`, value: fanMs, unit: "ms" });
+    record({
+      scenario: "fan-out",
+      metric: "inbox requests made to the fake peers",
+      value: creates.length,
+      unit: `(expected ${PLAN.fakePeers}; all signed: ${creates.every((c) => c.signed)})`,
+    });
   }
   // ---------------------------------------------------------------- inbox throughput
   if (ONLY.has("inbox")) {
-  console.log("Inbox throughput");
-  const cfgB = loadConfig(instanceEnv("b", portB));
-  const dbB = openDatabase(cfgB.databasePath);
-  const servicesB = createServices(cfgB, dbB);
-  const applied = await servicesB.accounts.apply({
-    username: "bench_sender",
-    email: "sender@example.test",
-    password: "bench password",
-    agreement: true,
-    legalName: "Synthetic Writer",
-    licenseNumber: "BENCH1",
-    licenseJurisdiction: "GB",
-    specialty: "cardiology",
-  });
-  const sender = await servicesB.credentials.issue(servicesB.review.approve("bench", applied.id));
-  const [rsa] = await servicesB.keys.keyPairs(sender.id);
-  const actorUri = `${origin(portB)}/users/bench_sender`;
-  const keyId = new URL(`${actorUri}#main-key`);
-  const listFile = join(work, "inbox-requests.jsonl");
-  const lines: string[] = [];
-  const audience = `${origin(portB)}/users/__instance__/followers`;
-  const makeRequest = async (i: number) => {
-    const uri = `${actorUri}/statuses/bench-${i}`;
-    const body = JSON.stringify({
-      "@context": "https://www.w3.org/ns/activitystreams",
-      id: `${uri}#create`,
-      type: "Create",
-      actor: actorUri,
-      to: [audience],
-      object: { id: uri, type: "Note", attributedTo: actorUri, content: `<p>Inbox benchmark ${i}: HbA1c 7.2%, day 3.</p>`, published: new Date().toISOString(), to: [audience] },
+    console.log("Inbox throughput");
+    const cfgB = loadConfig(instanceEnv("b", portB));
+    const dbB = openDatabase(cfgB.databasePath);
+    const servicesB = createServices(cfgB, dbB);
+    const applied = await servicesB.accounts.apply({
+      username: "bench_sender",
+      email: "sender@example.test",
+      password: "bench password",
+      agreement: true,
+      legalName: "Synthetic Writer",
+      licenseNumber: "BENCH1",
+      licenseJurisdiction: "GB",
+      specialty: "cardiology",
     });
-    const signed = await signRequest(new Request(`${origin(portA)}/inbox`, { method: "POST", headers: { "Content-Type": "application/activity+json" }, body }), rsa!.privateKey, keyId);
-    return { url: signed.url, method: "POST", headers: Object.fromEntries(signed.headers.entries()), body };
-  };
-  // Warm-up: the first activity makes A fetch the sender's actor and key.
-  const warm = await makeRequest(-1);
-  await fetch(warm.url, { method: "POST", headers: warm.headers, body: warm.body });
-  const dbA = openDatabase(configA.databasePath);
-  const countPersisted = () => (dbA.sqlite.prepare("SELECT count(*) AS n FROM statuses WHERE uri LIKE ?").get(`${actorUri}/statuses/bench-%`) as { n: number }).n;
-  for (let i = 0; i < 200 && countPersisted() < 1; i++) await sleep(50);
-  for (let i = 0; i < PLAN.inboxActivities; i++) lines.push(JSON.stringify(await makeRequest(i)));
-  writeFileSync(listFile, lines.join("\n"));
-  let peakRss = 0;
-  const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssMb(a.child.pid!))), 100);
-  const inboxStart = performance.now();
-  const inbox = await load({ mode: "list", listFile, concurrency: PLAN.concurrency });
-  const acceptedAt = performance.now();
-  const expected = 1 + inbox.ok;
-  // While the accepted activities are applied, how long does an ordinary GET wait?
-  const drainGets: number[] = [];
-  while (countPersisted() < expected && performance.now() - acceptedAt < 120_000) {
-    const t0 = performance.now();
-    await fetch(`${origin(portA)}/api/v1/timelines/home?limit=5`, { headers: auth }).then((r) => r.arrayBuffer());
-    drainGets.push(performance.now() - t0);
-    await sleep(20);
-  }
-  const persistedMs = performance.now() - inboxStart;
-  clearInterval(sampler);
-  const persisted = countPersisted() - 1;
-  record({ scenario: "inbox", metric: "signed Create(Note) accepted", value: inbox.rps, unit: "/s", ceiling: barePost.rps, ceilingWhat: "bare Hono POST" });
-  record({ scenario: "inbox", metric: "accepted vs RSA verify ceiling", value: inbox.rps, unit: "/s", ceiling: rsaPerSecond, ceilingWhat: "RSA-2048 verifications/s" });
-  record({ scenario: "inbox", metric: "p50", value: inbox.p50, unit: "ms" });
-  record({ scenario: "inbox", metric: "p99", value: inbox.p99, unit: "ms" });
-  record({ scenario: "inbox", metric: `all ${inbox.ok} persisted after`, value: persistedMs, unit: "ms" });
-  record({ scenario: "inbox", metric: "persisted throughput", value: persisted / (persistedMs / 1000), unit: "/s", ceiling: rsaPerSecond, ceilingWhat: "RSA-2048 verifications/s" });
-  record({ scenario: "inbox", metric: `accepted ${inbox.ok} of ${inbox.requests}, persisted`, value: persisted, unit: persisted === inbox.ok ? "(none lost)" : "(MISMATCH)" });
-  record({ scenario: "footprint", metric: "RSS peak under inbox load", value: peakRss, unit: "MB" });
-  drainGets.sort((x, y) => x - y);
-  record({ scenario: "inbox", metric: `slowest of ${drainGets.length} home GETs while the inbox drained`, value: drainGets.at(-1) ?? 0, unit: "ms" });
-  dbA.close();
-  dbB.close();
+    const sender = await servicesB.credentials.issue(servicesB.review.approve("bench", applied.id));
+    const [rsa] = await servicesB.keys.keyPairs(sender.id);
+    const actorUri = `${origin(portB)}/users/bench_sender`;
+    const keyId = new URL(`${actorUri}#main-key`);
+    const listFile = join(work, "inbox-requests.jsonl");
+    const lines: string[] = [];
+    const audience = `${origin(portB)}/users/__instance__/followers`;
+    const makeRequest = async (i: number) => {
+      const uri = `${actorUri}/statuses/bench-${i}`;
+      const body = JSON.stringify({
+        "@context": "https://www.w3.org/ns/activitystreams",
+        id: `${uri}#create`,
+        type: "Create",
+        actor: actorUri,
+        to: [audience],
+        object: {
+          id: uri,
+          type: "Note",
+          attributedTo: actorUri,
+          content: `<p>Inbox benchmark ${i}: HbA1c 7.2%, day 3.</p>`,
+          published: new Date().toISOString(),
+          to: [audience],
+        },
+      });
+      const signed = await signRequest(
+        new Request(`${origin(portA)}/inbox`, { method: "POST", headers: { "Content-Type": "application/activity+json" }, body }),
+        rsa!.privateKey,
+        keyId,
+      );
+      return { url: signed.url, method: "POST", headers: Object.fromEntries(signed.headers.entries()), body };
+    };
+    // Warm-up: the first activity makes A fetch the sender's actor and key.
+    const warm = await makeRequest(-1);
+    await fetch(warm.url, { method: "POST", headers: warm.headers, body: warm.body });
+    const dbA = openDatabase(configA.databasePath);
+    const countPersisted = () =>
+      (dbA.sqlite.prepare("SELECT count(*) AS n FROM statuses WHERE uri LIKE ?").get(`${actorUri}/statuses/bench-%`) as { n: number }).n;
+    for (let i = 0; i < 200 && countPersisted() < 1; i++) await sleep(50);
+    for (let i = 0; i < PLAN.inboxActivities; i++) lines.push(JSON.stringify(await makeRequest(i)));
+    writeFileSync(listFile, lines.join("\n"));
+    let peakRss = 0;
+    const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssMb(a.child.pid!))), 100);
+    const inboxStart = performance.now();
+    const inbox = await load({ mode: "list", listFile, concurrency: PLAN.concurrency });
+    const acceptedAt = performance.now();
+    const expected = 1 + inbox.ok;
+    // While the accepted activities are applied, how long does an ordinary GET wait?
+    const drainGets: number[] = [];
+    while (countPersisted() < expected && performance.now() - acceptedAt < 120_000) {
+      const t0 = performance.now();
+      await fetch(`${origin(portA)}/api/v1/timelines/home?limit=5`, { headers: auth }).then((r) => r.arrayBuffer());
+      drainGets.push(performance.now() - t0);
+      await sleep(20);
+    }
+    const persistedMs = performance.now() - inboxStart;
+    clearInterval(sampler);
+    const persisted = countPersisted() - 1;
+    record({
+      scenario: "inbox",
+      metric: "signed Create(Note) accepted",
+      value: inbox.rps,
+      unit: "/s",
+      ceiling: barePost.rps,
+      ceilingWhat: "bare Hono POST",
+    });
+    record({
+      scenario: "inbox",
+      metric: "accepted vs RSA verify ceiling",
+      value: inbox.rps,
+      unit: "/s",
+      ceiling: rsaPerSecond,
+      ceilingWhat: "RSA-2048 verifications/s",
+    });
+    record({ scenario: "inbox", metric: "p50", value: inbox.p50, unit: "ms" });
+    record({ scenario: "inbox", metric: "p99", value: inbox.p99, unit: "ms" });
+    record({ scenario: "inbox", metric: `all ${inbox.ok} persisted after`, value: persistedMs, unit: "ms" });
+    record({
+      scenario: "inbox",
+      metric: "persisted throughput",
+      value: persisted / (persistedMs / 1000),
+      unit: "/s",
+      ceiling: rsaPerSecond,
+      ceilingWhat: "RSA-2048 verifications/s",
+    });
+    record({
+      scenario: "inbox",
+      metric: `accepted ${inbox.ok} of ${inbox.requests}, persisted`,
+      value: persisted,
+      unit: persisted === inbox.ok ? "(none lost)" : "(MISMATCH)",
+    });
+    record({ scenario: "footprint", metric: "RSS peak under inbox load", value: peakRss, unit: "MB" });
+    drainGets.sort((x, y) => x - y);
+    record({
+      scenario: "inbox",
+      metric: `slowest of ${drainGets.length} home GETs while the inbox drained`,
+      value: drainGets.at(-1) ?? 0,
+      unit: "ms",
+    });
+    dbA.close();
+    dbB.close();
   }
 
   // ---------------------------------------------------------------- poll burst
   if (ONLY.has("poll")) {
-  console.log("Poll burst");
-  const created = (await (await post(origin(portA), "/api/v1/statuses", seeded.viewerToken, {
-    status: "Benchmark poll",
-    poll: { options: ["Yes", "No"], expires_in: 3600, eligible_specialties: ["cardiology"] },
-  })).json()) as { id: string; uri: string };
-  const findPoll = async (port: number, token: string) => {
-    for (let i = 0; i < 400; i++) {
-      const res = (await (await fetch(`${origin(port)}/api/v2/search?q=${encodeURIComponent(created.uri)}&type=statuses`, { headers: { Authorization: `Bearer ${token}` } })).json()) as { statuses: { id: string }[] };
-      if (res.statuses[0]) return res.statuses[0].id;
-      await sleep(50);
+    console.log("Poll burst");
+    const created = (await (
+      await post(origin(portA), "/api/v1/statuses", seeded.viewerToken, {
+        status: "Benchmark poll",
+        poll: { options: ["Yes", "No"], expires_in: 3600, eligible_specialties: ["cardiology"] },
+      })
+    ).json()) as { id: string; uri: string };
+    const findPoll = async (port: number, token: string) => {
+      for (let i = 0; i < 400; i++) {
+        const res = (await (
+          await fetch(`${origin(port)}/api/v2/search?q=${encodeURIComponent(created.uri)}&type=statuses`, {
+            headers: { Authorization: `Bearer ${token}` },
+          })
+        ).json()) as { statuses: { id: string }[] };
+        if (res.statuses[0]) return res.statuses[0].id;
+        await sleep(50);
+      }
+      throw new Error("the poll did not reach a peer");
+    };
+    const pollIds: Record<string, string> = {
+      a: created.id,
+      b: await findPoll(portB, voters.b[0]!),
+      c: await findPoll(portC, voters.c[0]!),
+    };
+    const voteFile = join(work, "votes.jsonl");
+    const votes = (["a", "b", "c"] as const).flatMap((name) =>
+      voters[name].map((token, i) =>
+        JSON.stringify({
+          url: `${origin(portOf[name]!)}/api/v1/polls/${pollIds[name]}/votes`,
+          method: "POST",
+          headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+          body: JSON.stringify({ choices: [i % 3 === 0 ? 1 : 0] }),
+        }),
+      ),
+    );
+    writeFileSync(voteFile, votes.join("\n"));
+    const burstStart = performance.now();
+    const burst = await load({ mode: "list", listFile: voteFile, concurrency: 64 });
+    const pollState = async (name: string) =>
+      (await (
+        await fetch(`${origin(portOf[name]!)}/api/v1/polls/${pollIds[name]}`, {
+          headers: { Authorization: `Bearer ${name === "a" ? seeded.viewerToken : voters[name as "b" | "c"][0]}` },
+        })
+      ).json()) as { voters_count: number; options: { votes_count: number }[] };
+    let exactEverywhere = false;
+    while (!exactEverywhere && performance.now() - burstStart < 180_000) {
+      const [pa, pb, pc] = await Promise.all([pollState("a"), pollState("b"), pollState("c")]);
+      exactEverywhere =
+        pa.voters_count === burst.ok &&
+        [pb, pc].every((p) => p.voters_count === pa.voters_count && JSON.stringify(p.options) === JSON.stringify(pa.options));
+      if (!exactEverywhere) await sleep(100);
     }
-    throw new Error("the poll did not reach a peer");
-  };
-  const pollIds: Record<string, string> = { a: created.id, b: await findPoll(portB, voters.b[0]!), c: await findPoll(portC, voters.c[0]!) };
-  const voteFile = join(work, "votes.jsonl");
-  const votes = (["a", "b", "c"] as const).flatMap((name) =>
-    voters[name].map((token, i) =>
-      JSON.stringify({ url: `${origin(portOf[name]!)}/api/v1/polls/${pollIds[name]}/votes`, method: "POST", headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" }, body: JSON.stringify({ choices: [i % 3 === 0 ? 1 : 0] }) }),
-    ),
-  );
-  writeFileSync(voteFile, votes.join("\n"));
-  const burstStart = performance.now();
-  const burst = await load({ mode: "list", listFile: voteFile, concurrency: 64 });
-  const pollState = async (name: string) =>
-    (await (await fetch(`${origin(portOf[name]!)}/api/v1/polls/${pollIds[name]}`, { headers: { Authorization: `Bearer ${name === "a" ? seeded.viewerToken : voters[name as "b" | "c"][0]}` } })).json()) as { voters_count: number; options: { votes_count: number }[] };
-  let exactEverywhere = false;
-  while (!exactEverywhere && performance.now() - burstStart < 180_000) {
-    const [pa, pb, pc] = await Promise.all([pollState("a"), pollState("b"), pollState("c")]);
-    exactEverywhere = pa.voters_count === burst.ok && [pb, pc].every((p) => p.voters_count === pa.voters_count && JSON.stringify(p.options) === JSON.stringify(pa.options));
-    if (!exactEverywhere) await sleep(100);
-  }
-  const burstMs = performance.now() - burstStart;
-  const dbPolls = openDatabase(configA.databasePath);
-  const updates = (dbPolls.sqlite.prepare("SELECT updates_sent AS n FROM polls WHERE status_id = ?").get(created.id) as { n: number }).n;
-  dbPolls.close();
-  record({ scenario: "poll burst", metric: `${burst.ok} of ${burst.requests} votes from 3 instances: time until every instance shows the exact totals`, value: exactEverywhere ? burstMs : Number.NaN, unit: exactEverywhere ? "ms" : "(not reached in 180 s)" });
-  record({ scenario: "poll burst", metric: "Update(Question) broadcasts by the origin", value: updates, unit: `(for ${burst.ok} votes)` });
+    const burstMs = performance.now() - burstStart;
+    const dbPolls = openDatabase(configA.databasePath);
+    const updates = (dbPolls.sqlite.prepare("SELECT updates_sent AS n FROM polls WHERE status_id = ?").get(created.id) as { n: number }).n;
+    dbPolls.close();
+    record({
+      scenario: "poll burst",
+      metric: `${burst.ok} of ${burst.requests} votes from 3 instances: time until every instance shows the exact totals`,
+      value: exactEverywhere ? burstMs : Number.NaN,
+      unit: exactEverywhere ? "ms" : "(not reached in 180 s)",
+    });
+    record({
+      scenario: "poll burst",
+      metric: "Update(Question) broadcasts by the origin",
+      value: updates,
+      unit: `(for ${burst.ok} votes)`,
+    });
   }
 
   // ---------------------------------------------------------------- sizing and backup
@@ -428,7 +607,12 @@ async function main() {
     }
   };
   const dbBytes = statSync(configA.databasePath).size + walBytes();
-  record({ scenario: "sizing", metric: `database on disk (${PLAN.posts} posts, ${PLAN.accounts} accounts, all tables)`, value: dbBytes / 2 ** 20, unit: "MB" });
+  record({
+    scenario: "sizing",
+    metric: `database on disk (${PLAN.posts} posts, ${PLAN.accounts} accounts, all tables)`,
+    value: dbBytes / 2 ** 20,
+    unit: "MB",
+  });
   record({ scenario: "sizing", metric: "database per post (all tables, divided by posts)", value: dbBytes / PLAN.posts, unit: "bytes" });
   if (ONLY.has("backup")) {
     console.log("Backup");
@@ -448,7 +632,12 @@ async function main() {
     await createBackup(configA.dataDir, file);
     backupDone = true;
     await prober;
-    record({ scenario: "backup", metric: "online backup of A (database and media), npm run cli -- backup", value: performance.now() - started, unit: "ms" });
+    record({
+      scenario: "backup",
+      metric: "online backup of A (database and media), npm run cli -- backup",
+      value: performance.now() - started,
+      unit: "ms",
+    });
     record({ scenario: "backup", metric: "backup archive size (gzip)", value: statSync(file).size / 2 ** 20, unit: "MB" });
     record({ scenario: "backup", metric: "slowest home timeline read while the backup ran", value: slowestMs, unit: "ms" });
   }
@@ -460,12 +649,19 @@ async function main() {
   await new Promise((r) => a.child.once("exit", r));
   for (const f of fakes) f.close();
   mkdirSync(root, { recursive: true });
-  const report = { date: new Date().toISOString(), machine: { cpus: cpus().length, model: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version }, plan: PLAN, rows };
+  const report = {
+    date: new Date().toISOString(),
+    machine: { cpus: cpus().length, model: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
+    plan: PLAN,
+    rows,
+  };
   writeFileSync(join(root, "latest.json"), `${JSON.stringify(report, null, 2)}\n`);
   console.log(`\nWrote ${join(root, "latest.json")}`);
   console.log("\n| scenario | metric | value | ceiling | ratio |\n| --- | --- | --- | --- | --- |");
   for (const r of rows) {
-    console.log(`| ${r.scenario} | ${r.metric} | ${round(r.value)} ${r.unit} | ${r.ceiling ? `${round(r.ceiling)} (${r.ceilingWhat})` : ""} | ${r.ceiling ? `${((r.value / r.ceiling) * 100).toFixed(1)}%` : ""} |`);
+    console.log(
+      `| ${r.scenario} | ${r.metric} | ${round(r.value)} ${r.unit} | ${r.ceiling ? `${round(r.ceiling)} (${r.ceilingWhat})` : ""} | ${r.ceiling ? `${((r.value / r.ceiling) * 100).toFixed(1)}%` : ""} |`,
+    );
   }
   rmSync(work, { recursive: true, force: true });
   process.exit(0);

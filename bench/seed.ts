@@ -52,7 +52,19 @@ export async function seed(config: Config, plan: SeedPlan): Promise<Seeded> {
       const id = newId(start - 10_000_000 + i);
       accountIds.push(id);
       const username = `bench_${i}`;
-      insertAccount.run(id, username, username, `Bench ${i}`, SPECIALTIES[i % SPECIALTIES.length], `hmac-${i}`, passwordHash, vaultSeal(id), start, start, start);
+      insertAccount.run(
+        id,
+        username,
+        username,
+        `Bench ${i}`,
+        SPECIALTIES[i % SPECIALTIES.length],
+        `hmac-${i}`,
+        passwordHash,
+        vaultSeal(id),
+        start,
+        start,
+        start,
+      );
     }
   })();
   const viewerId = accountIds[0]!;
@@ -67,11 +79,28 @@ export async function seed(config: Config, plan: SeedPlan): Promise<Seeded> {
       const id = newId(at);
       const author = accountIds[(i * 7919) % accountIds.length]!;
       const uri = `${config.origin}/users/bench_${accountIds.indexOf(author)}/statuses/${id}`;
-      insertStatus.run(id, uri, uri, author, "note", `<p>Bench post ${i}: BP 120/80, day 3.</p>`, `Bench post ${i}`, `${uri}#context`, null, null, null, null, null, at);
+      insertStatus.run(
+        id,
+        uri,
+        uri,
+        author,
+        "note",
+        `<p>Bench post ${i}: BP 120/80, day 3.</p>`,
+        `Bench post ${i}`,
+        `${uri}#context`,
+        null,
+        null,
+        null,
+        null,
+        null,
+        at,
+      );
       if (i === Math.floor(plan.posts / 2)) deepMaxId = id;
     }
   })();
-  const insertFollow = sqlite.prepare("INSERT INTO follows (id, follower_id, following_id, state, uri, created_at) VALUES (?, ?, ?, 'accepted', ?, ?)");
+  const insertFollow = sqlite.prepare(
+    "INSERT INTO follows (id, follower_id, following_id, state, uri, created_at) VALUES (?, ?, ?, 'accepted', ?, ?)",
+  );
   sqlite.transaction(() => {
     for (let i = 1; i <= plan.follows; i++) {
       const target = accountIds[(i * 17) % accountIds.length]!;
@@ -83,22 +112,74 @@ export async function seed(config: Config, plan: SeedPlan): Promise<Seeded> {
   const caseAt = Date.now() - 3600_000;
   const caseId = newId(caseAt);
   const caseUri = `${config.origin}/users/bench_1/cases/${caseId}`;
-  const record = { kind: "help", title: "Bench case", age_band: "50-59", sex: "female", presenting_complaint: "Chest pain", history: "", examination: "", investigations: "", question: "Next step?", specialties: ["cardiology"], status: "open", accepted_answer: null, solution_note: null };
+  const record = {
+    kind: "help",
+    title: "Bench case",
+    age_band: "50-59",
+    sex: "female",
+    presenting_complaint: "Chest pain",
+    history: "",
+    examination: "",
+    investigations: "",
+    question: "Next step?",
+    specialties: ["cardiology"],
+    status: "open",
+    accepted_answer: null,
+    solution_note: null,
+  };
   sqlite.transaction(() => {
-    insertStatus.run(caseId, caseUri, caseUri, accountIds[1]!, "case", "<p>Bench case</p>", "", `${caseUri}#context`, null, null, null, JSON.stringify(record), "open", caseAt);
+    insertStatus.run(
+      caseId,
+      caseUri,
+      caseUri,
+      accountIds[1]!,
+      "case",
+      "<p>Bench case</p>",
+      "",
+      `${caseUri}#context`,
+      null,
+      null,
+      null,
+      JSON.stringify(record),
+      "open",
+      caseAt,
+    );
     for (let i = 0; i < plan.threadReplies; i++) {
       const at = caseAt + (i + 1) * 1000;
       const id = newId(at);
       const author = accountIds[2 + (i % 50)]!;
       const uri = `${config.origin}/users/bench_x/statuses/${id}`;
-      insertStatus.run(id, uri, uri, author, "note", `<p>Reply ${i}</p>`, `Reply ${i}`, `${caseUri}#context`, caseId, caseUri, accountIds[1]!, null, null, at);
+      insertStatus.run(
+        id,
+        uri,
+        uri,
+        author,
+        "note",
+        `<p>Reply ${i}</p>`,
+        `Reply ${i}`,
+        `${caseUri}#context`,
+        caseId,
+        caseUri,
+        accountIds[1]!,
+        null,
+        null,
+        at,
+      );
     }
   })();
   const insertPeer = sqlite.prepare(
     "INSERT INTO peers (origin, actor_uri, followers_url, inbox_url, shared_inbox_url, outgoing, incoming, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'accepted', 'accepted', ?, ?)",
   );
   for (const origin of plan.fakePeers) {
-    insertPeer.run(origin, `${origin}/actor`, `${origin}/actor/followers`, `${origin}/actor/inbox`, `${origin}/inbox`, Date.now(), Date.now());
+    insertPeer.run(
+      origin,
+      `${origin}/actor`,
+      `${origin}/actor/followers`,
+      `${origin}/actor/inbox`,
+      `${origin}/inbox`,
+      Date.now(),
+      Date.now(),
+    );
   }
   // The home feed is materialised on write; rows inserted directly are fanned out here.
   services.homeFeed.rebuildAll();

@@ -61,7 +61,13 @@ export async function physicianActor(ctx: Context<Services>, account: AccountRow
   // The credential is inlined as a data: URL; it is published only while valid.
   const credential =
     account.credential && (account.credentialExpiresAt?.getTime() ?? 0) > Date.now()
-      ? [new Link({ href: new URL(`data:application/vc+jwt,${account.credential}`), mediaType: "application/vc+jwt", rel: "https://www.w3.org/2018/credentials#VerifiableCredential" })]
+      ? [
+          new Link({
+            href: new URL(`data:application/vc+jwt,${account.credential}`),
+            mediaType: "application/vc+jwt",
+            rel: "https://www.w3.org/2018/credentials#VerifiableCredential",
+          }),
+        ]
       : [];
   return new Person({
     id: ctx.getActorUri(account.username),

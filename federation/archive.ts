@@ -19,7 +19,11 @@ export function archiveContents(federation: ConsiliumFederation, services: Servi
     const actor = await (await physicianActor(ctx, account)).toJsonLd({ format: "compact", contextLoader: ctx.contextLoader });
     const own = db.select().from(statuses).where(eq(statuses.accountId, account.id)).orderBy(asc(statuses.id)).all();
     const items = own.map((status) => services.federationPort.activityFor(status) as Create | Announce | null).filter((a) => a != null);
-    const outbox = await new OrderedCollection({ id: new URL(`${ctx.getActorUri(account.username).href}/outbox`), totalItems: items.length, items }).toJsonLd({
+    const outbox = await new OrderedCollection({
+      id: new URL(`${ctx.getActorUri(account.username).href}/outbox`),
+      totalItems: items.length,
+      items,
+    }).toJsonLd({
       format: "compact",
       contextLoader: ctx.contextLoader,
     });
@@ -27,9 +31,29 @@ export function archiveContents(federation: ConsiliumFederation, services: Servi
       const rows = services.store.getMany(ids);
       return ids.map((id) => rows.get(id)?.uri).filter((u): u is string => u != null);
     };
-    const liked = addresses(db.select({ id: favourites.statusId }).from(favourites).where(eq(favourites.accountId, account.id)).all().map((r) => r.id));
-    const marked = addresses(db.select({ id: bookmarks.statusId }).from(bookmarks).where(eq(bookmarks.accountId, account.id)).all().map((r) => r.id));
-    const collection = (name: string, uris: string[]) => ({ "@context": "https://www.w3.org/ns/activitystreams", id: `${name}.json`, type: "OrderedCollection", totalItems: uris.length, orderedItems: uris });
+    const liked = addresses(
+      db
+        .select({ id: favourites.statusId })
+        .from(favourites)
+        .where(eq(favourites.accountId, account.id))
+        .all()
+        .map((r) => r.id),
+    );
+    const marked = addresses(
+      db
+        .select({ id: bookmarks.statusId })
+        .from(bookmarks)
+        .where(eq(bookmarks.accountId, account.id))
+        .all()
+        .map((r) => r.id),
+    );
+    const collection = (name: string, uris: string[]) => ({
+      "@context": "https://www.w3.org/ns/activitystreams",
+      id: `${name}.json`,
+      type: "OrderedCollection",
+      totalItems: uris.length,
+      orderedItems: uris,
+    });
     const media = db
       .select()
       .from(mediaAttachments)

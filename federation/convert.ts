@@ -40,12 +40,7 @@ export interface Audience {
  * Network visibility goes to the author's followers and the instance actor's
  * followers (the active peers); `unlisted` puts the network in `cc`.
  */
-export function audienceOf(
-  status: StatusRow,
-  authorFollowers: URL,
-  networkFollowers: URL,
-  mentioned: readonly AccountView[],
-): Audience {
+export function audienceOf(status: StatusRow, authorFollowers: URL, networkFollowers: URL, mentioned: readonly AccountView[]): Audience {
   const mentions = mentioned.map((a) => new URL(a.uri));
   switch (status.visibility) {
     case "public":
@@ -60,7 +55,12 @@ export function audienceOf(
 }
 
 /** The receiving side of `audienceOf`. */
-export function visibilityOf(to: readonly URL[], cc: readonly URL[], networkFollowers: string | null, authorFollowers: string | null): Visibility {
+export function visibilityOf(
+  to: readonly URL[],
+  cc: readonly URL[],
+  networkFollowers: string | null,
+  authorFollowers: string | null,
+): Visibility {
   const has = (list: readonly URL[], uri: string | null) => uri != null && list.some((u) => u.href === uri);
   if (has(to, networkFollowers)) return "public";
   if (has(cc, networkFollowers)) return "unlisted";
@@ -179,10 +179,12 @@ export async function pollFromQuestion(question: Question) {
   const exclusive: { name: string; count: number }[] = [];
   const inclusive: { name: string; count: number }[] = [];
   for await (const o of question.getExclusiveOptions()) {
-    if (o instanceof Note && o.name) exclusive.push({ name: htmlToPlainText(stringOf(o.name)), count: (await o.getReplies())?.totalItems ?? 0 });
+    if (o instanceof Note && o.name)
+      exclusive.push({ name: htmlToPlainText(stringOf(o.name)), count: (await o.getReplies())?.totalItems ?? 0 });
   }
   for await (const o of question.getInclusiveOptions()) {
-    if (o instanceof Note && o.name) inclusive.push({ name: htmlToPlainText(stringOf(o.name)), count: (await o.getReplies())?.totalItems ?? 0 });
+    if (o instanceof Note && o.name)
+      inclusive.push({ name: htmlToPlainText(stringOf(o.name)), count: (await o.getReplies())?.totalItems ?? 0 });
   }
   const options = exclusive.length > 0 ? exclusive : inclusive;
   let record: PollSourceRecord = { eligible_specialties: [], eligible_jurisdictions: [], breakdown: null };

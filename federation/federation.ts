@@ -98,7 +98,11 @@ export function buildFederation(options: FederationOptions): ConsiliumFederation
       if (!account || account.username !== identifier) return null;
       // A physician who left: 410 Gone, so peers drop the actor rather than retry.
       if (account.deletedAt) {
-        return new Tombstone({ id: ctx.getActorUri(identifier), formerType: Person, deleted: Temporal.Instant.fromEpochMilliseconds(account.deletedAt.getTime()) });
+        return new Tombstone({
+          id: ctx.getActorUri(identifier),
+          formerType: Person,
+          deleted: Temporal.Instant.fromEpochMilliseconds(account.deletedAt.getTime()),
+        });
       }
       // Pending, rejected and suspended applicants, and staff, do not exist to the outside.
       return onTheNetwork(account, identifier) ? physicianActor(ctx, account) : null;
@@ -151,14 +155,20 @@ export function buildFederation(options: FederationOptions): ConsiliumFederation
         const items = ctx.data.peers
           .list()
           .filter((p) => ctx.data.peers.isActive(p.origin) && p.actorUri && p.inboxUrl)
-          .map((p) => ({ id: new URL(p.actorUri!), inboxId: new URL(p.inboxUrl!), endpoints: p.sharedInboxUrl ? { sharedInbox: new URL(p.sharedInboxUrl) } : null }));
+          .map((p) => ({
+            id: new URL(p.actorUri!),
+            inboxId: new URL(p.inboxUrl!),
+            endpoints: p.sharedInboxUrl ? { sharedInbox: new URL(p.sharedInboxUrl) } : null,
+          }));
         return { items };
       }
       const account = networkPhysician(ctx.data, identifier);
       if (!account) return null;
-      const items = ctx.data.follows
-        .remoteFollowers(account.id)
-        .map((a) => ({ id: new URL(a.uri), inboxId: new URL(a.inboxUrl!), endpoints: a.sharedInboxUrl ? { sharedInbox: new URL(a.sharedInboxUrl) } : null }));
+      const items = ctx.data.follows.remoteFollowers(account.id).map((a) => ({
+        id: new URL(a.uri),
+        inboxId: new URL(a.inboxUrl!),
+        endpoints: a.sharedInboxUrl ? { sharedInbox: new URL(a.sharedInboxUrl) } : null,
+      }));
       return { items };
     })
     .setCounter((ctx, identifier) => {
@@ -199,7 +209,10 @@ export function buildFederation(options: FederationOptions): ConsiliumFederation
     if (!account) return null;
     const rows = data.follows.followingIds(account.id, { limit: 1000 });
     const accounts = data.directory.getMany(rows.map((r) => r.followingId));
-    return rows.map((r) => accounts.get(r.followingId)).filter((a) => a != null).map((a) => new URL(a.uri));
+    return rows
+      .map((r) => accounts.get(r.followingId))
+      .filter((a) => a != null)
+      .map((a) => new URL(a.uri));
   };
   federation
     .setFollowingDispatcher("/users/{identifier}/following", async (ctx, identifier) => {

@@ -24,7 +24,8 @@ export function goneResponder(federation: ConsiliumFederation, services: Service
     if (!stone) return null;
     const ctx = federation.createContext(request, services);
     const key = await ctx.getSignedKey();
-    if (!key?.id || !services.peers.isActive(key.id.origin)) return new Response("Unauthorized", { status: 401, headers: { Vary: "Accept, Signature" } });
+    if (!key?.id || !services.peers.isActive(key.id.origin))
+      return new Response("Unauthorized", { status: 401, headers: { Vary: "Accept, Signature" } });
     const tombstone = new Tombstone({
       id: new URL(uri),
       formerType: FORMER_TYPES[stone.formerType as keyof typeof FORMER_TYPES] ?? null,

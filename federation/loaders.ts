@@ -6,7 +6,8 @@ import { OutgoingRequestRefused } from "./outgoing-http.ts";
  * make this server fetch a context (from a black hole, or from anywhere).
  */
 export const preloadedContextLoader: DocumentLoader = (url) => {
-  if (Object.hasOwn(preloadedContexts, url)) return Promise.resolve({ contextUrl: null, documentUrl: url, document: preloadedContexts[url] });
+  if (Object.hasOwn(preloadedContexts, url))
+    return Promise.resolve({ contextUrl: null, documentUrl: url, document: preloadedContexts[url] });
   return Promise.reject(new OutgoingRequestRefused(`Unsupported JSON-LD context: ${url}`));
 };
 

@@ -1,6 +1,26 @@
 import type { Context } from "@fedify/fedify";
 import type { Recipient } from "@fedify/vocab";
-import { Add, Announce, type Activity, Article, Block, Create, Delete, Flag, Follow, Accept, Reject, Like, Note, Question, Remove, Tombstone, Undo, Update, isActor } from "@fedify/vocab";
+import {
+  Add,
+  Announce,
+  type Activity,
+  Article,
+  Block,
+  Create,
+  Delete,
+  Flag,
+  Follow,
+  Accept,
+  Reject,
+  Like,
+  Note,
+  Question,
+  Remove,
+  Tombstone,
+  Undo,
+  Update,
+  isActor,
+} from "@fedify/vocab";
 import { randomUUID } from "node:crypto";
 import { Temporal } from "@js-temporal/polyfill";
 import type { AccountRow } from "../src/domain/accounts/types.ts";
@@ -98,7 +118,9 @@ export class FedifyPort implements FederationPort {
    * ending.  (Ids before this change had no time part; the Undo still names them.)
    */
   #newInstanceFollowId(peer: PeerRow): URL {
-    return new URL(`${this.#services.instance.origin}/actor#peer-follows/${encodeURIComponent(peer.origin)}/${Date.now()}-${randomUUID().slice(0, 8)}`);
+    return new URL(
+      `${this.#services.instance.origin}/actor#peer-follows/${encodeURIComponent(peer.origin)}/${Date.now()}-${randomUUID().slice(0, 8)}`,
+    );
   }
 
   #sentFollowId(peer: PeerRow): URL {
@@ -110,7 +132,13 @@ export class FedifyPort implements FederationPort {
     const to = peerRecipient(peer);
     if (!to) return null;
     const id = this.#newInstanceFollowId(peer);
-    await this.#send(INSTANCE_ACTOR_ID, [to], new Follow({ id, actor: ctx.getActorUri(INSTANCE_ACTOR_ID), object: to.id }), undefined, false);
+    await this.#send(
+      INSTANCE_ACTOR_ID,
+      [to],
+      new Follow({ id, actor: ctx.getActorUri(INSTANCE_ACTOR_ID), object: to.id }),
+      undefined,
+      false,
+    );
     return id.href;
   }
 
@@ -120,8 +148,16 @@ export class FedifyPort implements FederationPort {
     if (!to) return;
     if (!peer.incomingFollowUri) return;
     const follow = new URL(peer.incomingFollowUri);
-    const id = new URL(`${this.#services.instance.origin}/actor#${kind === Accept ? "accepts" : "rejects"}/${encodeURIComponent(peer.origin)}/${Date.now()}`);
-    await this.#send(INSTANCE_ACTOR_ID, [to], new kind({ id, actor: ctx.getActorUri(INSTANCE_ACTOR_ID), object: follow }), undefined, false);
+    const id = new URL(
+      `${this.#services.instance.origin}/actor#${kind === Accept ? "accepts" : "rejects"}/${encodeURIComponent(peer.origin)}/${Date.now()}`,
+    );
+    await this.#send(
+      INSTANCE_ACTOR_ID,
+      [to],
+      new kind({ id, actor: ctx.getActorUri(INSTANCE_ACTOR_ID), object: follow }),
+      undefined,
+      false,
+    );
   }
 
   peerAccept(peer: PeerRow): Promise<void> {
@@ -207,7 +243,10 @@ export class FedifyPort implements FederationPort {
     return this.#build(status).object;
   }
 
-  #create(built: { ctx: Context<Services>; author: AccountView; audience: { to: URL[]; cc: URL[] }; object: Note | Article | Question }, status: StatusRow): Create {
+  #create(
+    built: { ctx: Context<Services>; author: AccountView; audience: { to: URL[]; cc: URL[] }; object: Note | Article | Question },
+    status: StatusRow,
+  ): Create {
     return new Create({
       id: new URL(`${status.uri}#create`),
       actor: built.ctx.getActorUri(built.author.username),
@@ -317,15 +356,30 @@ export class FedifyPort implements FederationPort {
 
   async reblogged(boost: StatusRow, original: StatusRow): Promise<void> {
     const booster = this.#author(boost);
-    const followers = this.#services.follows.remoteFollowers(booster.id).map(recipientOf).filter((r): r is Recipient => r != null);
-    await this.#send(booster.username, [...this.#reactionRecipients(original), ...followers], this.#announce(boost, original, booster), original.uri);
+    const followers = this.#services.follows
+      .remoteFollowers(booster.id)
+      .map(recipientOf)
+      .filter((r): r is Recipient => r != null);
+    await this.#send(
+      booster.username,
+      [...this.#reactionRecipients(original), ...followers],
+      this.#announce(boost, original, booster),
+      original.uri,
+    );
   }
 
   async unreblogged(boost: StatusRow, original: StatusRow): Promise<void> {
     const ctx = this.#ctx();
     const booster = this.#author(boost);
-    const followers = this.#services.follows.remoteFollowers(booster.id).map(recipientOf).filter((r): r is Recipient => r != null);
-    const undo = new Undo({ id: new URL(`${boost.uri}#undo`), actor: ctx.getActorUri(booster.username), object: this.#announce(boost, original, booster) });
+    const followers = this.#services.follows
+      .remoteFollowers(booster.id)
+      .map(recipientOf)
+      .filter((r): r is Recipient => r != null);
+    const undo = new Undo({
+      id: new URL(`${boost.uri}#undo`),
+      actor: ctx.getActorUri(booster.username),
+      object: this.#announce(boost, original, booster),
+    });
     await this.#send(booster.username, [...this.#reactionRecipients(original), ...followers], undo, original.uri);
   }
 
@@ -335,7 +389,11 @@ export class FedifyPort implements FederationPort {
     const follower = this.#services.directory.get(follow.followerId);
     const target = this.#services.directory.get(follow.followingId);
     if (!follower || !target) return null;
-    return { follower, target, activity: new Follow({ id: new URL(follow.uri), actor: new URL(follower.uri), object: new URL(target.uri) }) };
+    return {
+      follower,
+      target,
+      activity: new Follow({ id: new URL(follow.uri), actor: new URL(follower.uri), object: new URL(target.uri) }),
+    };
   }
 
   async followRequested(follow: FollowRow): Promise<void> {
@@ -348,7 +406,11 @@ export class FedifyPort implements FederationPort {
     const f = this.#followActivity(follow);
     const to = f && recipientOf(f.target);
     if (f && to && f.follower.local) {
-      await this.#send(f.follower.username, [to], new Undo({ id: new URL(`${follow.uri}#undo`), actor: new URL(f.follower.uri), object: f.activity }));
+      await this.#send(
+        f.follower.username,
+        [to],
+        new Undo({ id: new URL(`${follow.uri}#undo`), actor: new URL(f.follower.uri), object: f.activity }),
+      );
     }
   }
 
@@ -376,11 +438,22 @@ export class FedifyPort implements FederationPort {
     const ctx = this.#ctx();
     for (const title of optionTitles) {
       const id = new URL(`${voter.uri}#votes/${poll.id}/${encodeURIComponent(title)}/${Date.now()}`);
-      const note = new Note({ id, attribution: new URL(voter.uri), name: title, replyTarget: new URL(poll.uri), tos: [new URL(author.uri)] });
+      const note = new Note({
+        id,
+        attribution: new URL(voter.uri),
+        name: title,
+        replyTarget: new URL(poll.uri),
+        tos: [new URL(author.uri)],
+      });
       await this.#send(
         voter.username,
         [to],
-        new Create({ id: new URL(`${id.href}/activity`), actor: ctx.getActorUri(voter.username), object: note, tos: [new URL(author.uri)] }),
+        new Create({
+          id: new URL(`${id.href}/activity`),
+          actor: ctx.getActorUri(voter.username),
+          object: note,
+          tos: [new URL(author.uri)],
+        }),
         poll.uri,
       );
     }
@@ -402,7 +475,14 @@ export class FedifyPort implements FederationPort {
 
   async unblocked(block: BlockRow): Promise<void> {
     const b = this.#block(block);
-    if (b) await this.#send(b.blocker.username, [b.to], new Undo({ id: new URL(`${block.uri}#undo`), actor: new URL(b.blocker.uri), object: b.activity }), undefined, false);
+    if (b)
+      await this.#send(
+        b.blocker.username,
+        [b.to],
+        new Undo({ id: new URL(`${block.uri}#undo`), actor: new URL(b.blocker.uri), object: b.activity }),
+        undefined,
+        false,
+      );
   }
 
   /** Pins change the actor's `featured` collection: Add or Remove, to whoever received the post. */
@@ -438,7 +518,10 @@ export class FedifyPort implements FederationPort {
     if (account.status === "pending") return;
     const ctx = this.#ctx();
     const person = await physicianActor(ctx, account);
-    const followers = this.#services.follows.remoteFollowers(account.id).map(recipientOf).filter((r): r is Recipient => r != null);
+    const followers = this.#services.follows
+      .remoteFollowers(account.id)
+      .map(recipientOf)
+      .filter((r): r is Recipient => r != null);
     const sender = account.status === "approved" ? account.username : INSTANCE_ACTOR_ID;
     const update = new Update({
       id: new URL(`${ctx.getActorUri(sender).href}#update/${account.username}/${Date.now()}`),

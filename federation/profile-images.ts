@@ -12,7 +12,12 @@ const log = logger("federation", "profile-images");
  * Fetched again only when the actor publishes another URL; a failure keeps
  * the copy held and is tried at the next profile update.
  */
-export async function copyProfileImages(services: Services, fetch: typeof globalThis.fetch, actor: RemoteActorRow, input: RemoteActorInput): Promise<void> {
+export async function copyProfileImages(
+  services: Services,
+  fetch: typeof globalThis.fetch,
+  actor: RemoteActorRow,
+  input: RemoteActorInput,
+): Promise<void> {
   const wanted: [ProfileImageKind, string | null][] = [
     ["avatar", input.iconUrl ?? null],
     ["header", input.imageUrl ?? null],

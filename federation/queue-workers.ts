@@ -94,7 +94,9 @@ export class WorkerRegistry {
     const marks = ids.map(() => "?").join(",");
     this.#sqlite.transaction(() => {
       for (const table of LEASED_TABLES) {
-        const update = this.#sqlite.prepare(`UPDATE ${table} SET leased_until = NULL, leased_by = NULL WHERE leased_by = ? OR leased_by LIKE ?`);
+        const update = this.#sqlite.prepare(
+          `UPDATE ${table} SET leased_until = NULL, leased_by = NULL WHERE leased_by = ? OR leased_by LIKE ?`,
+        );
         for (const id of ids) update.run(id, `${id}#%`);
       }
       this.#sqlite.prepare(`DELETE FROM queue_workers WHERE id IN (${marks})`).run(...ids);

@@ -31,9 +31,7 @@ export class SqliteKvStore implements KvStore {
 
   constructor(sqlite: Database.Database, options: SqliteKvStoreOptions = {}) {
     this.#uncachedFailures = options.uncachedFailurePrefixes ?? [];
-    this.#get = sqlite.prepare(
-      "SELECT value FROM fedify_kv WHERE key = ? AND (expires_at IS NULL OR expires_at > ?)",
-    );
+    this.#get = sqlite.prepare("SELECT value FROM fedify_kv WHERE key = ? AND (expires_at IS NULL OR expires_at > ?)");
     this.#set = sqlite.prepare(
       "INSERT INTO fedify_kv (key, value, expires_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at",
     );
@@ -41,9 +39,7 @@ export class SqliteKvStore implements KvStore {
     this.#listPrefix = sqlite.prepare(
       "SELECT key, value FROM fedify_kv WHERE (key = ? OR key LIKE ? ESCAPE '\\') AND (expires_at IS NULL OR expires_at > ?) ORDER BY key",
     );
-    this.#listAll = sqlite.prepare(
-      "SELECT key, value FROM fedify_kv WHERE expires_at IS NULL OR expires_at > ? ORDER BY key",
-    );
+    this.#listAll = sqlite.prepare("SELECT key, value FROM fedify_kv WHERE expires_at IS NULL OR expires_at > ? ORDER BY key");
     // Fedify's semantics (its MemoryKvStore): the current value (undefined when
     // absent or expired) is compared structurally with the expected one, so
     // objects whose keys come in another order are equal; a new value of

@@ -89,7 +89,9 @@ export class SqliteMessageQueue implements MessageQueue {
     this.#concurrency = Math.max(1, options.concurrency ?? 1);
     this.#laneLimit = Math.max(1, options.laneLimit ?? 2);
     this.#workers = options.workers ?? new WorkerRegistry(sqlite);
-    this.#insert = sqlite.prepare("INSERT INTO fedify_queue (message, ordering_key, available_at, lane, enqueued_at) VALUES (?, ?, ?, ?, ?)");
+    this.#insert = sqlite.prepare(
+      "INSERT INTO fedify_queue (message, ordering_key, available_at, lane, enqueued_at) VALUES (?, ?, ?, ?, ?)",
+    );
     // The oldest due message whose ordering key has no earlier message still
     // waiting or in flight (per-key order across listeners), in a lane that
     // is not already at its limit.
@@ -110,9 +112,7 @@ export class SqliteMessageQueue implements MessageQueue {
     this.#finish = sqlite.prepare("DELETE FROM fedify_queue WHERE id = ?");
     this.#replace = sqlite.prepare("UPDATE fedify_queue SET message = ?, available_at = ? WHERE id = ?");
     this.#unlease = sqlite.prepare("UPDATE fedify_queue SET leased_until = NULL, leased_by = NULL WHERE id = ?");
-    this.#depth = sqlite.prepare(
-      "SELECT count(*) AS queued, coalesce(sum(available_at <= ?), 0) AS ready FROM fedify_queue",
-    );
+    this.#depth = sqlite.prepare("SELECT count(*) AS queued, coalesce(sum(available_at <= ?), 0) AS ready FROM fedify_queue");
   }
 
   enqueue(message: unknown, options?: MessageQueueEnqueueOptions): Promise<void> {
@@ -148,7 +148,9 @@ export class SqliteMessageQueue implements MessageQueue {
   releaseLane(origin: string): number {
     const now = Date.now();
     const changes = this.#sqlite
-      .prepare("UPDATE fedify_queue SET available_at = ? WHERE lane = ? AND available_at > ? AND (leased_until IS NULL OR leased_until <= ?)")
+      .prepare(
+        "UPDATE fedify_queue SET available_at = ? WHERE lane = ? AND available_at > ? AND (leased_until IS NULL OR leased_until <= ?)",
+      )
       .run(now, origin, now, now).changes;
     if (changes > 0) this.#wake();
     return changes;

@@ -42,6 +42,9 @@ if (process.argv.includes("--force") || sources > built) {
     banner: { js: 'import { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);' },
   });
   // The launcher turns on Node's compile cache before the bundle loads (≈100 ms off every later start).
-  writeFileSync(join(root, "dist/start.mjs"), 'import module from "node:module";\nmodule.enableCompileCache?.();\nawait import("./main.mjs");\n');
+  writeFileSync(
+    join(root, "dist/start.mjs"),
+    'import module from "node:module";\nmodule.enableCompileCache?.();\nawait import("./main.mjs");\n',
+  );
   console.log(`Built dist/ in ${Math.round(performance.now() - started)} ms`);
 }

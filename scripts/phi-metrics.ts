@@ -63,11 +63,13 @@ export function metricsTable(metrics: PhiMetrics): string {
 export function languageTable(examples: readonly PhiExample[]): string {
   const byLang = new Map<string, PhiExample[]>();
   for (const e of examples) byLang.set(e.lang ?? "en", [...(byLang.get(e.lang ?? "en") ?? []), e]);
-  const rows = [...byLang.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([lang, list]) => {
-    const m = phiMetrics(list);
-    const expected = Object.values(m.recall).reduce((n, r) => n + r.expected, 0);
-    const found = Object.values(m.recall).reduce((n, r) => n + r.found, 0);
-    return `| ${lang} | ${list.length} | ${found}/${expected} | ${(expected ? found / expected : 1).toFixed(2)} | ${m.cleanBlocked} of ${m.clean} |`;
-  });
+  const rows = [...byLang.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([lang, list]) => {
+      const m = phiMetrics(list);
+      const expected = Object.values(m.recall).reduce((n, r) => n + r.expected, 0);
+      const found = Object.values(m.recall).reduce((n, r) => n + r.found, 0);
+      return `| ${lang} | ${list.length} | ${found}/${expected} | ${(expected ? found / expected : 1).toFixed(2)} | ${m.cleanBlocked} of ${m.clean} |`;
+    });
   return ["| language | texts | identifiers found | recall | clean texts blocked |", "|---|---|---|---|---|", ...rows].join("\n");
 }

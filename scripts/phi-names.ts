@@ -8,7 +8,14 @@ import { de, en, en_AU, en_CA, en_GB, en_IN, es, fr, it, nl, pt_BR, pt_PT } from
  * upgrading faker: `npm run phi:names`.
  */
 const locales = { de, en, en_AU, en_CA, en_GB, en_IN, es, fr, it, nl, pt_BR, pt_PT };
-const flat = (value: unknown): string[] => (Array.isArray(value) ? value : value && typeof value === "object" ? Object.values(value).flatMap(flat) : typeof value === "string" ? [value] : []);
+const flat = (value: unknown): string[] =>
+  Array.isArray(value)
+    ? value
+    : value && typeof value === "object"
+      ? Object.values(value).flatMap(flat)
+      : typeof value === "string"
+        ? [value]
+        : [];
 const given = new Set<string>();
 const surnames = new Set<string>();
 const usable = (name: string) => /^[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ'’-]{2,}$/.test(name);
@@ -17,6 +24,10 @@ for (const locale of Object.values(locales)) {
   for (const name of flat(person["first_name"])) if (usable(name)) given.add(name);
   for (const name of flat(person["last_name"])) if (usable(name)) surnames.add(name);
 }
-const out = { source: "@faker-js/faker 10.6.0 person.first_name / person.last_name", given: [...given].sort(), surnames: [...surnames].sort() };
+const out = {
+  source: "@faker-js/faker 10.6.0 person.first_name / person.last_name",
+  given: [...given].sort(),
+  surnames: [...surnames].sort(),
+};
 writeFileSync(new URL("../src/domain/phi/name-lists.json", import.meta.url), `${JSON.stringify(out)}\n`);
 console.log(`${given.size} given names, ${surnames.size} surnames`);

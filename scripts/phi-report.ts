@@ -10,8 +10,14 @@ for (const [name, file] of [
 }
 
 for (const [name, file] of [
-  ["tests/fixtures/phi-multilingual.jsonl (40 texts in each of the network's other languages, half clean; 20 of other English-speaking systems)", "../tests/fixtures/phi-multilingual.jsonl"],
-  ["tests/fixtures/phi-multilingual-holdout.jsonl (written after the rules, never tuned on)", "../tests/fixtures/phi-multilingual-holdout.jsonl"],
+  [
+    "tests/fixtures/phi-multilingual.jsonl (40 texts in each of the network's other languages, half clean; 20 of other English-speaking systems)",
+    "../tests/fixtures/phi-multilingual.jsonl",
+  ],
+  [
+    "tests/fixtures/phi-multilingual-holdout.jsonl (written after the rules, never tuned on)",
+    "../tests/fixtures/phi-multilingual-holdout.jsonl",
+  ],
 ] as const) {
   const examples = readExamples(new URL(file, import.meta.url));
   console.log(`\n${name}\n`);

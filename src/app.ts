@@ -62,7 +62,8 @@ const LARGE_BODY_PATHS: Record<string, number> = {
   "/admin/registers": 200 * 1024 * 1024,
 };
 /** Paths Hono answers even for ActivityPub clients (NodeInfo is ours, not Fedify's). */
-const HONO_ONLY = /^\/(\.well-known\/(nodeinfo|host-meta(\.json)?|oauth-authorization-server)|nodeinfo\/2\.[01]|\.well-known\/jwks\.json|api\/|oauth\/|auth\/|apply|media\/|exports\/|account(\/|$)|admin(\/|$)|health$|ready$|metrics$|assets\/|favicon\.|avatars\/|headers\/|profile-images\/)/;
+const HONO_ONLY =
+  /^\/(\.well-known\/(nodeinfo|host-meta(\.json)?|oauth-authorization-server)|nodeinfo\/2\.[01]|\.well-known\/jwks\.json|api\/|oauth\/|auth\/|apply|media\/|exports\/|account(\/|$)|admin(\/|$)|health$|ready$|metrics$|assets\/|favicon\.|avatars\/|headers\/|profile-images\/)/;
 
 /** The unread rest of the body stays on the socket, so the connection is closed too. */
 function tooLarge(c: Context): Response {
@@ -160,15 +161,26 @@ export function createApp({ services, federation, lookup, inbox, outgoing, strea
     exposeHeaders: ["Link", "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset", "X-Request-Id"],
     maxAge: 86400,
   });
-  for (const path of ["/api/*", "/oauth/token", "/oauth/revoke", "/oauth/userinfo", "/.well-known/*", "/nodeinfo/*"]) app.use(path, allowBrowserClients);
+  for (const path of ["/api/*", "/oauth/token", "/oauth/revoke", "/oauth/userinfo", "/.well-known/*", "/nodeinfo/*"])
+    app.use(path, allowBrowserClients);
   const limits = new Map(
-    [...Object.entries(LARGE_BODY_PATHS), ["*", API_BODY_LIMIT] as const].map(([path, maxSize]) => [path, bodyLimit({ maxSize, onError: tooLarge })]),
+    [...Object.entries(LARGE_BODY_PATHS), ["*", API_BODY_LIMIT] as const].map(([path, maxSize]) => [
+      path,
+      bodyLimit({ maxSize, onError: tooLarge }),
+    ]),
   );
   app.use("*", (c, next) => (limits.get(c.req.path) ?? limits.get("*")!)(c, next));
   if (metrics) app.get("/metrics", metricsRoute(metrics.registry, metrics.token));
   // Inbox POSTs: verified, checked and stored by our own accept stage, before Fedify sees anything.
   app.route("/", inbox);
-  app.use("*", fedifyMiddleware(federation, () => services, { skip: (p) => HONO_ONLY.test(p), gone: goneResponder(federation, services), publicOrigin: services.instance.origin }));
+  app.use(
+    "*",
+    fedifyMiddleware(federation, () => services, {
+      skip: (p) => HONO_ONLY.test(p),
+      gone: goneResponder(federation, services),
+      publicOrigin: services.instance.origin,
+    }),
+  );
   app.use("/api/*", resolveAuth());
   app.use("/oauth/userinfo", resolveAuth());
 

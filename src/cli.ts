@@ -60,12 +60,15 @@ async function main(argv: string[]): Promise<number> {
     }
     let manifest;
     try {
-      manifest = group === "backup" ? await createBackup(config.dataDir, resolve(command)) : await restoreBackup(resolve(command), config.dataDir);
+      manifest =
+        group === "backup" ? await createBackup(config.dataDir, resolve(command)) : await restoreBackup(resolve(command), config.dataDir);
     } catch (error) {
       console.error(`${group} failed: ${(error as Error).message}`);
       return 1;
     }
-    console.log(`${group === "backup" ? "Backed up to" : "Restored from"} ${command}: ${manifest.migrations} migrations, ${manifest.mediaFiles} media files, taken ${manifest.createdAt}.`);
+    console.log(
+      `${group === "backup" ? "Backed up to" : "Restored from"} ${command}: ${manifest.migrations} migrations, ${manifest.mediaFiles} media files, taken ${manifest.createdAt}.`,
+    );
     return 0;
   }
   const database = openDatabase(config.databasePath);
@@ -82,7 +85,12 @@ async function main(argv: string[]): Promise<number> {
         console.error("--role must be owner, admin or verifier");
         return 1;
       }
-      const account = await services.accounts.createStaff({ username: values.username, email: values.email, password: values.password, role });
+      const account = await services.accounts.createStaff({
+        username: values.username,
+        email: values.email,
+        password: values.password,
+        role,
+      });
       services.audit.record({ staffId: actor, subjectId: account.id, action: "account.create_staff", reason: role });
       console.log(account.id);
       return 0;
@@ -95,7 +103,11 @@ async function main(argv: string[]): Promise<number> {
       }
       const removed = services.secondFactors.reset(actor, staff.id, values.note ?? "reset from the command line");
       const sessions = services.staffSessions.endAll(staff.id);
-      console.log(removed ? `Second factor of @${staff.username} removed; ${sessions} console sessions ended.` : `@${staff.username} had no second factor; ${sessions} console sessions ended.`);
+      console.log(
+        removed
+          ? `Second factor of @${staff.username} removed; ${sessions} console sessions ended.`
+          : `@${staff.username} had no second factor; ${sessions} console sessions ended.`,
+      );
       return 0;
     }
     if (group === "admin" && command === "require-second-factor") {
@@ -121,7 +133,9 @@ async function main(argv: string[]): Promise<number> {
       }
       const decide = { approve: "approve", reject: "reject", suspend: "suspend", unsuspend: "unsuspend" } as const;
       // Credentials follow the decision; peers learn of it when the server next runs the renewal job.
-      const account = await services.credentialLifecycle.sync(services.review[decide[command as keyof typeof decide]](actor, arg, values.note));
+      const account = await services.credentialLifecycle.sync(
+        services.review[decide[command as keyof typeof decide]](actor, arg, values.note),
+      );
       console.log(`${account.id}\t${account.username}\t${account.status}`);
       return 0;
     }
@@ -132,8 +146,15 @@ async function main(argv: string[]): Promise<number> {
       }
       const result = services.registers.import(readFileSync(arg, "utf8"));
       const rematched = services.review.rematchPending();
-      services.audit.record({ staffId: actor, subjectId: null, action: "register.import", reason: `${result.source}: ${result.imported} entries` });
-      console.log(`Imported ${result.imported} ${result.source} entries; skipped ${result.skipped.length}; ${rematched} pending applications re-matched.`);
+      services.audit.record({
+        staffId: actor,
+        subjectId: null,
+        action: "register.import",
+        reason: `${result.source}: ${result.imported} entries`,
+      });
+      console.log(
+        `Imported ${result.imported} ${result.source} entries; skipped ${result.skipped.length}; ${rematched} pending applications re-matched.`,
+      );
       for (const s of result.skipped) console.log(`  line ${s.line}: ${s.reason}`);
       return 0;
     }

@@ -5,9 +5,7 @@ import { join, resolve } from "node:path";
 import { z } from "zod";
 import { OCR_LANGUAGES, type OcrLanguage } from "./domain/media/ocr.ts";
 
-const booleanString = z
-  .enum(["true", "false", "1", "0", "yes", "no"])
-  .transform((v) => v === "true" || v === "1" || v === "yes");
+const booleanString = z.enum(["true", "false", "1", "0", "yes", "no"]).transform((v) => v === "true" || v === "1" || v === "yes");
 
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -18,10 +16,7 @@ const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default("0.0.0.0"),
   CONSILIUM_DATA_DIR: z.string().min(1).default("./data"),
-  CONSILIUM_SECRET: z
-    .string()
-    .min(32, "CONSILIUM_SECRET must be at least 32 characters")
-    .optional(),
+  CONSILIUM_SECRET: z.string().min(32, "CONSILIUM_SECRET must be at least 32 characters").optional(),
   CONSILIUM_INSTANCE_NAME: z.string().min(1).max(200).default("Consilium"),
   CONSILIUM_COUNTRY: z
     .string()
@@ -37,7 +32,11 @@ const envSchema = z.object({
   CONSILIUM_HTTP_CONNECTIONS_PER_ORIGIN: z.coerce.number().int().min(1).max(64).default(4),
   CONSILIUM_QUEUES: z.enum(["embedded", "separate"]).default("embedded"),
   CONSILIUM_BACKUP_DIR: z.string().min(1).optional(),
-  CONSILIUM_BACKUP_INTERVAL_HOURS: z.coerce.number().positive().max(24 * 31).default(24),
+  CONSILIUM_BACKUP_INTERVAL_HOURS: z.coerce
+    .number()
+    .positive()
+    .max(24 * 31)
+    .default(24),
   CONSILIUM_BACKUP_KEEP: z.coerce.number().int().min(1).max(1000).default(7),
   CONSILIUM_METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   CONSILIUM_METRICS_HOST: z.string().min(1).default("127.0.0.1"),
@@ -49,22 +48,29 @@ const envSchema = z.object({
     .default(OCR_LANGUAGES.join(","))
     .transform((v, ctx) => {
       if (v.trim() === "none") return [];
-      const list = v.split(",").map((s) => s.trim()).filter(Boolean);
-      for (const l of list) if (!(OCR_LANGUAGES as readonly string[]).includes(l)) ctx.addIssue({ code: "custom", message: `${l} is not one of ${OCR_LANGUAGES.join(", ")} (or none)` });
+      const list = v
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean);
+      for (const l of list)
+        if (!(OCR_LANGUAGES as readonly string[]).includes(l))
+          ctx.addIssue({ code: "custom", message: `${l} is not one of ${OCR_LANGUAGES.join(", ")} (or none)` });
       return list as OcrLanguage[];
     }),
   CONSILIUM_TRUSTED_PROXIES: z
     .string()
     .default("")
     .transform((v, ctx) => {
-      const list = v.split(",").map((s) => s.trim()).filter(Boolean);
-      for (const entry of list) if (!isAddressOrSubnet(entry)) ctx.addIssue({ code: "custom", message: `${entry} is not an IP address or CIDR subnet` });
+      const list = v
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean);
+      for (const entry of list)
+        if (!isAddressOrSubnet(entry)) ctx.addIssue({ code: "custom", message: `${entry} is not an IP address or CIDR subnet` });
       return list;
     }),
   LOG_FORMAT: z.enum(["text", "json"]).default("text"),
-  LOG_LEVEL: z
-    .enum(["trace", "debug", "info", "warning", "error", "fatal"])
-    .default("info"),
+  LOG_LEVEL: z.enum(["trace", "debug", "info", "warning", "error", "fatal"]).default("info"),
 });
 
 export interface Config {
@@ -125,9 +131,7 @@ export class ConfigError extends Error {}
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map(
-      (issue) => `  ${issue.path.join(".")}: ${issue.message}`,
-    );
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
   }
   const e = parsed.data;
@@ -136,9 +140,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   let secret = e.CONSILIUM_SECRET;
   if (secret == null) {
     if (e.NODE_ENV === "production") {
-      throw new ConfigError(
-        "Invalid configuration:\n  CONSILIUM_SECRET: required when NODE_ENV=production (at least 32 characters)",
-      );
+      throw new ConfigError("Invalid configuration:\n  CONSILIUM_SECRET: required when NODE_ENV=production (at least 32 characters)");
     }
     secret = developmentSecret(dataDir);
     warnings.push(
@@ -167,7 +169,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     queues: e.CONSILIUM_QUEUES,
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT,
-    backup: { dir: e.CONSILIUM_BACKUP_DIR ? resolve(e.CONSILIUM_BACKUP_DIR) : null, intervalMs: Math.round(e.CONSILIUM_BACKUP_INTERVAL_HOURS * 3600_000), keep: e.CONSILIUM_BACKUP_KEEP },
+    backup: {
+      dir: e.CONSILIUM_BACKUP_DIR ? resolve(e.CONSILIUM_BACKUP_DIR) : null,
+      intervalMs: Math.round(e.CONSILIUM_BACKUP_INTERVAL_HOURS * 3600_000),
+      keep: e.CONSILIUM_BACKUP_KEEP,
+    },
     metrics: { port: e.CONSILIUM_METRICS_PORT ?? null, host: e.CONSILIUM_METRICS_HOST, token: e.CONSILIUM_METRICS_TOKEN ?? null },
     shutdownMs: Math.round(e.CONSILIUM_SHUTDOWN_SECONDS * 1000),
     otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT ?? null,
@@ -184,7 +190,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
  */
 function defaultContactEmail(hostname: string, warnings: string[]): string {
   if (/^(?=.*[a-z])[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}$/i.test(hostname)) return `postmaster@${hostname}`;
-  warnings.push("CONSILIUM_CONTACT_EMAIL is not set and the origin has no mail domain; the instance shows postmaster@localhost.localdomain.");
+  warnings.push(
+    "CONSILIUM_CONTACT_EMAIL is not set and the origin has no mail domain; the instance shows postmaster@localhost.localdomain.",
+  );
   return "postmaster@localhost.localdomain";
 }
 

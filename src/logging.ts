@@ -1,5 +1,14 @@
 import { AsyncLocalStorage } from "node:async_hooks";
-import { configure, getConsoleSink, getLogger, jsonLinesFormatter, type LogRecord, type Sink, type TextFormatter, withContext } from "@logtape/logtape";
+import {
+  configure,
+  getConsoleSink,
+  getLogger,
+  jsonLinesFormatter,
+  type LogRecord,
+  type Sink,
+  type TextFormatter,
+  withContext,
+} from "@logtape/logtape";
 
 export type LogLevel = "trace" | "debug" | "info" | "warning" | "error" | "fatal";
 
@@ -12,7 +21,8 @@ export async function configureLogging(
   level: LogLevel,
   options: { console?: boolean; sinks?: Sink[]; format?: "text" | "json" } = {},
 ): Promise<void> {
-  const sinks: Record<string, Sink> = options.console === false ? {} : { console: getConsoleSink(options.format === "json" ? { formatter: jsonLinesFormatter } : {}) };
+  const sinks: Record<string, Sink> =
+    options.console === false ? {} : { console: getConsoleSink(options.format === "json" ? { formatter: jsonLinesFormatter } : {}) };
   const extraSinks = options.sinks ?? [];
   extraSinks.forEach((s, i) => {
     sinks[`extra${i}`] = s;

@@ -120,7 +120,10 @@ export async function startInstance(config: Config, options: StartOptions = {}):
       log.error("Background work {loop} failed: {error}", { loop, error: error instanceof Error ? error.message : String(error) });
       metrics?.backgroundError(loop);
     };
-    const queueStopped = options.startQueue !== false ? federation.startQueue(services, { signal: stop.signal }).catch(failed("outbox queue")) : Promise.resolve();
+    const queueStopped =
+      options.startQueue !== false
+        ? federation.startQueue(services, { signal: stop.signal }).catch(failed("outbox queue"))
+        : Promise.resolve();
     const inboxStopped = inbox.run(stop.signal).catch(failed("inbox worker"));
     // Credentials are renewed before they expire and withdrawn when they may no longer be held.
     const renewal = setInterval(() => void services.credentialLifecycle.renewDue().catch(failed("credential renewal")), 60 * 60_000);
@@ -228,4 +231,3 @@ export async function startInstance(config: Config, options: StartOptions = {}):
     },
   };
 }
-

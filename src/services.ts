@@ -193,7 +193,13 @@ export function createServices(config: Config, database: DatabaseHandle): Servic
   const relations = new RelationService({ db, directory, follows, events, port: offline });
   const keys = new ActorKeyStore(db, keyring);
   const vault = createIdentityVault(keyring);
-  const accounts = new AccountService({ db, vault, passwords: createPasswordHasher(config.passwordCost), registers, registrationsOpen: () => settings.current().registrationsOpen });
+  const accounts = new AccountService({
+    db,
+    vault,
+    passwords: createPasswordHasher(config.passwordCost),
+    registers,
+    registrationsOpen: () => settings.current().registrationsOpen,
+  });
   const review = new AccountReview({ db, vault, audit, registers, accounts });
   review.backfillRegisterMatch();
   const peers = new PeerService(db, config.origin, offline);
@@ -222,7 +228,13 @@ export function createServices(config: Config, database: DatabaseHandle): Servic
     audit,
     settings,
     reviewQueue: new ReviewQueue(db),
-    secondFactors: new SecondFactors({ db, keyring, audit, issuer: config.instanceName, required: () => settings.current().staffSecondFactorRequired }),
+    secondFactors: new SecondFactors({
+      db,
+      keyring,
+      audit,
+      issuer: config.instanceName,
+      required: () => settings.current().staffSecondFactorRequired,
+    }),
     staffSessions: new StaffSessions(db),
     keys,
     media,
@@ -256,8 +268,32 @@ export function createServices(config: Config, database: DatabaseHandle): Servic
     filters: new FilterService({ db, events }),
     rules,
     reports,
-    moderation: new ModerationActions({ db, accounts, review, store, statuses, notifications, audit, credentials: credentialLifecycle, reports, peers, events }),
-    erasure: new AccountErasure({ db, accounts, vault, store, media, profileImages, reports, audit, events, port: offline, deleteExports: (id) => exports.deleteFor(id) }),
+    moderation: new ModerationActions({
+      db,
+      accounts,
+      review,
+      store,
+      statuses,
+      notifications,
+      audit,
+      credentials: credentialLifecycle,
+      reports,
+      peers,
+      events,
+    }),
+    erasure: new AccountErasure({
+      db,
+      accounts,
+      vault,
+      store,
+      media,
+      profileImages,
+      reports,
+      audit,
+      events,
+      port: offline,
+      deleteExports: (id) => exports.deleteFor(id),
+    }),
     exports,
     exportUrls: new MediaUrlSigner(keyring.mediaKey, config.origin, { path: "/exports", lifetimeDays: 2 }),
     polls,

@@ -11,7 +11,9 @@ describe("configuration", () => {
       // The generated secret, and the contact address (localhost is no mail domain).
       expect(a.warnings).toHaveLength(2);
       expect(a.contactEmail).toBe("postmaster@localhost.localdomain");
-      expect(loadConfig({ CONSILIUM_DATA_DIR: dir.path, CONSILIUM_ORIGIN: "https://consilium.gmc.example" }).contactEmail).toBe("postmaster@consilium.gmc.example");
+      expect(loadConfig({ CONSILIUM_DATA_DIR: dir.path, CONSILIUM_ORIGIN: "https://consilium.gmc.example" }).contactEmail).toBe(
+        "postmaster@consilium.gmc.example",
+      );
       expect(loadConfig({ CONSILIUM_DATA_DIR: dir.path }).secret).toBe(a.secret);
     } finally {
       dir.cleanup();
@@ -20,7 +22,13 @@ describe("configuration", () => {
 
   it("names every invalid variable", () => {
     expect(() =>
-      loadConfig({ CONSILIUM_ORIGIN: "ftp://x", PORT: "99999", CONSILIUM_COUNTRY: "GBR", CONSILIUM_ALLOW_PRIVATE_ADDRESS: "perhaps", CONSILIUM_SECRET: "x" }),
+      loadConfig({
+        CONSILIUM_ORIGIN: "ftp://x",
+        PORT: "99999",
+        CONSILIUM_COUNTRY: "GBR",
+        CONSILIUM_ALLOW_PRIVATE_ADDRESS: "perhaps",
+        CONSILIUM_SECRET: "x",
+      }),
     ).toThrow(/CONSILIUM_ORIGIN[\s\S]*PORT|PORT[\s\S]*CONSILIUM_ORIGIN/);
     const error = (() => {
       try {

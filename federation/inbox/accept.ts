@@ -51,7 +51,10 @@ function keyCacheOver(keys: RemoteKeyStore): KeyCache {
     async set(keyId, key) {
       if (!(key instanceof CryptographicKey) || !key.publicKey) return;
       const publicKey = KeyObject.from(key.publicKey);
-      keys.store({ keyId: keyId.href, owner: key.ownerId?.href ?? null, publicKeyPem: publicKey.export({ type: "spki", format: "pem" }).toString() }, publicKey);
+      keys.store(
+        { keyId: keyId.href, owner: key.ownerId?.href ?? null, publicKeyPem: publicKey.export({ type: "spki", format: "pem" }).toString() },
+        publicKey,
+      );
     },
   };
 }
@@ -61,20 +64,29 @@ async function verify(c: Context<AppEnv>, body: Uint8Array, deps: InboxAcceptDep
   const raw = c.req.raw;
   const request = { method: raw.method, headers: raw.headers, url: publicUrl(raw.url, c.get("services").instance.origin) };
   if (request.headers.has("signature-input")) {
-    const result = await verifyRequestDetailed(new Request(request.url, { method: request.method, headers: request.headers, body: Buffer.from(body) }), {
-      documentLoader: deps.keyDocumentLoader,
-      contextLoader: preloadedContextLoader,
-      keyCache: keyCacheOver(deps.keys),
-      timeWindow: { hours: 1 },
-    });
+    const result = await verifyRequestDetailed(
+      new Request(request.url, { method: request.method, headers: request.headers, body: Buffer.from(body) }),
+      {
+        documentLoader: deps.keyDocumentLoader,
+        contextLoader: preloadedContextLoader,
+        keyCache: keyCacheOver(deps.keys),
+        timeWindow: { hours: 1 },
+      },
+    );
     if (!result.verified) return { verified: false, reason: "invalidSignature", keyId: null };
     const key = result.key;
     const found = deps.keys.stored(key.id?.href ?? "");
     if (!found && !key.publicKey) return { verified: false, reason: "keyUnavailable", keyId: null };
-    const verified: VerificationKey = found ?? { keyId: key.id?.href ?? "", owner: key.ownerId?.href ?? null, publicKey: KeyObject.from(key.publicKey!) };
+    const verified: VerificationKey = found ?? {
+      keyId: key.id?.href ?? "",
+      owner: key.ownerId?.href ?? null,
+      publicKey: KeyObject.from(key.publicKey!),
+    };
     return { verified: true, key: verified };
   }
-  return verifyDraftSignature({ method: request.method, url: request.url, headers: request.headers, body }, deps.keys.lookup, { refetch: deps.keys.refetch });
+  return verifyDraftSignature({ method: request.method, url: request.url, headers: request.headers, body }, deps.keys.lookup, {
+    refetch: deps.keys.refetch,
+  });
 }
 
 /**
@@ -117,7 +129,10 @@ export function inboxRouter(deps: InboxAcceptDeps) {
     }
     if (!check.verified) {
       log.info("Refused an inbox request signed with {keyId}: {reason}", { keyId: keyId.href, reason: check.reason });
-      return c.json({ error: check.reason === "keyUnavailable" ? "The signing key could not be fetched" : "The signature does not verify" }, 401);
+      return c.json(
+        { error: check.reason === "keyUnavailable" ? "The signing key could not be fetched" : "The signature does not verify" },
+        401,
+      );
     }
     let parsed: unknown;
     try {
@@ -131,8 +146,10 @@ export function inboxRouter(deps: InboxAcceptDeps) {
       if (check.key.owner !== activity.actor || activity.actorOrigin !== keyId.origin) {
         return c.json({ error: "The signer and the actor do not match" }, 401);
       }
-      if (!activePeer && !HANDSHAKE_TYPES.has(activity.type)) return c.json({ error: `${keyId.origin} is not an active peer of this instance` }, 403);
-      if (services.directory.findRemoteByUri(activity.actor)?.suspended) return c.json({ error: "This actor is suspended on this instance" }, 403);
+      if (!activePeer && !HANDSHAKE_TYPES.has(activity.type))
+        return c.json({ error: `${keyId.origin} is not an active peer of this instance` }, 403);
+      if (services.directory.findRemoteByUri(activity.actor)?.suspended)
+        return c.json({ error: "This actor is suspended on this instance" }, 403);
       // Read as Fedify reads it, offline: what it cannot read is refused now, not later.
       try {
         await Activity.fromJsonLd(activity.json, { documentLoader: offlineLoader, contextLoader: preloadedContextLoader });
@@ -158,4 +175,3 @@ export function inboxRouter(deps: InboxAcceptDeps) {
     .post("/inbox", (c) => accept(c, null))
     .post("/users/:identifier/inbox", (c) => accept(c, c.req.param("identifier")));
 }
-

@@ -30,7 +30,18 @@ import { peerLink } from "../../src/domain/urls.ts";
 import { copyProfileImages } from "../profile-images.ts";
 import { logger } from "../../src/logging.ts";
 import type { Services } from "../../src/services.ts";
-import { caseFromSource, fromInstant, hashtagsOf, languageOf, mentionHrefsOf, pollFromQuestion, remoteActorInput, sanitizeRemoteHtml, stringOf, visibilityOf } from "../convert.ts";
+import {
+  caseFromSource,
+  fromInstant,
+  hashtagsOf,
+  languageOf,
+  mentionHrefsOf,
+  pollFromQuestion,
+  remoteActorInput,
+  sanitizeRemoteHtml,
+  stringOf,
+  visibilityOf,
+} from "../convert.ts";
 
 const log = logger("federation", "inbox");
 
@@ -52,7 +63,10 @@ export interface InboxWork {
 const loaders = (work: InboxWork) => ({ documentLoader: work.documentLoader, contextLoader: work.contextLoader });
 
 /** The activity's actor, stored, if it is a physician of an active peer. */
-async function peerPhysician(work: InboxWork, activity: { actorId: URL | null; getActor(o?: object): Promise<Actor | null> }): Promise<AccountView | null> {
+async function peerPhysician(
+  work: InboxWork,
+  activity: { actorId: URL | null; getActor(o?: object): Promise<Actor | null> },
+): Promise<AccountView | null> {
   const actorId = activity.actorId;
   if (!actorId || !work.data.peers.isActive(actorId.origin)) return null;
   const known = work.data.directory.findRemoteByUri(actorId.href);
@@ -76,7 +90,8 @@ function receiveVote(work: InboxWork, voter: AccountView, note: Note): boolean {
   if (!note.name || note.content || !note.replyTargetId || note.replyTargetId.origin !== work.origin) return false;
   const poll = work.data.store.getByUri(note.replyTargetId.href);
   if (!poll || !work.data.polls.get(poll.id)) return false;
-  if (note.id && note.attributionId?.href === voter.uri) work.data.polls.receiveVote(voter, poll, htmlToPlainText(stringOf(note.name)), note.id.href);
+  if (note.id && note.attributionId?.href === voter.uri)
+    work.data.polls.receiveVote(voter, poll, htmlToPlainText(stringOf(note.name)), note.id.href);
   return true;
 }
 
@@ -261,7 +276,8 @@ async function onUpdate(work: InboxWork, update: Update): Promise<void> {
     if (object.id.href !== update.actorId.href && !isPeerInstanceActor(work, update.actorId)) return;
     const input = await remoteActorInput(object, { allowHttp: work.data.config.allowPrivateAddress });
     // Re-checked on receipt: a withdrawn credential takes effect at once.
-    if (input) await copyProfileImages(work.data, work.fetch, await work.data.verifier.recheck(work.data.directory.upsertRemote(input)), input);
+    if (input)
+      await copyProfileImages(work.data, work.fetch, await work.data.verifier.recheck(work.data.directory.upsertRemote(input)), input);
     return;
   }
   const actor = await peerPhysician(work, update);
@@ -304,7 +320,13 @@ function onFlag(work: InboxWork, flag: Flag): void {
   }
   targetId ??= statusIds.length > 0 ? (work.data.store.get(statusIds[0]!)?.accountId ?? null) : null;
   if (!targetId) return;
-  work.data.reports.receiveFlag({ origin: flag.actorId.origin, uri: flag.id.href, targetId, statusIds, comment: htmlToPlainText(stringOf(flag.content)) });
+  work.data.reports.receiveFlag({
+    origin: flag.actorId.origin,
+    uri: flag.id.href,
+    targetId,
+    statusIds,
+    comment: htmlToPlainText(stringOf(flag.content)),
+  });
 }
 
 /** Applies one accepted (verified, stored) activity through the domain services. */

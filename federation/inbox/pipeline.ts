@@ -38,15 +38,23 @@ export function createInboxPipeline(deps: InboxPipelineDeps) {
   const origin = services.instance.origin;
   const instanceActorUri = instanceActorUriOf(origin);
   // A key is fetched from its own origin only, signed by our instance actor.
-  const keys = new RemoteKeyStore(sqlite, async (keyId) => {
-    const { key } = await fetchKey(keyId, CryptographicKey, {
-      documentLoader: restrictedLoader(deps.documentLoader, (o) => o === keyId.origin),
-      contextLoader: preloadedContextLoader,
-    });
-    if (!key?.publicKey) return null;
-    const publicKey = KeyObject.from(key.publicKey);
-    return { keyId: key.id?.href ?? keyId.href, owner: key.ownerId?.href ?? null, publicKeyPem: publicKey.export({ type: "spki", format: "pem" }).toString() };
-  }, { isActivePeer: (o) => services.peers.isActive(o) });
+  const keys = new RemoteKeyStore(
+    sqlite,
+    async (keyId) => {
+      const { key } = await fetchKey(keyId, CryptographicKey, {
+        documentLoader: restrictedLoader(deps.documentLoader, (o) => o === keyId.origin),
+        contextLoader: preloadedContextLoader,
+      });
+      if (!key?.publicKey) return null;
+      const publicKey = KeyObject.from(key.publicKey);
+      return {
+        keyId: key.id?.href ?? keyId.href,
+        owner: key.ownerId?.href ?? null,
+        publicKeyPem: publicKey.export({ type: "spki", format: "pem" }).toString(),
+      };
+    },
+    { isActivePeer: (o) => services.peers.isActive(o) },
+  );
   const store = new InboxStore(sqlite, { laneLimit: 2 });
 
   const within = deps.within ?? (<T>(_ms: number, fn: () => T) => fn());
@@ -79,7 +87,12 @@ export function createInboxPipeline(deps: InboxPipelineDeps) {
     workers: new WorkerRegistry(sqlite),
     process,
     onGiveUp: (row, error) =>
-      services.audit.record({ staffId: null, subjectId: null, action: "inbox.given_up", reason: `${row.activityId} from ${row.origin}: ${error.message}`.slice(0, 500) }),
+      services.audit.record({
+        staffId: null,
+        subjectId: null,
+        action: "inbox.given_up",
+        reason: `${row.activityId} from ${row.origin}: ${error.message}`.slice(0, 500),
+      }),
   });
   const router = inboxRouter({ keys, store, keyDocumentLoader: deps.documentLoader, heardFrom: deps.heardFrom });
   return { router, store, keys, run: (signal: AbortSignal) => worker.run(signal) };

@@ -103,7 +103,11 @@ export class RemoteKeyStore {
     this.#errorBackoffMs = options.errorBackoffMs ?? 1_000;
     this.#memoryLimit = options.memoryLimit ?? 10_000;
     this.#isActivePeer = options.isActivePeer ?? (() => true);
-    this.#budget = new FailureBudget(options.failureBudget ?? 5, options.failureWindowMs ?? 10 * 60_000, options.throttledIntervalMs ?? 30_000);
+    this.#budget = new FailureBudget(
+      options.failureBudget ?? 5,
+      options.failureWindowMs ?? 10 * 60_000,
+      options.throttledIntervalMs ?? 30_000,
+    );
     this.#select = sqlite.prepare("SELECT key_id, owner, public_key_pem FROM remote_keys WHERE key_id = ?");
     this.#upsert = sqlite.prepare(
       "INSERT INTO remote_keys (key_id, owner, algorithm, public_key_pem, fetched_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT(key_id) DO UPDATE SET owner = excluded.owner, algorithm = excluded.algorithm, public_key_pem = excluded.public_key_pem, fetched_at = excluded.fetched_at",
@@ -129,7 +133,8 @@ export class RemoteKeyStore {
   /** Stores a key that was fetched from its origin (Fedify's RFC 9421 path hands us these too). */
   store(fetched: FetchedKey, publicKey: KeyObject = createPublicKey(fetched.publicKeyPem)): VerificationKey {
     const key: VerificationKey = { keyId: fetched.keyId, owner: fetched.owner, publicKey };
-    if (this.#sqlite.open) this.#upsert.run(fetched.keyId, fetched.owner ?? "", publicKey.asymmetricKeyType ?? "unknown", fetched.publicKeyPem, Date.now());
+    if (this.#sqlite.open)
+      this.#upsert.run(fetched.keyId, fetched.owner ?? "", publicKey.asymmetricKeyType ?? "unknown", fetched.publicKeyPem, Date.now());
     return this.#remember(key);
   }
 

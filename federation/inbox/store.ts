@@ -75,10 +75,14 @@ export class InboxStore {
         AND (q.ordering_key IS NULL OR NOT EXISTS (
           SELECT 1 FROM inbox_activities p WHERE p.ordering_key = q.ordering_key AND p.id < q.id))
       ORDER BY q.available_at, q.id LIMIT @limit`);
-    this.#busyLanes = sqlite.prepare("SELECT origin, count(DISTINCT leased_by) AS workers FROM inbox_activities WHERE leased_until > @now GROUP BY origin");
+    this.#busyLanes = sqlite.prepare(
+      "SELECT origin, count(DISTINCT leased_by) AS workers FROM inbox_activities WHERE leased_until > @now GROUP BY origin",
+    );
     this.#lease = sqlite.prepare("UPDATE inbox_activities SET leased_until = ?, leased_by = ? WHERE id = ?");
     this.#finish = sqlite.prepare("DELETE FROM inbox_activities WHERE id = ?");
-    this.#retry = sqlite.prepare("UPDATE inbox_activities SET attempts = attempts + 1, available_at = ?, leased_until = NULL, leased_by = NULL WHERE id = ?");
+    this.#retry = sqlite.prepare(
+      "UPDATE inbox_activities SET attempts = attempts + 1, available_at = ?, leased_until = NULL, leased_by = NULL WHERE id = ?",
+    );
     this.#release = sqlite.prepare("UPDATE inbox_activities SET leased_until = NULL, leased_by = NULL WHERE id = ?");
   }
 
@@ -116,7 +120,10 @@ export class InboxStore {
       const first = due[0];
       if (!first) return [];
       const sameLane = due.filter((row) => row.origin === first.origin);
-      const more = sameLane.length < limit * 2 && due.length === limit * 4 ? this.#pick.all({ now, limit: limit * 2, origin: first.origin, excluded }) : [];
+      const more =
+        sameLane.length < limit * 2 && due.length === limit * 4
+          ? this.#pick.all({ now, limit: limit * 2, origin: first.origin, excluded })
+          : [];
       const picked: PendingActivity[] = [];
       const keys = new Set<string>();
       for (const row of [...sameLane, ...more]) {
@@ -146,7 +153,10 @@ export class InboxStore {
 
   /** Waiting activities, and how long the oldest has waited (ms). */
   depth(now = Date.now()): { queued: number; oldestMs: number } {
-    const row = this.#sqlite.prepare("SELECT count(*) AS n, min(received_at) AS oldest FROM inbox_activities").get() as { n: number; oldest: number | null };
+    const row = this.#sqlite.prepare("SELECT count(*) AS n, min(received_at) AS oldest FROM inbox_activities").get() as {
+      n: number;
+      oldest: number | null;
+    };
     return { queued: row.n, oldestMs: row.oldest == null ? 0 : Math.max(0, now - row.oldest) };
   }
 

@@ -141,13 +141,15 @@ function checkQuestion(question: JsonObject): void {
     const count = isObject(replies) ? replies["totalItems"] : undefined;
     if (count === undefined) continue;
     if (!nonNegativeInteger(count)) throw new InvalidActivity("Poll counts must be whole numbers, not negative");
-    if ((count as number) > INBOX_LIMITS.pollCount) throw new InvalidActivity(`Poll counts above ${INBOX_LIMITS.pollCount} are not believable`);
+    if ((count as number) > INBOX_LIMITS.pollCount)
+      throw new InvalidActivity(`Poll counts above ${INBOX_LIMITS.pollCount} are not believable`);
     total += count as number;
   }
   const voters = question["votersCount"];
   if (voters !== undefined && voters !== null) {
     if (!nonNegativeInteger(voters)) throw new InvalidActivity("votersCount must be a whole number, not negative");
-    if ((voters as number) > INBOX_LIMITS.pollCount) throw new InvalidActivity(`votersCount above ${INBOX_LIMITS.pollCount} is not believable`);
+    if ((voters as number) > INBOX_LIMITS.pollCount)
+      throw new InvalidActivity(`votersCount above ${INBOX_LIMITS.pollCount} is not believable`);
     if ((voters as number) > total) throw new InvalidActivity("votersCount cannot exceed the votes counted");
   }
 }
@@ -158,8 +160,10 @@ function checkObject(object: JsonObject): void {
   const tags = asArray(object["tag"]);
   if (tags.length > INBOX_LIMITS.tags) throw new InvalidActivity(`The object has more than ${INBOX_LIMITS.tags} tags`, 413);
   const count = (type: string) => tags.filter((t) => isObject(t) && typesOf(t["type"]).includes(type)).length;
-  if (count("Mention") > INBOX_LIMITS.mentions) throw new InvalidActivity(`The object mentions more than ${INBOX_LIMITS.mentions} accounts`, 413);
-  if (count("Hashtag") > INBOX_LIMITS.hashtags) throw new InvalidActivity(`The object has more than ${INBOX_LIMITS.hashtags} hashtags`, 413);
+  if (count("Mention") > INBOX_LIMITS.mentions)
+    throw new InvalidActivity(`The object mentions more than ${INBOX_LIMITS.mentions} accounts`, 413);
+  if (count("Hashtag") > INBOX_LIMITS.hashtags)
+    throw new InvalidActivity(`The object has more than ${INBOX_LIMITS.hashtags} hashtags`, 413);
   if (asArray(object["attachment"]).length > INBOX_LIMITS.attachments) {
     throw new InvalidActivity(`The object has more than ${INBOX_LIMITS.attachments} attachments`, 413);
   }
@@ -213,7 +217,8 @@ export function checkActivity(parsed: unknown): ActivityShape {
   // A report (Flag) names the account and some of its posts: several addresses, never embedded objects.
   if (types.includes("Flag")) {
     const named = asArray(object);
-    if (named.length === 0 || named.length > 100 || named.some((o) => typeof o !== "string")) throw new InvalidActivity("A Flag names 1 to 100 objects by address");
+    if (named.length === 0 || named.length > 100 || named.some((o) => typeof o !== "string"))
+      throw new InvalidActivity("A Flag names 1 to 100 objects by address");
     for (const o of named) absoluteUrl(o as string, "A flagged object");
     return { id: id.href, type: "Flag", actor: actor.href, actorOrigin: actor.origin, objectId: named[0] as string, json };
   }

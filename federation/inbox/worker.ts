@@ -119,16 +119,29 @@ export class InboxWorker {
       if (isTransient(error)) {
         this.#slowUntil.set(row.origin, Date.now() + SLOW_FOR_MS);
         if (Date.now() - row.receivedAt < this.#giveUpAfterMs) {
-          log.info("Will retry {activity} (attempt {attempt}): {error}", { activity: row.activityId, attempt: row.attempts + 1, error: (error as Error).message });
+          log.info("Will retry {activity} (attempt {attempt}): {error}", {
+            activity: row.activityId,
+            attempt: row.attempts + 1,
+            error: (error as Error).message,
+          });
           this.#store.retryLater(row.id, retryDelayMs(row.attempts));
           return "retry";
         }
-        log.warn("Gave up {activity} from {origin} after {minutes} minutes: {error}", { activity: row.activityId, origin: row.origin, minutes: Math.round((Date.now() - row.receivedAt) / 60_000), error: (error as Error).message });
+        log.warn("Gave up {activity} from {origin} after {minutes} minutes: {error}", {
+          activity: row.activityId,
+          origin: row.origin,
+          minutes: Math.round((Date.now() - row.receivedAt) / 60_000),
+          error: (error as Error).message,
+        });
         this.#store.finish(row.id);
         this.#onGiveUp(row, error as Error);
         return "dropped";
       }
-      log.warn("Dropped {activity} from {origin}: {error}", { activity: row.activityId, origin: row.origin, error: (error as Error).message });
+      log.warn("Dropped {activity} from {origin}: {error}", {
+        activity: row.activityId,
+        origin: row.origin,
+        error: (error as Error).message,
+      });
       this.#store.finish(row.id);
       return "dropped";
     } finally {

@@ -20,7 +20,12 @@ export function resolveAuth(): MiddlewareHandler<AppEnv> {
       if (account?.status === "approved") services.accountActivity.markActive(account);
       let scopes = found.token.scopes.split(" ");
       // Admin scopes hold only on a token issued after the staff member's second factor (one rule, in the domain).
-      if (account && isStaff(account.role) && scopes.some(isAdminScope) && !services.secondFactors.tokenCarriesStaffPower(account, found.token)) {
+      if (
+        account &&
+        isStaff(account.role) &&
+        scopes.some(isAdminScope) &&
+        !services.secondFactors.tokenCarriesStaffPower(account, found.token)
+      ) {
         scopes = scopes.filter((s) => !isAdminScope(s));
       }
       auth = { token: found.token, app: found.app, scopes, account };

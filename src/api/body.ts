@@ -74,7 +74,8 @@ function withoutNulls(value: Params): Params {
   const out: Params = {};
   for (const [key, v] of Object.entries(value)) {
     if (v === null) continue;
-    if (Array.isArray(v)) out[key] = v.filter((x) => x !== null).map((x) => (x && typeof x === "object" && !Array.isArray(x) ? withoutNulls(x as Params) : x));
+    if (Array.isArray(v))
+      out[key] = v.filter((x) => x !== null).map((x) => (x && typeof x === "object" && !Array.isArray(x) ? withoutNulls(x as Params) : x));
     else if (typeof v === "object") out[key] = withoutNulls(v as Params);
     else out[key] = v;
   }

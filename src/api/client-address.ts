@@ -37,7 +37,10 @@ export class ClientAddresses {
   of(c: Context): string {
     const socket = socketAddress(c);
     if (!this.#any || !this.#trusted(socket)) return socket;
-    const forwarded = (c.req.header("x-forwarded-for") ?? "").split(",").map((s) => s.trim()).filter((s) => isIP(s) !== 0);
+    const forwarded = (c.req.header("x-forwarded-for") ?? "")
+      .split(",")
+      .map((s) => s.trim())
+      .filter((s) => isIP(s) !== 0);
     for (let i = forwarded.length - 1; i >= 0; i--) if (!this.#trusted(forwarded[i]!)) return forwarded[i]!;
     return forwarded[0] ?? socket;
   }

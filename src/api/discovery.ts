@@ -18,7 +18,11 @@ function nodeInfo(services: Services, version: "2.0" | "2.1") {
     // Registration is open to applicants but every account needs approval.
     openRegistrations: false,
     // Physicians only (staff are not members of the network), active by their use of the API.
-    usage: { users: { total: users.total, activeHalfyear: users.activeHalfyear, activeMonth: users.activeMonth }, localPosts: services.store.countLocal(), localComments: 0 },
+    usage: {
+      users: { total: users.total, activeHalfyear: users.activeHalfyear, activeMonth: users.activeMonth },
+      localPosts: services.store.countLocal(),
+      localComments: 0,
+    },
     metadata: { nodeName: services.instance.name, country: services.instance.country, approvalRequired: true },
   };
 }

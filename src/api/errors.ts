@@ -25,7 +25,10 @@ export function zodDetails(error: ZodError): Record<string, { error: string; des
   const details: Record<string, { error: string; description: string }[]> = {};
   for (const issue of error.issues) {
     const field = issue.path.join(".") || "body";
-    const entry = { error: issue.code === "invalid_type" && issue.input === undefined ? "ERR_BLANK" : "ERR_INVALID", description: issue.message };
+    const entry = {
+      error: issue.code === "invalid_type" && issue.input === undefined ? "ERR_BLANK" : "ERR_INVALID",
+      description: issue.message,
+    };
     details[field] = [...(details[field] ?? []), entry];
   }
   return details;

@@ -39,5 +39,5 @@ export function queryFlag(c: Context, name: string): boolean {
 
 /** `types[]=a&types[]=b` or `types=a` query arrays. */
 export function queryArray(c: Context, name: string): string[] {
-  return [...c.req.queries(`${name}[]`) ?? [], ...c.req.queries(name) ?? []];
+  return [...(c.req.queries(`${name}[]`) ?? []), ...(c.req.queries(name) ?? [])];
 }

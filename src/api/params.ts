@@ -11,7 +11,14 @@ const ID = /^\d{1,20}$/;
 
 /** An id: a decimal string or a whole number. */
 export const idParam = z
-  .union([z.string().trim(), z.number().int().nonnegative().transform((n) => String(n))])
+  .union([
+    z.string().trim(),
+    z
+      .number()
+      .int()
+      .nonnegative()
+      .transform((n) => String(n)),
+  ])
   .pipe(z.string().regex(ID, "must be an id"));
 
 /** Ids, as an array or a single value. */

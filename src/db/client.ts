@@ -16,7 +16,6 @@ export interface DatabaseHandle {
   close(): void;
 }
 
-
 /**
  * Drizzle prepares every query anew, and compiling SQL was the largest single
  * cost in the benchmark's CPU profile.  Statements are reused by SQL text

@@ -39,7 +39,8 @@ export class NewerDatabaseError extends Error {}
 export function assertNotNewer(sqlite: Database.Database): void {
   const applied = appliedMigrations(sqlite);
   const latest = journal.entries.at(-1)?.when ?? 0;
-  const newest = applied === 0 ? 0 : ((sqlite.prepare("SELECT max(created_at) AS t FROM __drizzle_migrations").get() as { t: number | null }).t ?? 0);
+  const newest =
+    applied === 0 ? 0 : ((sqlite.prepare("SELECT max(created_at) AS t FROM __drizzle_migrations").get() as { t: number | null }).t ?? 0);
   if (applied > knownMigrations() || Number(newest) > latest) {
     throw new NewerDatabaseError(
       `The database has ${applied} migrations, the newest from ${new Date(Number(newest)).toISOString()}; this code knows ${knownMigrations()} (up to ${new Date(latest).toISOString()}). Run the newer version, or restore a backup taken by this one.`,

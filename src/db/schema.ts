@@ -164,7 +164,11 @@ export const fedifyKv = sqliteTable(
     value: text("value").notNull(),
     expiresAt: integer("expires_at"),
   },
-  (t) => [index("fedify_kv_expires").on(t.expiresAt).where(sql`expires_at IS NOT NULL`)],
+  (t) => [
+    index("fedify_kv_expires")
+      .on(t.expiresAt)
+      .where(sql`expires_at IS NOT NULL`),
+  ],
 );
 
 /** Fedify's durable message queue: rows leave only once handled. */
@@ -300,10 +304,14 @@ export const peers = sqliteTable("peers", {
   inboxUrl: text("inbox_url"),
   sharedInboxUrl: text("shared_inbox_url"),
   /** Our follow of them: none | requested | accepted | rejected. */
-  outgoing: text("outgoing", { enum: ["none", "requested", "accepted", "rejected"] }).notNull().default("none"),
+  outgoing: text("outgoing", { enum: ["none", "requested", "accepted", "rejected"] })
+    .notNull()
+    .default("none"),
   outgoingFollowUri: text("outgoing_follow_uri"),
   /** Their follow of us: none | pending | accepted | rejected. */
-  incoming: text("incoming", { enum: ["none", "pending", "accepted", "rejected"] }).notNull().default("none"),
+  incoming: text("incoming", { enum: ["none", "pending", "accepted", "rejected"] })
+    .notNull()
+    .default("none"),
   incomingFollowUri: text("incoming_follow_uri"),
   endedAt: integer("ended_at", { mode: "timestamp_ms" }),
   createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
@@ -333,7 +341,9 @@ export const remoteActors = sqliteTable(
     /** The raw credential (VC-JWT) as published on the actor, if any. */
     credential: text("credential"),
     /** Result of checking that credential: valid | invalid | none, cached until it expires. */
-    credentialStatus: text("credential_status", { enum: ["valid", "invalid", "none"] }).notNull().default("none"),
+    credentialStatus: text("credential_status", { enum: ["valid", "invalid", "none"] })
+      .notNull()
+      .default("none"),
     credentialReason: text("credential_reason"),
     credentialClaims: text("credential_claims"),
     credentialCheckedAt: integer("credential_checked_at", { mode: "timestamp_ms" }),
@@ -350,7 +360,11 @@ export const remoteActors = sqliteTable(
     createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
     fetchedAt: integer("fetched_at", { mode: "timestamp_ms" }).notNull(),
   },
-  (t) => [uniqueIndex("remote_actors_uri").on(t.uri), uniqueIndex("remote_actors_handle").on(t.username, t.host), index("remote_actors_host").on(t.host)],
+  (t) => [
+    uniqueIndex("remote_actors_uri").on(t.uri),
+    uniqueIndex("remote_actors_handle").on(t.username, t.host),
+    index("remote_actors_host").on(t.host),
+  ],
 );
 
 /** Posts, replies, cases and boosts, local and remote. */
@@ -388,7 +402,9 @@ export const statuses = sqliteTable(
     index("statuses_context").on(t.contextUri, t.id),
     index("statuses_reblog").on(t.reblogOfId),
     // Replies to an account, for the home rule when a follow of it changes.
-    index("statuses_reply_account").on(t.inReplyToAccountId).where(sql`in_reply_to_account_id IS NOT NULL`),
+    index("statuses_reply_account")
+      .on(t.inReplyToAccountId)
+      .where(sql`in_reply_to_account_id IS NOT NULL`),
     index("statuses_timeline").on(t.visibility, t.local, t.id),
   ],
 );
@@ -420,7 +436,11 @@ export const favourites = sqliteTable(
     uri: text("uri").notNull(),
     createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
   },
-  (t) => [uniqueIndex("favourites_account_status").on(t.accountId, t.statusId), index("favourites_status").on(t.statusId), uniqueIndex("favourites_uri").on(t.uri)],
+  (t) => [
+    uniqueIndex("favourites_account_status").on(t.accountId, t.statusId),
+    index("favourites_status").on(t.statusId),
+    uniqueIndex("favourites_uri").on(t.uri),
+  ],
 );
 
 export const bookmarks = sqliteTable(
@@ -443,7 +463,11 @@ export const follows = sqliteTable(
     uri: text("uri").notNull(),
     createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
   },
-  (t) => [uniqueIndex("follows_pair").on(t.followerId, t.followingId), index("follows_following").on(t.followingId, t.state), uniqueIndex("follows_uri").on(t.uri)],
+  (t) => [
+    uniqueIndex("follows_pair").on(t.followerId, t.followingId),
+    index("follows_following").on(t.followingId, t.state),
+    uniqueIndex("follows_uri").on(t.uri),
+  ],
 );
 
 export const notifications = sqliteTable(
@@ -656,7 +680,10 @@ export const conversations = sqliteTable(
     unread: integer("unread", { mode: "boolean" }).notNull().default(true),
     updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
   },
-  (t) => [uniqueIndex("conversations_thread").on(t.accountId, t.contextUri), index("conversations_account").on(t.accountId, t.lastStatusId)],
+  (t) => [
+    uniqueIndex("conversations_thread").on(t.accountId, t.contextUri),
+    index("conversations_account").on(t.accountId, t.lastStatusId),
+  ],
 );
 
 /** Pinned (featured) statuses, local and as peers publish them. */
@@ -678,7 +705,9 @@ export const filters = sqliteTable(
     accountId: text("account_id").notNull(),
     title: text("title").notNull(),
     context: text("context").notNull(),
-    action: text("action", { enum: ["warn", "hide", "blur"] }).notNull().default("warn"),
+    action: text("action", { enum: ["warn", "hide", "blur"] })
+      .notNull()
+      .default("warn"),
     expiresAt: integer("expires_at", { mode: "timestamp_ms" }),
     createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
   },
@@ -795,7 +824,9 @@ export const reports = sqliteTable(
     statusIds: text("status_ids").notNull().default("[]"),
     ruleIds: text("rule_ids").notNull().default("[]"),
     comment: text("comment").notNull().default(""),
-    category: text("category", { enum: ["spam", "legal", "violation", "other"] }).notNull().default("other"),
+    category: text("category", { enum: ["spam", "legal", "violation", "other"] })
+      .notNull()
+      .default("other"),
     forwarded: integer("forwarded", { mode: "boolean" }).notNull().default(false),
     assignedAccountId: text("assigned_account_id"),
     actionTaken: integer("action_taken", { mode: "boolean" }).notNull().default(false),
@@ -804,7 +835,11 @@ export const reports = sqliteTable(
     createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
     updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
   },
-  (t) => [index("reports_open").on(t.actionTaken, t.id), index("reports_target").on(t.targetAccountId), uniqueIndex("reports_uri").on(t.uri)],
+  (t) => [
+    index("reports_open").on(t.actionTaken, t.id),
+    index("reports_target").on(t.targetAccountId),
+    uniqueIndex("reports_uri").on(t.uri),
+  ],
 );
 
 /** Moderation decisions on local physicians (Mastodon's account warnings), with one appeal each. */

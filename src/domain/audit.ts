@@ -28,7 +28,10 @@ export class AuditLog {
   }
 
   record(entry: AuditEntry, now = new Date()): void {
-    this.#db.insert(auditLog).values({ ...entry, createdAt: now }).run();
+    this.#db
+      .insert(auditLog)
+      .values({ ...entry, createdAt: now })
+      .run();
   }
 
   list(options: { subjectId?: string; limit?: number } = {}) {
@@ -39,7 +42,11 @@ export class AuditLog {
     return and(
       filter.staffId ? eq(auditLog.staffId, filter.staffId) : undefined,
       filter.subjectId ? eq(auditLog.subjectId, filter.subjectId) : undefined,
-      filter.action ? (filter.action.endsWith(".") ? like(auditLog.action, `${filter.action}%`) : eq(auditLog.action, filter.action)) : undefined,
+      filter.action
+        ? filter.action.endsWith(".")
+          ? like(auditLog.action, `${filter.action}%`)
+          : eq(auditLog.action, filter.action)
+        : undefined,
       filter.from ? gte(auditLog.createdAt, filter.from) : undefined,
       filter.until ? lt(auditLog.createdAt, filter.until) : undefined,
     );

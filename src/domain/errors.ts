@@ -2,14 +2,7 @@
  * What went wrong, in domain terms.  The API layer maps each kind to an HTTP
  * status (validation 400/422, unauthorized 401, forbidden 403, ...).
  */
-export type DomainErrorKind =
-  | "bad_request"
-  | "unprocessable"
-  | "unauthorized"
-  | "forbidden"
-  | "not_found"
-  | "conflict"
-  | "rate_limited";
+export type DomainErrorKind = "bad_request" | "unprocessable" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "rate_limited";
 
 export class DomainError extends Error {
   readonly kind: DomainErrorKind;

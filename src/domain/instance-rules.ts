@@ -19,14 +19,21 @@ export class InstanceRules {
   add(text: string, hint = "", now = new Date()): RuleRow {
     if (!text.trim()) throw new DomainError("unprocessable", "Validation failed: a rule needs text");
     const position = this.list().length;
-    return this.#db.insert(instanceRules).values({ text: text.trim().slice(0, 1000), hint: hint.trim().slice(0, 1000), position, createdAt: now }).returning().get();
+    return this.#db
+      .insert(instanceRules)
+      .values({ text: text.trim().slice(0, 1000), hint: hint.trim().slice(0, 1000), position, createdAt: now })
+      .returning()
+      .get();
   }
 
   update(id: number, change: { text?: string; hint?: string }): RuleRow {
     if (change.text !== undefined && !change.text.trim()) throw new DomainError("unprocessable", "Validation failed: a rule needs text");
     const row = this.#db
       .update(instanceRules)
-      .set({ ...(change.text !== undefined ? { text: change.text.trim().slice(0, 1000) } : {}), ...(change.hint !== undefined ? { hint: change.hint.trim().slice(0, 1000) } : {}) })
+      .set({
+        ...(change.text !== undefined ? { text: change.text.trim().slice(0, 1000) } : {}),
+        ...(change.hint !== undefined ? { hint: change.hint.trim().slice(0, 1000) } : {}),
+      })
       .where(eq(instanceRules.id, id))
       .returning()
       .get();
@@ -35,6 +42,7 @@ export class InstanceRules {
   }
 
   remove(id: number): void {
-    if (this.#db.delete(instanceRules).where(eq(instanceRules.id, id)).run().changes === 0) throw new DomainError("not_found", "Record not found");
+    if (this.#db.delete(instanceRules).where(eq(instanceRules.id, id)).run().changes === 0)
+      throw new DomainError("not_found", "Record not found");
   }
 }

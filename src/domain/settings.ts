@@ -38,7 +38,13 @@ export class InstanceSettings {
   }
 
   #load(): Settings {
-    const stored = Object.fromEntries(this.#db.select().from(instanceSettings).all().map((r) => [r.key, JSON.parse(r.value) as unknown]));
+    const stored = Object.fromEntries(
+      this.#db
+        .select()
+        .from(instanceSettings)
+        .all()
+        .map((r) => [r.key, JSON.parse(r.value) as unknown]),
+    );
     return { ...this.#defaults, ...stored } as Settings;
   }
 
@@ -51,9 +57,12 @@ export class InstanceSettings {
   /** Applies a change from the console; every setting changed is audited. */
   update(staffId: string, change: Partial<Settings>, now = new Date()): Settings {
     const fields: FieldErrors = {};
-    if (change.name !== undefined && (change.name.trim().length === 0 || change.name.length > 200)) fields["name"] = [{ error: "ERR_INVALID", description: "must be 1 to 200 characters" }];
-    if (change.description !== undefined && change.description.length > 2000) fields["description"] = [{ error: "ERR_TOO_LONG", description: "is too long (maximum is 2000 characters)" }];
-    if (change.contactEmail !== undefined && !EMAIL.test(change.contactEmail.trim())) fields["contact_email"] = [{ error: "ERR_INVALID", description: "is not a valid e-mail address" }];
+    if (change.name !== undefined && (change.name.trim().length === 0 || change.name.length > 200))
+      fields["name"] = [{ error: "ERR_INVALID", description: "must be 1 to 200 characters" }];
+    if (change.description !== undefined && change.description.length > 2000)
+      fields["description"] = [{ error: "ERR_TOO_LONG", description: "is too long (maximum is 2000 characters)" }];
+    if (change.contactEmail !== undefined && !EMAIL.test(change.contactEmail.trim()))
+      fields["contact_email"] = [{ error: "ERR_INVALID", description: "is not a valid e-mail address" }];
     if (Object.keys(fields).length > 0) throw validationFailed(fields);
     const next: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(change) as [keyof Settings, unknown][]) {

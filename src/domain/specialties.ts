@@ -21,7 +21,12 @@ export const SPECIALTIES: readonly Specialty[] = [
   { code: "critical_care", label: "Critical care medicine", nucc: "207RC0200X", registerLabels: ["Intensive care medicine"] },
   { code: "dermatology", label: "Dermatology", nucc: "207N00000X" },
   { code: "emergency_medicine", label: "Emergency medicine", nucc: "207P00000X" },
-  { code: "endocrinology", label: "Endocrinology and diabetes", nucc: "207RE0101X", registerLabels: ["Endocrinology and diabetes mellitus"] },
+  {
+    code: "endocrinology",
+    label: "Endocrinology and diabetes",
+    nucc: "207RE0101X",
+    registerLabels: ["Endocrinology and diabetes mellitus"],
+  },
   { code: "family_medicine", label: "Family medicine", nucc: "207Q00000X" },
   { code: "gastroenterology", label: "Gastroenterology", nucc: "207RG0100X" },
   { code: "general_practice", label: "General practice", nucc: "208D00000X" },
@@ -59,9 +64,7 @@ export const SPECIALTIES: readonly Specialty[] = [
 
 const byCode = new Map(SPECIALTIES.map((s) => [s.code, s]));
 const byNucc = new Map(SPECIALTIES.filter((s) => s.nucc).map((s) => [s.nucc!, s]));
-const byLabel = new Map(
-  SPECIALTIES.flatMap((s) => [s.label, ...(s.registerLabels ?? [])].map((l) => [l.toLowerCase(), s] as const)),
-);
+const byLabel = new Map(SPECIALTIES.flatMap((s) => [s.label, ...(s.registerLabels ?? [])].map((l) => [l.toLowerCase(), s] as const)));
 
 export function findSpecialty(code: string): Specialty | undefined {
   return byCode.get(code);

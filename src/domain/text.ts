@@ -35,6 +35,10 @@ export function htmlToPlainText(html: string): string {
       return ENTITIES[name.toLowerCase()] ?? entity;
     },
   );
-  // eslint-disable-next-line no-control-regex
-  return stripTags(decoded).replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, "").trim();
+  return (
+    stripTags(decoded)
+      // eslint-disable-next-line no-control-regex
+      .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, "")
+      .trim()
+  );
 }

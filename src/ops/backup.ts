@@ -53,11 +53,18 @@ export async function createBackup(dataDir: string, file: string): Promise<Backu
     const migrations = appliedMigrations(copy);
     copy.close();
     const media = [...filesUnder(join(dataDir, MEDIA))];
-    const manifest: BackupManifest = { format: 1, software: SOFTWARE_VERSION, createdAt: new Date().toISOString(), migrations, mediaFiles: media.length };
+    const manifest: BackupManifest = {
+      format: 1,
+      software: SOFTWARE_VERSION,
+      createdAt: new Date().toISOString(),
+      migrations,
+      mediaFiles: media.length,
+    };
 
     const archive = pack();
     const written = pipeline(archive, createGzip(), createWriteStream(partial));
-    const add = (name: string, body: Buffer) => new Promise<void>((resolve, reject) => archive.entry({ name }, body, (error) => (error ? reject(error) : resolve())));
+    const add = (name: string, body: Buffer) =>
+      new Promise<void>((resolve, reject) => archive.entry({ name }, body, (error) => (error ? reject(error) : resolve())));
     const addFile = async (name: string, path: string) => {
       const size = (await stat(path)).size;
       await new Promise<void>((resolve, reject) => {
@@ -97,7 +104,10 @@ export async function restoreBackup(file: string, dataDir: string): Promise<Back
   const unpack = extract();
   unpack.on("entry", (header, stream, next) => {
     const name = header.name;
-    const safe = name === "manifest.json" || name === DATABASE || (name.startsWith(`${MEDIA}/`) && !name.split("/").includes("..") && header.type === "file");
+    const safe =
+      name === "manifest.json" ||
+      name === DATABASE ||
+      (name.startsWith(`${MEDIA}/`) && !name.split("/").includes("..") && header.type === "file");
     if (!safe) {
       stream.resume();
       unpack.destroy(new Error(`unexpected entry in the backup: ${name}`));
@@ -114,7 +124,10 @@ export async function restoreBackup(file: string, dataDir: string): Promise<Back
     }
     const target = join(dataDir, ...name.split("/"));
     mkdirSync(dirname(target), { recursive: true });
-    pipeline(stream, createWriteStream(target)).then(() => next(), (error: Error) => unpack.destroy(error));
+    pipeline(stream, createWriteStream(target)).then(
+      () => next(),
+      (error: Error) => unpack.destroy(error),
+    );
   });
   try {
     await pipeline(createReadStream(file), createGunzip(), unpack);
@@ -125,7 +138,8 @@ export async function restoreBackup(file: string, dataDir: string): Promise<Back
     try {
       const check = restored.pragma("integrity_check", { simple: true });
       if (check !== "ok") throw new Error(`the restored database failed its integrity check: ${String(check)}`);
-      if (appliedMigrations(restored) > knownMigrations()) throw new Error("the backup was taken by a newer version of Consilium; upgrade before restoring it");
+      if (appliedMigrations(restored) > knownMigrations())
+        throw new Error("the backup was taken by a newer version of Consilium; upgrade before restoring it");
     } finally {
       restored.close();
     }
@@ -183,4 +197,3 @@ export class BackupSchedule {
     return newest ? { file: basename(newest), at: statSync(newest).mtime } : null;
   }
 }
-

@@ -34,7 +34,12 @@ function outcomeOf(status: number | null, error?: string): string {
  */
 export class InstanceMetrics {
   readonly registry = new Registry();
-  readonly #requests = new Counter({ name: "consilium_http_requests_total", help: "HTTP requests by method, route and status", labelNames: ["method", "route", "status"], registers: [this.registry] });
+  readonly #requests = new Counter({
+    name: "consilium_http_requests_total",
+    help: "HTTP requests by method, route and status",
+    labelNames: ["method", "route", "status"],
+    registers: [this.registry],
+  });
   readonly #latency = new Histogram({
     name: "consilium_http_request_duration_seconds",
     help: "HTTP request latency by method and route",
@@ -48,10 +53,30 @@ export class InstanceMetrics {
     labelNames: ["method", "peer", "outcome"],
     registers: [this.registry],
   });
-  readonly #inbox = new Counter({ name: "consilium_inbox_activities_total", help: "Accepted activities applied by type and outcome", labelNames: ["type", "outcome"], registers: [this.registry] });
-  readonly #credentials = new Counter({ name: "consilium_credential_checks_total", help: "Peer physicians' credential checks by outcome", labelNames: ["outcome"], registers: [this.registry] });
-  readonly #phi = new Counter({ name: "consilium_phi_refusals_total", help: "Texts refused by the privacy guard, by identifier type found", labelNames: ["identifier"], registers: [this.registry] });
-  readonly #background = new Counter({ name: "consilium_background_errors_total", help: "Failures of background work (queues, renewal, poll flushing, pruning, backups) by loop", labelNames: ["loop"], registers: [this.registry] });
+  readonly #inbox = new Counter({
+    name: "consilium_inbox_activities_total",
+    help: "Accepted activities applied by type and outcome",
+    labelNames: ["type", "outcome"],
+    registers: [this.registry],
+  });
+  readonly #credentials = new Counter({
+    name: "consilium_credential_checks_total",
+    help: "Peer physicians' credential checks by outcome",
+    labelNames: ["outcome"],
+    registers: [this.registry],
+  });
+  readonly #phi = new Counter({
+    name: "consilium_phi_refusals_total",
+    help: "Texts refused by the privacy guard, by identifier type found",
+    labelNames: ["identifier"],
+    registers: [this.registry],
+  });
+  readonly #background = new Counter({
+    name: "consilium_background_errors_total",
+    help: "Failures of background work (queues, renewal, poll flushing, pruning, backups) by loop",
+    labelNames: ["loop"],
+    registers: [this.registry],
+  });
   readonly #unobserve: () => void;
 
   constructor(services: Services, live: { streams: () => number }) {
@@ -64,7 +89,10 @@ export class InstanceMetrics {
       registers: [this.registry],
       collect() {
         const lanes = services.queueStatus.lanes();
-        this.set({ queue: "outbox" }, lanes.reduce((n, l) => n + l.queued, 0));
+        this.set(
+          { queue: "outbox" },
+          lanes.reduce((n, l) => n + l.queued, 0),
+        );
         this.set({ queue: "inbox" }, services.queueStatus.inbox().queued);
       },
     });

@@ -34,19 +34,30 @@ export class StatusAudience {
     const authors = [...new Set([status.accountId, this.subject.accountId])];
     const views = services.directory.getMany(authors);
     this.#limited = authors.some((id) => views.get(id)?.silenced === true);
-    this.#visible = !status.held && !this.subject.held && authors.every((id) => {
-      const a = views.get(id);
-      return a != null && (a.local || a.verified);
-    });
+    this.#visible =
+      !status.held &&
+      !this.subject.held &&
+      authors.every((id) => {
+        const a = views.get(id);
+        return a != null && (a.local || a.verified);
+      });
     const followersOf = (id: string) =>
-      new Set(db.select({ id: follows.followerId }).from(follows).where(and(eq(follows.followingId, id), eq(follows.state, "accepted"))).all().map((r) => r.id));
+      new Set(
+        db
+          .select({ id: follows.followerId })
+          .from(follows)
+          .where(and(eq(follows.followingId, id), eq(follows.state, "accepted")))
+          .all()
+          .map((r) => r.id),
+      );
     this.#followers = followersOf(status.accountId);
     this.#subjectFollowers = this.subject === status ? this.#followers : followersOf(this.subject.accountId);
     this.#tags = services.store.tagsOf([this.subject.id]).get(this.subject.id) ?? [];
     this.#mentioned = new Set(mentionedIds ?? services.store.mentionedIds(this.subject.id));
     this.#hidden = services.relationQueries.hidersOf(authors);
     this.#listOwners = new Map(services.lists.listsWithMember(status.accountId).map((l) => [l.id, l.ownerId]));
-    this.#hasMedia = (db.get<{ n: number }>(sql`SELECT count(*) AS n FROM media_attachments WHERE status_id = ${this.subject.id}`)?.n ?? 0) > 0;
+    this.#hasMedia =
+      (db.get<{ n: number }>(sql`SELECT count(*) AS n FROM media_attachments WHERE status_id = ${this.subject.id}`)?.n ?? 0) > 0;
   }
 
   /** May this viewer see the status at all? */
@@ -69,7 +80,10 @@ export class StatusAudience {
     const local = this.subject.local;
     if (!this.canSee(viewerId)) return false;
     const isBoost = this.status !== this.subject;
-    const publicOnly = this.subject.visibility === "public" && !isBoost && (!this.#limited || this.#subjectFollowers.has(viewerId) || viewerId === this.subject.accountId);
+    const publicOnly =
+      this.subject.visibility === "public" &&
+      !isBoost &&
+      (!this.#limited || this.#subjectFollowers.has(viewerId) || viewerId === this.subject.accountId);
     switch (spec.name) {
       case "user":
         // The home rule, once: the feed was filled by it before the stream hears of the status.

@@ -41,7 +41,11 @@ export function sseRouter(hub: StreamingHub, options: StreamingLimits = {}) {
       if (!viewer) return c.json({ error: "Error: Invalid access token" }, 401);
       let spec: StreamSpec;
       try {
-        spec = parseStream(PATHS[path] || url.searchParams.get("stream") || undefined, { tag: url.searchParams.get("tag"), list: url.searchParams.get("list"), onlyMedia: queryFlag(c, "only_media") });
+        spec = parseStream(PATHS[path] || url.searchParams.get("stream") || undefined, {
+          tag: url.searchParams.get("tag"),
+          list: url.searchParams.get("list"),
+          onlyMedia: queryFlag(c, "only_media"),
+        });
         if (spec.name === "list") services.lists.get(viewer.id, spec.param!);
       } catch (error) {
         return c.json({ error: error instanceof StreamError ? error.message : "Unknown list" }, error instanceof StreamError ? 400 : 404);

@@ -29,7 +29,10 @@ export interface StreamSpec {
 
 export class StreamError extends Error {}
 
-export function parseStream(name: string | undefined, params: { tag?: string | null; list?: string | null; onlyMedia?: boolean }): StreamSpec {
+export function parseStream(
+  name: string | undefined,
+  params: { tag?: string | null; list?: string | null; onlyMedia?: boolean },
+): StreamSpec {
   let stream = (name ?? "") as StreamName;
   if (params.onlyMedia && /^public(:local|:remote)?$/.test(stream)) stream = `${stream}:media` as StreamName;
   if (!STREAM_NAMES.includes(stream)) throw new StreamError("Unknown stream type");

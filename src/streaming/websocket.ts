@@ -10,7 +10,9 @@ export const STREAMING_PATH = "/api/v1/streaming";
 
 function refuse(socket: Duplex, status: number, message: string): void {
   const body = JSON.stringify({ error: message });
-  socket.end(`HTTP/1.1 ${status} ${status === 401 ? "Unauthorized" : status === 404 ? "Not Found" : "Bad Request"}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  socket.end(
+    `HTTP/1.1 ${status} ${status === 401 ? "Unauthorized" : status === 404 ? "Not Found" : "Bad Request"}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }
 
 /**
@@ -21,7 +23,12 @@ function refuse(socket: Duplex, status: number, message: string): void {
  * Built directly on `ws` for the protocol handling, frame limits and
  * `bufferedAmount` this needs.
  */
-export function attachWebSocketStreaming(server: Server, hub: StreamingHub, services: Services, options: StreamingLimits = {}): { close(): void } {
+export function attachWebSocketStreaming(
+  server: Server,
+  hub: StreamingHub,
+  services: Services,
+  options: StreamingLimits = {},
+): { close(): void } {
   const maxBuffered = options.maxBufferedBytes ?? 1024 * 1024;
   const heartbeatMs = options.heartbeatMs ?? 30_000;
   const wss = new WebSocketServer({
@@ -80,7 +87,10 @@ export function attachWebSocketStreaming(server: Server, hub: StreamingHub, serv
           return;
         }
         try {
-          const spec = parseStream(String(message.stream ?? ""), { tag: typeof message.tag === "string" ? message.tag : null, list: message.list == null ? null : String(message.list) });
+          const spec = parseStream(String(message.stream ?? ""), {
+            tag: typeof message.tag === "string" ? message.tag : null,
+            list: message.list == null ? null : String(message.list),
+          });
           if (message.type === "subscribe") {
             if (spec.name === "list") services.lists.get(viewer.id, spec.param!);
             connection.subscriptions.set(spec.key, spec);

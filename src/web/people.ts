@@ -19,13 +19,15 @@ function signInForm(c: Context<AppEnv>, returnTo: string, errors: string[] = [])
     "Sign in",
     c.get("services").instance.name,
     html`${errorList(errors)}
-<form method="post" action="/auth/sign_in">
-<input type="hidden" name="csrf_token" value="${csrfToken(c)}">
-<input type="hidden" name="return_to" value="${returnTo}">
-<label for="email">E-mail</label><input id="email" name="email" type="email" required autocomplete="username">
-<label for="password">Password</label><input id="password" name="password" type="password" required autocomplete="current-password">
-<button type="submit">Sign in</button>
-</form><p class="note">Not a member yet? <a href="/apply">Apply to join</a>.</p>`,
+      <form method="post" action="/auth/sign_in">
+        <input type="hidden" name="csrf_token" value="${csrfToken(c)}" />
+        <input type="hidden" name="return_to" value="${returnTo}" />
+        <label for="email">E-mail</label><input id="email" name="email" type="email" required autocomplete="username" />
+        <label for="password">Password</label
+        ><input id="password" name="password" type="password" required autocomplete="current-password" />
+        <button type="submit">Sign in</button>
+      </form>
+      <p class="note">Not a member yet? <a href="/apply">Apply to join</a>.</p>`,
   );
 }
 
@@ -33,7 +35,11 @@ function signInForm(c: Context<AppEnv>, returnTo: string, errors: string[] = [])
 export async function webSignIn(c: Context<AppEnv>, params: Record<string, unknown>, signIn: PasswordSignIn) {
   const returnTo = safeReturn(params["return_to"]);
   if (!csrfValid(c, params["csrf_token"])) return c.html(signInForm(c, returnTo, ["The form expired; please sign in again."]), 403);
-  const result = await signIn.attempt(c, typeof params["email"] === "string" ? params["email"] : "", typeof params["password"] === "string" ? params["password"] : "");
+  const result = await signIn.attempt(
+    c,
+    typeof params["email"] === "string" ? params["email"] : "",
+    typeof params["password"] === "string" ? params["password"] : "",
+  );
   if (!result.ok) {
     if (result.retryAfter) c.header("Retry-After", String(result.retryAfter));
     return c.html(signInForm(c, returnTo, [result.message]), result.status);
@@ -65,11 +71,17 @@ function statusBlock(c: Context<AppEnv>, status: StatusRow) {
   const record = status.caseData ? (JSON.parse(status.caseData) as CaseRecord) : null;
   const local = author?.local ? `/users/${author.username}` : (renderableLink(author?.url) ?? "#");
   return html`<article>
-<p><a href="${local}">${author?.displayName || author?.username}</a> <span class="note">@${author?.local ? author.username : `${author?.username}@${author?.host}`} · <time datetime="${status.createdAt.toISOString()}">${status.createdAt.toISOString().slice(0, 16).replace("T", " ")}</time></span></p>
-${status.spoilerText ? html`<p><strong>${status.spoilerText}</strong></p>` : ""}
-${record ? html`<p class="note">Case · ${record.status}</p>` : ""}
-<div>${raw(status.contentHtml)}</div>
-</article>`;
+    <p>
+      <a href="${local}">${author?.displayName || author?.username}</a>
+      <span class="note"
+        >@${author?.local ? author.username : `${author?.username}@${author?.host}`} ·
+        <time datetime="${status.createdAt.toISOString()}">${status.createdAt.toISOString().slice(0, 16).replace("T", " ")}</time></span
+      >
+    </p>
+    ${status.spoilerText ? html`<p><strong>${status.spoilerText}</strong></p>` : ""}
+    ${record ? html`<p class="note">Case · ${record.status}</p>` : ""}
+    <div>${raw(status.contentHtml)}</div>
+  </article>`;
 }
 
 /**
@@ -88,7 +100,8 @@ export const peopleRouter = new Hono<AppEnv>()
   })
   .post("/auth/sign_out", async (c) => {
     const params = Object.fromEntries(new URLSearchParams(await c.req.text()));
-    if (!csrfValid(c, params["csrf_token"])) return c.html(page("Sign out", c.get("services").instance.name, html`<p class="error">The form expired.</p>`), 403);
+    if (!csrfValid(c, params["csrf_token"]))
+      return c.html(page("Sign out", c.get("services").instance.name, html`<p class="error">The form expired.</p>`), 403);
     endSession(c);
     return c.redirect("/auth/sign_in", 303);
   })
@@ -104,9 +117,15 @@ export const peopleRouter = new Hono<AppEnv>()
         view.displayName || view.username,
         services.instance.name,
         html`<p class="note">@${view.username}${view.verified ? " · verified physician" : ""}</p>
-<div>${raw(view.noteHtml)}</div>
-<dl>${view.fields.map((f) => html`<dt>${f.name}</dt><dd>${raw(f.value)}</dd>`)}</dl>
-${posts.map((p) => statusBlock(c, p))}`,
+          <div>${raw(view.noteHtml)}</div>
+          <dl>
+            ${view.fields.map(
+              (f) =>
+                html`<dt>${f.name}</dt>
+                  <dd>${raw(f.value)}</dd>`,
+            )}
+          </dl>
+          ${posts.map((p) => statusBlock(c, p))}`,
       ),
     );
   })
@@ -116,9 +135,26 @@ ${posts.map((p) => statusBlock(c, p))}`,
     const services = c.get("services");
     const status = services.store.get(c.req.param("id"));
     const author = status ? services.directory.get(status.accountId) : undefined;
-    if (!status || !author?.local || author.username.toLowerCase() !== c.req.param("handle").toLowerCase() || !services.visibility.canSee(me.id, status)) return notFound(c);
+    if (
+      !status ||
+      !author?.local ||
+      author.username.toLowerCase() !== c.req.param("handle").toLowerCase() ||
+      !services.visibility.canSee(me.id, status)
+    )
+      return notFound(c);
     const { descendants } = services.timelines.context(me.id, status.id);
-    return c.html(page("Post", services.instance.name, html`${statusBlock(c, status)}${descendants.length ? html`<h2>Replies</h2>${descendants.map((d) => statusBlock(c, d))}` : ""}`));
+    return c.html(
+      page(
+        "Post",
+        services.instance.name,
+        html`${statusBlock(c, status)}${
+          descendants.length
+            ? html`<h2>Replies</h2>
+                ${descendants.map((d) => statusBlock(c, d))}`
+            : ""
+        }`,
+      ),
+    );
   })
   .get("/tags/:name", async (c) => {
     const me = await viewer(c);
@@ -126,5 +162,11 @@ ${posts.map((p) => statusBlock(c, p))}`,
     const services = c.get("services");
     const tag = c.req.param("name").toLowerCase();
     const posts = services.timelines.tagTimeline(me.id, tag, {}, { limit: 20 });
-    return c.html(page(`#${tag}`, services.instance.name, html`${posts.length === 0 ? html`<p class="note">No posts yet.</p>` : posts.map((p) => statusBlock(c, p))}`));
+    return c.html(
+      page(
+        `#${tag}`,
+        services.instance.name,
+        html`${posts.length === 0 ? html`<p class="note">No posts yet.</p>` : posts.map((p) => statusBlock(c, p))}`,
+      ),
+    );
   });

@@ -30,7 +30,13 @@ export class PasswordSignIn {
     const address = this.#addresses.of(c);
     const pairKey = `${email.trim().toLowerCase()}|${address}`;
     const wait = Math.max(this.#perPair.retryAfter(pairKey), this.#perAddress.retryAfter(address));
-    if (wait > 0) return { ok: false, status: 429, message: `Too many failed attempts. Try again in ${wait < 60 ? `${wait} seconds` : `${Math.ceil(wait / 60)} minutes`}.`, retryAfter: wait };
+    if (wait > 0)
+      return {
+        ok: false,
+        status: 429,
+        message: `Too many failed attempts. Try again in ${wait < 60 ? `${wait} seconds` : `${Math.ceil(wait / 60)} minutes`}.`,
+        retryAfter: wait,
+      };
     const account = await c.get("services").accounts.authenticate(email, password);
     if (!account) {
       this.#perPair.fail(pairKey);
@@ -70,15 +76,26 @@ export class SecondFactorCheck {
   attempt(c: Context<AppEnv>, accountId: string, code: string, door: "console" | "oauth"): CodeResult {
     const services = c.get("services");
     const wait = this.wait(accountId);
-    if (wait > 0) return { ok: false, status: 429, message: `Too many wrong codes. Try again in ${Math.ceil(wait / 60)} minutes.`, retryAfter: wait };
+    if (wait > 0)
+      return { ok: false, status: 429, message: `Too many wrong codes. Try again in ${Math.ceil(wait / 60)} minutes.`, retryAfter: wait };
     const how = services.secondFactors.verify(accountId, code.trim());
     if (!how) {
       this.failed(accountId);
-      services.audit.record({ staffId: accountId, subjectId: accountId, action: "staff.second_factor_failed", reason: `wrong or reused code${door === "console" ? "" : ` (${door})`}` });
+      services.audit.record({
+        staffId: accountId,
+        subjectId: accountId,
+        action: "staff.second_factor_failed",
+        reason: `wrong or reused code${door === "console" ? "" : ` (${door})`}`,
+      });
       return { ok: false, status: 401, message: "That code is not right (or was already used)." };
     }
     this.passed(accountId);
-    services.audit.record({ staffId: accountId, subjectId: accountId, action: "staff.sign_in", reason: `${how === "totp" ? "second factor" : "recovery code"}${door === "console" ? "" : ` (${door})`}` });
+    services.audit.record({
+      staffId: accountId,
+      subjectId: accountId,
+      action: "staff.sign_in",
+      reason: `${how === "totp" ? "second factor" : "recovery code"}${door === "console" ? "" : ` (${door})`}`,
+    });
     return { ok: true, how };
   }
 }

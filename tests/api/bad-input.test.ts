@@ -37,8 +37,14 @@ describe("bad input gets a clear error and writes nothing", () => {
     expect(notObject.status).toBe(400);
     const missing = await register({ username: "lonely_doc" });
     expect(missing.status).toBe(422);
-    expect(Object.keys(missing.body.details)).toEqual(expect.arrayContaining(["email", "password", "legal_name", "license_number", "specialty"]));
-    const wrong = await register({ ...syntheticApplicant({ specialty: "astrology", license_jurisdiction: "Narnia" }), agreement: false, password: "short" });
+    expect(Object.keys(missing.body.details)).toEqual(
+      expect.arrayContaining(["email", "password", "legal_name", "license_number", "specialty"]),
+    );
+    const wrong = await register({
+      ...syntheticApplicant({ specialty: "astrology", license_jurisdiction: "Narnia" }),
+      agreement: false,
+      password: "short",
+    });
     expect(wrong.status).toBe(422);
     expect(Object.keys(wrong.body.details).sort()).toEqual(["agreement", "license_jurisdiction", "password", "specialty"]);
     expect(accountCount()).toBe(before);
@@ -54,10 +60,16 @@ describe("bad input gets a clear error and writes nothing", () => {
     const sameEmail = await register({ ...syntheticApplicant({ email: ` ${first.email.toUpperCase()} ` }), agreement: true });
     expect(sameEmail.status).toBe(422);
     expect(sameEmail.body.details.email[0].error).toBe("ERR_TAKEN");
-    const named = await register({ ...syntheticApplicant({ legal_name: "Ingrid Thorvaldsen", username: "dr_thorvaldsen" }), agreement: true });
+    const named = await register({
+      ...syntheticApplicant({ legal_name: "Ingrid Thorvaldsen", username: "dr_thorvaldsen" }),
+      agreement: true,
+    });
     expect(named.status).toBe(422);
     expect(named.body.details.username[0].error).toBe("ERR_CONTAINS_LEGAL_NAME");
-    const namedDisplay = await register({ ...syntheticApplicant({ legal_name: "Ingrid Thorvaldsen", display_name: "Ingrid T." }), agreement: true });
+    const namedDisplay = await register({
+      ...syntheticApplicant({ legal_name: "Ingrid Thorvaldsen", display_name: "Ingrid T." }),
+      agreement: true,
+    });
     expect(namedDisplay.status).toBe(422);
     expect(namedDisplay.body.details.display_name[0].error).toBe("ERR_CONTAINS_LEGAL_NAME");
     expect(accountCount()).toBe(before);
@@ -65,7 +77,10 @@ describe("bad input gets a clear error and writes nothing", () => {
 
   it("form and multipart bodies are accepted like JSON", async () => {
     const a = syntheticApplicant();
-    const form = await api(uk, "POST", "/api/v1/accounts", { token: registrationToken, form: { ...a, agreement: "true" } as Record<string, string> });
+    const form = await api(uk, "POST", "/api/v1/accounts", {
+      token: registrationToken,
+      form: { ...a, agreement: "true" } as Record<string, string>,
+    });
     expect(form.status).toBe(200);
     const b = syntheticApplicant();
     const multipart = new FormData();
@@ -92,7 +107,14 @@ describe("bad input gets a clear error and writes nothing", () => {
     const authorized = await authorizeThroughForms(uk, app, physician.email, physician.password);
     const exchange = (extra: Record<string, string>) =>
       api(uk, "POST", "/oauth/token", {
-        json: { grant_type: "authorization_code", client_id: app.client_id, client_secret: app.client_secret, code: authorized.code, redirect_uri: "urn:ietf:wg:oauth:2.0:oob", ...extra },
+        json: {
+          grant_type: "authorization_code",
+          client_id: app.client_id,
+          client_secret: app.client_secret,
+          code: authorized.code,
+          redirect_uri: "urn:ietf:wg:oauth:2.0:oob",
+          ...extra,
+        },
       });
     const badVerifier = await exchange({ code_verifier: "A".repeat(43) });
     expect(badVerifier.status).toBe(400);
@@ -111,21 +133,33 @@ describe("bad input gets a clear error and writes nothing", () => {
       new Date(Date.now() - 11 * 60_000),
     );
     const expired = await api(uk, "POST", "/oauth/token", {
-      form: { grant_type: "authorization_code", client_id: app.client_id, client_secret: app.client_secret, code: staleCode, redirect_uri: "urn:ietf:wg:oauth:2.0:oob" },
+      form: {
+        grant_type: "authorization_code",
+        client_id: app.client_id,
+        client_secret: app.client_secret,
+        code: staleCode,
+        redirect_uri: "urn:ietf:wg:oauth:2.0:oob",
+      },
     });
     expect(expired.status).toBe(400);
     expect(expired.body.error_description).toMatch(/expired/);
 
-    const wrongSecret = await api(uk, "POST", "/oauth/token", { json: { grant_type: "client_credentials", client_id: app.client_id, client_secret: "nope" } });
+    const wrongSecret = await api(uk, "POST", "/oauth/token", {
+      json: { grant_type: "client_credentials", client_id: app.client_id, client_secret: "nope" },
+    });
     expect(wrongSecret.status).toBe(401);
     expect(wrongSecret.body.error).toBe("invalid_client");
     const badGrant = await api(uk, "POST", "/oauth/token", { json: { grant_type: "password", client_id: app.client_id } });
     expect(badGrant.body.error).toBe("unsupported_grant_type");
-    const badScope = await api(uk, "POST", "/api/v1/apps", { json: { client_name: "x", redirect_uris: "urn:ietf:wg:oauth:2.0:oob", scopes: "read everything" } });
+    const badScope = await api(uk, "POST", "/api/v1/apps", {
+      json: { client_name: "x", redirect_uris: "urn:ietf:wg:oauth:2.0:oob", scopes: "read everything" },
+    });
     expect(badScope.status).toBe(422);
     const badRedirect = await api(uk, "POST", "/api/v1/apps", { json: { client_name: "x", redirect_uris: "javascript:alert(1)" } });
     expect(badRedirect.status).toBe(422);
-    const unregisteredRedirect = await fetch(`${uk.origin}/oauth/authorize?response_type=code&client_id=${app.client_id}&redirect_uri=https://evil.example/cb`);
+    const unregisteredRedirect = await fetch(
+      `${uk.origin}/oauth/authorize?response_type=code&client_id=${app.client_id}&redirect_uri=https://evil.example/cb`,
+    );
     expect(unregisteredRedirect.status).toBe(400);
   });
 
@@ -133,11 +167,24 @@ describe("bad input gets a clear error and writes nothing", () => {
     const { id } = await apply(uk, syntheticApplicant({ email: "consent.csrf@example.test", password: "consent password 1" }));
     await api(uk, "POST", `/api/v1/admin/accounts/${id}/approve`, { token: staff });
     const browser = new Browser(uk.origin);
-    const query = new URLSearchParams({ response_type: "code", client_id: app.client_id, redirect_uri: "urn:ietf:wg:oauth:2.0:oob", scope: "read" });
+    const query = new URLSearchParams({
+      response_type: "code",
+      client_id: app.client_id,
+      redirect_uri: "urn:ietf:wg:oauth:2.0:oob",
+      scope: "read",
+    });
     const login = await browser.request("GET", `/oauth/authorize?${query}`);
-    const signIn = await browser.request("POST", "/auth/sign_in", { ...Browser.hiddenInputs(login.html), email: "consent.csrf@example.test", password: "consent password 1" });
+    const signIn = await browser.request("POST", "/auth/sign_in", {
+      ...Browser.hiddenInputs(login.html),
+      email: "consent.csrf@example.test",
+      password: "consent password 1",
+    });
     const consent = await browser.request("GET", signIn.location!);
-    const forged = await browser.request("POST", "/oauth/authorize", { ...Browser.hiddenInputs(consent.html), csrf_token: "A".repeat(43), decision: "approve" });
+    const forged = await browser.request("POST", "/oauth/authorize", {
+      ...Browser.hiddenInputs(consent.html),
+      csrf_token: "A".repeat(43),
+      decision: "approve",
+    });
     expect(forged.status).toBe(403);
     expect(forged.html).not.toContain("authorization-code");
   });
@@ -146,8 +193,16 @@ describe("bad input gets a clear error and writes nothing", () => {
     const a = await apply(uk, syntheticApplicant());
     const b = await apply(uk, syntheticApplicant());
     for (const x of [a, b]) await api(uk, "POST", `/api/v1/admin/accounts/${x.id}/approve`, { token: staff });
-    const bToken = uk.services.oauth.issueForAccount(uk.services.oauth.createApp({ name: "t", redirectUris: ["urn:ietf:wg:oauth:2.0:oob"], scopes: "read write follow" }).app.id, b.id, ["read", "write", "follow"]).accessToken;
-    const aToken = uk.services.oauth.issueForAccount(uk.services.oauth.createApp({ name: "t", redirectUris: ["urn:ietf:wg:oauth:2.0:oob"], scopes: "read write follow" }).app.id, a.id, ["read", "write", "follow"]).accessToken;
+    const bToken = uk.services.oauth.issueForAccount(
+      uk.services.oauth.createApp({ name: "t", redirectUris: ["urn:ietf:wg:oauth:2.0:oob"], scopes: "read write follow" }).app.id,
+      b.id,
+      ["read", "write", "follow"],
+    ).accessToken;
+    const aToken = uk.services.oauth.issueForAccount(
+      uk.services.oauth.createApp({ name: "t", redirectUris: ["urn:ietf:wg:oauth:2.0:oob"], scopes: "read write follow" }).app.id,
+      a.id,
+      ["read", "write", "follow"],
+    ).accessToken;
     await api(uk, "POST", `/api/v1/accounts/${a.id}/follow`, { token: bToken });
     const [notification] = (await api(uk, "GET", "/api/v1/notifications", { token: aToken })).body;
     expect(notification.type).toBe("follow");
@@ -159,18 +214,29 @@ describe("bad input gets a clear error and writes nothing", () => {
 
   it("login is rate-limited after repeated failures", async () => {
     const browser = new Browser(uk.origin);
-    const page = await browser.request("GET", `/oauth/authorize?response_type=code&client_id=${app.client_id}&redirect_uri=urn:ietf:wg:oauth:2.0:oob`);
+    const page = await browser.request(
+      "GET",
+      `/oauth/authorize?response_type=code&client_id=${app.client_id}&redirect_uri=urn:ietf:wg:oauth:2.0:oob`,
+    );
     const hidden = Browser.hiddenInputs(page.html);
     const statuses: number[] = [];
     for (let i = 0; i < 7; i++) {
-      statuses.push((await browser.request("POST", "/auth/sign_in", { ...hidden, email: "target@example.test", password: `guess-${i}` })).status);
+      statuses.push(
+        (await browser.request("POST", "/auth/sign_in", { ...hidden, email: "target@example.test", password: `guess-${i}` })).status,
+      );
     }
     expect(statuses.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
     expect(statuses.slice(5)).toEqual([429, 429]);
   });
 
   it("the closed network: API paths need an approved physician's token", async () => {
-    for (const path of ["/api/v1/accounts/verify_credentials", "/api/v1/preferences", "/api/v1/timelines/home", "/api/v1/custom_emojis", "/api/v1/admin/accounts"]) {
+    for (const path of [
+      "/api/v1/accounts/verify_credentials",
+      "/api/v1/preferences",
+      "/api/v1/timelines/home",
+      "/api/v1/custom_emojis",
+      "/api/v1/admin/accounts",
+    ]) {
       expect({ path, status: (await api(uk, "GET", path)).status }).toEqual({ path, status: 401 });
     }
     expect((await api(uk, "GET", "/api/v1/preferences", { token: "forged-token" })).status).toBe(401);
@@ -192,19 +258,31 @@ describe("bad input gets a clear error and writes nothing", () => {
   });
 
   it("the inbox refuses unsigned and non-peer activities before any work", async () => {
-    const activity = JSON.stringify({ "@context": "https://www.w3.org/ns/activitystreams", type: "Create", id: "https://elsewhere.example/1" });
-    const unsigned = await fetch(`${uk.origin}/inbox`, { method: "POST", headers: { "Content-Type": "application/activity+json" }, body: activity });
+    const activity = JSON.stringify({
+      "@context": "https://www.w3.org/ns/activitystreams",
+      type: "Create",
+      id: "https://elsewhere.example/1",
+    });
+    const unsigned = await fetch(`${uk.origin}/inbox`, {
+      method: "POST",
+      headers: { "Content-Type": "application/activity+json" },
+      body: activity,
+    });
     expect(unsigned.status).toBe(401);
     const stranger = await fetch(`${uk.origin}/inbox`, {
       method: "POST",
-      headers: { "Content-Type": "application/activity+json", Signature: 'keyId="https://elsewhere.example/actor#main-key",headers="(request-target) date",signature="AAAA"' },
+      headers: {
+        "Content-Type": "application/activity+json",
+        Signature: 'keyId="https://elsewhere.example/actor#main-key",headers="(request-target) date",signature="AAAA"',
+      },
       body: "{ not even json",
     });
     expect(stranger.status).toBe(403);
   });
 
   it("register imports: unknown layouts and malformed CSV are refused whole", async () => {
-    const csv = (body: string) => api(uk, "POST", "/api/v1/consilium/registers", { token: staff, body, headers: { "Content-Type": "text/csv" } });
+    const csv = (body: string) =>
+      api(uk, "POST", "/api/v1/consilium/registers", { token: staff, body, headers: { "Content-Type": "text/csv" } });
     const unknown = await csv("name,number\nA,1\n");
     expect(unknown.status).toBe(422);
     expect(unknown.body.error).toMatch(/Unrecognised register layout/);

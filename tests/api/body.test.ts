@@ -22,6 +22,13 @@ describe("form parameter nesting", () => {
   });
 
   it("reads booleans as clients send them", () => {
-    expect([boolish("true"), boolish("false"), boolish("1"), boolish(0), boolish(""), boolish("maybe")]).toEqual([true, false, true, false, undefined, undefined]);
+    expect([boolish("true"), boolish("false"), boolish("1"), boolish(0), boolish(""), boolish("maybe")]).toEqual([
+      true,
+      false,
+      true,
+      false,
+      undefined,
+      undefined,
+    ]);
   });
 });

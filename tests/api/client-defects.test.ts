@@ -66,19 +66,33 @@ describe("the defects stock clients met", () => {
   });
 
   it("reads JSON nulls as not given, everywhere (Elk's report, clients' empty polls)", async () => {
-    const report = await api(uk, "POST", "/api/v1/reports", { token: alice.token, json: { account_id: bob.id, comment: "spam", category: "other", rule_ids: null, status_ids: null, forward: null } });
+    const report = await api(uk, "POST", "/api/v1/reports", {
+      token: alice.token,
+      json: { account_id: bob.id, comment: "spam", category: "other", rule_ids: null, status_ids: null, forward: null },
+    });
     expect(report.status).toBe(200);
-    const status = await api(uk, "POST", "/api/v1/statuses", { token: alice.token, json: { status: "No poll here", poll: null, media_ids: null, spoiler_text: null, in_reply_to_id: null } });
+    const status = await api(uk, "POST", "/api/v1/statuses", {
+      token: alice.token,
+      json: { status: "No poll here", poll: null, media_ids: null, spoiler_text: null, in_reply_to_id: null },
+    });
     expect(status.status).toBe(200);
   });
 
   it("takes ids sent as JSON numbers, however large (in_reply_to_id, markers)", async () => {
     const parent = await api(uk, "POST", "/api/v1/statuses", { token: alice.token, json: { status: "Parent" } });
     // The id as a bare JSON number in the body text, as a client that parsed it as a number sends it.
-    const reply = await api(uk, "POST", "/api/v1/statuses", { token: bob.token, headers: { "Content-Type": "application/json" }, body: `{"status":"@alice_c reply","in_reply_to_id":${parent.body.id}}` });
+    const reply = await api(uk, "POST", "/api/v1/statuses", {
+      token: bob.token,
+      headers: { "Content-Type": "application/json" },
+      body: `{"status":"@alice_c reply","in_reply_to_id":${parent.body.id}}`,
+    });
     expect(reply.status).toBe(200);
     expect(reply.body.in_reply_to_id).toBe(parent.body.id);
-    const marker = await api(uk, "POST", "/api/v1/markers", { token: alice.token, headers: { "Content-Type": "application/json" }, body: `{"home":{"last_read_id":${parent.body.id}}}` });
+    const marker = await api(uk, "POST", "/api/v1/markers", {
+      token: alice.token,
+      headers: { "Content-Type": "application/json" },
+      body: `{"home":{"last_read_id":${parent.body.id}}}`,
+    });
     expect(marker.status).toBe(200);
     expect(marker.body.home.last_read_id).toBe(parent.body.id);
   });
@@ -87,25 +101,46 @@ describe("the defects stock clients met", () => {
     const carol = await approvedPhysician(us, usStaff, { username: "carol_c" });
     const carolHere = await resolveAccount(uk, alice.token, "carol_c", us);
     expect((await api(uk, "POST", `/api/v1/accounts/${carolHere}/follow`, { token: alice.token })).status).toBe(200);
-    await eventually(async () => (await api(uk, "GET", `/api/v1/accounts/relationships?id[]=${carolHere}`, { token: alice.token })).body[0]?.following, "the follow accepted");
+    await eventually(
+      async () => (await api(uk, "GET", `/api/v1/accounts/relationships?id[]=${carolHere}`, { token: alice.token })).body[0]?.following,
+      "the follow accepted",
+    );
     // Carol was told; alice was not told that carol followed her.
-    await eventually(async () => (await api(us, "GET", "/api/v1/notifications?types[]=follow", { token: carol.token })).body.length === 1, "carol's follow notification");
+    await eventually(
+      async () => (await api(us, "GET", "/api/v1/notifications?types[]=follow", { token: carol.token })).body.length === 1,
+      "carol's follow notification",
+    );
     const mine = await api(uk, "GET", "/api/v1/notifications?types[]=follow", { token: alice.token });
     expect(mine.body.filter((n: { account: { id: string } }) => n.account.id === carolHere)).toEqual([]);
   });
 
   it("counts a voter once however many options of a multiple-choice poll they pick", async () => {
-    const poll = await api(uk, "POST", "/api/v1/statuses", { token: alice.token, json: { status: "Which tests?", poll: { options: ["ECG", "Echo", "MRI"], expires_in: 3600, multiple: true } } });
+    const poll = await api(uk, "POST", "/api/v1/statuses", {
+      token: alice.token,
+      json: { status: "Which tests?", poll: { options: ["ECG", "Echo", "MRI"], expires_in: 3600, multiple: true } },
+    });
     const voted = await api(uk, "POST", `/api/v1/polls/${poll.body.poll.id}/votes`, { token: bob.token, json: { choices: [0, 2] } });
     expect(voted.status).toBe(200);
-    expect({ voters: voted.body.voters_count, votes: voted.body.votes_count, options: voted.body.options.map((o: { votes_count: number }) => o.votes_count) }).toEqual({ voters: 1, votes: 2, options: [1, 0, 1] });
+    expect({
+      voters: voted.body.voters_count,
+      votes: voted.body.votes_count,
+      options: voted.body.options.map((o: { votes_count: number }) => o.votes_count),
+    }).toEqual({ voters: 1, votes: 2, options: [1, 0, 1] });
   });
 
   it("shows one's vote on a peer's poll in the counts at once, and reconciles with the origin's", async () => {
     const dana = await approvedPhysician(us, usStaff, { username: "dana_c" });
-    const poll = await api(us, "POST", "/api/v1/statuses", { token: dana.token, json: { status: "Anticoagulate?", poll: { options: ["Yes", "No"], expires_in: 3600 } } });
+    const poll = await api(us, "POST", "/api/v1/statuses", {
+      token: dana.token,
+      json: { status: "Anticoagulate?", poll: { options: ["Yes", "No"], expires_in: 3600 } },
+    });
     expect(poll.status).toBe(200);
-    const here = await eventually(async () => (await api(uk, "GET", `/api/v2/search?q=${encodeURIComponent(poll.body.uri)}&resolve=true&type=statuses`, { token: alice.token })).body.statuses[0], "the poll on UK");
+    const here = await eventually(
+      async () =>
+        (await api(uk, "GET", `/api/v2/search?q=${encodeURIComponent(poll.body.uri)}&resolve=true&type=statuses`, { token: alice.token }))
+          .body.statuses[0],
+      "the poll on UK",
+    );
     const voted = await api(uk, "POST", `/api/v1/polls/${here.poll.id}/votes`, { token: alice.token, json: { choices: [0] } });
     expect(voted.status).toBe(200);
     // Before: "0 votes" until the origin's update arrived.
@@ -113,23 +148,37 @@ describe("the defects stock clients met", () => {
     expect(voted.body.voters_count).toBe(1);
     expect(voted.body.own_votes).toEqual([0]);
     // The origin counts it once; its update leaves the figures as they are (not two votes).
-    await eventually(async () => (await api(us, "GET", `/api/v1/polls/${poll.body.poll.id}`, { token: dana.token })).body.votes_count === 1, "the vote counted at the origin");
+    await eventually(
+      async () => (await api(us, "GET", `/api/v1/polls/${poll.body.poll.id}`, { token: dana.token })).body.votes_count === 1,
+      "the vote counted at the origin",
+    );
     await eventually(() => uk.services.polls.get(here.id)?.remoteCounts === "[1,0]", "the origin's results on UK");
     const after = await api(uk, "GET", `/api/v1/polls/${here.poll.id}`, { token: alice.token });
     expect(after.body.options.map((o: { votes_count: number }) => o.votes_count)).toEqual([1, 0]);
   });
 
   it("keeps other people's conversations out of home, and applies lists' replies_policy and exclusive", async () => {
-    const [reader, writer, stranger] = await Promise.all(["hr_reader", "hr_writer", "hr_stranger"].map((username) => approvedPhysician(uk, ukStaff, { username })));
+    const [reader, writer, stranger] = await Promise.all(
+      ["hr_reader", "hr_writer", "hr_stranger"].map((username) => approvedPhysician(uk, ukStaff, { username })),
+    );
     const ids = (body: { id: string }[]) => body.map((s) => s.id);
     const home = async () => ids((await api(uk, "GET", "/api/v1/timelines/home?limit=40", { token: reader!.token })).body);
     await api(uk, "POST", `/api/v1/accounts/${writer!.id}/follow`, { token: reader!.token });
     const strangerPost = await api(uk, "POST", "/api/v1/statuses", { token: stranger!.token, json: { status: "A stranger's case" } });
     const readerPost = await api(uk, "POST", "/api/v1/statuses", { token: reader!.token, json: { status: "The reader's case" } });
-    const toStranger = await api(uk, "POST", "/api/v1/statuses", { token: writer!.token, json: { status: "@hr_stranger an answer", in_reply_to_id: strangerPost.body.id } });
-    const toReader = await api(uk, "POST", "/api/v1/statuses", { token: writer!.token, json: { status: "@hr_reader an answer", in_reply_to_id: readerPost.body.id } });
+    const toStranger = await api(uk, "POST", "/api/v1/statuses", {
+      token: writer!.token,
+      json: { status: "@hr_stranger an answer", in_reply_to_id: strangerPost.body.id },
+    });
+    const toReader = await api(uk, "POST", "/api/v1/statuses", {
+      token: writer!.token,
+      json: { status: "@hr_reader an answer", in_reply_to_id: readerPost.body.id },
+    });
     const own = await api(uk, "POST", "/api/v1/statuses", { token: writer!.token, json: { status: "Top post" } });
-    const selfReply = await api(uk, "POST", "/api/v1/statuses", { token: writer!.token, json: { status: "A thread, continued", in_reply_to_id: own.body.id } });
+    const selfReply = await api(uk, "POST", "/api/v1/statuses", {
+      token: writer!.token,
+      json: { status: "A thread, continued", in_reply_to_id: own.body.id },
+    });
     let shown = await home();
     expect(shown).not.toContain(toStranger.body.id);
     expect(shown).toEqual(expect.arrayContaining([toReader.body.id, own.body.id, selfReply.body.id]));
@@ -139,7 +188,8 @@ describe("the defects stock clients met", () => {
     await api(uk, "POST", `/api/v1/accounts/${stranger!.id}/unfollow`, { token: reader!.token });
     expect(await home()).not.toContain(toStranger.body.id);
 
-    const list = (await api(uk, "POST", "/api/v1/lists", { token: reader!.token, json: { title: "Writers", replies_policy: "none" } })).body;
+    const list = (await api(uk, "POST", "/api/v1/lists", { token: reader!.token, json: { title: "Writers", replies_policy: "none" } }))
+      .body;
     await api(uk, "POST", `/api/v1/lists/${list.id}/accounts`, { token: reader!.token, json: { account_ids: [writer!.id] } });
     const listed = async () => ids((await api(uk, "GET", `/api/v1/timelines/list/${list.id}?limit=40`, { token: reader!.token })).body);
     shown = await listed();
@@ -165,13 +215,23 @@ describe("the defects stock clients met", () => {
     // Erin follows the hider back (across instances).
     const hiderThere = await resolveAccount(us, erin.token, "db_hider", uk);
     await api(us, "POST", `/api/v1/accounts/${hiderThere}/follow`, { token: erin.token });
-    await eventually(async () => (await api(uk, "GET", `/api/v1/accounts/relationships?id[]=${erinHere}`, { token: hider!.token })).body[0]?.followed_by, "erin following the hider");
+    await eventually(
+      async () => (await api(uk, "GET", `/api/v1/accounts/relationships?id[]=${erinHere}`, { token: hider!.token })).body[0]?.followed_by,
+      "erin following the hider",
+    );
     const post = await api(us, "POST", "/api/v1/statuses", { token: erin.token, json: { status: "From the other instance" } });
-    await eventually(async () => (await api(uk, "GET", "/api/v1/timelines/home", { token: hider!.token })).body.some((s: { uri: string }) => s.uri === post.body.uri), "erin's post at home");
+    await eventually(
+      async () =>
+        (await api(uk, "GET", "/api/v1/timelines/home", { token: hider!.token })).body.some(
+          (s: { uri: string }) => s.uri === post.body.uri,
+        ),
+      "erin's post at home",
+    );
     const host = new URL(us.origin).host;
     expect((await api(uk, "POST", "/api/v1/domain_blocks", { token: hider!.token, json: { domain: host } })).status).toBe(200);
     expect((await api(uk, "GET", "/api/v1/domain_blocks", { token: hider!.token })).body).toEqual([host]);
-    const home = async (token: string) => (await api(uk, "GET", "/api/v1/timelines/home", { token })).body.map((s: { uri: string }) => s.uri);
+    const home = async (token: string) =>
+      (await api(uk, "GET", "/api/v1/timelines/home", { token })).body.map((s: { uri: string }) => s.uri);
     expect(await home(hider!.token)).not.toContain(post.body.uri);
     expect(await home(other!.token)).toContain(post.body.uri);
     const relationship = (await api(uk, "GET", `/api/v1/accounts/relationships?id[]=${erinHere}`, { token: hider!.token })).body[0];
@@ -179,13 +239,25 @@ describe("the defects stock clients met", () => {
     expect(relationship.followed_by).toBe(false);
     // Its physicians' favourites reach the hider no more.
     const mine = await api(uk, "POST", "/api/v1/statuses", { token: hider!.token, json: { status: "Visible to the network" } });
-    const mineThere = await eventually(async () => (await api(us, "GET", `/api/v2/search?q=${encodeURIComponent(mine.body.uri)}&resolve=true&type=statuses`, { token: erin.token })).body.statuses[0], "the hider's post on US");
+    const mineThere = await eventually(
+      async () =>
+        (await api(us, "GET", `/api/v2/search?q=${encodeURIComponent(mine.body.uri)}&resolve=true&type=statuses`, { token: erin.token }))
+          .body.statuses[0],
+      "the hider's post on US",
+    );
     await api(us, "POST", `/api/v1/statuses/${mineThere.id}/favourite`, { token: erin.token });
-    await eventually(() => (uk.services.database.sqlite.prepare("SELECT count(*) AS n FROM favourites WHERE status_id = ?").get(mine.body.id) as { n: number }).n === 1, "the favourite stored");
+    await eventually(
+      () =>
+        (uk.services.database.sqlite.prepare("SELECT count(*) AS n FROM favourites WHERE status_id = ?").get(mine.body.id) as { n: number })
+          .n === 1,
+      "the favourite stored",
+    );
     expect((await api(uk, "GET", "/api/v1/notifications?types[]=favourite", { token: hider!.token })).body).toEqual([]);
     expect((await api(uk, "DELETE", "/api/v1/domain_blocks", { token: hider!.token, json: { domain: host } })).status).toBe(200);
     expect(await home(hider!.token)).toContain(post.body.uri);
-    expect((await api(uk, "POST", "/api/v1/domain_blocks", { token: hider!.token, json: { domain: new URL(uk.origin).host } })).status).toBe(422);
+    expect(
+      (await api(uk, "POST", "/api/v1/domain_blocks", { token: hider!.token, json: { domain: new URL(uk.origin).host } })).status,
+    ).toBe(422);
   });
 
   it("features hashtags on a profile, as Mastodon does", async () => {
@@ -228,7 +300,9 @@ describe("the defects stock clients met", () => {
     expect((await api(uk, "POST", `/api/v1/accounts/${bob.id}/block`, { token: alice.token })).status).toBe(200);
     const byHandle = await api(uk, "GET", "/api/v2/search?q=bob_c&type=accounts", { token: alice.token });
     expect(byHandle.body.accounts.map((a: { id: string }) => a.id)).toContain(bob.id);
-    const byFullHandle = await api(uk, "GET", `/api/v2/search?q=${encodeURIComponent(`@bob_c@${new URL(uk.origin).host}`)}&type=accounts`, { token: alice.token });
+    const byFullHandle = await api(uk, "GET", `/api/v2/search?q=${encodeURIComponent(`@bob_c@${new URL(uk.origin).host}`)}&type=accounts`, {
+      token: alice.token,
+    });
     expect(byFullHandle.body.accounts.map((a: { id: string }) => a.id)).toContain(bob.id);
     // A search by other words still leaves them out.
     const byWords = await api(uk, "GET", "/api/v2/search?q=bob&type=accounts", { token: alice.token });
@@ -243,11 +317,24 @@ describe("the defects stock clients met", () => {
       const server = behindProxy[0]!;
       const fake = await FakePeer.start();
       try {
-        const follow = { "@context": AS, id: `${fake.origin}/follows/tls`, type: "Follow", actor: fake.instanceActorUri, object: "https://consilium.test/actor" };
-        const res = await fake.post(`${server.origin}/users/__instance__/inbox`, follow, "__instance__", { spec: "rfc9421", signedFor: "https://consilium.test/users/__instance__/inbox" });
+        const follow = {
+          "@context": AS,
+          id: `${fake.origin}/follows/tls`,
+          type: "Follow",
+          actor: fake.instanceActorUri,
+          object: "https://consilium.test/actor",
+        };
+        const res = await fake.post(`${server.origin}/users/__instance__/inbox`, follow, "__instance__", {
+          spec: "rfc9421",
+          signedFor: "https://consilium.test/users/__instance__/inbox",
+        });
         // Before: 401 (checked against http://…), and the sender retried with draft-cavage.
         expect(res.status).toBe(202);
-        const unsigned = await fetch(`${server.origin}/users/__instance__/inbox`, { method: "POST", headers: { "Content-Type": "application/activity+json" }, body: JSON.stringify(follow) });
+        const unsigned = await fetch(`${server.origin}/users/__instance__/inbox`, {
+          method: "POST",
+          headers: { "Content-Type": "application/activity+json" },
+          body: JSON.stringify(follow),
+        });
         expect(unsigned.status).toBe(401);
       } finally {
         await fake.close();
@@ -260,9 +347,26 @@ describe("the defects stock clients met", () => {
   it("checks an RFC 9421 signature against the public origin behind a TLS proxy", async () => {
     const { publicKey, privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
     const keyId = new URL("https://peer.example/actor#main-key");
-    const signer = await crypto.subtle.importKey("pkcs8", privateKey.export({ type: "pkcs8", format: "der" }), { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" }, true, ["sign"]);
-    const verifier = await crypto.subtle.importKey("spki", publicKey.export({ type: "spki", format: "der" }), { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" }, true, ["verify"]);
-    const signed = await signRequest(new Request("https://consilium.example/users/alice", { headers: { Accept: "application/activity+json" } }), signer, keyId, { spec: "rfc9421" });
+    const signer = await crypto.subtle.importKey(
+      "pkcs8",
+      privateKey.export({ type: "pkcs8", format: "der" }),
+      { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" },
+      true,
+      ["sign"],
+    );
+    const verifier = await crypto.subtle.importKey(
+      "spki",
+      publicKey.export({ type: "spki", format: "der" }),
+      { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" },
+      true,
+      ["verify"],
+    );
+    const signed = await signRequest(
+      new Request("https://consilium.example/users/alice", { headers: { Accept: "application/activity+json" } }),
+      signer,
+      keyId,
+      { spec: "rfc9421" },
+    );
     // What the proxy hands the server: the same request over plain http.
     const proxied = new Request("http://consilium.example/users/alice", { headers: signed.headers });
     const key = new CryptographicKey({ id: keyId, owner: new URL("https://peer.example/actor"), publicKey: verifier });
@@ -271,6 +375,12 @@ describe("the defects stock clients met", () => {
     };
     const keyCache = { get: async () => key, set: async () => {} };
     expect(await verifyRequest(proxied, { documentLoader, contextLoader: documentLoader, keyCache })).toBeNull();
-    expect(await verifyRequest(atPublicOrigin(proxied, "https://consilium.example"), { documentLoader, contextLoader: documentLoader, keyCache })).not.toBeNull();
+    expect(
+      await verifyRequest(atPublicOrigin(proxied, "https://consilium.example"), {
+        documentLoader,
+        contextLoader: documentLoader,
+        keyCache,
+      }),
+    ).not.toBeNull();
   });
 });

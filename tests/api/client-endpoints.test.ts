@@ -38,18 +38,30 @@ describe("what clients call", () => {
     for (const path of ["/api/v1/apps", "/api/v1/timelines/home", "/api/v1/no-such-endpoint", "/oauth/token", "/oauth/revoke"]) {
       const preflight = await fetch(`${uk.origin}${path}`, {
         method: "OPTIONS",
-        headers: { Origin: origin, "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "authorization,content-type,idempotency-key" },
+        headers: {
+          Origin: origin,
+          "Access-Control-Request-Method": "POST",
+          "Access-Control-Request-Headers": "authorization,content-type,idempotency-key",
+        },
       });
       expect({ path, status: preflight.status }).toEqual({ path, status: 204 });
       expect(preflight.headers.get("access-control-allow-origin")).toBe("*");
       expect(preflight.headers.get("access-control-allow-headers")?.toLowerCase()).toMatch(/authorization.*content-type.*idempotency-key/);
     }
-    const created = await fetch(`${uk.origin}/api/v1/apps`, { method: "POST", headers: { Origin: origin, "Content-Type": "application/json" }, body: JSON.stringify({ client_name: "Phanpy", redirect_uris: `${origin}/`, scopes: "read write" }) });
+    const created = await fetch(`${uk.origin}/api/v1/apps`, {
+      method: "POST",
+      headers: { Origin: origin, "Content-Type": "application/json" },
+      body: JSON.stringify({ client_name: "Phanpy", redirect_uris: `${origin}/`, scopes: "read write" }),
+    });
     expect(created.status).toBe(200);
     expect(created.headers.get("access-control-allow-origin")).toBe("*");
     const home = await fetch(`${uk.origin}/api/v1/timelines/home`, { headers: { Origin: origin, Authorization: `Bearer ${alice.token}` } });
     expect(home.headers.get("access-control-expose-headers")).toMatch(/Link/);
-    for (const path of ["/.well-known/webfinger?resource=acct:alice_md@" + new URL(uk.origin).host, "/.well-known/nodeinfo", "/nodeinfo/2.1"]) {
+    for (const path of [
+      "/.well-known/webfinger?resource=acct:alice_md@" + new URL(uk.origin).host,
+      "/.well-known/nodeinfo",
+      "/nodeinfo/2.1",
+    ]) {
       const res = await fetch(`${uk.origin}${path}`, { headers: { Origin: origin } });
       expect({ path, cors: res.headers.get("access-control-allow-origin") }).toEqual({ path, cors: "*" });
     }
@@ -76,11 +88,15 @@ describe("what clients call", () => {
     const history = await masto.v1.statuses.$select(status.id).history.list();
     expect(history.map((h) => h.content)).toEqual(["<p>First draft</p>", "<p>Second draft</p>", "<p>Final</p>"]);
     expect(history[2]!.spoilerText).toBe("Graphic");
-    for (const h of (await api(uk, "GET", `/api/v1/statuses/${status.id}/history`, { token: alice.token })).body) expectShape("StatusEdit", h);
+    for (const h of (await api(uk, "GET", `/api/v1/statuses/${status.id}/history`, { token: alice.token })).body)
+      expectShape("StatusEdit", h);
   });
 
   it("lists direct threads as conversations, marks them read and removes them", async () => {
-    const dm = await api(uk, "POST", "/api/v1/statuses", { token: bob.token, json: { status: "@alice_md a private question", visibility: "direct" } });
+    const dm = await api(uk, "POST", "/api/v1/statuses", {
+      token: bob.token,
+      json: { status: "@alice_md a private question", visibility: "direct" },
+    });
     const [conversation] = await masto.v1.conversations.list();
     expect(conversation).toMatchObject({ unread: true, lastStatus: { id: dm.body.id } });
     expect(conversation!.accounts.map((a) => a.acct)).toEqual(["bob_md"]);
@@ -109,7 +125,8 @@ describe("what clients call", () => {
     // alice follows bob; bob follows carol: bob is a familiar follower of carol for alice.
     await api(uk, "POST", `/api/v1/accounts/${carol.id}/follow`, { token: bob.token });
     // masto.js sends familiarFollowers.fetch([id]) as `?0=id`; clients send `id[]`.
-    const familiar = (await api(uk, "GET", `/api/v1/accounts/familiar_followers?id[]=${carol.id}&id[]=${bob.id}`, { token: alice.token })).body;
+    const familiar = (await api(uk, "GET", `/api/v1/accounts/familiar_followers?id[]=${carol.id}&id[]=${bob.id}`, { token: alice.token }))
+      .body;
     expect(familiar).toEqual([
       expect.objectContaining({ id: carol.id, accounts: [expect.objectContaining({ acct: "bob_md" })] }),
       { id: bob.id, accounts: [] },
@@ -122,12 +139,21 @@ describe("what clients call", () => {
   });
 
   it("filters (v2 and v1): warns with `filtered`, and hides with hide", async () => {
-    const filter = await masto.v2.filters.create({ title: "Spoilers", context: ["home", "public"], filterAction: "warn", keywordsAttributes: [{ keyword: "troponin", wholeWord: true }] });
+    const filter = await masto.v2.filters.create({
+      title: "Spoilers",
+      context: ["home", "public"],
+      filterAction: "warn",
+      keywordsAttributes: [{ keyword: "troponin", wholeWord: true }],
+    });
     expectShape("Filter", (await api(uk, "GET", `/api/v2/filters/${filter.id}`, { token: alice.token })).body);
     const post = await api(uk, "POST", "/api/v1/statuses", { token: bob.token, json: { status: "Troponin was normal" } });
     const shown = (await masto.v1.timelines.home.list()).find((s) => s.id === post.body.id)!;
     expect(shown.filtered?.[0]).toMatchObject({ keywordMatches: ["troponin"] });
-    expectShape("FilterResult", (await api(uk, "GET", "/api/v1/timelines/home", { token: alice.token })).body.find((s: { id: string }) => s.id === post.body.id).filtered[0]);
+    expectShape(
+      "FilterResult",
+      (await api(uk, "GET", "/api/v1/timelines/home", { token: alice.token })).body.find((s: { id: string }) => s.id === post.body.id)
+        .filtered[0],
+    );
     await masto.v2.filters.$select(filter.id).update({ filterAction: "hide" });
     expect((await masto.v1.timelines.home.list()).map((s) => s.id)).not.toContain(post.body.id);
     const keyword = await masto.v2.filters.$select(filter.id).keywords.create({ keyword: "lactate", wholeWord: false });
@@ -139,7 +165,10 @@ describe("what clients call", () => {
     const v1 = (await api(uk, "GET", "/api/v1/filters", { token: alice.token })).body;
     expect(v1).toEqual([expect.objectContaining({ phrase: "troponin", irreversible: true, context: ["home", "public"] })]);
     expectShape("V1Filter", v1[0]);
-    const created = await api(uk, "POST", "/api/v1/filters", { token: alice.token, json: { phrase: "sepsis", context: ["thread"], whole_word: "1" } });
+    const created = await api(uk, "POST", "/api/v1/filters", {
+      token: alice.token,
+      json: { phrase: "sepsis", context: ["thread"], whole_word: "1" },
+    });
     expect(created.body).toMatchObject({ phrase: "sepsis", whole_word: true, irreversible: false });
     await masto.v2.filters.$select(filter.id).remove();
     expect((await masto.v1.timelines.home.list()).map((s) => s.id)).toContain(post.body.id);
@@ -152,10 +181,28 @@ describe("what clients call", () => {
     expect(Number(activity[0].registrations)).toBeGreaterThanOrEqual(3);
     uk.services.rules.add("Never post anything that identifies a patient", "Names, dates, numbers, places");
     const rules = (await api(uk, "GET", "/api/v1/instance/rules")).body;
-    expect(rules).toEqual([{ id: expect.any(String), text: "Never post anything that identifies a patient", hint: "Names, dates, numbers, places" }]);
+    expect(rules).toEqual([
+      { id: expect.any(String), text: "Never post anything that identifies a patient", hint: "Names, dates, numbers, places" },
+    ]);
     for (const r of rules) expectShape("Rule", r);
     expect((await api(uk, "GET", "/api/v2/instance")).body.rules).toEqual(rules);
-    for (const path of ["/api/v1/trends", "/api/v1/trends/tags", "/api/v1/trends/statuses", "/api/v1/trends/links", "/api/v2/suggestions", "/api/v1/suggestions", "/api/v1/announcements", "/api/v1/featured_tags", "/api/v1/scheduled_statuses", "/api/v1/custom_emojis", "/api/v1/directory", "/api/v1/endorsements", "/api/v1/domain_blocks", "/api/v1/notifications/requests", `/api/v1/accounts/${bob.id}/featured_tags`]) {
+    for (const path of [
+      "/api/v1/trends",
+      "/api/v1/trends/tags",
+      "/api/v1/trends/statuses",
+      "/api/v1/trends/links",
+      "/api/v2/suggestions",
+      "/api/v1/suggestions",
+      "/api/v1/announcements",
+      "/api/v1/featured_tags",
+      "/api/v1/scheduled_statuses",
+      "/api/v1/custom_emojis",
+      "/api/v1/directory",
+      "/api/v1/endorsements",
+      "/api/v1/domain_blocks",
+      "/api/v1/notifications/requests",
+      `/api/v1/accounts/${bob.id}/featured_tags`,
+    ]) {
       const res = await api(uk, "GET", path, { token: alice.token });
       expect({ path, status: res.status, body: res.body }).toEqual({ path, status: 200, body: [] });
     }
@@ -164,29 +211,52 @@ describe("what clients call", () => {
     const pushToken = tokenWithScopes(uk, alice.id, ["read", "write", "push"]);
     // No subscription: Mastodon answers 404 (Elk relies on it).
     expect((await api(uk, "GET", "/api/v1/push/subscription", { token: pushToken })).status).toBe(404);
-    const push = await api(uk, "POST", "/api/v1/push/subscription", { token: pushToken, json: { subscription: { endpoint: "https://push.example/x", keys: { p256dh: "x", auth: "y" } } } });
+    const push = await api(uk, "POST", "/api/v1/push/subscription", {
+      token: pushToken,
+      json: { subscription: { endpoint: "https://push.example/x", keys: { p256dh: "x", auth: "y" } } },
+    });
     expect(push.status).toBe(422);
     expect(push.body.error).toMatch(/Web Push/);
   });
 
   it("reads parameters as clients send them: numeric ids, and booleans as True, 1 or on", async () => {
     const parent = await api(uk, "POST", "/api/v1/statuses", { token: bob.token, json: { status: "Numbers as ids?" } });
-    const reply = await api(uk, "POST", "/api/v1/statuses", { token: alice.token, json: { status: "Yes", in_reply_to_id: Number(parent.body.id.slice(0, 15)) } });
+    const reply = await api(uk, "POST", "/api/v1/statuses", {
+      token: alice.token,
+      json: { status: "Yes", in_reply_to_id: Number(parent.body.id.slice(0, 15)) },
+    });
     // A number that is not an id of anything is "not found", not "invalid type".
     expect(reply.status).toBe(404);
-    const small = await api(uk, "POST", "/api/v1/statuses", { token: alice.token, json: { status: "Sensitive?", sensitive: "True", spoiler_text: "" } });
+    const small = await api(uk, "POST", "/api/v1/statuses", {
+      token: alice.token,
+      json: { status: "Sensitive?", sensitive: "True", spoiler_text: "" },
+    });
     expect(small.body.sensitive).toBe(true);
     const list = await api(uk, "POST", "/api/v1/lists", { token: alice.token, json: { title: "Numbers" } });
     const added = await api(uk, "POST", `/api/v1/lists/${list.body.id}/accounts`, { token: alice.token, json: { account_ids: [bob.id] } });
     expect(added.status).toBe(200);
-    expect((await api(uk, "POST", `/api/v1/lists/${list.body.id}/accounts`, { token: alice.token, json: { account_ids: [12345] } })).status).toBe(404);
+    expect(
+      (await api(uk, "POST", `/api/v1/lists/${list.body.id}/accounts`, { token: alice.token, json: { account_ids: [12345] } })).status,
+    ).toBe(404);
     const media = await api(uk, "POST", "/api/v1/statuses", { token: alice.token, json: { status: "x", media_ids: [12345] } });
     expect({ status: media.status, error: media.body.error }).toEqual({ status: 422, error: expect.stringMatching(/media/i) });
     expect(media.body.error).not.toMatch(/string|number|type/i);
     const marker = await api(uk, "POST", "/api/v1/markers", { token: alice.token, json: { home: { last_read_id: 12345 } } });
     expect(marker.body.home.last_read_id).toBe("12345");
     // Mastodon.py: admin_accounts(pending=True) sends the Python boolean as "True".
-    const pendingApplicant = await api(uk, "POST", "/api/v1/accounts", { token: await appToken(uk, await createApp(uk, "read write")), json: { username: "awaiting_md", email: "awaiting@example.test", password: "a long password 1", agreement: "on", legal_name: "Pending Person", license_number: "7000001", license_jurisdiction: "GB", specialty: "cardiology" } });
+    const pendingApplicant = await api(uk, "POST", "/api/v1/accounts", {
+      token: await appToken(uk, await createApp(uk, "read write")),
+      json: {
+        username: "awaiting_md",
+        email: "awaiting@example.test",
+        password: "a long password 1",
+        agreement: "on",
+        legal_name: "Pending Person",
+        license_number: "7000001",
+        license_jurisdiction: "GB",
+        specialty: "cardiology",
+      },
+    });
     expect(pendingApplicant.status).toBe(200);
     const pending = await api(uk, "GET", "/api/v1/admin/accounts?pending=True", { token: staff });
     expect(pending.body.map((a: { username: string }) => a.username)).toEqual(["awaiting_md"]);
@@ -195,7 +265,10 @@ describe("what clients call", () => {
   });
 
   it("reports what is true: mentions, undone reactions, boosts, counts, media types, contact", async () => {
-    const original = await api(uk, "POST", "/api/v1/statuses", { token: alice.token, json: { status: "Replies without a mention count as mentions" } });
+    const original = await api(uk, "POST", "/api/v1/statuses", {
+      token: alice.token,
+      json: { status: "Replies without a mention count as mentions" },
+    });
     await api(uk, "POST", "/api/v1/statuses", { token: bob.token, json: { status: "Agreed", in_reply_to_id: original.body.id } });
     const mentions = (await api(uk, "GET", "/api/v1/notifications?types[]=mention", { token: alice.token })).body;
     expect(mentions.some((n: { status: { in_reply_to_id: string } }) => n.status.in_reply_to_id === original.body.id)).toBe(true);
@@ -230,7 +303,10 @@ describe("what clients call", () => {
     const many = (await api(uk, "GET", `/api/v1/accounts?id[]=${bob.id}&id[]=${carol.id}&id[]=999999999`, { token: alice.token })).body;
     expect(many.map((a: { acct: string }) => a.acct)).toEqual(["bob_md", "carol_md"]);
     // A private note shows in the relationship, for its author only.
-    const noted = await api(uk, "POST", `/api/v1/accounts/${carol.id}/note`, { token: alice.token, json: { comment: "Great on echo questions" } });
+    const noted = await api(uk, "POST", `/api/v1/accounts/${carol.id}/note`, {
+      token: alice.token,
+      json: { comment: "Great on echo questions" },
+    });
     expect(noted.body).toMatchObject({ id: carol.id, note: "Great on echo questions" });
     expectShape("Relationship", noted.body);
     expect((await api(uk, "GET", `/api/v1/accounts/relationships?id[]=${alice.id}`, { token: carol.token })).body[0].note).toBe("");
@@ -242,13 +318,26 @@ describe("what clients call", () => {
     expect((await api(uk, "GET", `/api/v1/accounts/relationships?id[]=${alice.id}`, { token: carol.token })).body[0].following).toBe(false);
 
     // The profile API edits what update_credentials does.
-    const profile = await api(uk, "PATCH", "/api/v1/profile", { token: alice.token, json: { display_name: "Cardiology registrar", note: "Echo and heart failure" } });
-    expect(profile.body).toMatchObject({ id: alice.id, display_name: "Cardiology registrar", note: "Echo and heart failure", locked: false });
+    const profile = await api(uk, "PATCH", "/api/v1/profile", {
+      token: alice.token,
+      json: { display_name: "Cardiology registrar", note: "Echo and heart failure" },
+    });
+    expect(profile.body).toMatchObject({
+      id: alice.id,
+      display_name: "Cardiology registrar",
+      note: "Echo and heart failure",
+      locked: false,
+    });
     expectShape("Profile", (await api(uk, "GET", "/api/v1/profile", { token: alice.token })).body);
     expect((await api(uk, "DELETE", "/api/v1/profile/avatar", { token: alice.token })).body.display_name).toBe("Cardiology registrar");
     // OIDC userinfo names the pseudonym and nothing of the identity.
     const userinfo = await api(uk, "GET", "/oauth/userinfo", { token: alice.token });
-    expect(userinfo.body).toMatchObject({ iss: uk.origin, preferred_username: "alice_md", name: "Cardiology registrar", sub: expect.stringContaining("/users/alice_md") });
+    expect(userinfo.body).toMatchObject({
+      iss: uk.origin,
+      preferred_username: "alice_md",
+      name: "Cardiology registrar",
+      sub: expect.stringContaining("/users/alice_md"),
+    });
     expect(userinfo.text).not.toContain(alice.applicant.legal_name);
     expect(userinfo.text).not.toContain(alice.applicant.email);
 
@@ -264,13 +353,23 @@ describe("what clients call", () => {
     const used = await upload();
     await api(uk, "POST", "/api/v1/statuses", { token: alice.token, json: { status: "With an image", media_ids: [used] } });
     const refused = await api(uk, "DELETE", `/api/v1/media/${used}`, { token: alice.token });
-    expect({ status: refused.status, error: refused.body.error }).toEqual({ status: 422, error: "Media attachment is currently used by a status" });
+    expect({ status: refused.status, error: refused.body.error }).toEqual({
+      status: 422,
+      error: "Media attachment is currently used by a status",
+    });
     expect((await api(uk, "DELETE", `/api/v1/media/${used}`, { token: bob.token })).status).toBe(404);
 
     // The old direct timeline.
-    const dm = await api(uk, "POST", "/api/v1/statuses", { token: carol.token, json: { status: "@alice_md a direct word", visibility: "direct" } });
-    expect((await api(uk, "GET", "/api/v1/timelines/direct", { token: alice.token })).body.map((s: { id: string }) => s.id)).toContain(dm.body.id);
-    expect((await api(uk, "GET", "/api/v1/timelines/direct", { token: bob.token })).body.map((s: { id: string }) => s.id)).not.toContain(dm.body.id);
+    const dm = await api(uk, "POST", "/api/v1/statuses", {
+      token: carol.token,
+      json: { status: "@alice_md a direct word", visibility: "direct" },
+    });
+    expect((await api(uk, "GET", "/api/v1/timelines/direct", { token: alice.token })).body.map((s: { id: string }) => s.id)).toContain(
+      dm.body.id,
+    );
+    expect((await api(uk, "GET", "/api/v1/timelines/direct", { token: bob.token })).body.map((s: { id: string }) => s.id)).not.toContain(
+      dm.body.id,
+    );
 
     // One notification group: its notifications, its accounts, dismissed together.
     const liked = await api(uk, "POST", "/api/v1/statuses", { token: alice.token, json: { status: "Like me twice" } });
@@ -279,7 +378,11 @@ describe("what clients call", () => {
     const group = (await api(uk, "GET", `/api/v2/notifications/${key}`, { token: alice.token })).body;
     expect(group.notification_groups).toEqual([expect.objectContaining({ group_key: key, notifications_count: 2, type: "favourite" })]);
     expectShape("GroupedNotificationsResults", group);
-    expect((await api(uk, "GET", `/api/v2/notifications/${key}/accounts`, { token: alice.token })).body.map((a: { acct: string }) => a.acct).sort()).toEqual(["bob_md", "carol_md"]);
+    expect(
+      (await api(uk, "GET", `/api/v2/notifications/${key}/accounts`, { token: alice.token })).body
+        .map((a: { acct: string }) => a.acct)
+        .sort(),
+    ).toEqual(["bob_md", "carol_md"]);
     expect((await api(uk, "GET", `/api/v2/notifications/${key}`, { token: bob.token })).status).toBe(404);
     expect((await api(uk, "POST", `/api/v2/notifications/${key}/dismiss`, { token: alice.token })).status).toBe(200);
     expect((await api(uk, "GET", `/api/v2/notifications/${key}`, { token: alice.token })).status).toBe(404);
@@ -296,9 +399,17 @@ describe("what clients call", () => {
     expect((await api(uk, "GET", "/health")).text).toBe("OK");
 
     // Writing to a feature not offered says so; reading it is empty.
-    for (const [method, path] of [["POST", `/api/v1/accounts/${bob.id}/endorse`], ["POST", "/api/v1/collections"], ["PUT", `/api/v1/statuses/${liked.body.id}/interaction_policy`]] as const) {
+    for (const [method, path] of [
+      ["POST", `/api/v1/accounts/${bob.id}/endorse`],
+      ["POST", "/api/v1/collections"],
+      ["PUT", `/api/v1/statuses/${liked.body.id}/interaction_policy`],
+    ] as const) {
       const res = await api(uk, method, path, { token: alice.token, json: {} });
-      expect({ path, status: res.status, error: res.body.error }).toEqual({ path, status: 422, error: expect.stringMatching(/not offered/) });
+      expect({ path, status: res.status, error: res.body.error }).toEqual({
+        path,
+        status: 422,
+        error: expect.stringMatching(/not offered/),
+      });
     }
     expect((await api(uk, "GET", `/api/v1/accounts/${bob.id}/collections`, { token: alice.token })).body).toEqual({ collections: [] });
     expect((await api(uk, "GET", "/api/v1/annual_reports/2026/state", { token: alice.token })).body).toEqual({ state: "ineligible" });

@@ -14,7 +14,8 @@ const mastodon = readFileSync(new URL("../fixtures/mastodon-endpoints.txt", impo
 function readmeTable(): Map<string, string> {
   const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
   const rows = new Map<string, string>();
-  for (const m of readme.matchAll(/^\| `((?:GET|POST|PUT|PATCH|DELETE) \/\S*)` \| (implemented|empty by design|absent) \|/gm)) rows.set(m[1]!, m[2]!);
+  for (const m of readme.matchAll(/^\| `((?:GET|POST|PUT|PATCH|DELETE) \/\S*)` \| (implemented|empty by design|absent) \|/gm))
+    rows.set(m[1]!, m[2]!);
   return rows;
 }
 
@@ -75,7 +76,10 @@ describe("Mastodon's endpoints, as README lists them", () => {
       const controller = new AbortController();
       const res = await fetch(`${uk.origin}${concrete(path)}`, {
         method,
-        headers: { Authorization: `Bearer ${token}`, ...(method === "GET" || method === "DELETE" ? {} : { "Content-Type": "application/json" }) },
+        headers: {
+          Authorization: `Bearer ${token}`,
+          ...(method === "GET" || method === "DELETE" ? {} : { "Content-Type": "application/json" }),
+        },
         body: method === "GET" || method === "DELETE" ? undefined : "{}",
         signal: controller.signal,
       });
@@ -87,8 +91,10 @@ describe("Mastodon's endpoints, as README lists them", () => {
       if (routed !== (listed !== "absent")) wrong.push(`${endpoint}: listed ${listed}, answered ${res.status} ${body.slice(0, 80)}`);
       // Told apart by what they answer: an implemented endpoint never says its feature is not offered,
       // and one empty by design answers only Mastodon's empty shapes.
-      if (listed === "implemented" && NOT_OFFERED.test(body)) wrong.push(`${endpoint}: listed implemented, answered "${body.slice(0, 80)}"`);
-      if (listed === "empty by design" && !answersEmpty(res.status, body)) wrong.push(`${endpoint}: listed empty by design, answered ${res.status} ${body.slice(0, 80)}`);
+      if (listed === "implemented" && NOT_OFFERED.test(body))
+        wrong.push(`${endpoint}: listed implemented, answered "${body.slice(0, 80)}"`);
+      if (listed === "empty by design" && !answersEmpty(res.status, body))
+        wrong.push(`${endpoint}: listed empty by design, answered ${res.status} ${body.slice(0, 80)}`);
       if (res.status >= 500) wrong.push(`${endpoint}: ${res.status} ${body.slice(0, 80)}`);
     }
     expect(wrong).toEqual([]);

@@ -7,7 +7,9 @@ import { eventually } from "../helpers/network.ts";
 
 /** An image with lines of text burned in, drawn here (an SVG rendered by sharp). */
 async function imageWith(lines: string[], format: "png" | "jpeg" = "png"): Promise<Buffer> {
-  const text = lines.map((l, i) => `<text x="40" y="${90 + i * 70}" font-family="DejaVu Sans, sans-serif" font-size="38" fill="black">${l}</text>`).join("");
+  const text = lines
+    .map((l, i) => `<text x="40" y="${90 + i * 70}" font-family="DejaVu Sans, sans-serif" font-size="38" fill="black">${l}</text>`)
+    .join("");
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="1000" height="${120 + lines.length * 70}"><rect width="100%" height="100%" fill="white"/><circle cx="900" cy="60" r="30" fill="#999"/>${text}</svg>`;
   const image = sharp(Buffer.from(svg));
   return format === "png" ? image.png().toBuffer() : image.jpeg({ quality: 92 }).toBuffer();
@@ -40,7 +42,10 @@ describe("text in images", () => {
   afterAll(() => instances.closeAll());
 
   it("holds an image with a name and a date burned in, off the request path, and says what it found", async () => {
-    const accepted = await api(uk, "POST", "/api/v2/media", { token: doc.token, body: form(await imageWith(["Patient: John Smith", "DOB 14/03/1958  Ward 7"])) });
+    const accepted = await api(uk, "POST", "/api/v2/media", {
+      token: doc.token,
+      body: form(await imageWith(["Patient: John Smith", "DOB 14/03/1958  Ward 7"])),
+    });
     expect(accepted.status).toBe(202);
     expect(accepted.body.url).toBeNull();
     const result = await uploadMedia(uk, doc.token, form(await imageWith(["Patient: John Smith", "DOB 14/03/1958  Ward 7"])));
@@ -54,7 +59,11 @@ describe("text in images", () => {
   });
 
   it("reads the network's other languages in images too", async () => {
-    const refused = await uploadMedia(uk, doc.token, form(await imageWith(["Mme Hélène Dupont", "née le 3 mars 1950, IPP 80012345"], "jpeg"), "image/jpeg"));
+    const refused = await uploadMedia(
+      uk,
+      doc.token,
+      form(await imageWith(["Mme Hélène Dupont", "née le 3 mars 1950, IPP 80012345"], "jpeg"), "image/jpeg"),
+    );
     expect(refused.status).toBe(422);
     expect(refused.body.error).toMatch(/identify a patient/);
   });
@@ -66,7 +75,10 @@ describe("text in images", () => {
   });
 
   it("refuses such an image on the synchronous v1 upload at once", async () => {
-    const refused = await api(uk, "POST", "/api/v1/media", { token: doc.token, body: form(await imageWith(["Name: Harold Pemberton", "MRN K4471290"])) });
+    const refused = await api(uk, "POST", "/api/v1/media", {
+      token: doc.token,
+      body: form(await imageWith(["Name: Harold Pemberton", "MRN K4471290"])),
+    });
     expect(refused.status).toBe(422);
     expect(refused.body.error).toMatch(/identify a patient/);
   });
@@ -85,13 +97,25 @@ describe("text in images", () => {
         type: "Create",
         actor: fake.actorUri("scanner"),
         to: [`${fake.origin}/actor/followers`],
-        object: { id, type: "Note", attributedTo: fake.actorUri("scanner"), content: "<p>Any thoughts?</p>", published: new Date().toISOString(), to: [`${fake.origin}/actor/followers`], attachment: [{ type: "Document", mediaType: "image/png", url: `${fake.origin}/media/scan.png` }] },
+        object: {
+          id,
+          type: "Note",
+          attributedTo: fake.actorUri("scanner"),
+          content: "<p>Any thoughts?</p>",
+          published: new Date().toISOString(),
+          to: [`${fake.origin}/actor/followers`],
+          attachment: [{ type: "Document", mediaType: "image/png", url: `${fake.origin}/media/scan.png` }],
+        },
       };
       expect((await fake.post(`${uk.origin}/inbox`, note, "scanner")).status).toBe(202);
-      const held = await eventually(() => {
-        const status = uk.services.store.getByUri(id);
-        return status?.held ? status : null;
-      }, "the peer's post held", 30_000);
+      const held = await eventually(
+        () => {
+          const status = uk.services.store.getByUri(id);
+          return status?.held ? status : null;
+        },
+        "the peer's post held",
+        30_000,
+      );
       expect(held.held).toBeTruthy();
     } finally {
       await fake.close();

@@ -64,7 +64,12 @@ describe("the applicant journey over HTTP", () => {
     expect(login.status).toBe(200);
     const me = await api(uk, "GET", "/api/v1/accounts/verify_credentials", { token: login.token });
     expect(me.status).toBe(200);
-    expect(me.body).toMatchObject({ id: entry.id, username: applicant.username, acct: applicant.username, display_name: "Night Registrar" });
+    expect(me.body).toMatchObject({
+      id: entry.id,
+      username: applicant.username,
+      acct: applicant.username,
+      display_name: "Night Registrar",
+    });
     expect(me.body.fields).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ name: "Specialty", value: "Cardiology" }),
@@ -106,7 +111,10 @@ describe("the applicant journey over HTTP", () => {
     const { id, token } = await apply(uk, applicant);
     await api(uk, "POST", `/api/v1/admin/accounts/${id}/approve`, { token: staff });
     expect((await api(uk, "GET", "/api/v1/accounts/verify_credentials", { token })).status).toBe(200);
-    const action = await api(uk, "POST", `/api/v1/admin/accounts/${id}/action`, { token: staff, json: { type: "suspend", text: "licence lapsed" } });
+    const action = await api(uk, "POST", `/api/v1/admin/accounts/${id}/action`, {
+      token: staff,
+      json: { type: "suspend", text: "licence lapsed" },
+    });
     expect(action.status).toBe(200);
     expect((await api(uk, "GET", "/api/v1/accounts/verify_credentials", { token })).status).toBe(403);
     const actor = await fetch(`${uk.origin}/users/${applicant.username}`, { headers: { Accept: "application/activity+json" } });
@@ -146,11 +154,18 @@ describe("the applicant journey over HTTP", () => {
     await api(uk, "POST", `/api/v1/admin/accounts/${id}/approve`, { token: staff });
     const updated = await api(uk, "PATCH", "/api/v1/accounts/update_credentials", {
       token,
-      form: { display_name: "Valve Whisperer", note: "Structural heart.", "fields_attributes[0][name]": "Disclosures", "fields_attributes[0][value]": "Speaker fees: none" },
+      form: {
+        display_name: "Valve Whisperer",
+        note: "Structural heart.",
+        "fields_attributes[0][name]": "Disclosures",
+        "fields_attributes[0][value]": "Speaker fees: none",
+      },
     });
     expect(updated.status).toBe(200);
     expect(updated.body.display_name).toBe("Valve Whisperer");
-    expect(updated.body.fields).toEqual(expect.arrayContaining([expect.objectContaining({ name: "Disclosures", value: "Speaker fees: none" })]));
+    expect(updated.body.fields).toEqual(
+      expect.arrayContaining([expect.objectContaining({ name: "Disclosures", value: "Speaker fees: none" })]),
+    );
     const leaky = await api(uk, "PATCH", "/api/v1/accounts/update_credentials", { token, json: { display_name: "Dr Quenneville" } });
     expect(leaky.status).toBe(422);
     expect(leaky.body.details.display_name[0].error).toBe("ERR_CONTAINS_LEGAL_NAME");

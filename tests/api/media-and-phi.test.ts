@@ -34,7 +34,10 @@ describe("media and the PHI guard over HTTP", () => {
     const check = await api(uk, "POST", "/api/v1/consilium/phi/check", { token, json: { text, language: "fr" } });
     expect(check.body).toMatchObject({ ok: false, language: "fr" });
     expect([...new Set(check.body.findings.map((f: { type: string }) => f.type))].sort()).toEqual(["date", "mrn", "name"]);
-    const clean = await api(uk, "POST", "/api/v1/consilium/phi/check", { token, json: { text: "Femme de 67 ans, FEVG 35 %, J3 post-opératoire, CRP 12,5 mg/l.", language: "fr" } });
+    const clean = await api(uk, "POST", "/api/v1/consilium/phi/check", {
+      token,
+      json: { text: "Femme de 67 ans, FEVG 35 %, J3 post-opératoire, CRP 12,5 mg/l.", language: "fr" },
+    });
     expect(clean.body).toMatchObject({ ok: true, findings: [] });
     expect((await api(uk, "POST", "/api/v1/consilium/phi/check", { token, json: { text: "x", language: "français" } })).status).toBe(422);
   });
@@ -42,7 +45,11 @@ describe("media and the PHI guard over HTTP", () => {
   it("uploads, describes and serves an image only through signed links", async () => {
     const uploaded = await uploadMedia(uk, token, await uploadForm({ description: "Erythematous plaque, left shin", focus: "0.1,-0.2" }));
     expect(uploaded.status).toBe(200);
-    expect(uploaded.body).toMatchObject({ type: "image", description: "Erythematous plaque, left shin", meta: { original: { width: 100, height: 200 }, focus: { x: 0.1, y: -0.2 } } });
+    expect(uploaded.body).toMatchObject({
+      type: "image",
+      description: "Erythematous plaque, left shin",
+      meta: { original: { width: 100, height: 200 }, focus: { x: 0.1, y: -0.2 } },
+    });
     const file = await fetch(uploaded.body.url);
     expect(file.status).toBe(200);
     expect(file.headers.get("content-type")).toBe("image/jpeg");
@@ -72,12 +79,18 @@ describe("media and the PHI guard over HTTP", () => {
   it("refuses bad uploads with clear errors and stores nothing", async () => {
     const mediaDir = join(uk.dataDir, "media");
     const before = readdirSync(mediaDir).length;
-    const notImage = await api(uk, "POST", "/api/v1/media", { token, body: await uploadForm({}, new Blob(["just text"], { type: "image/jpeg" })) });
+    const notImage = await api(uk, "POST", "/api/v1/media", {
+      token,
+      body: await uploadForm({}, new Blob(["just text"], { type: "image/jpeg" })),
+    });
     expect(notImage.status).toBe(422);
     expect(notImage.body.error).toMatch(/not an image/);
     const noFile = await api(uk, "POST", "/api/v1/media", { token, json: { description: "x" } });
     expect(noFile.status).toBe(422);
-    const phi = await api(uk, "POST", "/api/v1/media", { token, body: await uploadForm({ description: "Photo of Mr Albert Quince taken 12/03/2024" }) });
+    const phi = await api(uk, "POST", "/api/v1/media", {
+      token,
+      body: await uploadForm({ description: "Photo of Mr Albert Quince taken 12/03/2024" }),
+    });
     expect(phi.status).toBe(422);
     expect(phi.body.details.map((d: { type: string }) => d.type)).toEqual(["name", "date"]);
     const huge = new Blob([new Uint8Array(17 * 1024 * 1024)], { type: "image/jpeg" });
@@ -89,7 +102,10 @@ describe("media and the PHI guard over HTTP", () => {
   it("checks drafts and blocks PHI in profiles", async () => {
     const clean = await api(uk, "POST", "/api/v1/consilium/phi/check", { token, json: { text: "BP 142/88, HbA1c 7.2%, day 3 post-op." } });
     expect(clean.body).toEqual({ ok: true, language: null, message: null, findings: [] });
-    const dirty = await api(uk, "POST", "/api/v1/consilium/phi/check", { token, json: { text: "NHS number 943 476 5919, DOB 14/03/1958" } });
+    const dirty = await api(uk, "POST", "/api/v1/consilium/phi/check", {
+      token,
+      json: { text: "NHS number 943 476 5919, DOB 14/03/1958" },
+    });
     expect(dirty.status).toBe(200);
     expect(dirty.body.ok).toBe(false);
     expect(dirty.body.message).toMatch(/NHS number/);
@@ -97,7 +113,10 @@ describe("media and the PHI guard over HTTP", () => {
       expect.objectContaining({ type: "nhs_number", start: 11, end: 23, text: "943 476 5919", field: "text" }),
       expect.objectContaining({ type: "date", text: "14/03/1958" }),
     ]);
-    const profile = await api(uk, "PATCH", "/api/v1/accounts/update_credentials", { token, json: { note: "Ask me about the patient, Mabel Oduya, seen at 3 Cedar Road" } });
+    const profile = await api(uk, "PATCH", "/api/v1/accounts/update_credentials", {
+      token,
+      json: { note: "Ask me about the patient, Mabel Oduya, seen at 3 Cedar Road" },
+    });
     expect(profile.status).toBe(422);
     expect(profile.body.details.map((d: { type: string }) => d.type)).toEqual(["name", "address"]);
     expect((await api(uk, "GET", "/api/v1/accounts/verify_credentials", { token })).body.note).toBe("");

@@ -15,7 +15,8 @@ describe("blocks and mutes", () => {
   let bob: Awaited<ReturnType<typeof approvedPhysician>>;
   let dave: Awaited<ReturnType<typeof approvedPhysician>>;
   let masto: mastodon.rest.Client;
-  const ids = async (path: string, token = alice.token) => (await api(uk, "GET", path, { token })).body.map((s: { id: string }) => s.id) as string[];
+  const ids = async (path: string, token = alice.token) =>
+    (await api(uk, "GET", path, { token })).body.map((s: { id: string }) => s.id) as string[];
 
   beforeAll(async () => {
     instances = await startInstances(1);
@@ -32,14 +33,22 @@ describe("blocks and mutes", () => {
 
   it("a block ends follows both ways and hides the blocked from timelines, threads, notifications and search", async () => {
     const root = await masto.v1.statuses.create({ status: "A thread about anticoagulation" });
-    const bobReply = (await api(uk, "POST", "/api/v1/statuses", { token: bob.token, json: { status: "@alice_md what about renal function?", in_reply_to_id: root.id } })).body;
+    const bobReply = (
+      await api(uk, "POST", "/api/v1/statuses", {
+        token: bob.token,
+        json: { status: "@alice_md what about renal function?", in_reply_to_id: root.id },
+      })
+    ).body;
     const bobPost = (await api(uk, "POST", "/api/v1/statuses", { token: bob.token, json: { status: "Bob's own post" } })).body;
 
     const relationship = await masto.v1.accounts.$select(bob.id).block();
     expect(relationship).toMatchObject({ id: bob.id, blocking: true, following: false, followedBy: false, muting: false });
     expect((await masto.v1.blocks.list()).map((a) => a.id)).toEqual([bob.id]);
     // Bob sees it as blocked_by and can no longer follow.
-    expect((await api(uk, "GET", `/api/v1/accounts/relationships?id[]=${alice.id}`, { token: bob.token })).body[0]).toMatchObject({ blocked_by: true, following: false });
+    expect((await api(uk, "GET", `/api/v1/accounts/relationships?id[]=${alice.id}`, { token: bob.token })).body[0]).toMatchObject({
+      blocked_by: true,
+      following: false,
+    });
     expect((await api(uk, "POST", `/api/v1/accounts/${alice.id}/follow`, { token: bob.token })).status).toBe(403);
 
     expect(await ids("/api/v1/timelines/home")).not.toContain(bobPost.id);
@@ -64,7 +73,8 @@ describe("blocks and mutes", () => {
     expect(relationship).toMatchObject({ muting: true, mutingNotifications: false, following: true });
     const muted = (await api(uk, "GET", "/api/v1/mutes", { token: alice.token })).body;
     expect(muted.map((a: { id: string }) => a.id)).toEqual([dave.id]);
-    const post = (await api(uk, "POST", "/api/v1/statuses", { token: dave.token, json: { status: "@alice_md muted but mentioning" } })).body;
+    const post = (await api(uk, "POST", "/api/v1/statuses", { token: dave.token, json: { status: "@alice_md muted but mentioning" } }))
+      .body;
     expect(await ids("/api/v1/timelines/home")).not.toContain(post.id);
     // notifications: false keeps the mention notification.
     expect((await masto.v1.notifications.list()).some((n) => n.status?.id === post.id)).toBe(true);
@@ -84,12 +94,15 @@ describe("blocks and mutes", () => {
     const root = await masto.v1.statuses.create({ status: "A long case discussion" });
     const muted = await masto.v1.statuses.$select(root.id).mute();
     expect(muted.muted).toBe(true);
-    const quiet = (await api(uk, "POST", "/api/v1/statuses", { token: bob.token, json: { status: "Another thought", in_reply_to_id: root.id } })).body;
+    const quiet = (
+      await api(uk, "POST", "/api/v1/statuses", { token: bob.token, json: { status: "Another thought", in_reply_to_id: root.id } })
+    ).body;
     expect((await masto.v1.notifications.list()).some((n) => n.status?.id === quiet.id)).toBe(false);
     // The thread itself is still readable.
     expect((await masto.v1.statuses.$select(root.id).context.fetch()).descendants.map((s) => s.id)).toContain(quiet.id);
     expect((await masto.v1.statuses.$select(root.id).unmute()).muted).toBe(false);
-    const loud = (await api(uk, "POST", "/api/v1/statuses", { token: bob.token, json: { status: "And another", in_reply_to_id: root.id } })).body;
+    const loud = (await api(uk, "POST", "/api/v1/statuses", { token: bob.token, json: { status: "And another", in_reply_to_id: root.id } }))
+      .body;
     expect((await masto.v1.notifications.list()).some((n) => n.status?.id === loud.id)).toBe(true);
     expect((await api(uk, "POST", "/api/v1/statuses/999999999999/mute", { token: alice.token })).status).toBe(404);
   });
@@ -98,6 +111,8 @@ describe("blocks and mutes", () => {
     expect((await api(uk, "POST", `/api/v1/accounts/${alice.id}/block`, { token: alice.token })).status).toBe(422);
     expect((await api(uk, "POST", `/api/v1/accounts/${alice.id}/mute`, { token: alice.token })).status).toBe(422);
     expect((await api(uk, "POST", "/api/v1/accounts/999999999999/block", { token: alice.token })).status).toBe(404);
-    expect((await api(uk, "POST", `/api/v1/accounts/${dave.id}/mute`, { token: alice.token, json: { duration: "soon" } })).status).toBe(422);
+    expect((await api(uk, "POST", `/api/v1/accounts/${dave.id}/mute`, { token: alice.token, json: { duration: "soon" } })).status).toBe(
+      422,
+    );
   });
 });

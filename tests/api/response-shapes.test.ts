@@ -22,7 +22,9 @@ describe("response shapes match Mastodon's", () => {
     const expectShape = (schema: string, value: unknown) => errors.push(...check(schema, value));
     expectShape("Instance", (await api(uk, "GET", "/api/v2/instance")).body);
     expectShape("V1Instance", (await api(uk, "GET", "/api/v1/instance")).body);
-    const app = await api(uk, "POST", "/api/v1/apps", { json: { client_name: "shapes", redirect_uris: "urn:ietf:wg:oauth:2.0:oob", scopes: "read write" } });
+    const app = await api(uk, "POST", "/api/v1/apps", {
+      json: { client_name: "shapes", redirect_uris: "urn:ietf:wg:oauth:2.0:oob", scopes: "read write" },
+    });
     expectShape("CredentialApplication", app.body);
     const me = (await api(uk, "GET", "/api/v1/accounts/verify_credentials", { token })).body;
     expectShape("CredentialAccount", me);
@@ -33,9 +35,19 @@ describe("response shapes match Mastodon's", () => {
     form.set("file", new Blob([new Uint8Array(await taggedJpeg())], { type: "image/jpeg" }), "x.jpg");
     const media = await uploadMedia(uk, token, form);
     expectShape("MediaAttachment", media.body);
-    const kase = await api(uk, "POST", "/api/v1/statuses", { token, json: { status: "Shapes #cardiology", media_ids: [media.body.id], case: { kind: "help", title: "Shape case", specialties: ["cardiology"] } } });
+    const kase = await api(uk, "POST", "/api/v1/statuses", {
+      token,
+      json: {
+        status: "Shapes #cardiology",
+        media_ids: [media.body.id],
+        case: { kind: "help", title: "Shape case", specialties: ["cardiology"] },
+      },
+    });
     expectShape("Status", kase.body);
-    const poll = await api(uk, "POST", "/api/v1/statuses", { token, json: { status: "Which?", poll: { options: ["A", "B"], expires_in: 600 } } });
+    const poll = await api(uk, "POST", "/api/v1/statuses", {
+      token,
+      json: { status: "Which?", poll: { options: ["A", "B"], expires_in: 600 } },
+    });
     expectShape("Status", poll.body);
     expectShape("Poll", (await api(uk, "GET", `/api/v1/polls/${poll.body.id}`, { token })).body);
     expectShape("Context", (await api(uk, "GET", `/api/v1/statuses/${kase.body.id}/context`, { token })).body);
@@ -57,7 +69,9 @@ describe("response shapes match Mastodon's", () => {
     expectShape("Search", (await api(uk, "GET", "/api/v2/search?q=shape", { token })).body);
     expectShape("Error", (await api(uk, "GET", "/api/v1/statuses/1", { token })).body);
     const registrationApp = await createApp(uk, "read write");
-    const appToken = await api(uk, "POST", "/oauth/token", { json: { grant_type: "client_credentials", client_id: registrationApp.client_id, client_secret: registrationApp.client_secret } });
+    const appToken = await api(uk, "POST", "/oauth/token", {
+      json: { grant_type: "client_credentials", client_id: registrationApp.client_id, client_secret: registrationApp.client_secret },
+    });
     expectShape("Token", appToken.body);
     // The OpenAPI description types notification ids in groups as integers; Mastodon
     // sends strings (ids exceed 2^53), and so do we.

@@ -71,7 +71,9 @@ describe("client pages in Chromium", () => {
     const page = await (await browser.newContext()).newPage();
     await page.goto(`${client.origin}/?server=${encodeURIComponent(server.origin)}&token=${token}${account ? `&account=${account}` : ""}`);
     await page.waitForSelector("body:not([data-state=loading])", { timeout: 15_000 });
-    const state = await page.evaluate(() => ({ ...document.body.dataset, text: document.getElementById("out")!.textContent ?? "" }) as Record<string, string | undefined>);
+    const state = await page.evaluate(
+      () => ({ ...document.body.dataset, text: document.getElementById("out")!.textContent ?? "" }) as Record<string, string | undefined>,
+    );
     await page.close();
     return state;
   }
@@ -90,13 +92,31 @@ describe("client pages in Chromium", () => {
 
     const form = new FormData();
     form.set("avatar", new Blob([new Uint8Array(await taggedJpeg())], { type: "image/jpeg" }), "me.jpg");
-    form.set("header", new Blob([new Uint8Array(await sharp({ create: { width: 1200, height: 900, channels: 3, background: "#3a7ca5" } }).jpeg().toBuffer())], { type: "image/jpeg" }), "header.jpg");
+    form.set(
+      "header",
+      new Blob(
+        [
+          new Uint8Array(
+            await sharp({ create: { width: 1200, height: 900, channels: 3, background: "#3a7ca5" } })
+              .jpeg()
+              .toBuffer(),
+          ),
+        ],
+        { type: "image/jpeg" },
+      ),
+      "header.jpg",
+    );
     const updated = await api(uk, "PATCH", "/api/v1/accounts/update_credentials", { token: doc.token, body: form });
     expect(updated.status).toBe(200);
     expect(updated.body.avatar).toMatch(/\/profile-images\/profile-\d+\.jpg\?expires=\d+&sig=/);
     const file = Buffer.from(await (await fetch(updated.body.avatar)).arrayBuffer());
     const meta = await sharp(file).metadata();
-    expect({ width: meta.width, height: meta.height, format: meta.format, exif: meta.exif ?? null }).toEqual({ width: 400, height: 400, format: "jpeg", exif: null });
+    expect({ width: meta.width, height: meta.height, format: meta.format, exif: meta.exif ?? null }).toEqual({
+      width: 400,
+      height: 400,
+      format: "jpeg",
+      exif: null,
+    });
     expect(file.includes(Buffer.from(CAMERA_SERIAL))).toBe(false);
     // Without the signature, nothing.
     expect((await fetch(updated.body.avatar.split("?")[0])).status).toBe(403);
@@ -107,7 +127,9 @@ describe("client pages in Chromium", () => {
     const there = await resolveAccount(us, usDoc.token, "pic_doc", uk);
     const copied = await eventually(async () => {
       const account = (await api(us, "GET", `/api/v1/accounts/${there}`, { token: usDoc.token })).body;
-      return account.avatar.startsWith(`${us.origin}/profile-images/`) && account.header.startsWith(`${us.origin}/profile-images/`) ? account : null;
+      return account.avatar.startsWith(`${us.origin}/profile-images/`) && account.header.startsWith(`${us.origin}/profile-images/`)
+        ? account
+        : null;
     }, "the avatar copied on US");
     expect(copied.avatar).not.toContain(uk.origin);
     const usPushToken = tokenWithScopes(us, usDoc.id, ["read", "push"]);
@@ -118,7 +140,10 @@ describe("client pages in Chromium", () => {
     const cleared = await api(uk, "DELETE", "/api/v1/profile/avatar", { token: doc.token });
     expect(cleared.body.avatar).toMatch(/\/avatars\/default\//);
     expect((await fetch(updated.body.avatar)).status).toBe(404);
-    await eventually(async () => (await api(us, "GET", `/api/v1/accounts/${there}`, { token: usDoc.token })).body.avatar.includes("/avatars/default/"), "the default avatar on US");
+    await eventually(
+      async () => (await api(us, "GET", `/api/v1/accounts/${there}`, { token: usDoc.token })).body.avatar.includes("/avatars/default/"),
+      "the default avatar on US",
+    );
   }, 60_000);
 
   it("refuses a file that is not an image as an avatar, and leaves the profile as it was", async () => {
@@ -127,6 +152,8 @@ describe("client pages in Chromium", () => {
     form.set("display_name", "Should not change");
     const refused = await api(uk, "PATCH", "/api/v1/accounts/update_credentials", { token: doc.token, body: form });
     expect(refused.status).toBe(422);
-    expect((await api(uk, "GET", "/api/v1/accounts/verify_credentials", { token: doc.token })).body.display_name).not.toBe("Should not change");
+    expect((await api(uk, "GET", "/api/v1/accounts/verify_credentials", { token: doc.token })).body.display_name).not.toBe(
+      "Should not change",
+    );
   });
 });

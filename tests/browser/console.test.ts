@@ -11,12 +11,16 @@ import { totpCode } from "../helpers/console.ts";
 import { startInstances, type TestInstance } from "../helpers/instances.ts";
 
 // CONSOLE_SCREENSHOTS=1 writes README's screenshots (docs/screenshots); otherwise they go to a temporary directory.
-const SHOTS = process.env["CONSOLE_SCREENSHOTS"] ? new URL("../../docs/screenshots/", import.meta.url).pathname : join(tmpdir(), "consilium-shots");
+const SHOTS = process.env["CONSOLE_SCREENSHOTS"]
+  ? new URL("../../docs/screenshots/", import.meta.url).pathname
+  : join(tmpdir(), "consilium-shots");
 const GB_SAMPLE = readFileSync(new URL("../fixtures/registers/gb-lrmp-sample.csv", import.meta.url), "utf8");
 
 /** A screenshot, as a small palette PNG (README shows these). */
 async function shot(page: Page, name: string, fullPage = false): Promise<void> {
-  const png = await sharp(await page.screenshot({ fullPage })).png({ palette: true, colors: 64, compressionLevel: 9 }).toBuffer();
+  const png = await sharp(await page.screenshot({ fullPage }))
+    .png({ palette: true, colors: 64, compressionLevel: 9 })
+    .toBuffer();
   writeFileSync(join(SHOTS, `${name}.png`), png);
 }
 
@@ -24,7 +28,9 @@ async function shot(page: Page, name: string, fullPage = false): Promise<void> {
 function largeExtract(rows: number): string {
   const lines = GB_SAMPLE.trimEnd().split("\n");
   for (let i = 0; i < rows; i++) {
-    lines.push(`${6000000 + i},Synthname${i},Testa ${i % 97},F,2001,Example University,Registered with a licence to practise,2002-08-01,N,Y,General medicine`);
+    lines.push(
+      `${6000000 + i},Synthname${i},Testa ${i % 97},F,2001,Example University,Registered with a licence to practise,2002-08-01,N,Y,General medicine`,
+    );
   }
   return `${lines.join("\n")}\n`;
 }
@@ -40,7 +46,12 @@ describe("the staff console in a browser", () => {
   let instances: Awaited<ReturnType<typeof startInstances>>;
   let uk: TestInstance;
   let browser: Browser;
-  const applicant = syntheticApplicant({ username: "echo_reader", legal_name: "Adaeze Okonkwo-Hart", license_number: "7012345", specialty: "cardiology" });
+  const applicant = syntheticApplicant({
+    username: "echo_reader",
+    legal_name: "Adaeze Okonkwo-Hart",
+    license_number: "7012345",
+    specialty: "cardiology",
+  });
   let applicantId: string;
   let verifier: Page;
   let secret: string;
@@ -49,11 +60,23 @@ describe("the staff console in a browser", () => {
     mkdirSync(SHOTS, { recursive: true });
     instances = await startInstances(1, [{ name: "UK Medical Council" }]);
     uk = instances[0]!;
-    const owner = await uk.services.accounts.createStaff({ username: "council_owner", email: "owner@council.example", password: "owner password 1", role: "owner" });
+    const owner = await uk.services.accounts.createStaff({
+      username: "council_owner",
+      email: "owner@council.example",
+      password: "owner password 1",
+      role: "owner",
+    });
     uk.services.settings.update(owner.id, { staffSecondFactorRequired: true });
     applicantId = (await apply(uk, applicant)).id;
     for (const [i, name] of ["Osei", "Brennan", "Watanabe"].entries()) {
-      await apply(uk, syntheticApplicant({ username: `applicant_${name.toLowerCase()}`, specialty: ["dermatology", "neurology", "cardiology"][i]!, license_jurisdiction: i === 1 ? "IE" : "GB" }));
+      await apply(
+        uk,
+        syntheticApplicant({
+          username: `applicant_${name.toLowerCase()}`,
+          specialty: ["dermatology", "neurology", "cardiology"][i]!,
+          license_jurisdiction: i === 1 ? "IE" : "GB",
+        }),
+      );
     }
     browser = await launchChromium();
   }, 60_000);
@@ -87,7 +110,10 @@ describe("the staff console in a browser", () => {
     await ownerPage.fill("#staff-email", "verifier.one@council.example");
     await ownerPage.fill("#staff-password", "temporary pass 1");
     await ownerPage.selectOption("#staff-role", "verifier");
-    await Promise.all([ownerPage.waitForURL(/\/admin\/accounts\/\d+$/), ownerPage.click("form[aria-label='Add a staff member'] button[type=submit]")]);
+    await Promise.all([
+      ownerPage.waitForURL(/\/admin\/accounts\/\d+$/),
+      ownerPage.click("form[aria-label='Add a staff member'] button[type=submit]"),
+    ]);
     expect(await ownerPage.textContent(".flash")).toContain("@verifier_one can now sign in as verifier");
 
     verifier = await (await browser.newContext({ viewport: { width: 1100, height: 760 } })).newPage();

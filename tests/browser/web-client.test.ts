@@ -34,7 +34,11 @@ describe("a browser client on another origin", () => {
     await peer(uk, staff.uk, us, staff.us);
     const bobOnUk = await resolveAccount(uk, aliceAccount.token, "bob_md", us);
     await api(uk, "POST", `/api/v1/accounts/${bobOnUk}/follow`, { token: aliceAccount.token });
-    await eventually(async () => (await api(uk, "GET", `/api/v1/accounts/relationships?id[]=${bobOnUk}`, { token: aliceAccount.token })).body[0]?.following, "alice's follow of bob");
+    await eventually(
+      async () =>
+        (await api(uk, "GET", `/api/v1/accounts/relationships?id[]=${bobOnUk}`, { token: aliceAccount.token })).body[0]?.following,
+      "alice's follow of bob",
+    );
     client = await servePage(readFileSync(new URL("fixtures/web-client.html", import.meta.url), "utf8"));
     browser = await launchChromium();
     page = await (await browser.newContext()).newPage();
@@ -75,7 +79,10 @@ describe("a browser client on another origin", () => {
     const remote = await api(us, "POST", "/api/v1/statuses", { token: bob.token, json: { status: "Live from the peer instance" } });
     expect(remote.status).toBe(200);
     const handle = await page.waitForFunction(
-      () => (window as any).client.events.find((e: { event: string; payload?: string }) => e.event === "update" && e.payload?.includes("Live from the peer instance")),
+      () =>
+        (window as any).client.events.find(
+          (e: { event: string; payload?: string }) => e.event === "update" && e.payload?.includes("Live from the peer instance"),
+        ),
       null,
       { timeout: 5_000 },
     );
@@ -88,7 +95,9 @@ describe("a browser client on another origin", () => {
   it("shows people and posts to a signed-in member, and a sign-in page to anyone else", async () => {
     const aliceJson = (await api(uk, "GET", `/api/v1/accounts/${aliceId}`, { token: carol.token })).body;
     const open = (await api(uk, "POST", "/api/v1/statuses", { token: carol.token, json: { status: "Open to all members" } })).body;
-    const mine = (await api(uk, "POST", "/api/v1/statuses", { token: carol.token, json: { status: "Carol for followers only", visibility: "private" } })).body;
+    const mine = (
+      await api(uk, "POST", "/api/v1/statuses", { token: carol.token, json: { status: "Carol for followers only", visibility: "private" } })
+    ).body;
 
     // Alice signed in on the authorize page: the same session shows people and posts.
     await page.goto(aliceJson.url);

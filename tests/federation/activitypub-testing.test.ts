@@ -16,7 +16,9 @@ interface Assertion {
 /** socialweb.coop's activitypub-testing runner (`test actor`), its assertions as JSON. */
 async function runActorSuite(actorUrl: string): Promise<Assertion[]> {
   const cli = new URL("../../node_modules/activitypub-testing/src/cli.js", import.meta.url).pathname;
-  const { stdout } = await promisify(execFile)(process.execPath, [cli, "test", "actor", actorUrl, "--output=json-seq"], { timeout: 60_000 });
+  const { stdout } = await promisify(execFile)(process.execPath, [cli, "test", "actor", actorUrl, "--output=json-seq"], {
+    timeout: 60_000,
+  });
   return stdout
     .split("\u001e")
     .map((record) => record.trim())
@@ -32,7 +34,9 @@ async function runActorSuite(actorUrl: string): Promise<Assertion[]> {
 async function signingProxy(signer: TestInstance, target: TestInstance): Promise<{ origin: string; server: Server }> {
   const server = createServer((req, res) => {
     void (async () => {
-      const upstream = await signedFetch(signer, `${target.origin}${req.url}`, { headers: { Accept: req.headers.accept ?? "application/activity+json" } });
+      const upstream = await signedFetch(signer, `${target.origin}${req.url}`, {
+        headers: { Accept: req.headers.accept ?? "application/activity+json" },
+      });
       const body = (await upstream.text()).split(target.origin).join(origin);
       res.writeHead(upstream.status, { "Content-Type": upstream.headers.get("content-type") ?? "application/activity+json" }).end(body);
     })().catch(() => res.writeHead(502).end());
@@ -62,7 +66,13 @@ describe("activitypub-testing's actor suite", () => {
   });
 
   const summary = (assertions: Assertion[]) => Object.fromEntries(assertions.map((a) => [a.test.slug, a.result.outcome]));
-  const CORE = ["actor-objects-must-have-inbox-outbox-properties", "actor-must-serve-as2-object-to-get", "outbox-must-be-an-orderedcollection", "followers-collection-must-be-a-collection", "following-collection-must-be-a-collection"];
+  const CORE = [
+    "actor-objects-must-have-inbox-outbox-properties",
+    "actor-must-serve-as2-object-to-get",
+    "outbox-must-be-an-orderedcollection",
+    "followers-collection-must-be-a-collection",
+    "following-collection-must-be-a-collection",
+  ];
 
   it("passes every applicable test against the instance actor", async () => {
     const assertions = await runActorSuite(`${uk.origin}/actor`);

@@ -16,8 +16,10 @@ describe("blocks and pins across instances", () => {
   let bob: Awaited<ReturnType<typeof approvedPhysician>>;
   let aliceOnUs: string;
   let bobOnUk: string;
-  const relationshipOn = async (inst: TestInstance, token: string, id: string) => (await api(inst, "GET", `/api/v1/accounts/relationships?id[]=${id}`, { token })).body[0];
-  const followersOf = async (inst: TestInstance, token: string, id: string) => (await api(inst, "GET", `/api/v1/accounts/${id}/followers`, { token })).body.map((a: { acct: string }) => a.acct) as string[];
+  const relationshipOn = async (inst: TestInstance, token: string, id: string) =>
+    (await api(inst, "GET", `/api/v1/accounts/relationships?id[]=${id}`, { token })).body[0];
+  const followersOf = async (inst: TestInstance, token: string, id: string) =>
+    (await api(inst, "GET", `/api/v1/accounts/${id}/followers`, { token })).body.map((a: { acct: string }) => a.acct) as string[];
 
   beforeAll(async () => {
     instances = await startInstances(2);
@@ -62,7 +64,10 @@ describe("blocks and pins across instances", () => {
     const featured = await (await signedFetch(us, `${uk.origin}/users/alice_md/featured`)).json();
     expect(featured).toMatchObject({ type: "OrderedCollection", totalItems: 1 });
     expect(JSON.stringify(featured.orderedItems)).toContain(post.uri);
-    const pinnedOnUs = async () => (await api(us, "GET", `/api/v1/accounts/${aliceOnUs}/statuses?pinned=true`, { token: bob.token })).body.map((s: { id: string }) => s.id);
+    const pinnedOnUs = async () =>
+      (await api(us, "GET", `/api/v1/accounts/${aliceOnUs}/statuses?pinned=true`, { token: bob.token })).body.map(
+        (s: { id: string }) => s.id,
+      );
     await eventually(async () => (await pinnedOnUs()).includes(onUs.id), "the pin (Add) on US");
     await api(uk, "POST", `/api/v1/statuses/${post.id}/unpin`, { token: alice.token });
     await eventually(async () => (await pinnedOnUs()).length === 0, "the unpin (Remove) on US");

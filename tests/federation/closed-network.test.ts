@@ -15,7 +15,12 @@ describe("the closed network", () => {
   beforeAll(async () => {
     instances = await startInstances(4);
     [uk, us, fr, outsider] = instances as unknown as TestInstance[] as [TestInstance, TestInstance, TestInstance, TestInstance];
-    for (const [name, inst] of [["uk", uk], ["us", us], ["fr", fr], ["outsider", outsider]] as const) {
+    for (const [name, inst] of [
+      ["uk", uk],
+      ["us", us],
+      ["fr", fr],
+      ["outsider", outsider],
+    ] as const) {
       staff[name] = await ownerToken(inst);
       doc[name] = await approvedPhysician(inst, staff[name]!, { username: `${name}_doc` });
     }
@@ -43,7 +48,10 @@ describe("the closed network", () => {
 
   it("a non-peer is refused at the inbox and can fetch nothing", async () => {
     const post = await api(uk, "POST", "/api/v1/statuses", { token: doc["uk"]!.token, json: { status: "Peers only" } });
-    const refused = await signedFetch(outsider, `${uk.origin}/inbox`, { method: "POST", body: createNote(outsider, "outsider_doc", "1", "hello") });
+    const refused = await signedFetch(outsider, `${uk.origin}/inbox`, {
+      method: "POST",
+      body: createNote(outsider, "outsider_doc", "1", "hello"),
+    });
     expect(refused.status).toBe(403);
     for (const url of [`${uk.origin}/users/uk_doc`, post.body.uri, `${uk.origin}/users/uk_doc/followers`]) {
       const res = await signedFetch(outsider, url);
@@ -53,7 +61,9 @@ describe("the closed network", () => {
     expect((await signedFetch(us, `${uk.origin}/users/uk_doc`)).status).toBe(200);
     expect((await signedFetch(us, post.body.uri)).status).toBe(200);
     // And the outsider's search cannot resolve anyone on UK.
-    const search = await api(outsider, "GET", `/api/v2/search?q=@uk_doc@${new URL(uk.origin).host}&resolve=true`, { token: doc["outsider"]!.token });
+    const search = await api(outsider, "GET", `/api/v2/search?q=@uk_doc@${new URL(uk.origin).host}&resolve=true`, {
+      token: doc["outsider"]!.token,
+    });
     expect(search.body.accounts).toEqual([]);
   });
 
@@ -61,17 +71,29 @@ describe("the closed network", () => {
     const body = createNote(us, "us_doc", "forged-1", "forged");
     // Signed with a key that is not the one the keyId names.
     const { privateKey } = await promisify(generateKeyPair)("rsa", { modulusLength: 2048 });
-    const wrongKey = await crypto.subtle.importKey("pkcs8", privateKey.export({ type: "pkcs8", format: "der" }), { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" }, true, ["sign"]);
+    const wrongKey = await crypto.subtle.importKey(
+      "pkcs8",
+      privateKey.export({ type: "pkcs8", format: "der" }),
+      { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" },
+      true,
+      ["sign"],
+    );
     const badSig = await signedFetch(us, `${uk.origin}/inbox`, { method: "POST", body, privateKey: wrongKey });
     expect(badSig.status).toBe(401);
     // Signed by US's instance actor, but the activity claims to be from a US physician.
     const impersonation = await signedFetch(us, `${uk.origin}/inbox`, { method: "POST", body });
     expect(impersonation.status).toBe(401);
     // Malformed JSON-LD from a real peer.
-    const malformed = await signedFetch(us, `${uk.origin}/inbox`, { method: "POST", body: '{"@context": "https://www.w3.org/ns/activitystreams", "type": ' });
+    const malformed = await signedFetch(us, `${uk.origin}/inbox`, {
+      method: "POST",
+      body: '{"@context": "https://www.w3.org/ns/activitystreams", "type": ',
+    });
     expect(malformed.status).toBe(400);
     // A body larger than any activity should be.
-    const huge = await signedFetch(us, `${uk.origin}/inbox`, { method: "POST", body: createNote(us, "us_doc", "big", "x".repeat(2 * 1024 * 1024)) });
+    const huge = await signedFetch(us, `${uk.origin}/inbox`, {
+      method: "POST",
+      body: createNote(us, "us_doc", "big", "x".repeat(2 * 1024 * 1024)),
+    });
     expect(huge.status).toBe(413);
     await quiet([uk]);
     for (const id of ["forged-1", "big"]) expect(uk.services.store.getByUri(`${us.origin}/users/us_doc/statuses/${id}`)).toBeUndefined();
@@ -94,7 +116,13 @@ describe("the closed network", () => {
   it("ending a peering stops the flow both ways", async () => {
     const ended = await api(uk, "POST", "/api/v1/consilium/peers/end", { token: staff["uk"]!, json: { origin: fr.origin } });
     expect(ended.body.state).toBe("ended");
-    await eventually(async () => (await api(fr, "GET", "/api/v1/consilium/peers", { token: staff["fr"]! })).body.find((p: { origin: string }) => p.origin === uk.origin)?.state === "ended", "FR to see the end");
+    await eventually(
+      async () =>
+        (await api(fr, "GET", "/api/v1/consilium/peers", { token: staff["fr"]! })).body.find(
+          (p: { origin: string }) => p.origin === uk.origin,
+        )?.state === "ended",
+      "FR to see the end",
+    );
     const fromUk = await api(uk, "POST", "/api/v1/statuses", { token: doc["uk"]!.token, json: { status: "After the end (UK)" } });
     const fromFr = await api(fr, "POST", "/api/v1/statuses", { token: doc["fr"]!.token, json: { status: "After the end (FR)" } });
     // US still receives UK's post, which shows delivery ran.

@@ -96,7 +96,10 @@ describe("ActivityPub conformance", () => {
       json: { status: "Language check #cardiology", spoiler_text: "Long read", language: "en" },
     });
     expect(post.body.language).toBe("en");
-    const create = await eventually(() => received("Create").find((c) => c["object"]?.["id"] === post.body.uri), "the Create at the raw peer");
+    const create = await eventually(
+      () => received("Create").find((c) => c["object"]?.["id"] === post.body.uri),
+      "the Create at the raw peer",
+    );
     expect(create["object"]["contentMap"]).toEqual({ en: create["object"]["content"] });
     expect(create["object"]["summaryMap"]).toEqual({ en: "Long read" });
     const onUs = await eventually(() => findByUri(us, usDoc.token, post.body.uri), "the post on US");
@@ -104,10 +107,17 @@ describe("ActivityPub conformance", () => {
 
     const kase = await api(uk, "POST", "/api/v1/statuses", {
       token: ukDoc.token,
-      json: { status: "", language: "fr", case: { kind: "help", title: "Syncope chez un coureur", question: "Quels examens ?", specialties: ["cardiology"] } },
+      json: {
+        status: "",
+        language: "fr",
+        case: { kind: "help", title: "Syncope chez un coureur", question: "Quels examens ?", specialties: ["cardiology"] },
+      },
     });
     expect(kase.status).toBe(200);
-    const article = await eventually(() => received("Create").find((c) => c["object"]?.["id"] === kase.body.uri), "the case at the raw peer");
+    const article = await eventually(
+      () => received("Create").find((c) => c["object"]?.["id"] === kase.body.uri),
+      "the case at the raw peer",
+    );
     expect(article["object"]["type"]).toBe("Article");
     expect(article["object"]["nameMap"]).toEqual({ fr: "Syncope chez un coureur" });
     const caseOnUs = await eventually(() => findByUri(us, usDoc.token, kase.body.uri), "the case on US");
@@ -124,7 +134,10 @@ describe("ActivityPub conformance", () => {
     expect(docFollowing.body["totalItems"]).toBe(0);
 
     const tagged = await api(uk, "POST", "/api/v1/statuses", { token: ukDoc.token, json: { status: "A case for #Nephrology" } });
-    const create = await eventually(() => received("Create").find((c) => c["object"]?.["id"] === tagged.body.uri), "the tagged post at the raw peer");
+    const create = await eventually(
+      () => received("Create").find((c) => c["object"]?.["id"] === tagged.body.uri),
+      "the tagged post at the raw peer",
+    );
     const tags = ([] as Json[]).concat(create["object"]["tag"]);
     const href = tags.find((t) => t["type"] === "Hashtag")!["href"] as string;
     expect((await getJson(href, null)).status).toBe(401);
@@ -142,13 +155,19 @@ describe("ActivityPub conformance", () => {
     expect((await getJson(`${uk.origin}/users/uk_doc/statuses/999999999`)).status).toBe(404);
 
     const leaver = await approvedPhysician(uk, staff["uk"]!, { username: "uk_leaver" });
-    expect((await api(uk, "POST", "/api/v1/consilium/account/delete", { token: leaver.token, json: { password: leaver.applicant.password } })).status).toBe(200);
+    expect(
+      (await api(uk, "POST", "/api/v1/consilium/account/delete", { token: leaver.token, json: { password: leaver.applicant.password } }))
+        .status,
+    ).toBe(200);
     const goneActor = await getJson(`${uk.origin}/users/uk_leaver`);
     expect(goneActor).toMatchObject({ status: 410, body: { type: "Tombstone" } });
   });
 
   it("sends new poll counts without an edit time and with a new id each time, to the audience and every voter", async () => {
-    const poll = await api(uk, "POST", "/api/v1/statuses", { token: ukDoc.token, json: { status: "Anticoagulate?", poll: { options: ["Yes", "No"], expires_in: 3600 } } });
+    const poll = await api(uk, "POST", "/api/v1/statuses", {
+      token: ukDoc.token,
+      json: { status: "Anticoagulate?", poll: { options: ["Yes", "No"], expires_in: 3600 } },
+    });
     expect(poll.status).toBe(200);
     const onUs = await eventually(() => findByUri(us, usDoc.token, poll.body.uri), "the poll on US");
     expect((await api(us, "POST", `/api/v1/polls/${onUs.id}/votes`, { token: usDoc.token, json: { choices: [0] } })).status).toBe(200);
@@ -189,7 +208,12 @@ describe("ActivityPub conformance", () => {
 
     // client_secret_basic: the credentials in an Authorization header.
     const basic = await api(uk, "POST", "/oauth/token", {
-      form: { grant_type: "authorization_code", code: new URL(query.location!).searchParams.get("code")!, redirect_uri: redirectUri, code_verifier: query.verifier! },
+      form: {
+        grant_type: "authorization_code",
+        code: new URL(query.location!).searchParams.get("code")!,
+        redirect_uri: redirectUri,
+        code_verifier: query.verifier!,
+      },
       headers: { Authorization: `Basic ${Buffer.from(`${app.client_id}:${app.client_secret}`).toString("base64")}` },
     });
     expect(basic.status).toBe(200);
@@ -208,11 +232,23 @@ describe("ActivityPub conformance", () => {
     const code = /name="code" value="([^"]+)"/.exec(formPost.html)?.[1];
     expect(code).toBeTruthy();
     // "none": a public client proves itself with PKCE alone.
-    const publicClient = await api(uk, "POST", "/oauth/token", { form: { grant_type: "authorization_code", client_id: app.client_id, code: code!, redirect_uri: redirectUri, code_verifier: formPost.verifier! } });
+    const publicClient = await api(uk, "POST", "/oauth/token", {
+      form: {
+        grant_type: "authorization_code",
+        client_id: app.client_id,
+        code: code!,
+        redirect_uri: redirectUri,
+        code_verifier: formPost.verifier!,
+      },
+    });
     expect(publicClient.status).toBe(200);
-    expect((await api(uk, "GET", "/api/v1/accounts/verify_credentials", { token: publicClient.body.access_token })).body.username).toBe("uk_doc");
+    expect((await api(uk, "GET", "/api/v1/accounts/verify_credentials", { token: publicClient.body.access_token })).body.username).toBe(
+      "uk_doc",
+    );
 
-    const bad = await fetch(`${uk.origin}/oauth/authorize?${new URLSearchParams({ response_type: "code", client_id: app.client_id, redirect_uri: redirectUri, response_mode: "web_message", code_challenge: pkcePair().challenge, code_challenge_method: "S256" })}`);
+    const bad = await fetch(
+      `${uk.origin}/oauth/authorize?${new URLSearchParams({ response_type: "code", client_id: app.client_id, redirect_uri: redirectUri, response_mode: "web_message", code_challenge: pkcePair().challenge, code_challenge_method: "S256" })}`,
+    );
     expect(bad.status).toBe(400);
     expect(await bad.text()).toContain("response_mode");
   });
@@ -224,11 +260,15 @@ describe("ActivityPub conformance", () => {
     expect(staffBefore["usage"]["users"]["total"]).toBe(physicians);
     // Two physicians and the owner have used the API; one physician has not been seen for seven months.
     const idle = await approvedPhysician(uk, staff["uk"]!, { username: "uk_idle" });
-    uk.services.database.db.$client.prepare("UPDATE accounts SET last_active_at = ? WHERE id = ?").run(Date.now() - 210 * 86_400_000, idle.id);
+    uk.services.database.db.$client
+      .prepare("UPDATE accounts SET last_active_at = ? WHERE id = ?")
+      .run(Date.now() - 210 * 86_400_000, idle.id);
     uk.services.clock.advance(61_000);
     const info = (await (await fetch(`${uk.origin}/nodeinfo/2.1`)).json()) as Json;
     const users = info["usage"]["users"];
-    const staffCount = uk.services.database.db.$client.prepare("SELECT count(*) AS n FROM accounts WHERE role != 'physician'").get() as { n: number };
+    const staffCount = uk.services.database.db.$client.prepare("SELECT count(*) AS n FROM accounts WHERE role != 'physician'").get() as {
+      n: number;
+    };
     expect(staffCount.n).toBeGreaterThan(0);
     expect(users.total).toBe(physicians + 1);
     expect(users.activeMonth).toBe(users.total - 1);
@@ -236,7 +276,9 @@ describe("ActivityPub conformance", () => {
   });
 
   it("keeps staff off the network: no WebFinger, no actor, nothing they post leaves", async () => {
-    const owner = uk.services.database.db.$client.prepare("SELECT username FROM accounts WHERE role = 'owner' LIMIT 1").get() as { username: string };
+    const owner = uk.services.database.db.$client.prepare("SELECT username FROM accounts WHERE role = 'owner' LIMIT 1").get() as {
+      username: string;
+    };
     const host = new URL(uk.origin).host;
     expect((await fetch(`${uk.origin}/.well-known/webfinger?resource=acct:${owner.username}@${host}`)).status).toBe(404);
     expect((await fetch(`${uk.origin}/.well-known/webfinger?resource=acct:uk_doc@${host}`)).status).toBe(200);

@@ -22,7 +22,8 @@ describe("physician credentials across borders", () => {
     ukStaff = await ownerToken(uk);
     const usStaff = await ownerToken(us);
     const frStaff = await ownerToken(fr);
-    for (const name of ["uk_a", "uk_b", "uk_c", "uk_d"]) ukDocs[name] = await approvedPhysician(uk, ukStaff, { username: name, specialty: "cardiology" });
+    for (const name of ["uk_a", "uk_b", "uk_c", "uk_d"])
+      ukDocs[name] = await approvedPhysician(uk, ukStaff, { username: name, specialty: "cardiology" });
     usToken = (await approvedPhysician(us, usStaff, { username: "us_doc" })).token;
     await peer(uk, ukStaff, us, usStaff);
     await peer(us, usStaff, fr, frStaff);
@@ -49,21 +50,33 @@ describe("physician credentials across borders", () => {
       to: [`${uk.origin}/users/__instance__/followers`],
       object: { ...actor, "@context": undefined },
     });
-    const res = await signedFetch(us, `${us.origin}/inbox`, { method: "POST", body, privateKey: rsa!.privateKey, keyId: new URL(actor.publicKey.id) });
+    const res = await signedFetch(us, `${us.origin}/inbox`, {
+      method: "POST",
+      body,
+      privateKey: rsa!.privateKey,
+      keyId: new URL(actor.publicKey.id),
+    });
     expect(res.status).toBeLessThan(300);
   };
 
   it("a credential issued on UK verifies on US and carries no identity", async () => {
     const body = await credentialOnUs("uk_a");
     expect(body.check).toMatchObject({ valid: true, reason: null });
-    expect(body.claims.credentialSubject).toMatchObject({ id: `${uk.origin}/users/uk_a`, jurisdiction: "GB", specialty: { code: "207RC0000X", label: "Cardiology" } });
+    expect(body.claims.credentialSubject).toMatchObject({
+      id: `${uk.origin}/users/uk_a`,
+      jurisdiction: "GB",
+      specialty: { code: "207RC0000X", label: "Cardiology" },
+    });
     expect(body.claims.type).toEqual(["VerifiableCredential", "PhysicianAttestation"]);
     const payload = JSON.stringify(decodeJwt(body.credential));
     expect(payload).not.toContain(ukDocs["uk_a"]!.applicant.legal_name);
     expect(payload).not.toContain(ukDocs["uk_a"]!.applicant.license_number);
     const account = await api(us, "GET", `/api/v1/accounts/${await resolveAccount(us, usToken, "uk_a", uk)}`, { token: usToken });
     expect(account.body.verified).toBe(true);
-    expect(account.body.fields[0]).toMatchObject({ name: "Verification", value: expect.stringMatching(/^Verified physician · Cardiology · GB · verified by /) });
+    expect(account.body.fields[0]).toMatchObject({
+      name: "Verification",
+      value: expect.stringMatching(/^Verified physician · Cardiology · GB · verified by /),
+    });
     const jwks = await (await fetch(`${uk.origin}/.well-known/jwks.json`)).json();
     expect(jwks.keys[0]).toMatchObject({ kty: "OKP", crv: "Ed25519", kid: credentialKeyId(uk.origin) });
   });
@@ -77,19 +90,35 @@ describe("physician credentials across borders", () => {
       issuer,
       validFrom: new Date(from).toISOString(),
       validUntil: new Date(from + days * DAY).toISOString(),
-      credentialSubject: { id: subject, specialty: { system: "http://nucc.org/provider-taxonomy", code: "207RC0000X", label: "Cardiology" }, jurisdiction: "GB" },
+      credentialSubject: {
+        id: subject,
+        specialty: { system: "http://nucc.org/provider-taxonomy", code: "207RC0000X", label: "Cardiology" },
+        jurisdiction: "GB",
+      },
     });
     const sign = (payload: object, key: CryptoKey, kid: string, iss: string, sub: string, exp: number) =>
-      new SignJWT(payload as Record<string, unknown>).setProtectedHeader({ alg: "EdDSA", typ: "vc+jwt", cty: "vc", kid }).setIssuer(iss).setSubject(sub).setIssuedAt().setExpirationTime(Math.floor(exp / 1000)).sign(key);
+      new SignJWT(payload as Record<string, unknown>)
+        .setProtectedHeader({ alg: "EdDSA", typ: "vc+jwt", cty: "vc", kid })
+        .setIssuer(iss)
+        .setSubject(sub)
+        .setIssuedAt()
+        .setExpirationTime(Math.floor(exp / 1000))
+        .sign(key);
 
     const stranger = await generateKeyPair("EdDSA", { crv: "Ed25519" });
     const [, usEd] = await us.services.keys.keyPairs(INSTANCE_KEY_OWNER);
     const ukIssuer = `${uk.origin}/actor`;
     const usIssuer = `${us.origin}/actor`;
     const forgeries: [string, string][] = [
-      ["wrong key", await sign(claims(subjectA, ukIssuer), stranger.privateKey, credentialKeyId(uk.origin), ukIssuer, subjectA, Date.now() + 30 * DAY)],
+      [
+        "wrong key",
+        await sign(claims(subjectA, ukIssuer), stranger.privateKey, credentialKeyId(uk.origin), ukIssuer, subjectA, Date.now() + 30 * DAY),
+      ],
       ["subject swapped", genuineB],
-      ["issuer of another origin", await sign(claims(subjectA, usIssuer), usEd!.privateKey, credentialKeyId(us.origin), usIssuer, subjectA, Date.now() + 30 * DAY)],
+      [
+        "issuer of another origin",
+        await sign(claims(subjectA, usIssuer), usEd!.privateKey, credentialKeyId(us.origin), usIssuer, subjectA, Date.now() + 30 * DAY),
+      ],
     ];
     const reasons: Record<string, string> = {};
     for (const [what, jwt] of forgeries) {
@@ -107,7 +136,10 @@ describe("physician credentials across borders", () => {
       "issuer of another origin": "issued by another origin than the actor's",
     });
     // While the forged credential stands, uk_a's posts do not show on US.
-    const post = await api(uk, "POST", "/api/v1/statuses", { token: ukDocs["uk_a"]!.token, json: { status: "Posted with a forged credential on file" } });
+    const post = await api(uk, "POST", "/api/v1/statuses", {
+      token: ukDocs["uk_a"]!.token,
+      json: { status: "Posted with a forged credential on file" },
+    });
     await quiet([uk, us], "the post delivered and applied on US");
     expect(await findByUri(us, usToken, post.body.uri)).toBeUndefined();
     const account = await api(us, "GET", `/api/v1/accounts/${await resolveAccount(us, usToken, "uk_a", uk)}`, { token: usToken });
@@ -134,7 +166,10 @@ describe("physician credentials across borders", () => {
     await eventually(() => findByUri(us, usToken, visible.body.uri), "the post before revocation");
     // The verifier records that the licence lapsed yesterday: the credential is withdrawn at once.
     const id = uk.services.accounts.findByUsername("uk_d")!.id;
-    const lapsed = await api(uk, "POST", `/api/v1/admin/accounts/${id}/licence`, { token: ukStaff, json: { expires_at: new Date(Date.now() - DAY).toISOString().slice(0, 10) } });
+    const lapsed = await api(uk, "POST", `/api/v1/admin/accounts/${id}/licence`, {
+      token: ukStaff,
+      json: { expires_at: new Date(Date.now() - DAY).toISOString().slice(0, 10) },
+    });
     expect(lapsed.status).toBe(200);
     await eventually(async () => (await credentialOnUs("uk_d")).check.valid === false, "US to see the revocation");
     const after = await api(uk, "POST", "/api/v1/statuses", { token: ukDocs["uk_d"]!.token, json: { status: "After revocation" } });
@@ -147,14 +182,21 @@ describe("physician credentials across borders", () => {
     const before = await api(uk, "POST", "/api/v1/statuses", { token: suspendee.token, json: { status: "Before the suspension" } });
     await eventually(() => findByUri(us, usToken, before.body.uri), "the post before the suspension");
     expect((await credentialOnUs("uk_suspended")).check.valid).toBe(true);
-    const suspended = await api(uk, "POST", `/api/v1/admin/accounts/${suspendee.id}/action`, { token: ukStaff, json: { type: "suspend", text: "licence under review" } });
+    const suspended = await api(uk, "POST", `/api/v1/admin/accounts/${suspendee.id}/action`, {
+      token: ukStaff,
+      json: { type: "suspend", text: "licence under review" },
+    });
     expect(suspended.status).toBe(200);
     expect(uk.services.accounts.get(suspendee.id)?.status).toBe("suspended");
     // The withdrawal is signed by UK's instance actor (the physician's keys are no longer served).
-    await eventually(async () => {
-      const actor = us.services.directory.findRemoteByUri(`${uk.origin}/users/uk_suspended`);
-      return actor?.credentialStatus !== "valid";
-    }, "US to see the credential withdrawn", 5_000);
+    await eventually(
+      async () => {
+        const actor = us.services.directory.findRemoteByUri(`${uk.origin}/users/uk_suspended`);
+        return actor?.credentialStatus !== "valid";
+      },
+      "US to see the credential withdrawn",
+      5_000,
+    );
     expect(await findByUri(us, usToken, before.body.uri)).toBeUndefined();
   });
 

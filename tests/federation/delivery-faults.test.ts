@@ -29,15 +29,22 @@ describe("delivery that loses nothing", () => {
     expect(posted.status).toBe(200);
     const edited = await api(uk, "PUT", `/api/v1/statuses/${posted.body.id}`, {
       token: ukDoc.token,
-      json: { status: "While US was down (edited)", case: { kind: "teaching", title: "Down-time case, revised", specialties: ["neurology"] } },
+      json: {
+        status: "While US was down (edited)",
+        case: { kind: "teaching", title: "Down-time case, revised", specialties: ["neurology"] },
+      },
     });
     expect(edited.status).toBe(200);
     await new Promise((r) => setTimeout(r, 500));
     await start(us);
-    const arrived = await eventually(async () => {
-      const s = await findByUri(us, usDoc.token, posted.body.uri);
-      return s?.case?.title === "Down-time case, revised" ? s : null;
-    }, "the edited case on US after its restart", 30_000);
+    const arrived = await eventually(
+      async () => {
+        const s = await findByUri(us, usDoc.token, posted.body.uri);
+        return s?.case?.title === "Down-time case, revised" ? s : null;
+      },
+      "the edited case on US after its restart",
+      30_000,
+    );
     expect(arrived.content).toContain("(edited)");
   }, 45_000);
 
@@ -59,11 +66,16 @@ describe("delivery that loses nothing", () => {
     const usStaffToken = await ownerToken(us);
     const followers = [usDoc];
     for (let i = 0; i < 2; i++) followers.push(await approvedPhysician(us, usStaffToken));
-    const ukOnUs = (await api(us, "GET", `/api/v2/search?q=@uk_doc@${new URL(uk.origin).host}&resolve=true&type=accounts`, { token: usDoc.token })).body.accounts[0].id;
+    const ukOnUs = (
+      await api(us, "GET", `/api/v2/search?q=@uk_doc@${new URL(uk.origin).host}&resolve=true&type=accounts`, { token: usDoc.token })
+    ).body.accounts[0].id;
     for (const f of followers) await api(us, "POST", `/api/v1/accounts/${ukOnUs}/follow`, { token: f.token });
     await eventually(() => uk.services.follows.counts(ukDoc.id).followers === 3, "three followers on UK");
     for (const f of followers) {
-      await eventually(async () => (await api(us, "GET", `/api/v1/accounts/relationships?id[]=${ukOnUs}`, { token: f.token })).body[0]?.following, "each follow accepted on US");
+      await eventually(
+        async () => (await api(us, "GET", `/api/v1/accounts/relationships?id[]=${ukOnUs}`, { token: f.token })).body[0]?.following,
+        "each follow accepted on US",
+      );
     }
     const inboxPosts: string[] = [];
     const original = globalThis.fetch;

@@ -72,7 +72,17 @@ describe("faults: slow hosts, outages and crashes", () => {
     for (let i = 0; i < 4; i++) fake.routes.set(`GET /objects/slow-${i}`, hang);
     // Four activities whose objects must be fetched from the hanging host…
     for (let i = 0; i < 4; i++) {
-      const res = await fake.post(`${uk.origin}/inbox`, { "@context": AS, id: `${fake.actorUri("slow")}/activities/${i}`, type: "Create", actor: fake.actorUri("slow"), object: `${fake.origin}/objects/slow-${i}` }, "slow");
+      const res = await fake.post(
+        `${uk.origin}/inbox`,
+        {
+          "@context": AS,
+          id: `${fake.actorUri("slow")}/activities/${i}`,
+          type: "Create",
+          actor: fake.actorUri("slow"),
+          object: `${fake.origin}/objects/slow-${i}`,
+        },
+        "slow",
+      );
       expect(res.status).toBe(202);
     }
     // …and four posts whose delivery to it hangs.
@@ -84,10 +94,16 @@ describe("faults: slow hosts, outages and crashes", () => {
     await eventually(() => findByUri(us, usDoc.token, fromUk.body.uri), "UK's post delivered to US", 10_000);
     expect(Date.now() - started).toBeLessThan(6_000);
     // The hanging host's work waits for a retry, with a time set, instead of holding a worker.
-    await eventually(() => {
-      const rows = uk.services.database.sqlite.prepare("SELECT attempts, available_at AS availableAt FROM inbox_activities WHERE origin = ?").all(fake.origin) as { attempts: number; availableAt: number }[];
-      return rows.length === 4 && rows.every((r) => r.attempts >= 1) && rows.some((r) => r.availableAt > Date.now());
-    }, "each hanging activity tried, timed out and scheduled again", 20_000);
+    await eventually(
+      () => {
+        const rows = uk.services.database.sqlite
+          .prepare("SELECT attempts, available_at AS availableAt FROM inbox_activities WHERE origin = ?")
+          .all(fake.origin) as { attempts: number; availableAt: number }[];
+        return rows.length === 4 && rows.every((r) => r.attempts >= 1) && rows.some((r) => r.availableAt > Date.now());
+      },
+      "each hanging activity tried, timed out and scheduled again",
+      20_000,
+    );
     const lane = uk.queues.outbox.lanes().find((l) => l.origin === fake.origin);
     expect(lane?.queued).toBeGreaterThan(0);
     const lanes = await api(uk, "GET", "/api/v1/consilium/peers", { token: ukStaff });
@@ -103,7 +119,10 @@ describe("faults: slow hosts, outages and crashes", () => {
       posts.push(res.body);
     }
     await api(uk, "PUT", `/api/v1/statuses/${posts[1]!.id}`, { token: ukDoc.token, json: { status: "During the outage 1 (edited once)" } });
-    await api(uk, "PUT", `/api/v1/statuses/${posts[1]!.id}`, { token: ukDoc.token, json: { status: "During the outage 1 (edited twice)" } });
+    await api(uk, "PUT", `/api/v1/statuses/${posts[1]!.id}`, {
+      token: ukDoc.token,
+      json: { status: "During the outage 1 (edited twice)" },
+    });
     await api(uk, "DELETE", `/api/v1/statuses/${posts[2]!.id}`, { token: ukDoc.token });
     // Long enough for the deliveries to fail repeatedly and the circuit to open.
     await new Promise((r) => setTimeout(r, 12_000));
@@ -113,7 +132,11 @@ describe("faults: slow hosts, outages and crashes", () => {
       if (i === 2) continue;
       await eventually(() => findByUri(us, usDoc.token, post.uri), `post ${i} on US`, 60_000);
     }
-    await eventually(async () => (await findByUri(us, usDoc.token, posts[1]!.uri))?.content.includes("edited twice"), "the last edit on US", 60_000);
+    await eventually(
+      async () => (await findByUri(us, usDoc.token, posts[1]!.uri))?.content.includes("edited twice"),
+      "the last edit on US",
+      60_000,
+    );
     expect(Date.now() - back).toBeLessThan(60_000);
     // The delete was applied after the create (per-object order): the post is not there.
     await new Promise((r) => setTimeout(r, 1_000));
@@ -134,11 +157,16 @@ describe("faults: slow hosts, outages and crashes", () => {
     try {
       await eventually(async () => (await fetch(`${uk.origin}/api/v1/instance`).catch(() => null))?.ok, "the UK process to answer", 30_000);
       const uris: string[] = [];
-      for (let i = 0; i < 20; i++) uris.push((await api(uk, "POST", "/api/v1/statuses", { token: ukDoc.token, json: { status: `Before the kill ${i}` } })).body.uri);
+      for (let i = 0; i < 20; i++)
+        uris.push((await api(uk, "POST", "/api/v1/statuses", { token: ukDoc.token, json: { status: `Before the kill ${i}` } })).body.uri);
       // Wait until deliveries are claimed (leased) by the child.
       const { default: Database } = await import("better-sqlite3");
       const peek = new Database(uk.config.databasePath, { readonly: true });
-      await eventually(() => (peek.prepare("SELECT count(*) AS n FROM fedify_queue WHERE leased_by IS NOT NULL").get() as { n: number }).n > 0, "deliveries in flight", 20_000);
+      await eventually(
+        () => (peek.prepare("SELECT count(*) AS n FROM fedify_queue WHERE leased_by IS NOT NULL").get() as { n: number }).n > 0,
+        "deliveries in flight",
+        20_000,
+      );
       peek.close();
     } finally {
       child.kill("SIGKILL");
@@ -150,7 +178,14 @@ describe("faults: slow hosts, outages and crashes", () => {
     const restarted = Date.now();
     const pending = (uk.services.database.sqlite.prepare("SELECT count(*) AS n FROM fedify_queue").get() as { n: number }).n;
     expect(pending).toBeGreaterThan(0);
-    await eventually(async () => (await api(us, "GET", "/api/v1/timelines/public?local=false&limit=40", { token: usDoc.token })).body.filter((s: { content: string }) => s.content.includes("Before the kill")).length === 20, "all 20 posts on US", 60_000);
+    await eventually(
+      async () =>
+        (await api(us, "GET", "/api/v1/timelines/public?local=false&limit=40", { token: usDoc.token })).body.filter(
+          (s: { content: string }) => s.content.includes("Before the kill"),
+        ).length === 20,
+      "all 20 posts on US",
+      60_000,
+    );
     // Not the ten-minute lease: the dead worker's claims were taken back at start.
     expect(Date.now() - restarted).toBeLessThan(30_000);
   }, 120_000);

@@ -60,27 +60,56 @@ describe("hostile peers", () => {
     type: "Create",
     actor: fake.actorUri("mallory"),
     to: [audience()],
-    object: { id: `${fake.actorUri("mallory")}/statuses/${id}`, type: "Note", attributedTo: fake.actorUri("mallory"), content: `<p>${id}</p>`, published: new Date().toISOString(), to: [audience()], ...extra },
+    object: {
+      id: `${fake.actorUri("mallory")}/statuses/${id}`,
+      type: "Note",
+      attributedTo: fake.actorUri("mallory"),
+      content: `<p>${id}</p>`,
+      published: new Date().toISOString(),
+      to: [audience()],
+      ...extra,
+    },
   });
 
   it("one forged request cannot lock a peer's physician out, nor make us read or fetch anything", async () => {
     const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
-    const anyKey = await crypto.subtle.importKey("pkcs8", privateKey.export({ type: "pkcs8", format: "der" }), { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" }, true, ["sign"]);
+    const anyKey = await crypto.subtle.importKey(
+      "pkcs8",
+      privateKey.export({ type: "pkcs8", format: "der" }),
+      { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" },
+      true,
+      ["sign"],
+    );
     const keyId = `${us.origin}/users/us_doc#main-key`;
     const forged = {
       "@context": [AS, `${counterOrigin}/context.jsonld`],
       id: `${us.origin}/users/us_doc/statuses/forged#create`,
       type: "Create",
       actor: `${us.origin}/users/us_doc`,
-      object: { id: `${us.origin}/users/us_doc/statuses/forged`, type: "Note", content: "forged", attributedTo: `${us.origin}/users/us_doc` },
-      proof: { type: "DataIntegrityProof", cryptosuite: "eddsa-jcs-2022", verificationMethod: `${us.origin}/users/us_doc#key-2`, proofPurpose: "assertionMethod", proofValue: "zForged" },
+      object: {
+        id: `${us.origin}/users/us_doc/statuses/forged`,
+        type: "Note",
+        content: "forged",
+        attributedTo: `${us.origin}/users/us_doc`,
+      },
+      proof: {
+        type: "DataIntegrityProof",
+        cryptosuite: "eddsa-jcs-2022",
+        verificationMethod: `${us.origin}/users/us_doc#key-2`,
+        proofPurpose: "assertionMethod",
+        proofValue: "zForged",
+      },
     };
     const refused = await fake.post(`${uk.origin}/users/uk_doc/inbox`, forged, { keyId, privateKey: anyKey });
     expect(refused.status).toBe(401);
     // A forged GET (authorized fetch) naming the same key leaves no failure behind either.
     const forgedGet = await signedFetch(us, `${uk.origin}/users/uk_doc`, { keyId: new URL(keyId), privateKey: anyKey });
     expect(forgedGet.status).toBe(401);
-    const remembered = uk.services.database.sqlite.prepare(`SELECT count(*) AS n FROM fedify_kv WHERE key LIKE '["_fedify","publicKey"%' AND (value = 'null' OR key LIKE '%__fetchError%')`).get() as { n: number };
+    const remembered = uk.services.database.sqlite
+      .prepare(
+        `SELECT count(*) AS n FROM fedify_kv WHERE key LIKE '["_fedify","publicKey"%' AND (value = 'null' OR key LIKE '%__fetchError%')`,
+      )
+      .get() as { n: number };
     expect(remembered.n).toBe(0);
     expect(counted).toEqual([]);
     // The genuine physician is heard at once.
@@ -105,9 +134,29 @@ describe("hostile peers", () => {
       ["deep nesting", { ...note("deep"), object: { ...note("deep").object, deep } }, 400],
       ["14,000 mentions", note("mentions", { tag: Array.from({ length: 14_000 }, (_, i) => mention(i)) }), 413],
       ["51 mentions", note("mentions51", { tag: Array.from({ length: 51 }, (_, i) => mention(i)) }), 413],
-      ["51 hashtags", note("tags", { tag: Array.from({ length: 51 }, (_, i) => ({ type: "Hashtag", name: `#t${i}`, href: `${fake.origin}/tags/t${i}` })) }), 413],
-      ["17 attachments", note("att", { attachment: Array.from({ length: 17 }, (_, i) => ({ type: "Document", mediaType: "image/png", url: `${fake.origin}/media/${i}.png` })) }), 413],
-      ["a Create of another origin's object", { ...note("elsewhere"), object: { ...note("x").object, id: `${us.origin}/users/us_doc/statuses/stolen` } }, 400],
+      [
+        "51 hashtags",
+        note("tags", {
+          tag: Array.from({ length: 51 }, (_, i) => ({ type: "Hashtag", name: `#t${i}`, href: `${fake.origin}/tags/t${i}` })),
+        }),
+        413,
+      ],
+      [
+        "17 attachments",
+        note("att", {
+          attachment: Array.from({ length: 17 }, (_, i) => ({
+            type: "Document",
+            mediaType: "image/png",
+            url: `${fake.origin}/media/${i}.png`,
+          })),
+        }),
+        413,
+      ],
+      [
+        "a Create of another origin's object",
+        { ...note("elsewhere"), object: { ...note("x").object, id: `${us.origin}/users/us_doc/statuses/stolen` } },
+        400,
+      ],
       ["an object attributed to someone else", note("attrib", { attributedTo: `${fake.origin}/users/bob` }), 400],
       ["a malformed date", note("date", { published: "yesterday" }), 400],
     ];
@@ -119,7 +168,9 @@ describe("hostile peers", () => {
     }
     expect(counted).toEqual([]);
     await quiet([uk]);
-    expect(uk.services.database.sqlite.prepare("SELECT count(*) AS n FROM statuses WHERE uri LIKE ?").get(`${fake.origin}/%`)).toEqual({ n: 0 });
+    expect(uk.services.database.sqlite.prepare("SELECT count(*) AS n FROM statuses WHERE uri LIKE ?").get(`${fake.origin}/%`)).toEqual({
+      n: 0,
+    });
   });
 
   it("stores remote poll counts only when they are counts", async () => {
@@ -144,7 +195,14 @@ describe("hostile peers", () => {
 
   it("an activity speaks only for its own origin, and a like needs a post the liker may read", async () => {
     const victim = `${fake.origin}/users/mallory/statuses/claimed`;
-    const announce = (id: string) => ({ "@context": AS, id, type: "Announce", actor: fake.actorUri("mallory"), object: `${uk.origin}/users/uk_doc/statuses/1`, to: [audience()] });
+    const announce = (id: string) => ({
+      "@context": AS,
+      id,
+      type: "Announce",
+      actor: fake.actorUri("mallory"),
+      object: `${uk.origin}/users/uk_doc/statuses/1`,
+      to: [audience()],
+    });
     expect((await fake.post(`${uk.origin}/inbox`, announce(`${uk.origin}/users/uk_doc/statuses/claimed`), "mallory")).status).toBe(400);
     expect((await fake.post(`${uk.origin}/inbox`, announce(`${us.origin}/users/us_doc/statuses/claimed`), "mallory")).status).toBe(400);
     // The real Create for an id on its author's origin is still taken.
@@ -152,11 +210,22 @@ describe("hostile peers", () => {
     await eventually(() => uk.services.store.getByUri(victim), "the real post stored");
     // A direct post between two UK physicians; mallory is not addressed.
     const other = await approvedPhysician(uk, ukStaff, { username: "uk_other" });
-    const direct = await api(uk, "POST", "/api/v1/statuses", { token: ukDoc.token, json: { status: "@uk_other private note", visibility: "direct" } });
-    const like = { "@context": AS, id: `${fake.actorUri("mallory")}#likes/1`, type: "Like", actor: fake.actorUri("mallory"), object: direct.body.uri };
+    const direct = await api(uk, "POST", "/api/v1/statuses", {
+      token: ukDoc.token,
+      json: { status: "@uk_other private note", visibility: "direct" },
+    });
+    const like = {
+      "@context": AS,
+      id: `${fake.actorUri("mallory")}#likes/1`,
+      type: "Like",
+      actor: fake.actorUri("mallory"),
+      object: direct.body.uri,
+    };
     expect((await fake.post(`${uk.origin}/inbox`, like, "mallory")).status).toBe(202);
     await quiet([uk], "the like applied (or refused)");
-    const favourites = uk.services.database.sqlite.prepare("SELECT count(*) AS n FROM favourites WHERE uri = ?").get(like.id) as { n: number };
+    const favourites = uk.services.database.sqlite.prepare("SELECT count(*) AS n FROM favourites WHERE uri = ?").get(like.id) as {
+      n: number;
+    };
     expect(favourites.n).toBe(0);
     const notifications = await api(uk, "GET", "/api/v1/notifications?types[]=favourite", { token: ukDoc.token });
     expect(notifications.body).toEqual([]);
@@ -170,15 +239,26 @@ describe("hostile peers", () => {
       res.writeHead(200).end("internal");
     });
     await new Promise<void>((r) => secret.listen(0, "127.0.0.1", r));
-    const png = await sharp({ create: { width: 8, height: 8, channels: 3, background: "#3366aa" } }).png().toBuffer();
-    fake.routes.set("GET /media/bounce.png", (_req, res) => void res.writeHead(302, { Location: `http://127.0.0.1:${(secret.address() as AddressInfo).port}/secret.png` }).end());
+    const png = await sharp({ create: { width: 8, height: 8, channels: 3, background: "#3366aa" } })
+      .png()
+      .toBuffer();
+    fake.routes.set(
+      "GET /media/bounce.png",
+      (_req, res) => void res.writeHead(302, { Location: `http://127.0.0.1:${(secret.address() as AddressInfo).port}/secret.png` }).end(),
+    );
     fake.routes.set("GET /media/real.png", (_req, res) => void res.writeHead(200, { "Content-Type": "image/png" }).end(png));
     const image = (name: string) => ({ type: "Document", mediaType: "image/png", url: `${fake.origin}/media/${name}` });
-    const record = { kind: "help", title: "<script>alert(1)</script>Chest pain", presenting_complaint: "<b onclick=\"x()\">Pain</b> on exertion", specialties: ["cardiology"], status: "open" };
+    const record = {
+      kind: "help",
+      title: "<script>alert(1)</script>Chest pain",
+      presenting_complaint: '<b onclick="x()">Pain</b> on exertion',
+      specialties: ["cardiology"],
+      status: "open",
+    };
     const activity = note("markup", {
       type: "Article",
       name: "Chest pain",
-      summary: "<b onclick=\"steal()\">Graphic</b> &lt;img src=x onerror=alert(1)&gt;",
+      summary: '<b onclick="steal()">Graphic</b> &lt;img src=x onerror=alert(1)&gt;',
       content: "<p>Case</p><script>alert(1)</script><img src=x onerror=alert(1)>",
       attachment: [image("bounce.png"), image("real.png")],
       source: { content: JSON.stringify(record), mediaType: "application/vnd.consilium.case+json" },

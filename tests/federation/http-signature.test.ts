@@ -39,7 +39,13 @@ function signDraft(d: Draft, key: KeyObject, headersList: string): string {
     .map((name) => {
       const params = Object.fromEntries(d.params.map(([k, v]) => [k, v]));
       const value =
-        name === "(request-target)" ? `${d.method.toLowerCase()} ${url.pathname}` : name === "(created)" ? params["created"] : name === "(expires)" ? params["expires"] : header(d, name) ?? null;
+        name === "(request-target)"
+          ? `${d.method.toLowerCase()} ${url.pathname}`
+          : name === "(created)"
+            ? params["created"]
+            : name === "(expires)"
+              ? params["expires"]
+              : (header(d, name) ?? null);
       return `${name}: ${value}`;
     })
     .join("\n");
@@ -68,7 +74,13 @@ describe("the inbox's HTTP signature check", () => {
     const other = generateKeyPairSync("rsa", { modulusLength: 2048 });
     otherPrivate = other.privateKey;
     otherPublicPem = other.publicKey.export({ type: "spki", format: "pem" }).toString();
-    webPrivate = await crypto.subtle.importKey("pkcs8", privateKey.export({ type: "pkcs8", format: "der" }), { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" }, true, ["sign"]);
+    webPrivate = await crypto.subtle.importKey(
+      "pkcs8",
+      privateKey.export({ type: "pkcs8", format: "der" }),
+      { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" },
+      true,
+      ["sign"],
+    );
   });
 
   /** Both verifiers read keys from the same place: the key documents of two actors. */
@@ -116,7 +128,10 @@ describe("the inbox's HTTP signature check", () => {
     };
     const body = request.method === "GET" || request.method === "HEAD" ? null : new Uint8Array(await request.clone().arrayBuffer());
     try {
-      const result = await verifyDraftSignature({ method: request.method, url: request.url, headers: request.headers, body }, lookup, { now: NOW, timeWindowMs: 3600_000 });
+      const result = await verifyDraftSignature({ method: request.method, url: request.url, headers: request.headers, body }, lookup, {
+        now: NOW,
+        timeWindowMs: 3600_000,
+      });
       return result.verified;
     } catch {
       return false;
@@ -124,9 +139,18 @@ describe("the inbox's HTTP signature check", () => {
   };
 
   async function baseDraft(): Promise<Draft> {
-    const body = JSON.stringify({ "@context": "https://www.w3.org/ns/activitystreams", id: `${OWNER}/statuses/1#create`, type: "Create", actor: OWNER });
+    const body = JSON.stringify({
+      "@context": "https://www.w3.org/ns/activitystreams",
+      id: `${OWNER}/statuses/1#create`,
+      type: "Create",
+      actor: OWNER,
+    });
     const signed = await signRequest(
-      new Request(INBOX, { method: "POST", headers: { "Content-Type": "application/activity+json", Date: new Date(NOW).toUTCString() }, body }),
+      new Request(INBOX, {
+        method: "POST",
+        headers: { "Content-Type": "application/activity+json", Date: new Date(NOW).toUTCString() },
+        body,
+      }),
       webPrivate,
       new URL(KEY_ID),
       { spec: "draft-cavage-http-signatures-12", currentTime: Temporal.Instant.fromEpochMilliseconds(NOW) },
@@ -177,12 +201,51 @@ describe("the inbox's HTTP signature check", () => {
         changes.push(String(kind));
         switch (kind) {
           case 0: // the Date header
-            setHeader("Date", r.pick([null, new Date(NOW - 3599_000).toUTCString(), new Date(NOW - 3601_000).toUTCString(), new Date(NOW + 3599_000).toUTCString(), new Date(NOW + 3700_000).toUTCString(), "yesterday", "2026", new Date(NOW).toISOString(), "Mon, 23 Nov 2026 12:00:00 GMT", ""]));
+            setHeader(
+              "Date",
+              r.pick([
+                null,
+                new Date(NOW - 3599_000).toUTCString(),
+                new Date(NOW - 3601_000).toUTCString(),
+                new Date(NOW + 3599_000).toUTCString(),
+                new Date(NOW + 3700_000).toUTCString(),
+                "yesterday",
+                "2026",
+                new Date(NOW).toISOString(),
+                "Mon, 23 Nov 2026 12:00:00 GMT",
+                "",
+              ]),
+            );
             break;
-          case 1: { // the Digest header
-            const good = createHash("sha256").update(d.body ?? "").digest("base64");
-            const sha512 = createHash("sha512").update(d.body ?? "").digest("base64");
-            setHeader("Digest", r.pick([null, `SHA-256=${good}`, `sha-256=${good}`, `SHA-256=${good.replace(/=$/, "")}`, `SHA-256=${good}=`, `SHA-256=A${good.slice(1)}`, `MD5=xyz`, `SHA-256=${good}, SHA-512=${sha512}`, `SHA-512=${sha512}`, `SHA-256=${good}, SHA-512=AAAA`, `constructor=abc, SHA-256=${good}`, `toString=x, SHA-256=${good}`, `SHA-256=@@@`, `SHA-256`, "", ` SHA-256 =${good}`]));
+          case 1: {
+            // the Digest header
+            const good = createHash("sha256")
+              .update(d.body ?? "")
+              .digest("base64");
+            const sha512 = createHash("sha512")
+              .update(d.body ?? "")
+              .digest("base64");
+            setHeader(
+              "Digest",
+              r.pick([
+                null,
+                `SHA-256=${good}`,
+                `sha-256=${good}`,
+                `SHA-256=${good.replace(/=$/, "")}`,
+                `SHA-256=${good}=`,
+                `SHA-256=A${good.slice(1)}`,
+                `MD5=xyz`,
+                `SHA-256=${good}, SHA-512=${sha512}`,
+                `SHA-512=${sha512}`,
+                `SHA-256=${good}, SHA-512=AAAA`,
+                `constructor=abc, SHA-256=${good}`,
+                `toString=x, SHA-256=${good}`,
+                `SHA-256=@@@`,
+                `SHA-256`,
+                "",
+                ` SHA-256 =${good}`,
+              ]),
+            );
             break;
           }
           case 2: // the body
@@ -198,17 +261,48 @@ describe("the inbox's HTTP signature check", () => {
             setHeader("Host", r.pick([null, "consilium.example", "evil.example", "consilium.example:443", "CONSILIUM.EXAMPLE"]));
             break;
           case 6: // keyId
-            setParam("keyId", r.pick([null, KEY_ID, OTHER_KEY_ID, "not a url", "https://peer.example/users/alice#other-key", `${KEY_ID} `, ""]));
+            setParam(
+              "keyId",
+              r.pick([null, KEY_ID, OTHER_KEY_ID, "not a url", "https://peer.example/users/alice#other-key", `${KEY_ID} `, ""]),
+            );
             break;
-          case 7: { // the headers list
-            const lists = ["(request-target) host date digest", "(request-target) date digest", "host date digest", "(request-target) host date", "(request-target)  host date digest", " (request-target) host date digest", "(request-target) Host Date Digest", "(request-target) host date digest content-type", "(request-target) host date digest (created)", "(request-target) host date digest (expires)", "date (request-target) digest host", "(request-target) host date digest x-missing"];
+          case 7: {
+            // the headers list
+            const lists = [
+              "(request-target) host date digest",
+              "(request-target) date digest",
+              "host date digest",
+              "(request-target) host date",
+              "(request-target)  host date digest",
+              " (request-target) host date digest",
+              "(request-target) Host Date Digest",
+              "(request-target) host date digest content-type",
+              "(request-target) host date digest (created)",
+              "(request-target) host date digest (expires)",
+              "date (request-target) digest host",
+              "(request-target) host date digest x-missing",
+            ];
             setParam("headers", r.pick([null, ...lists]));
             resign = r.next() < 0.7;
             break;
           }
-          case 8: { // the signature value
+          case 8: {
+            // the signature value
             const sig = d.params.find(([k]) => k === "signature")?.[1] ?? "";
-            setParam("signature", r.pick([null, "", sig.slice(1), `A${sig.slice(1)}`, `${sig}=`, sig.replace(/=+$/, ""), "!!!!", `${sig.slice(0, -4)}AAAA`, sig]));
+            setParam(
+              "signature",
+              r.pick([
+                null,
+                "",
+                sig.slice(1),
+                `A${sig.slice(1)}`,
+                `${sig}=`,
+                sig.replace(/=+$/, ""),
+                "!!!!",
+                `${sig.slice(0, -4)}AAAA`,
+                sig,
+              ]),
+            );
             resign = false;
             break;
           }
@@ -216,16 +310,44 @@ describe("the inbox's HTTP signature check", () => {
             setParam("algorithm", r.pick([null, "rsa-sha256", "hs2019", "ed25519", "rsa-sha512", "nonsense"]));
             break;
           case 10: // created
-            setParam("created", r.pick([null, String(Math.floor(NOW / 1000)), String(Math.floor(NOW / 1000) - 4000), String(Math.floor(NOW / 1000) + 4000), "abc", "12abc", "99999999999999999999", "-5"]), r.next() < 0.5);
+            setParam(
+              "created",
+              r.pick([
+                null,
+                String(Math.floor(NOW / 1000)),
+                String(Math.floor(NOW / 1000) - 4000),
+                String(Math.floor(NOW / 1000) + 4000),
+                "abc",
+                "12abc",
+                "99999999999999999999",
+                "-5",
+              ]),
+              r.next() < 0.5,
+            );
             break;
           case 11: // expires
-            setParam("expires", r.pick([null, String(Math.floor(NOW / 1000) + 60), String(Math.floor(NOW / 1000) - 60), "soon", "99999999999999999999", "0"]), r.next() < 0.5);
+            setParam(
+              "expires",
+              r.pick([null, String(Math.floor(NOW / 1000) + 60), String(Math.floor(NOW / 1000) - 60), "soon", "99999999999999999999", "0"]),
+              r.next() < 0.5,
+            );
             break;
           case 12: // duplicated or unquoted parameters
-            d.params.push(r.pick([["keyId", OTHER_KEY_ID, true], ["keyId", KEY_ID, true], ["headers", "(request-target) host date digest", true], ["foo", "bar", true], ["signature", "AAAA", true]] as [string, string, boolean][]));
+            d.params.push(
+              r.pick([
+                ["keyId", OTHER_KEY_ID, true],
+                ["keyId", KEY_ID, true],
+                ["headers", "(request-target) host date digest", true],
+                ["foo", "bar", true],
+                ["signature", "AAAA", true],
+              ] as [string, string, boolean][]),
+            );
             break;
           case 13: // content-type
-            setHeader("Content-Type", r.pick([null, "application/json", "application/ld+json; profile=\"https://www.w3.org/ns/activitystreams\""]));
+            setHeader(
+              "Content-Type",
+              r.pick([null, "application/json", 'application/ld+json; profile="https://www.w3.org/ns/activitystreams"']),
+            );
             break;
           case 14: // the wrong key signs
             resign = true;

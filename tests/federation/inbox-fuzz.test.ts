@@ -31,13 +31,23 @@ describe("the inbox under fuzzed activities from a signed peer", () => {
   it(`answers ${CASES} mutated activities without a 5xx, drains, and stores nothing it refused`, { timeout: 180_000 }, async () => {
     const result = await runInboxFuzz({ peer: fake, actor: "fuzz", target: uk.origin, cases: CASES, seed: 1 });
     expect(result.failures).toEqual([]);
-    expect(Object.keys(result.byStatus).map(Number).every((s) => [202, 400, 401, 403, 413].includes(s))).toBe(true);
+    expect(
+      Object.keys(result.byStatus)
+        .map(Number)
+        .every((s) => [202, 400, 401, 403, 413].includes(s)),
+    ).toBe(true);
     // Refusals and acceptances both happen: the mutations reach past the parser.
     expect(result.byStatus[202] ?? 0).toBeGreaterThan(CASES / 20);
     expect(result.byStatus[400] ?? 0).toBeGreaterThan(CASES / 20);
     // Everything accepted is applied or dropped; nothing is left stuck.
-    await eventually(() => (uk.services.database.sqlite.prepare("SELECT count(*) AS n FROM inbox_activities").get() as { n: number }).n === 0, "the inbox drained", 120_000);
-    const stored = uk.services.database.sqlite.prepare("SELECT uri FROM statuses WHERE uri LIKE ?").all(`${fake.origin}/%`) as { uri: string }[];
+    await eventually(
+      () => (uk.services.database.sqlite.prepare("SELECT count(*) AS n FROM inbox_activities").get() as { n: number }).n === 0,
+      "the inbox drained",
+      120_000,
+    );
+    const stored = uk.services.database.sqlite.prepare("SELECT uri FROM statuses WHERE uri LIKE ?").all(`${fake.origin}/%`) as {
+      uri: string;
+    }[];
     expect(stored.filter((s) => !result.accepted.has(s.uri))).toEqual([]);
     expect((await api(uk, "GET", "/api/v1/timelines/public", { token })).status).toBe(200);
   });

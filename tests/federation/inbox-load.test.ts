@@ -33,19 +33,40 @@ describe("inbox under a burst", () => {
         type: "Create",
         actor: actorUri,
         to: [audience],
-        object: { id: uri, type: "Note", attributedTo: actorUri, content: `<p>Burst ${i}: BP 120/80.</p>`, published: new Date().toISOString(), to: [audience] },
+        object: {
+          id: uri,
+          type: "Note",
+          attributedTo: actorUri,
+          content: `<p>Burst ${i}: BP 120/80.</p>`,
+          published: new Date().toISOString(),
+          to: [audience],
+        },
       });
-      return signedFetch(us, `${uk.origin}/inbox`, { method: "POST", body, privateKey: rsa!.privateKey, keyId: new URL(actor.publicKey.id) });
+      return signedFetch(us, `${uk.origin}/inbox`, {
+        method: "POST",
+        body,
+        privateKey: rsa!.privateKey,
+        keyId: new URL(actor.publicKey.id),
+      });
     };
     // 200 distinct activities, 20 of them sent twice, all at once.
-    const responses = await Promise.all([...Array.from({ length: 200 }, (_, i) => send(i)), ...Array.from({ length: 20 }, (_, i) => send(i * 10))]);
+    const responses = await Promise.all([
+      ...Array.from({ length: 200 }, (_, i) => send(i)),
+      ...Array.from({ length: 20 }, (_, i) => send(i * 10)),
+    ]);
     expect(responses.filter((r) => r.status >= 300).map((r) => r.status)).toEqual([]);
     const count = () =>
-      (uk.services.database.sqlite.prepare("SELECT count(*) AS n FROM statuses WHERE uri LIKE ?").get(`${actorUri}/statuses/burst-%`) as { n: number }).n;
+      (
+        uk.services.database.sqlite.prepare("SELECT count(*) AS n FROM statuses WHERE uri LIKE ?").get(`${actorUri}/statuses/burst-%`) as {
+          n: number;
+        }
+      ).n;
     await eventually(() => count() === 200, "all 200 persisted", 60_000);
     await new Promise((r) => setTimeout(r, 500));
     expect(count()).toBe(200);
-    const distinct = uk.services.database.sqlite.prepare("SELECT count(DISTINCT uri) AS n FROM statuses WHERE uri LIKE ?").get(`${actorUri}/statuses/burst-%`) as { n: number };
+    const distinct = uk.services.database.sqlite
+      .prepare("SELECT count(DISTINCT uri) AS n FROM statuses WHERE uri LIKE ?")
+      .get(`${actorUri}/statuses/burst-%`) as { n: number };
     expect(distinct.n).toBe(200);
   }, 90_000);
 });

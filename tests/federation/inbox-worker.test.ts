@@ -21,14 +21,26 @@ describe("the inbox worker's scheduling", () => {
     let n = 0;
     const append = (origin: string, type = "Create", object = `${origin}/objects/${++n}`, receivedAt = Date.now()) => {
       const activity = { id: `${origin}/activities/${++n}`, type, actorOrigin: origin, objectId: object };
-      store.append({ activityId: activity.id, actorUri: `${origin}/users/a`, origin, recipient: null, orderingKey: orderingKeyOf(activity), body: "{}" }, receivedAt);
+      store.append(
+        {
+          activityId: activity.id,
+          actorUri: `${origin}/users/a`,
+          origin,
+          recipient: null,
+          orderingKey: orderingKeyOf(activity),
+          body: "{}",
+        },
+        receivedAt,
+      );
       return activity.id;
     };
     return { database, store, append };
   }
 
   it("orders per object and origin only, and never holds back a Delete", () => {
-    expect(orderingKeyOf({ type: "Like", actorOrigin: "https://a.example", objectId: "https://b.example/p/1", id: "x" })).toBe("https://a.example https://b.example/p/1");
+    expect(orderingKeyOf({ type: "Like", actorOrigin: "https://a.example", objectId: "https://b.example/p/1", id: "x" })).toBe(
+      "https://a.example https://b.example/p/1",
+    );
     expect(orderingKeyOf({ type: "Like", actorOrigin: "https://c.example", objectId: "https://b.example/p/1", id: "y" })).not.toBe(
       orderingKeyOf({ type: "Like", actorOrigin: "https://a.example", objectId: "https://b.example/p/1", id: "x" }),
     );
@@ -37,7 +49,8 @@ describe("the inbox worker's scheduling", () => {
 
   it("gives slow origins together at most their share of the workers", () => {
     const { store, append } = setup();
-    for (const origin of ["https://slow1.example", "https://slow2.example", "https://slow3.example", "https://fine.example"]) for (let i = 0; i < 4; i++) append(origin);
+    for (const origin of ["https://slow1.example", "https://slow2.example", "https://slow3.example", "https://fine.example"])
+      for (let i = 0; i < 4; i++) append(origin);
     const slow = new Set(["https://slow1.example", "https://slow2.example", "https://slow3.example"]);
     const policy = { slow, slowShare: 2 };
     const claimed = [0, 1, 2, 3, 4].map((w) => store.claim(`w${w}`, 1, Date.now(), policy)[0]?.origin ?? null);
@@ -67,7 +80,9 @@ describe("the inbox worker's scheduling", () => {
     const running = worker.run(stop.signal);
     // The old one is given up at its first failure; the recent one waits for its retry.
     await expect.poll(() => givenUp, { timeout: 10_000 }).toEqual([old]);
-    const row = database.sqlite.prepare("SELECT attempts, available_at AS availableAt FROM inbox_activities WHERE activity_id = ?").get(recent) as { attempts: number; availableAt: number };
+    const row = database.sqlite
+      .prepare("SELECT attempts, available_at AS availableAt FROM inbox_activities WHERE activity_id = ?")
+      .get(recent) as { attempts: number; availableAt: number };
     expect(row.attempts).toBeGreaterThanOrEqual(1);
     expect(row.availableAt).toBeGreaterThan(Date.now() - 100);
     expect(database.sqlite.prepare("SELECT count(*) AS n FROM inbox_activities WHERE activity_id = ?").get(old)).toEqual({ n: 0 });

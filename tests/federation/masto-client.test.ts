@@ -28,7 +28,10 @@ describe("a stock client (masto.js) across two instances", () => {
     const found = await usClient.v2.search.list({ q: `@masto_uk@${new URL(uk.origin).host}`, resolve: true, type: "accounts" });
     expect(found.accounts).toHaveLength(1);
     await usClient.v1.accounts.$select(found.accounts[0]!.id).follow();
-    await eventually(async () => (await usClient.v1.accounts.relationships.fetch({ id: [found.accounts[0]!.id] }))[0]?.following, "the follow accepted");
+    await eventually(
+      async () => (await usClient.v1.accounts.relationships.fetch({ id: [found.accounts[0]!.id] }))[0]?.following,
+      "the follow accepted",
+    );
 
     // masto.js sends the extra `case` object as JSON like any other parameter.
     const status = await ukClient.v1.statuses.create({
@@ -45,7 +48,10 @@ describe("a stock client (masto.js) across two instances", () => {
     const tagged = await usClient.v1.timelines.tag.$select("nephrology").list();
     expect(tagged.map((s) => s.uri)).toContain(status.uri);
 
-    const reply = await usClient.v1.statuses.create({ status: `@masto_uk@${new URL(uk.origin).host} Yes, and restrict fluids.`, inReplyToId: home.id });
+    const reply = await usClient.v1.statuses.create({
+      status: `@masto_uk@${new URL(uk.origin).host} Yes, and restrict fluids.`,
+      inReplyToId: home.id,
+    });
     await usClient.v1.statuses.$select(home.id).favourite();
 
     const notifications = await eventually(async () => {

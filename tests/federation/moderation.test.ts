@@ -71,22 +71,40 @@ describe("moderation across borders, and leaving", () => {
   afterAll(() => instances.closeAll());
 
   it("forwards a report to the origin as a Flag from the instance actor, never naming the reporter; resolving it tells the reporter", async () => {
-    const post = (await api(us, "POST", "/api/v1/statuses", { token: author.token, json: { status: "Antibiotics for every viral cough" } })).body;
+    const post = (await api(us, "POST", "/api/v1/statuses", { token: author.token, json: { status: "Antibiotics for every viral cough" } }))
+      .body;
     const onUk = await eventually(() => findByUri(uk, reporter.token, post.uri), "the post on UK");
     // What clients get wrong is refused with the reason.
     expect((await api(uk, "POST", "/api/v1/reports", { token: reporter.token, json: { account_id: reporter.id } })).status).toBe(422);
     expect((await api(uk, "POST", "/api/v1/reports", { token: reporter.token, json: { account_id: "999999999" } })).status).toBe(404);
-    expect((await api(uk, "POST", "/api/v1/reports", { token: reporter.token, json: { account_id: authorOnUk, category: "violation" } })).status).toBe(422);
+    expect(
+      (await api(uk, "POST", "/api/v1/reports", { token: reporter.token, json: { account_id: authorOnUk, category: "violation" } })).status,
+    ).toBe(422);
     const filed = await api(uk, "POST", "/api/v1/reports", {
       token: reporter.token,
       json: { account_id: authorOnUk, status_ids: [onUk.id], comment: "Dangerous advice on antibiotics", category: "other", forward: true },
     });
     expect(filed.status).toBe(200);
-    expect(filed.body).toMatchObject({ forwarded: true, action_taken: false, status_ids: [onUk.id], target_account: { acct: `us_author@${new URL(us.origin).host}` } });
+    expect(filed.body).toMatchObject({
+      forwarded: true,
+      action_taken: false,
+      status_ids: [onUk.id],
+      target_account: { acct: `us_author@${new URL(us.origin).host}` },
+    });
     // UK staff see it; so do US staff, from UK the instance.
-    expect((await api(uk, "GET", "/api/v1/admin/reports", { token: staff["uk"] })).body.map((r: { id: string }) => r.id)).toContain(filed.body.id);
-    const onUs = await eventually(async () => (await api(us, "GET", "/api/v1/admin/reports", { token: staff["us"] })).body[0], "the Flag on US");
-    expect(onUs).toMatchObject({ comment: "Dangerous advice on antibiotics", account: null, consilium: { reporting_instance: uk.origin }, target_account: { username: "us_author" } });
+    expect((await api(uk, "GET", "/api/v1/admin/reports", { token: staff["uk"] })).body.map((r: { id: string }) => r.id)).toContain(
+      filed.body.id,
+    );
+    const onUs = await eventually(
+      async () => (await api(us, "GET", "/api/v1/admin/reports", { token: staff["us"] })).body[0],
+      "the Flag on US",
+    );
+    expect(onUs).toMatchObject({
+      comment: "Dangerous advice on antibiotics",
+      account: null,
+      consilium: { reporting_instance: uk.origin },
+      target_account: { username: "us_author" },
+    });
     expect(onUs.statuses.map((s: { uri: string }) => s.uri)).toEqual([post.uri]);
     expect(JSON.stringify(onUs)).not.toContain("quietly_concerned");
     expect(rawDatabase(us)).not.toContain("quietly_concerned");
@@ -104,26 +122,58 @@ describe("moderation across borders, and leaving", () => {
   });
 
   it("a staff deletion of a case removes it on the peers, and its author reads why (and may appeal once)", async () => {
-    const kase = (await api(uk, "POST", "/api/v1/statuses", { token: reporter.token, json: { status: "", case: { kind: "help", title: "Persistent fever", question: "Next investigation?", specialties: ["cardiology"] } } })).body;
+    const kase = (
+      await api(uk, "POST", "/api/v1/statuses", {
+        token: reporter.token,
+        json: {
+          status: "",
+          case: { kind: "help", title: "Persistent fever", question: "Next investigation?", specialties: ["cardiology"] },
+        },
+      })
+    ).body;
     const onUs = await eventually(() => findByUri(us, author.token, kase.uri), "the case on US");
     await eventually(() => findByUri(fr, frReader.token, kase.uri), "the case on FR");
-    const removed = await api(uk, "DELETE", `/api/v1/consilium/admin/statuses/${kase.id}`, { token: staff["uk"], json: { reason: "It named the hospital ward" } });
+    const removed = await api(uk, "DELETE", `/api/v1/consilium/admin/statuses/${kase.id}`, {
+      token: staff["uk"],
+      json: { reason: "It named the hospital ward" },
+    });
     expect(removed.status).toBe(200);
-    await eventually(async () => (await api(us, "GET", `/api/v1/statuses/${onUs.id}`, { token: author.token })).status === 404, "the case gone on US");
+    await eventually(
+      async () => (await api(us, "GET", `/api/v1/statuses/${onUs.id}`, { token: author.token })).status === 404,
+      "the case gone on US",
+    );
     await eventually(async () => (await findByUri(fr, frReader.token, kase.uri)) === undefined, "the case gone on FR");
     const warning = (await api(uk, "GET", "/api/v1/notifications?types[]=moderation_warning", { token: reporter.token })).body[0];
-    expect(warning).toMatchObject({ type: "moderation_warning", moderation_warning: { action: "delete_statuses", text: "It named the hospital ward", status_ids: [kase.id] } });
-    const appealed = await api(uk, "POST", `/api/v1/consilium/warnings/${warning.moderation_warning.id}/appeal`, { token: reporter.token, json: { text: "It named no ward" } });
+    expect(warning).toMatchObject({
+      type: "moderation_warning",
+      moderation_warning: { action: "delete_statuses", text: "It named the hospital ward", status_ids: [kase.id] },
+    });
+    const appealed = await api(uk, "POST", `/api/v1/consilium/warnings/${warning.moderation_warning.id}/appeal`, {
+      token: reporter.token,
+      json: { text: "It named no ward" },
+    });
     expect(appealed.body.appeal).toEqual({ text: "It named no ward", state: "pending" });
-    expect((await api(uk, "POST", `/api/v1/consilium/warnings/${warning.moderation_warning.id}/appeal`, { token: reporter.token, json: { text: "Again" } })).status).toBe(422);
-    expect((await api(uk, "GET", "/api/v1/consilium/admin/appeals", { token: staff["uk"] })).body.map((w: { id: string }) => w.id)).toContain(warning.moderation_warning.id);
+    expect(
+      (
+        await api(uk, "POST", `/api/v1/consilium/warnings/${warning.moderation_warning.id}/appeal`, {
+          token: reporter.token,
+          json: { text: "Again" },
+        })
+      ).status,
+    ).toBe(422);
+    expect(
+      (await api(uk, "GET", "/api/v1/consilium/admin/appeals", { token: staff["uk"] })).body.map((w: { id: string }) => w.id),
+    ).toContain(warning.moderation_warning.id);
   });
 
   it("suspending a peer's physician here removes them here only, and nothing more of theirs is accepted", async () => {
     const before = (await api(us, "POST", "/api/v1/statuses", { token: author.token, json: { status: "Before the suspension" } })).body;
     await eventually(() => findByUri(uk, reporter.token, before.uri), "the post on UK");
     await eventually(() => findByUri(fr, frReader.token, before.uri), "the post on FR");
-    const acted = await api(uk, "POST", `/api/v1/admin/accounts/${authorOnUk}/action`, { token: staff["uk"], json: { type: "suspend", text: "Repeated dangerous advice" } });
+    const acted = await api(uk, "POST", `/api/v1/admin/accounts/${authorOnUk}/action`, {
+      token: staff["uk"],
+      json: { type: "suspend", text: "Repeated dangerous advice" },
+    });
     expect(acted.status).toBe(200);
     expect(await findByUri(uk, reporter.token, before.uri)).toBeUndefined();
     expect((await api(uk, "GET", `/api/v1/accounts/${authorOnUk}`, { token: reporter.token })).status).toBe(404);
@@ -141,7 +191,8 @@ describe("moderation across borders, and leaving", () => {
   });
 
   it("an archive holds the physician's own posts, likes and bookmarks as addresses, and nothing of anyone else's", async () => {
-    const own = (await api(uk, "POST", "/api/v1/statuses", { token: reporter.token, json: { status: "My own words for the archive" } })).body;
+    const own = (await api(uk, "POST", "/api/v1/statuses", { token: reporter.token, json: { status: "My own words for the archive" } }))
+      .body;
     const theirs = (await api(us, "POST", "/api/v1/statuses", { token: author.token, json: { status: "Someone else's words" } })).body;
     const theirsOnUk = await eventually(() => findByUri(uk, reporter.token, theirs.uri), "their post on UK");
     await api(uk, "POST", `/api/v1/statuses/${theirsOnUk.id}/favourite`, { token: reporter.token });
@@ -171,30 +222,53 @@ describe("moderation across borders, and leaving", () => {
   });
 
   it("deleting an account removes the actor and its posts on every peer, and leaves no identity in the file", async () => {
-    const leaver = await approvedPhysician(uk, staff["uk"]!, { username: "leaving_soon", legal_name: "Ophelia Vantongeren", license_number: "7123987", email: "ophelia.leaving@example.test" });
-    const post = (await api(uk, "POST", "/api/v1/statuses", { token: leaver.token, json: { status: "A farewell case note #valvular" } })).body;
+    const leaver = await approvedPhysician(uk, staff["uk"]!, {
+      username: "leaving_soon",
+      legal_name: "Ophelia Vantongeren",
+      license_number: "7123987",
+      email: "ophelia.leaving@example.test",
+    });
+    const post = (await api(uk, "POST", "/api/v1/statuses", { token: leaver.token, json: { status: "A farewell case note #valvular" } }))
+      .body;
     await eventually(() => findByUri(us, author.token, post.uri), "the post on US");
     await eventually(() => findByUri(fr, frReader.token, post.uri), "the post on FR");
     const leaverOnFr = await resolveAccount(fr, frReader.token, "leaving_soon", uk);
     await api(fr, "POST", `/api/v1/accounts/${leaverOnFr}/follow`, { token: frReader.token });
     // A wrong password changes nothing.
-    expect((await api(uk, "POST", "/api/v1/consilium/account/delete", { token: leaver.token, json: { password: "not my password" } })).status).toBe(403);
+    expect(
+      (await api(uk, "POST", "/api/v1/consilium/account/delete", { token: leaver.token, json: { password: "not my password" } })).status,
+    ).toBe(403);
     expect(uk.services.accounts.get(leaver.id)!.deletedAt).toBeNull();
-    expect((await api(uk, "POST", "/api/v1/consilium/account/delete", { token: leaver.token, json: { password: leaver.applicant.password } })).status).toBe(200);
+    expect(
+      (await api(uk, "POST", "/api/v1/consilium/account/delete", { token: leaver.token, json: { password: leaver.applicant.password } }))
+        .status,
+    ).toBe(200);
     // Gone here: no sign-in, no actor, the handle kept.
     expect((await api(uk, "GET", "/api/v1/accounts/verify_credentials", { token: leaver.token })).status).toBe(401);
-    expect((await fetch(`${uk.origin}/users/leaving_soon`, { headers: { Accept: "application/activity+json" } })).status).toBeGreaterThanOrEqual(400);
+    expect(
+      (await fetch(`${uk.origin}/users/leaving_soon`, { headers: { Accept: "application/activity+json" } })).status,
+    ).toBeGreaterThanOrEqual(400);
     expect(uk.services.accounts.findByUsername("leaving_soon")?.deletedAt).toBeInstanceOf(Date);
     // Gone on every peer.
-    for (const [peerInstance, token] of [[us, author.token], [fr, frReader.token]] as const) {
-      await eventually(async () => (await findByUri(peerInstance, token, post.uri)) === undefined, `the post gone on ${peerInstance.origin}`);
-      await eventually(() => peerInstance.services.directory.findRemoteByUri(`${uk.origin}/users/leaving_soon`)?.gone === true, `the actor gone on ${peerInstance.origin}`);
+    for (const [peerInstance, token] of [
+      [us, author.token],
+      [fr, frReader.token],
+    ] as const) {
+      await eventually(
+        async () => (await findByUri(peerInstance, token, post.uri)) === undefined,
+        `the post gone on ${peerInstance.origin}`,
+      );
+      await eventually(
+        () => peerInstance.services.directory.findRemoteByUri(`${uk.origin}/users/leaving_soon`)?.gone === true,
+        `the actor gone on ${peerInstance.origin}`,
+      );
     }
     expect((await api(fr, "GET", `/api/v1/accounts/${leaverOnFr}`, { token: frReader.token })).status).toBe(404);
     // Here: the identity cannot be opened any more, and no trace of it (or the post) is in the file.
     expect(uk.services.review.readIdentity("test", leaver.id, "check").legalName).toBe("");
     const raw = rawDatabase(uk);
-    for (const secret of ["Ophelia", "Vantongeren", "7123987", "ophelia.leaving@example.test", "A farewell case note"]) expect({ secret, found: raw.includes(secret) }).toEqual({ secret, found: false });
+    for (const secret of ["Ophelia", "Vantongeren", "7123987", "ophelia.leaving@example.test", "A farewell case note"])
+      expect({ secret, found: raw.includes(secret) }).toEqual({ secret, found: false });
     expect(uk.services.audit.search({ action: "account.delete", subjectId: leaver.id }, { limit: 1, offset: 0 }).rows).toHaveLength(1);
   });
 });

@@ -43,7 +43,15 @@ describe("the guarded outgoing client", () => {
   });
 
   const client = (overrides: Partial<ConstructorParameters<typeof OutgoingHttp>[0]> = {}) =>
-    new OutgoingHttp({ allowPrivateAddress: false, connectTimeoutMs: 1000, timeoutMs: 800, connectionsPerOrigin: 2, trustedOrigins: () => [], lookup: loopbackLookup, ...overrides });
+    new OutgoingHttp({
+      allowPrivateAddress: false,
+      connectTimeoutMs: 1000,
+      timeoutMs: 800,
+      connectionsPerOrigin: 2,
+      trustedOrigins: () => [],
+      lookup: loopbackLookup,
+      ...overrides,
+    });
 
   it("gives up on a host that accepts and never answers, within the total timeout", async () => {
     const http = client({ allowPrivateAddress: true });

@@ -30,10 +30,19 @@ describe("polls of verified physicians across three instances", () => {
   it("counts eligible voters once, refuses the ineligible, and keeps every instance exact", async () => {
     const posted = await api(us, "POST", "/api/v1/statuses", {
       token: author.token,
-      json: { status: "Apixaban or rivaroxaban after TAVI?", poll: { options: ["Apixaban", "Rivaroxaban"], expires_in: 3600, eligible_specialties: ["cardiology"] } },
+      json: {
+        status: "Apixaban or rivaroxaban after TAVI?",
+        poll: { options: ["Apixaban", "Rivaroxaban"], expires_in: 3600, eligible_specialties: ["cardiology"] },
+      },
     });
     expect(posted.status).toBe(200);
-    expect(posted.body.poll).toMatchObject({ options: [{ title: "Apixaban", votes_count: 0 }, { title: "Rivaroxaban", votes_count: 0 }], eligibility: { specialties: ["cardiology"] } });
+    expect(posted.body.poll).toMatchObject({
+      options: [
+        { title: "Apixaban", votes_count: 0 },
+        { title: "Rivaroxaban", votes_count: 0 },
+      ],
+      eligibility: { specialties: ["cardiology"] },
+    });
     const onUk = await eventually(() => findByUri(uk, ukCardio.token, posted.body.uri), "the poll on UK");
     expect(onUk.poll.eligibility.specialties).toEqual(["cardiology"]);
 
@@ -41,7 +50,10 @@ describe("polls of verified physicians across three instances", () => {
     const voted = await api(uk, "POST", `/api/v1/polls/${onUk.id}/votes`, { token: ukCardio.token, json: { choices: [0] } });
     expect(voted.status).toBe(200);
     expect(voted.body).toMatchObject({ voted: true, own_votes: [0] });
-    await eventually(async () => (await api(us, "GET", `/api/v1/polls/${posted.body.id}`, { token: author.token })).body.voters_count === 1, "the UK vote counted on US");
+    await eventually(
+      async () => (await api(us, "GET", `/api/v1/polls/${posted.body.id}`, { token: author.token })).body.voters_count === 1,
+      "the UK vote counted on US",
+    );
 
     // A UK dermatologist is told why not, locally.
     const refused = await api(uk, "POST", `/api/v1/polls/${onUk.id}/votes`, { token: ukDerm.token, json: { choices: [1] } });
@@ -55,7 +67,11 @@ describe("polls of verified physicians across three instances", () => {
     await uk.services.federationPort.pollVoted(uk.services.directory.get(ukCardio.id)!, pollStatus, ["Apixaban"]);
     await uk.services.federationPort.pollVoted(uk.services.directory.get(ukCardio.id)!, pollStatus, ["Apixaban"]);
     // Everything sent has been delivered and applied (a positive marker, not a fixed wait): then count.
-    await eventually(() => uk.queues.outbox.lanes().every((l) => l.queued === 0) && us.queues.inbox.depth().queued === 0, "the three votes delivered and applied at the origin", 60_000);
+    await eventually(
+      () => uk.queues.outbox.lanes().every((l) => l.queued === 0) && us.queues.inbox.depth().queued === 0,
+      "the three votes delivered and applied at the origin",
+      60_000,
+    );
     const atOrigin = (await api(us, "GET", `/api/v1/polls/${posted.body.id}`, { token: author.token })).body;
     expect(atOrigin).toMatchObject({ voters_count: 1, votes_count: 1, options: [{ votes_count: 1 }, { votes_count: 0 }] });
 
@@ -65,35 +81,61 @@ describe("polls of verified physicians across three instances", () => {
       ...(await quickPhysicians(us, 67, { specialty: "cardiology", license_jurisdiction: "US-NY" })).map((v) => ({ ...v, inst: us })),
       ...(await quickPhysicians(fr, 66, { specialty: "cardiology", license_jurisdiction: "FR" })).map((v) => ({ ...v, inst: fr })),
     ];
-    const ids = new Map<TestInstance, string>([[us, posted.body.id], [uk, onUk.id], [fr, (await eventually(() => findByUri(fr, frDoc.token, posted.body.uri), "the poll on FR")).id]]);
+    const ids = new Map<TestInstance, string>([
+      [us, posted.body.id],
+      [uk, onUk.id],
+      [fr, (await eventually(() => findByUri(fr, frDoc.token, posted.body.uri), "the poll on FR")).id],
+    ]);
     const choices = voters.map((_, i) => (i % 3 === 0 ? 1 : 0));
-    const results = await Promise.all(voters.map((v, i) => api(v.inst, "POST", `/api/v1/polls/${ids.get(v.inst)}/votes`, { token: v.token, json: { choices: [choices[i]] } })));
+    const results = await Promise.all(
+      voters.map((v, i) =>
+        api(v.inst, "POST", `/api/v1/polls/${ids.get(v.inst)}/votes`, { token: v.token, json: { choices: [choices[i]] } }),
+      ),
+    );
     expect(results.filter((r) => r.status !== 200).map((r) => r.text)).toEqual([]);
     const expected = [1 + choices.filter((c) => c === 0).length, choices.filter((c) => c === 1).length];
-    await eventually(async () => {
-      const p = (await api(us, "GET", `/api/v1/polls/${posted.body.id}`, { token: author.token })).body;
-      return p.voters_count === 201 ? p : null;
-    }, "all 201 votes counted at the origin", 150_000);
+    await eventually(
+      async () => {
+        const p = (await api(us, "GET", `/api/v1/polls/${posted.body.id}`, { token: author.token })).body;
+        return p.voters_count === 201 ? p : null;
+      },
+      "all 201 votes counted at the origin",
+      150_000,
+    );
 
     // Close the poll (the test moves the origin's clock past the end): a final update goes out.
     us.services.clock.advance(3601_000);
     await us.services.polls.flush();
-    for (const [inst, token] of [[uk, ukCardio.token], [fr, frDoc.token], [us, author.token]] as const) {
-      const final = await eventually(async () => {
-        const p = await pollOn(inst, token, posted.body.uri);
-        return p?.expired && p.voters_count === 201 ? p : null;
-      }, `the final totals on ${inst.origin}`, 60_000);
+    for (const [inst, token] of [
+      [uk, ukCardio.token],
+      [fr, frDoc.token],
+      [us, author.token],
+    ] as const) {
+      const final = await eventually(
+        async () => {
+          const p = await pollOn(inst, token, posted.body.uri);
+          return p?.expired && p.voters_count === 201 ? p : null;
+        },
+        `the final totals on ${inst.origin}`,
+        60_000,
+      );
       expect(final.options.map((o: { votes_count: number }) => o.votes_count)).toEqual(expected);
     }
     const updates = us.services.polls.get(posted.body.id)!.updatesSent;
     expect(updates).toBeGreaterThan(0);
     expect(updates).toBeLessThan(40);
     // Late votes are refused at the origin.
-    const late = await api(us, "POST", `/api/v1/polls/${posted.body.id}/votes`, { token: voters.find((v) => v.inst === us)!.token, json: { choices: [1] } });
+    const late = await api(us, "POST", `/api/v1/polls/${posted.body.id}/votes`, {
+      token: voters.find((v) => v.inst === us)!.token,
+      json: { choices: [1] },
+    });
     expect(late.status).toBe(422);
     // Voters on every instance, and the author, hear that it ended.
     const ukVoter = voters.find((v) => v.inst === uk)!;
-    await eventually(async () => (await api(uk, "GET", "/api/v1/notifications?types[]=poll", { token: ukVoter.token })).body.length === 1, "a poll notification on UK");
+    await eventually(
+      async () => (await api(uk, "GET", "/api/v1/notifications?types[]=poll", { token: ukVoter.token })).body.length === 1,
+      "a poll notification on UK",
+    );
     expect((await api(us, "GET", "/api/v1/notifications?types[]=poll", { token: author.token })).body).toHaveLength(1);
   }, 400_000);
 
@@ -109,7 +151,10 @@ describe("polls of verified physicians across three instances", () => {
       const res = await api(uk, "POST", `/api/v1/polls/${onUk.id}/votes`, { token: v.token, json: { choices: [0] } });
       expect(res.status, res.text).toBe(200);
     }
-    await eventually(async () => (await api(us, "GET", `/api/v1/polls/${posted.body.id}`, { token: author.token })).body.voters_count === 9, "9 votes at the origin");
+    await eventually(
+      async () => (await api(us, "GET", `/api/v1/polls/${posted.body.id}`, { token: author.token })).body.voters_count === 9,
+      "9 votes at the origin",
+    );
     const breakdown = (await api(us, "GET", `/api/v1/consilium/polls/${posted.body.id}/breakdown`, { token: author.token })).body.breakdown;
     const row = (key: string) => breakdown.by_specialty.find((r: { key: string }) => r.key === key);
     expect(row("cardiology")).toMatchObject({ voters: 5, options: [5, null], suppressed: false });

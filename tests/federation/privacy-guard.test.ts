@@ -24,7 +24,8 @@ describe("the PHI guard on posts and the images that federate", () => {
   }, 60_000);
   afterAll(() => instances.closeAll());
 
-  const count = (inst: TestInstance, table: string) => (inst.services.database.sqlite.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+  const count = (inst: TestInstance, table: string) =>
+    (inst.services.database.sqlite.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
 
   it("blocks a post or case that identifies a patient, and stores and queues nothing", async () => {
     const form = new FormData();
@@ -47,7 +48,10 @@ describe("the PHI guard on posts and the images that federate", () => {
     expect({ statuses: count(uk, "statuses"), queue: count(uk, "fedify_queue"), search: count(uk, "status_search") }).toEqual(before);
     expect(uk.services.media.get(media.body.id)!.statusId).toBeNull();
     // Ordinary clinical writing passes.
-    const fine = await api(uk, "POST", "/api/v1/statuses", { token: ukDoc.token, json: { status: "BP 142/88, HbA1c 7.2%, day 3 post-op: restart apixaban?" } });
+    const fine = await api(uk, "POST", "/api/v1/statuses", {
+      token: ukDoc.token,
+      json: { status: "BP 142/88, HbA1c 7.2%, day 3 post-op: restart apixaban?" },
+    });
     expect(fine.status).toBe(200);
   });
 
@@ -56,7 +60,10 @@ describe("the PHI guard on posts and the images that federate", () => {
     form.set("file", new Blob([new Uint8Array(await taggedJpeg())], { type: "image/jpeg" }), "x.jpg");
     form.set("description", "Target lesions on the palm");
     const media = await uploadMedia(uk, ukDoc.token, form);
-    const post = await api(uk, "POST", "/api/v1/statuses", { token: ukDoc.token, json: { status: "Erythema multiforme?", media_ids: [media.body.id] } });
+    const post = await api(uk, "POST", "/api/v1/statuses", {
+      token: ukDoc.token,
+      json: { status: "Erythema multiforme?", media_ids: [media.body.id] },
+    });
     expect(post.body.media_attachments).toHaveLength(1);
     const remote = await eventually(async () => {
       const s = await findByUri(us, usDoc.token, post.body.uri);
@@ -94,7 +101,12 @@ describe("the PHI guard on posts and the images that federate", () => {
         to: [`${us.origin}/users/__instance__/followers`],
       },
     });
-    const delivered = await signedFetch(us, `${uk.origin}/inbox`, { method: "POST", body, privateKey: rsa!.privateKey, keyId: new URL(actor.publicKey.id) });
+    const delivered = await signedFetch(us, `${uk.origin}/inbox`, {
+      method: "POST",
+      body,
+      privateKey: rsa!.privateKey,
+      keyId: new URL(actor.publicKey.id),
+    });
     expect(delivered.status).toBeLessThan(300);
     const held = await eventually(() => uk.services.store.getByUri(uri), "the post stored as held");
     expect(held.held).toBe(true);

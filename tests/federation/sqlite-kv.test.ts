@@ -48,7 +48,10 @@ describe("SqliteKvStore", () => {
 
   // @fedify/testing 2.3.6 ships no KvStore suite, so Fedify's own MemoryKvStore
   // test steps run here against both stores: ours must answer as Fedify's does.
-  for (const [name, make] of [["SqliteKvStore", () => kv], ["Fedify's MemoryKvStore", () => new MemoryKvStore()]] as const) {
+  for (const [name, make] of [
+    ["SqliteKvStore", () => kv],
+    ["Fedify's MemoryKvStore", () => new MemoryKvStore()],
+  ] as const) {
     it(`behaves as Fedify's KvStore contract says (${name})`, async () => {
       const store: KvStore = make();
       await store.set(["foo", "bar"], "foobar");
@@ -93,7 +96,11 @@ describe("SqliteKvStore", () => {
     const breaker = new CircuitBreaker({
       kv,
       prefix: ["_fedify", "circuit"],
-      options: { failureThreshold: 3, recoveryDelay: { seconds: 10 }, onStateChange: (_host, from, to) => void changes.push(`${from}->${to}`) },
+      options: {
+        failureThreshold: 3,
+        recoveryDelay: { seconds: 10 },
+        onStateChange: (_host, from, to) => void changes.push(`${from}->${to}`),
+      },
       now: () => now,
     });
     for (let i = 0; i < 3; i++) await breaker.recordFailure("peer.example");

@@ -41,10 +41,13 @@ describe("SqliteMessageQueue", () => {
     const queue = new SqliteMessageQueue(handle.sqlite, { pollIntervalMs: 20 });
     const controller = new AbortController();
     const received: unknown[] = [];
-    const listening = queue.listen((m) => {
-      received.push(m);
-      controller.abort();
-    }, { signal: controller.signal });
+    const listening = queue.listen(
+      (m) => {
+        received.push(m);
+        controller.abort();
+      },
+      { signal: controller.signal },
+    );
     await listening;
     expect(received).toEqual([{ id: "before-crash" }]);
     expect((await queue.getDepth()).queued).toBe(0);
@@ -70,10 +73,13 @@ describe("SqliteMessageQueue", () => {
     const controller = new AbortController();
     const received: unknown[] = [];
     const started = Date.now();
-    await queue.listen((m) => {
-      received.push(m);
-      controller.abort();
-    }, { signal: controller.signal });
+    await queue.listen(
+      (m) => {
+        received.push(m);
+        controller.abort();
+      },
+      { signal: controller.signal },
+    );
     expect(received).toEqual(["in-flight"]);
     expect(Date.now() - started).toBeLessThan(2_000);
     handle.close();
@@ -87,16 +93,19 @@ describe("SqliteMessageQueue", () => {
     const controller = new AbortController();
     const delivered: string[] = [];
     let failures = 0;
-    await queue.listen(async (m) => {
-      const message = m as { id: string; attempt?: number };
-      // The first attempt at "create" fails and is re-enqueued with a delay, as Fedify does.
-      if (message.id === "create" && failures++ === 0) {
-        await queue.enqueue({ ...message, attempt: 1 }, { orderingKey: "post-1", delay: Temporal.Duration.from({ milliseconds: 150 }) });
-        return;
-      }
-      delivered.push(message.id);
-      if (delivered.length === 2) controller.abort();
-    }, { signal: controller.signal });
+    await queue.listen(
+      async (m) => {
+        const message = m as { id: string; attempt?: number };
+        // The first attempt at "create" fails and is re-enqueued with a delay, as Fedify does.
+        if (message.id === "create" && failures++ === 0) {
+          await queue.enqueue({ ...message, attempt: 1 }, { orderingKey: "post-1", delay: Temporal.Duration.from({ milliseconds: 150 }) });
+          return;
+        }
+        delivered.push(message.id);
+        if (delivered.length === 2) controller.abort();
+      },
+      { signal: controller.signal },
+    );
     expect(delivered).toEqual(["create", "update"]);
     handle.close();
   });
@@ -110,18 +119,21 @@ describe("SqliteMessageQueue", () => {
     const done: string[] = [];
     let slowAtOnce = 0;
     let maxSlowAtOnce = 0;
-    await queue.listen(async (m) => {
-      const { id } = m as { id: string };
-      if (id.startsWith("slow")) {
-        slowAtOnce++;
-        maxSlowAtOnce = Math.max(maxSlowAtOnce, slowAtOnce);
-        await new Promise((r) => setTimeout(r, 300));
-        slowAtOnce--;
-        return;
-      }
-      done.push(id);
-      if (done.length === 3) controller.abort();
-    }, { signal: controller.signal });
+    await queue.listen(
+      async (m) => {
+        const { id } = m as { id: string };
+        if (id.startsWith("slow")) {
+          slowAtOnce++;
+          maxSlowAtOnce = Math.max(maxSlowAtOnce, slowAtOnce);
+          await new Promise((r) => setTimeout(r, 300));
+          slowAtOnce--;
+          return;
+        }
+        done.push(id);
+        if (done.length === 3) controller.abort();
+      },
+      { signal: controller.signal },
+    );
     expect(done.sort()).toEqual(["fast-0", "fast-1", "fast-2"]);
     expect(maxSlowAtOnce).toBe(1);
     expect(queue.lanes().find((l) => l.origin === "https://black-hole.example")?.queued).toBeGreaterThan(0);

@@ -10,9 +10,17 @@ describe("three peered instances (UK, US, FR)", () => {
   const doc: Record<string, Awaited<ReturnType<typeof approvedPhysician>>> = {};
 
   beforeAll(async () => {
-    instances = await startInstances(3, [{ name: "UK", country: "GB" }, { name: "US", country: "US" }, { name: "FR", country: "FR" }]);
+    instances = await startInstances(3, [
+      { name: "UK", country: "GB" },
+      { name: "US", country: "US" },
+      { name: "FR", country: "FR" },
+    ]);
     [uk, us, fr] = instances as unknown as [TestInstance, TestInstance, TestInstance];
-    for (const [name, inst] of [["uk", uk], ["us", us], ["fr", fr]] as const) {
+    for (const [name, inst] of [
+      ["uk", uk],
+      ["us", us],
+      ["fr", fr],
+    ] as const) {
       staff[name] = await ownerToken(inst);
       doc[name] = await approvedPhysician(inst, staff[name]!, { username: `${name}_doc`, display_name: `${name.toUpperCase()} Doc` });
     }
@@ -35,11 +43,24 @@ describe("three peered instances (UK, US, FR)", () => {
       question: "Beta-blocker choice, and is an ICD indicated now?",
       specialties: ["cardiology", "clinical_genetics"],
     };
-    const posted = await api(uk, "POST", "/api/v1/statuses", { token: doc["uk"]!.token, json: { status: "Help welcome #LQTS", case: caseFields } });
+    const posted = await api(uk, "POST", "/api/v1/statuses", {
+      token: doc["uk"]!.token,
+      json: { status: "Help welcome #LQTS", case: caseFields },
+    });
     expect(posted.status).toBe(200);
-    expect(posted.body.case).toMatchObject({ ...caseFields, specialties: [{ code: "cardiology", label: "Cardiology" }, { code: "clinical_genetics", label: "Clinical genetics" }], status: "open" });
+    expect(posted.body.case).toMatchObject({
+      ...caseFields,
+      specialties: [
+        { code: "cardiology", label: "Cardiology" },
+        { code: "clinical_genetics", label: "Clinical genetics" },
+      ],
+      status: "open",
+    });
     const uri = posted.body.uri;
-    for (const [inst, name] of [[us, "us"], [fr, "fr"]] as const) {
+    for (const [inst, name] of [
+      [us, "us"],
+      [fr, "fr"],
+    ] as const) {
       const remote = await eventually(() => findByUri(inst, doc[name]!.token, uri), `the case on ${name}`);
       expect(remote.case).toEqual(posted.body.case);
       expect(remote.content).toContain("Recurrent syncope with a long QT");
@@ -62,15 +83,28 @@ describe("three peered instances (UK, US, FR)", () => {
   });
 
   it("a reply from FR reaches UK and US, and the thread reads the same everywhere", async () => {
-    const root = await api(uk, "POST", "/api/v1/statuses", { token: doc["uk"]!.token, json: { status: "Anticoagulation after a GI bleed: when to restart?" } });
+    const root = await api(uk, "POST", "/api/v1/statuses", {
+      token: doc["uk"]!.token,
+      json: { status: "Anticoagulation after a GI bleed: when to restart?" },
+    });
     const onFr = await eventually(() => findByUri(fr, doc["fr"]!.token, root.body.uri), "root on FR");
-    const reply = await api(fr, "POST", "/api/v1/statuses", { token: doc["fr"]!.token, json: { status: "We restart at day 7 if the source was treated.", in_reply_to_id: onFr.id } });
+    const reply = await api(fr, "POST", "/api/v1/statuses", {
+      token: doc["fr"]!.token,
+      json: { status: "We restart at day 7 if the source was treated.", in_reply_to_id: onFr.id },
+    });
     expect(reply.status).toBe(200);
     const onUs = await eventually(() => findByUri(us, doc["us"]!.token, root.body.uri), "root on US");
-    const usReply = await api(us, "POST", "/api/v1/statuses", { token: doc["us"]!.token, json: { status: "Agree, day 7 to 14.", in_reply_to_id: onUs.id } });
+    const usReply = await api(us, "POST", "/api/v1/statuses", {
+      token: doc["us"]!.token,
+      json: { status: "Agree, day 7 to 14.", in_reply_to_id: onUs.id },
+    });
     expect(usReply.status).toBe(200);
     const threads: string[][] = [];
-    for (const [inst, name, id] of [[uk, "uk", root.body.id], [us, "us", onUs.id], [fr, "fr", onFr.id]] as const) {
+    for (const [inst, name, id] of [
+      [uk, "uk", root.body.id],
+      [us, "us", onUs.id],
+      [fr, "fr", onFr.id],
+    ] as const) {
       const ctx = await eventually(async () => {
         const res = await api(inst, "GET", `/api/v1/statuses/${id}/context`, { token: doc[name]!.token });
         return res.body.descendants?.length === 2 ? res.body : null;
@@ -82,11 +116,16 @@ describe("three peered instances (UK, US, FR)", () => {
     expect(threads[2]).toEqual(threads[0]);
     // The author on UK was notified of the reply.
     const notes = await api(uk, "GET", "/api/v1/notifications", { token: doc["uk"]!.token });
-    expect(notes.body.some((n: { type: string; status: { uri: string } }) => n.type === "mention" && n.status?.uri === reply.body.uri)).toBe(true);
+    expect(
+      notes.body.some((n: { type: string; status: { uri: string } }) => n.type === "mention" && n.status?.uri === reply.body.uri),
+    ).toBe(true);
   });
 
   it("likes, boosts, edits and deletes propagate", async () => {
-    const post = await api(uk, "POST", "/api/v1/statuses", { token: doc["uk"]!.token, json: { status: "Journal club: SGLT2 inhibitors in HFpEF" } });
+    const post = await api(uk, "POST", "/api/v1/statuses", {
+      token: doc["uk"]!.token,
+      json: { status: "Journal club: SGLT2 inhibitors in HFpEF" },
+    });
     const onUs = await eventually(() => findByUri(us, doc["us"]!.token, post.body.uri), "post on US");
     expect((await api(us, "POST", `/api/v1/statuses/${onUs.id}/favourite`, { token: doc["us"]!.token })).status).toBe(200);
     expect((await api(us, "POST", `/api/v1/statuses/${onUs.id}/reblog`, { token: doc["us"]!.token })).status).toBe(200);
@@ -95,21 +134,42 @@ describe("three peered instances (UK, US, FR)", () => {
       return s.favourites_count === 1 && s.reblogs_count === 1;
     }, "the like and boost on UK");
     const onFr = await eventually(() => findByUri(fr, doc["fr"]!.token, post.body.uri), "post on FR");
-    await eventually(async () => (await api(fr, "GET", `/api/v1/statuses/${onFr.id}`, { token: doc["fr"]!.token })).body.favourites_count === 1, "the like on FR");
+    await eventually(
+      async () => (await api(fr, "GET", `/api/v1/statuses/${onFr.id}`, { token: doc["fr"]!.token })).body.favourites_count === 1,
+      "the like on FR",
+    );
     const favBy = await api(uk, "GET", `/api/v1/statuses/${post.body.id}/favourited_by`, { token: doc["uk"]!.token });
     expect(favBy.body[0].acct).toBe(`us_doc@${new URL(us.origin).host}`);
 
     expect((await api(us, "POST", `/api/v1/statuses/${onUs.id}/unfavourite`, { token: doc["us"]!.token })).status).toBe(200);
-    await eventually(async () => (await api(uk, "GET", `/api/v1/statuses/${post.body.id}`, { token: doc["uk"]!.token })).body.favourites_count === 0, "the unlike on UK");
+    await eventually(
+      async () => (await api(uk, "GET", `/api/v1/statuses/${post.body.id}`, { token: doc["uk"]!.token })).body.favourites_count === 0,
+      "the unlike on UK",
+    );
 
-    const edited = await api(uk, "PUT", `/api/v1/statuses/${post.body.id}`, { token: doc["uk"]!.token, json: { status: "Journal club: SGLT2 inhibitors in HFpEF (EMPEROR-Preserved)" } });
+    const edited = await api(uk, "PUT", `/api/v1/statuses/${post.body.id}`, {
+      token: doc["uk"]!.token,
+      json: { status: "Journal club: SGLT2 inhibitors in HFpEF (EMPEROR-Preserved)" },
+    });
     expect(edited.body.edited_at).not.toBeNull();
-    for (const [inst, name] of [[us, "us"], [fr, "fr"]] as const) {
-      await eventually(async () => (await findByUri(inst, doc[name]!.token, post.body.uri))?.content.includes("EMPEROR-Preserved"), `the edit on ${name}`);
+    for (const [inst, name] of [
+      [us, "us"],
+      [fr, "fr"],
+    ] as const) {
+      await eventually(
+        async () => (await findByUri(inst, doc[name]!.token, post.body.uri))?.content.includes("EMPEROR-Preserved"),
+        `the edit on ${name}`,
+      );
     }
     expect((await api(uk, "DELETE", `/api/v1/statuses/${post.body.id}`, { token: doc["uk"]!.token })).status).toBe(200);
-    for (const [inst, name, id] of [[us, "us", onUs.id], [fr, "fr", onFr.id]] as const) {
-      await eventually(async () => (await api(inst, "GET", `/api/v1/statuses/${id}`, { token: doc[name]!.token })).status === 404, `the delete on ${name}`);
+    for (const [inst, name, id] of [
+      [us, "us", onUs.id],
+      [fr, "fr", onFr.id],
+    ] as const) {
+      await eventually(
+        async () => (await api(inst, "GET", `/api/v1/statuses/${id}`, { token: doc[name]!.token })).status === 404,
+        `the delete on ${name}`,
+      );
     }
   });
 
@@ -117,20 +177,37 @@ describe("three peered instances (UK, US, FR)", () => {
     const ukOnFr = await resolveAccount(fr, doc["fr"]!.token, "uk_doc", uk);
     const followed = await api(fr, "POST", `/api/v1/accounts/${ukOnFr}/follow`, { token: doc["fr"]!.token });
     expect(followed.status).toBe(200);
-    await eventually(async () => (await api(fr, "GET", `/api/v1/accounts/relationships?id[]=${ukOnFr}`, { token: doc["fr"]!.token })).body[0]?.following, "the follow to be accepted");
+    await eventually(
+      async () => (await api(fr, "GET", `/api/v1/accounts/relationships?id[]=${ukOnFr}`, { token: doc["fr"]!.token })).body[0]?.following,
+      "the follow to be accepted",
+    );
     const followers = await api(uk, "GET", `/api/v1/accounts/${doc["uk"]!.id}/followers`, { token: doc["uk"]!.token });
     expect(followers.body.map((a: { acct: string }) => a.acct)).toContain(`fr_doc@${new URL(fr.origin).host}`);
-    const post = await api(uk, "POST", "/api/v1/statuses", { token: doc["uk"]!.token, json: { status: "Followers-only: rota swap anyone?", visibility: "private" } });
-    await eventually(async () => (await api(fr, "GET", "/api/v1/timelines/home", { token: doc["fr"]!.token })).body.some((s: { uri: string }) => s.uri === post.body.uri), "the private post in FR's home");
+    const post = await api(uk, "POST", "/api/v1/statuses", {
+      token: doc["uk"]!.token,
+      json: { status: "Followers-only: rota swap anyone?", visibility: "private" },
+    });
+    await eventually(
+      async () =>
+        (await api(fr, "GET", "/api/v1/timelines/home", { token: doc["fr"]!.token })).body.some(
+          (s: { uri: string }) => s.uri === post.body.uri,
+        ),
+      "the private post in FR's home",
+    );
     // A list of followed accounts has its own timeline.
     const list = await api(fr, "POST", "/api/v1/lists", { token: doc["fr"]!.token, json: { title: "UK colleagues" } });
     expect(list.status).toBe(200);
-    expect((await api(fr, "POST", `/api/v1/lists/${list.body.id}/accounts`, { token: doc["fr"]!.token, json: { account_ids: [ukOnFr] } })).status).toBe(200);
+    expect(
+      (await api(fr, "POST", `/api/v1/lists/${list.body.id}/accounts`, { token: doc["fr"]!.token, json: { account_ids: [ukOnFr] } }))
+        .status,
+    ).toBe(200);
     const members = await api(fr, "GET", `/api/v1/lists/${list.body.id}/accounts`, { token: doc["fr"]!.token });
     expect(members.body.map((a: { id: string }) => a.id)).toEqual([ukOnFr]);
     const listed = await api(fr, "GET", `/api/v1/timelines/list/${list.body.id}`, { token: doc["fr"]!.token });
     expect(listed.body.map((s: { uri: string }) => s.uri)).toContain(post.body.uri);
-    expect((await api(fr, "GET", "/api/v1/lists", { token: doc["fr"]!.token })).body).toEqual([{ id: list.body.id, title: "UK colleagues", replies_policy: "list", exclusive: false }]);
+    expect((await api(fr, "GET", "/api/v1/lists", { token: doc["fr"]!.token })).body).toEqual([
+      { id: list.body.id, title: "UK colleagues", replies_policy: "list", exclusive: false },
+    ]);
     // US does not follow, so it never sees the followers-only post (once every delivery is made).
     await quiet(instances);
     expect(await findByUri(us, doc["us"]!.token, post.body.uri)).toBeUndefined();
@@ -139,21 +216,37 @@ describe("three peered instances (UK, US, FR)", () => {
   it("solving a case on UK shows solved, with the accepted reply, on US and FR", async () => {
     const kase = await api(uk, "POST", "/api/v1/statuses", {
       token: doc["uk"]!.token,
-      json: { status: "", case: { kind: "help", title: "Refractory hypokalaemia", question: "What am I missing?", specialties: ["nephrology"] } },
+      json: {
+        status: "",
+        case: { kind: "help", title: "Refractory hypokalaemia", question: "What am I missing?", specialties: ["nephrology"] },
+      },
     });
     const onFr = await eventually(() => findByUri(fr, doc["fr"]!.token, kase.body.uri), "the case on FR");
     // Unanswered so far, on every instance.
     const unanswered = await api(fr, "GET", "/api/v1/consilium/cases?unanswered=true&specialty=nephrology", { token: doc["fr"]!.token });
     expect(unanswered.body.map((s: { uri: string }) => s.uri)).toContain(kase.body.uri);
-    const reply = await api(fr, "POST", "/api/v1/statuses", { token: doc["fr"]!.token, json: { status: "Check magnesium first.", in_reply_to_id: onFr.id } });
+    const reply = await api(fr, "POST", "/api/v1/statuses", {
+      token: doc["fr"]!.token,
+      json: { status: "Check magnesium first.", in_reply_to_id: onFr.id },
+    });
     const replyOnUk = await eventually(() => findByUri(uk, doc["uk"]!.token, reply.body.uri), "the reply on UK");
     // Only the author may solve it.
     const onUs = await eventually(() => findByUri(us, doc["us"]!.token, kase.body.uri), "the case on US");
     expect((await api(us, "POST", `/api/v1/consilium/cases/${onUs.id}/solve`, { token: doc["us"]!.token, json: {} })).status).toBe(403);
-    const solved = await api(uk, "POST", `/api/v1/consilium/cases/${kase.body.id}/solve`, { token: doc["uk"]!.token, json: { accepted_reply_id: replyOnUk.id, note: "Mg was 0.4; replaced, K normalised." } });
+    const solved = await api(uk, "POST", `/api/v1/consilium/cases/${kase.body.id}/solve`, {
+      token: doc["uk"]!.token,
+      json: { accepted_reply_id: replyOnUk.id, note: "Mg was 0.4; replaced, K normalised." },
+    });
     expect(solved.status).toBe(200);
-    expect(solved.body.case).toMatchObject({ status: "solved", accepted_answer_id: replyOnUk.id, solution_note: "Mg was 0.4; replaced, K normalised." });
-    for (const [inst, name] of [[us, "us"], [fr, "fr"]] as const) {
+    expect(solved.body.case).toMatchObject({
+      status: "solved",
+      accepted_answer_id: replyOnUk.id,
+      solution_note: "Mg was 0.4; replaced, K normalised.",
+    });
+    for (const [inst, name] of [
+      [us, "us"],
+      [fr, "fr"],
+    ] as const) {
       const seen = await eventually(async () => {
         const s = await findByUri(inst, doc[name]!.token, kase.body.uri);
         return s?.case?.status === "solved" ? s : null;

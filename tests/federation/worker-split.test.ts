@@ -14,7 +14,11 @@ describe("a separate worker process", () => {
   let uk: TestInstance, us: TestInstance;
   let worker: ChildProcess | undefined;
   const startWorker = () => {
-    worker = fork(new URL("../../src/worker.ts", import.meta.url), [], { execArgv: ["--import", "tsx"], env: { ...process.env, ...uk.env, LOG_LEVEL: "warning" }, stdio: "ignore" });
+    worker = fork(new URL("../../src/worker.ts", import.meta.url), [], {
+      execArgv: ["--import", "tsx"],
+      env: { ...process.env, ...uk.env, LOG_LEVEL: "warning" },
+      stdio: "ignore",
+    });
   };
   const stopWorker = async () => {
     if (!worker) return;
@@ -41,7 +45,10 @@ describe("a separate worker process", () => {
     await peer(uk, staff.uk, us, staff.us);
     const ukOnUs = await resolveAccount(us, usDoc.token, "uk_web_only", uk);
     await api(us, "POST", `/api/v1/accounts/${ukOnUs}/follow`, { token: usDoc.token });
-    await eventually(async () => (await api(us, "GET", `/api/v1/accounts/relationships?id[]=${ukOnUs}`, { token: usDoc.token })).body[0]?.following, "the follow to be accepted (by the worker's delivery)");
+    await eventually(
+      async () => (await api(us, "GET", `/api/v1/accounts/relationships?id[]=${ukOnUs}`, { token: usDoc.token })).body[0]?.following,
+      "the follow to be accepted (by the worker's delivery)",
+    );
     const first = (await api(uk, "POST", "/api/v1/statuses", { token: ukDoc.token, json: { status: "Delivered by the worker" } })).body;
     await eventually(() => findByUri(us, usDoc.token, first.uri), "the post on US");
 

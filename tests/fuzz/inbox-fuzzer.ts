@@ -31,14 +31,27 @@ function templates(peer: FakePeer, actor: string, target: string, n: number): Re
     ...extra,
   });
   return [
-    { "@context": AS, id: `${me}/activities/${n}`, type: "Create", actor: me, to: [audience], object: obj("Note", { tag: [{ type: "Hashtag", name: "#cardiology", href: `${peer.origin}/tags/cardiology` }] }) },
     {
       "@context": AS,
       id: `${me}/activities/${n}`,
       type: "Create",
       actor: me,
       to: [audience],
-      object: obj("Article", { name: "Chest pain", source: { content: JSON.stringify({ kind: "help", title: "Chest pain", specialties: ["cardiology"] }), mediaType: "application/vnd.consilium.case+json" } }),
+      object: obj("Note", { tag: [{ type: "Hashtag", name: "#cardiology", href: `${peer.origin}/tags/cardiology` }] }),
+    },
+    {
+      "@context": AS,
+      id: `${me}/activities/${n}`,
+      type: "Create",
+      actor: me,
+      to: [audience],
+      object: obj("Article", {
+        name: "Chest pain",
+        source: {
+          content: JSON.stringify({ kind: "help", title: "Chest pain", specialties: ["cardiology"] }),
+          mediaType: "application/vnd.consilium.case+json",
+        },
+      }),
     },
     {
       "@context": [AS, { toot: "http://joinmastodon.org/ns#", votersCount: "toot:votersCount" }],
@@ -46,21 +59,75 @@ function templates(peer: FakePeer, actor: string, target: string, n: number): Re
       type: "Create",
       actor: me,
       to: [audience],
-      object: obj("Question", { endTime: new Date(Date.now() + 3600_000).toISOString(), oneOf: [{ type: "Note", name: "A", replies: { type: "Collection", totalItems: 1 } }, { type: "Note", name: "B", replies: { type: "Collection", totalItems: 0 } }], votersCount: 1 }),
+      object: obj("Question", {
+        endTime: new Date(Date.now() + 3600_000).toISOString(),
+        oneOf: [
+          { type: "Note", name: "A", replies: { type: "Collection", totalItems: 1 } },
+          { type: "Note", name: "B", replies: { type: "Collection", totalItems: 0 } },
+        ],
+        votersCount: 1,
+      }),
     },
-    { "@context": AS, id: `${me}/activities/${n}`, type: "Update", actor: me, to: [audience], object: obj("Note", { updated: new Date().toISOString() }) },
-    { "@context": AS, id: `${me}/activities/${n}`, type: "Delete", actor: me, to: [audience], object: { id: `${me}/objects/${n}`, type: "Tombstone" } },
+    {
+      "@context": AS,
+      id: `${me}/activities/${n}`,
+      type: "Update",
+      actor: me,
+      to: [audience],
+      object: obj("Note", { updated: new Date().toISOString() }),
+    },
+    {
+      "@context": AS,
+      id: `${me}/activities/${n}`,
+      type: "Delete",
+      actor: me,
+      to: [audience],
+      object: { id: `${me}/objects/${n}`, type: "Tombstone" },
+    },
     { "@context": AS, id: `${me}/activities/${n}`, type: "Like", actor: me, object: `${target}/users/uk_doc/statuses/1` },
-    { "@context": AS, id: `${me}/activities/${n}`, type: "Announce", actor: me, to: [audience], object: `${target}/users/uk_doc/statuses/1` },
-    { "@context": AS, id: `${me}/activities/${n}`, type: "Undo", actor: me, object: { id: `${me}/likes/${n}`, type: "Like", actor: me, object: `${target}/users/uk_doc/statuses/1` } },
+    {
+      "@context": AS,
+      id: `${me}/activities/${n}`,
+      type: "Announce",
+      actor: me,
+      to: [audience],
+      object: `${target}/users/uk_doc/statuses/1`,
+    },
+    {
+      "@context": AS,
+      id: `${me}/activities/${n}`,
+      type: "Undo",
+      actor: me,
+      object: { id: `${me}/likes/${n}`, type: "Like", actor: me, object: `${target}/users/uk_doc/statuses/1` },
+    },
     { "@context": AS, id: `${me}/activities/${n}`, type: "Follow", actor: me, object: `${target}/users/uk_doc` },
   ];
 }
 
 const JUNK: Json[] = [
-  null, true, false, 0, -1, 3.7, 1e308, "", "not a url", "javascript:alert(1)", "http://", "https://[::1", "x".repeat(5000),
-  "\u0000\uffff\ud800", [], {}, [[[[[]]]]], { "@id": 5 }, { "@value": "v", "@language": 7 }, { "@list": [1, { "@id": "x" }] },
-  "2026-13-45T99:99:99Z", "<script>alert(1)</script>", { type: "Mention", href: "x" },
+  null,
+  true,
+  false,
+  0,
+  -1,
+  3.7,
+  1e308,
+  "",
+  "not a url",
+  "javascript:alert(1)",
+  "http://",
+  "https://[::1",
+  "x".repeat(5000),
+  "\u0000\uffff\ud800",
+  [],
+  {},
+  [[[[[]]]]],
+  { "@id": 5 },
+  { "@value": "v", "@language": 7 },
+  { "@list": [1, { "@id": "x" }] },
+  "2026-13-45T99:99:99Z",
+  "<script>alert(1)</script>",
+  { type: "Mention", href: "x" },
 ];
 
 function deepValue(depth: number): Json {
@@ -97,7 +164,13 @@ function setAt(root: Json, path: (string | number)[], value: Json | undefined): 
 }
 
 /** One fuzzed body (a string: some cases are not even JSON). */
-export function fuzzCase(peer: FakePeer, actor: string, target: string, n: number, seed: number): { body: string; objectId: string | null } {
+export function fuzzCase(
+  peer: FakePeer,
+  actor: string,
+  target: string,
+  n: number,
+  seed: number,
+): { body: string; objectId: string | null } {
   const r = rng(seed * 7919 + n);
   let doc = structuredClone(r.pick(templates(peer, actor, target, n))) as Json;
   const mutations = 1 + r.int(4);
@@ -116,22 +189,58 @@ export function fuzzCase(peer: FakePeer, actor: string, target: string, n: numbe
         doc = setAt(doc, at, deepValue(r.pick([10, 40, 400, 3000])));
         break;
       case 4: // a huge array of something plausible
-        doc = setAt(doc, ["object", "tag"], Array.from({ length: r.pick([60, 500, 14_000]) }, (_, i) => ({ type: r.pick(["Mention", "Hashtag"]), href: `${peer.origin}/x/${i}`, name: `#t${i}` })));
+        doc = setAt(
+          doc,
+          ["object", "tag"],
+          Array.from({ length: r.pick([60, 500, 14_000]) }, (_, i) => ({
+            type: r.pick(["Mention", "Hashtag"]),
+            href: `${peer.origin}/x/${i}`,
+            name: `#t${i}`,
+          })),
+        );
         break;
       case 5:
-        doc = setAt(doc, ["@context"], r.pick<Json>([`${peer.origin}/context.jsonld`, 42, [AS, "https://example.invalid/ctx"], [AS, { "@import": "https://example.invalid/x" }], { "@vocab": "https://evil.invalid/#" }, [AS, { content: "https://evil.invalid/#c" }]]));
+        doc = setAt(
+          doc,
+          ["@context"],
+          r.pick<Json>([
+            `${peer.origin}/context.jsonld`,
+            42,
+            [AS, "https://example.invalid/ctx"],
+            [AS, { "@import": "https://example.invalid/x" }],
+            { "@vocab": "https://evil.invalid/#" },
+            [AS, { content: "https://evil.invalid/#c" }],
+          ]),
+        );
         break;
       case 6:
         doc = setAt(doc, ["type"], r.pick<Json>(["Flag", "Block", "Move", "Invalid", ["Create", "Note"], "Question", "", 7]));
         break;
       case 7:
-        doc = setAt(doc, ["id"], r.pick<Json>([`${target}/stolen/${n}`, `https://other.invalid/${n}`, `${peer.origin}/activities/${n}-b`, "urn:uuid:1"]));
+        doc = setAt(
+          doc,
+          ["id"],
+          r.pick<Json>([`${target}/stolen/${n}`, `https://other.invalid/${n}`, `${peer.origin}/activities/${n}-b`, "urn:uuid:1"]),
+        );
         break;
       case 8:
-        doc = setAt(doc, ["actor"], r.pick<Json>([[peer.actorUri(actor), peer.actorUri(actor)], { id: peer.actorUri(actor) }, `${peer.origin}/users/nobody`, `${target}/users/uk_doc`]));
+        doc = setAt(
+          doc,
+          ["actor"],
+          r.pick<Json>([
+            [peer.actorUri(actor), peer.actorUri(actor)],
+            { id: peer.actorUri(actor) },
+            `${peer.origin}/users/nobody`,
+            `${target}/users/uk_doc`,
+          ]),
+        );
         break;
       case 9:
-        doc = setAt(doc, ["object"], r.pick<Json>([[{ id: "x" }, { id: "y" }], `${peer.origin}/objects/remote-${n}`, `${target}/users/uk_doc`, "not a url"]));
+        doc = setAt(
+          doc,
+          ["object"],
+          r.pick<Json>([[{ id: "x" }, { id: "y" }], `${peer.origin}/objects/remote-${n}`, `${target}/users/uk_doc`, "not a url"]),
+        );
         break;
       case 10: // poll counts
         doc = setAt(doc, ["object", "votersCount"], r.pick<Json>([-1, 3.7, 1e9, "3", null]));
@@ -146,12 +255,20 @@ export function fuzzCase(peer: FakePeer, actor: string, target: string, n: numbe
   const tail = r.next();
   if (tail < 0.04) body = body.slice(0, r.int(body.length));
   else if (tail < 0.06) body = `${body.slice(0, 10)}\ud800${body.slice(10)}`;
-  const objectId = typeof (doc as { object?: { id?: unknown } })?.object?.id === "string" ? ((doc as { object: { id: string } }).object.id) : null;
+  const objectId =
+    typeof (doc as { object?: { id?: unknown } })?.object?.id === "string" ? (doc as { object: { id: string } }).object.id : null;
   return { body, objectId };
 }
 
 /** Sends `cases` fuzzed activities to the target's shared inbox, `concurrency` at a time. */
-export async function runInboxFuzz(options: { peer: FakePeer; actor: string; target: string; cases: number; seed?: number; concurrency?: number }): Promise<FuzzResult> {
+export async function runInboxFuzz(options: {
+  peer: FakePeer;
+  actor: string;
+  target: string;
+  cases: number;
+  seed?: number;
+  concurrency?: number;
+}): Promise<FuzzResult> {
   const byStatus: Record<number, number> = {};
   const failures: string[] = [];
   const accepted = new Set<string>();

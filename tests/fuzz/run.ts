@@ -30,7 +30,9 @@ const sentIn = performance.now() - started;
 const pending = () => (uk.services.database.sqlite.prepare("SELECT count(*) AS n FROM inbox_activities").get() as { n: number }).n;
 while (pending() > 0 && performance.now() - started < 300_000) await new Promise((r) => setTimeout(r, 200));
 const drainedIn = performance.now() - started;
-const stored = uk.services.database.sqlite.prepare("SELECT uri FROM statuses WHERE uri LIKE ?").all(`${fake.origin}/%`) as { uri: string }[];
+const stored = uk.services.database.sqlite.prepare("SELECT uri FROM statuses WHERE uri LIKE ?").all(`${fake.origin}/%`) as {
+  uri: string;
+}[];
 const stray = stored.filter((s) => !result.accepted.has(s.uri));
 (globalThis as { gc?: () => void }).gc?.();
 await new Promise((r) => setTimeout(r, 30_000));

@@ -73,7 +73,11 @@ export class Browser {
     this.origin = origin;
   }
 
-  async request(method: string, path: string, form?: Record<string, string>): Promise<{ status: number; location: string | null; html: string }> {
+  async request(
+    method: string,
+    path: string,
+    form?: Record<string, string>,
+  ): Promise<{ status: number; location: string | null; html: string }> {
     const response = await reconnectingFetch(new URL(path, this.origin), {
       method,
       redirect: "manual",
@@ -91,7 +95,12 @@ export class Browser {
   static hiddenInputs(html: string): Record<string, string> {
     const out: Record<string, string> = {};
     for (const m of html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) {
-      out[m[1]!] = m[2]!.replace(/&amp;/g, "&").replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, "<").replace(/&gt;/g, ">");
+      out[m[1]!] = m[2]!
+        .replace(/&amp;/g, "&")
+        .replace(/&quot;/g, '"')
+        .replace(/&#39;/g, "'")
+        .replace(/&lt;/g, "<")
+        .replace(/&gt;/g, ">");
     }
     return out;
   }
@@ -124,7 +133,11 @@ export function syntheticApplicant(overrides: Partial<Applicant> = {}): Applican
   };
 }
 
-export async function createApp(instance: { origin: string }, scopes = "read write follow push admin:read admin:write", redirectUri = "urn:ietf:wg:oauth:2.0:oob") {
+export async function createApp(
+  instance: { origin: string },
+  scopes = "read write follow push admin:read admin:write",
+  redirectUri = "urn:ietf:wg:oauth:2.0:oob",
+) {
   const res = await api(instance, "POST", "/api/v1/apps", {
     json: { client_name: "Test client", redirect_uris: redirectUri, scopes },
   });
@@ -173,7 +186,10 @@ export async function authorizeThroughForms(
   let consent = await browser.request("GET", signIn.location!);
   // Staff: the second factor's page comes before consent.
   if (consent.html.includes('action="/oauth/second_factor"') && options.secondFactor) {
-    const passed = await browser.request("POST", "/oauth/second_factor", { ...Browser.hiddenInputs(consent.html), code: options.secondFactor() });
+    const passed = await browser.request("POST", "/oauth/second_factor", {
+      ...Browser.hiddenInputs(consent.html),
+      code: options.secondFactor(),
+    });
     if (passed.status !== 303) return { status: passed.status, html: passed.html };
     consent = await browser.request("GET", passed.location!);
   }
@@ -210,7 +226,12 @@ export async function loginThroughForms(
 /** An owner created through the services (as the CLI does) and logged in. */
 export async function ownerToken(instance: TestInstance): Promise<string> {
   const email = `owner.${randomBytes(3).toString("hex")}@example.test`;
-  const owner = await instance.services.accounts.createStaff({ username: `owner_${randomBytes(3).toString("hex")}`, email, password: "owner password 1", role: "owner" });
+  const owner = await instance.services.accounts.createStaff({
+    username: `owner_${randomBytes(3).toString("hex")}`,
+    email,
+    password: "owner password 1",
+    role: "owner",
+  });
   // Where staff must have a second factor, this owner sets one up (as at their first console sign-in) and uses it.
   let secondFactor: (() => string) | undefined;
   if (instance.services.secondFactors.stepAfterPassword(owner) === "setup") {
@@ -242,7 +263,11 @@ export async function uploadMedia(instance: { origin: string }, token: string, f
 
 /** A token for an approved account with exactly these scopes (as a client asking for them would get). */
 export function tokenWithScopes(instance: TestInstance, accountId: string, scopes: readonly string[]): string {
-  const { app } = instance.services.oauth.createApp({ name: "Scoped client", redirectUris: ["urn:ietf:wg:oauth:2.0:oob"], scopes: scopes.join(" ") });
+  const { app } = instance.services.oauth.createApp({
+    name: "Scoped client",
+    redirectUris: ["urn:ietf:wg:oauth:2.0:oob"],
+    scopes: scopes.join(" "),
+  });
   return instance.services.oauth.issueForAccount(app.id, accountId, [...scopes]).accessToken;
 }
 
@@ -272,7 +297,11 @@ export async function approvedPhysician(instance: TestInstance, staffToken: stri
  * Many approved physicians at once, set up through the services (as a
  * verifier would approve them), each with a credential and a bearer token.
  */
-export async function quickPhysicians(instance: TestInstance, count: number, overrides: Partial<Applicant> = {}): Promise<{ id: string; token: string; username: string }[]> {
+export async function quickPhysicians(
+  instance: TestInstance,
+  count: number,
+  overrides: Partial<Applicant> = {},
+): Promise<{ id: string; token: string; username: string }[]> {
   const services = instance.services;
   const { app } = services.oauth.createApp({ name: "bulk test", redirectUris: ["urn:ietf:wg:oauth:2.0:oob"], scopes: "read write follow" });
   const one = async (i: number) => {

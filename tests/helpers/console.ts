@@ -4,7 +4,9 @@ import type { TestInstance } from "./instances.ts";
 
 /** The code an authenticator app would show for a secret, `steps` periods from now. */
 export function totpCode(secret: string, steps = 0, now = Date.now()): string {
-  return new TOTP({ secret: Secret.fromBase32(secret), digits: 6, period: 30, algorithm: "SHA1" }).generate({ timestamp: now + steps * 30_000 });
+  return new TOTP({ secret: Secret.fromBase32(secret), digits: 6, period: 30, algorithm: "SHA1" }).generate({
+    timestamp: now + steps * 30_000,
+  });
 }
 
 export interface ConsoleResponse {

@@ -15,7 +15,11 @@ interface KeyPair {
 }
 
 async function rsaPair(): Promise<KeyPair> {
-  const pair = (await crypto.subtle.generateKey({ name: "RSASSA-PKCS1-v1_5", modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: "SHA-256" }, true, ["sign", "verify"])) as CryptoKeyPair;
+  const pair = (await crypto.subtle.generateKey(
+    { name: "RSASSA-PKCS1-v1_5", modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: "SHA-256" },
+    true,
+    ["sign", "verify"],
+  )) as CryptoKeyPair;
   const spki = Buffer.from(await crypto.subtle.exportKey("spki", pair.publicKey)).toString("base64");
   const publicPem = `-----BEGIN PUBLIC KEY-----\n${spki.match(/.{1,64}/g)!.join("\n")}\n-----END PUBLIC KEY-----\n`;
   return { publicPem, privateKey: pair.privateKey };
@@ -89,7 +93,11 @@ export class FakePeer {
       issuer: this.instanceActorUri,
       validFrom: new Date(now).toISOString(),
       validUntil: new Date(until).toISOString(),
-      credentialSubject: { id: this.actorUri(name), specialty: { system: "http://nucc.org/provider-taxonomy", code: "207RC0000X", label: "Cardiology", consilium: "cardiology" }, jurisdiction: "FR" },
+      credentialSubject: {
+        id: this.actorUri(name),
+        specialty: { system: "http://nucc.org/provider-taxonomy", code: "207RC0000X", label: "Cardiology", consilium: "cardiology" },
+        jurisdiction: "FR",
+      },
     })
       .setProtectedHeader({ alg: "EdDSA", typ: "vc+jwt", cty: "vc", kid: `${this.instanceActorUri}#credential-key` })
       .setIssuer(this.instanceActorUri)
@@ -125,7 +133,9 @@ export class FakePeer {
     }
     if (req.method === "GET" && path === "/.well-known/jwks.json") {
       const jwk = await exportJWK(this.#credentialKey.publicKey);
-      res.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify({ keys: [{ ...jwk, kid: `${this.instanceActorUri}#credential-key`, alg: "EdDSA" }] }));
+      res
+        .writeHead(200, { "Content-Type": "application/json" })
+        .end(JSON.stringify({ keys: [{ ...jwk, kid: `${this.instanceActorUri}#credential-key`, alg: "EdDSA" }] }));
       return;
     }
     const user = /^\/users\/([^/]+)$/.exec(path)?.[1];
@@ -156,8 +166,20 @@ export class FakePeer {
         const activity = JSON.parse(body) as { type?: string; id?: string; actor?: string; object?: unknown };
         if (this.#target && activity.type === "Follow" && activity.object === this.instanceActorUri) {
           const target = this.#target;
-          await this.post(`${target.origin}/users/__instance__/inbox`, { "@context": AS, id: `${this.origin}/accepts/${Date.now()}`, type: "Accept", actor: this.instanceActorUri, object: activity.id });
-          await this.post(`${target.origin}/users/__instance__/inbox`, { "@context": AS, id: `${this.origin}/follows/${Date.now()}`, type: "Follow", actor: this.instanceActorUri, object: activity.actor });
+          await this.post(`${target.origin}/users/__instance__/inbox`, {
+            "@context": AS,
+            id: `${this.origin}/accepts/${Date.now()}`,
+            type: "Accept",
+            actor: this.instanceActorUri,
+            object: activity.id,
+          });
+          await this.post(`${target.origin}/users/__instance__/inbox`, {
+            "@context": AS,
+            id: `${this.origin}/follows/${Date.now()}`,
+            type: "Follow",
+            actor: this.instanceActorUri,
+            object: activity.actor,
+          });
         }
       } catch {
         // not JSON: recorded, ignored
@@ -189,7 +211,9 @@ export class FakePeer {
       headers: { "Content-Type": "application/activity+json", Accept: "application/activity+json" },
       body,
     });
-    const signed = await signRequest(request, signer.privateKey, new URL(signer.keyId), { spec: options.spec ?? "draft-cavage-http-signatures-12" });
+    const signed = await signRequest(request, signer.privateKey, new URL(signer.keyId), {
+      spec: options.spec ?? "draft-cavage-http-signatures-12",
+    });
     if (!options.signedFor) return fetch(signed);
     // As a TLS proxy forwards it: plain http to the server, with the Host the signer addressed (fetch cannot set Host).
     const target = new URL(url);
@@ -197,11 +221,14 @@ export class FakePeer {
     signed.headers.forEach((value, key) => (headers[key] = value));
     headers["host"] = new URL(options.signedFor).host;
     return new Promise<Response>((resolve, reject) => {
-      const req = httpRequest({ host: target.hostname, port: target.port, path: target.pathname + target.search, method: "POST", headers }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () => resolve(new Response(Buffer.concat(chunks), { status: res.statusCode ?? 500 })));
-      });
+      const req = httpRequest(
+        { host: target.hostname, port: target.port, path: target.pathname + target.search, method: "POST", headers },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on("data", (c: Buffer) => chunks.push(c));
+          res.on("end", () => resolve(new Response(Buffer.concat(chunks), { status: res.statusCode ?? 500 })));
+        },
+      );
       req.on("error", reject);
       req.end(body);
     });

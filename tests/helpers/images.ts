@@ -19,7 +19,9 @@ export const SECRET_COMMENT = "Patient Zebedee Holloway bed 12";
  * camera serial number and a comment: everything the upload must remove.
  */
 export async function taggedJpeg(): Promise<Buffer> {
-  const left = await sharp({ create: { width: 100, height: 100, channels: 3, background: { r: 220, g: 20, b: 20 } } }).png().toBuffer();
+  const left = await sharp({ create: { width: 100, height: 100, channels: 3, background: { r: 220, g: 20, b: 20 } } })
+    .png()
+    .toBuffer();
   const jpeg = await sharp({ create: { width: 200, height: 100, channels: 3, background: { r: 20, g: 20, b: 220 } } })
     .composite([{ input: left, left: 0, top: 0 }])
     .jpeg()

@@ -41,7 +41,13 @@ export async function restart(instance: TestInstance, options: StartOptions & { 
   await instance.close();
   if (options.downtimeMs) await new Promise((r) => setTimeout(r, options.downtimeMs));
   const running = await startInstance(instance.config, options);
-  Object.assign(instance, { services: running.services, close: running.close, url: running.url, queues: running.queues, streaming: running.streaming });
+  Object.assign(instance, {
+    services: running.services,
+    close: running.close,
+    url: running.url,
+    queues: running.queues,
+    streaming: running.streaming,
+  });
 }
 
 export async function stop(instance: TestInstance): Promise<void> {
@@ -51,7 +57,13 @@ export async function stop(instance: TestInstance): Promise<void> {
 
 export async function start(instance: TestInstance, options: StartOptions = {}): Promise<void> {
   const running = await startInstance(instance.config, options);
-  Object.assign(instance, { services: running.services, close: running.close, url: running.url, queues: running.queues, streaming: running.streaming });
+  Object.assign(instance, {
+    services: running.services,
+    close: running.close,
+    url: running.url,
+    queues: running.queues,
+    streaming: running.streaming,
+  });
 }
 
 export interface InstanceOptions {

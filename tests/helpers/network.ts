@@ -28,7 +28,10 @@ export async function peer(a: TestInstance, aStaff: string, b: TestInstance, bSt
   }, `${b.origin} to see the request from ${a.origin}`);
   const approved = await api(b, "POST", "/api/v1/consilium/peers/approve", { token: bStaff, json: { origin: a.origin } });
   if (approved.status !== 200) throw new Error(`peer approve failed: ${approved.status} ${approved.text}`);
-  for (const [x, xStaff, y] of [[a, aStaff, b], [b, bStaff, a]] as const) {
+  for (const [x, xStaff, y] of [
+    [a, aStaff, b],
+    [b, bStaff, a],
+  ] as const) {
     await eventually(async () => {
       const list = await api(x, "GET", "/api/v1/consilium/peers", { token: xStaff });
       return list.body.find((p: { origin: string; state: string }) => p.origin === y.origin && p.state === "active");
@@ -38,7 +41,12 @@ export async function peer(a: TestInstance, aStaff: string, b: TestInstance, bSt
 
 /** A remote account's id on `on`, found through search with resolve=true. */
 export async function resolveAccount(on: TestInstance, token: string, username: string, home: TestInstance): Promise<string> {
-  const res = await api(on, "GET", `/api/v2/search?q=${encodeURIComponent(`@${username}@${new URL(home.origin).host}`)}&resolve=true&type=accounts`, { token });
+  const res = await api(
+    on,
+    "GET",
+    `/api/v2/search?q=${encodeURIComponent(`@${username}@${new URL(home.origin).host}`)}&resolve=true&type=accounts`,
+    { token },
+  );
   const id = res.body.accounts?.[0]?.id;
   if (!id) throw new Error(`could not resolve @${username} on ${on.origin}: ${res.status} ${res.text}`);
   return id;

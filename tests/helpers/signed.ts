@@ -4,7 +4,9 @@ import type { TestInstance } from "./instances.ts";
 
 /** The key id an instance's actor document publishes for its RSA key. */
 export async function instanceKeyId(instance: TestInstance): Promise<URL> {
-  const actor = (await (await fetch(`${instance.origin}/actor`, { headers: { Accept: "application/activity+json" } })).json()) as { publicKey: { id: string } };
+  const actor = (await (await fetch(`${instance.origin}/actor`, { headers: { Accept: "application/activity+json" } })).json()) as {
+    publicKey: { id: string };
+  };
   return new URL(actor.publicKey.id);
 }
 
@@ -17,7 +19,11 @@ export async function signedFetch(
   const [rsa] = await from.services.keys.keyPairs(INSTANCE_KEY_OWNER);
   const request = new Request(url, {
     method: init.method ?? "GET",
-    headers: { Accept: "application/activity+json", ...(init.body ? { "Content-Type": "application/activity+json" } : {}), ...(init.headers ?? {}) },
+    headers: {
+      Accept: "application/activity+json",
+      ...(init.body ? { "Content-Type": "application/activity+json" } : {}),
+      ...(init.headers ?? {}),
+    },
     body: init.body,
   });
   const signed = await signRequest(request, init.privateKey ?? rsa!.privateKey, init.keyId ?? (await instanceKeyId(from)));

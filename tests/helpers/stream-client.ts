@@ -30,12 +30,20 @@ export class StreamClient {
   }
 
   /** Connects with the token where the options say: query (default), header, or WebSocket protocol. */
-  static async open(origin: string, token: string | null, options: { via?: "query" | "header" | "protocol"; stream?: string } = {}): Promise<StreamClient> {
+  static async open(
+    origin: string,
+    token: string | null,
+    options: { via?: "query" | "header" | "protocol"; stream?: string } = {},
+  ): Promise<StreamClient> {
     const url = new URL("/api/v1/streaming", origin.replace(/^http/, "ws"));
     const via = options.via ?? "query";
     if (token && via === "query") url.searchParams.set("access_token", token);
     if (options.stream) url.searchParams.set("stream", options.stream);
-    const ws = new WebSocket(url, token && via === "protocol" ? [token] : [], token && via === "header" ? { headers: { Authorization: `Bearer ${token}` } } : {});
+    const ws = new WebSocket(
+      url,
+      token && via === "protocol" ? [token] : [],
+      token && via === "header" ? { headers: { Authorization: `Bearer ${token}` } } : {},
+    );
     const client = new StreamClient(ws);
     await new Promise<void>((resolve, reject) => {
       ws.once("open", () => resolve());

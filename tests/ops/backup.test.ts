@@ -17,7 +17,11 @@ import { tempDir } from "../helpers/temp.ts";
 /** The CLI as an operator runs it (npm run cli -- …), with the instance's environment. */
 function cli(env: Record<string, string>, args: string[]): Promise<{ code: number; output: string }> {
   return new Promise((resolve) => {
-    const child = fork(new URL("../../src/cli.ts", import.meta.url), args, { execArgv: ["--import", "tsx"], env: { ...process.env, ...env }, stdio: "pipe" });
+    const child = fork(new URL("../../src/cli.ts", import.meta.url), args, {
+      execArgv: ["--import", "tsx"],
+      env: { ...process.env, ...env },
+      stdio: "pipe",
+    });
     let output = "";
     child.stdout?.on("data", (d: Buffer) => (output += d.toString()));
     child.stderr?.on("data", (d: Buffer) => (output += d.toString()));
@@ -104,7 +108,9 @@ describe("backups and restore", () => {
       expect(timeline.status).toBe(200);
       const withImage = timeline.body.find((s: { content: string }) => s.content.includes("With an image"));
       expect((await fetch(withImage.media_attachments[0].url)).status).toBe(200);
-      const identity = await api(uk, "GET", `/api/v1/admin/accounts/${doc.id}?reason=${encodeURIComponent("restore check")}`, { token: staff });
+      const identity = await api(uk, "GET", `/api/v1/admin/accounts/${doc.id}?reason=${encodeURIComponent("restore check")}`, {
+        token: staff,
+      });
       expect(identity.body.email).toBe(doc.applicant.email);
     } finally {
       await restart.close();

@@ -51,7 +51,11 @@ describe("operations: readiness, metrics, logs, migrations", () => {
       },
     ]);
     [uk] = instances as unknown as [TestInstance];
-    doc = await approvedPhysician(uk, await ownerToken(uk), { username: "ops_doc", legal_name: "Perpetua Ravenscroft", license_number: "7712345" });
+    doc = await approvedPhysician(uk, await ownerToken(uk), {
+      username: "ops_doc",
+      legal_name: "Perpetua Ravenscroft",
+      license_number: "7712345",
+    });
   }, 60_000);
   afterAll(async () => {
     await instances.closeAll();
@@ -86,13 +90,18 @@ describe("operations: readiness, metrics, logs, migrations", () => {
     expect((await fetch(`${uk.origin}/metrics`)).status).toBe(401);
     expect((await fetch(`${uk.origin}/metrics`, { headers: { Authorization: "Bearer wrong-token-0123456789" } })).status).toBe(401);
     await api(uk, "GET", "/api/v1/timelines/home", { token: doc.token });
-    const refused = await api(uk, "POST", "/api/v1/statuses", { token: doc.token, json: { status: "Patient John Harrowgate, MRN 7712094, is back." } });
+    const refused = await api(uk, "POST", "/api/v1/statuses", {
+      token: doc.token,
+      json: { status: "Patient John Harrowgate, MRN 7712094, is back." },
+    });
     expect(refused.status).toBe(422);
     const res = await fetch(`${uk.origin}/metrics`, { headers: { Authorization: `Bearer ${METRICS_TOKEN}` } });
     expect(res.status).toBe(200);
     const text = await res.text();
     expect(text).toMatch(/consilium_http_requests_total\{method="GET",route="\/api\/v1\/timelines\/home",status="200"\} \d+/);
-    expect(text).toMatch(/consilium_http_request_duration_seconds_bucket\{le="0\.05",method="GET",route="\/api\/v1\/timelines\/home"\} \d+/);
+    expect(text).toMatch(
+      /consilium_http_request_duration_seconds_bucket\{le="0\.05",method="GET",route="\/api\/v1\/timelines\/home"\} \d+/,
+    );
     expect(text).toMatch(/consilium_phi_refusals_total\{identifier="name"\} [1-9]/);
     expect(text).toMatch(/consilium_phi_refusals_total\{identifier="mrn"\} [1-9]/);
     expect(text).toMatch(/consilium_queue_depth\{queue="outbox"\} \d+/);
@@ -116,9 +125,14 @@ describe("operations: readiness, metrics, logs, migrations", () => {
     const stream = new PassThrough();
     const lines: string[] = [];
     stream.on("data", (chunk: Buffer) => lines.push(...chunk.toString("utf8").split("\n").filter(Boolean)));
-    await configureLogging("debug", { console: false, sinks: [getStreamSink(new WritableStream({ write: (c) => void stream.write(c) }), { formatter: jsonLines })] });
+    await configureLogging("debug", {
+      console: false,
+      sinks: [getStreamSink(new WritableStream({ write: (c) => void stream.write(c) }), { formatter: jsonLines })],
+    });
     try {
-      const res = await fetch(`${uk.origin}/api/v1/accounts/verify_credentials`, { headers: { Authorization: `Bearer ${doc.token}`, "X-Request-Id": "req-test-000123" } });
+      const res = await fetch(`${uk.origin}/api/v1/accounts/verify_credentials`, {
+        headers: { Authorization: `Bearer ${doc.token}`, "X-Request-Id": "req-test-000123" },
+      });
       expect(res.headers.get("x-request-id")).toBe("req-test-000123");
       const mine = await fetch(`${uk.origin}/api/v1/instance`);
       expect(mine.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
@@ -127,7 +141,9 @@ describe("operations: readiness, metrics, logs, migrations", () => {
     } finally {
       await configureLogging("info", { console: false });
     }
-    const records = lines.map((l) => JSON.parse(l) as { level: string; message: string; properties: Record<string, unknown>; logger: string });
+    const records = lines.map(
+      (l) => JSON.parse(l) as { level: string; message: string; properties: Record<string, unknown>; logger: string },
+    );
     const line = records.find((r) => r.properties["path"] === "/api/v1/accounts/verify_credentials");
     expect(line).toMatchObject({ level: "INFO", logger: "consilium.http", properties: { requestId: "req-test-000123", status: 200 } });
     const all = lines.join("\n");
@@ -153,9 +169,14 @@ describe("operations: readiness, metrics, logs, migrations", () => {
       const folder = `${dir.path}/migrations`;
       cpSync(migrationsFolder, folder, { recursive: true });
       const journalPath = `${folder}/meta/_journal.json`;
-      const journal = JSON.parse(readFileSync(journalPath, "utf8")) as { entries: { idx: number; when: number; tag: string; version: string; breakpoints: boolean }[] };
+      const journal = JSON.parse(readFileSync(journalPath, "utf8")) as {
+        entries: { idx: number; when: number; tag: string; version: string; breakpoints: boolean }[];
+      };
       const last = journal.entries.at(-1)!;
-      for (const [i, sql] of ["CREATE TABLE upgrade_probe (a integer);", "ALTER TABLE upgrade_probe ADD b integer;\n--> statement-breakpoint\nINSERT INTO no_such_table VALUES (1);"].entries()) {
+      for (const [i, sql] of [
+        "CREATE TABLE upgrade_probe (a integer);",
+        "ALTER TABLE upgrade_probe ADD b integer;\n--> statement-breakpoint\nINSERT INTO no_such_table VALUES (1);",
+      ].entries()) {
         const tag = `99${i}_upgrade_probe`;
         writeFileSync(`${folder}/${tag}.sql`, sql);
         journal.entries.push({ ...last, idx: last.idx + 1 + i, when: last.when + 1 + i, tag });

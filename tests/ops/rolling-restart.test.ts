@@ -32,7 +32,12 @@ describe("a rolling restart under inbox load", () => {
     ukDoc = await approvedPhysician(uk, ukStaff, { username: "rolling_uk" });
     usDoc = await approvedPhysician(us, usStaff, { username: "rolling_us" });
     await peer(uk, ukStaff, us, usStaff);
-    await api(us, "POST", `/api/v1/accounts/${(await api(us, "GET", `/api/v2/search?q=@rolling_uk@${new URL(uk.origin).host}&resolve=true&type=accounts`, { token: usDoc.token })).body.accounts[0].id}/follow`, { token: usDoc.token });
+    await api(
+      us,
+      "POST",
+      `/api/v1/accounts/${(await api(us, "GET", `/api/v2/search?q=@rolling_uk@${new URL(uk.origin).host}&resolve=true&type=accounts`, { token: usDoc.token })).body.accounts[0].id}/follow`,
+      { token: usDoc.token },
+    );
     await stop(us);
   }, 90_000);
   afterAll(async () => {

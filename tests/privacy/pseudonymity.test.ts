@@ -35,9 +35,19 @@ describe("pseudonymity", () => {
     await peer(uk, staff, us, await ownerToken(us));
     // The register holds the same person: matching must not put them in clear on disk.
     const register = `GMC Ref No,Surname,Given Names,Gender,Year Of Qualification,Place of Qualification,Registration Status,Registration Date,GP Register,Specialist Register,Specialty\n${LICENCE},${SURNAME},Ottoline,F,2008,University of Nowhere,Registered with a licence to practise,2009-08-05,N,Y,Cardiology\n`;
-    const imported = await api(uk, "POST", "/api/v1/consilium/registers", { token: staff, body: register, headers: { "Content-Type": "text/csv" } });
+    const imported = await api(uk, "POST", "/api/v1/consilium/registers", {
+      token: staff,
+      body: register,
+      headers: { "Content-Type": "text/csv" },
+    });
     expect(imported.status).toBe(200);
-    const applicant = syntheticApplicant({ username, legal_name: LEGAL_NAME, license_number: LICENCE, email: EMAIL, display_name: "Quiet Cardiologist" });
+    const applicant = syntheticApplicant({
+      username,
+      legal_name: LEGAL_NAME,
+      license_number: LICENCE,
+      email: EMAIL,
+      display_name: "Quiet Cardiologist",
+    });
     ({ id: accountId } = await apply(uk, applicant));
     const review = await api(uk, "GET", `/api/v1/admin/accounts/${accountId}`, { token: staff });
     expect(review.body.consilium.identity.register_match).toBe("exact");
@@ -56,7 +66,14 @@ describe("pseudonymity", () => {
     await record("actor, unsigned", await fetch(`${uk.origin}/users/${username}`, { headers: ap }));
     await record("instance actor", await fetch(`${uk.origin}/actor`, { headers: ap }));
     await record("webfinger", await fetch(`${uk.origin}/.well-known/webfinger?resource=acct:${username}@${host}`));
-    for (const path of ["/.well-known/nodeinfo", "/nodeinfo/2.0", "/nodeinfo/2.1", "/.well-known/host-meta", "/api/v1/instance", "/api/v2/instance"]) {
+    for (const path of [
+      "/.well-known/nodeinfo",
+      "/nodeinfo/2.0",
+      "/nodeinfo/2.1",
+      "/.well-known/host-meta",
+      "/api/v1/instance",
+      "/api/v2/instance",
+    ]) {
       await record(path, await fetch(`${uk.origin}${path}`));
     }
     for (const path of [
@@ -68,11 +85,14 @@ describe("pseudonymity", () => {
     ]) {
       await record(path, await fetch(`${uk.origin}${path}`, { headers: { Authorization: `Bearer ${token}` } }));
     }
-    await record("update_credentials", await fetch(`${uk.origin}/api/v1/accounts/update_credentials`, {
-      method: "PATCH",
-      headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
-      body: JSON.stringify({ note: "Interested in valve disease." }),
-    }));
+    await record(
+      "update_credentials",
+      await fetch(`${uk.origin}/api/v1/accounts/update_credentials`, {
+        method: "PATCH",
+        headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+        body: JSON.stringify({ note: "Interested in valve disease." }),
+      }),
+    );
     expect(seen.filter((s) => s.text.length === 0)).toEqual([]);
     const actor = JSON.parse(seen[0]!.text);
     expect(actor.preferredUsername).toBe(username);

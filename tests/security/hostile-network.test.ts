@@ -59,7 +59,15 @@ describe("a hostile network", () => {
     type: "Create",
     actor: fake.actorUri(user),
     to: [`${fake.origin}/actor/followers`],
-    object: { id: `${fake.actorUri(user)}/statuses/${id}`, type: "Note", attributedTo: fake.actorUri(user), content: `<p>${id}</p>`, published: new Date().toISOString(), to: [`${fake.origin}/actor/followers`], ...extra },
+    object: {
+      id: `${fake.actorUri(user)}/statuses/${id}`,
+      type: "Note",
+      attributedTo: fake.actorUri(user),
+      content: `<p>${id}</p>`,
+      published: new Date().toISOString(),
+      to: [`${fake.origin}/actor/followers`],
+      ...extra,
+    },
   });
 
   it("two peers that hang cannot stall a healthy peer: its posts apply within seconds", async () => {
@@ -68,13 +76,18 @@ describe("a hostile network", () => {
       // Each answers the signature check once, then hangs on every fetch of its physician.
       for (const fake of slow) fake.failActorAfter("sloth", 1, "hang");
       for (const fake of slow) {
-        for (let i = 0; i < 40; i++) expect((await fake.post(`${uk.origin}/inbox`, noteFrom(fake, "sloth", `stuck-${i}`), "sloth")).status).toBe(202);
+        for (let i = 0; i < 40; i++)
+          expect((await fake.post(`${uk.origin}/inbox`, noteFrom(fake, "sloth", `stuck-${i}`), "sloth")).status).toBe(202);
       }
       // They are being worked on (and hanging) when the healthy peer posts.
-      await eventually(() => slow.every((fake) => fake.received.filter((r) => r.method === "GET" && r.path === "/users/sloth").length >= 2), "the slow peers' actors fetched by the worker");
+      await eventually(
+        () => slow.every((fake) => fake.received.filter((r) => r.method === "GET" && r.path === "/users/sloth").length >= 2),
+        "the slow peers' actors fetched by the worker",
+      );
       const started = Date.now();
       const uris: string[] = [];
-      for (let i = 0; i < 5; i++) uris.push((await api(us, "POST", "/api/v1/statuses", { token: usDoc.token, json: { status: `Healthy ${i}` } })).body.uri);
+      for (let i = 0; i < 5; i++)
+        uris.push((await api(us, "POST", "/api/v1/statuses", { token: usDoc.token, json: { status: `Healthy ${i}` } })).body.uri);
       for (const uri of uris) await eventually(() => uk.services.store.getByUri(uri), `healthy post ${uri} on UK`, 20_000);
       const elapsed = Date.now() - started;
       // Before: not one of 21 healthy posts applied in 423 s.
@@ -94,12 +107,32 @@ describe("a hostile network", () => {
       const post = await api(us, "POST", "/api/v1/statuses", { token: leaving.token, json: { status: "To be deleted" } });
       await eventually(() => uk.services.store.getByUri(post.body.uri), "the post on UK");
       const actor = `${us.origin}/users/us_leaving`;
-      const like = { "@context": AS, id: `${blocker.actorUri("blocker")}#likes/1`, type: "Like", actor: blocker.actorUri("blocker"), object: post.body.uri };
-      const follow = { "@context": AS, id: `${blocker.actorUri("blocker")}#follows/1`, type: "Follow", actor: blocker.actorUri("blocker"), object: actor };
+      const like = {
+        "@context": AS,
+        id: `${blocker.actorUri("blocker")}#likes/1`,
+        type: "Like",
+        actor: blocker.actorUri("blocker"),
+        object: post.body.uri,
+      };
+      const follow = {
+        "@context": AS,
+        id: `${blocker.actorUri("blocker")}#follows/1`,
+        type: "Follow",
+        actor: blocker.actorUri("blocker"),
+        object: actor,
+      };
       expect((await blocker.post(`${uk.origin}/inbox`, like, "blocker")).status).toBe(202);
       expect((await blocker.post(`${uk.origin}/inbox`, follow, "blocker")).status).toBe(202);
       // Failing, and waiting for a retry, in front of what the healthy peer sends next.
-      await eventually(() => (uk.services.database.sqlite.prepare("SELECT count(*) AS n FROM inbox_activities WHERE origin = ? AND attempts > 0").get(blocker.origin) as { n: number }).n >= 1, "the blocker's activities failing");
+      await eventually(
+        () =>
+          (
+            uk.services.database.sqlite
+              .prepare("SELECT count(*) AS n FROM inbox_activities WHERE origin = ? AND attempts > 0")
+              .get(blocker.origin) as { n: number }
+          ).n >= 1,
+        "the blocker's activities failing",
+      );
       let started = Date.now();
       await api(us, "DELETE", `/api/v1/statuses/${post.body.id}`, { token: leaving.token });
       await eventually(() => uk.services.store.getByUri(post.body.uri) == null, "the Delete applied on UK", 20_000);
@@ -108,7 +141,14 @@ describe("a hostile network", () => {
       const known = uk.services.directory.findRemoteByUri(actor);
       expect(known).toBeTruthy();
       started = Date.now();
-      expect((await api(us, "POST", "/api/v1/consilium/account/delete", { token: leaving.token, json: { password: leaving.applicant.password } })).status).toBe(200);
+      expect(
+        (
+          await api(us, "POST", "/api/v1/consilium/account/delete", {
+            token: leaving.token,
+            json: { password: leaving.applicant.password },
+          })
+        ).status,
+      ).toBe(200);
       await eventually(() => uk.services.directory.findRemoteByUri(actor)?.gone, "the erasure applied on UK", 20_000);
       expect(Date.now() - started).toBeLessThan(8_000);
     } finally {
@@ -130,8 +170,14 @@ describe("a hostile network", () => {
       // The thread page, as a member's browser gets it.
       const browser = await import("../helpers/client.ts").then((m) => new m.Browser(uk.origin));
       const signIn = await browser.request("GET", "/auth/sign_in");
-      await browser.request("POST", "/auth/sign_in", { ...(await import("../helpers/client.ts")).Browser.hiddenInputs(signIn.html), email: ukDoc.applicant.email, password: ukDoc.applicant.password });
-      const pageResponse = await fetch(new URL(`/users/uk_doc`, uk.origin), { headers: { Accept: "text/html", Cookie: [...browser.cookies].map(([k, v]) => `${k}=${v}`).join("; ") } });
+      await browser.request("POST", "/auth/sign_in", {
+        ...(await import("../helpers/client.ts")).Browser.hiddenInputs(signIn.html),
+        email: ukDoc.applicant.email,
+        password: ukDoc.applicant.password,
+      });
+      const pageResponse = await fetch(new URL(`/users/uk_doc`, uk.origin), {
+        headers: { Accept: "text/html", Cookie: [...browser.cookies].map(([k, v]) => `${k}=${v}`).join("; ") },
+      });
       const csp = pageResponse.headers.get("content-security-policy") ?? "";
       expect(csp).toMatch(/script-src 'self'/);
       expect(csp).not.toMatch(/unsafe-inline[^;]*;?\s*$|script-src[^;]*unsafe-inline/);
@@ -150,19 +196,32 @@ describe("a hostile network", () => {
     // US allows private addresses (so loopback is reachable): only the redirect rule stops these.
     const fake = await fakePeerOf(us, usStaff, ["bouncer"]);
     try {
-      const png = await sharp({ create: { width: 8, height: 8, channels: 3, background: "#3366aa" } }).png().toBuffer();
+      const png = await sharp({ create: { width: 8, height: 8, channels: 3, background: "#3366aa" } })
+        .png()
+        .toBuffer();
       fake.routes.set("GET /media/away.png", (_req, res) => void res.writeHead(302, { Location: `${counterOrigin}/media/away.png` }).end());
       fake.routes.set("GET /media/here.png", (_req, res) => void res.writeHead(302, { Location: `${fake.origin}/media/real.png` }).end());
       fake.routes.set("GET /media/real.png", (_req, res) => void res.writeHead(200, { "Content-Type": "image/png" }).end(png));
-      fake.routes.set("GET /users/elsewhere", (_req, res) => void res.writeHead(302, { Location: `${counterOrigin}/users/elsewhere` }).end());
-      fake.routes.set("GET /.well-known/webfinger", (_req, res) => void res.writeHead(302, { Location: `${counterOrigin}/.well-known/webfinger` }).end());
+      fake.routes.set(
+        "GET /users/elsewhere",
+        (_req, res) => void res.writeHead(302, { Location: `${counterOrigin}/users/elsewhere` }).end(),
+      );
+      fake.routes.set(
+        "GET /.well-known/webfinger",
+        (_req, res) => void res.writeHead(302, { Location: `${counterOrigin}/.well-known/webfinger` }).end(),
+      );
       const image = (name: string) => ({ type: "Document", mediaType: "image/png", url: `${fake.origin}/media/${name}` });
       const activity = noteFrom(fake, "bouncer", "images", { attachment: [image("away.png"), image("here.png")] });
       expect((await fake.post(`${us.origin}/inbox`, activity, "bouncer")).status).toBe(202);
-      await eventually(async () => (await findByUri(us, usDoc.token, activity.object.id))?.media_attachments.length === 1, "the same-origin redirect followed");
+      await eventually(
+        async () => (await findByUri(us, usDoc.token, activity.object.id))?.media_attachments.length === 1,
+        "the same-origin redirect followed",
+      );
       // Look-ups: an actor URL and a handle on the peer that bounce elsewhere.
       await api(us, "GET", `/api/v2/search?q=${encodeURIComponent(`${fake.origin}/users/elsewhere`)}&resolve=true`, { token: usDoc.token });
-      await api(us, "GET", `/api/v2/search?q=${encodeURIComponent(`@elsewhere@${new URL(fake.origin).host}`)}&resolve=true`, { token: usDoc.token });
+      await api(us, "GET", `/api/v2/search?q=${encodeURIComponent(`@elsewhere@${new URL(fake.origin).host}`)}&resolve=true`, {
+        token: usDoc.token,
+      });
       expect(counted).toEqual([]);
     } finally {
       await fake.close();
@@ -173,7 +232,11 @@ describe("a hostile network", () => {
     const fake = await fakePeerOf(uk, ukStaff, ["real"]);
     try {
       const before = fake.received.length;
-      const { privateKey } = (await crypto.subtle.generateKey({ name: "RSASSA-PKCS1-v1_5", modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: "SHA-256" }, true, ["sign", "verify"])) as CryptoKeyPair;
+      const { privateKey } = (await crypto.subtle.generateKey(
+        { name: "RSASSA-PKCS1-v1_5", modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: "SHA-256" },
+        true,
+        ["sign", "verify"],
+      )) as CryptoKeyPair;
       const statuses: number[] = [];
       for (let i = 0; i < 100; i++) {
         const keyId = `${fake.origin}/users/ghost${i}#main-key`;
@@ -204,15 +267,24 @@ describe("a hostile network", () => {
         "@context": [AS, { toot: "http://joinmastodon.org/ns#", votersCount: "toot:votersCount" }],
       });
       expect((await fake.post(`${uk.origin}/inbox`, question("huge", [1e21, 1], 1), "counter")).status).toBe(400);
-      expect((await fake.post(`${uk.origin}/inbox`, question("far", [1, 1], 1, { endTime: "9999-01-01T00:00:00Z" }), "counter")).status).toBe(400);
-      expect((await fake.post(`${uk.origin}/inbox`, question("ancient", [1, 1], 1, { published: "1900-01-01T00:00:00Z" }), "counter")).status).toBe(400);
-      const wide = noteFrom(fake, "counter", "wide", { attachment: [{ type: "Document", mediaType: "image/png", url: `${fake.origin}/media/w.png`, width: 1e12, height: 1 }] });
+      expect(
+        (await fake.post(`${uk.origin}/inbox`, question("far", [1, 1], 1, { endTime: "9999-01-01T00:00:00Z" }), "counter")).status,
+      ).toBe(400);
+      expect(
+        (await fake.post(`${uk.origin}/inbox`, question("ancient", [1, 1], 1, { published: "1900-01-01T00:00:00Z" }), "counter")).status,
+      ).toBe(400);
+      const wide = noteFrom(fake, "counter", "wide", {
+        attachment: [{ type: "Document", mediaType: "image/png", url: `${fake.origin}/media/w.png`, width: 1e12, height: 1 }],
+      });
       expect((await fake.post(`${uk.origin}/inbox`, wide, "counter")).status).toBe(400);
     } finally {
       await fake.close();
     }
     // A 32.5-megapixel 16-bit PNG: refused with the reason, without decoding it.
-    const deep = await sharp({ create: { width: 6600, height: 4924, channels: 3, background: "#808080" } }).toColourspace("rgb16").png({ compressionLevel: 1 }).toBuffer();
+    const deep = await sharp({ create: { width: 6600, height: 4924, channels: 3, background: "#808080" } })
+      .toColourspace("rgb16")
+      .png({ compressionLevel: 1 })
+      .toBuffer();
     const form = new FormData();
     form.set("file", new Blob([new Uint8Array(deep)], { type: "image/png" }), "deep.png");
     const started = Date.now();
@@ -221,7 +293,9 @@ describe("a hostile network", () => {
     expect(refused.body.error).toMatch(/8 bits/);
     expect(Date.now() - started).toBeLessThan(5_000);
     // A large 8-bit image is taken (202) and decoded off the request path, then served (Mastodon's v2 media).
-    const large = await sharp({ create: { width: 4000, height: 3000, channels: 3, background: "#aa6633" } }).jpeg({ quality: 80 }).toBuffer();
+    const large = await sharp({ create: { width: 4000, height: 3000, channels: 3, background: "#aa6633" } })
+      .jpeg({ quality: 80 })
+      .toBuffer();
     const bigForm = new FormData();
     bigForm.set("file", new Blob([new Uint8Array(large)], { type: "image/jpeg" }), "large.jpg");
     bigForm.set("description", "Wide-field photograph");
@@ -236,7 +310,10 @@ describe("a hostile network", () => {
     expect(done.url).toMatch(/\/media\//);
     expect(done.meta.original.width).toBe(4000);
     expect(done.description).toBe("Wide-field photograph");
-    const withLarge = await api(uk, "POST", "/api/v1/statuses", { token: ukDoc.token, json: { status: "Wide field", media_ids: [accepted.body.id] } });
+    const withLarge = await api(uk, "POST", "/api/v1/statuses", {
+      token: ukDoc.token,
+      json: { status: "Wide field", media_ids: [accepted.body.id] },
+    });
     expect(withLarge.status).toBe(200);
     // Unpin removes the pin.
     const post = await api(uk, "POST", "/api/v1/statuses", { token: ukDoc.token, json: { status: "Pinned for a while" } });

@@ -28,7 +28,12 @@ describe("doors to staff power", () => {
 
   async function staffMember(role: "verifier" | "admin" | "owner") {
     const email = `${role}.${randomBytes(3).toString("hex")}@example.test`;
-    const account = await uk.services.accounts.createStaff({ username: `${role}_${randomBytes(3).toString("hex")}`, email, password: "staff password 1", role });
+    const account = await uk.services.accounts.createStaff({
+      username: `${role}_${randomBytes(3).toString("hex")}`,
+      email,
+      password: "staff password 1",
+      role,
+    });
     return { account, email, password: "staff password 1" };
   }
 
@@ -37,7 +42,14 @@ describe("doors to staff power", () => {
     const app = await createApp(uk);
     const browser = new Browser(uk.origin);
     const pkce = pkcePair();
-    const query = new URLSearchParams({ response_type: "code", client_id: app.client_id, redirect_uri: "urn:ietf:wg:oauth:2.0:oob", scope: "read admin:read admin:write", code_challenge: pkce.challenge, code_challenge_method: "S256" });
+    const query = new URLSearchParams({
+      response_type: "code",
+      client_id: app.client_id,
+      redirect_uri: "urn:ietf:wg:oauth:2.0:oob",
+      scope: "read admin:read admin:write",
+      code_challenge: pkce.challenge,
+      code_challenge_method: "S256",
+    });
     const login = await browser.request("GET", `/oauth/authorize?${query}`);
     const signIn = await browser.request("POST", "/auth/sign_in", { ...Browser.hiddenInputs(login.html), email, password });
     let page = await browser.request("GET", signIn.location!);
@@ -54,7 +66,14 @@ describe("doors to staff power", () => {
     const authCode = /<code id="authorization-code">([^<]+)<\/code>/.exec(approved.html)?.[1];
     if (!authCode) return { askedForCode, skipped, first, token: null, page: approved };
     const token = await api(uk, "POST", "/oauth/token", {
-      form: { grant_type: "authorization_code", client_id: app.client_id, client_secret: app.client_secret, code: authCode, redirect_uri: "urn:ietf:wg:oauth:2.0:oob", code_verifier: pkce.verifier },
+      form: {
+        grant_type: "authorization_code",
+        client_id: app.client_id,
+        client_secret: app.client_secret,
+        code: authCode,
+        redirect_uri: "urn:ietf:wg:oauth:2.0:oob",
+        code_verifier: pkce.verifier,
+      },
     });
     return { askedForCode, skipped, first, token: token.body.access_token as string, page: approved };
   }
@@ -167,7 +186,11 @@ describe("doors to staff power", () => {
         const res = await api(uk, route.method, route.path, { token: tokens[who], json: route.json });
         const allowed = rank[who] >= rank[route.least];
         const expected = allowed ? "allowed" : who === "app" ? 401 : 403;
-        expect({ route: `${route.method} ${route.path}`, who, got: allowed ? (res.status === 403 || res.status === 401 ? res.status : "allowed") : res.status }).toEqual({
+        expect({
+          route: `${route.method} ${route.path}`,
+          who,
+          got: allowed ? (res.status === 403 || res.status === 401 ? res.status : "allowed") : res.status,
+        }).toEqual({
           route: `${route.method} ${route.path}`,
           who,
           got: expected,
@@ -206,7 +229,11 @@ describe("doors to staff power", () => {
       const response = await fetch(new URL(path, uk.origin), {
         method: "POST",
         redirect: "manual",
-        headers: { ...headers, "Content-Type": "application/x-www-form-urlencoded", Cookie: [...client.cookies].map(([k, v]) => `${k}=${v}`).join("; ") },
+        headers: {
+          ...headers,
+          "Content-Type": "application/x-www-form-urlencoded",
+          Cookie: [...client.cookies].map(([k, v]) => `${k}=${v}`).join("; "),
+        },
         body: new URLSearchParams({ csrf_token: client.csrf, email, password, return_to: "/admin" }),
       });
       await response.text();

@@ -10,7 +10,9 @@ const CONNECTIONS = Number(process.env["STREAMING_CONNECTIONS"] ?? 1000);
 
 /** Resident memory of a process in MiB (Linux). */
 function rssMiB(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, "utf8").split("\n").find((l) => l.startsWith("VmRSS:"))!;
+  const line = readFileSync(`/proc/${pid}/status`, "utf8")
+    .split("\n")
+    .find((l) => l.startsWith("VmRSS:"))!;
   return Number(line.split(/\s+/)[1]) / 1024;
 }
 
@@ -37,7 +39,11 @@ describe("idle streaming connections", () => {
       env: { ...process.env, ...uk.env, LOG_LEVEL: "warning" },
       stdio: "ignore",
     });
-    await eventually(async () => (await fetch(`${uk.origin}/api/v1/instance`).catch(() => null))?.ok, "the instance process to answer", 30_000);
+    await eventually(
+      async () => (await fetch(`${uk.origin}/api/v1/instance`).catch(() => null))?.ok,
+      "the instance process to answer",
+      30_000,
+    );
   }, 60_000);
   afterAll(async () => {
     for (const c of clients) c.close();
@@ -48,7 +54,11 @@ describe("idle streaming connections", () => {
   it(`holds ${CONNECTIONS} idle connections with bounded memory, and each gets the next post`, async () => {
     const openBatch = async (n: number) => {
       for (let i = 0; i < n; i += 50) {
-        clients.push(...(await Promise.all(Array.from({ length: Math.min(50, n - i) }, () => StreamClient.open(uk.origin, reader.token, { stream: "public:local" })))));
+        clients.push(
+          ...(await Promise.all(
+            Array.from({ length: Math.min(50, n - i) }, () => StreamClient.open(uk.origin, reader.token, { stream: "public:local" })),
+          )),
+        );
       }
     };
     await openBatch(10);
@@ -58,7 +68,11 @@ describe("idle streaming connections", () => {
     await new Promise((r) => setTimeout(r, 500));
     const held = rssMiB(child.pid!);
     await api(uk, "POST", "/api/v1/statuses", { token: writer.token, json: { status: "To every open stream" } });
-    await eventually(() => clients.every((c) => c.find("update", "To every open stream")), `all ${CONNECTIONS} streams to get the post`, 30_000);
+    await eventually(
+      () => clients.every((c) => c.find("update", "To every open stream")),
+      `all ${CONNECTIONS} streams to get the post`,
+      30_000,
+    );
     const afterBroadcast = rssMiB(child.pid!);
     const perConnectionKiB = ((held - baseline) * 1024) / (CONNECTIONS - 10);
     console.log(

@@ -34,7 +34,10 @@ describe("streaming over two instances", () => {
     await peer(uk, staff.uk, us, staff.us);
     bobOnUk = await resolveAccount(uk, alice.token, "bob_md", us);
     await api(uk, "POST", `/api/v1/accounts/${bobOnUk}/follow`, { token: alice.token });
-    await eventually(async () => (await api(uk, "GET", `/api/v1/accounts/relationships?id[]=${bobOnUk}`, { token: alice.token })).body[0]?.following, "alice's follow of bob to be accepted");
+    await eventually(
+      async () => (await api(uk, "GET", `/api/v1/accounts/relationships?id[]=${bobOnUk}`, { token: alice.token })).body[0]?.following,
+      "alice's follow of bob to be accepted",
+    );
   }, 60_000);
   afterAll(async () => {
     for (const c of clients) c.close();
@@ -55,7 +58,11 @@ describe("streaming over two instances", () => {
     const posted = await api(us, "POST", "/api/v1/statuses", { token: bob.token, json: { status: "Remote echo: a new finding" } });
     const update = await aliceStream.next((m) => m.event === "update" && m.stream[0] === "user", "bob's post on alice's home stream");
     const status = payloadOf(update);
-    expect(status).toMatchObject({ uri: posted.body.uri, content: "<p>Remote echo: a new finding</p>", account: { acct: `bob_md@${new URL(us.origin).host}` } });
+    expect(status).toMatchObject({
+      uri: posted.body.uri,
+      content: "<p>Remote echo: a new finding</p>",
+      account: { acct: `bob_md@${new URL(us.origin).host}` },
+    });
     // The payload is what REST returns to alice for that status.
     const rest = (await api(uk, "GET", `/api/v1/statuses/${status.id}`, { token: alice.token })).body;
     expect(status).toEqual(rest);
@@ -65,12 +72,23 @@ describe("streaming over two instances", () => {
 
     await api(us, "PUT", `/api/v1/statuses/${posted.body.id}`, { token: bob.token, json: { status: "Remote echo: a corrected finding" } });
     const edited = await aliceStream.next((m) => m.event === "status.update", "the edit");
-    expect(payloadOf(edited)).toMatchObject({ id: status.id, content: "<p>Remote echo: a corrected finding</p>", edited_at: expect.any(String) });
+    expect(payloadOf(edited)).toMatchObject({
+      id: status.id,
+      content: "<p>Remote echo: a corrected finding</p>",
+      edited_at: expect.any(String),
+    });
 
-    const reply = await api(uk, "POST", "/api/v1/statuses", { token: alice.token, json: { status: "What did the echo show?", in_reply_to_id: status.id } });
+    const reply = await api(uk, "POST", "/api/v1/statuses", {
+      token: alice.token,
+      json: { status: "What did the echo show?", in_reply_to_id: status.id },
+    });
     expect(reply.status).toBe(200);
     const notification = payloadOf(await bobStream.next((m) => m.event === "notification", "the reply notification on bob's stream"));
-    expect(notification).toMatchObject({ type: "mention", account: { acct: `alice_md@${new URL(uk.origin).host}` }, status: { content: expect.stringContaining("What did the echo show?") } });
+    expect(notification).toMatchObject({
+      type: "mention",
+      account: { acct: `alice_md@${new URL(uk.origin).host}` },
+      status: { content: expect.stringContaining("What did the echo show?") },
+    });
 
     await api(us, "DELETE", `/api/v1/statuses/${posted.body.id}`, { token: bob.token });
     const deleted = await aliceStream.next((m) => m.event === "delete", "the delete");
@@ -87,11 +105,20 @@ describe("streaming over two instances", () => {
     for (const s of ["user", "public", "public:remote"]) await carolStream.subscribed(s);
     await carolStream.subscribed("hashtag", { tag: "nephrology" });
 
-    await api(us, "POST", "/api/v1/statuses", { token: bob.token, json: { status: "For followers only #nephrology", visibility: "private" } });
-    await aliceStream.next((m) => m.event === "update" && (m.payload ?? "").includes("For followers only"), "the private post on alice's stream");
+    await api(us, "POST", "/api/v1/statuses", {
+      token: bob.token,
+      json: { status: "For followers only #nephrology", visibility: "private" },
+    });
+    await aliceStream.next(
+      (m) => m.event === "update" && (m.payload ?? "").includes("For followers only"),
+      "the private post on alice's stream",
+    );
     // A public post after it: once carol has that, she would have had the private one.
     await api(us, "POST", "/api/v1/statuses", { token: bob.token, json: { status: "For everyone #nephrology" } });
-    await carolStream.next((m) => m.event === "update" && m.stream[0] === "hashtag" && (m.payload ?? "").includes("For everyone"), "the public post on carol's hashtag stream");
+    await carolStream.next(
+      (m) => m.event === "update" && m.stream[0] === "hashtag" && (m.payload ?? "").includes("For everyone"),
+      "the public post on carol's hashtag stream",
+    );
     await carolStream.next((m) => m.event === "update" && m.stream[0] === "public:remote", "the public post on carol's remote stream");
     expect(carolStream.messages.filter((m) => (m.payload ?? "").includes("For followers only"))).toEqual([]);
   });
@@ -99,7 +126,10 @@ describe("streaming over two instances", () => {
   it("server-sent events carry the same events, and a hashtag stream its tag", async () => {
     expect(await (await fetch(`${uk.origin}/api/v1/streaming/health`)).text()).toBe("OK");
     const controller = new AbortController();
-    const response = await fetch(`${uk.origin}/api/v1/streaming/user`, { headers: { Authorization: `Bearer ${alice.token}` }, signal: controller.signal });
+    const response = await fetch(`${uk.origin}/api/v1/streaming/user`, {
+      headers: { Authorization: `Bearer ${alice.token}` },
+      signal: controller.signal,
+    });
     expect(response.headers.get("content-type")).toMatch(/^text\/event-stream/);
     const reader = response.body!.getReader();
     let text = "";
@@ -117,7 +147,10 @@ describe("streaming over two instances", () => {
     await read(/event: update\ndata: \{.*Sent as an event.*\}\n\n/);
     controller.abort();
     await reader.cancel().catch(() => {});
-    await eventually(() => uk.streaming.size === clients.filter((c) => c.ws.readyState === c.ws.OPEN).length, "the SSE connection to leave the hub");
+    await eventually(
+      () => uk.streaming.size === clients.filter((c) => c.ws.readyState === c.ws.OPEN).length,
+      "the SSE connection to leave the hub",
+    );
   });
 
   it("posts by a remote account alice blocked stop reaching her streams", async () => {
@@ -134,8 +167,15 @@ describe("streaming over two instances", () => {
     await aliceStream.next((m) => (m.payload ?? "").includes("Carol after the block"), "carol's post on alice's stream");
     expect(aliceStream.find("update", "After the block")).toBeUndefined();
     // Bob's instance learnt of the block (a federated Block): it reports alice blocking bob.
-    await eventually(async () => (await api(us, "GET", `/api/v1/accounts/relationships?id[]=${aliceOnUs}`, { token: bob.token })).body[0]?.blocked_by, "the Block to reach bob's instance");
+    await eventually(
+      async () => (await api(us, "GET", `/api/v1/accounts/relationships?id[]=${aliceOnUs}`, { token: bob.token })).body[0]?.blocked_by,
+      "the Block to reach bob's instance",
+    );
     await api(uk, "POST", `/api/v1/accounts/${bobOnUk}/unblock`, { token: alice.token });
-    await eventually(async () => (await api(us, "GET", `/api/v1/accounts/relationships?id[]=${aliceOnUs}`, { token: bob.token })).body[0]?.blocked_by === false, "the Undo(Block) to reach bob's instance");
+    await eventually(
+      async () =>
+        (await api(us, "GET", `/api/v1/accounts/relationships?id[]=${aliceOnUs}`, { token: bob.token })).body[0]?.blocked_by === false,
+      "the Undo(Block) to reach bob's instance",
+    );
   });
 });

@@ -43,11 +43,15 @@ describe("streaming on one instance", () => {
   it("refuses a missing or wrong token, an app token and an unknown stream, with Mastodon's errors", async () => {
     for (const token of [null, "not-a-token"]) await expect(StreamClient.open(uk.origin, token)).rejects.toMatchObject({ status: 401 });
     const app = await createApp(uk, "read");
-    const appOnly = await api(uk, "POST", "/oauth/token", { json: { grant_type: "client_credentials", client_id: app.client_id, client_secret: app.client_secret, scope: "read" } });
+    const appOnly = await api(uk, "POST", "/oauth/token", {
+      json: { grant_type: "client_credentials", client_id: app.client_id, client_secret: app.client_secret, scope: "read" },
+    });
     await expect(StreamClient.open(uk.origin, appOnly.body.access_token)).rejects.toMatchObject({ status: 401 });
     await expect(StreamClient.open(uk.origin, alice.token, { stream: "nonsense" })).rejects.toMatchObject({ status: 400 });
     expect((await fetch(`${uk.origin}/api/v1/streaming/user`)).status).toBe(401);
-    expect((await fetch(`${uk.origin}/api/v1/streaming/nonsense`, { headers: { Authorization: `Bearer ${alice.token}` } })).status).toBe(400);
+    expect((await fetch(`${uk.origin}/api/v1/streaming/nonsense`, { headers: { Authorization: `Bearer ${alice.token}` } })).status).toBe(
+      400,
+    );
 
     const stream = await open(uk.origin, alice.token);
     stream.ws.send("{not json");
@@ -78,14 +82,20 @@ describe("streaming on one instance", () => {
 
     const stranger = await approvedPhysician(uk, await ownerToken(uk), { username: "erin_md" });
     await api(uk, "POST", "/api/v1/statuses", { token: stranger.token, json: { status: "A case for #Nephrology" } });
-    const tagged = await stream.next((m) => m.event === "update" && (m.payload ?? "").includes("A case for"), "the followed tag on the home stream");
+    const tagged = await stream.next(
+      (m) => m.event === "update" && (m.payload ?? "").includes("A case for"),
+      "the followed tag on the home stream",
+    );
     expect(tagged.stream).toEqual(["user"]);
 
     await api(uk, "POST", "/api/v1/statuses", { token: dave.token, json: { status: "Dave on the list" } });
     await stream.next((m) => m.stream[0] === "list" && (m.payload ?? "").includes("Dave on the list"), "dave's post on the list stream");
     expect(stream.messages.find((m) => m.stream[0] === "list")!.stream).toEqual(["list", list.body.id]);
 
-    const dm = await api(uk, "POST", "/api/v1/statuses", { token: bob.token, json: { status: "@alice_md just between us", visibility: "direct" } });
+    const dm = await api(uk, "POST", "/api/v1/statuses", {
+      token: bob.token,
+      json: { status: "@alice_md just between us", visibility: "direct" },
+    });
     const conversation = payloadOf(await stream.next((m) => m.event === "conversation", "the direct thread"));
     expect(conversation).toMatchObject({ unread: true, last_status: { id: dm.body.id } });
     expect(conversation).toEqual((await api(uk, "GET", "/api/v1/conversations", { token: alice.token })).body[0]);
@@ -97,11 +107,16 @@ describe("streaming on one instance", () => {
   it("applies each subscriber's filters and mutes, and tells the client when they change", async () => {
     const stream = await open(uk.origin, alice.token);
     await stream.subscribed("user");
-    const filter = await api(uk, "POST", "/api/v2/filters", { token: alice.token, json: { title: "Labs", context: ["home"], filter_action: "warn", keywords_attributes: [{ keyword: "troponin" }] } });
+    const filter = await api(uk, "POST", "/api/v2/filters", {
+      token: alice.token,
+      json: { title: "Labs", context: ["home"], filter_action: "warn", keywords_attributes: [{ keyword: "troponin" }] },
+    });
     await stream.next((m) => m.event === "filters_changed", "filters_changed");
     await api(uk, "POST", "/api/v1/statuses", { token: bob.token, json: { status: "Troponin rising" } });
     const warned = payloadOf(await stream.next((m) => m.event === "update" && m.payload!.includes("Troponin rising"), "the warned post"));
-    expect(warned.filtered).toEqual([expect.objectContaining({ keyword_matches: ["troponin"], filter: expect.objectContaining({ id: filter.body.id }) })]);
+    expect(warned.filtered).toEqual([
+      expect.objectContaining({ keyword_matches: ["troponin"], filter: expect.objectContaining({ id: filter.body.id }) }),
+    ]);
 
     await api(uk, "PUT", `/api/v2/filters/${filter.body.id}`, { token: alice.token, json: { filter_action: "hide" } });
     await api(uk, "POST", "/api/v1/statuses", { token: bob.token, json: { status: "Troponin falling" } });
@@ -124,7 +139,9 @@ describe("streaming on one instance", () => {
     await stream.subscribed("user");
     const sse = await fetch(`${uk.origin}/api/v1/streaming/user?access_token=${issued.accessToken}`);
     const closed = new Promise<number>((resolve) => stream.ws.once("close", (code) => resolve(code)));
-    const revoked = await api(uk, "POST", "/oauth/revoke", { json: { client_id: app.client_id, client_secret: app.client_secret, token: issued.accessToken } });
+    const revoked = await api(uk, "POST", "/oauth/revoke", {
+      json: { client_id: app.client_id, client_secret: app.client_secret, token: issued.accessToken },
+    });
     expect(revoked.status).toBe(200);
     expect(await closed).toBe(1008);
     // The SSE body ends too (reading it to the end returns).
@@ -155,7 +172,10 @@ describe("streaming on one instance", () => {
         silent(`GET /api/v1/streaming/public/local HTTP/1.1\r\nHost: ${host}\r\nAuthorization: Bearer ${reader!.token}\r\n\r\n`),
       ];
       await eventually(() => quiet!.streaming.size === 3, "the silent clients to connect");
-      const posted = await api(quiet!, "POST", "/api/v1/statuses", { token: writer!.token, json: { status: `Long read ${"x".repeat(4000)}` } });
+      const posted = await api(quiet!, "POST", "/api/v1/statuses", {
+        token: writer!.token,
+        json: { status: `Long read ${"x".repeat(4000)}` },
+      });
       const row = quiet!.services.store.get(posted.body.id)!;
       // Replay its update until the silent client is cut off (kernel buffers absorb a few MB first).
       let sent = 0;
@@ -167,7 +187,10 @@ describe("streaming on one instance", () => {
       expect(sent).toBeLessThan(20_000);
       // The reading subscriber kept receiving all along.
       expect(watcher.ws.readyState).toBe(WebSocket.OPEN);
-      await eventually(() => watcher.messages.filter((m) => m.event === "status.update").length >= sent - 50, "the reading client to get every update");
+      await eventually(
+        () => watcher.messages.filter((m) => m.event === "status.update").length >= sent - 50,
+        "the reading client to get every update",
+      );
       watcher.close();
       for (const socket of slow) socket.destroy();
     } finally {

@@ -48,7 +48,8 @@ export const accountDataRouter = new Hono<AppEnv>()
   .get("/exports/:file", (c) => {
     const services = c.get("services");
     const file = c.req.param("file");
-    if (!FILE.test(file) || !services.exportUrls.verify(file, c.req.query("expires"), c.req.query("sig"))) return c.json({ error: "This link is invalid or has expired" }, 403);
+    if (!FILE.test(file) || !services.exportUrls.verify(file, c.req.query("expires"), c.req.query("sig")))
+      return c.json({ error: "This link is invalid or has expired" }, 403);
     if (!services.exports.byFileName(file)) fail("not_found", "Record not found");
     c.header("Content-Type", "application/gzip");
     c.header("Content-Disposition", `attachment; filename="consilium-archive-${file.slice(0, file.indexOf("-"))}.tar.gz"`);

@@ -9,7 +9,11 @@ import { timelineJson } from "../mastodon/render.ts";
 import { statusJson } from "../mastodon/statuses-json.ts";
 
 const solveSchema = z.object({
-  accepted_reply_id: z.string().regex(/^\d{1,20}$/, "must be an id").optional().nullable(),
+  accepted_reply_id: z
+    .string()
+    .regex(/^\d{1,20}$/, "must be an id")
+    .optional()
+    .nullable(),
   note: z.string().trim().max(5000).optional().nullable(),
 });
 
@@ -20,7 +24,11 @@ export const casesRouter = new Hono<AppEnv>()
     const params = await parseParams(c, solveSchema);
     const services = c.get("services");
     services.visibility.getVisible(account.id, c.req.param("id"));
-    const status = await services.statuses.setCaseStatus(account.id, c.req.param("id"), { solved: true, acceptedReplyId: params.accepted_reply_id, note: params.note });
+    const status = await services.statuses.setCaseStatus(account.id, c.req.param("id"), {
+      solved: true,
+      acceptedReplyId: params.accepted_reply_id,
+      note: params.note,
+    });
     return c.json(statusJson(status, account.id, services));
   })
   .post("/api/v1/consilium/cases/:id/reopen", async (c) => {
@@ -37,7 +45,12 @@ export const casesRouter = new Hono<AppEnv>()
     if (status && status !== "open" && status !== "solved") fail("bad_request", "status must be open or solved");
     const rows = services.timelines.cases(
       account.id,
-      { status: status as "open" | "solved" | undefined, specialty: c.req.query("specialty"), unanswered: queryFlag(c, "unanswered"), local: queryFlag(c, "local") },
+      {
+        status: status as "open" | "solved" | undefined,
+        specialty: c.req.query("specialty"),
+        unanswered: queryFlag(c, "unanswered"),
+        local: queryFlag(c, "local"),
+      },
       pageParams(c),
     );
     return timelineJson(c, rows, account.id, "public");
@@ -49,5 +62,8 @@ export const casesRouter = new Hono<AppEnv>()
     const services = c.get("services");
     const until = services.clock.now();
     const since = new Date(until.getTime() - days * 86_400_000);
-    return c.json({ window: { since: since.toISOString(), until: until.toISOString(), days }, ...services.timelines.caseStats(since, until) });
+    return c.json({
+      window: { since: since.toISOString(), until: until.toISOString(), days },
+      ...services.timelines.caseStats(since, until),
+    });
   });

@@ -20,7 +20,12 @@ export const credentialsRouter = new Hono<AppEnv>()
         account_id: view.id,
         credential: token,
         claims: token ? decodeJwt(token) : null,
-        check: { valid: view.verified, reason: view.verified ? null : token ? "expired" : "no credential", checked_at: null, expires_at: view.localAccount!.credentialExpiresAt?.toISOString() ?? null },
+        check: {
+          valid: view.verified,
+          reason: view.verified ? null : token ? "expired" : "no credential",
+          checked_at: null,
+          expires_at: view.localAccount!.credentialExpiresAt?.toISOString() ?? null,
+        },
       });
     }
     const actor = await services.verifier.ensure(view.remote!);

@@ -6,7 +6,10 @@ import type { AppEnv } from "../env.ts";
 import { idParam } from "../params.ts";
 import { warningJson } from "../mastodon/report-json.ts";
 
-const deleteSchema = z.object({ reason: z.string().trim().min(1, "give the reason the author will read").max(2000), report_id: idParam.optional() });
+const deleteSchema = z.object({
+  reason: z.string().trim().min(1, "give the reason the author will read").max(2000),
+  report_id: idParam.optional(),
+});
 const appealSchema = z.object({ text: z.string().trim().min(1).max(2000) });
 
 /**
@@ -40,5 +43,7 @@ export const moderationRouter = new Hono<AppEnv>()
   .post("/api/v1/consilium/admin/appeals/:id{[0-9]+}/:decision{approve|reject}", async (c) => {
     const { account } = requireStaff(c, "admin:write:accounts", "moderate");
     const services = c.get("services");
-    return c.json(warningJson(await services.moderation.decideAppeal(account.id, c.req.param("id"), c.req.param("decision") === "approve"), services));
+    return c.json(
+      warningJson(await services.moderation.decideAppeal(account.id, c.req.param("id"), c.req.param("decision") === "approve"), services),
+    );
   });

@@ -6,7 +6,10 @@ import { parseParams } from "../body.ts";
 import type { AppEnv } from "../env.ts";
 
 /** ISO 639-1, as a status's `language`.  Every language's rules run on every text (posts mix languages); it is accepted and echoed. */
-const language = z.string().regex(/^[a-z]{2,3}(-[A-Za-z]{2,4})?$/, "must be an ISO 639 language code").optional();
+const language = z
+  .string()
+  .regex(/^[a-z]{2,3}(-[A-Za-z]{2,4})?$/, "must be an ISO 639 language code")
+  .optional();
 const checkSchema = z.union([
   z.object({ text: z.string().max(100_000), language }),
   z.object({ fields: z.record(z.string(), z.string().max(100_000)), language }),

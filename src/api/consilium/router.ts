@@ -10,9 +10,7 @@ const MAX_REGISTER_BYTES = 20 * 1024 * 1024;
 /** Consilium's own endpoints (specialties, register import, audit log). */
 export const consiliumRouter = new Hono<AppEnv>()
   // Public like /api/v1/instance: the apply form and clients need it before login.
-  .get("/api/v1/consilium/specialties", (c) =>
-    c.json(SPECIALTIES.map((s) => ({ code: s.code, label: s.label, nucc_code: s.nucc }))),
-  )
+  .get("/api/v1/consilium/specialties", (c) => c.json(SPECIALTIES.map((s) => ({ code: s.code, label: s.label, nucc_code: s.nucc }))))
   /**
    * A register extract as text/csv, or as a multipart `file`.  Imported in
    * one transaction; pending applications are matched again afterwards.
@@ -35,7 +33,12 @@ export const consiliumRouter = new Hono<AppEnv>()
     const services = c.get("services");
     const result = services.registers.import(csv);
     const rematched = services.review.rematchPending();
-    services.audit.record({ staffId: staff.id, subjectId: null, action: "register.import", reason: `${result.source}: ${result.imported} entries` });
+    services.audit.record({
+      staffId: staff.id,
+      subjectId: null,
+      action: "register.import",
+      reason: `${result.source}: ${result.imported} entries`,
+    });
     return c.json({ source: result.source, imported: result.imported, skipped: result.skipped, rematched_applications: rematched });
   })
   .get("/api/v1/consilium/audit_log", (c) => {

@@ -36,7 +36,11 @@ function verificationField(view: AccountView, services: Services) {
     const account = view.localAccount!;
     label = `Verified physician · ${findSpecialty(account.specialty ?? "")?.label ?? account.specialty} · ${account.jurisdiction} · verified by ${services.instance.name}`;
   } else {
-    const claims = JSON.parse(view.remote!.credentialClaims ?? "{}") as { specialty?: { label?: string }; jurisdiction?: string; issuer?: string };
+    const claims = JSON.parse(view.remote!.credentialClaims ?? "{}") as {
+      specialty?: { label?: string };
+      jurisdiction?: string;
+      issuer?: string;
+    };
     label = `Verified physician · ${claims.specialty?.label ?? "?"} · ${claims.jurisdiction ?? "?"} · verified by ${claims.issuer ? new URL(claims.issuer).host : "?"}`;
   }
   return [{ name: "Verification", value: escapeHtml(label), verified_at: null }];
@@ -44,7 +48,9 @@ function verificationField(view: AccountView, services: Services) {
 
 /** The avatar held here, or the generated one (a pattern from a hash of the address: it reveals nothing). */
 export function avatarUrl(view: AccountView, services: Services): string {
-  return view.avatarFile ? services.profileUrls.url(view.avatarFile) : `${services.instance.origin}/avatars/default/${ProfileImages.seedOf(view.uri)}.png`;
+  return view.avatarFile
+    ? services.profileUrls.url(view.avatarFile)
+    : `${services.instance.origin}/avatars/default/${ProfileImages.seedOf(view.uri)}.png`;
 }
 
 export function headerUrl(view: AccountView, services: Services): string {
@@ -52,7 +58,11 @@ export function headerUrl(view: AccountView, services: Services): string {
 }
 
 /** Mastodon's Account entity, for a local or remote account (counts from `accountsJson` or given). */
-export function accountViewJson(view: AccountView, services: Services, counts: AccountCounts = services.accountCounts.get([view.id]).get(view.id)!) {
+export function accountViewJson(
+  view: AccountView,
+  services: Services,
+  counts: AccountCounts = services.accountCounts.get([view.id]).get(view.id)!,
+) {
   return {
     id: view.id,
     username: view.username,
@@ -94,7 +104,10 @@ export function accountsJson(views: readonly AccountView[], services: Services) 
 /** Accounts by id, in the given order, skipping any that no longer exist. */
 export function accountsByIdJson(ids: readonly string[], services: Services) {
   const views = services.directory.getMany(ids);
-  return accountsJson(ids.map((id) => views.get(id)).filter((v): v is AccountView => v != null), services);
+  return accountsJson(
+    ids.map((id) => views.get(id)).filter((v): v is AccountView => v != null),
+    services,
+  );
 }
 
 /** The caller's own account (CredentialAccount): adds `source` and `role`. */

@@ -45,7 +45,10 @@ async function updateProfile(services: Services, accountId: string, raw: Record<
   const { avatar, header, ...rest } = raw;
   const params = updateSchema.parse(rest);
   // Images first: one that is refused leaves the profile as it was.
-  for (const [kind, file] of [["avatar", avatar], ["header", header]] as const) {
+  for (const [kind, file] of [
+    ["avatar", avatar],
+    ["header", header],
+  ] as const) {
     if (file == null || file === "") continue;
     if (!(file instanceof File)) fail("unprocessable", `Validation failed: ${kind} must be an uploaded image`);
     await services.profileImages.setLocal(accountId, kind, new Uint8Array(await file.arrayBuffer()));
@@ -177,7 +180,14 @@ export const accountsRouter = new Hono<AppEnv>()
     const hidden = services.visibility.hiddenFrom(account.id);
     found = found.filter((a) => !hidden.has(a.id) && a.id !== undefined);
     if (queryFlag(c, "following")) {
-      const rel = new Map(services.follows.relationships(account.id, found.map((a) => a.id)).map((r) => [r.id, r]));
+      const rel = new Map(
+        services.follows
+          .relationships(
+            account.id,
+            found.map((a) => a.id),
+          )
+          .map((r) => [r.id, r]),
+      );
       found = found.filter((a) => rel.get(a.id)?.following);
     }
     return c.json(accountsJson(found.slice(0, limit), services));

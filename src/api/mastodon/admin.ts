@@ -67,21 +67,28 @@ export const adminRouter = new Hono<AppEnv>()
     const { account: staff } = requireStaff(c, "admin:write:accounts", "review");
     const params = await parseParams(c, noteSchema);
     const services = c.get("services");
-    const account = await services.credentialLifecycle.sync(services.review.approve(staff.id, c.req.param("id"), params.text ?? params.reason), { announce: false });
+    const account = await services.credentialLifecycle.sync(
+      services.review.approve(staff.id, c.req.param("id"), params.text ?? params.reason),
+      { announce: false },
+    );
     return c.json(adminAccountJson(account, services));
   })
   .post("/api/v1/admin/accounts/:id/reject", async (c) => {
     const { account: staff } = requireStaff(c, "admin:write:accounts", "review");
     const params = await parseParams(c, noteSchema);
     const services = c.get("services");
-    const account = await services.credentialLifecycle.sync(services.review.reject(staff.id, c.req.param("id"), params.text ?? params.reason));
+    const account = await services.credentialLifecycle.sync(
+      services.review.reject(staff.id, c.req.param("id"), params.text ?? params.reason),
+    );
     return c.json(adminAccountJson(account, services));
   })
   /** Mastodon's moderation actions; on a peer's physician `silence` and `suspend` apply here only. */
   .post("/api/v1/admin/accounts/:id/action", async (c) => {
     const { account: staff } = requireStaff(c, "admin:write:accounts", "moderate");
     const params = await parseParams(c, actionSchema);
-    await c.get("services").moderation.act(staff.id, c.req.param("id"), { type: params.type, text: params.text, reportId: params.report_id ?? null });
+    await c
+      .get("services")
+      .moderation.act(staff.id, c.req.param("id"), { type: params.type, text: params.text, reportId: params.report_id ?? null });
     return c.json({});
   })
   .post("/api/v1/admin/accounts/:id/:undo{unsilence|unsensitive|enable|unsuspend}", async (c) => {
@@ -115,6 +122,8 @@ export const adminRouter = new Hono<AppEnv>()
     const { account: staff } = requireStaff(c, "admin:write:accounts", "review");
     const params = await parseParams(c, licenceSchema);
     const services = c.get("services");
-    const account = await services.credentialLifecycle.sync(services.review.setLicenceExpiry(staff.id, c.req.param("id"), params.expires_at ?? null));
+    const account = await services.credentialLifecycle.sync(
+      services.review.setLicenceExpiry(staff.id, c.req.param("id"), params.expires_at ?? null),
+    );
     return c.json(adminAccountJson(account, services));
   });

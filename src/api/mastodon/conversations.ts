@@ -11,7 +11,9 @@ import { renderStatuses } from "./statuses-json.ts";
 export function conversationsJson(rows: readonly ConversationRow[], viewerId: string, services: Services) {
   const last = services.store.getMany(rows.map((r) => r.lastStatusId));
   const visible = new Map(services.visibility.visibleTo(viewerId, [...last.values()]).map((s) => [s.id, s]));
-  const statuses = new Map(renderStatuses([...visible.values()], viewerId, services, { context: "thread" }).json.map((s) => [s["id"] as string, s]));
+  const statuses = new Map(
+    renderStatuses([...visible.values()], viewerId, services, { context: "thread" }).json.map((s) => [s["id"] as string, s]),
+  );
   const mentions = services.store.mentionsOf([...visible.keys()]);
   return rows
     .filter((r) => statuses.has(r.lastStatusId))
@@ -19,7 +21,12 @@ export function conversationsJson(rows: readonly ConversationRow[], viewerId: st
       const status = visible.get(r.lastStatusId)!;
       const participants = [...new Set([status.accountId, ...(mentions.get(status.id) ?? [])])].filter((id) => id !== viewerId);
       const views = services.directory.getMany(participants);
-      return { id: r.id, unread: r.unread, accounts: accountsJson([...views.values()], services), last_status: statuses.get(r.lastStatusId) ?? null };
+      return {
+        id: r.id,
+        unread: r.unread,
+        accounts: accountsJson([...views.values()], services),
+        last_status: statuses.get(r.lastStatusId) ?? null,
+      };
     });
 }
 

@@ -12,7 +12,12 @@ const contextParam = z.union([z.array(z.enum(FILTER_CONTEXTS)), z.enum(FILTER_CO
 /** `expires_in` as Mastodon takes it: seconds, or "" for no expiry. */
 const expiresParam = z.union([z.literal("").transform(() => null), z.null(), intParam.min(1)]).optional();
 const keywordAttributes = z.array(
-  z.object({ id: idParam.optional(), keyword: z.string().max(512).optional(), whole_word: flagParam.optional(), _destroy: flagParam.optional() }),
+  z.object({
+    id: idParam.optional(),
+    keyword: z.string().max(512).optional(),
+    whole_word: flagParam.optional(),
+    _destroy: flagParam.optional(),
+  }),
 );
 
 const v2Schema = z.object({
@@ -34,7 +39,11 @@ const v1Schema = z.object({
 });
 
 function fullJson(services: Services, filter: FilterRow) {
-  return filterJson(filter, services.filters.keywordsOf([filter.id]).get(filter.id) ?? [], services.filters.statusesOf([filter.id]).get(filter.id) ?? []);
+  return filterJson(
+    filter,
+    services.filters.keywordsOf([filter.id]).get(filter.id) ?? [],
+    services.filters.statusesOf([filter.id]).get(filter.id) ?? [],
+  );
 }
 
 /** Filters v2 (with their keywords and statuses) and the v1 view of them (one keyword each). */
@@ -64,7 +73,11 @@ export const filtersRouter = new Hono<AppEnv>()
   .put("/api/v2/filters/keywords/:id", async (c) => {
     const { account } = requireUser(c, "write:filters");
     const p = await parseParams(c, keywordUpdateSchema);
-    return c.json(filterKeywordJson(c.get("services").filters.updateKeyword(account.id, c.req.param("id"), { keyword: p.keyword, wholeWord: p.whole_word })));
+    return c.json(
+      filterKeywordJson(
+        c.get("services").filters.updateKeyword(account.id, c.req.param("id"), { keyword: p.keyword, wholeWord: p.whole_word }),
+      ),
+    );
   })
   .delete("/api/v2/filters/keywords/:id", (c) => {
     const { account } = requireUser(c, "write:filters");
@@ -90,7 +103,12 @@ export const filtersRouter = new Hono<AppEnv>()
     const p = await parseParams(c, v2Schema);
     const services = c.get("services");
     const id = c.req.param("id");
-    const filter = services.filters.update(account.id, id, { title: p.title, context: p.context, action: p.filter_action, expiresIn: p.expires_in });
+    const filter = services.filters.update(account.id, id, {
+      title: p.title,
+      context: p.context,
+      action: p.filter_action,
+      expiresIn: p.expires_in,
+    });
     for (const k of p.keywords_attributes ?? []) {
       if (k.id && k._destroy) services.filters.removeKeyword(account.id, k.id);
       else if (k.id) services.filters.updateKeyword(account.id, k.id, { keyword: k.keyword, wholeWord: k.whole_word });
@@ -173,6 +191,7 @@ export const filtersRouter = new Hono<AppEnv>()
     const services = c.get("services");
     const keyword = services.filters.keyword(account.id, c.req.param("id"));
     services.filters.removeKeyword(account.id, keyword.id);
-    if ((services.filters.keywordsOf([keyword.filterId]).get(keyword.filterId) ?? []).length === 0) services.filters.delete(account.id, keyword.filterId);
+    if ((services.filters.keywordsOf([keyword.filterId]).get(keyword.filterId) ?? []).length === 0)
+      services.filters.delete(account.id, keyword.filterId);
     return c.json({});
   });

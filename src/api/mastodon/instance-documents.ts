@@ -22,7 +22,9 @@ function privacyPolicy(services: Services): string {
 
 /** Mastodon's privacy policy and terms of service (the terms are the instance's rules, when it has any). */
 export const instanceDocumentsRouter = new Hono<AppEnv>()
-  .get("/api/v1/instance/privacy_policy", (c) => c.json({ updated_at: "2026-11-01T00:00:00.000Z", content: privacyPolicy(c.get("services")) }))
+  .get("/api/v1/instance/privacy_policy", (c) =>
+    c.json({ updated_at: "2026-11-01T00:00:00.000Z", content: privacyPolicy(c.get("services")) }),
+  )
   .get("/api/v1/instance/terms_of_service/:date?", (c) => {
     const rules = c.get("services").rules.list();
     // Without rules there are no terms, and Mastodon answers 404 for that too.

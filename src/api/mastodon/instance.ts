@@ -31,7 +31,6 @@ function configuration(services: Services) {
   };
 }
 
-
 function rulesJson(services: Services) {
   return services.rules.list().map((r) => ({ id: String(r.id), text: r.text, hint: r.hint }));
 }
@@ -61,7 +60,9 @@ export const instanceRouter = new Hono<AppEnv>({ strict: false })
       registrations: {
         enabled: settings.registrationsOpen,
         approval_required: true,
-        message: settings.registrationsOpen ? "Applications are checked against the medical register before approval." : "This instance is not taking applications at the moment.",
+        message: settings.registrationsOpen
+          ? "Applications are checked against the medical register before approval."
+          : "This instance is not taking applications at the moment.",
         url: `${instance.origin}/apply`,
       },
       api_versions: { mastodon: 2 },
@@ -82,7 +83,11 @@ export const instanceRouter = new Hono<AppEnv>({ strict: false })
       email: settings.contactEmail,
       version: MASTODON_COMPAT_VERSION,
       urls: { streaming_api: services.instance.origin.replace(/^http/, "ws") },
-      stats: { user_count: services.accountActivity.physicians().total, status_count: services.store.countLocal(), domain_count: peerHosts(services).length },
+      stats: {
+        user_count: services.accountActivity.physicians().total,
+        status_count: services.store.countLocal(),
+        domain_count: peerHosts(services).length,
+      },
       thumbnail: `${instance.origin}${DEFAULT_HEADER_PATH}`,
       languages: ["en"],
       registrations: settings.registrationsOpen,
@@ -98,7 +103,9 @@ export const instanceRouter = new Hono<AppEnv>({ strict: false })
     requireUser(c);
     return c.json(weeklyActivity(c.get("services").database.db));
   })
-  .get("/api/v1/instance/extended_description", (c) => c.json({ updated_at: null, content: `<p>${escapeHtml(c.get("services").settings.current().description)}</p>` }))
+  .get("/api/v1/instance/extended_description", (c) =>
+    c.json({ updated_at: null, content: `<p>${escapeHtml(c.get("services").settings.current().description)}</p>` }),
+  )
   // Peers are only disclosed to physicians of the network.
   .get("/api/v1/instance/peers", (c) => {
     requireUser(c);

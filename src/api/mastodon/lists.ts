@@ -23,7 +23,13 @@ export const listsRouter = new Hono<AppEnv>()
   .post("/api/v1/lists", async (c) => {
     const { account } = requireUser(c, "write:lists");
     const params = await parseParams(c, listSchema.required({ title: true }));
-    return c.json(listJson(c.get("services").lists.create(account.id, { title: params.title, repliesPolicy: params.replies_policy, exclusive: params.exclusive })));
+    return c.json(
+      listJson(
+        c
+          .get("services")
+          .lists.create(account.id, { title: params.title, repliesPolicy: params.replies_policy, exclusive: params.exclusive }),
+      ),
+    );
   })
   .get("/api/v1/lists/:id", (c) => {
     const { account } = requireUser(c, "read:lists");
@@ -32,7 +38,15 @@ export const listsRouter = new Hono<AppEnv>()
   .put("/api/v1/lists/:id", async (c) => {
     const { account } = requireUser(c, "write:lists");
     const params = await parseParams(c, listSchema);
-    return c.json(listJson(c.get("services").lists.update(account.id, c.req.param("id"), { title: params.title, repliesPolicy: params.replies_policy, exclusive: params.exclusive })));
+    return c.json(
+      listJson(
+        c.get("services").lists.update(account.id, c.req.param("id"), {
+          title: params.title,
+          repliesPolicy: params.replies_policy,
+          exclusive: params.exclusive,
+        }),
+      ),
+    );
   })
   .delete("/api/v1/lists/:id", (c) => {
     const { account } = requireUser(c, "write:lists");

@@ -68,7 +68,10 @@ export const notOfferedRouter = new Hono<AppEnv>()
   .get("/api/v1/timelines/link", (c) => (requireUser(c), c.json([])))
   .post("/api/v1/statuses/:id{[0-9]+}/translate", (c) => (requireUser(c), fail("forbidden", "Translation is not offered on this server")))
   // Every address is confirmed when the account is approved; nothing awaits confirmation.
-  .post("/api/v1/emails/confirmations", (c) => (requireApp(c), fail("forbidden", "This method is only available while the e-mail is awaiting confirmation")))
+  .post(
+    "/api/v1/emails/confirmations",
+    (c) => (requireApp(c), fail("forbidden", "This method is only available while the e-mail is awaiting confirmation")),
+  )
   // No post is public outside the network, so no post can be embedded.
   .get("/api/oembed", () => noSuchRecord())
   .get("/api/v1/instance/translation_languages", (c) => c.json({}))
@@ -91,9 +94,22 @@ export const notOfferedRouter = new Hono<AppEnv>()
   });
 
 function notificationPolicy() {
-  return { for_not_following: "accept", for_not_followers: "accept", for_new_accounts: "accept", for_private_mentions: "accept", for_limited_accounts: "accept", summary: { pending_requests_count: 0, pending_notifications_count: 0 } };
+  return {
+    for_not_following: "accept",
+    for_not_followers: "accept",
+    for_new_accounts: "accept",
+    for_private_mentions: "accept",
+    for_limited_accounts: "accept",
+    summary: { pending_requests_count: 0, pending_notifications_count: 0 },
+  };
 }
 
 function notificationPolicyV1() {
-  return { filter_not_following: false, filter_not_followers: false, filter_new_accounts: false, filter_private_mentions: false, summary: { pending_requests_count: 0, pending_notifications_count: 0 } };
+  return {
+    filter_not_following: false,
+    filter_not_followers: false,
+    filter_new_accounts: false,
+    filter_private_mentions: false,
+    summary: { pending_requests_count: 0, pending_notifications_count: 0 },
+  };
 }

@@ -19,7 +19,11 @@ import { reportJson, warningJson } from "./report-json.ts";
  */
 function loadNotifications(rows: readonly NotificationRow[], viewerId: string, services: Services) {
   const accounts = services.directory.getMany(rows.map((r) => r.fromAccountId));
-  const statusRows = services.visibility.visibleTo(viewerId, [...services.store.getMany(rows.map((r) => r.statusId).filter((id): id is string => id != null)).values()], new Set());
+  const statusRows = services.visibility.visibleTo(
+    viewerId,
+    [...services.store.getMany(rows.map((r) => r.statusId).filter((id): id is string => id != null)).values()],
+    new Set(),
+  );
   const { json, hiddenByFilter } = renderStatuses(statusRows, viewerId, services, { context: "notifications" });
   const statuses = new Map(json.filter((s) => !hiddenByFilter.has(s["id"] as string)).map((s) => [s["id"] as string, s]));
   const kept = rows.filter((r) => accounts.has(r.fromAccountId) && (!r.statusId || statuses.has(r.statusId)));
@@ -53,7 +57,6 @@ function moderationSubject(r: NotificationRow, services: Services) {
   }
   return {};
 }
-
 
 const INTEGER_MARK = "\u0000int:";
 
@@ -97,7 +100,11 @@ function markerJson(m: { lastReadId: string; version: number; updatedAt: Date })
   return { last_read_id: m.lastReadId, version: m.version, updated_at: m.updatedAt.toISOString() };
 }
 
-const query = (c: Parameters<typeof pageParams>[0]) => ({ ...pageParams(c, 40, 80), types: queryArray(c, "types"), excludeTypes: queryArray(c, "exclude_types") });
+const query = (c: Parameters<typeof pageParams>[0]) => ({
+  ...pageParams(c, 40, 80),
+  types: queryArray(c, "types"),
+  excludeTypes: queryArray(c, "exclude_types"),
+});
 
 export const notificationsRouter = new Hono<AppEnv>()
   .get("/api/v1/notifications", (c) => {

@@ -51,7 +51,10 @@ export function adminReportJson(report: ReportRow, viewerId: string, services: S
     assigned_account: anyAdminAccountJson(report.assignedAccountId, services),
     action_taken_by_account: anyAdminAccountJson(report.actionTakenByAccountId, services),
     statuses: renderStatuses(statuses, viewerId, services).json,
-    rules: services.rules.list().filter((r) => rules.has(String(r.id))).map((r) => ({ id: String(r.id), text: r.text, hint: r.hint })),
+    rules: services.rules
+      .list()
+      .filter((r) => rules.has(String(r.id)))
+      .map((r) => ({ id: String(r.id), text: r.text, hint: r.hint })),
     consilium: { reporting_instance: report.origin },
   };
 }

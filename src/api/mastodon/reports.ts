@@ -57,7 +57,13 @@ export const reportsRouter = new Hono<AppEnv>()
     const { account } = requireStaff(c, "admin:write:reports", "reports");
     const params = await parseParams(c, updateSchema);
     const services = c.get("services");
-    return c.json(adminReportJson(services.reports.categorise(account.id, c.req.param("id"), { category: params.category, ruleIds: params.rule_ids }), account.id, services));
+    return c.json(
+      adminReportJson(
+        services.reports.categorise(account.id, c.req.param("id"), { category: params.category, ruleIds: params.rule_ids }),
+        account.id,
+        services,
+      ),
+    );
   })
   .post("/api/v1/admin/reports/:id{[0-9]+}/:action{assign_to_self|unassign|resolve|reopen}", (c) => {
     const { account } = requireStaff(c, "admin:write:reports", "reports");

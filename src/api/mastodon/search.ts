@@ -34,7 +34,11 @@ export const searchRouter = new Hono<AppEnv>().get("/api/v2/search", async (c) =
       accounts = local ? [local] : [];
     } else {
       const known = services.directory.findRemoteByHandle(username!, host!);
-      const found = known ? services.directory.remoteView(known) : resolve ? await c.get("lookup").account({ username: username!, host: host! }) : undefined;
+      const found = known
+        ? services.directory.remoteView(known)
+        : resolve
+          ? await c.get("lookup").account({ username: username!, host: host! })
+          : undefined;
       accounts = found ? [found] : [];
     }
   } else if (/^https?:\/\//.test(q)) {
@@ -43,7 +47,11 @@ export const searchRouter = new Hono<AppEnv>().get("/api/v2/search", async (c) =
     if (found.status && want("statuses") && services.visibility.canSee(account.id, found.status)) statuses = [found.status];
   } else {
     // A limited account is found by its exact handle only, or by those who follow it (as Mastodon does).
-    if (want("accounts")) accounts = services.directory.search(q.replace(/^@/, ""), limit + offset).filter((a) => !a.silenced || a.id === account.id || services.follows.isFollowing(account.id, a.id)).slice(offset);
+    if (want("accounts"))
+      accounts = services.directory
+        .search(q.replace(/^@/, ""), limit + offset)
+        .filter((a) => !a.silenced || a.id === account.id || services.follows.isFollowing(account.id, a.id))
+        .slice(offset);
     if (want("statuses")) statuses = services.timelines.search(account.id, q, limit, offset);
   }
   const hidden = services.visibility.hiddenFrom(account.id);
@@ -51,9 +59,15 @@ export const searchRouter = new Hono<AppEnv>().get("/api/v2/search", async (c) =
   // An exact handle or address always resolves, muted or blocked or not: a client finds the
   // account this way to unmute or unblock it.  A search by words leaves them out.
   const bare = q.replace(/^@/, "").toLowerCase();
-  const exact = (a: AccountView) => handle != null || /^https?:\/\//.test(q) || (a.local ? a.username.toLowerCase() === bare : `${a.username}@${a.host}`.toLowerCase() === bare);
+  const exact = (a: AccountView) =>
+    handle != null ||
+    /^https?:\/\//.test(q) ||
+    (a.local ? a.username.toLowerCase() === bare : `${a.username}@${a.host}`.toLowerCase() === bare);
   return c.json({
-    accounts: accountsJson(accounts.filter((a) => exact(a) || !hidden.has(a.id)), services),
+    accounts: accountsJson(
+      accounts.filter((a) => exact(a) || !hidden.has(a.id)),
+      services,
+    ),
     statuses: statusesJson(statuses, account.id, services, { context: "public" }),
     hashtags: tagsJson(hashtags, account.id, services),
   });

@@ -99,7 +99,10 @@ export const socialRouter = new Hono<AppEnv>()
     const { account } = requireUser(c, "write:mutes");
     const params = await parseParams(c, muteSchema);
     const services = c.get("services");
-    services.relations.mute(account.id, c.req.param("id"), { notifications: params.notifications, durationSeconds: params.duration || null });
+    services.relations.mute(account.id, c.req.param("id"), {
+      notifications: params.notifications,
+      durationSeconds: params.duration || null,
+    });
     return c.json(relationship(services, account.id, c.req.param("id")));
   })
   .post("/api/v1/accounts/:id/unmute", (c) => {
@@ -113,14 +116,24 @@ export const socialRouter = new Hono<AppEnv>()
     const page = pageParams(c, 40, 80);
     const rows = c.get("services").relationQueries.page("blocks", account.id, page);
     paginationLinks(c, rows);
-    return c.json(accountsJson(c, rows.map((r) => r.targetId)));
+    return c.json(
+      accountsJson(
+        c,
+        rows.map((r) => r.targetId),
+      ),
+    );
   })
   .get("/api/v1/mutes", (c) => {
     const { account } = requireUser(c, "read:mutes");
     const page = pageParams(c, 40, 80);
     const rows = c.get("services").relationQueries.page("mutes", account.id, page);
     paginationLinks(c, rows);
-    return c.json(accountsJson(c, rows.map((r) => r.targetId)));
+    return c.json(
+      accountsJson(
+        c,
+        rows.map((r) => r.targetId),
+      ),
+    );
   })
   .get("/api/v1/accounts/relationships", (c) => {
     const { account } = requireUser(c, "read:follows");
@@ -132,10 +145,20 @@ export const socialRouter = new Hono<AppEnv>()
   .get("/api/v1/accounts/familiar_followers", (c) => {
     const { account } = requireUser(c, "read:follows");
     const services = c.get("services");
-    const ids = queryArray(c, "id").filter((id) => services.directory.get(id)).slice(0, 40);
+    const ids = queryArray(c, "id")
+      .filter((id) => services.directory.get(id))
+      .slice(0, 40);
     const familiar = services.follows.familiarFollowers(account.id, ids);
     const hidden = services.visibility.hiddenFrom(account.id);
-    return c.json(ids.map((id) => ({ id, accounts: accountsJson(c, familiar.get(id)!.filter((a) => !hidden.has(a))) })));
+    return c.json(
+      ids.map((id) => ({
+        id,
+        accounts: accountsJson(
+          c,
+          familiar.get(id)!.filter((a) => !hidden.has(a)),
+        ),
+      })),
+    );
   })
   .get("/api/v1/accounts/:id/lists", (c) => {
     const { account } = requireUser(c, "read:lists");
@@ -151,7 +174,12 @@ export const socialRouter = new Hono<AppEnv>()
     const rows = services.follows.followerIds(c.req.param("id"), { maxId: page.maxId, limit: page.limit });
     paginationLinks(c, rows);
     const hidden = services.visibility.hiddenFrom(account.id);
-    return c.json(accountsJson(c, rows.map((r) => r.followerId).filter((id) => !hidden.has(id))));
+    return c.json(
+      accountsJson(
+        c,
+        rows.map((r) => r.followerId).filter((id) => !hidden.has(id)),
+      ),
+    );
   })
   .get("/api/v1/accounts/:id/following", (c) => {
     const { account } = requireUser(c, "read:accounts");
@@ -161,7 +189,12 @@ export const socialRouter = new Hono<AppEnv>()
     const rows = services.follows.followingIds(c.req.param("id"), { maxId: page.maxId, limit: page.limit });
     paginationLinks(c, rows);
     const hidden = services.visibility.hiddenFrom(account.id);
-    return c.json(accountsJson(c, rows.map((r) => r.followingId).filter((id) => !hidden.has(id))));
+    return c.json(
+      accountsJson(
+        c,
+        rows.map((r) => r.followingId).filter((id) => !hidden.has(id)),
+      ),
+    );
   })
   .get("/api/v1/accounts/:id/statuses", (c) => {
     const { account } = requireUser(c, "read:statuses");
@@ -187,7 +220,12 @@ export const socialRouter = new Hono<AppEnv>()
     const page = pageParams(c, 40, 80);
     const rows = services.follows.followerIds(account.id, { maxId: page.maxId, limit: page.limit, state: "pending" });
     paginationLinks(c, rows);
-    return c.json(accountsJson(c, rows.map((r) => r.followerId)));
+    return c.json(
+      accountsJson(
+        c,
+        rows.map((r) => r.followerId),
+      ),
+    );
   })
   .post("/api/v1/follow_requests/:id/authorize", async (c) => {
     const { account } = requireUser(c, "write:follows");

@@ -26,7 +26,12 @@ export interface RenderedStatuses {
  * tags, mentions, media, polls, thread mutes and filter matches for the
  * whole batch at once.
  */
-export function renderStatuses(rows: readonly StatusRow[], viewerId: string, services: Services, options: RenderOptions = {}): RenderedStatuses {
+export function renderStatuses(
+  rows: readonly StatusRow[],
+  viewerId: string,
+  services: Services,
+  options: RenderOptions = {},
+): RenderedStatuses {
   const { store, directory, instance } = services;
   const reblogIds = rows.map((r) => r.reblogOfId).filter((id): id is string => id != null);
   const originals = store.getMany(reblogIds);
@@ -40,7 +45,10 @@ export function renderStatuses(rows: readonly StatusRow[], viewerId: string, ser
   const tags = store.tagsOf(ids);
   const media = store.mediaOf(ids);
   const polls = services.polls.getMany(ids);
-  const mutedThreads = services.relationQueries.mutedThreads(viewerId, all.map((s) => s.contextUri ?? `${s.uri}#context`));
+  const mutedThreads = services.relationQueries.mutedThreads(
+    viewerId,
+    all.map((s) => s.contextUri ?? `${s.uri}#context`),
+  );
   const filtered = options.context ? services.filters.matches(viewerId, all, options.context) : new Map<string, FilterMatch[]>();
   const hiddenByFilter = new Set<string>();
 
@@ -73,7 +81,12 @@ export function renderStatuses(rows: readonly StatusRow[], viewerId: string, ser
       mentions: (mentions.get(s.id) ?? [])
         .map((id) => accounts.get(id))
         .filter((a): a is AccountView => a != null)
-        .map((a) => ({ id: a.id, username: a.username, url: renderableLink(a.url) ?? a.uri, acct: a.local ? a.username : `${a.username}@${a.host}` })),
+        .map((a) => ({
+          id: a.id,
+          username: a.username,
+          url: renderableLink(a.url) ?? a.uri,
+          acct: a.local ? a.username : `${a.username}@${a.host}`,
+        })),
       tags: (tags.get(s.id) ?? []).map((t) => ({ name: t, url: `${instance.origin}/tags/${encodeURIComponent(t)}` })),
       emojis: [],
       reblogs_count: stats.reblogs.get(s.id) ?? 0,
@@ -127,4 +140,3 @@ export function caseJson(record: CaseRecord, services: Services) {
 export function statusJson(row: StatusRow, viewerId: string, services: Services, options: RenderOptions = { context: "thread" }) {
   return statusesJson([row], viewerId, services, options)[0] ?? null;
 }
-

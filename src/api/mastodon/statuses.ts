@@ -15,13 +15,22 @@ import { accountsJson } from "./render.ts";
 import { statusesJson, statusJson } from "./statuses-json.ts";
 
 const votesSchema = z.object({
-  choices: z.union([z.array(z.coerce.number().int()), z.coerce.number().int().transform((n) => [n])]),
+  choices: z.union([
+    z.array(z.coerce.number().int()),
+    z.coerce
+      .number()
+      .int()
+      .transform((n) => [n]),
+  ]),
 });
 
 const statusSchema = z.object({
   status: z.string().max(100_000).optional().default(""),
   in_reply_to_id: idParam.optional().nullable(),
-  media_ids: idListParam.refine((ids) => ids.length <= 4, "at most 4 attachments").optional().default([]),
+  media_ids: idListParam
+    .refine((ids) => ids.length <= 4, "at most 4 attachments")
+    .optional()
+    .default([]),
   sensitive: flagParam.optional(),
   spoiler_text: z.string().max(1000).optional().default(""),
   visibility: z.enum(VISIBILITIES as [string, ...string[]]).optional(),
@@ -136,7 +145,10 @@ export const statusesRouter = new Hono<AppEnv>()
         created_at: v.createdAt.toISOString(),
         account: authorJson,
         poll: v.pollOptions ? { options: (JSON.parse(v.pollOptions) as string[]).map((title) => ({ title })) } : null,
-        media_attachments: (JSON.parse(v.mediaIds) as string[]).map((id) => mediaRows.get(id)).filter((m) => m != null).map((m) => mediaJson(m, services.mediaUrls)),
+        media_attachments: (JSON.parse(v.mediaIds) as string[])
+          .map((id) => mediaRows.get(id))
+          .filter((m) => m != null)
+          .map((m) => mediaJson(m, services.mediaUrls)),
         emojis: [],
       })),
     );

@@ -27,5 +27,11 @@ export const tagsRouter = new Hono<AppEnv>()
     const page = pageParams(c, 100, 200);
     const rows = services.tags.followed(account.id, { maxId: page.maxId, limit: page.limit });
     paginationLinks(c, rows);
-    return c.json(tagsJson(rows.map((r) => r.tag), account.id, services));
+    return c.json(
+      tagsJson(
+        rows.map((r) => r.tag),
+        account.id,
+        services,
+      ),
+    );
   });

@@ -12,7 +12,13 @@ export const timelinesRouter = new Hono<AppEnv>()
   })
   .get("/api/v1/timelines/public", (c) => {
     const { account } = requireUser(c, "read:statuses");
-    const rows = c.get("services").timelines.publicTimeline(account.id, { local: queryFlag(c, "local"), remote: queryFlag(c, "remote"), onlyMedia: queryFlag(c, "only_media") }, pageParams(c));
+    const rows = c
+      .get("services")
+      .timelines.publicTimeline(
+        account.id,
+        { local: queryFlag(c, "local"), remote: queryFlag(c, "remote"), onlyMedia: queryFlag(c, "only_media") },
+        pageParams(c),
+      );
     return timelineJson(c, rows, account.id, "public");
   })
   .get("/api/v1/timelines/tag/:hashtag", (c) => {

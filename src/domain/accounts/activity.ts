@@ -35,7 +35,11 @@ export class AccountActivity {
     const last = Math.max(this.#written.get(account.id) ?? 0, account.lastActiveAt?.getTime() ?? 0);
     if (now - last < HOUR) return;
     this.#written.set(account.id, now);
-    this.#db.update(accounts).set({ lastActiveAt: new Date(now) }).where(eq(accounts.id, account.id)).run();
+    this.#db
+      .update(accounts)
+      .set({ lastActiveAt: new Date(now) })
+      .where(eq(accounts.id, account.id))
+      .run();
     this.#usage = null;
   }
 

@@ -125,71 +125,100 @@ export class AccountErasure {
     this.#profileImages.clearLocal(id, "avatar");
     this.#profileImages.clearLocal(id, "header");
     this.#deleteExports(id);
-    const severed = this.#db.transaction((tx) => {
-      const ended = tx.delete(follows).where(or(eq(follows.followerId, id), eq(follows.followingId, id))).returning().all();
-      tx.delete(mediaAttachments).where(eq(mediaAttachments.accountId, id)).run();
-      tx.delete(favourites).where(eq(favourites.accountId, id)).run();
-      tx.delete(bookmarks).where(eq(bookmarks.accountId, id)).run();
-      tx.delete(pins).where(eq(pins.accountId, id)).run();
-      tx.delete(notifications).where(or(eq(notifications.accountId, id), eq(notifications.fromAccountId, id))).run();
-      const ownLists = tx.select({ id: lists.id }).from(lists).where(eq(lists.accountId, id)).all().map((l) => l.id);
-      if (ownLists.length > 0) tx.delete(listAccounts).where(inArray(listAccounts.listId, ownLists)).run();
-      tx.delete(listAccounts).where(eq(listAccounts.accountId, id)).run();
-      tx.delete(lists).where(eq(lists.accountId, id)).run();
-      const ownFilters = tx.select({ id: filters.id }).from(filters).where(eq(filters.accountId, id)).all().map((f) => f.id);
-      if (ownFilters.length > 0) {
-        tx.delete(filterKeywords).where(inArray(filterKeywords.filterId, ownFilters)).run();
-        tx.delete(filterStatuses).where(inArray(filterStatuses.filterId, ownFilters)).run();
-      }
-      tx.delete(filters).where(eq(filters.accountId, id)).run();
-      tx.delete(mutes).where(or(eq(mutes.accountId, id), eq(mutes.targetId, id))).run();
-      tx.delete(blocks).where(or(eq(blocks.accountId, id), eq(blocks.targetId, id))).run();
-      tx.delete(threadMutes).where(eq(threadMutes.accountId, id)).run();
-      tx.delete(followedTags).where(eq(followedTags.accountId, id)).run();
-      tx.delete(markers).where(eq(markers.accountId, id)).run();
-      tx.delete(conversations).where(eq(conversations.accountId, id)).run();
-      tx.delete(accountNotes).where(or(eq(accountNotes.accountId, id), eq(accountNotes.targetId, id))).run();
-      tx.delete(homeFeed).where(eq(homeFeed.accountId, id)).run();
-      tx.delete(oauthTokens).where(eq(oauthTokens.accountId, id)).run();
-      tx.delete(oauthCodes).where(eq(oauthCodes.accountId, id)).run();
-      tx.delete(idempotencyKeys).where(eq(idempotencyKeys.accountId, id)).run();
-      tx.delete(staffSessions).where(eq(staffSessions.accountId, id)).run();
-      tx.delete(staffSecondFactors).where(eq(staffSecondFactors.accountId, id)).run();
-      tx.delete(accountWarnings).where(eq(accountWarnings.accountId, id)).run();
-      tx.delete(actorKeys).where(eq(actorKeys.owner, id)).run();
-      // The identity is overwritten, not kept: nothing left to open.
-      tx.update(accounts)
-        .set({
-          status: "suspended",
-          deletedAt: now,
-          displayName: "",
-          note: "",
-          disclosures: "",
-          specialty: null,
-          jurisdiction: null,
-          emailHmac: `deleted:${id}`,
-          passwordHash: `deleted:${randomBytes(16).toString("base64url")}`,
-          identity: this.#vault.seal(id, {
-            legalName: "",
-            email: "",
-            licenseNumber: "",
-            licenseJurisdiction: "",
-            licenseExpiresAt: null,
-            registerMatch: { status: "none", matchedOn: [], checkedAt: now.toISOString() },
-            reviewHistory: [],
-          }),
-          registerMatch: null,
-          awaiting: null,
-          credential: null,
-          credentialExpiresAt: null,
-          updatedAt: now,
-        })
-        .where(and(eq(accounts.id, id), isNull(accounts.deletedAt)))
-        .run();
-      return ended;
-    }, { behavior: "immediate" });
+    const severed = this.#db.transaction(
+      (tx) => {
+        const ended = tx
+          .delete(follows)
+          .where(or(eq(follows.followerId, id), eq(follows.followingId, id)))
+          .returning()
+          .all();
+        tx.delete(mediaAttachments).where(eq(mediaAttachments.accountId, id)).run();
+        tx.delete(favourites).where(eq(favourites.accountId, id)).run();
+        tx.delete(bookmarks).where(eq(bookmarks.accountId, id)).run();
+        tx.delete(pins).where(eq(pins.accountId, id)).run();
+        tx.delete(notifications)
+          .where(or(eq(notifications.accountId, id), eq(notifications.fromAccountId, id)))
+          .run();
+        const ownLists = tx
+          .select({ id: lists.id })
+          .from(lists)
+          .where(eq(lists.accountId, id))
+          .all()
+          .map((l) => l.id);
+        if (ownLists.length > 0) tx.delete(listAccounts).where(inArray(listAccounts.listId, ownLists)).run();
+        tx.delete(listAccounts).where(eq(listAccounts.accountId, id)).run();
+        tx.delete(lists).where(eq(lists.accountId, id)).run();
+        const ownFilters = tx
+          .select({ id: filters.id })
+          .from(filters)
+          .where(eq(filters.accountId, id))
+          .all()
+          .map((f) => f.id);
+        if (ownFilters.length > 0) {
+          tx.delete(filterKeywords).where(inArray(filterKeywords.filterId, ownFilters)).run();
+          tx.delete(filterStatuses).where(inArray(filterStatuses.filterId, ownFilters)).run();
+        }
+        tx.delete(filters).where(eq(filters.accountId, id)).run();
+        tx.delete(mutes)
+          .where(or(eq(mutes.accountId, id), eq(mutes.targetId, id)))
+          .run();
+        tx.delete(blocks)
+          .where(or(eq(blocks.accountId, id), eq(blocks.targetId, id)))
+          .run();
+        tx.delete(threadMutes).where(eq(threadMutes.accountId, id)).run();
+        tx.delete(followedTags).where(eq(followedTags.accountId, id)).run();
+        tx.delete(markers).where(eq(markers.accountId, id)).run();
+        tx.delete(conversations).where(eq(conversations.accountId, id)).run();
+        tx.delete(accountNotes)
+          .where(or(eq(accountNotes.accountId, id), eq(accountNotes.targetId, id)))
+          .run();
+        tx.delete(homeFeed).where(eq(homeFeed.accountId, id)).run();
+        tx.delete(oauthTokens).where(eq(oauthTokens.accountId, id)).run();
+        tx.delete(oauthCodes).where(eq(oauthCodes.accountId, id)).run();
+        tx.delete(idempotencyKeys).where(eq(idempotencyKeys.accountId, id)).run();
+        tx.delete(staffSessions).where(eq(staffSessions.accountId, id)).run();
+        tx.delete(staffSecondFactors).where(eq(staffSecondFactors.accountId, id)).run();
+        tx.delete(accountWarnings).where(eq(accountWarnings.accountId, id)).run();
+        tx.delete(actorKeys).where(eq(actorKeys.owner, id)).run();
+        // The identity is overwritten, not kept: nothing left to open.
+        tx.update(accounts)
+          .set({
+            status: "suspended",
+            deletedAt: now,
+            displayName: "",
+            note: "",
+            disclosures: "",
+            specialty: null,
+            jurisdiction: null,
+            emailHmac: `deleted:${id}`,
+            passwordHash: `deleted:${randomBytes(16).toString("base64url")}`,
+            identity: this.#vault.seal(id, {
+              legalName: "",
+              email: "",
+              licenseNumber: "",
+              licenseJurisdiction: "",
+              licenseExpiresAt: null,
+              registerMatch: { status: "none", matchedOn: [], checkedAt: now.toISOString() },
+              reviewHistory: [],
+            }),
+            registerMatch: null,
+            awaiting: null,
+            credential: null,
+            credentialExpiresAt: null,
+            updatedAt: now,
+          })
+          .where(and(eq(accounts.id, id), isNull(accounts.deletedAt)))
+          .run();
+        return ended;
+      },
+      { behavior: "immediate" },
+    );
     this.#reports.forgetReporter(id);
-    for (const f of severed) this.#events.emit({ type: "relationship.changed", accountId: f.followerId, targetId: f.followingId, change: "unfollow" });
-    this.#audit.record({ staffId, subjectId: id, action: "account.delete", reason: staffId ? `erasure carried out by staff: ${reason}` : reason }, now);
+    for (const f of severed)
+      this.#events.emit({ type: "relationship.changed", accountId: f.followerId, targetId: f.followingId, change: "unfollow" });
+    this.#audit.record(
+      { staffId, subjectId: id, action: "account.delete", reason: staffId ? `erasure carried out by staff: ${reason}` : reason },
+      now,
+    );
   }
 }

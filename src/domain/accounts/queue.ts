@@ -43,15 +43,30 @@ export class ReviewQueue {
   /** Pending applications, oldest first. */
   pending(filter: QueueFilter, page: { limit: number; offset: number }): { rows: AccountRow[]; total: number } {
     const where = this.#pendingWhere(filter);
-    const rows = this.#db.select().from(accounts).where(where).orderBy(asc(accounts.createdAt), asc(accounts.id)).limit(page.limit).offset(page.offset).all();
+    const rows = this.#db
+      .select()
+      .from(accounts)
+      .where(where)
+      .orderBy(asc(accounts.createdAt), asc(accounts.id))
+      .limit(page.limit)
+      .offset(page.offset)
+      .all();
     const total = this.#db.select({ n: count() }).from(accounts).where(where).get()?.n ?? 0;
     return { rows, total };
   }
 
   summary(): QueueSummary {
     const base = and(eq(accounts.status, "pending"), eq(accounts.role, "physician"));
-    const verifiers = this.#db.select({ n: count(), oldest: min(accounts.createdAt) }).from(accounts).where(and(base, isNull(accounts.awaiting))).get();
-    const applicants = this.#db.select({ n: count() }).from(accounts).where(and(base, isNotNull(accounts.awaiting))).get();
+    const verifiers = this.#db
+      .select({ n: count(), oldest: min(accounts.createdAt) })
+      .from(accounts)
+      .where(and(base, isNull(accounts.awaiting)))
+      .get();
+    const applicants = this.#db
+      .select({ n: count() })
+      .from(accounts)
+      .where(and(base, isNotNull(accounts.awaiting)))
+      .get();
     return { waitingForVerifiers: verifiers?.n ?? 0, waitingForApplicants: applicants?.n ?? 0, oldest: verifiers?.oldest ?? null };
   }
 
@@ -68,7 +83,10 @@ export class ReviewQueue {
   }
 
   /** Staff search: by handle (prefix or part), status and specialty, newest first. */
-  search(query: { q?: string; status?: AccountStatus; specialty?: string; staff?: boolean }, page: { limit: number; offset: number }): { rows: AccountRow[]; total: number } {
+  search(
+    query: { q?: string; status?: AccountStatus; specialty?: string; staff?: boolean },
+    page: { limit: number; offset: number },
+  ): { rows: AccountRow[]; total: number } {
     const q = query.q?.trim().replace(/^@/, "").toLowerCase();
     const where = and(
       // Handles have underscores, LIKE's wildcard: escaped.

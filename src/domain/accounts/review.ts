@@ -80,11 +80,11 @@ export class AccountReview {
   /** The applicant answers; the application is back with the verifiers. */
   provideInformation(accountId: string, message: string): AccountRow {
     const account = this.#accounts.require(accountId);
-    if (account.status !== "pending" || account.awaiting !== "applicant") throw new DomainError("forbidden", "Nothing was asked of this application");
+    if (account.status !== "pending" || account.awaiting !== "applicant")
+      throw new DomainError("forbidden", "Nothing was asked of this application");
     if (!message.trim()) throw new DomainError("unprocessable", "Validation failed: write your answer");
     return this.#decide(null, accountId, ["pending"], "pending", "info_provided", message.trim(), { awaiting: null });
   }
-
 
   #decide(
     staffId: string | null,
@@ -96,32 +96,36 @@ export class AccountReview {
     change: { awaiting?: "applicant" | null } = {},
     now = new Date(),
   ): AccountRow {
-    return this.#db.transaction((tx) => {
-      const account = tx.select().from(accounts).where(eq(accounts.id, accountId)).get();
-      if (!account) throw new DomainError("not_found", "Record not found");
-      if (account.id === staffId) throw new DomainError("forbidden", "You cannot review your own account");
-      if (account.role === "owner") throw new DomainError("forbidden", "The owner account cannot be changed");
-      if (!from.includes(account.status)) {
-        throw new DomainError("forbidden", `Cannot ${action} an account that is ${account.status}`);
-      }
-      const identity = this.#vault.open(account.id, account.identity);
-      const event: ReviewEvent = { at: now.toISOString(), staffId, action, ...(note ? { note: note.slice(0, 1000) } : {}) };
-      const updated = tx
-        .update(accounts)
-        .set({
-          status: to,
-          updatedAt: now,
-          identity: this.#vault.seal(account.id, { ...identity, reviewHistory: [...identity.reviewHistory, event] }),
-          ...(to === "approved" && account.approvedAt == null ? { approvedAt: now } : {}),
-          // A decision ends any wait for the applicant, unless it is the request itself.
-          awaiting: change.awaiting !== undefined ? change.awaiting : to === "pending" && account.status === "pending" ? account.awaiting : null,
-        })
-        .where(eq(accounts.id, accountId))
-        .returning()
-        .get();
-      this.#audit.record({ staffId, subjectId: accountId, action: `account.${action}`, reason: note ?? action }, now);
-      return updated;
-    }, { behavior: "immediate" });
+    return this.#db.transaction(
+      (tx) => {
+        const account = tx.select().from(accounts).where(eq(accounts.id, accountId)).get();
+        if (!account) throw new DomainError("not_found", "Record not found");
+        if (account.id === staffId) throw new DomainError("forbidden", "You cannot review your own account");
+        if (account.role === "owner") throw new DomainError("forbidden", "The owner account cannot be changed");
+        if (!from.includes(account.status)) {
+          throw new DomainError("forbidden", `Cannot ${action} an account that is ${account.status}`);
+        }
+        const identity = this.#vault.open(account.id, account.identity);
+        const event: ReviewEvent = { at: now.toISOString(), staffId, action, ...(note ? { note: note.slice(0, 1000) } : {}) };
+        const updated = tx
+          .update(accounts)
+          .set({
+            status: to,
+            updatedAt: now,
+            identity: this.#vault.seal(account.id, { ...identity, reviewHistory: [...identity.reviewHistory, event] }),
+            ...(to === "approved" && account.approvedAt == null ? { approvedAt: now } : {}),
+            // A decision ends any wait for the applicant, unless it is the request itself.
+            awaiting:
+              change.awaiting !== undefined ? change.awaiting : to === "pending" && account.status === "pending" ? account.awaiting : null,
+          })
+          .where(eq(accounts.id, accountId))
+          .returning()
+          .get();
+        this.#audit.record({ staffId, subjectId: accountId, action: `account.${action}`, reason: note ?? action }, now);
+        return updated;
+      },
+      { behavior: "immediate" },
+    );
   }
 
   /** The licence expiry a verifier recorded, for credential renewal (not a staff read). */
@@ -137,7 +141,13 @@ export class AccountReview {
     const event: ReviewEvent = { at: new Date().toISOString(), staffId, action: "licence_expiry", note: expiresAt ?? "none" };
     const updated = this.#db
       .update(accounts)
-      .set({ identity: this.#vault.seal(account.id, { ...identity, licenseExpiresAt: expiresAt, reviewHistory: [...identity.reviewHistory, event] }) })
+      .set({
+        identity: this.#vault.seal(account.id, {
+          ...identity,
+          licenseExpiresAt: expiresAt,
+          reviewHistory: [...identity.reviewHistory, event],
+        }),
+      })
       .where(eq(accounts.id, accountId))
       .returning()
       .get();
@@ -147,7 +157,11 @@ export class AccountReview {
 
   /** Accounts from before the register-match column was kept in clear get it, once. */
   backfillRegisterMatch(): number {
-    const rows = this.#db.select().from(accounts).where(and(eq(accounts.role, "physician"), isNull(accounts.registerMatch))).all();
+    const rows = this.#db
+      .select()
+      .from(accounts)
+      .where(and(eq(accounts.role, "physician"), isNull(accounts.registerMatch)))
+      .all();
     for (const account of rows) {
       const status = this.#vault.open(account.id, account.identity).registerMatch.status;
       this.#db.update(accounts).set({ registerMatch: status }).where(eq(accounts.id, account.id)).run();
@@ -159,7 +173,7 @@ export class AccountReview {
   rematchPending(now = new Date()): number {
     let changed = 0;
     const pending: AccountRow[] = [];
-    for (let page = this.#accounts.list({ status: "pending", limit: 200 }); page.length > 0; ) {
+    for (let page = this.#accounts.list({ status: "pending", limit: 200 }); page.length > 0;) {
       pending.push(...page);
       page = this.#accounts.list({ status: "pending", limit: 200, maxId: page.at(-1)!.id });
     }

@@ -41,8 +41,22 @@ export interface ProfileUpdate {
 }
 
 const RESERVED_HANDLES = new Set([
-  "admin", "administrator", "root", "support", "help", "webmaster", "mod", "moderator",
-  "staff", "verifier", "actor", "instance", "consilium", "system", "postmaster", "abuse",
+  "admin",
+  "administrator",
+  "root",
+  "support",
+  "help",
+  "webmaster",
+  "mod",
+  "moderator",
+  "staff",
+  "verifier",
+  "actor",
+  "instance",
+  "consilium",
+  "system",
+  "postmaster",
+  "abuse",
 ]);
 const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const PASSWORD_MIN = 8;
@@ -73,7 +87,13 @@ export class AccountService {
     this.#registers = deps.registers;
   }
 
-  readonly #byId = once(() => this.#db.select().from(accounts).where(eq(accounts.id, sql.placeholder("id"))).prepare());
+  readonly #byId = once(() =>
+    this.#db
+      .select()
+      .from(accounts)
+      .where(eq(accounts.id, sql.placeholder("id")))
+      .prepare(),
+  );
 
   get(id: string): AccountRow | undefined {
     if (!/^\d{1,20}$/.test(id)) return undefined;
@@ -114,8 +134,10 @@ export class AccountService {
       fields["username"] = err("ERR_RESERVED", "is reserved");
     }
     if (!EMAIL_PATTERN.test(input.email.trim())) fields["email"] = err("ERR_INVALID", "is invalid");
-    if (input.password.length < PASSWORD_MIN) fields["password"] = err("ERR_TOO_SHORT", `is too short (minimum is ${PASSWORD_MIN} characters)`);
-    if (input.password.length > PASSWORD_MAX) fields["password"] = err("ERR_TOO_LONG", `is too long (maximum is ${PASSWORD_MAX} characters)`);
+    if (input.password.length < PASSWORD_MIN)
+      fields["password"] = err("ERR_TOO_SHORT", `is too short (minimum is ${PASSWORD_MIN} characters)`);
+    if (input.password.length > PASSWORD_MAX)
+      fields["password"] = err("ERR_TOO_LONG", `is too long (maximum is ${PASSWORD_MAX} characters)`);
     if (!input.agreement) fields["agreement"] = err("ERR_ACCEPTED", "must be accepted");
     if (input.legalName.trim().length < 2) fields["legal_name"] = err("ERR_BLANK", "can't be blank");
     if (input.licenseNumber.trim().length === 0) fields["license_number"] = err("ERR_BLANK", "can't be blank");
@@ -160,9 +182,11 @@ export class AccountService {
   /** Staff accounts (the owner from the CLI): approved at once, no licence. */
   async createStaff(input: StaffAccount, now = new Date()): Promise<AccountRow> {
     const fields: FieldErrors = {};
-    if (!HANDLE_PATTERN.test(input.username)) fields["username"] = err("ERR_INVALID", "must contain only letters, numbers and underscores (at most 30)");
+    if (!HANDLE_PATTERN.test(input.username))
+      fields["username"] = err("ERR_INVALID", "must contain only letters, numbers and underscores (at most 30)");
     if (!EMAIL_PATTERN.test(input.email.trim())) fields["email"] = err("ERR_INVALID", "is invalid");
-    if (input.password.length < PASSWORD_MIN) fields["password"] = err("ERR_TOO_SHORT", `is too short (minimum is ${PASSWORD_MIN} characters)`);
+    if (input.password.length < PASSWORD_MIN)
+      fields["password"] = err("ERR_TOO_SHORT", `is too short (minimum is ${PASSWORD_MIN} characters)`);
     if (Object.keys(fields).length > 0) throw validationFailed(fields);
     const passwordHash = await this.#passwords.hash(input.password);
     return this.#insert({
@@ -206,39 +230,42 @@ export class AccountService {
   }): AccountRow {
     const emailHmac = this.#vault.emailLookupKey(row.email);
     const usernameKey = row.username.toLowerCase();
-    return this.#db.transaction((tx) => {
-      const fields: FieldErrors = {};
-      if (tx.select({ id: accounts.id }).from(accounts).where(eq(accounts.usernameKey, usernameKey)).get()) {
-        fields["username"] = err("ERR_TAKEN", "has already been taken");
-      }
-      if (tx.select({ id: accounts.id }).from(accounts).where(eq(accounts.emailHmac, emailHmac)).get()) {
-        fields["email"] = err("ERR_TAKEN", "has already been taken");
-      }
-      if (Object.keys(fields).length > 0) throw validationFailed(fields);
-      return tx
-        .insert(accounts)
-        .values({
-          id: row.id,
-          username: row.username,
-          usernameKey,
-          displayName: row.displayName,
-          role: row.role,
-          status: row.status,
-          specialty: row.specialty,
-          jurisdiction: row.jurisdiction,
-          locale: row.locale,
-          emailHmac,
-          passwordHash: row.passwordHash,
-          identity: this.#vault.seal(row.id, row.identity),
-          registerMatch: row.role === "physician" ? row.identity.registerMatch.status : null,
-          createdAt: row.now,
-          updatedAt: row.now,
-          approvedAt: row.approvedAt ?? null,
-        })
-        .returning()
-        .get();
-      // IMMEDIATE: another process (the CLI beside the server) may write too.
-    }, { behavior: "immediate" });
+    return this.#db.transaction(
+      (tx) => {
+        const fields: FieldErrors = {};
+        if (tx.select({ id: accounts.id }).from(accounts).where(eq(accounts.usernameKey, usernameKey)).get()) {
+          fields["username"] = err("ERR_TAKEN", "has already been taken");
+        }
+        if (tx.select({ id: accounts.id }).from(accounts).where(eq(accounts.emailHmac, emailHmac)).get()) {
+          fields["email"] = err("ERR_TAKEN", "has already been taken");
+        }
+        if (Object.keys(fields).length > 0) throw validationFailed(fields);
+        return tx
+          .insert(accounts)
+          .values({
+            id: row.id,
+            username: row.username,
+            usernameKey,
+            displayName: row.displayName,
+            role: row.role,
+            status: row.status,
+            specialty: row.specialty,
+            jurisdiction: row.jurisdiction,
+            locale: row.locale,
+            emailHmac,
+            passwordHash: row.passwordHash,
+            identity: this.#vault.seal(row.id, row.identity),
+            registerMatch: row.role === "physician" ? row.identity.registerMatch.status : null,
+            createdAt: row.now,
+            updatedAt: row.now,
+            approvedAt: row.approvedAt ?? null,
+          })
+          .returning()
+          .get();
+        // IMMEDIATE: another process (the CLI beside the server) may write too.
+      },
+      { behavior: "immediate" },
+    );
   }
 
   #checkPseudonym(fields: FieldErrors, legalName: string, candidates: Record<string, string>): void {
@@ -253,7 +280,11 @@ export class AccountService {
 
   /** Checks e-mail and password; the same work is done for unknown e-mails. */
   async authenticate(email: string, password: string): Promise<AccountRow | null> {
-    const account = this.#db.select().from(accounts).where(eq(accounts.emailHmac, this.#vault.emailLookupKey(email))).get();
+    const account = this.#db
+      .select()
+      .from(accounts)
+      .where(eq(accounts.emailHmac, this.#vault.emailLookupKey(email)))
+      .get();
     if (!account) {
       await this.#passwords.burn(password);
       return null;
@@ -272,9 +303,11 @@ export class AccountService {
     const account = this.require(accountId);
     const identity = this.#vault.open(account.id, account.identity);
     const fields: FieldErrors = {};
-    if (update.displayName != null && update.displayName.length > 30) fields["display_name"] = err("ERR_TOO_LONG", "is too long (maximum is 30 characters)");
+    if (update.displayName != null && update.displayName.length > 30)
+      fields["display_name"] = err("ERR_TOO_LONG", "is too long (maximum is 30 characters)");
     if (update.note != null && update.note.length > 500) fields["note"] = err("ERR_TOO_LONG", "is too long (maximum is 500 characters)");
-    if (update.disclosures != null && update.disclosures.length > 255) fields["disclosures"] = err("ERR_TOO_LONG", "is too long (maximum is 255 characters)");
+    if (update.disclosures != null && update.disclosures.length > 255)
+      fields["disclosures"] = err("ERR_TOO_LONG", "is too long (maximum is 255 characters)");
     this.#checkPseudonym(fields, identity.legalName, {
       display_name: update.displayName ?? "",
       note: update.note ?? "",
@@ -295,5 +328,4 @@ export class AccountService {
       .returning()
       .get();
   }
-
 }

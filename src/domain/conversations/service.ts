@@ -21,14 +21,27 @@ export class ConversationService {
     this.#db = deps.db;
     this.#events = deps.events;
     deps.events.subscribe((event) => {
-      if (event.type === "status.created" && event.status.visibility === "direct" && event.status.kind !== "boost") this.#stored(event.status);
+      if (event.type === "status.created" && event.status.visibility === "direct" && event.status.kind !== "boost")
+        this.#stored(event.status);
       if (event.type === "status.deleted" && event.status.visibility === "direct") this.#removed(event.status);
     });
   }
 
   #localParticipants(status: StatusRow): string[] {
-    const ids = [status.accountId, ...this.#db.select({ id: statusMentions.accountId }).from(statusMentions).where(eq(statusMentions.statusId, status.id)).all().map((r) => r.id)];
-    const local = this.#db.select({ id: accounts.id }).from(accounts).where(sql`${accounts.id} IN ${[...new Set(ids)]} AND ${accounts.status} = 'approved'`).all();
+    const ids = [
+      status.accountId,
+      ...this.#db
+        .select({ id: statusMentions.accountId })
+        .from(statusMentions)
+        .where(eq(statusMentions.statusId, status.id))
+        .all()
+        .map((r) => r.id),
+    ];
+    const local = this.#db
+      .select({ id: accounts.id })
+      .from(accounts)
+      .where(sql`${accounts.id} IN ${[...new Set(ids)]} AND ${accounts.status} = 'approved'`)
+      .all();
     return local.map((r) => r.id);
   }
 
@@ -37,8 +50,18 @@ export class ConversationService {
     for (const accountId of this.#localParticipants(status)) {
       const row = this.#db
         .insert(conversations)
-        .values({ id: newId(status.createdAt.getTime()), accountId, contextUri, lastStatusId: status.id, unread: accountId !== status.accountId, updatedAt: status.createdAt })
-        .onConflictDoUpdate({ target: [conversations.accountId, conversations.contextUri], set: { lastStatusId: status.id, unread: accountId !== status.accountId, updatedAt: status.createdAt } })
+        .values({
+          id: newId(status.createdAt.getTime()),
+          accountId,
+          contextUri,
+          lastStatusId: status.id,
+          unread: accountId !== status.accountId,
+          updatedAt: status.createdAt,
+        })
+        .onConflictDoUpdate({
+          target: [conversations.accountId, conversations.contextUri],
+          set: { lastStatusId: status.id, unread: accountId !== status.accountId, updatedAt: status.createdAt },
+        })
         .returning()
         .get();
       this.#events.emit({ type: "conversation.updated", accountId, conversationId: row.id });
@@ -77,7 +100,13 @@ export class ConversationService {
   }
 
   #own(accountId: string, id: string): ConversationRow {
-    const row = /^\d{1,20}$/.test(id) ? this.#db.select().from(conversations).where(and(eq(conversations.id, id), eq(conversations.accountId, accountId))).get() : undefined;
+    const row = /^\d{1,20}$/.test(id)
+      ? this.#db
+          .select()
+          .from(conversations)
+          .where(and(eq(conversations.id, id), eq(conversations.accountId, accountId)))
+          .get()
+      : undefined;
     if (!row) throw new DomainError("not_found", "Record not found");
     return row;
   }

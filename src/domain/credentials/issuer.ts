@@ -92,11 +92,21 @@ export class CredentialIssuer {
       .setIssuedAt(Math.floor(now.getTime() / 1000))
       .setExpirationTime(Math.floor(until.getTime() / 1000))
       .sign(privateKey);
-    return this.#db.update(accounts).set({ credential: jwt, credentialExpiresAt: until }).where(eq(accounts.id, account.id)).returning().get();
+    return this.#db
+      .update(accounts)
+      .set({ credential: jwt, credentialExpiresAt: until })
+      .where(eq(accounts.id, account.id))
+      .returning()
+      .get();
   }
 
   revoke(account: AccountRow): AccountRow {
-    return this.#db.update(accounts).set({ credential: null, credentialExpiresAt: null }).where(eq(accounts.id, account.id)).returning().get();
+    return this.#db
+      .update(accounts)
+      .set({ credential: null, credentialExpiresAt: null })
+      .where(eq(accounts.id, account.id))
+      .returning()
+      .get();
   }
 
   /** Accounts whose credential is missing or expires within the renewal window. */
@@ -117,7 +127,11 @@ export class CredentialIssuer {
 
   /** Credentials still held by accounts that may no longer hold one. */
   stale(): AccountRow[] {
-    return this.#db.select().from(accounts).where(and(isNotNull(accounts.credential), ne(accounts.status, "approved"))).all();
+    return this.#db
+      .select()
+      .from(accounts)
+      .where(and(isNotNull(accounts.credential), ne(accounts.status, "approved")))
+      .all();
   }
 
   get lifetimeDays(): number {

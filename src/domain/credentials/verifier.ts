@@ -69,7 +69,8 @@ export class CredentialVerifier {
     try {
       payload = decodeJwt(token) as Record<string, unknown>;
       const header = decodeProtectedHeader(token);
-      if (header.alg !== "EdDSA" || header.typ !== "vc+jwt") return { valid: false, reason: "not an EdDSA vc+jwt", claims: null, expiresAt: null };
+      if (header.alg !== "EdDSA" || header.typ !== "vc+jwt")
+        return { valid: false, reason: "not an EdDSA vc+jwt", claims: null, expiresAt: null };
     } catch {
       return { valid: false, reason: "malformed credential", claims: null, expiresAt: null };
     }
@@ -80,7 +81,8 @@ export class CredentialVerifier {
     } catch {
       return { valid: false, reason: "no issuer", claims: null, expiresAt: null };
     }
-    if (issuerOrigin !== actorOrigin) return { valid: false, reason: "issued by another origin than the actor's", claims: null, expiresAt: null };
+    if (issuerOrigin !== actorOrigin)
+      return { valid: false, reason: "issued by another origin than the actor's", claims: null, expiresAt: null };
     if (!this.#isActivePeer(issuerOrigin)) return { valid: false, reason: "issuer is not an active peer", claims: null, expiresAt: null };
     let verified: Record<string, unknown>;
     try {
@@ -97,21 +99,38 @@ export class CredentialVerifier {
       verified = await verify(false).catch(() => verify(true));
     } catch (error) {
       const code = (error as { code?: string }).code;
-      return { valid: false, reason: code === "ERR_JWT_EXPIRED" ? "expired" : "signature does not verify with the issuer's keys", claims: null, expiresAt: null };
+      return {
+        valid: false,
+        reason: code === "ERR_JWT_EXPIRED" ? "expired" : "signature does not verify with the issuer's keys",
+        claims: null,
+        expiresAt: null,
+      };
     }
-    const subject = verified["credentialSubject"] as { id?: string; specialty?: CredentialClaims["specialty"]; jurisdiction?: string } | undefined;
+    const subject = verified["credentialSubject"] as
+      { id?: string; specialty?: CredentialClaims["specialty"]; jurisdiction?: string } | undefined;
     const types = verified["type"];
-    if (!Array.isArray(types) || !types.includes(CREDENTIAL_TYPE)) return { valid: false, reason: "not a physician attestation", claims: null, expiresAt: null };
-    if (subject?.id !== actorUri || verified["sub"] !== actorUri) return { valid: false, reason: "credential is about another actor", claims: null, expiresAt: null };
+    if (!Array.isArray(types) || !types.includes(CREDENTIAL_TYPE))
+      return { valid: false, reason: "not a physician attestation", claims: null, expiresAt: null };
+    if (subject?.id !== actorUri || verified["sub"] !== actorUri)
+      return { valid: false, reason: "credential is about another actor", claims: null, expiresAt: null };
     const validUntil = new Date(String(verified["validUntil"] ?? ""));
     const validFrom = new Date(String(verified["validFrom"] ?? ""));
     const now = this.#clock.now().getTime();
-    if (!(validUntil.getTime() > now) || !(validFrom.getTime() <= now + 60_000)) return { valid: false, reason: "outside its validity period", claims: null, expiresAt: null };
-    if (!subject.specialty?.label || !subject.jurisdiction) return { valid: false, reason: "no specialty or jurisdiction", claims: null, expiresAt: null };
+    if (!(validUntil.getTime() > now) || !(validFrom.getTime() <= now + 60_000))
+      return { valid: false, reason: "outside its validity period", claims: null, expiresAt: null };
+    if (!subject.specialty?.label || !subject.jurisdiction)
+      return { valid: false, reason: "no specialty or jurisdiction", claims: null, expiresAt: null };
     return {
       valid: true,
       reason: null,
-      claims: { issuer, subject: actorUri, specialty: subject.specialty, jurisdiction: subject.jurisdiction, validFrom: validFrom.toISOString(), validUntil: validUntil.toISOString() },
+      claims: {
+        issuer,
+        subject: actorUri,
+        specialty: subject.specialty,
+        jurisdiction: subject.jurisdiction,
+        validFrom: validFrom.toISOString(),
+        validUntil: validUntil.toISOString(),
+      },
       expiresAt: validUntil,
     };
   }

@@ -32,7 +32,8 @@ export class AccountCounter {
       (SELECT max(created_at) FROM statuses WHERE account_id = j.value AND kind != 'boost' AND held = 0) AS last
       FROM json_each(?) j`);
     deps.events.subscribe((event) => {
-      if (event.type === "status.created" || event.type === "status.deleted" || event.type === "status.updated") this.#cache.delete(event.status.accountId);
+      if (event.type === "status.created" || event.type === "status.deleted" || event.type === "status.updated")
+        this.#cache.delete(event.status.accountId);
       else if (event.type === "relationship.changed") {
         this.#cache.delete(event.accountId);
         this.#cache.delete(event.targetId);
@@ -51,8 +52,20 @@ export class AccountCounter {
     }
     if (missing.length === 0) return out;
     if (this.#cache.size + missing.length > LIMIT) this.#cache.clear();
-    for (const r of this.#statement.all(idList(missing)) as { id: string; followers: number; following: number; statuses: number; last: number | null }[]) {
-      const counts = { followers: r.followers, following: r.following, statuses: r.statuses, lastStatusAt: r.last == null ? null : new Date(r.last), at: now };
+    for (const r of this.#statement.all(idList(missing)) as {
+      id: string;
+      followers: number;
+      following: number;
+      statuses: number;
+      last: number | null;
+    }[]) {
+      const counts = {
+        followers: r.followers,
+        following: r.following,
+        statuses: r.statuses,
+        lastStatusAt: r.last == null ? null : new Date(r.last),
+        at: now,
+      };
       this.#cache.set(r.id, counts);
       out.set(r.id, counts);
     }

@@ -63,7 +63,13 @@ export interface RemoteActorInput {
 export class Directory {
   readonly #db: Db;
   readonly #accountsByIds = once(() => this.#db.select().from(accounts).where(inIdList(accounts.id)).prepare());
-  readonly #remoteByUri = once(() => this.#db.select().from(remoteActors).where(eq(remoteActors.uri, sql.placeholder("uri"))).prepare());
+  readonly #remoteByUri = once(() =>
+    this.#db
+      .select()
+      .from(remoteActors)
+      .where(eq(remoteActors.uri, sql.placeholder("uri")))
+      .prepare(),
+  );
   readonly #remoteByIds = once(() => this.#db.select().from(remoteActors).where(inIdList(remoteActors.id)).prepare());
   readonly #instance: InstanceInfo;
   readonly #clock: Clock;
@@ -239,7 +245,12 @@ export class Directory {
         : this.#db
             .select()
             .from(accounts)
-            .where(and(eq(accounts.status, "approved"), or(startsWith(accounts.usernameKey, q.toLowerCase()), startsWith(accounts.displayName, q))))
+            .where(
+              and(
+                eq(accounts.status, "approved"),
+                or(startsWith(accounts.usernameKey, q.toLowerCase()), startsWith(accounts.displayName, q)),
+              ),
+            )
             .limit(limit)
             .all()
             .map((a) => this.localView(a));
@@ -248,7 +259,13 @@ export class Directory {
       : this.#db
           .select()
           .from(remoteActors)
-          .where(and(eq(remoteActors.gone, false), or(startsWith(remoteActors.username, q), startsWith(remoteActors.displayName, q)), host ? startsWith(remoteActors.host, `${host.toLowerCase().replace(/[%_\\]/g, (c) => `\\${c}`)}%`) : undefined))
+          .where(
+            and(
+              eq(remoteActors.gone, false),
+              or(startsWith(remoteActors.username, q), startsWith(remoteActors.displayName, q)),
+              host ? startsWith(remoteActors.host, `${host.toLowerCase().replace(/[%_\\]/g, (c) => `\\${c}`)}%`) : undefined,
+            ),
+          )
           .limit(limit)
           .all()
           .map((r) => this.remoteView(r));

@@ -61,7 +61,11 @@ export class DataExports {
   }
 
   byFileName(fileName: string): ExportRow | undefined {
-    return this.#db.select().from(dataExports).where(and(eq(dataExports.fileName, fileName), eq(dataExports.state, "done"))).get();
+    return this.#db
+      .select()
+      .from(dataExports)
+      .where(and(eq(dataExports.fileName, fileName), eq(dataExports.state, "done")))
+      .get();
   }
 
   filePath(fileName: string): string {
@@ -75,9 +79,16 @@ export class DataExports {
     if (last && now.getTime() - last.createdAt.getTime() < MIN_INTERVAL_MS) {
       throw new DomainError("rate_limited", "An archive can be requested once a day; the last one is still available");
     }
-    const row = this.#db.insert(dataExports).values({ id: newId(now.getTime()), accountId: account.id, state: "running", createdAt: now }).returning().get();
+    const row = this.#db
+      .insert(dataExports)
+      .values({ id: newId(now.getTime()), accountId: account.id, state: "running", createdAt: now })
+      .returning()
+      .get();
     this.#audit.record({ staffId: null, subjectId: account.id, action: "account.export", reason: "archive requested" }, now);
-    this.#running.set(row.id, this.#build(row, account).finally(() => this.#running.delete(row.id)));
+    this.#running.set(
+      row.id,
+      this.#build(row, account).finally(() => this.#running.delete(row.id)),
+    );
     return row;
   }
 
@@ -106,7 +117,11 @@ export class DataExports {
       }
       archive.finalize();
       await written;
-      this.#db.update(dataExports).set({ state: "done", fileName, size: statSync(path).size, finishedAt: new Date() }).where(eq(dataExports.id, row.id)).run();
+      this.#db
+        .update(dataExports)
+        .set({ state: "done", fileName, size: statSync(path).size, finishedAt: new Date() })
+        .where(eq(dataExports.id, row.id))
+        .run();
     } catch (error) {
       rmSync(path, { force: true });
       this.#db.update(dataExports).set({ state: "failed", finishedAt: new Date() }).where(eq(dataExports.id, row.id)).run();

@@ -71,7 +71,12 @@ export class FilterService {
     this.#db
       .select()
       .from(filters)
-      .where(and(eq(filters.accountId, sql.placeholder("viewer")), or(isNull(filters.expiresAt), sql`${filters.expiresAt} > ${sql.placeholder("now")}`)))
+      .where(
+        and(
+          eq(filters.accountId, sql.placeholder("viewer")),
+          or(isNull(filters.expiresAt), sql`${filters.expiresAt} > ${sql.placeholder("now")}`),
+        ),
+      )
       .prepare(),
   );
 
@@ -80,7 +85,13 @@ export class FilterService {
   }
 
   get(accountId: string, id: string): FilterRow {
-    const row = /^\d{1,20}$/.test(id) ? this.#db.select().from(filters).where(and(eq(filters.id, id), eq(filters.accountId, accountId))).get() : undefined;
+    const row = /^\d{1,20}$/.test(id)
+      ? this.#db
+          .select()
+          .from(filters)
+          .where(and(eq(filters.id, id), eq(filters.accountId, accountId)))
+          .get()
+      : undefined;
     if (!row) throw new DomainError("not_found", "Record not found");
     return row;
   }
@@ -88,58 +99,86 @@ export class FilterService {
   keywordsOf(filterIds: readonly string[]): Map<string, FilterKeywordRow[]> {
     const out = new Map<string, FilterKeywordRow[]>(filterIds.map((id) => [id, []]));
     if (filterIds.length === 0) return out;
-    for (const k of this.#db.select().from(filterKeywords).where(inArray(filterKeywords.filterId, [...filterIds])).orderBy(asc(filterKeywords.id)).all()) out.get(k.filterId)?.push(k);
+    for (const k of this.#db
+      .select()
+      .from(filterKeywords)
+      .where(inArray(filterKeywords.filterId, [...filterIds]))
+      .orderBy(asc(filterKeywords.id))
+      .all())
+      out.get(k.filterId)?.push(k);
     return out;
   }
 
   statusesOf(filterIds: readonly string[]): Map<string, FilterStatusRow[]> {
     const out = new Map<string, FilterStatusRow[]>(filterIds.map((id) => [id, []]));
     if (filterIds.length === 0) return out;
-    for (const s of this.#db.select().from(filterStatuses).where(inArray(filterStatuses.filterId, [...filterIds])).orderBy(asc(filterStatuses.id)).all()) out.get(s.filterId)?.push(s);
+    for (const s of this.#db
+      .select()
+      .from(filterStatuses)
+      .where(inArray(filterStatuses.filterId, [...filterIds]))
+      .orderBy(asc(filterStatuses.id))
+      .all())
+      out.get(s.filterId)?.push(s);
     return out;
   }
 
-  create(accountId: string, input: FilterInput & { keywords?: readonly { keyword: string; wholeWord?: boolean }[] }, now = new Date()): FilterRow {
+  create(
+    accountId: string,
+    input: FilterInput & { keywords?: readonly { keyword: string; wholeWord?: boolean }[] },
+    now = new Date(),
+  ): FilterRow {
     if (!input.title?.trim()) throw new DomainError("unprocessable", "Validation failed: Title can't be blank");
     if (!input.context || input.context.length === 0) throw new DomainError("unprocessable", "Validation failed: Context can't be blank");
-    if (this.list(accountId).length >= MAX_FILTERS) throw new DomainError("unprocessable", `Validation failed: at most ${MAX_FILTERS} filters`);
-    return this.#changed(accountId, this.#db.transaction((tx) => {
-      const row = tx
-        .insert(filters)
-        .values({
-          id: newId(now.getTime()),
-          accountId,
-          title: input.title!.trim(),
-          context: JSON.stringify([...new Set(input.context)]),
-          action: input.action ?? "warn",
-          expiresAt: input.expiresIn ? new Date(now.getTime() + input.expiresIn * 1000) : null,
-          createdAt: now,
-        })
-        .returning()
-        .get();
-      for (const k of input.keywords ?? []) {
-        if (!k.keyword.trim()) continue;
-        tx.insert(filterKeywords).values({ id: newId(), filterId: row.id, keyword: k.keyword.trim(), wholeWord: k.wholeWord ?? true }).run();
-      }
-      return row;
-    }));
+    if (this.list(accountId).length >= MAX_FILTERS)
+      throw new DomainError("unprocessable", `Validation failed: at most ${MAX_FILTERS} filters`);
+    return this.#changed(
+      accountId,
+      this.#db.transaction((tx) => {
+        const row = tx
+          .insert(filters)
+          .values({
+            id: newId(now.getTime()),
+            accountId,
+            title: input.title!.trim(),
+            context: JSON.stringify([...new Set(input.context)]),
+            action: input.action ?? "warn",
+            expiresAt: input.expiresIn ? new Date(now.getTime() + input.expiresIn * 1000) : null,
+            createdAt: now,
+          })
+          .returning()
+          .get();
+        for (const k of input.keywords ?? []) {
+          if (!k.keyword.trim()) continue;
+          tx.insert(filterKeywords)
+            .values({ id: newId(), filterId: row.id, keyword: k.keyword.trim(), wholeWord: k.wholeWord ?? true })
+            .run();
+        }
+        return row;
+      }),
+    );
   }
 
   update(accountId: string, id: string, input: FilterInput, now = new Date()): FilterRow {
     this.get(accountId, id);
     if (input.title !== undefined && !input.title.trim()) throw new DomainError("unprocessable", "Validation failed: Title can't be blank");
-    if (input.context !== undefined && input.context.length === 0) throw new DomainError("unprocessable", "Validation failed: Context can't be blank");
-    return this.#changed(accountId, this.#db
-      .update(filters)
-      .set({
-        ...(input.title !== undefined ? { title: input.title.trim() } : {}),
-        ...(input.context !== undefined ? { context: JSON.stringify([...new Set(input.context)]) } : {}),
-        ...(input.action !== undefined ? { action: input.action } : {}),
-        ...(input.expiresIn !== undefined ? { expiresAt: input.expiresIn ? new Date(now.getTime() + input.expiresIn * 1000) : null } : {}),
-      })
-      .where(eq(filters.id, id))
-      .returning()
-      .get());
+    if (input.context !== undefined && input.context.length === 0)
+      throw new DomainError("unprocessable", "Validation failed: Context can't be blank");
+    return this.#changed(
+      accountId,
+      this.#db
+        .update(filters)
+        .set({
+          ...(input.title !== undefined ? { title: input.title.trim() } : {}),
+          ...(input.context !== undefined ? { context: JSON.stringify([...new Set(input.context)]) } : {}),
+          ...(input.action !== undefined ? { action: input.action } : {}),
+          ...(input.expiresIn !== undefined
+            ? { expiresAt: input.expiresIn ? new Date(now.getTime() + input.expiresIn * 1000) : null }
+            : {}),
+        })
+        .where(eq(filters.id, id))
+        .returning()
+        .get(),
+    );
   }
 
   delete(accountId: string, id: string): void {
@@ -155,8 +194,12 @@ export class FilterService {
   addKeyword(accountId: string, filterId: string, keyword: string, wholeWord = true): FilterKeywordRow {
     this.get(accountId, filterId);
     if (!keyword.trim()) throw new DomainError("unprocessable", "Validation failed: Keyword can't be blank");
-    if ((this.keywordsOf([filterId]).get(filterId) ?? []).length >= MAX_KEYWORDS) throw new DomainError("unprocessable", `Validation failed: at most ${MAX_KEYWORDS} keywords`);
-    return this.#changed(accountId, this.#db.insert(filterKeywords).values({ id: newId(), filterId, keyword: keyword.trim(), wholeWord }).returning().get());
+    if ((this.keywordsOf([filterId]).get(filterId) ?? []).length >= MAX_KEYWORDS)
+      throw new DomainError("unprocessable", `Validation failed: at most ${MAX_KEYWORDS} keywords`);
+    return this.#changed(
+      accountId,
+      this.#db.insert(filterKeywords).values({ id: newId(), filterId, keyword: keyword.trim(), wholeWord }).returning().get(),
+    );
   }
 
   keyword(accountId: string, id: string): FilterKeywordRow {
@@ -168,13 +211,20 @@ export class FilterService {
 
   updateKeyword(accountId: string, id: string, change: { keyword?: string; wholeWord?: boolean }): FilterKeywordRow {
     this.keyword(accountId, id);
-    if (change.keyword !== undefined && !change.keyword.trim()) throw new DomainError("unprocessable", "Validation failed: Keyword can't be blank");
-    return this.#changed(accountId, this.#db
-      .update(filterKeywords)
-      .set({ ...(change.keyword !== undefined ? { keyword: change.keyword.trim() } : {}), ...(change.wholeWord !== undefined ? { wholeWord: change.wholeWord } : {}) })
-      .where(eq(filterKeywords.id, id))
-      .returning()
-      .get());
+    if (change.keyword !== undefined && !change.keyword.trim())
+      throw new DomainError("unprocessable", "Validation failed: Keyword can't be blank");
+    return this.#changed(
+      accountId,
+      this.#db
+        .update(filterKeywords)
+        .set({
+          ...(change.keyword !== undefined ? { keyword: change.keyword.trim() } : {}),
+          ...(change.wholeWord !== undefined ? { wholeWord: change.wholeWord } : {}),
+        })
+        .where(eq(filterKeywords.id, id))
+        .returning()
+        .get(),
+    );
   }
 
   removeKeyword(accountId: string, id: string): void {
@@ -185,7 +235,11 @@ export class FilterService {
 
   addStatus(accountId: string, filterId: string, statusId: string): FilterStatusRow {
     this.get(accountId, filterId);
-    const existing = this.#db.select().from(filterStatuses).where(and(eq(filterStatuses.filterId, filterId), eq(filterStatuses.statusId, statusId))).get();
+    const existing = this.#db
+      .select()
+      .from(filterStatuses)
+      .where(and(eq(filterStatuses.filterId, filterId), eq(filterStatuses.statusId, statusId)))
+      .get();
     if (existing) throw new DomainError("unprocessable", "Validation failed: Status has already been taken");
     return this.#changed(accountId, this.#db.insert(filterStatuses).values({ id: newId(), filterId, statusId }).returning().get());
   }
@@ -206,7 +260,9 @@ export class FilterService {
   /** The viewer's active filters that match each status in this context. */
   matches(viewerId: string, rows: readonly StatusRow[], context: FilterContext, now = new Date()): Map<string, FilterMatch[]> {
     const out = new Map<string, FilterMatch[]>();
-    const active = this.#activeOf().all({ viewer: viewerId, now: now.getTime() }).filter((f) => (JSON.parse(f.context) as string[]).includes(context));
+    const active = this.#activeOf()
+      .all({ viewer: viewerId, now: now.getTime() })
+      .filter((f) => (JSON.parse(f.context) as string[]).includes(context));
     if (active.length === 0 || rows.length === 0) return out;
     const keywords = this.keywordsOf(active.map((f) => f.id));
     const statusIds = this.statusesOf(active.map((f) => f.id));
@@ -216,9 +272,19 @@ export class FilterService {
         const words = keywords.get(filter.id) ?? [];
         text ??= searchableText(status);
         const keywordMatches = words.filter((k) => keywordPattern(k.keyword, k.wholeWord).test(text!)).map((k) => k.keyword);
-        const statusMatches = (statusIds.get(filter.id) ?? []).filter((s) => s.statusId === status.id || s.statusId === status.reblogOfId).map((s) => s.statusId);
+        const statusMatches = (statusIds.get(filter.id) ?? [])
+          .filter((s) => s.statusId === status.id || s.statusId === status.reblogOfId)
+          .map((s) => s.statusId);
         if (keywordMatches.length === 0 && statusMatches.length === 0) continue;
-        out.set(status.id, [...(out.get(status.id) ?? []), { filter, keywords: words, keywordMatches: keywordMatches.length > 0 ? keywordMatches : null, statusMatches: statusMatches.length > 0 ? statusMatches : null }]);
+        out.set(status.id, [
+          ...(out.get(status.id) ?? []),
+          {
+            filter,
+            keywords: words,
+            keywordMatches: keywordMatches.length > 0 ? keywordMatches : null,
+            statusMatches: statusMatches.length > 0 ? statusMatches : null,
+          },
+        ]);
       }
     }
     return out;

@@ -35,7 +35,12 @@ export class FollowService {
 
   /** A follow began or ended for a local account (the home feed and streams follow it). */
   #changed(followerId: string, followingId: string, followed: boolean): void {
-    this.#events.emit({ type: "relationship.changed", accountId: followerId, targetId: followingId, change: followed ? "follow" : "unfollow" });
+    this.#events.emit({
+      type: "relationship.changed",
+      accountId: followerId,
+      targetId: followingId,
+      change: followed ? "follow" : "unfollow",
+    });
   }
 
   setPort(port: FederationPort): void {
@@ -43,7 +48,11 @@ export class FollowService {
   }
 
   find(followerId: string, followingId: string): FollowRow | undefined {
-    return this.#db.select().from(follows).where(and(eq(follows.followerId, followerId), eq(follows.followingId, followingId))).get();
+    return this.#db
+      .select()
+      .from(follows)
+      .where(and(eq(follows.followerId, followerId), eq(follows.followingId, followingId)))
+      .get();
   }
 
   findByUri(uri: string): FollowRow | undefined {
@@ -56,7 +65,9 @@ export class FollowService {
       this.#db
         .select({ id: blocks.id })
         .from(blocks)
-        .where(sql`(${blocks.accountId} = ${a} AND ${blocks.targetId} = ${b}) OR (${blocks.accountId} = ${b} AND ${blocks.targetId} = ${a})`)
+        .where(
+          sql`(${blocks.accountId} = ${a} AND ${blocks.targetId} = ${b}) OR (${blocks.accountId} = ${b} AND ${blocks.targetId} = ${a})`,
+        )
         .get() !== undefined
     );
   }
@@ -115,7 +126,10 @@ export class FollowService {
 
   /** Both follows end here, nothing is sent (a peer told us of the block). */
   severQuietly(a: string, b: string): void {
-    for (const [x, y] of [[a, b], [b, a]] as const) {
+    for (const [x, y] of [
+      [a, b],
+      [b, a],
+    ] as const) {
       const row = this.find(x, y);
       if (!row) continue;
       this.#db.delete(follows).where(eq(follows.id, row.id)).run();
@@ -147,7 +161,14 @@ export class FollowService {
     if (!target?.local) return;
     if (this.#blockedEitherWay(followerId, targetId)) {
       // Refused at once, as Mastodon does: the follower's instance drops its pending follow.
-      await this.#port.followRejected({ id: newId(now.getTime()), followerId, followingId: targetId, state: "pending", uri, createdAt: now });
+      await this.#port.followRejected({
+        id: newId(now.getTime()),
+        followerId,
+        followingId: targetId,
+        state: "pending",
+        uri,
+        createdAt: now,
+      });
       return;
     }
     const existing = this.find(followerId, targetId);
@@ -155,7 +176,14 @@ export class FollowService {
       existing ??
       this.#db
         .insert(follows)
-        .values({ id: newId(now.getTime()), followerId, followingId: targetId, state: target.locked ? "pending" : "accepted", uri, createdAt: now })
+        .values({
+          id: newId(now.getTime()),
+          followerId,
+          followingId: targetId,
+          state: target.locked ? "pending" : "accepted",
+          uri,
+          createdAt: now,
+        })
         .onConflictDoNothing()
         .returning()
         .get();
@@ -183,7 +211,10 @@ export class FollowService {
   }
 
   receivedReject(followerId: string, followingId: string): void {
-    const removed = this.#db.delete(follows).where(and(eq(follows.followerId, followerId), eq(follows.followingId, followingId))).run().changes;
+    const removed = this.#db
+      .delete(follows)
+      .where(and(eq(follows.followerId, followerId), eq(follows.followingId, followingId)))
+      .run().changes;
     if (removed > 0) this.#changed(followerId, followingId, false);
   }
 
@@ -197,7 +228,13 @@ export class FollowService {
     return this.#db
       .select()
       .from(follows)
-      .where(and(eq(follows.followingId, accountId), eq(follows.state, options.state ?? "accepted"), options.maxId ? lt(follows.id, options.maxId) : undefined))
+      .where(
+        and(
+          eq(follows.followingId, accountId),
+          eq(follows.state, options.state ?? "accepted"),
+          options.maxId ? lt(follows.id, options.maxId) : undefined,
+        ),
+      )
       .orderBy(desc(follows.id))
       .limit(options.limit)
       .all();
@@ -207,7 +244,9 @@ export class FollowService {
     return this.#db
       .select()
       .from(follows)
-      .where(and(eq(follows.followerId, accountId), eq(follows.state, "accepted"), options.maxId ? lt(follows.id, options.maxId) : undefined))
+      .where(
+        and(eq(follows.followerId, accountId), eq(follows.state, "accepted"), options.maxId ? lt(follows.id, options.maxId) : undefined),
+      )
       .orderBy(desc(follows.id))
       .limit(options.limit)
       .all();
@@ -215,7 +254,11 @@ export class FollowService {
 
   /** Remote followers' inboxes of a local account (for private posts). */
   remoteFollowers(accountId: string) {
-    const rows = this.#db.select().from(follows).where(and(eq(follows.followingId, accountId), eq(follows.state, "accepted"))).all();
+    const rows = this.#db
+      .select()
+      .from(follows)
+      .where(and(eq(follows.followingId, accountId), eq(follows.state, "accepted")))
+      .all();
     return [...this.#directory.getMany(rows.map((r) => r.followerId)).values()].filter((a) => !a.local);
   }
 
@@ -229,12 +272,26 @@ export class FollowService {
 
   relationships(viewerId: string, ids: readonly string[]): Relationship[] {
     if (ids.length === 0) return [];
-    const out = this.#db.select().from(follows).where(and(eq(follows.followerId, viewerId), inArray(follows.followingId, [...ids]))).all();
-    const inc = this.#db.select().from(follows).where(and(eq(follows.followingId, viewerId), inArray(follows.followerId, [...ids]))).all();
+    const out = this.#db
+      .select()
+      .from(follows)
+      .where(and(eq(follows.followerId, viewerId), inArray(follows.followingId, [...ids])))
+      .all();
+    const inc = this.#db
+      .select()
+      .from(follows)
+      .where(and(eq(follows.followingId, viewerId), inArray(follows.followerId, [...ids])))
+      .all();
     return ids.map((id) => {
       const o = out.find((f) => f.followingId === id);
       const i = inc.find((f) => f.followerId === id);
-      return { id, following: o?.state === "accepted", requested: o?.state === "pending", followed_by: i?.state === "accepted", requested_by: i?.state === "pending" };
+      return {
+        id,
+        following: o?.state === "accepted",
+        requested: o?.state === "pending",
+        followed_by: i?.state === "accepted",
+        requested_by: i?.state === "pending",
+      };
     });
   }
 

@@ -1,10 +1,6 @@
 /** Lower-case, strip diacritics, keep letters only: "Zoë O'Brien-Smith" -> "zoe obriensmith". */
 export function foldName(value: string): string {
-  return value
-    .normalize("NFKD")
-    .replace(/\p{M}/gu, "")
-    .toLowerCase()
-    .replace(/['’]/g, "");
+  return value.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase().replace(/['’]/g, "");
 }
 
 /** The letter runs of a name: "Okonkwo-Hart, Adaeze" -> ["okonkwo", "hart", "adaeze"]. */

@@ -34,7 +34,11 @@ export class ListService {
   }
 
   get(ownerId: string, id: string): ListRow {
-    const list = this.#db.select().from(lists).where(and(eq(lists.id, id), eq(lists.accountId, ownerId))).get();
+    const list = this.#db
+      .select()
+      .from(lists)
+      .where(and(eq(lists.id, id), eq(lists.accountId, ownerId)))
+      .get();
     if (!list) throw new DomainError("not_found", "Record not found");
     return list;
   }
@@ -42,7 +46,13 @@ export class ListService {
   create(ownerId: string, input: { title: string; repliesPolicy?: string; exclusive?: boolean }): ListRow {
     return this.#db
       .insert(lists)
-      .values({ id: newId(), accountId: ownerId, title: input.title, repliesPolicy: input.repliesPolicy ?? "list", exclusive: input.exclusive ?? false })
+      .values({
+        id: newId(),
+        accountId: ownerId,
+        title: input.title,
+        repliesPolicy: input.repliesPolicy ?? "list",
+        exclusive: input.exclusive ?? false,
+      })
       .returning()
       .get();
   }
@@ -51,7 +61,11 @@ export class ListService {
     const list = this.get(ownerId, id);
     const updated = this.#db
       .update(lists)
-      .set({ title: input.title ?? list.title, repliesPolicy: input.repliesPolicy ?? list.repliesPolicy, exclusive: input.exclusive ?? list.exclusive })
+      .set({
+        title: input.title ?? list.title,
+        repliesPolicy: input.repliesPolicy ?? list.repliesPolicy,
+        exclusive: input.exclusive ?? list.exclusive,
+      })
       .where(eq(lists.id, id))
       .returning()
       .get();
@@ -71,7 +85,12 @@ export class ListService {
 
   accountIds(ownerId: string, id: string): string[] {
     this.get(ownerId, id);
-    return this.#db.select({ id: listAccounts.accountId }).from(listAccounts).where(eq(listAccounts.listId, id)).all().map((r) => r.id);
+    return this.#db
+      .select({ id: listAccounts.accountId })
+      .from(listAccounts)
+      .where(eq(listAccounts.listId, id))
+      .all()
+      .map((r) => r.id);
   }
 
   /** The owner's lists that hold this account. */
@@ -100,7 +119,8 @@ export class ListService {
     this.get(ownerId, id);
     for (const accountId of accountIds) {
       if (!this.#directory.get(accountId)) throw new DomainError("not_found", "Record not found");
-      if (!this.#follows.isFollowing(ownerId, accountId)) throw new DomainError("unprocessable", "Validation failed: you can only add accounts you follow to a list");
+      if (!this.#follows.isFollowing(ownerId, accountId))
+        throw new DomainError("unprocessable", "Validation failed: you can only add accounts you follow to a list");
     }
     for (const accountId of accountIds) this.#db.insert(listAccounts).values({ listId: id, accountId }).onConflictDoNothing().run();
     this.#membersChanged(ownerId, accountIds);
@@ -108,7 +128,11 @@ export class ListService {
 
   removeAccounts(ownerId: string, id: string, accountIds: readonly string[]): void {
     this.get(ownerId, id);
-    for (const accountId of accountIds) this.#db.delete(listAccounts).where(and(eq(listAccounts.listId, id), eq(listAccounts.accountId, accountId))).run();
+    for (const accountId of accountIds)
+      this.#db
+        .delete(listAccounts)
+        .where(and(eq(listAccounts.listId, id), eq(listAccounts.accountId, accountId)))
+        .run();
     this.#membersChanged(ownerId, accountIds);
   }
 }

@@ -50,7 +50,12 @@ export class TextInImages {
   #start(): Promise<Worker> {
     this.#worker ??= (async () => {
       const { createWorker } = await import("tesseract.js");
-      return (await createWorker([...this.#languages], 1, { langPath: this.#models(), cacheMethod: "none", gzip: true, logger: () => {} })) as unknown as Worker;
+      return (await createWorker([...this.#languages], 1, {
+        langPath: this.#models(),
+        cacheMethod: "none",
+        gzip: true,
+        logger: () => {},
+      })) as unknown as Worker;
     })();
     return this.#worker;
   }

@@ -37,7 +37,8 @@ export class MediaProcessing {
     const inspected = await this.#media.inspect(input);
     const id = newId(now.getTime());
     // Small images are finished at once, unless their text is to be read (OCR): then the client polls.
-    if (inspected.pixels <= MEDIA_LIMITS.syncPixels && !this.#media.readsText) return { done: await this.#media.encode(input, inspected, id, now) };
+    if (inspected.pixels <= MEDIA_LIMITS.syncPixels && !this.#media.readsText)
+      return { done: await this.#media.encode(input, inspected, id, now) };
     writeFileSync(this.#bytesPath(id), input.bytes);
     const pending = this.#db
       .insert(mediaProcessing)
@@ -61,14 +62,20 @@ export class MediaProcessing {
 
   async #process(row: PendingMediaRow): Promise<void> {
     try {
-      const input: MediaUpload = { accountId: row.accountId, bytes: new Uint8Array(readFileSync(this.#bytesPath(row.id))), description: row.description, focus: row.focus ?? undefined };
+      const input: MediaUpload = {
+        accountId: row.accountId,
+        bytes: new Uint8Array(readFileSync(this.#bytesPath(row.id))),
+        description: row.description,
+        focus: row.focus ?? undefined,
+      };
       const done = await this.#media.encode(input, await this.#media.inspect(input), row.id, row.createdAt);
       // Text burned into the image is checked like any text: with identifiers it is refused (the reason kept for the client).
       await this.#media.refuseIfTextIdentifies(done);
       // What the client changed meanwhile applies; what it withdrew goes.
       const now = this.#db.select().from(mediaProcessing).where(eq(mediaProcessing.id, row.id)).get();
       if (!now) this.#media.remove(row.accountId, row.id);
-      else if (now.description !== row.description || now.focus !== row.focus) this.#media.update(row.accountId, row.id, { description: now.description, focus: now.focus ?? undefined });
+      else if (now.description !== row.description || now.focus !== row.focus)
+        this.#media.update(row.accountId, row.id, { description: now.description, focus: now.focus ?? undefined });
       this.#db.delete(mediaProcessing).where(eq(mediaProcessing.id, row.id)).run();
       rmSync(this.#bytesPath(row.id), { force: true });
     } catch (error) {

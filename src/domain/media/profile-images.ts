@@ -52,7 +52,14 @@ export class ProfileImages {
     const { width, height } = SIZES[kind];
     let data: Buffer;
     try {
-      data = await inspected.sharp(bytes, { failOn: "error", pages: 1 }).rotate().toColourspace("srgb").resize(width, height, { fit: "cover" }).flatten({ background: "#ffffff" }).jpeg({ quality: 85 }).toBuffer();
+      data = await inspected
+        .sharp(bytes, { failOn: "error", pages: 1 })
+        .rotate()
+        .toColourspace("srgb")
+        .resize(width, height, { fit: "cover" })
+        .flatten({ background: "#ffffff" })
+        .jpeg({ quality: 85 })
+        .toBuffer();
     } catch {
       throw new DomainError("unprocessable", "The image could not be decoded (is the file truncated?)");
     }
@@ -67,17 +74,33 @@ export class ProfileImages {
 
   /** A physician's upload; the previous file goes. */
   async setLocal(accountId: string, kind: ProfileImageKind, bytes: Uint8Array): Promise<void> {
-    const row = this.#db.select({ avatar: accounts.avatarFile, header: accounts.headerFile }).from(accounts).where(eq(accounts.id, accountId)).get();
+    const row = this.#db
+      .select({ avatar: accounts.avatarFile, header: accounts.headerFile })
+      .from(accounts)
+      .where(eq(accounts.id, accountId))
+      .get();
     if (!row) throw new DomainError("not_found", "Record not found");
     const name = await this.#encode(kind, bytes, accountId);
-    this.#db.update(accounts).set(kind === "avatar" ? { avatarFile: name } : { headerFile: name }).where(eq(accounts.id, accountId)).run();
+    this.#db
+      .update(accounts)
+      .set(kind === "avatar" ? { avatarFile: name } : { headerFile: name })
+      .where(eq(accounts.id, accountId))
+      .run();
     this.#remove(kind === "avatar" ? row.avatar : row.header);
   }
 
   clearLocal(accountId: string, kind: ProfileImageKind): void {
-    const row = this.#db.select({ avatar: accounts.avatarFile, header: accounts.headerFile }).from(accounts).where(eq(accounts.id, accountId)).get();
+    const row = this.#db
+      .select({ avatar: accounts.avatarFile, header: accounts.headerFile })
+      .from(accounts)
+      .where(eq(accounts.id, accountId))
+      .get();
     if (!row) return;
-    this.#db.update(accounts).set(kind === "avatar" ? { avatarFile: null } : { headerFile: null }).where(eq(accounts.id, accountId)).run();
+    this.#db
+      .update(accounts)
+      .set(kind === "avatar" ? { avatarFile: null } : { headerFile: null })
+      .where(eq(accounts.id, accountId))
+      .run();
     this.#remove(kind === "avatar" ? row.avatar : row.header);
   }
 
@@ -109,7 +132,11 @@ export class ProfileImages {
     if (!/^[0-9a-f]{20}$/.test(seed)) throw new DomainError("not_found", "Record not found");
     let png = this.#defaults.get(seed);
     if (!png) {
-      png = loadSharp().then((sharp) => sharp(Buffer.from(identiconSvg(seed))).png().toBuffer());
+      png = loadSharp().then((sharp) =>
+        sharp(Buffer.from(identiconSvg(seed)))
+          .png()
+          .toBuffer(),
+      );
       if (this.#defaults.size > 2_000) this.#defaults.clear();
       this.#defaults.set(seed, png);
     }

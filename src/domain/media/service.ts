@@ -64,7 +64,10 @@ function parseFocus(focus: string | undefined): { x: number; y: number } {
 
 function checkDescription(description: string | undefined): void {
   if (description != null && description.length > MEDIA_LIMITS.descriptionLength) {
-    throw new DomainError("unprocessable", `Validation failed: description is too long (maximum is ${MEDIA_LIMITS.descriptionLength} characters)`);
+    throw new DomainError(
+      "unprocessable",
+      `Validation failed: description is too long (maximum is ${MEDIA_LIMITS.descriptionLength} characters)`,
+    );
   }
   assertNoPhi({ description });
 }
@@ -188,16 +191,17 @@ export class MediaService {
 
   async #encode(input: MediaUpload, { sharp, format, hasAlpha, focus }: InspectedImage, id: string, now: Date): Promise<MediaRow> {
     const base = () =>
-      sharp(input.bytes, { limitInputPixels: MEDIA_LIMITS.maxPixels, failOn: "error", pages: 1 })
-        .rotate()
-        .toColourspace("srgb");
+      sharp(input.bytes, { limitInputPixels: MEDIA_LIMITS.maxPixels, failOn: "error", pages: 1 }).rotate().toColourspace("srgb");
     const keepAlpha = hasAlpha && format !== "jpeg";
     let original: { data: Buffer; info: OutputInfo };
     let preview: { data: Buffer; info: OutputInfo };
     let pixels: { data: Buffer; info: OutputInfo };
     try {
-      const resized = () => base().resize(MEDIA_LIMITS.maxDimension, MEDIA_LIMITS.maxDimension, { fit: "inside", withoutEnlargement: true });
-      original = await (keepAlpha ? resized().png({ compressionLevel: 8 }) : resized().jpeg({ quality: 88, mozjpeg: true })).toBuffer({ resolveWithObject: true });
+      const resized = () =>
+        base().resize(MEDIA_LIMITS.maxDimension, MEDIA_LIMITS.maxDimension, { fit: "inside", withoutEnlargement: true });
+      original = await (keepAlpha ? resized().png({ compressionLevel: 8 }) : resized().jpeg({ quality: 88, mozjpeg: true })).toBuffer({
+        resolveWithObject: true,
+      });
       preview = await base()
         .resize(MEDIA_LIMITS.previewSize, MEDIA_LIMITS.previewSize, { fit: "inside", withoutEnlargement: true })
         .flatten({ background: "#ffffff" })
@@ -309,8 +313,13 @@ export class MediaService {
         .where(and(eq(mediaAttachments.id, id), eq(mediaAttachments.accountId, accountId), isNull(mediaAttachments.statusId)))
         .get();
       if (!row) {
-        const processing = this.#db.select({ id: mediaProcessing.id }).from(mediaProcessing).where(and(eq(mediaProcessing.id, id), eq(mediaProcessing.accountId, accountId))).get();
-        if (processing) throw new DomainError("unprocessable", "Cannot attach files that have not finished processing. Try again in a moment!");
+        const processing = this.#db
+          .select({ id: mediaProcessing.id })
+          .from(mediaProcessing)
+          .where(and(eq(mediaProcessing.id, id), eq(mediaProcessing.accountId, accountId)))
+          .get();
+        if (processing)
+          throw new DomainError("unprocessable", "Cannot attach files that have not finished processing. Try again in a moment!");
         throw new DomainError("unprocessable", `Media ${id} was not found or is already attached`);
       }
       return row;

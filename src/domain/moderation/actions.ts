@@ -68,10 +68,27 @@ export class ModerationActions {
     this.#events = deps.events;
   }
 
-  #warn(staffId: string, accountId: string, action: WarningRow["action"], text: string, statusIds: readonly string[], reportId: string | null, now = new Date()): WarningRow {
+  #warn(
+    staffId: string,
+    accountId: string,
+    action: WarningRow["action"],
+    text: string,
+    statusIds: readonly string[],
+    reportId: string | null,
+    now = new Date(),
+  ): WarningRow {
     const warning = this.#db
       .insert(accountWarnings)
-      .values({ id: newId(now.getTime()), accountId, action, text: text.slice(0, 2000), statusIds: JSON.stringify(statusIds), reportId, createdByAccountId: staffId, createdAt: now })
+      .values({
+        id: newId(now.getTime()),
+        accountId,
+        action,
+        text: text.slice(0, 2000),
+        statusIds: JSON.stringify(statusIds),
+        reportId,
+        createdByAccountId: staffId,
+        createdAt: now,
+      })
       .returning()
       .get();
     // The physician reads it in their client (and on their account page if they cannot sign in).
@@ -88,15 +105,22 @@ export class ModerationActions {
    * physician it records a warning with the reason; on a peer's physician
    * `silence` and `suspend` apply here only.  A report it answers is resolved.
    */
-  async act(staffId: string, accountId: string, input: { type: AccountAction; text?: string; reportId?: string | null }, now = new Date()): Promise<WarningRow | null> {
-    if (!ACCOUNT_ACTIONS.includes(input.type)) throw new DomainError("unprocessable", `Validation failed: type must be one of ${ACCOUNT_ACTIONS.join(", ")}`);
+  async act(
+    staffId: string,
+    accountId: string,
+    input: { type: AccountAction; text?: string; reportId?: string | null },
+    now = new Date(),
+  ): Promise<WarningRow | null> {
+    if (!ACCOUNT_ACTIONS.includes(input.type))
+      throw new DomainError("unprocessable", `Validation failed: type must be one of ${ACCOUNT_ACTIONS.join(", ")}`);
     const text = (input.text ?? "").trim();
     if (input.reportId) this.#reports.require(input.reportId);
     const local = this.#accounts.get(accountId);
     let warning: WarningRow | null = null;
     if (local) {
       if (local.id === staffId) throw new DomainError("forbidden", "You cannot act on your own account");
-      if (local.role !== "physician") throw new DomainError("forbidden", "Staff accounts are not moderated here; change their role instead");
+      if (local.role !== "physician")
+        throw new DomainError("forbidden", "Staff accounts are not moderated here; change their role instead");
       if (local.deletedAt) throw new DomainError("unprocessable", "This account was deleted");
       switch (input.type) {
         case "sensitive":
@@ -115,14 +139,21 @@ export class ModerationActions {
           break;
       }
       warning = this.#warn(staffId, local.id, input.type, text, [], input.reportId ?? null, now);
-      this.#audit.record({ staffId, subjectId: local.id, action: `account.${input.type === "none" ? "warn" : input.type}`, reason: text || input.type }, now);
+      this.#audit.record(
+        { staffId, subjectId: local.id, action: `account.${input.type === "none" ? "warn" : input.type}`, reason: text || input.type },
+        now,
+      );
     } else {
       const remote = this.#remote(accountId);
       if (!remote) throw new DomainError("not_found", "Record not found");
       if (input.type === "silence") this.#db.update(remoteActors).set({ silenced: true }).where(eq(remoteActors.id, remote.id)).run();
       else if (input.type === "suspend") this.#suspendRemote(remote.id);
-      else if (input.type !== "none") throw new DomainError("unprocessable", `A peer's physician can be limited or suspended here, not given ${input.type}`);
-      this.#audit.record({ staffId, subjectId: remote.id, action: `remote.${input.type}`, reason: `${remote.uri}: ${text || input.type}` }, now);
+      else if (input.type !== "none")
+        throw new DomainError("unprocessable", `A peer's physician can be limited or suspended here, not given ${input.type}`);
+      this.#audit.record(
+        { staffId, subjectId: remote.id, action: `remote.${input.type}`, reason: `${remote.uri}: ${text || input.type}` },
+        now,
+      );
     }
     if (input.reportId) this.#reports.resolve(staffId, input.reportId, now);
     return warning;
@@ -140,11 +171,16 @@ export class ModerationActions {
     const ids = [...remoteIds];
     const rows = this.#db.select().from(statusesTable).where(inArray(statusesTable.accountId, ids)).all();
     for (const row of rows) this.#store.removeWithBoosts(row);
-    const severed = this.#db.delete(follows).where(or(inArray(follows.followerId, ids), inArray(follows.followingId, ids))).returning().all();
+    const severed = this.#db
+      .delete(follows)
+      .where(or(inArray(follows.followerId, ids), inArray(follows.followingId, ids)))
+      .returning()
+      .all();
     this.#db.delete(favourites).where(inArray(favourites.accountId, ids)).run();
     this.#db.delete(notifications).where(inArray(notifications.fromAccountId, ids)).run();
     // Feeds and counts follow the follows that ended.
-    for (const f of severed) this.#events.emit({ type: "relationship.changed", accountId: f.followerId, targetId: f.followingId, change: "unfollow" });
+    for (const f of severed)
+      this.#events.emit({ type: "relationship.changed", accountId: f.followerId, targetId: f.followingId, change: "unfollow" });
     return rows.length;
   }
 
@@ -192,11 +228,19 @@ export class ModerationActions {
     const peer = await this.#peers.end(origin);
     let removed = 0;
     if (purge) {
-      const ids = this.#db.select({ id: remoteActors.id }).from(remoteActors).where(eq(remoteActors.origin, peer.origin)).all().map((r) => r.id);
+      const ids = this.#db
+        .select({ id: remoteActors.id })
+        .from(remoteActors)
+        .where(eq(remoteActors.origin, peer.origin))
+        .all()
+        .map((r) => r.id);
       removed = this.removeContentOf(ids);
       this.#db.update(remoteActors).set({ gone: true }).where(eq(remoteActors.origin, peer.origin)).run();
     }
-    this.#audit.record({ staffId, subjectId: null, action: "peer.end", reason: `${peer.origin}: ${reason}${purge ? ` (removed ${removed} posts)` : ""}` }, now);
+    this.#audit.record(
+      { staffId, subjectId: null, action: "peer.end", reason: `${peer.origin}: ${reason}${purge ? ` (removed ${removed} posts)` : ""}` },
+      now,
+    );
     return removed;
   }
 
@@ -216,7 +260,12 @@ export class ModerationActions {
     if (warning.action === "none") throw new DomainError("unprocessable", "A warning has nothing to appeal");
     const clean = text.trim();
     if (!clean || clean.length > 2000) throw new DomainError("unprocessable", "Validation failed: the appeal needs 1 to 2000 characters");
-    const appealed = this.#db.update(accountWarnings).set({ appealText: clean, appealedAt: now, appealState: "pending" }).where(eq(accountWarnings.id, warning.id)).returning().get();
+    const appealed = this.#db
+      .update(accountWarnings)
+      .set({ appealText: clean, appealedAt: now, appealState: "pending" })
+      .where(eq(accountWarnings.id, warning.id))
+      .returning()
+      .get();
     this.#audit.record({ staffId: null, subjectId: accountId, action: "appeal.submit", reason: `warning ${warning.id}` }, now);
     return appealed;
   }
@@ -226,17 +275,35 @@ export class ModerationActions {
     const warning = this.warning(warningId);
     if (!warning || warning.appealState !== "pending") throw new DomainError("unprocessable", "There is no pending appeal here");
     if (approve) {
-      const undo: Partial<Record<WarningRow["action"], UndoAction>> = { silence: "unsilence", sensitive: "unsensitive", disable: "enable", suspend: "unsuspend" };
+      const undo: Partial<Record<WarningRow["action"], UndoAction>> = {
+        silence: "unsilence",
+        sensitive: "unsensitive",
+        disable: "enable",
+        suspend: "unsuspend",
+      };
       const action = undo[warning.action];
       if (action) await this.undo(staffId, warning.accountId, action, now);
     }
-    const decided = this.#db.update(accountWarnings).set({ appealState: approve ? "approved" : "rejected" }).where(eq(accountWarnings.id, warning.id)).returning().get();
-    this.#audit.record({ staffId, subjectId: warning.accountId, action: approve ? "appeal.approve" : "appeal.reject", reason: `warning ${warning.id}` }, now);
+    const decided = this.#db
+      .update(accountWarnings)
+      .set({ appealState: approve ? "approved" : "rejected" })
+      .where(eq(accountWarnings.id, warning.id))
+      .returning()
+      .get();
+    this.#audit.record(
+      { staffId, subjectId: warning.accountId, action: approve ? "appeal.approve" : "appeal.reject", reason: `warning ${warning.id}` },
+      now,
+    );
     return decided;
   }
 
   /** Appeals waiting for staff. */
   pendingAppeals(): WarningRow[] {
-    return this.#db.select().from(accountWarnings).where(and(eq(accountWarnings.appealState, "pending"))).orderBy(desc(accountWarnings.id)).all();
+    return this.#db
+      .select()
+      .from(accountWarnings)
+      .where(and(eq(accountWarnings.appealState, "pending")))
+      .orderBy(desc(accountWarnings.id))
+      .all();
   }
 }

@@ -41,7 +41,15 @@ export class ReportService {
   readonly #notifications: NotificationService;
   #port: FederationPort;
 
-  constructor(deps: { db: Db; directory: Directory; store: StatusStore; rules: InstanceRules; audit: AuditLog; notifications: NotificationService; port: FederationPort }) {
+  constructor(deps: {
+    db: Db;
+    directory: Directory;
+    store: StatusStore;
+    rules: InstanceRules;
+    audit: AuditLog;
+    notifications: NotificationService;
+    port: FederationPort;
+  }) {
     this.#db = deps.db;
     this.#directory = deps.directory;
     this.#store = deps.store;
@@ -67,7 +75,11 @@ export class ReportService {
 
   /** Every staff member hears of a new report (Mastodon's `admin.report`). */
   #tellStaff(report: ReportRow, fromAccountId: string): void {
-    const staff = this.#db.select({ id: accounts.id }).from(accounts).where(and(ne(accounts.role, "physician"), eq(accounts.status, "approved"))).all();
+    const staff = this.#db
+      .select({ id: accounts.id })
+      .from(accounts)
+      .where(and(ne(accounts.role, "physician"), eq(accounts.status, "approved")))
+      .all();
     for (const s of staff) this.#notifications.notify(s.id, "admin.report", fromAccountId, null, report.createdAt, report.id);
   }
 
@@ -77,15 +89,19 @@ export class ReportService {
     if (!target) throw new DomainError("not_found", "Record not found");
     if (target.id === reporterId) throw new DomainError("unprocessable", "Validation failed: you cannot report yourself");
     const category = input.category ?? (input.ruleIds && input.ruleIds.length > 0 ? "violation" : "other");
-    if (!REPORT_CATEGORIES.includes(category)) throw new DomainError("unprocessable", `Validation failed: category must be one of ${REPORT_CATEGORIES.join(", ")}`);
+    if (!REPORT_CATEGORIES.includes(category))
+      throw new DomainError("unprocessable", `Validation failed: category must be one of ${REPORT_CATEGORIES.join(", ")}`);
     const comment = (input.comment ?? "").trim();
-    if (comment.length > MAX_COMMENT) throw new DomainError("unprocessable", `Validation failed: comment is too long (maximum is ${MAX_COMMENT} characters)`);
+    if (comment.length > MAX_COMMENT)
+      throw new DomainError("unprocessable", `Validation failed: comment is too long (maximum is ${MAX_COMMENT} characters)`);
     const statusIds = [...new Set(input.statusIds ?? [])];
     const statuses = this.#store.getMany(statusIds);
-    if (statusIds.some((id) => statuses.get(id)?.accountId !== target.id)) throw new DomainError("unprocessable", "Validation failed: the statuses must be the reported account's own");
+    if (statusIds.some((id) => statuses.get(id)?.accountId !== target.id))
+      throw new DomainError("unprocessable", "Validation failed: the statuses must be the reported account's own");
     const rules = new Set(this.#rules.list().map((r) => String(r.id)));
     const ruleIds = [...new Set(input.ruleIds ?? [])];
-    if (category === "violation" && ruleIds.length === 0) throw new DomainError("unprocessable", "Validation failed: name the rules that were broken");
+    if (category === "violation" && ruleIds.length === 0)
+      throw new DomainError("unprocessable", "Validation failed: name the rules that were broken");
     if (ruleIds.some((id) => !rules.has(id))) throw new DomainError("unprocessable", "Validation failed: an unknown rule was named");
     const forward = input.forward === true && !target.local;
     const report = this.#db
@@ -105,12 +121,20 @@ export class ReportService {
       .returning()
       .get();
     this.#tellStaff(report, reporterId);
-    if (forward) await this.#port.reportForwarded(report, target, statusIds.map((id) => statuses.get(id)!));
+    if (forward)
+      await this.#port.reportForwarded(
+        report,
+        target,
+        statusIds.map((id) => statuses.get(id)!),
+      );
     return report;
   }
 
   /** A peer's `Flag` about one of ours: kept once per Flag, naming only the instance. */
-  receiveFlag(input: { origin: string; uri: string; targetId: string; statusIds: readonly string[]; comment: string }, now = new Date()): ReportRow | null {
+  receiveFlag(
+    input: { origin: string; uri: string; targetId: string; statusIds: readonly string[]; comment: string },
+    now = new Date(),
+  ): ReportRow | null {
     const target = this.#directory.get(input.targetId);
     if (!target?.local) return null;
     const statuses = this.#store.getMany(input.statusIds);
@@ -160,7 +184,12 @@ export class ReportService {
 
   #update(staffId: string, id: string, set: Partial<ReportRow>, action: string, now = new Date()): ReportRow {
     const report = this.require(id);
-    const updated = this.#db.update(reports).set({ ...set, updatedAt: now }).where(eq(reports.id, report.id)).returning().get();
+    const updated = this.#db
+      .update(reports)
+      .set({ ...set, updatedAt: now })
+      .where(eq(reports.id, report.id))
+      .returning()
+      .get();
     this.#audit.record({ staffId, subjectId: report.targetAccountId, action: `report.${action}`, reason: `report ${report.id}` }, now);
     return updated;
   }
@@ -184,8 +213,14 @@ export class ReportService {
 
   /** Staff may correct the category and the rules named. */
   categorise(staffId: string, id: string, change: { category?: ReportCategory; ruleIds?: readonly string[] }): ReportRow {
-    if (change.category && !REPORT_CATEGORIES.includes(change.category)) throw new DomainError("unprocessable", `Validation failed: category must be one of ${REPORT_CATEGORIES.join(", ")}`);
-    return this.#update(staffId, id, { ...(change.category ? { category: change.category } : {}), ...(change.ruleIds ? { ruleIds: JSON.stringify(change.ruleIds) } : {}) }, "update");
+    if (change.category && !REPORT_CATEGORIES.includes(change.category))
+      throw new DomainError("unprocessable", `Validation failed: category must be one of ${REPORT_CATEGORIES.join(", ")}`);
+    return this.#update(
+      staffId,
+      id,
+      { ...(change.category ? { category: change.category } : {}), ...(change.ruleIds ? { ruleIds: JSON.stringify(change.ruleIds) } : {}) },
+      "update",
+    );
   }
 
   /** Reports a physician made (erasure leaves them, without the reporter). */
@@ -196,7 +231,11 @@ export class ReportService {
   /** Open reports about these accounts (for the console's account page). */
   aboutAccounts(ids: readonly string[]): ReportRow[] {
     if (ids.length === 0) return [];
-    return this.#db.select().from(reports).where(and(inArray(reports.targetAccountId, [...ids]), isNull(reports.actionTakenAt))).all();
+    return this.#db
+      .select()
+      .from(reports)
+      .where(and(inArray(reports.targetAccountId, [...ids]), isNull(reports.actionTakenAt)))
+      .all();
   }
 
   /** Reports with an origin (from peers), for tests and the console's filter. */

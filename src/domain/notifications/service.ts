@@ -8,9 +8,19 @@ import { parseGroupKey } from "./groups.ts";
 
 export type NotificationRow = typeof notifications.$inferSelect;
 export const NOTIFICATION_TYPES = [
-  "mention", "reply", "favourite", "reblog", "follow", "follow_request", "status", "poll", "update",
+  "mention",
+  "reply",
+  "favourite",
+  "reblog",
+  "follow",
+  "follow_request",
+  "status",
+  "poll",
+  "update",
   // Moderation: a new report (staff), a decision about the recipient, the reporter's report resolved.
-  "admin.report", "moderation_warning", "report_resolved",
+  "admin.report",
+  "moderation_warning",
+  "report_resolved",
 ] as const;
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
 
@@ -51,7 +61,14 @@ export class NotificationService {
    * recipients; nothing from an account they blocked, were blocked by or
    * muted (with notifications), and nothing from a thread they muted.
    */
-  notify(recipientId: string, type: NotificationType, fromAccountId: string, statusId: string | null, now = new Date(), subjectId: string | null = null): void {
+  notify(
+    recipientId: string,
+    type: NotificationType,
+    fromAccountId: string,
+    statusId: string | null,
+    now = new Date(),
+    subjectId: string | null = null,
+  ): void {
     const moderation = type === "admin.report" || type === "moderation_warning" || type === "report_resolved";
     // Your own poll's end and decisions about you are what you are notified of about yourself.
     if (recipientId === fromAccountId && type !== "poll" && !moderation) return;
@@ -75,7 +92,14 @@ export class NotificationService {
   withdraw(recipientId: string, type: NotificationType, fromAccountId: string, statusId: string): void {
     this.#db
       .delete(notifications)
-      .where(and(eq(notifications.accountId, recipientId), eq(notifications.type, type), eq(notifications.fromAccountId, fromAccountId), eq(notifications.statusId, statusId)))
+      .where(
+        and(
+          eq(notifications.accountId, recipientId),
+          eq(notifications.type, type),
+          eq(notifications.fromAccountId, fromAccountId),
+          eq(notifications.statusId, statusId),
+        ),
+      )
       .run();
   }
 
@@ -102,7 +126,11 @@ export class NotificationService {
 
   get(accountId: string, id: string): NotificationRow | undefined {
     if (!/^\d{1,20}$/.test(id)) return undefined;
-    const row = this.#db.select().from(notifications).where(and(eq(notifications.accountId, accountId), eq(notifications.id, id))).get();
+    const row = this.#db
+      .select()
+      .from(notifications)
+      .where(and(eq(notifications.accountId, accountId), eq(notifications.id, id)))
+      .get();
     return row && !this.#relations.silencedFor(accountId).has(row.fromAccountId) ? row : undefined;
   }
 
@@ -115,12 +143,22 @@ export class NotificationService {
       selector.kind === "status"
         ? and(eq(notifications.type, selector.type), eq(notifications.statusId, selector.statusId))
         : selector.kind === "day"
-          ? and(eq(notifications.type, selector.type), gte(notifications.createdAt, selector.from), lt(notifications.createdAt, selector.to))
+          ? and(
+              eq(notifications.type, selector.type),
+              gte(notifications.createdAt, selector.from),
+              lt(notifications.createdAt, selector.to),
+            )
           : eq(notifications.id, selector.id);
     return this.#db
       .select()
       .from(notifications)
-      .where(and(eq(notifications.accountId, accountId), match, silenced.length > 0 ? notInArray(notifications.fromAccountId, silenced) : undefined))
+      .where(
+        and(
+          eq(notifications.accountId, accountId),
+          match,
+          silenced.length > 0 ? notInArray(notifications.fromAccountId, silenced) : undefined,
+        ),
+      )
       .orderBy(desc(notifications.id))
       .limit(limit)
       .all();
@@ -130,14 +168,22 @@ export class NotificationService {
   dismissGroup(accountId: string, key: string): boolean {
     const ids = this.group(accountId, key, 10_000).map((r) => r.id);
     if (ids.length === 0) return false;
-    this.#db.delete(notifications).where(and(eq(notifications.accountId, accountId), inArray(notifications.id, ids))).run();
+    this.#db
+      .delete(notifications)
+      .where(and(eq(notifications.accountId, accountId), inArray(notifications.id, ids)))
+      .run();
     return true;
   }
 
   /** False when the account has no such notification (another's is not found either). */
   dismiss(accountId: string, id: string): boolean {
     if (!/^\d{1,20}$/.test(id)) return false;
-    return this.#db.delete(notifications).where(and(eq(notifications.accountId, accountId), eq(notifications.id, id))).run().changes > 0;
+    return (
+      this.#db
+        .delete(notifications)
+        .where(and(eq(notifications.accountId, accountId), eq(notifications.id, id)))
+        .run().changes > 0
+    );
   }
 
   clear(accountId: string): void {
@@ -174,7 +220,11 @@ export class NotificationService {
 
   getMarkers(accountId: string, timelines: readonly string[]) {
     if (timelines.length === 0) return [];
-    return this.#db.select().from(markers).where(and(eq(markers.accountId, accountId), inArray(markers.timeline, [...timelines]))).all();
+    return this.#db
+      .select()
+      .from(markers)
+      .where(and(eq(markers.accountId, accountId), inArray(markers.timeline, [...timelines])))
+      .all();
   }
 
   setMarker(accountId: string, timeline: "home" | "notifications", lastReadId: string, now = new Date()) {

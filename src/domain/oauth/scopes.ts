@@ -1,11 +1,43 @@
 /** Mastodon's OAuth scopes, with their sub-scopes. */
-const READ = ["accounts", "blocks", "bookmarks", "favourites", "filters", "follows", "lists", "mutes", "notifications", "search", "statuses"];
-const WRITE = ["accounts", "blocks", "bookmarks", "conversations", "favourites", "filters", "follows", "lists", "media", "mutes", "notifications", "reports", "statuses"];
+const READ = [
+  "accounts",
+  "blocks",
+  "bookmarks",
+  "favourites",
+  "filters",
+  "follows",
+  "lists",
+  "mutes",
+  "notifications",
+  "search",
+  "statuses",
+];
+const WRITE = [
+  "accounts",
+  "blocks",
+  "bookmarks",
+  "conversations",
+  "favourites",
+  "filters",
+  "follows",
+  "lists",
+  "media",
+  "mutes",
+  "notifications",
+  "reports",
+  "statuses",
+];
 const ADMIN_READ = ["accounts", "reports", "domain_allows", "domain_blocks", "ip_blocks", "email_domain_blocks", "canonical_email_blocks"];
 const ADMIN_WRITE = ADMIN_READ;
 
 export const KNOWN_SCOPES: ReadonlySet<string> = new Set([
-  "read", "write", "follow", "push", "profile", "admin:read", "admin:write",
+  "read",
+  "write",
+  "follow",
+  "push",
+  "profile",
+  "admin:read",
+  "admin:write",
   ...READ.map((s) => `read:${s}`),
   ...WRITE.map((s) => `write:${s}`),
   ...ADMIN_READ.map((s) => `admin:read:${s}`),

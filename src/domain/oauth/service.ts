@@ -144,7 +144,14 @@ export class OAuthService {
   }
 
   issueCode(
-    input: { app: OAuthApp; accountId: string; redirectUri: string; scopes: string[]; codeChallenge?: string; secondFactorAt?: Date | null },
+    input: {
+      app: OAuthApp;
+      accountId: string;
+      redirectUri: string;
+      scopes: string[];
+      codeChallenge?: string;
+      secondFactorAt?: Date | null;
+    },
     now = new Date(),
   ): string {
     const code = newSecret();
@@ -171,7 +178,11 @@ export class OAuthService {
   ): IssuedToken {
     if (!input.code) throw new OAuthError("invalid_request", "The code parameter is missing.");
     return this.#db.transaction((tx) => {
-      const row = tx.select().from(oauthCodes).where(eq(oauthCodes.codeHash, sha256(input.code!))).get();
+      const row = tx
+        .select()
+        .from(oauthCodes)
+        .where(eq(oauthCodes.codeHash, sha256(input.code!)))
+        .get();
       // PKCE makes a public client safe without a secret; otherwise it is required.
       const app = this.#authenticateClient(input.clientId, input.clientSecret, row?.codeChallenge == null);
       if (!row || row.appId !== app.id) throw new OAuthError("invalid_grant", "The authorization code is invalid.");
@@ -205,10 +216,25 @@ export class OAuthService {
     return this.#issue(this.#db, appId, accountId, scopes, now);
   }
 
-  #issue(db: Pick<Db, "insert">, appId: string, accountId: string | null, scopes: string[], now: Date, secondFactorAt: Date | null = null): IssuedToken {
+  #issue(
+    db: Pick<Db, "insert">,
+    appId: string,
+    accountId: string | null,
+    scopes: string[],
+    now: Date,
+    secondFactorAt: Date | null = null,
+  ): IssuedToken {
     const accessToken = newSecret();
     db.insert(oauthTokens)
-      .values({ id: newId(now.getTime()), tokenHash: sha256(accessToken), appId, accountId, scopes: scopes.join(" "), createdAt: now, secondFactorAt })
+      .values({
+        id: newId(now.getTime()),
+        tokenHash: sha256(accessToken),
+        appId,
+        accountId,
+        scopes: scopes.join(" "),
+        createdAt: now,
+        secondFactorAt,
+      })
       .run();
     return { accessToken, scopes, createdAt: now };
   }
@@ -229,4 +255,3 @@ export class OAuthService {
     return row ? { token: row.oauth_tokens, app: row.oauth_apps } : undefined;
   }
 }
-

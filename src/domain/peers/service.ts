@@ -61,7 +61,11 @@ export class PeerService {
     // A separate worker (or the CLI) may have changed a peering.
     if (this.#changedElsewhere()) this.#changed();
     if (!this.#active) {
-      this.#active = new Set(this.list().filter((p) => peerState(p) === "active").map((p) => p.origin));
+      this.#active = new Set(
+        this.list()
+          .filter((p) => peerState(p) === "active")
+          .map((p) => p.origin),
+      );
     }
     return this.#active.has(origin);
   }
@@ -105,14 +109,29 @@ export class PeerService {
   #save(origin: string, values: Partial<PeerRow>, now = new Date()): PeerRow {
     const existing = this.get(origin);
     const row = existing
-      ? this.#db.update(peers).set({ ...values, updatedAt: now }).where(eq(peers.origin, origin)).returning().get()
-      : this.#db.insert(peers).values({ origin, createdAt: now, updatedAt: now, ...values }).returning().get();
+      ? this.#db
+          .update(peers)
+          .set({ ...values, updatedAt: now })
+          .where(eq(peers.origin, origin))
+          .returning()
+          .get()
+      : this.#db
+          .insert(peers)
+          .values({ origin, createdAt: now, updatedAt: now, ...values })
+          .returning()
+          .get();
     this.#changed();
     return row;
   }
 
   #withActor(values: Partial<PeerRow>, actor: InstanceActorInfo): Partial<PeerRow> {
-    return { ...values, actorUri: actor.actorUri, followersUrl: actor.followersUrl, inboxUrl: actor.inboxUrl, sharedInboxUrl: actor.sharedInboxUrl };
+    return {
+      ...values,
+      actorUri: actor.actorUri,
+      followersUrl: actor.followersUrl,
+      inboxUrl: actor.inboxUrl,
+      sharedInboxUrl: actor.sharedInboxUrl,
+    };
   }
 
   /** An admin asks to peer: our instance actor follows theirs. */
@@ -130,7 +149,13 @@ export class PeerService {
     } finally {
       this.#adding.delete(origin);
     }
-    let peer = this.#save(origin, this.#withActor({ outgoing: "requested", endedAt: null, ...(existing?.incoming === "rejected" ? { incoming: "none" as const } : {}) }, actor));
+    let peer = this.#save(
+      origin,
+      this.#withActor(
+        { outgoing: "requested", endedAt: null, ...(existing?.incoming === "rejected" ? { incoming: "none" as const } : {}) },
+        actor,
+      ),
+    );
     await this.#follow(peer);
     // They asked first: adding them is the approval of their request.
     if (peer.incoming === "pending") peer = await this.approve(origin);
@@ -175,7 +200,10 @@ export class PeerService {
   async receivedFollow(origin: string, actor: InstanceActorInfo, followUri: string): Promise<void> {
     const existing = this.get(origin);
     const weAsked = existing?.outgoing === "requested" || existing?.outgoing === "accepted";
-    const peer = this.#save(origin, this.#withActor({ incoming: weAsked ? "accepted" : "pending", incomingFollowUri: followUri, endedAt: null }, actor));
+    const peer = this.#save(
+      origin,
+      this.#withActor({ incoming: weAsked ? "accepted" : "pending", incomingFollowUri: followUri, endedAt: null }, actor),
+    );
     if (weAsked) await this.#port.peerAccept(peer);
   }
 

@@ -5,7 +5,18 @@
  * BP 120/80, GCS 13/15, 6/52, HbA1c 7.2%, "day 3", "aged 45", "in her 30s".
  */
 
-import { ALL_AGES_OVER_89, ALL_MONTHS, ALL_ORDINAL_DAYS, ALL_PATIENTS, ALL_RECORD_LABELS, ALL_RELATIVES, ALL_TITLES, ALL_YEARS_WORDS, WORD_END, WORD_START } from "./languages.ts";
+import {
+  ALL_AGES_OVER_89,
+  ALL_MONTHS,
+  ALL_ORDINAL_DAYS,
+  ALL_PATIENTS,
+  ALL_RECORD_LABELS,
+  ALL_RELATIVES,
+  ALL_TITLES,
+  ALL_YEARS_WORDS,
+  WORD_END,
+  WORD_START,
+} from "./languages.ts";
 import { findPlaces } from "./international.ts";
 import nameLists from "./name-lists.json" with { type: "json" };
 import { findNationalIds } from "./national-ids.ts";
@@ -138,7 +149,19 @@ function isName(candidate: string): boolean {
 /** A first and a last name (two capitalised words, the second may be hyphenated). */
 const FULL_NAME = `${NAME_WORD}\\s+${NAME_WORD}(?:\\s+${NAME_WORD})?`;
 const CASED_NOUNS = anyCase(["patient", "pt.", "pt", "client", "resident", "service user"]);
-const INTRODUCING_VERBS = anyCase(["saw", "seen", "reviewed", "admitted", "examined", "visited", "assessed", "discharged", "met", "treated", "referred"]);
+const INTRODUCING_VERBS = anyCase([
+  "saw",
+  "seen",
+  "reviewed",
+  "admitted",
+  "examined",
+  "visited",
+  "assessed",
+  "discharged",
+  "met",
+  "treated",
+  "referred",
+]);
 
 const nameDetectors: Detector[] = [
   // Mr Harold Pemberton, Mrs Okafor, Dr. Jane Smith ("Mr X" is already anonymous)
@@ -157,19 +180,15 @@ const nameDetectors: Detector[] = [
   // A full name straight after a verb of seeing: "I saw Bartholomew Quince", "we admitted Priya Venkataraman"
   regexDetector("name", new RegExp(`\\b${INTRODUCING_VERBS}\\s+(${FULL_NAME})`, "g"), (m) => (isName(m[1]!) ? groupSpan(m, 1) : null)),
   // relatives: "her husband John", "daughter, Priya Shah", "son named Leo", "his wife Anne"
-  regexDetector(
-    "name",
-    new RegExp(`\\b${RELATIVES}(?:,\\s*|\\s+(?:named|called)\\s+|\\s+)(${NAME})`, "gi"),
-    (m) => {
-      if (!/^[A-Z]/.test(m[1]!) || !isName(m[1]!)) return null;
-      // Under the case-insensitive match the name runs on ("Anne says the"): keep the capitalised words.
-      const words = m[1]!.split(/\s+/);
-      const stop = words.findIndex((w) => !/^[A-Z]/.test(w));
-      const kept = stop === -1 ? words : words.slice(0, stop);
-      const span = groupSpan(m, 1)!;
-      return { start: span.start, end: span.start + kept.join(" ").length };
-    },
-  ),
+  regexDetector("name", new RegExp(`\\b${RELATIVES}(?:,\\s*|\\s+(?:named|called)\\s+|\\s+)(${NAME})`, "gi"), (m) => {
+    if (!/^[A-Z]/.test(m[1]!) || !isName(m[1]!)) return null;
+    // Under the case-insensitive match the name runs on ("Anne says the"): keep the capitalised words.
+    const words = m[1]!.split(/\s+/);
+    const stop = words.findIndex((w) => !/^[A-Z]/.test(w));
+    const kept = stop === -1 ? words : words.slice(0, stop);
+    const span = groupSpan(m, 1)!;
+    return { start: span.start, end: span.start + kept.join(" ").length };
+  }),
   // "Name: Jane Doe", "patient name - J. Doe"
   regexDetector("name", new RegExp(`\\b(?:patient\\s+)?name\\s*[:=\\-]\\s*((?:[A-Z]\\.\\s*)?${NAME})`, "gi"), (m) =>
     isName(m[1]!) ? groupSpan(m, 1) : null,
@@ -237,7 +256,10 @@ const calendarDates: Detector[] = [
   // 2024-06-17, 2024/06/17
   regexDetector("date", /\b(1[89]\d{2}|2\d{3})([-/.])(0?[1-9]|1[0-2])\2(0?[1-9]|[12]\d|3[01])\b/g),
   // 12th May 2023, 3 March, 3rd of March 1961
-  regexDetector("date", new RegExp(`\\b(?:[1-9]|[12]\\d|3[01])${ORDINAL}\\s+(?:of\\s+)?${MONTHS}\\.?(?:,?\\s+(?:\\d{4}|'\\d{2}))?\\b`, "g")),
+  regexDetector(
+    "date",
+    new RegExp(`\\b(?:[1-9]|[12]\\d|3[01])${ORDINAL}\\s+(?:of\\s+)?${MONTHS}\\.?(?:,?\\s+(?:\\d{4}|'\\d{2}))?\\b`, "g"),
+  ),
   // March 3, 1961; May 12th; Mar 2021 (month + year is more specific than a year)
   regexDetector("date", new RegExp(`\\b${MONTHS}\\.?\\s+(?:[1-9]|[12]\\d|3[01])${ORDINAL}(?:,?\\s+\\d{4})?\\b`, "g"), (m) => {
     const rest = m.input.slice(m.index + m[0].length);
@@ -309,7 +331,10 @@ const ageDetectors: Detector[] = [
   // "a gentleman of 94", "woman of ninety"
   regexDetector(
     "age_over_89",
-    new RegExp(`\\b(?:man|woman|gentleman|lady|patient|pt|resident|grandmother|grandfather)\\s+of\\s+(\\d{2,3}|${AGE_WORDS_OVER_89})\\b(?!\\s*(?:kg|mg|%|cm|kilos?|pounds|lbs?|stone))`, "gi"),
+    new RegExp(
+      `\\b(?:man|woman|gentleman|lady|patient|pt|resident|grandmother|grandfather)\\s+of\\s+(\\d{2,3}|${AGE_WORDS_OVER_89})\\b(?!\\s*(?:kg|mg|%|cm|kilos?|pounds|lbs?|stone))`,
+      "gi",
+    ),
     (m) => (/^\d+$/.test(m[1]!) && !over89(m[1]!) ? null : { start: m.index, end: m.index + m[0].length }),
   ),
 ];
@@ -342,8 +367,10 @@ const contactDetectors: Detector[] = [
     return digits === 10 || digits === 11 ? { start: m.index, end: m.index + m[0].length } : null;
   }),
   // labelled numbers: "tel 4917 2231", "phone: 555 0199"
-  regexDetector("phone", /\b(?:tel(?:ephone)?|phone|mobile|cell|fax|pager|bleep)\s*(?:no\.?|number|#)?\s*[:.]?\s*(\+?\d[\d\s().-]{5,}\d)/gi, (m) =>
-    groupSpan(m, 1),
+  regexDetector(
+    "phone",
+    /\b(?:tel(?:ephone)?|phone|mobile|cell|fax|pager|bleep)\s*(?:no\.?|number|#)?\s*[:.]?\s*(\+?\d[\d\s().-]{5,}\d)/gi,
+    (m) => groupSpan(m, 1),
   ),
 ];
 
@@ -358,9 +385,14 @@ const placeDetectors: Detector[] = [
   regexDetector("address", new RegExp(`\\b\\d{1,5}[A-Za-z]?,?\\s+(?:[A-Z][a-z']+\\s+){1,3}${STREET_TYPES}\\.?\\b`, "g")),
   regexDetector("address", /\b(?:P\.?\s?O\.?\s?Box|Flat|Apartment|Apt\.?|Unit)\s+\d+[A-Z]?\b/g),
   // UK postcodes (all six outward/inward shapes)
-  regexDetector("postcode", /\b(?:[A-PR-UWYZ][0-9][0-9A-HJKPSTUW]?|[A-PR-UWYZ][A-HK-Y][0-9][0-9ABEHMNPRVWXY]?)\s?[0-9][ABD-HJLNP-UW-Z]{2}\b/g),
+  regexDetector(
+    "postcode",
+    /\b(?:[A-PR-UWYZ][0-9][0-9A-HJKPSTUW]?|[A-PR-UWYZ][A-HK-Y][0-9][0-9ABEHMNPRVWXY]?)\s?[0-9][ABD-HJLNP-UW-Z]{2}\b/g,
+  ),
   // US ZIP codes after a state or a ZIP label
-  regexDetector("postcode", new RegExp(`\\b(?:${US_STATES.split(" ").join("|")}),?\\s+(\\d{5}(?:-\\d{4})?)\\b`, "g"), (m) => groupSpan(m, 1)),
+  regexDetector("postcode", new RegExp(`\\b(?:${US_STATES.split(" ").join("|")}),?\\s+(\\d{5}(?:-\\d{4})?)\\b`, "g"), (m) =>
+    groupSpan(m, 1),
+  ),
   regexDetector("postcode", /\b(?:zip|zip code|postal code|postcode)\s*[:#]?\s*(\d{5}(?:-\d{4})?)\b/gi, (m) => groupSpan(m, 1)),
 ];
 
@@ -427,10 +459,8 @@ const numberDetectors: Detector[] = [
     (m) => groupSpan(m, 1),
   ),
   // Labelled record numbers, in the forms clinicians abbreviate them to (with or without a colon, #, or space)
-  regexDetector(
-    "mrn",
-    new RegExp(`(?<![A-Za-z])(?:${RECORD_LABELS})\\s*(?:[:#.=-]\\s*)*(${RECORD_VALUE})`, "gi"),
-    (m) => ((m[1]!.match(/\d/g)?.length ?? 0) >= 4 ? groupSpan(m, 1) : null),
+  regexDetector("mrn", new RegExp(`(?<![A-Za-z])(?:${RECORD_LABELS})\\s*(?:[:#.=-]\\s*)*(${RECORD_VALUE})`, "gi"), (m) =>
+    (m[1]!.match(/\d/g)?.length ?? 0) >= 4 ? groupSpan(m, 1) : null,
   ),
   // Bare hospital numbers: a trust's letter prefix and 6-8 digits (K4471290, RJ10918273), or a number with leading zeros (0048291736)
   regexDetector("mrn", /(?<![\w-])(?:[A-Z]{1,3}\d{6,8}|00\d{6,8})(?![\w-])/g),
@@ -485,13 +515,21 @@ const multilingualDetectors: Detector[] = [
   // "sa fille Claire", "die Tochter Anna", "su hija Lucía", "la figlia Giulia", "a filha Ana", "de dochter Eva"
   regexDetector("name", new RegExp(`${WORD_START}${ALL_RELATIVES}(?:,\\s*|\\s+)(${NAME})`, "gi"), (m) => capitalisedSpan(m, 1)),
   // "le 3 mars 2024", "am 3. März", "15 de agosto de 2023", "il 5 maggio", "op 3 maart", "dia 2 de junho"
-  regexDetector("date", new RegExp(`${WORD_START}${DAY_NUM}\\s*(?:de\\s+|del\\s+)?${ALL_MONTHS}\\.?(?:\\s+(?:de\\s+|del\\s+)?(?:19|20)\\d{2})?${WORD_END}`, "gi")),
+  regexDetector(
+    "date",
+    new RegExp(
+      `${WORD_START}${DAY_NUM}\\s*(?:de\\s+|del\\s+)?${ALL_MONTHS}\\.?(?:\\s+(?:de\\s+|del\\s+)?(?:19|20)\\d{2})?${WORD_END}`,
+      "gi",
+    ),
+  ),
   // "am dritten Mai", "le premier avril", "el primero de mayo"
   regexDetector("date", new RegExp(`${WORD_START}${ALL_ORDINAL_DAYS}\\s+(?:de\\s+)?${ALL_MONTHS}${WORD_END}`, "gi")),
   // "en agosto de 2023", "im März 2023", "mars 2021": a month and its year is more than a year
   regexDetector("date", new RegExp(`${WORD_START}${ALL_MONTHS}\\.?\\s+(?:de\\s+|del\\s+)?(?:19|20)\\d{2}${WORD_END}`, "gi")),
   // "92 ans", "93 Jahre alt", "91-jährige", "94 años", "95 anni", "96 anos", "97 jaar"
-  regexDetector("age_over_89", new RegExp(`${WORD_START}(\\d{2,3})\\s*-?\\s*${ALL_YEARS_WORDS}${WORD_END}`, "gi"), (m) => (over89(m[1]!) ? { start: m.index, end: m.index + m[0].length } : null)),
+  regexDetector("age_over_89", new RegExp(`${WORD_START}(\\d{2,3})\\s*-?\\s*${ALL_YEARS_WORDS}${WORD_END}`, "gi"), (m) =>
+    over89(m[1]!) ? { start: m.index, end: m.index + m[0].length } : null,
+  ),
   // "quatre-vingt-douze ans", "neunzigjährig", "noventa y un años", "novantadue anni", "noventa e dois anos", "tweeënnegentig jaar"
   regexDetector("age_over_89", new RegExp(`${WORD_START}${ALL_AGES_OVER_89}\\s*-?\\s*${ALL_YEARS_WORDS}${WORD_END}`, "gi")),
   // "IPP 80012345", "Fallnummer: 4711234", "NHC 1234567", "cartella clinica n. 2024/001234", "prontuário 123456", "UR 1234567", "UHID 10045678"

@@ -7,8 +7,23 @@ export type { PhiFinding, PhiType };
  * passes the NHS check digit is an NHS number, not a phone number.
  */
 const PRIORITY: readonly PhiType[] = [
-  "email", "url", "nhs_number", "ssn", "health_number", "national_id", "mrn", "account", "device", "vehicle",
-  "ip", "date", "phone", "address", "postcode", "age_over_89", "name",
+  "email",
+  "url",
+  "nhs_number",
+  "ssn",
+  "health_number",
+  "national_id",
+  "mrn",
+  "account",
+  "device",
+  "vehicle",
+  "ip",
+  "date",
+  "phone",
+  "address",
+  "postcode",
+  "age_over_89",
+  "name",
 ];
 
 /** Fediverse handles (@user@host) look like e-mail addresses but name a pseudonym. */

@@ -48,47 +48,107 @@ function isPhone(candidate: string): boolean {
 
 const STREET_WORD_LIST = [
   // French, Spanish, Italian, Portuguese words before the street's name ("bd" is left out: it is twice a day)
-  "rue", "avenue", "boulevard", "place", "chemin", "allée", "impasse", "quai", "route", "cours",
-  "calle", "c/", "avenida", "avda\\.?", "paseo", "plaza", "camino", "carretera", "travesía",
-  "via", "viale", "piazza", "corso", "largo", "vicolo", "strada",
-  "rua", "avenida", "travessa", "praça", "alameda", "estrada", "largo",
+  "rue",
+  "avenue",
+  "boulevard",
+  "place",
+  "chemin",
+  "allée",
+  "impasse",
+  "quai",
+  "route",
+  "cours",
+  "calle",
+  "c/",
+  "avenida",
+  "avda\\.?",
+  "paseo",
+  "plaza",
+  "camino",
+  "carretera",
+  "travesía",
+  "via",
+  "viale",
+  "piazza",
+  "corso",
+  "largo",
+  "vicolo",
+  "strada",
+  "rua",
+  "avenida",
+  "travessa",
+  "praça",
+  "alameda",
+  "estrada",
+  "largo",
 ];
 /** Each word as written at the start of a sentence or inside one (the name after it must be capitalised, so no /i). */
 const STREET_WORDS = [...new Set(STREET_WORD_LIST.flatMap((w) => [w, w[0]!.toUpperCase() + w.slice(1)]))];
 /** German and Dutch streets end in their word: Hauptstraße, Lindenweg, Kerkstraat, Dorpsplein. */
-const STREET_SUFFIXES = "(?:straße|strasse|str\\.|weg|gasse|allee|platz|ring|damm|ufer|chaussee|straat|laan|plein|gracht|kade|dijk|singel|steeg)";
+const STREET_SUFFIXES =
+  "(?:straße|strasse|str\\.|weg|gasse|allee|platz|ring|damm|ufer|chaussee|straat|laan|plein|gracht|kade|dijk|singel|steeg)";
 
 // A capital and lower-case letters: "Paris", "São", not "IE" or "MG".
 const CAPITALISED = "[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ'’-]+";
 
 const PATTERNS: readonly { type: PlaceMatch["type"]; re: RegExp; group?: number; town?: boolean }[] = [
   // "12 rue de la Paix", "3 bis avenue Foch", "calle Mayor 12", "Via Roma 12", "Rua Augusta, 100", "c/ Alcalá 45"
-  { type: "address", re: new RegExp(`${WORD_START}\\d{1,4}(?:\\s?(?:bis|ter|[A-Za-z]))?,?\\s+(?:${STREET_WORDS.join("|")})\\s+(?:(?:de|du|des|la|le|l'|del|della|di|da|do|dos|das)\\s+)*${CAPITALISED}(?:\\s+${CAPITALISED})?`, "g") },
-  { type: "address", re: new RegExp(`${WORD_START}(?:${STREET_WORDS.join("|")})\\s+(?:(?:de|du|des|la|le|l'|del|della|di|da|do|dos|das)\\s+)*${CAPITALISED}(?:\\s+${CAPITALISED})?,?\\s+(?:n[°ºo.]\\s*)?\\d{1,4}[A-Za-z]?(?!\\d)${WORD_END}`, "g") },
+  {
+    type: "address",
+    re: new RegExp(
+      `${WORD_START}\\d{1,4}(?:\\s?(?:bis|ter|[A-Za-z]))?,?\\s+(?:${STREET_WORDS.join("|")})\\s+(?:(?:de|du|des|la|le|l'|del|della|di|da|do|dos|das)\\s+)*${CAPITALISED}(?:\\s+${CAPITALISED})?`,
+      "g",
+    ),
+  },
+  {
+    type: "address",
+    re: new RegExp(
+      `${WORD_START}(?:${STREET_WORDS.join("|")})\\s+(?:(?:de|du|des|la|le|l'|del|della|di|da|do|dos|das)\\s+)*${CAPITALISED}(?:\\s+${CAPITALISED})?,?\\s+(?:n[°ºo.]\\s*)?\\d{1,4}[A-Za-z]?(?!\\d)${WORD_END}`,
+      "g",
+    ),
+  },
   // "Hauptstraße 5", "Kerkstraat 12a", "Am Lindenweg 3"
   { type: "address", re: new RegExp(`${WORD_START}[A-ZÄÖÜ][a-zäöüß]+${STREET_SUFFIXES}\\s+\\d{1,4}[a-z]?${WORD_END}`, "g") },
   // Postcodes with their town: "75012 Paris", "10115 Berlin", "28001 Madrid", "00184 Roma", "1012 AB Amsterdam", "1000 Bruxelles"
   // (not four digits alone: "2019 Diabetes" is a year)
-  { type: "postcode", re: new RegExp(`${WORD_START}(?<!\\d)(\\d{5}|\\d{4}\\s?[A-Z]{2})\\s+${CAPITALISED}(?:[- ]${CAPITALISED})?${WORD_END}`, "g"), group: 1, town: true },
+  {
+    type: "postcode",
+    re: new RegExp(`${WORD_START}(?<!\\d)(\\d{5}|\\d{4}\\s?[A-Z]{2})\\s+${CAPITALISED}(?:[- ]${CAPITALISED})?${WORD_END}`, "g"),
+    group: 1,
+    town: true,
+  },
   // Brazil's CEP (01310-100), Canada's (K1A 0B1), Australia's after a state (NSW 2000)
   { type: "postcode", re: /(?<![\d-])(\d{5}-\d{3})(?![\d-])/g, group: 1 },
   // (with its space: A1A1A1 without one is a TNM stage or a GCS)
   { type: "postcode", re: /\b([ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z] \d[ABCEGHJ-NPRSTV-Z]\d)\b/g, group: 1 },
   { type: "postcode", re: /\b(?:NSW|VIC|QLD|SA|WA|TAS|NT|ACT)\s+(\d{4})\b/g, group: 1 },
   // After a label in any of the languages: "code postal 75012", "PLZ 10115", "CP 28001", "CAP 00184", "CEP 01310100", "PIN 110001", "postcode 1012AB"
-  { type: "postcode", re: /(?<![A-Za-z])(?:code postal|CP|PLZ|Postleitzahl|c[óo]digo postal|CAP|CEP|PIN(?: code)?|postcode|postal code)\s*[:#]?\s*(\d{4,6}(?:-\d{3})?|\d{4}\s?[A-Z]{2})\b/gi, group: 1 },
+  {
+    type: "postcode",
+    re: /(?<![A-Za-z])(?:code postal|CP|PLZ|Postleitzahl|c[óo]digo postal|CAP|CEP|PIN(?: code)?|postcode|postal code)\s*[:#]?\s*(\d{4,6}(?:-\d{3})?|\d{4}\s?[A-Z]{2})\b/gi,
+    group: 1,
+  },
   // Vehicle plates: French AB-123-CD, Italian AB 123 CD, Spanish 1234 BCD, Dutch sidecodes (12-ABC-3, AB-123-C), German B-AB 1234, Brazilian ABC1D23 / ABC-1234
   { type: "vehicle", re: /(?<![\w-])([A-HJ-NP-TV-Z]{2}-\d{3}-[A-HJ-NP-TV-Z]{2})(?![\w-])/g, group: 1 },
   { type: "vehicle", re: /(?<![\w-])(\d{4}[ -]?[BCDFGHJKLMNPRSTVWXYZ]{3})(?![\w-])/g, group: 1 },
-  { type: "vehicle", re: /(?<![\w-])(\d{1,2}-[A-Z]{2,3}-\d{1,2}|[A-Z]{2}-\d{3}-[A-Z]|[A-Z]-\d{3}-[A-Z]{2}|\d-[A-Z]{3}-\d{2})(?![\w-])/g, group: 1 },
+  {
+    type: "vehicle",
+    re: /(?<![\w-])(\d{1,2}-[A-Z]{2,3}-\d{1,2}|[A-Z]{2}-\d{3}-[A-Z]|[A-Z]-\d{3}-[A-Z]{2}|\d-[A-Z]{3}-\d{2})(?![\w-])/g,
+    group: 1,
+  },
   { type: "vehicle", re: /(?<![\w-])([A-Z]{3}\d[A-Z]\d{2}|[A-Z]{3}-\d{4})(?![\w-])/g, group: 1 },
-  { type: "vehicle", re: /(?<![A-Za-z])(?:[Ii]mmatriculation|[Pp]laque d'immatriculation|Kennzeichen|Nummernschild|[Mm]atr[íi]cula|[Tt]arga|[Pp]laca|[Kk]enteken)(?![A-Za-z])\s*[:#]?\s*([A-Z0-9]{1,3}[ -]?[A-Z0-9]{1,4}[ -]?[A-Z0-9]{1,4})\b/g, group: 1 },
+  {
+    type: "vehicle",
+    re: /(?<![A-Za-z])(?:[Ii]mmatriculation|[Pp]laque d'immatriculation|Kennzeichen|Nummernschild|[Mm]atr[íi]cula|[Tt]arga|[Pp]laca|[Kk]enteken)(?![A-Za-z])\s*[:#]?\s*([A-Z0-9]{1,3}[ -]?[A-Z0-9]{1,4}[ -]?[A-Z0-9]{1,4})\b/g,
+    group: 1,
+  },
 ];
 
 /** Words that follow a 4- or 5-digit number without being a town (units and clinical words). */
 const NOT_TOWNS = new Set(
-  "Einheiten Zellen Kopien Einheit Units Copies Leukozyten Thrombozyten Erythrozyten Plaquettes Leucocitos Plaquetas Leucociti Piastrine Trombocyten Leukocyten Reads Cells Zeichen Schritte Pasos Passi Passos Stappen Schritten"
-    .split(" "),
+  "Einheiten Zellen Kopien Einheit Units Copies Leukozyten Thrombozyten Erythrozyten Plaquettes Leucocitos Plaquetas Leucociti Piastrine Trombocyten Leukocyten Reads Cells Zeichen Schritte Pasos Passi Passos Stappen Schritten".split(
+    " ",
+  ),
 );
 
 /** Eight digits with separators between them, somewhere: without that, no phone number to look for. */
@@ -108,7 +168,16 @@ export function findPlaces(text: string): PlaceMatch[] {
       const value = group ? m[group]! : m[0];
       const start = m.index + (group ? m[0].indexOf(value) : 0);
       // A number and a capitalised word is a postcode and its town, unless the word is a unit.
-      if (town && NOT_TOWNS.has(m[0].slice(m[0].indexOf(value) + value.length).trim().split(/[- ]/)[0]!)) continue;
+      if (
+        town &&
+        NOT_TOWNS.has(
+          m[0]
+            .slice(m[0].indexOf(value) + value.length)
+            .trim()
+            .split(/[- ]/)[0]!,
+        )
+      )
+        continue;
       if (type === "vehicle" && !(/\d/.test(value) && /[A-Z]/.test(value))) continue;
       out.push({ type, start, end: start + value.length });
     }

@@ -198,7 +198,10 @@ const SCHEMES: readonly Scheme[] = [
   // DNI 12345678Z, 12.345.678-Z; NIE X1234567L
   { pattern: /(?<![\w.-])((?:\d{8}|\d{2}\.\d{3}\.\d{3})[ -]?[A-Z]|[XYZ][ -]?\d{7}[ -]?[A-Z])(?![\w-])/g, valid: dniValid },
   // Codice fiscale: 16 characters
-  { pattern: /(?<![\w-])([A-Z]{6}[0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{3}[A-Z])(?![\w-])/gi, valid: codiceFiscaleValid },
+  {
+    pattern: /(?<![\w-])([A-Z]{6}[0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{3}[A-Z])(?![\w-])/gi,
+    valid: codiceFiscaleValid,
+  },
   // BSN grouped: 1234.56.782 / 123 456 782 (the Dutch write it in threes or 4-2-3)
   { pattern: /(?<![\d.-])(\d{4}\.\d{2}\.\d{3}|\d{3}[ .]\d{3}[ .]\d{3})(?![\d.-])/g, valid: (v) => bsnValid(digitsOf(v)) },
   // CPF: 123.456.789-09, or 11 digits at once

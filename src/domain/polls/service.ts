@@ -20,12 +20,24 @@ export const BREAKDOWN_K = 5;
 export const UPDATE_INTERVAL_MS = 1000;
 
 export const pollInputSchema = z.object({
-  options: z.array(z.string().trim().min(1, "can't be blank").max(200)).min(2, "needs at least 2 options").max(10, "allows at most 10 options"),
+  options: z
+    .array(z.string().trim().min(1, "can't be blank").max(200))
+    .min(2, "needs at least 2 options")
+    .max(10, "allows at most 10 options"),
   expires_in: z.coerce.number().int().min(300, "must be at least 300 seconds").max(2_629_746, "must be at most a month"),
   multiple: z.unknown().optional(),
   hide_totals: z.unknown().optional(),
-  eligible_specialties: z.array(z.string()).max(20).optional().default([]).refine((c) => c.every((x) => findSpecialty(x)), "must be known specialty codes"),
-  eligible_jurisdictions: z.array(z.string().regex(/^[A-Z]{2}(-[A-Z0-9]{1,3})?$/, "must be ISO 3166 codes")).max(50).optional().default([]),
+  eligible_specialties: z
+    .array(z.string())
+    .max(20)
+    .optional()
+    .default([])
+    .refine((c) => c.every((x) => findSpecialty(x)), "must be known specialty codes"),
+  eligible_jurisdictions: z
+    .array(z.string().regex(/^[A-Z]{2}(-[A-Z0-9]{1,3})?$/, "must be ISO 3166 codes"))
+    .max(50)
+    .optional()
+    .default([]),
 });
 
 export interface PollInput {
@@ -148,7 +160,11 @@ export class PollService {
 
   getMany(statusIds: readonly string[]): Map<string, PollRow> {
     if (statusIds.length === 0) return new Map();
-    return new Map(this.#byStatusIds().all({ ids: idList(statusIds) }).map((p) => [p.statusId, p]));
+    return new Map(
+      this.#byStatusIds()
+        .all({ ids: idList(statusIds) })
+        .map((p) => [p.statusId, p]),
+    );
   }
 
   view(poll: PollRow): PollView {
@@ -170,14 +186,23 @@ export class PollService {
       .where(eq(pollVotes.pollId, poll.statusId))
       .groupBy(pollVotes.choice)
       .all();
-    const voters = this.#db.select({ n: sql<number>`count(DISTINCT ${pollVotes.accountId})` }).from(pollVotes).where(eq(pollVotes.pollId, poll.statusId)).get()!.n;
+    const voters = this.#db
+      .select({ n: sql<number>`count(DISTINCT ${pollVotes.accountId})` })
+      .from(pollVotes)
+      .where(eq(pollVotes.pollId, poll.statusId))
+      .get()!.n;
     const options = titles.map((title, i) => ({ title, votes: rows.find((r) => r.choice === i)?.n ?? 0 }));
     return { poll, options, votersCount: voters, votesCount: options.reduce((a, o) => a + o.votes, 0), expired };
   }
 
   /** Everyone who voted (FEP-9967: the new results go to each of them). */
   voterIds(statusId: string): string[] {
-    return this.#db.selectDistinct({ id: pollVotes.accountId }).from(pollVotes).where(eq(pollVotes.pollId, statusId)).all().map((r) => r.id);
+    return this.#db
+      .selectDistinct({ id: pollVotes.accountId })
+      .from(pollVotes)
+      .where(eq(pollVotes.pollId, statusId))
+      .all()
+      .map((r) => r.id);
   }
 
   ownVotes(statusId: string, accountId: string): number[] {
@@ -194,8 +219,13 @@ export class PollService {
       const a = voter.localAccount!;
       return { verified: voter.verified, specialty: a.specialty, jurisdiction: a.jurisdiction };
     }
-    const claims = voter.remote?.credentialClaims ? (JSON.parse(voter.remote.credentialClaims) as { specialty?: { code?: string; consilium?: string }; jurisdiction?: string }) : null;
-    const code = claims?.specialty?.consilium && findSpecialty(claims.specialty.consilium) ? claims.specialty.consilium : (specialtyFromNucc(claims?.specialty?.code ?? "")?.code ?? null);
+    const claims = voter.remote?.credentialClaims
+      ? (JSON.parse(voter.remote.credentialClaims) as { specialty?: { code?: string; consilium?: string }; jurisdiction?: string })
+      : null;
+    const code =
+      claims?.specialty?.consilium && findSpecialty(claims.specialty.consilium)
+        ? claims.specialty.consilium
+        : (specialtyFromNucc(claims?.specialty?.code ?? "")?.code ?? null);
     return { verified: voter.verified, specialty: code, jurisdiction: claims?.jurisdiction ?? null };
   }
 
@@ -208,7 +238,8 @@ export class PollService {
       return `This poll is open to ${specialties.map((s) => findSpecialty(s)?.label ?? s).join(", ")} only`;
     }
     const jurisdictions = JSON.parse(poll.eligibleJurisdictions) as string[];
-    if (!jurisdictionMatches(jurisdictions, profile.jurisdiction)) return `This poll is open to physicians licensed in ${jurisdictions.join(", ")} only`;
+    if (!jurisdictionMatches(jurisdictions, profile.jurisdiction))
+      return `This poll is open to physicians licensed in ${jurisdictions.join(", ")} only`;
     return null;
   }
 
@@ -225,9 +256,13 @@ export class PollService {
   /** Replaces a voter's choices: a voter counts once, a re-vote replaces the earlier one. */
   #record(pollId: string, voterId: string, choices: readonly number[], uri: string | null, now: Date): void {
     this.#db.transaction((tx) => {
-      tx.delete(pollVotes).where(and(eq(pollVotes.pollId, pollId), eq(pollVotes.accountId, voterId))).run();
+      tx.delete(pollVotes)
+        .where(and(eq(pollVotes.pollId, pollId), eq(pollVotes.accountId, voterId)))
+        .run();
       for (const choice of choices) {
-        tx.insert(pollVotes).values({ id: newId(now.getTime()), pollId, accountId: voterId, choice, uri, createdAt: now }).run();
+        tx.insert(pollVotes)
+          .values({ id: newId(now.getTime()), pollId, accountId: voterId, choice, uri, createdAt: now })
+          .run();
       }
       tx.update(polls).set({ dirty: true }).where(eq(polls.statusId, pollId)).run();
     });
@@ -239,7 +274,8 @@ export class PollService {
     if (!poll) throw new DomainError("not_found", "Record not found");
     const voter = this.#directory.get(voterId)!;
     const now = this.#clock.now();
-    if (poll.closed || poll.expiresAt.getTime() <= now.getTime()) throw new DomainError("unprocessable", "Validation failed: the poll has already ended");
+    if (poll.closed || poll.expiresAt.getTime() <= now.getTime())
+      throw new DomainError("unprocessable", "Validation failed: the poll has already ended");
     const reason = this.ineligibility(poll, voter);
     if (reason) throw new DomainError("unprocessable", `Validation failed: ${reason}`);
     const picked = this.#choices(poll, choices);
@@ -248,18 +284,32 @@ export class PollService {
     } else {
       const previous = this.ownVotes(poll.statusId, voterId);
       this.#db.transaction((tx) => {
-        tx.delete(pollVotes).where(and(eq(pollVotes.pollId, poll.statusId), eq(pollVotes.accountId, voterId))).run();
-        for (const choice of picked) tx.insert(pollVotes).values({ id: newId(now.getTime()), pollId: poll.statusId, accountId: voterId, choice, uri: null, createdAt: now }).run();
+        tx.delete(pollVotes)
+          .where(and(eq(pollVotes.pollId, poll.statusId), eq(pollVotes.accountId, voterId)))
+          .run();
+        for (const choice of picked)
+          tx.insert(pollVotes)
+            .values({ id: newId(now.getTime()), pollId: poll.statusId, accountId: voterId, choice, uri: null, createdAt: now })
+            .run();
         // The voter sees their vote in the counts at once, as Mastodon shows it; the origin's next
         // results Update replaces these figures with its own (which count the vote).
-        const counts = poll.remoteCounts ? (JSON.parse(poll.remoteCounts) as number[]) : (JSON.parse(poll.options) as string[]).map(() => 0);
+        const counts = poll.remoteCounts
+          ? (JSON.parse(poll.remoteCounts) as number[])
+          : (JSON.parse(poll.options) as string[]).map(() => 0);
         for (const choice of previous) counts[choice] = Math.max(0, (counts[choice] ?? 0) - 1);
         for (const choice of picked) counts[choice] = (counts[choice] ?? 0) + 1;
         const voters = (poll.remoteVotersCount ?? 0) + (previous.length === 0 ? 1 : 0);
-        tx.update(polls).set({ remoteCounts: JSON.stringify(counts), remoteVotersCount: voters }).where(eq(polls.statusId, poll.statusId)).run();
+        tx.update(polls)
+          .set({ remoteCounts: JSON.stringify(counts), remoteVotersCount: voters })
+          .where(eq(polls.statusId, poll.statusId))
+          .run();
       });
       const titles = JSON.parse(poll.options) as string[];
-      await this.#port.pollVoted(voter, status, picked.map((c) => titles[c]!));
+      await this.#port.pollVoted(
+        voter,
+        status,
+        picked.map((c) => titles[c]!),
+      );
     }
     return this.get(status.id)!;
   }
@@ -287,13 +337,31 @@ export class PollService {
     const closing = closed && !poll.closed;
     this.#db
       .update(polls)
-      .set({ remoteCounts: JSON.stringify(counts), remoteVotersCount: voters, closed, remoteBreakdown: breakdown ? JSON.stringify(breakdown) : poll.remoteBreakdown })
+      .set({
+        remoteCounts: JSON.stringify(counts),
+        remoteVotersCount: voters,
+        closed,
+        remoteBreakdown: breakdown ? JSON.stringify(breakdown) : poll.remoteBreakdown,
+      })
       .where(eq(polls.statusId, statusId))
       .run();
     if (closing) this.#notifyClosed(statusId);
   }
 
-  upsertRemote(statusId: string, input: { options: string[]; multiple: boolean; expiresAt: Date; closed: boolean; eligibleSpecialties: string[]; eligibleJurisdictions: string[]; counts: number[]; voters: number | null; breakdown: Breakdown | null }): void {
+  upsertRemote(
+    statusId: string,
+    input: {
+      options: string[];
+      multiple: boolean;
+      expiresAt: Date;
+      closed: boolean;
+      eligibleSpecialties: string[];
+      eligibleJurisdictions: string[];
+      counts: number[];
+      voters: number | null;
+      breakdown: Breakdown | null;
+    },
+  ): void {
     const values = {
       options: JSON.stringify(input.options),
       multiple: input.multiple,
@@ -301,7 +369,11 @@ export class PollService {
       eligibleSpecialties: JSON.stringify(input.eligibleSpecialties),
       eligibleJurisdictions: JSON.stringify(input.eligibleJurisdictions),
     };
-    this.#db.insert(polls).values({ statusId, local: false, ...values }).onConflictDoUpdate({ target: polls.statusId, set: values }).run();
+    this.#db
+      .insert(polls)
+      .values({ statusId, local: false, ...values })
+      .onConflictDoUpdate({ target: polls.statusId, set: values })
+      .run();
     this.receiveCounts(statusId, input.counts, input.voters, input.closed, input.breakdown);
   }
 
@@ -322,18 +394,30 @@ export class PollService {
   async flush(): Promise<number> {
     const now = this.#clock.now().getTime();
     let sent = 0;
-    const expired = this.#db.select().from(polls).where(and(eq(polls.local, true), eq(polls.closed, false), sql`${polls.expiresAt} <= ${now}`)).all();
+    const expired = this.#db
+      .select()
+      .from(polls)
+      .where(and(eq(polls.local, true), eq(polls.closed, false), sql`${polls.expiresAt} <= ${now}`))
+      .all();
     for (const poll of expired) {
       this.#db.update(polls).set({ closed: true, dirty: true }).where(eq(polls.statusId, poll.statusId)).run();
       this.#notifyClosed(poll.statusId);
     }
-    const dirty = this.#db.select().from(polls).where(and(eq(polls.local, true), eq(polls.dirty, true))).all();
+    const dirty = this.#db
+      .select()
+      .from(polls)
+      .where(and(eq(polls.local, true), eq(polls.dirty, true)))
+      .all();
     for (const poll of dirty) {
       const last = this.#lastSent.get(poll.statusId) ?? 0;
       if (!poll.closed && Date.now() - last < UPDATE_INTERVAL_MS) continue;
       const status = this.#db.select().from(statuses).where(eq(statuses.id, poll.statusId)).get();
       if (!status) continue;
-      this.#db.update(polls).set({ dirty: false, updatesSent: sql`${polls.updatesSent} + 1` }).where(eq(polls.statusId, poll.statusId)).run();
+      this.#db
+        .update(polls)
+        .set({ dirty: false, updatesSent: sql`${polls.updatesSent} + 1` })
+        .where(eq(polls.statusId, poll.statusId))
+        .run();
       this.#lastSent.set(poll.statusId, Date.now());
       await this.#port.pollResultsChanged(status, this.voterIds(poll.statusId));
       sent++;
@@ -377,8 +461,14 @@ export class PollService {
     };
     return {
       k: BREAKDOWN_K,
-      by_specialty: group((p) => p.specialty, (k) => findSpecialty(k)?.label ?? k),
-      by_jurisdiction: group((p) => p.jurisdiction, (k) => k),
+      by_specialty: group(
+        (p) => p.specialty,
+        (k) => findSpecialty(k)?.label ?? k,
+      ),
+      by_jurisdiction: group(
+        (p) => p.jurisdiction,
+        (k) => k,
+      ),
     };
   }
 }

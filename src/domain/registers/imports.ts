@@ -54,7 +54,10 @@ export class RegisterImports {
       .values({ id: newId(now.getTime()), fileName: fileName.slice(0, 200), state: "running", startedBy: staffId, createdAt: now })
       .returning()
       .get();
-    this.#running.set(row.id, this.#run(row.id, staffId, csv).finally(() => this.#running.delete(row.id)));
+    this.#running.set(
+      row.id,
+      this.#run(row.id, staffId, csv).finally(() => this.#running.delete(row.id)),
+    );
     return row;
   }
 
@@ -79,7 +82,12 @@ export class RegisterImports {
       }
       const matchesChanged = this.#review.rematchPending();
       this.#update(id, { state: "done", matchesChanged, finishedAt: new Date() });
-      this.#audit.record({ staffId, subjectId: null, action: "register.import", reason: `${parsed.source}: ${parsed.rows.length} entries, ${parsed.skipped.length} skipped, ${matchesChanged} matches changed` });
+      this.#audit.record({
+        staffId,
+        subjectId: null,
+        action: "register.import",
+        reason: `${parsed.source}: ${parsed.rows.length} entries, ${parsed.skipped.length} skipped, ${matchesChanged} matches changed`,
+      });
     } catch (error) {
       const message = error instanceof DomainError ? error.message : "The import failed";
       this.#update(id, { state: "failed", message, finishedAt: new Date() });

@@ -17,7 +17,8 @@ export function normaliseDomain(value: string): string {
   } catch {
     throw new DomainError("unprocessable", "Validation failed: domain is not a host name");
   }
-  if (!/^[a-z0-9.-]+(:\d{1,5})?$/.test(host) || host.length > 253) throw new DomainError("unprocessable", "Validation failed: domain is not a host name");
+  if (!/^[a-z0-9.-]+(:\d{1,5})?$/.test(host) || host.length > 253)
+    throw new DomainError("unprocessable", "Validation failed: domain is not a host name");
   return host;
 }
 
@@ -53,12 +54,26 @@ export class DomainBlocks {
   async block(accountId: string, domain: string, now = new Date()): Promise<void> {
     const host = normaliseDomain(domain);
     if (host === this.#ownHost) throw new DomainError("unprocessable", "Validation failed: you cannot block your own instance");
-    const row = this.#db.insert(domainBlocks).values({ id: newId(now.getTime()), accountId, domain: host, createdAt: now }).onConflictDoNothing().returning().get();
+    const row = this.#db
+      .insert(domainBlocks)
+      .values({ id: newId(now.getTime()), accountId, domain: host, createdAt: now })
+      .onConflictDoNothing()
+      .returning()
+      .get();
     if (!row) return;
     // Its physicians no longer follow this one (as Mastodon removes followers from a blocked domain).
-    const theirs = this.#db.select({ id: remoteActors.id }).from(remoteActors).where(eq(remoteActors.host, host)).all().map((r) => r.id);
+    const theirs = this.#db
+      .select({ id: remoteActors.id })
+      .from(remoteActors)
+      .where(eq(remoteActors.host, host))
+      .all()
+      .map((r) => r.id);
     if (theirs.length > 0) {
-      const following = this.#db.select({ id: follows.followerId }).from(follows).where(and(eq(follows.followingId, accountId), inArray(follows.followerId, theirs))).all();
+      const following = this.#db
+        .select({ id: follows.followerId })
+        .from(follows)
+        .where(and(eq(follows.followingId, accountId), inArray(follows.followerId, theirs)))
+        .all();
       for (const f of following) await this.#follows.removeFollower(accountId, f.id);
     }
     this.#events.emit({ type: "relationship.changed", accountId, targetId: host, change: "domain.block" });
@@ -66,12 +81,21 @@ export class DomainBlocks {
 
   unblock(accountId: string, domain: string): void {
     const host = normaliseDomain(domain);
-    const removed = this.#db.delete(domainBlocks).where(and(eq(domainBlocks.accountId, accountId), eq(domainBlocks.domain, host))).run().changes;
+    const removed = this.#db
+      .delete(domainBlocks)
+      .where(and(eq(domainBlocks.accountId, accountId), eq(domainBlocks.domain, host)))
+      .run().changes;
     if (removed > 0) this.#events.emit({ type: "relationship.changed", accountId, targetId: host, change: "domain.unblock" });
   }
 
   /** Whether the viewer blocks this host (Mastodon's relationship `domain_blocking`). */
   blocks(accountId: string, host: string): boolean {
-    return this.#db.select({ id: domainBlocks.id }).from(domainBlocks).where(and(eq(domainBlocks.accountId, accountId), eq(domainBlocks.domain, host.toLowerCase()))).get() != null;
+    return (
+      this.#db
+        .select({ id: domainBlocks.id })
+        .from(domainBlocks)
+        .where(and(eq(domainBlocks.accountId, accountId), eq(domainBlocks.domain, host.toLowerCase())))
+        .get() != null
+    );
   }
 }

@@ -35,7 +35,9 @@ export class RelationQueries {
   /** hiddenFrom per viewer, until a block or mute changes or a mute runs out. */
   readonly #hiddenCache = new Map<string, { ids: Set<string>; until: number }>();
   readonly #mutedThreads = once(() =>
-    this.#db.$client.prepare("SELECT context_uri FROM thread_mutes WHERE account_id = :viewer AND context_uri IN (SELECT value FROM json_each(:uris))").pluck(),
+    this.#db.$client
+      .prepare("SELECT context_uri FROM thread_mutes WHERE account_id = :viewer AND context_uri IN (SELECT value FROM json_each(:uris))")
+      .pluck(),
   );
 
   /** Accounts whose posts this viewer never sees: blocked either way, muted, or on an instance the viewer blocks. */
@@ -59,10 +61,19 @@ export class RelationQueries {
   /** Accounts whose notifications this viewer does not get: blocked either way, or muted with notifications. */
   silencedFor(viewerId: string, now = new Date()): Set<string> {
     const out = new Set<string>();
-    for (const r of this.#db.select({ a: blocks.accountId, t: blocks.targetId }).from(blocks).where(or(eq(blocks.accountId, viewerId), eq(blocks.targetId, viewerId))).all()) {
+    for (const r of this.#db
+      .select({ a: blocks.accountId, t: blocks.targetId })
+      .from(blocks)
+      .where(or(eq(blocks.accountId, viewerId), eq(blocks.targetId, viewerId)))
+      .all()) {
       out.add(r.a === viewerId ? r.t : r.a);
     }
-    for (const r of this.#db.select({ t: mutes.targetId }).from(mutes).where(and(eq(mutes.accountId, viewerId), eq(mutes.notifications, true), this.#activeMute(now))).all()) out.add(r.t);
+    for (const r of this.#db
+      .select({ t: mutes.targetId })
+      .from(mutes)
+      .where(and(eq(mutes.accountId, viewerId), eq(mutes.notifications, true), this.#activeMute(now)))
+      .all())
+      out.add(r.t);
     for (const id of this.#onBlockedDomains(viewerId)) out.add(id);
     return out;
   }
@@ -89,10 +100,19 @@ export class RelationQueries {
     const out = new Set<string>();
     if (accountIds.length === 0) return out;
     const ids = [...new Set(accountIds)];
-    for (const r of this.#db.select({ a: blocks.accountId, t: blocks.targetId }).from(blocks).where(or(inArray(blocks.accountId, ids), inArray(blocks.targetId, ids))).all()) {
+    for (const r of this.#db
+      .select({ a: blocks.accountId, t: blocks.targetId })
+      .from(blocks)
+      .where(or(inArray(blocks.accountId, ids), inArray(blocks.targetId, ids)))
+      .all()) {
       out.add(ids.includes(r.a) ? r.t : r.a);
     }
-    for (const r of this.#db.select({ a: mutes.accountId }).from(mutes).where(and(inArray(mutes.targetId, ids), this.#activeMute(now))).all()) out.add(r.a);
+    for (const r of this.#db
+      .select({ a: mutes.accountId })
+      .from(mutes)
+      .where(and(inArray(mutes.targetId, ids), this.#activeMute(now)))
+      .all())
+      out.add(r.a);
     for (const r of this.#db
       .select({ a: domainBlocks.accountId })
       .from(remoteActors)
@@ -114,14 +134,29 @@ export class RelationQueries {
   }
 
   flags(viewerId: string, ids: readonly string[], now = new Date()): Map<string, RelationFlags> {
-    const out = new Map<string, RelationFlags>(ids.map((id) => [id, { blocking: false, blockedBy: false, muting: false, mutingNotifications: false }]));
+    const out = new Map<string, RelationFlags>(
+      ids.map((id) => [id, { blocking: false, blockedBy: false, muting: false, mutingNotifications: false }]),
+    );
     if (ids.length === 0) return out;
     const list = [...ids];
-    for (const r of this.#db.select().from(blocks).where(or(and(eq(blocks.accountId, viewerId), inArray(blocks.targetId, list)), and(eq(blocks.targetId, viewerId), inArray(blocks.accountId, list)))).all()) {
+    for (const r of this.#db
+      .select()
+      .from(blocks)
+      .where(
+        or(
+          and(eq(blocks.accountId, viewerId), inArray(blocks.targetId, list)),
+          and(eq(blocks.targetId, viewerId), inArray(blocks.accountId, list)),
+        ),
+      )
+      .all()) {
       if (r.accountId === viewerId) out.get(r.targetId)!.blocking = true;
       else out.get(r.accountId)!.blockedBy = true;
     }
-    for (const r of this.#db.select().from(mutes).where(and(eq(mutes.accountId, viewerId), inArray(mutes.targetId, list), this.#activeMute(now))).all()) {
+    for (const r of this.#db
+      .select()
+      .from(mutes)
+      .where(and(eq(mutes.accountId, viewerId), inArray(mutes.targetId, list), this.#activeMute(now)))
+      .all()) {
       const f = out.get(r.targetId)!;
       f.muting = true;
       f.mutingNotifications = r.notifications;
@@ -132,7 +167,11 @@ export class RelationQueries {
   /** The viewer's private notes on these accounts. */
   notes(viewerId: string, ids: readonly string[]): Map<string, string> {
     if (ids.length === 0) return new Map();
-    const rows = this.#db.select().from(accountNotes).where(and(eq(accountNotes.accountId, viewerId), inArray(accountNotes.targetId, [...ids]))).all();
+    const rows = this.#db
+      .select()
+      .from(accountNotes)
+      .where(and(eq(accountNotes.accountId, viewerId), inArray(accountNotes.targetId, [...ids])))
+      .all();
     return new Map(rows.map((r) => [r.targetId, r.comment]));
   }
 

@@ -62,14 +62,23 @@ export class RelationService {
 
   async unblock(accountId: string, targetId: string): Promise<void> {
     const target = this.#target(accountId, targetId);
-    const row = this.#db.delete(blocks).where(and(eq(blocks.accountId, accountId), eq(blocks.targetId, targetId))).returning().get();
+    const row = this.#db
+      .delete(blocks)
+      .where(and(eq(blocks.accountId, accountId), eq(blocks.targetId, targetId)))
+      .returning()
+      .get();
     if (!row) return;
     if (!target.local) await this.#port.unblocked(row);
     this.#events.emit({ type: "relationship.changed", accountId, targetId, change: "unblock" });
     this.#events.emit({ type: "notifications.changed", accountId });
   }
 
-  mute(accountId: string, targetId: string, options: { notifications?: boolean; durationSeconds?: number | null } = {}, now = new Date()): void {
+  mute(
+    accountId: string,
+    targetId: string,
+    options: { notifications?: boolean; durationSeconds?: number | null } = {},
+    now = new Date(),
+  ): void {
     this.#target(accountId, targetId);
     const expiresAt = options.durationSeconds ? new Date(now.getTime() + options.durationSeconds * 1000) : null;
     const notifications = options.notifications ?? true;
@@ -83,7 +92,10 @@ export class RelationService {
 
   unmute(accountId: string, targetId: string): void {
     this.#target(accountId, targetId);
-    const removed = this.#db.delete(mutes).where(and(eq(mutes.accountId, accountId), eq(mutes.targetId, targetId))).run().changes;
+    const removed = this.#db
+      .delete(mutes)
+      .where(and(eq(mutes.accountId, accountId), eq(mutes.targetId, targetId)))
+      .run().changes;
     if (removed === 0) return;
     this.#events.emit({ type: "relationship.changed", accountId, targetId, change: "unmute" });
     this.#events.emit({ type: "notifications.changed", accountId });
@@ -93,15 +105,23 @@ export class RelationService {
   muteThread(accountId: string, status: StatusRow, on: boolean, now = new Date()): void {
     const contextUri = status.contextUri ?? `${status.uri}#context`;
     if (on) this.#db.insert(threadMutes).values({ accountId, contextUri, createdAt: now }).onConflictDoNothing().run();
-    else this.#db.delete(threadMutes).where(and(eq(threadMutes.accountId, accountId), eq(threadMutes.contextUri, contextUri))).run();
+    else
+      this.#db
+        .delete(threadMutes)
+        .where(and(eq(threadMutes.accountId, accountId), eq(threadMutes.contextUri, contextUri)))
+        .run();
   }
 
   /** A private note on another account (empty removes it); never leaves this instance. */
   setNote(accountId: string, targetId: string, comment: string, now = new Date()): void {
     this.#target(accountId, targetId);
-    if (comment.length > 2000) throw new DomainError("unprocessable", "Validation failed: comment is too long (maximum is 2000 characters)");
+    if (comment.length > 2000)
+      throw new DomainError("unprocessable", "Validation failed: comment is too long (maximum is 2000 characters)");
     if (comment.trim() === "") {
-      this.#db.delete(accountNotes).where(and(eq(accountNotes.accountId, accountId), eq(accountNotes.targetId, targetId))).run();
+      this.#db
+        .delete(accountNotes)
+        .where(and(eq(accountNotes.accountId, accountId), eq(accountNotes.targetId, targetId)))
+        .run();
       return;
     }
     this.#db
@@ -117,14 +137,21 @@ export class RelationService {
   receivedBlock(remoteId: string, localId: string, uri: string, now = new Date()): void {
     const target = this.#directory.get(localId);
     if (!target?.local) return;
-    const row = this.#db.insert(blocks).values({ id: newId(now.getTime()), accountId: remoteId, targetId: localId, uri, createdAt: now }).onConflictDoNothing().returning().get();
+    const row = this.#db
+      .insert(blocks)
+      .values({ id: newId(now.getTime()), accountId: remoteId, targetId: localId, uri, createdAt: now })
+      .onConflictDoNothing()
+      .returning()
+      .get();
     if (!row) return;
     this.#follows.severQuietly(remoteId, localId);
     this.#events.emit({ type: "relationship.changed", accountId: localId, targetId: remoteId, change: "blocked_by" });
   }
 
   receivedUndoBlock(remoteId: string, uri: string | null, localId: string | null): void {
-    const where = uri ? and(eq(blocks.accountId, remoteId), eq(blocks.uri, uri)) : and(eq(blocks.accountId, remoteId), eq(blocks.targetId, localId ?? ""));
+    const where = uri
+      ? and(eq(blocks.accountId, remoteId), eq(blocks.uri, uri))
+      : and(eq(blocks.accountId, remoteId), eq(blocks.targetId, localId ?? ""));
     const row = this.#db.delete(blocks).where(where).returning().get();
     if (row) this.#events.emit({ type: "relationship.changed", accountId: row.targetId, targetId: remoteId, change: "unblocked_by" });
   }

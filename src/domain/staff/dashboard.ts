@@ -20,14 +20,30 @@ export function dashboardFigures(deps: { db: Db; queue: ReviewQueue; peers: Peer
   const { db } = deps;
   return {
     queue: deps.queue.summary(),
-    approvalsThisWeek: db.select({ n: count() }).from(auditLog).where(and(eq(auditLog.action, "account.approve"), gte(auditLog.createdAt, weekAgo))).get()?.n ?? 0,
+    approvalsThisWeek:
+      db
+        .select({ n: count() })
+        .from(auditLog)
+        .where(and(eq(auditLog.action, "account.approve"), gte(auditLog.createdAt, weekAgo)))
+        .get()?.n ?? 0,
     activePeers: deps.peers.activeOrigins().length,
-    casesThisWeek: db.select({ n: count() }).from(statuses).where(and(eq(statuses.kind, "case"), eq(statuses.local, true), gte(statuses.createdAt, weekAgo))).get()?.n ?? 0,
+    casesThisWeek:
+      db
+        .select({ n: count() })
+        .from(statuses)
+        .where(and(eq(statuses.kind, "case"), eq(statuses.local, true), gte(statuses.createdAt, weekAgo)))
+        .get()?.n ?? 0,
     credentialsExpiringSoon:
       db
         .select({ n: count() })
         .from(accounts)
-        .where(and(eq(accounts.status, "approved"), isNotNull(accounts.credentialExpiresAt), lte(accounts.credentialExpiresAt, new Date(now.getTime() + WEEK))))
+        .where(
+          and(
+            eq(accounts.status, "approved"),
+            isNotNull(accounts.credentialExpiresAt),
+            lte(accounts.credentialExpiresAt, new Date(now.getTime() + WEEK)),
+          ),
+        )
         .get()?.n ?? 0,
   };
 }

@@ -60,7 +60,8 @@ export class SecondFactors {
     if (account.staffTokensSince && token.createdAt.getTime() < account.staffTokensSince.getTime()) return false;
     const step = this.stepAfterPassword(account);
     // The factor passed must be the current one (not one since reset).
-    if (step === "code") return token.secondFactorAt != null && token.secondFactorAt.getTime() >= (account.staffTokensSince?.getTime() ?? 0);
+    if (step === "code")
+      return token.secondFactorAt != null && token.secondFactorAt.getTime() >= (account.staffTokensSince?.getTime() ?? 0);
     return step === "none";
   }
 
@@ -97,7 +98,10 @@ export class SecondFactors {
     this.#db
       .insert(staffSecondFactors)
       .values({ accountId, secret: sealed, createdAt: now })
-      .onConflictDoUpdate({ target: staffSecondFactors.accountId, set: { secret: sealed, confirmedAt: null, lastStep: 0, recoveryCodes: "[]", createdAt: now } })
+      .onConflictDoUpdate({
+        target: staffSecondFactors.accountId,
+        set: { secret: sealed, confirmedAt: null, lastStep: 0, recoveryCodes: "[]", createdAt: now },
+      })
       .run();
     return { secret: secret.base32, uri: this.#totp(accountId, label, secret).toString() };
   }
@@ -116,7 +120,11 @@ export class SecondFactors {
     if (!row || row.confirmedAt) throw new DomainError("forbidden", "There is no second factor waiting to be confirmed");
     const step = this.#acceptedStep(accountId, row.secret, code, row.lastStep, now);
     if (step === null) throw new DomainError("unprocessable", "That code is not right; check the time on your device and try the next one");
-    const codes = Array.from({ length: RECOVERY_CODES }, () => randomBytes(5).toString("hex").replace(/(.{5})/, "$1-"));
+    const codes = Array.from({ length: RECOVERY_CODES }, () =>
+      randomBytes(5)
+        .toString("hex")
+        .replace(/(.{5})/, "$1-"),
+    );
     this.#db
       .update(staffSecondFactors)
       .set({ confirmedAt: now, lastStep: step, recoveryCodes: JSON.stringify(codes.map((c) => this.#hashCode(accountId, c))) })
@@ -158,7 +166,10 @@ export class SecondFactors {
       .set({ recoveryCodes: JSON.stringify(hashes.filter((h) => h !== hash)) })
       .where(eq(staffSecondFactors.accountId, accountId))
       .run();
-    this.#audit.record({ staffId: accountId, subjectId: accountId, action: "second_factor.recovery_code", reason: `${hashes.length - 1} left` }, now);
+    this.#audit.record(
+      { staffId: accountId, subjectId: accountId, action: "second_factor.recovery_code", reason: `${hashes.length - 1} left` },
+      now,
+    );
     return "recovery";
   }
 

@@ -38,14 +38,21 @@ export class StaffSessions {
       })
       .run();
     // Expired sessions are cleared as new ones start.
-    this.#db.delete(staffSessions).where(or(lt(staffSessions.expiresAt, now), lt(staffSessions.lastSeenAt, new Date(now.getTime() - STAFF_IDLE_MINUTES * 60_000)))).run();
+    this.#db
+      .delete(staffSessions)
+      .where(or(lt(staffSessions.expiresAt, now), lt(staffSessions.lastSeenAt, new Date(now.getTime() - STAFF_IDLE_MINUTES * 60_000))))
+      .run();
     return token;
   }
 
   /** The live session for a cookie token (and marks it used), or undefined. */
   resolve(token: string | undefined, now = new Date()): StaffSessionRow | undefined {
     if (!token || !/^[A-Za-z0-9_-]{43}$/.test(token)) return undefined;
-    const row = this.#db.select().from(staffSessions).where(eq(staffSessions.id, hashToken(token))).get();
+    const row = this.#db
+      .select()
+      .from(staffSessions)
+      .where(eq(staffSessions.id, hashToken(token)))
+      .get();
     if (!row) return undefined;
     if (row.expiresAt <= now || row.lastSeenAt.getTime() + STAFF_IDLE_MINUTES * 60_000 <= now.getTime()) {
       this.#db.delete(staffSessions).where(eq(staffSessions.id, row.id)).run();

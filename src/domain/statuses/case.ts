@@ -4,7 +4,20 @@ import { escapeHtml } from "../text.ts";
 
 export const CASE_MEDIA_TYPE = "application/vnd.consilium.case+json";
 
-export const AGE_BANDS = ["neonate", "infant", "child", "adolescent", "18-29", "30-39", "40-49", "50-59", "60-69", "70-79", "80-89", "90+"] as const;
+export const AGE_BANDS = [
+  "neonate",
+  "infant",
+  "child",
+  "adolescent",
+  "18-29",
+  "30-39",
+  "40-49",
+  "50-59",
+  "60-69",
+  "70-79",
+  "80-89",
+  "90+",
+] as const;
 
 const section = (max: number) => z.string().trim().max(max).optional().default("");
 
@@ -82,5 +95,7 @@ export const caseRecordSchema = caseSchema.extend({
 });
 
 export function plainCaseText(record: CaseRecord): string {
-  return CASE_TEXT_FIELDS.map((f) => record[f]).filter(Boolean).join("\n");
+  return CASE_TEXT_FIELDS.map((f) => record[f])
+    .filter(Boolean)
+    .join("\n");
 }

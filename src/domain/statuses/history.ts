@@ -24,7 +24,12 @@ export class EditHistory {
   }
 
   #snapshot(status: StatusRow) {
-    const media = this.#db.select({ id: mediaAttachments.id }).from(mediaAttachments).where(eq(mediaAttachments.statusId, status.id)).orderBy(asc(mediaAttachments.id)).all();
+    const media = this.#db
+      .select({ id: mediaAttachments.id })
+      .from(mediaAttachments)
+      .where(eq(mediaAttachments.statusId, status.id))
+      .orderBy(asc(mediaAttachments.id))
+      .all();
     const poll = this.#db.select({ options: polls.options }).from(polls).where(eq(polls.statusId, status.id)).get();
     return {
       contentHtml: status.contentHtml,
@@ -38,11 +43,29 @@ export class EditHistory {
 
   #record(status: StatusRow): void {
     const snapshot = this.#snapshot(status);
-    const last = this.#db.select().from(statusEdits).where(eq(statusEdits.statusId, status.id)).orderBy(desc(statusEdits.id)).limit(1).get();
+    const last = this.#db
+      .select()
+      .from(statusEdits)
+      .where(eq(statusEdits.statusId, status.id))
+      .orderBy(desc(statusEdits.id))
+      .limit(1)
+      .get();
     // Only what a reader can see counts as a new version (not a count change).
-    if (last && last.contentHtml === snapshot.contentHtml && last.spoilerText === snapshot.spoilerText && last.sensitive === snapshot.sensitive && last.caseData === snapshot.caseData && last.pollOptions === snapshot.pollOptions && last.mediaIds === snapshot.mediaIds) return;
+    if (
+      last &&
+      last.contentHtml === snapshot.contentHtml &&
+      last.spoilerText === snapshot.spoilerText &&
+      last.sensitive === snapshot.sensitive &&
+      last.caseData === snapshot.caseData &&
+      last.pollOptions === snapshot.pollOptions &&
+      last.mediaIds === snapshot.mediaIds
+    )
+      return;
     const at = last ? (status.editedAt ?? new Date()) : status.createdAt;
-    this.#db.insert(statusEdits).values({ id: newId(at.getTime()), statusId: status.id, createdAt: at, ...snapshot }).run();
+    this.#db
+      .insert(statusEdits)
+      .values({ id: newId(at.getTime()), statusId: status.id, createdAt: at, ...snapshot })
+      .run();
   }
 
   /** Oldest first; a status stored before history was kept shows as its one version. */

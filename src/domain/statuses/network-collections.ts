@@ -19,7 +19,14 @@ export class NetworkCollections {
     return this.#db
       .select()
       .from(statuses)
-      .where(and(eq(statuses.accountId, accountId), eq(statuses.local, true), inArray(statuses.visibility, NETWORK), before ? lt(statuses.id, before) : undefined))
+      .where(
+        and(
+          eq(statuses.accountId, accountId),
+          eq(statuses.local, true),
+          inArray(statuses.visibility, NETWORK),
+          before ? lt(statuses.id, before) : undefined,
+        ),
+      )
       .orderBy(desc(statuses.id))
       .limit(limit)
       .all();
@@ -50,14 +57,17 @@ export class NetworkCollections {
   }
 
   countTagged(tag: string): number {
-    return this.#db.select({ n: sql<number>`count(*)` }).from(statuses).where(this.#tagged(tag)).get()!.n;
+    return this.#db
+      .select({ n: sql<number>`count(*)` })
+      .from(statuses)
+      .where(this.#tagged(tag))
+      .get()!.n;
   }
 }
 
 export type TombstoneRow = typeof tombstones.$inferSelect;
 
 const FORMER_TYPE: Record<StatusRow["kind"], string> = { note: "Note", case: "Article", boost: "Announce" };
-
 
 /**
  * Addresses of deleted local posts, so a later fetch answers 410 Gone with a

@@ -45,7 +45,14 @@ export class ReceivedStatuses {
   readonly #audit: AuditLog;
   readonly #events: DomainEvents;
 
-  constructor(deps: { db: Db; store: StatusStore; visibility: StatusVisibility; notifications: NotificationService; audit: AuditLog; events: DomainEvents }) {
+  constructor(deps: {
+    db: Db;
+    store: StatusStore;
+    visibility: StatusVisibility;
+    notifications: NotificationService;
+    audit: AuditLog;
+    events: DomainEvents;
+  }) {
     this.#db = deps.db;
     this.#store = deps.store;
     this.#visibility = deps.visibility;
@@ -64,7 +71,8 @@ export class ReceivedStatuses {
 
   #receive(input: RemoteStatusInput, after: (() => void)[]): StatusRow {
     const existing = this.#store.getByUri(input.uri);
-    if (existing && existing.accountId !== input.authorId) throw new DomainError("forbidden", "The activity's actor does not own this object");
+    if (existing && existing.accountId !== input.authorId)
+      throw new DomainError("forbidden", "The activity's actor does not own this object");
     if (existing && (!input.updated || (existing.editedAt && existing.editedAt.getTime() >= input.updated.getTime()))) return existing;
     const parent = input.inReplyToUri ? this.#store.getByUri(input.inReplyToUri) : undefined;
     const text = htmlToText(input.contentHtml);
@@ -84,7 +92,12 @@ export class ReceivedStatuses {
     };
     const now = new Date();
     const row = existing
-      ? this.#db.update(statuses).set({ ...values, editedAt: input.updated ?? now }).where(eq(statuses.id, existing.id)).returning().get()
+      ? this.#db
+          .update(statuses)
+          .set({ ...values, editedAt: input.updated ?? now })
+          .where(eq(statuses.id, existing.id))
+          .returning()
+          .get()
       : this.#db
           .insert(statuses)
           .values({
@@ -105,14 +118,22 @@ export class ReceivedStatuses {
           .get();
     if (!row) return this.#store.getByUri(input.uri)!;
     this.#db.delete(statusTags).where(eq(statusTags.statusId, row.id)).run();
-    for (const tag of input.tags) this.#db.insert(statusTags).values({ statusId: row.id, tag: tag.toLowerCase() }).onConflictDoNothing().run();
-    for (const accountId of input.mentionedAccountIds) this.#db.insert(statusMentions).values({ statusId: row.id, accountId }).onConflictDoNothing().run();
+    for (const tag of input.tags)
+      this.#db.insert(statusTags).values({ statusId: row.id, tag: tag.toLowerCase() }).onConflictDoNothing().run();
+    for (const accountId of input.mentionedAccountIds)
+      this.#db.insert(statusMentions).values({ statusId: row.id, accountId }).onConflictDoNothing().run();
     this.#store.index(row.id, this.#store.searchBody(row, input.caseRecord));
     if (held) {
-      this.#audit.record({ staffId: null, subjectId: input.authorId, action: "phi.held", reason: `incoming post ${input.uri}: ${findings.map((f) => f.type).join(", ")}` });
+      this.#audit.record({
+        staffId: null,
+        subjectId: input.authorId,
+        action: "phi.held",
+        reason: `incoming post ${input.uri}: ${findings.map((f) => f.type).join(", ")}`,
+      });
     } else if (!existing) {
       const mentionIds = [...new Set([...input.mentionedAccountIds, ...(parent ? [parent.accountId] : [])])];
-      for (const id of mentionIds) this.#notifications.notify(id, parent && parent.accountId === id ? "reply" : "mention", row.accountId, row.id, row.createdAt);
+      for (const id of mentionIds)
+        this.#notifications.notify(id, parent && parent.accountId === id ? "reply" : "mention", row.accountId, row.id, row.createdAt);
     } else {
       for (const f of this.#db.select({ id: statuses.accountId }).from(statuses).where(eq(statuses.reblogOfId, row.id)).all()) {
         this.#notifications.notify(f.id, "update", row.accountId, row.id);
@@ -129,7 +150,12 @@ export class ReceivedStatuses {
     this.#db.update(statuses).set({ held: true }).where(eq(statuses.id, statusId)).run();
     // Streams showed it a moment ago: to every viewer it is now as good as deleted.
     this.#events.emit({ type: "status.deleted", status, mentionedIds: this.#store.mentionedIds(status.id) });
-    this.#audit.record({ staffId: null, subjectId: status.accountId, action: "phi.held", reason: `incoming post ${status.uri}: ${reason}` });
+    this.#audit.record({
+      staffId: null,
+      subjectId: status.accountId,
+      action: "phi.held",
+      reason: `incoming post ${status.uri}: ${reason}`,
+    });
   }
 
   /**
@@ -140,7 +166,11 @@ export class ReceivedStatuses {
   receiveDelete(actorId: string, uri: string, now = new Date()): void {
     const status = this.#store.getByUri(uri);
     if (status && status.accountId !== actorId) return;
-    this.#db.insert(tombstones).values({ uri, formerType: status?.kind === "case" ? "Article" : "Note", deletedAt: now }).onConflictDoNothing().run();
+    this.#db
+      .insert(tombstones)
+      .values({ uri, formerType: status?.kind === "case" ? "Article" : "Note", deletedAt: now })
+      .onConflictDoNothing()
+      .run();
     if (status) this.#store.removeWithBoosts(status);
   }
 
@@ -165,9 +195,13 @@ export class ReceivedStatuses {
 
   receiveUndoLike(actorId: string, likeUri: string, objectUri: string | null): void {
     const byUri = this.#db.select().from(favourites).where(eq(favourites.uri, likeUri)).get();
-    const status = byUri && byUri.accountId === actorId ? this.#store.get(byUri.statusId) : objectUri ? this.#store.getByUri(objectUri) : undefined;
+    const status =
+      byUri && byUri.accountId === actorId ? this.#store.get(byUri.statusId) : objectUri ? this.#store.getByUri(objectUri) : undefined;
     if (!status) return;
-    const removed = this.#db.delete(favourites).where(and(eq(favourites.accountId, actorId), eq(favourites.statusId, status.id))).run().changes;
+    const removed = this.#db
+      .delete(favourites)
+      .where(and(eq(favourites.accountId, actorId), eq(favourites.statusId, status.id)))
+      .run().changes;
     if (removed > 0) this.#notifications.withdraw(status.accountId, "favourite", actorId, status.id);
   }
 
@@ -176,7 +210,17 @@ export class ReceivedStatuses {
     if (!original || (original.visibility !== "public" && original.visibility !== "unlisted")) return;
     const inserted = this.#db
       .insert(statuses)
-      .values({ id: newId(), uri: announceUri, url: null, accountId: actorId, local: false, kind: "boost", visibility: original.visibility, reblogOfId: original.id, createdAt: published })
+      .values({
+        id: newId(),
+        uri: announceUri,
+        url: null,
+        accountId: actorId,
+        local: false,
+        kind: "boost",
+        visibility: original.visibility,
+        reblogOfId: original.id,
+        createdAt: published,
+      })
       .onConflictDoNothing()
       .returning()
       .get();
@@ -200,6 +244,10 @@ export class ReceivedStatuses {
     const status = this.#store.getByUri(objectUri);
     if (!status || status.accountId !== actorId) return;
     if (pinned) this.#db.insert(pins).values({ accountId: actorId, statusId: status.id, createdAt: now }).onConflictDoNothing().run();
-    else this.#db.delete(pins).where(and(eq(pins.accountId, actorId), eq(pins.statusId, status.id))).run();
+    else
+      this.#db
+        .delete(pins)
+        .where(and(eq(pins.accountId, actorId), eq(pins.statusId, status.id)))
+        .run();
   }
 }

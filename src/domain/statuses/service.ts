@@ -126,7 +126,11 @@ export class StatusService {
   #render(text: string, mentions: readonly AccountView[], record: CaseRecord | null): string {
     const html = text.trim()
       ? renderStatusHtml(text, this.#instance.origin, (m) => {
-          const hit = mentions.find((a) => a.username.toLowerCase() === m.username.toLowerCase() && (m.host == null || a.host === m.host || (a.local && m.host === this.#instance.host)));
+          const hit = mentions.find(
+            (a) =>
+              a.username.toLowerCase() === m.username.toLowerCase() &&
+              (m.host == null || a.host === m.host || (a.local && m.host === this.#instance.host)),
+          );
           return hit ? { url: hit.url, username: hit.username } : undefined;
         })
       : "";
@@ -151,7 +155,8 @@ export class StatusService {
     }
     const text = input.text ?? "";
     const mediaIds = input.mediaIds ?? [];
-    if (input.poll && input.caseFields) throw new DomainError("unprocessable", "Validation failed: a case cannot also be a poll; post the poll as a reply");
+    if (input.poll && input.caseFields)
+      throw new DomainError("unprocessable", "Validation failed: a case cannot also be a poll; post the poll as a reply");
     if (input.poll && mediaIds.length > 0) throw new DomainError("unprocessable", "Validation failed: a poll cannot have media attached");
     if (!text.trim() && mediaIds.length === 0 && !input.caseFields) {
       throw new DomainError("unprocessable", "Validation failed: Text can't be blank");
@@ -165,7 +170,9 @@ export class StatusService {
     const parent = input.inReplyToId ? this.#visibility.getVisible(authorId, input.inReplyToId) : null;
     if (parent?.kind === "boost") throw new DomainError("unprocessable", "Validation failed: cannot reply to a boost");
     const mentions = await this.#resolveMentions(text);
-    const record: CaseRecord | null = input.caseFields ? { ...input.caseFields, status: "open", accepted_answer: null, solution_note: null } : null;
+    const record: CaseRecord | null = input.caseFields
+      ? { ...input.caseFields, status: "open", accepted_answer: null, solution_note: null }
+      : null;
     const id = newId(now.getTime());
     const uri = this.#statusUri(author, id, record ? "cases" : input.poll ? "polls" : "statuses");
     const visibility = input.visibility ?? "public";
@@ -201,8 +208,18 @@ export class StatusService {
         .get();
       for (const tag of tags) tx.insert(statusTags).values({ statusId: id, tag }).onConflictDoNothing().run();
       for (const accountId of mentionIds) tx.insert(statusMentions).values({ statusId: id, accountId }).onConflictDoNothing().run();
-      if (media.length > 0) tx.update(mediaAttachments).set({ statusId: id }).where(inArray(mediaAttachments.id, media.map((m) => m.id))).run();
-      if (input.idempotencyKey) tx.insert(idempotencyKeys).values({ accountId: authorId, key: input.idempotencyKey, statusId: id, createdAt: now }).run();
+      if (media.length > 0)
+        tx.update(mediaAttachments)
+          .set({ statusId: id })
+          .where(
+            inArray(
+              mediaAttachments.id,
+              media.map((m) => m.id),
+            ),
+          )
+          .run();
+      if (input.idempotencyKey)
+        tx.insert(idempotencyKeys).values({ accountId: authorId, key: input.idempotencyKey, statusId: id, createdAt: now }).run();
       if (input.poll) tx.insert(pollsTable).values(this.#polls.localRow(id, input.poll)).run();
       return inserted;
     });
@@ -215,7 +232,13 @@ export class StatusService {
 
   #notifyNew(status: StatusRow, mentionIds: readonly string[], parent: StatusRow | null): void {
     for (const id of mentionIds) {
-      this.#notifications.notify(id, parent && parent.accountId === id ? "reply" : "mention", status.accountId, status.id, status.createdAt);
+      this.#notifications.notify(
+        id,
+        parent && parent.accountId === id ? "reply" : "mention",
+        status.accountId,
+        status.id,
+        status.createdAt,
+      );
     }
   }
 
@@ -223,12 +246,19 @@ export class StatusService {
     const status = this.#store.get(id);
     if (!status || status.accountId !== authorId || status.kind === "boost") throw new DomainError("not_found", "Record not found");
     const text = input.text ?? "";
-    if (!text.trim() && !input.caseFields && !status.caseData) throw new DomainError("unprocessable", "Validation failed: Text can't be blank");
-    if (text.length > MAX_STATUS_CHARACTERS) throw new DomainError("unprocessable", `Validation failed: Text character limit of ${MAX_STATUS_CHARACTERS} exceeded`);
+    if (!text.trim() && !input.caseFields && !status.caseData)
+      throw new DomainError("unprocessable", "Validation failed: Text can't be blank");
+    if (text.length > MAX_STATUS_CHARACTERS)
+      throw new DomainError("unprocessable", `Validation failed: Text character limit of ${MAX_STATUS_CHARACTERS} exceeded`);
     this.#checkPhi(input);
     const previous = status.caseData ? (JSON.parse(status.caseData) as CaseRecord) : null;
     const record: CaseRecord | null = input.caseFields
-      ? { ...input.caseFields, status: previous?.status ?? "open", accepted_answer: previous?.accepted_answer ?? null, solution_note: previous?.solution_note ?? null }
+      ? {
+          ...input.caseFields,
+          status: previous?.status ?? "open",
+          accepted_answer: previous?.accepted_answer ?? null,
+          solution_note: previous?.solution_note ?? null,
+        }
       : previous;
     const mentions = await this.#resolveMentions(text);
     const updated = this.#db.transaction((tx) => {
@@ -257,7 +287,12 @@ export class StatusService {
   }
 
   /** Marks a case solved (optionally with the accepted reply) or reopens it. */
-  async setCaseStatus(authorId: string, id: string, change: { solved: boolean; acceptedReplyId?: string | null; note?: string | null }, now = new Date()): Promise<StatusRow> {
+  async setCaseStatus(
+    authorId: string,
+    id: string,
+    change: { solved: boolean; acceptedReplyId?: string | null; note?: string | null },
+    now = new Date(),
+  ): Promise<StatusRow> {
     const status = this.#store.get(id);
     if (!status || status.kind !== "case" || !status.caseData) throw new DomainError("not_found", "Record not found");
     if (status.accountId !== authorId) throw new DomainError("forbidden", "Only the author can mark a case solved");
@@ -271,11 +306,22 @@ export class StatusService {
     if (change.note) assertNoPhi({ note: change.note });
     const record = JSON.parse(status.caseData) as CaseRecord;
     const next: CaseRecord = change.solved
-      ? { ...record, status: "solved", accepted_answer: accepted?.uri ?? null, solution_note: change.note ?? null, solved_at: now.toISOString() }
+      ? {
+          ...record,
+          status: "solved",
+          accepted_answer: accepted?.uri ?? null,
+          solution_note: change.note ?? null,
+          solved_at: now.toISOString(),
+        }
       : { ...record, status: "open", accepted_answer: null, solution_note: null, solved_at: null };
     const updated = this.#db
       .update(statuses)
-      .set({ caseData: JSON.stringify(next), caseStatus: next.status, contentHtml: caseHtml(next, this.#render(status.sourceText ?? "", [], null)), editedAt: now })
+      .set({
+        caseData: JSON.stringify(next),
+        caseStatus: next.status,
+        contentHtml: caseHtml(next, this.#render(status.sourceText ?? "", [], null)),
+        editedAt: now,
+      })
       .where(eq(statuses.id, id))
       .returning()
       .get();

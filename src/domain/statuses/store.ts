@@ -23,12 +23,26 @@ export class StatusStore {
   readonly #events: DomainEvents;
   #localCount: number | null = null;
 
-  readonly #byId = once(() => this.#db.select().from(statuses).where(eq(statuses.id, sql.placeholder("id"))).prepare());
-  readonly #byUri = once(() => this.#db.select().from(statuses).where(eq(statuses.uri, sql.placeholder("uri"))).prepare());
+  readonly #byId = once(() =>
+    this.#db
+      .select()
+      .from(statuses)
+      .where(eq(statuses.id, sql.placeholder("id")))
+      .prepare(),
+  );
+  readonly #byUri = once(() =>
+    this.#db
+      .select()
+      .from(statuses)
+      .where(eq(statuses.uri, sql.placeholder("uri")))
+      .prepare(),
+  );
   readonly #byIds = once(() => this.#db.select().from(statuses).where(inIdList(statuses.id)).prepare());
   readonly #tags = once(() => this.#db.select().from(statusTags).where(inIdList(statusTags.statusId)).prepare());
   readonly #mentions = once(() => this.#db.select().from(statusMentions).where(inIdList(statusMentions.statusId)).prepare());
-  readonly #mediaRows = once(() => this.#db.select().from(mediaAttachments).where(inIdList(mediaAttachments.statusId)).orderBy(asc(mediaAttachments.id)).prepare());
+  readonly #mediaRows = once(() =>
+    this.#db.select().from(mediaAttachments).where(inIdList(mediaAttachments.statusId)).orderBy(asc(mediaAttachments.id)).prepare(),
+  );
   // Counts and the viewer's own flags for a batch, in one statement.
   readonly #stats = once(() =>
     this.#db.$client.prepare(`SELECT j.value AS id,
@@ -66,7 +80,11 @@ export class StatusStore {
   getMany(ids: readonly string[]): Map<string, StatusRow> {
     const valid = [...new Set(ids)].filter((id) => ID.test(id));
     if (valid.length === 0) return new Map();
-    return new Map(this.#byIds().all({ ids: idList(valid) }).map((s) => [s.id, s]));
+    return new Map(
+      this.#byIds()
+        .all({ ids: idList(valid) })
+        .map((s) => [s.id, s]),
+    );
   }
 
   boostsOf(statusId: string): StatusRow[] {
@@ -74,15 +92,37 @@ export class StatusStore {
   }
 
   mentionedIds(statusId: string): string[] {
-    return this.#db.select({ id: statusMentions.accountId }).from(statusMentions).where(eq(statusMentions.statusId, statusId)).all().map((r) => r.id);
+    return this.#db
+      .select({ id: statusMentions.accountId })
+      .from(statusMentions)
+      .where(eq(statusMentions.statusId, statusId))
+      .all()
+      .map((r) => r.id);
   }
 
   /** Counts and the viewer's own flags for a batch of statuses. */
   stats(viewerId: string, ids: readonly string[]) {
-    const out = { replies: new Map<string, number>(), reblogs: new Map<string, number>(), favourites: new Map<string, number>(), favourited: new Set<string>(), reblogged: new Set<string>(), bookmarked: new Set<string>(), pinned: new Set<string>() };
+    const out = {
+      replies: new Map<string, number>(),
+      reblogs: new Map<string, number>(),
+      favourites: new Map<string, number>(),
+      favourited: new Set<string>(),
+      reblogged: new Set<string>(),
+      bookmarked: new Set<string>(),
+      pinned: new Set<string>(),
+    };
     const list = [...new Set(ids)];
     if (list.length === 0) return out;
-    type Row = { id: string; replies: number; reblogs: number; favourites: number; favourited: number; reblogged: number; bookmarked: number; pinned: number };
+    type Row = {
+      id: string;
+      replies: number;
+      reblogs: number;
+      favourites: number;
+      favourited: number;
+      reblogged: number;
+      bookmarked: number;
+      pinned: number;
+    };
     for (const r of this.#stats().all({ viewer: viewerId, ids: idList(list) }) as Row[]) {
       if (r.replies) out.replies.set(r.id, r.replies);
       if (r.reblogs) out.reblogs.set(r.id, r.reblogs);
@@ -124,12 +164,23 @@ export class StatusStore {
 
   /** Posts written here (boosts excluded), for NodeInfo and the instance API: counted once, then kept by events. */
   countLocal(): number {
-    this.#localCount ??= this.#db.select({ n: sql<number>`count(*)` }).from(statuses).where(and(eq(statuses.local, true), ne(statuses.kind, "boost"))).get()?.n ?? 0;
+    this.#localCount ??=
+      this.#db
+        .select({ n: sql<number>`count(*)` })
+        .from(statuses)
+        .where(and(eq(statuses.local, true), ne(statuses.kind, "boost")))
+        .get()?.n ?? 0;
     return this.#localCount;
   }
 
   countByAccount(accountId: string): number {
-    return this.#db.select({ n: sql<number>`count(*)` }).from(statuses).where(and(eq(statuses.accountId, accountId), ne(statuses.kind, "boost"))).get()?.n ?? 0;
+    return (
+      this.#db
+        .select({ n: sql<number>`count(*)` })
+        .from(statuses)
+        .where(and(eq(statuses.accountId, accountId), ne(statuses.kind, "boost")))
+        .get()?.n ?? 0
+    );
   }
 
   /** Hashtags in use that start with the prefix (for search). */

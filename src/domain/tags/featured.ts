@@ -49,21 +49,43 @@ export class FeaturedTags {
   feature(accountId: string, name: string, now = new Date()): FeaturedTag {
     const tag = name.trim().replace(/^#/, "").toLowerCase();
     if (!TAG.test(tag)) throw new DomainError("unprocessable", "Validation failed: Tag is not a valid hashtag");
-    const existing = this.#db.select().from(featuredTags).where(and(eq(featuredTags.accountId, accountId), eq(featuredTags.tag, tag))).get();
+    const existing = this.#db
+      .select()
+      .from(featuredTags)
+      .where(and(eq(featuredTags.accountId, accountId), eq(featuredTags.tag, tag)))
+      .get();
     if (existing) return { id: existing.id, name: tag, ...this.#use(accountId, tag) };
     const n = this.#db.select({ n: count() }).from(featuredTags).where(eq(featuredTags.accountId, accountId)).get()?.n ?? 0;
-    if (n >= MAX_FEATURED_TAGS) throw new DomainError("unprocessable", `Validation failed: you can feature at most ${MAX_FEATURED_TAGS} hashtags`);
-    const row = this.#db.insert(featuredTags).values({ id: newId(now.getTime()), accountId, tag, createdAt: now }).returning().get();
+    if (n >= MAX_FEATURED_TAGS)
+      throw new DomainError("unprocessable", `Validation failed: you can feature at most ${MAX_FEATURED_TAGS} hashtags`);
+    const row = this.#db
+      .insert(featuredTags)
+      .values({ id: newId(now.getTime()), accountId, tag, createdAt: now })
+      .returning()
+      .get();
     return { id: row.id, name: tag, ...this.#use(accountId, tag) };
   }
 
   unfeature(accountId: string, idOrName: { id?: string; name?: string }): boolean {
-    const where = idOrName.id ? eq(featuredTags.id, idOrName.id) : eq(featuredTags.tag, (idOrName.name ?? "").replace(/^#/, "").toLowerCase());
-    return this.#db.delete(featuredTags).where(and(eq(featuredTags.accountId, accountId), where)).run().changes > 0;
+    const where = idOrName.id
+      ? eq(featuredTags.id, idOrName.id)
+      : eq(featuredTags.tag, (idOrName.name ?? "").replace(/^#/, "").toLowerCase());
+    return (
+      this.#db
+        .delete(featuredTags)
+        .where(and(eq(featuredTags.accountId, accountId), where))
+        .run().changes > 0
+    );
   }
 
   isFeatured(accountId: string, tag: string): boolean {
-    return this.#db.select({ id: featuredTags.id }).from(featuredTags).where(and(eq(featuredTags.accountId, accountId), eq(featuredTags.tag, tag.toLowerCase()))).get() != null;
+    return (
+      this.#db
+        .select({ id: featuredTags.id })
+        .from(featuredTags)
+        .where(and(eq(featuredTags.accountId, accountId), eq(featuredTags.tag, tag.toLowerCase())))
+        .get() != null
+    );
   }
 
   /** Tags the account used most in its recent posts and does not feature yet (Mastodon's suggestions). */

@@ -36,21 +36,35 @@ export class TagService {
 
   follow(accountId: string, name: string, now = new Date()): string {
     const tag = normaliseTag(name);
-    const inserted = this.#db.insert(followedTags).values({ id: newId(now.getTime()), accountId, tag, createdAt: now }).onConflictDoNothing().run().changes;
+    const inserted = this.#db
+      .insert(followedTags)
+      .values({ id: newId(now.getTime()), accountId, tag, createdAt: now })
+      .onConflictDoNothing()
+      .run().changes;
     if (inserted > 0) this.#events.emit({ type: "relationship.changed", accountId, targetId: tag, change: "tag.follow" });
     return tag;
   }
 
   unfollow(accountId: string, name: string): string {
     const tag = normaliseTag(name);
-    const removed = this.#db.delete(followedTags).where(and(eq(followedTags.accountId, accountId), eq(followedTags.tag, tag))).run().changes;
+    const removed = this.#db
+      .delete(followedTags)
+      .where(and(eq(followedTags.accountId, accountId), eq(followedTags.tag, tag)))
+      .run().changes;
     if (removed > 0) this.#events.emit({ type: "relationship.changed", accountId, targetId: tag, change: "tag.unfollow" });
     return tag;
   }
 
   following(accountId: string, tags: readonly string[]): Set<string> {
     if (tags.length === 0) return new Set();
-    return new Set(this.#db.select({ tag: followedTags.tag }).from(followedTags).where(and(eq(followedTags.accountId, accountId), inArray(followedTags.tag, [...tags]))).all().map((r) => r.tag));
+    return new Set(
+      this.#db
+        .select({ tag: followedTags.tag })
+        .from(followedTags)
+        .where(and(eq(followedTags.accountId, accountId), inArray(followedTags.tag, [...tags])))
+        .all()
+        .map((r) => r.tag),
+    );
   }
 
   /** Tags the account follows, newest first (paginated by the follow's id). */

@@ -47,15 +47,27 @@ export class HomeFeed {
     );
     this.#remove = db.prepare("DELETE FROM home_feed WHERE status_id = ?");
     const local = "EXISTS (SELECT 1 FROM accounts WHERE id = :viewer)";
-    this.#authorDrop = db.prepare(`DELETE FROM home_feed WHERE account_id = :viewer AND status_id IN (SELECT s.id FROM statuses s WHERE s.account_id = :author AND NOT ${homeRule(":viewer")})`);
-    this.#authorAdd = db.prepare(`INSERT OR IGNORE INTO home_feed (account_id, status_id) SELECT :viewer, s.id FROM statuses s WHERE ${local} AND s.account_id = :author AND ${homeRule(":viewer")}`);
+    this.#authorDrop = db.prepare(
+      `DELETE FROM home_feed WHERE account_id = :viewer AND status_id IN (SELECT s.id FROM statuses s WHERE s.account_id = :author AND NOT ${homeRule(":viewer")})`,
+    );
+    this.#authorAdd = db.prepare(
+      `INSERT OR IGNORE INTO home_feed (account_id, status_id) SELECT :viewer, s.id FROM statuses s WHERE ${local} AND s.account_id = :author AND ${homeRule(":viewer")}`,
+    );
     const tagged = "SELECT status_id FROM status_tags WHERE tag = :tag";
-    this.#tagDrop = db.prepare(`DELETE FROM home_feed WHERE account_id = :viewer AND status_id IN (SELECT s.id FROM statuses s WHERE s.id IN (${tagged}) AND NOT ${homeRule(":viewer")})`);
-    this.#tagAdd = db.prepare(`INSERT OR IGNORE INTO home_feed (account_id, status_id) SELECT :viewer, s.id FROM statuses s WHERE ${local} AND s.id IN (${tagged}) AND ${homeRule(":viewer")}`);
+    this.#tagDrop = db.prepare(
+      `DELETE FROM home_feed WHERE account_id = :viewer AND status_id IN (SELECT s.id FROM statuses s WHERE s.id IN (${tagged}) AND NOT ${homeRule(":viewer")})`,
+    );
+    this.#tagAdd = db.prepare(
+      `INSERT OR IGNORE INTO home_feed (account_id, status_id) SELECT :viewer, s.id FROM statuses s WHERE ${local} AND s.id IN (${tagged}) AND ${homeRule(":viewer")}`,
+    );
     // Following (or no longer following) someone changes which replies to them belong at home.
     const repliesTo = "SELECT s.id FROM statuses s WHERE s.in_reply_to_account_id = :author";
-    this.#repliesDrop = db.prepare(`DELETE FROM home_feed WHERE account_id = :viewer AND status_id IN (SELECT s.id FROM statuses s WHERE s.id IN (${repliesTo}) AND NOT ${homeRule(":viewer")})`);
-    this.#repliesAdd = db.prepare(`INSERT OR IGNORE INTO home_feed (account_id, status_id) SELECT :viewer, s.id FROM statuses s WHERE ${local} AND s.id IN (${repliesTo}) AND ${homeRule(":viewer")}`);
+    this.#repliesDrop = db.prepare(
+      `DELETE FROM home_feed WHERE account_id = :viewer AND status_id IN (SELECT s.id FROM statuses s WHERE s.id IN (${repliesTo}) AND NOT ${homeRule(":viewer")})`,
+    );
+    this.#repliesAdd = db.prepare(
+      `INSERT OR IGNORE INTO home_feed (account_id, status_id) SELECT :viewer, s.id FROM statuses s WHERE ${local} AND s.id IN (${repliesTo}) AND ${homeRule(":viewer")}`,
+    );
     this.#contains = db.prepare<[string, string], number>("SELECT 1 FROM home_feed WHERE account_id = ? AND status_id = ?").pluck();
     deps.events.subscribe((event) => this.#apply(event));
   }
@@ -117,7 +129,9 @@ export class HomeFeed {
       UNION SELECT f.follower_id, s.id FROM follows f JOIN accounts a ON a.id = f.follower_id JOIN statuses s ON s.account_id = f.following_id WHERE f.state = 'accepted'
       UNION SELECT ft.account_id, st.status_id FROM followed_tags ft JOIN status_tags st ON st.tag = ft.tag`;
     return this.#sqlite
-      .prepare(`INSERT OR IGNORE INTO home_feed (account_id, status_id) SELECT p.viewer, s.id FROM (${pairs}) p JOIN statuses s ON s.id = p.status WHERE ${homeRule("p.viewer")}`)
+      .prepare(
+        `INSERT OR IGNORE INTO home_feed (account_id, status_id) SELECT p.viewer, s.id FROM (${pairs}) p JOIN statuses s ON s.id = p.status WHERE ${homeRule("p.viewer")}`,
+      )
       .run().changes;
   }
 
@@ -127,12 +141,17 @@ export class HomeFeed {
    * in case the process stopped between a post and its fan-out.
    */
   start(now = Date.now()): void {
-    const empty = this.#sqlite.prepare("SELECT NOT EXISTS (SELECT 1 FROM home_feed) AND EXISTS (SELECT 1 FROM statuses) AS needed").get() as { needed: number };
+    const empty = this.#sqlite
+      .prepare("SELECT NOT EXISTS (SELECT 1 FROM home_feed) AND EXISTS (SELECT 1 FROM statuses) AS needed")
+      .get() as { needed: number };
     if (empty.needed) {
       this.rebuildAll();
       return;
     }
-    const recent = this.#sqlite.prepare("SELECT id, account_id AS author FROM statuses WHERE id >= ?").all(idFloor(now - CATCH_UP_MS)) as { id: string; author: string }[];
+    const recent = this.#sqlite.prepare("SELECT id, account_id AS author FROM statuses WHERE id >= ?").all(idFloor(now - CATCH_UP_MS)) as {
+      id: string;
+      author: string;
+    }[];
     this.#sqlite.transaction(() => {
       for (const r of recent) this.#fanOut.run({ status: r.id, author: r.author });
     })();
@@ -148,9 +167,15 @@ export class HomeFeed {
     const key = `${page.maxId ? "M" : ""}${page.sinceId ? "S" : ""}${page.minId ? "m" : ""}`;
     let statement = this.#pages.get(key);
     if (!statement) {
-      const bounds = [page.maxId ? "status_id < :maxId" : "", page.sinceId ? "status_id > :sinceId" : "", page.minId ? "status_id > :minId" : ""].filter(Boolean);
+      const bounds = [
+        page.maxId ? "status_id < :maxId" : "",
+        page.sinceId ? "status_id > :sinceId" : "",
+        page.minId ? "status_id > :minId" : "",
+      ].filter(Boolean);
       statement = this.#sqlite
-        .prepare(`SELECT status_id FROM home_feed WHERE account_id = :viewer ${bounds.map((b) => `AND ${b}`).join(" ")} ORDER BY status_id ${page.minId ? "ASC" : "DESC"} LIMIT :limit`)
+        .prepare(
+          `SELECT status_id FROM home_feed WHERE account_id = :viewer ${bounds.map((b) => `AND ${b}`).join(" ")} ORDER BY status_id ${page.minId ? "ASC" : "DESC"} LIMIT :limit`,
+        )
         .pluck();
       this.#pages.set(key, statement);
     }
@@ -166,6 +191,9 @@ export class HomeFeed {
 
   /** A viewer's whole feed (tests compare it with the rule). */
   all(viewerId: string): string[] {
-    return this.#sqlite.prepare("SELECT status_id FROM home_feed WHERE account_id = ? ORDER BY status_id DESC").pluck().all(viewerId) as string[];
+    return this.#sqlite
+      .prepare("SELECT status_id FROM home_feed WHERE account_id = ? ORDER BY status_id DESC")
+      .pluck()
+      .all(viewerId) as string[];
   }
 }

@@ -71,7 +71,13 @@ export class TimelineService {
       eq(statuses.held, false),
       sql`NOT ${this.#relations.hiddenAccountSql(viewerId, statuses.accountId)}`,
     );
-    const rows = this.#db.select().from(statuses).where(where).orderBy(page.minId ? asc(statuses.id) : desc(statuses.id)).limit(page.limit).all();
+    const rows = this.#db
+      .select()
+      .from(statuses)
+      .where(where)
+      .orderBy(page.minId ? asc(statuses.id) : desc(statuses.id))
+      .limit(page.limit)
+      .all();
     return this.#visibility.visibleTo(viewerId, page.minId ? rows.reverse() : rows);
   }
 
@@ -84,7 +90,10 @@ export class TimelineService {
     // A few more than the page, for those the visibility check leaves out (held, blocked, muted).
     const ids = this.#feed.page(viewerId, { ...page, limit: page.limit + HOME_SLACK });
     const rows = this.#store.getMany(ids);
-    const visible = this.#visibility.visibleTo(viewerId, ids.map((id) => rows.get(id)).filter((r): r is StatusRow => r != null));
+    const visible = this.#visibility.visibleTo(
+      viewerId,
+      ids.map((id) => rows.get(id)).filter((r): r is StatusRow => r != null),
+    );
     return page.minId ? visible.slice(-page.limit) : visible.slice(0, page.limit);
   }
 
@@ -129,16 +138,32 @@ export class TimelineService {
   }
 
   listTimeline(viewerId: string, listId: string, page: Page): StatusRow[] {
-    const list = this.#db.select().from(lists).where(and(eq(lists.id, listId), eq(lists.accountId, viewerId))).get();
+    const list = this.#db
+      .select()
+      .from(lists)
+      .where(and(eq(lists.id, listId), eq(lists.accountId, viewerId)))
+      .get();
     if (!list) throw new DomainError("not_found", "Record not found");
     const members = this.#db.select({ id: listAccounts.accountId }).from(listAccounts).where(eq(listAccounts.listId, listId));
     return this.#paged(viewerId, [inArray(statuses.accountId, members), ne(statuses.visibility, "direct"), listReplies(list)], page);
   }
 
-  accountStatuses(viewerId: string, accountId: string, options: { excludeReplies?: boolean; excludeReblogs?: boolean; onlyMedia?: boolean; pinned?: boolean; tagged?: string }, page: Page): StatusRow[] {
+  accountStatuses(
+    viewerId: string,
+    accountId: string,
+    options: { excludeReplies?: boolean; excludeReblogs?: boolean; onlyMedia?: boolean; pinned?: boolean; tagged?: string },
+    page: Page,
+  ): StatusRow[] {
     const media = options.onlyMedia ? sql`EXISTS (SELECT 1 FROM media_attachments m WHERE m.status_id = ${statuses.id})` : undefined;
-    const pinned = options.pinned ? inArray(statuses.id, this.#db.select({ id: pins.statusId }).from(pins).where(eq(pins.accountId, accountId))) : undefined;
-    const tagged = options.tagged ? inArray(statuses.id, this.#db.select({ id: statusTags.statusId }).from(statusTags).where(eq(statusTags.tag, options.tagged.toLowerCase()))) : undefined;
+    const pinned = options.pinned
+      ? inArray(statuses.id, this.#db.select({ id: pins.statusId }).from(pins).where(eq(pins.accountId, accountId)))
+      : undefined;
+    const tagged = options.tagged
+      ? inArray(
+          statuses.id,
+          this.#db.select({ id: statusTags.statusId }).from(statusTags).where(eq(statusTags.tag, options.tagged.toLowerCase())),
+        )
+      : undefined;
     return this.#paged(
       viewerId,
       [
@@ -164,8 +189,14 @@ export class TimelineService {
   }
 
   /** Cases, filtered by status, specialty and whether anyone has replied yet. */
-  cases(viewerId: string, options: { status?: "open" | "solved"; specialty?: string; unanswered?: boolean; local?: boolean }, page: Page): StatusRow[] {
-    const tagged = options.specialty ? this.#db.select({ id: statusTags.statusId }).from(statusTags).where(eq(statusTags.tag, options.specialty.toLowerCase())) : null;
+  cases(
+    viewerId: string,
+    options: { status?: "open" | "solved"; specialty?: string; unanswered?: boolean; local?: boolean },
+    page: Page,
+  ): StatusRow[] {
+    const tagged = options.specialty
+      ? this.#db.select({ id: statusTags.statusId }).from(statusTags).where(eq(statusTags.tag, options.specialty.toLowerCase()))
+      : null;
     const unanswered = options.unanswered ? sql`NOT EXISTS (SELECT 1 FROM statuses r WHERE r.in_reply_to_id = ${statuses.id})` : undefined;
     return this.#paged(
       viewerId,
@@ -185,10 +216,20 @@ export class TimelineService {
     const status = this.#visibility.getVisible(viewerId, id);
     const hidden = this.#visibility.hiddenFrom(viewerId);
     const chain: StatusRow[] = [];
-    for (let cursor = status.inReplyToId ? this.#store.get(status.inReplyToId) : undefined; cursor && chain.length < 100; cursor = cursor.inReplyToId ? this.#store.get(cursor.inReplyToId) : undefined) {
+    for (
+      let cursor = status.inReplyToId ? this.#store.get(status.inReplyToId) : undefined;
+      cursor && chain.length < 100;
+      cursor = cursor.inReplyToId ? this.#store.get(cursor.inReplyToId) : undefined
+    ) {
       chain.unshift(cursor);
     }
-    const thread = status.contextUri ? this.#db.select().from(statuses).where(and(eq(statuses.contextUri, status.contextUri), ne(statuses.kind, "boost"))).all() : [];
+    const thread = status.contextUri
+      ? this.#db
+          .select()
+          .from(statuses)
+          .where(and(eq(statuses.contextUri, status.contextUri), ne(statuses.kind, "boost")))
+          .all()
+      : [];
     // Published time and URI order the thread, so every instance shows it the same way.
     thread.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.uri.localeCompare(b.uri));
     const inThread = new Set([status.id]);
@@ -199,7 +240,10 @@ export class TimelineService {
         descendants.push(s);
       }
     }
-    return { ancestors: this.#visibility.visibleTo(viewerId, chain, hidden), descendants: this.#visibility.visibleTo(viewerId, descendants, hidden) };
+    return {
+      ancestors: this.#visibility.visibleTo(viewerId, chain, hidden),
+      descendants: this.#visibility.visibleTo(viewerId, descendants, hidden),
+    };
   }
 
   /** Full-text search over posts and cases this instance holds (FTS5). */
@@ -211,7 +255,9 @@ export class TimelineService {
       .map((t) => `"${t}"`);
     if (terms.length === 0) return [];
     const ids = this.#db
-      .all<{ status_id: string }>(sql`SELECT status_id FROM status_search WHERE status_search MATCH ${terms.join(" ")} ORDER BY rank LIMIT ${limit + offset + 20}`)
+      .all<{ status_id: string }>(
+        sql`SELECT status_id FROM status_search WHERE status_search MATCH ${terms.join(" ")} ORDER BY rank LIMIT ${limit + offset + 20}`,
+      )
       .map((r) => r.status_id);
     const rows = this.#store.getMany(ids);
     const found = ids.map((id) => rows.get(id)).filter((s): s is StatusRow => s != null);
@@ -227,7 +273,14 @@ export class TimelineService {
     const cases = this.#db
       .select()
       .from(statuses)
-      .where(and(eq(statuses.kind, "case"), eq(statuses.held, false), sql`${statuses.createdAt} >= ${since.getTime()}`, sql`${statuses.createdAt} < ${until.getTime()}`))
+      .where(
+        and(
+          eq(statuses.kind, "case"),
+          eq(statuses.held, false),
+          sql`${statuses.createdAt} >= ${since.getTime()}`,
+          sql`${statuses.createdAt} < ${until.getTime()}`,
+        ),
+      )
       .all();
     const firstReplies = new Map(
       this.#db
@@ -241,10 +294,17 @@ export class TimelineService {
       .map((c) => (firstReplies.has(c.id) ? (firstReplies.get(c.id)! - c.createdAt.getTime()) / 60_000 : null))
       .filter((d): d is number => d != null)
       .sort((a, b) => a - b);
-    const median = delays.length === 0 ? null : delays.length % 2 ? delays[(delays.length - 1) / 2]! : (delays[delays.length / 2 - 1]! + delays[delays.length / 2]!) / 2;
+    const median =
+      delays.length === 0
+        ? null
+        : delays.length % 2
+          ? delays[(delays.length - 1) / 2]!
+          : (delays[delays.length / 2 - 1]! + delays[delays.length / 2]!) / 2;
     const solvedWithinDay = cases.filter((c) => {
       const record = c.caseData ? (JSON.parse(c.caseData) as CaseRecord) : null;
-      return record?.status === "solved" && record.solved_at && new Date(record.solved_at).getTime() - c.createdAt.getTime() <= 24 * 3600_000;
+      return (
+        record?.status === "solved" && record.solved_at && new Date(record.solved_at).getTime() - c.createdAt.getTime() <= 24 * 3600_000
+      );
     }).length;
     const share = (n: number) => (cases.length === 0 ? null : n / cases.length);
     return {

@@ -44,7 +44,11 @@ const Facts = ({ c, account }: { c: Context<AppEnv>; account: AccountRow }) => {
             <MatchTag match={account.registerMatch} />
           </dd>
           <dt>Credential</dt>
-          <dd>{account.credential && account.credentialExpiresAt ? `valid until ${account.credentialExpiresAt.toISOString().slice(0, 10)}` : "none"}</dd>
+          <dd>
+            {account.credential && account.credentialExpiresAt
+              ? `valid until ${account.credentialExpiresAt.toISOString().slice(0, 10)}`
+              : "none"}
+          </dd>
         </>
       )}
       <dt>{staff ? "Created" : "Applied"}</dt>
@@ -76,7 +80,15 @@ const SealedIdentity = ({ c, account, identity, csrf }: { c: Context<AppEnv>; ac
         <p>The legal name, e-mail and licence are sealed. Opening them is recorded in the audit log with your reason.</p>
         <PostForm action={`/admin/accounts/${account.id}/identity`} csrf={csrf} label="Open the identity">
           <label for="reason">Why are you opening it?</label>
-          <input id="reason" name="reason" required minlength={4} maxlength={200} size={60} placeholder="e.g. licence check for the application" />{" "}
+          <input
+            id="reason"
+            name="reason"
+            required
+            minlength={4}
+            maxlength={200}
+            size={60}
+            placeholder="e.g. licence check for the application"
+          />{" "}
           <button type="submit">Open the identity</button>
         </PostForm>
       </section>
@@ -103,7 +115,8 @@ const SealedIdentity = ({ c, account, identity, csrf }: { c: Context<AppEnv>; ac
         <dl class="facts">
           <dt>Match</dt>
           <dd>
-            <MatchTag match={identity.registerMatch.status} /> on {identity.registerMatch.matchedOn.join(" and ")}, checked {identity.registerMatch.checkedAt.slice(0, 10)}
+            <MatchTag match={identity.registerMatch.status} /> on {identity.registerMatch.matchedOn.join(" and ")}, checked{" "}
+            {identity.registerMatch.checkedAt.slice(0, 10)}
           </dd>
           <dt>Register</dt>
           <dd>{entry.source === "gmc-lrmp" ? "GMC List of Registered Medical Practitioners" : "NPPES (NPI registry)"}</dd>
@@ -142,7 +155,10 @@ const Decisions = ({ c, account, csrf }: { c: Context<AppEnv>; account: AccountR
         <h2>Second factor</h2>
         <PostForm action={`${base}/reset_second_factor`} csrf={csrf} label="Reset the second factor">
           <label for="reset-reason">Reason</label>
-          <input id="reset-reason" name="reason" required maxlength={200} size={60} /> <button type="submit" class="danger">Reset second factor and sign them out</button>
+          <input id="reset-reason" name="reason" required maxlength={200} size={60} />{" "}
+          <button type="submit" class="danger">
+            Reset second factor and sign them out
+          </button>
         </PostForm>
       </section>
     ) : null;
@@ -178,15 +194,24 @@ const Decisions = ({ c, account, csrf }: { c: Context<AppEnv>; account: AccountR
           <h2 id="manage">Manage</h2>
           <PostForm action={`${base}/licence`} csrf={csrf} label="Record the licence expiry">
             <label for="expires">Licence valid until (the credential stops then)</label>
-            <input id="expires" name="expires_at" type="date" /> <button type="submit" class="secondary">Record expiry</button>
+            <input id="expires" name="expires_at" type="date" />{" "}
+            <button type="submit" class="secondary">
+              Record expiry
+            </button>
           </PostForm>
           <PostForm action={`${base}/reverify`} csrf={csrf} label="Re-verify">
             <label for="reverify-reason">Re-verify: back to the queue, credential withdrawn until approved again. Reason</label>
-            <input id="reverify-reason" name="reason" required maxlength={1000} size={60} /> <button type="submit" class="secondary">Re-verify</button>
+            <input id="reverify-reason" name="reason" required maxlength={1000} size={60} />{" "}
+            <button type="submit" class="secondary">
+              Re-verify
+            </button>
           </PostForm>
           <PostForm action={`${base}/suspend`} csrf={csrf} label="Suspend">
             <label for="suspend-reason">Suspend (credential withdrawn, peers told). Reason</label>
-            <input id="suspend-reason" name="reason" required maxlength={1000} size={60} /> <button type="submit" class="danger">Suspend</button>
+            <input id="suspend-reason" name="reason" required maxlength={1000} size={60} />{" "}
+            <button type="submit" class="danger">
+              Suspend
+            </button>
           </PostForm>
         </section>
       );
@@ -233,7 +258,12 @@ function requireAccount(c: Context<AppEnv>): AccountRow {
 
 const text = (value: unknown, max = 1000) => (typeof value === "string" ? value.trim().slice(0, max) : "");
 
-type Action = (c: Context<AppEnv>, staff: AccountRow, account: AccountRow, body: Record<string, unknown>) => Promise<{ message: string; to?: string }>;
+type Action = (
+  c: Context<AppEnv>,
+  staff: AccountRow,
+  account: AccountRow,
+  body: Record<string, unknown>,
+) => Promise<{ message: string; to?: string }>;
 
 /** Every decision a verifier takes on an account, through the same domain services as the admin API. */
 const ACTIONS: Record<string, { power: StaffPower; run: Action }> = {
@@ -241,7 +271,9 @@ const ACTIONS: Record<string, { power: StaffPower; run: Action }> = {
     power: "review",
     run: async (c, staff, account, body) => {
       const services = c.get("services");
-      await services.credentialLifecycle.sync(services.review.approve(staff.id, account.id, text(body["note"]) || undefined), { announce: false });
+      await services.credentialLifecycle.sync(services.review.approve(staff.id, account.id, text(body["note"]) || undefined), {
+        announce: false,
+      });
       return { message: `@${account.username} approved.`, to: "/admin/applications" };
     },
   },
@@ -302,8 +334,10 @@ const ACTIONS: Record<string, { power: StaffPower; run: Action }> = {
     run: async (c, staff, account, body) => {
       const services = c.get("services");
       if (!isStaffRole(account.role)) throw new DomainError("unprocessable", "Only staff have a second factor");
-      if (account.id === staff.id) throw new DomainError("forbidden", "Ask another administrator (or use the CLI) to reset your own second factor");
-      if (account.role !== "verifier" && !mayDo(staff, "staff.admins")) throw new DomainError("forbidden", "Only the owner resets an administrator's second factor");
+      if (account.id === staff.id)
+        throw new DomainError("forbidden", "Ask another administrator (or use the CLI) to reset your own second factor");
+      if (account.role !== "verifier" && !mayDo(staff, "staff.admins"))
+        throw new DomainError("forbidden", "Only the owner resets an administrator's second factor");
       const reason = text(body["reason"], 200);
       if (!reason) throw new DomainError("unprocessable", "Give a reason");
       services.secondFactors.reset(staff.id, account.id, reason);
@@ -326,7 +360,10 @@ export const accountsConsoleRouter = new Hono<AppEnv>()
     const q = c.req.query();
     const status = STATUSES.includes(q["status"] as AccountStatus) ? (q["status"] as AccountStatus) : undefined;
     const page = pageOf(c, 50);
-    const { rows, total } = services.reviewQueue.search({ q: q["q"], status, specialty: q["specialty"] || undefined, staff: q["staff"] === "1" ? true : undefined }, page);
+    const { rows, total } = services.reviewQueue.search(
+      { q: q["q"], status, specialty: q["specialty"] || undefined, staff: q["staff"] === "1" ? true : undefined },
+      page,
+    );
     const addable = rolesToAdd(me);
     return consolePage(
       c,
@@ -407,7 +444,12 @@ export const accountsConsoleRouter = new Hono<AppEnv>()
     const body = await c.req.parseBody();
     const role = String(body["role"] ?? "") as StaffRole;
     if (!rolesToAdd(me).includes(role)) throw new DomainError("forbidden", `You cannot add a ${role || "staff member"}`);
-    const account = await services.accounts.createStaff({ username: text(body["username"], 30), email: text(body["email"], 320), password: String(body["password"] ?? ""), role });
+    const account = await services.accounts.createStaff({
+      username: text(body["username"], 30),
+      email: text(body["email"], 320),
+      password: String(body["password"] ?? ""),
+      role,
+    });
     services.audit.record({ staffId: me.id, subjectId: account.id, action: "account.create_staff", reason: role });
     flash(c, `@${account.username} can now sign in as ${role}.`);
     return c.redirect(`/admin/accounts/${account.id}`, 303);

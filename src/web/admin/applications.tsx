@@ -32,12 +32,23 @@ export const applicationsRouter = new Hono<AppEnv>().get("/admin/applications", 
     "/admin/applications",
     <>
       <p>
-        {summary.waitingForVerifiers} waiting for a verifier{summary.oldest && <> (the oldest for <Age since={summary.oldest} now={now} />)</>};{" "}
-        <a href="/admin/applications?waiting=applicant">{summary.waitingForApplicants} waiting for the applicant's answer</a>.
+        {summary.waitingForVerifiers} waiting for a verifier
+        {summary.oldest && (
+          <>
+            {" "}
+            (the oldest for <Age since={summary.oldest} now={now} />)
+          </>
+        )}
+        ; <a href="/admin/applications?waiting=applicant">{summary.waitingForApplicants} waiting for the applicant's answer</a>.
       </p>
       <form method="get" action="/admin/applications" class="filters" aria-label="Filter the queue">
         <input type="hidden" name="waiting" value={filter.waitingFor === "applicant" ? "applicant" : ""} />
-        <FilterSelect label="Jurisdiction" name="jurisdiction" options={services.reviewQueue.pendingJurisdictions()} selected={filter.jurisdiction} />
+        <FilterSelect
+          label="Jurisdiction"
+          name="jurisdiction"
+          options={services.reviewQueue.pendingJurisdictions()}
+          selected={filter.jurisdiction}
+        />
         <FilterSelect label="Specialty" name="specialty" options={SPECIALTY_CHOICES} selected={filter.specialty} />
         <FilterSelect label="Register match" name="match" options={MATCHES} selected={filter.match} />
         <button type="submit" class="secondary">

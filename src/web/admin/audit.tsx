@@ -16,9 +16,16 @@ function filterOf(c: Context<AppEnv>): { filter: AuditFilter; query: Record<stri
   const q = c.req.query();
   const accounts = c.get("services").accounts;
   const byHandle = (value?: string) => (value ? (accounts.findByUsername(value.replace(/^@/, ""))?.id ?? "none") : undefined);
-  const day = (value: string | undefined, offset: number) => (value && /^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(Date.parse(`${value}T00:00:00Z`) + offset) : undefined);
+  const day = (value: string | undefined, offset: number) =>
+    value && /^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(Date.parse(`${value}T00:00:00Z`) + offset) : undefined;
   return {
-    filter: { staffId: byHandle(q["actor"]), subjectId: byHandle(q["subject"]), action: q["action"] || undefined, from: day(q["from"], 0), until: day(q["to"], 86_400_000) },
+    filter: {
+      staffId: byHandle(q["actor"]),
+      subjectId: byHandle(q["subject"]),
+      action: q["action"] || undefined,
+      from: day(q["from"], 0),
+      until: day(q["to"], 86_400_000),
+    },
     query: q,
   };
 }
@@ -104,9 +111,24 @@ export const auditConsoleRouter = new Hono<AppEnv>()
     const lines = [["time", "actor", "action", "subject", "reason"].join(",")];
     for (const r of rows) {
       // Handles without their "@": a leading @ is one of the characters a spreadsheet would take for a formula.
-      lines.push([r.createdAt.toISOString(), r.staffId ? (names.get(r.staffId) ?? r.staffId) : "system", r.action, r.subjectId ? (names.get(r.subjectId) ?? "") : "", r.reason].map(csvCell).join(","));
+      lines.push(
+        [
+          r.createdAt.toISOString(),
+          r.staffId ? (names.get(r.staffId) ?? r.staffId) : "system",
+          r.action,
+          r.subjectId ? (names.get(r.subjectId) ?? "") : "",
+          r.reason,
+        ]
+          .map(csvCell)
+          .join(","),
+      );
     }
-    services.audit.record({ staffId: c.get("staff")!.account.id, subjectId: null, action: "audit.export", reason: `${rows.length} entries` });
+    services.audit.record({
+      staffId: c.get("staff")!.account.id,
+      subjectId: null,
+      action: "audit.export",
+      reason: `${rows.length} entries`,
+    });
     c.header("Content-Type", "text/csv; charset=utf-8");
     c.header("Content-Disposition", `attachment; filename="audit-${new Date().toISOString().slice(0, 10)}.csv"`);
     c.header("Cache-Control", "no-store");

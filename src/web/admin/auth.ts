@@ -39,7 +39,12 @@ export function currentSession(c: Context<AppEnv>): StaffSessionRow | undefined 
 
 /** A one-line message for the next page (after a redirect). */
 export function flash(c: Context<AppEnv>, message: string, kind: "ok" | "error" = "ok"): void {
-  setCookie(c, FLASH_COOKIE, `${kind}:${encodeURIComponent(message.slice(0, 300))}`, { httpOnly: true, sameSite: "Lax", secure: secure(c), path: "/admin" });
+  setCookie(c, FLASH_COOKIE, `${kind}:${encodeURIComponent(message.slice(0, 300))}`, {
+    httpOnly: true,
+    sameSite: "Lax",
+    secure: secure(c),
+    path: "/admin",
+  });
 }
 
 export function takeFlash(c: Context<AppEnv>): { kind: "ok" | "error"; message: string } | null {

@@ -29,17 +29,30 @@ export const dashboardRouter = new Hono<AppEnv>()
             label="applications waiting"
             value={f.queue.waitingForVerifiers}
             href="/admin/applications"
-            detail={f.queue.oldest ? <>oldest waiting <Age since={f.queue.oldest} /></> : "none waiting"}
+            detail={
+              f.queue.oldest ? (
+                <>
+                  oldest waiting <Age since={f.queue.oldest} />
+                </>
+              ) : (
+                "none waiting"
+              )
+            }
           />
           <Card label="approvals this week" value={f.approvalsThisWeek} />
           <Card label="active peers" value={f.activePeers} href="/admin/peers" />
           <Card label="cases posted this week" value={f.casesThisWeek} />
           <Card label="credentials expiring within 7 days" value={f.credentialsExpiringSoon} href="/admin/accounts?status=approved" />
-          <Card label="waiting for an applicant's answer" value={f.queue.waitingForApplicants} href="/admin/applications?waiting=applicant" />
+          <Card
+            label="waiting for an applicant's answer"
+            value={f.queue.waitingForApplicants}
+            href="/admin/applications?waiting=applicant"
+          />
         </div>
         <h2>Your sessions</h2>
         <p>
-          You are signed in as @{me.username} ({me.role}); {services.staffSessions.count(me.id)} console session(s) open. Sessions end after 30 minutes idle and 8 hours at most.
+          You are signed in as @{me.username} ({me.role}); {services.staffSessions.count(me.id)} console session(s) open. Sessions end after
+          30 minutes idle and 8 hours at most.
         </p>
         <PostForm action="/admin/sign_out_everywhere" csrf={csrfToken(c)} label="Sign out everywhere">
           <button type="submit" class="secondary">

@@ -67,7 +67,12 @@ const SECTIONS: { path: string; label: string; power: StaffPower }[] = [
 export const SPECIALTY_CHOICES = SPECIALTIES.map((s) => ({ value: s.code, label: s.label }));
 
 /** A filter of a console list: a labelled select whose first choice is "Any". */
-export const FilterSelect: FC<{ label: string; name: string; options: readonly (string | { value: string; label: string })[]; selected: string | undefined }> = ({ label, name, options, selected }) => (
+export const FilterSelect: FC<{
+  label: string;
+  name: string;
+  options: readonly (string | { value: string; label: string })[];
+  selected: string | undefined;
+}> = ({ label, name, options, selected }) => (
   <label>
     {label}
     <br />
@@ -89,7 +94,13 @@ export const FilterSelect: FC<{ label: string; name: string; options: readonly (
 export const Csrf: FC<{ token: string }> = ({ token }) => <input type="hidden" name="csrf_token" value={token} />;
 
 /** A form that posts (with its CSRF token) to a console path. */
-export const PostForm: FC<PropsWithChildren<{ action: string; csrf: string; inline?: boolean; label?: string }>> = ({ action, csrf, inline, label, children }) => (
+export const PostForm: FC<PropsWithChildren<{ action: string; csrf: string; inline?: boolean; label?: string }>> = ({
+  action,
+  csrf,
+  inline,
+  label,
+  children,
+}) => (
   <form method="post" action={action} class={inline ? "inline" : undefined} aria-label={label}>
     <Csrf token={csrf} />
     {children}
@@ -115,58 +126,58 @@ interface ShellProps {
 
 const Shell: FC<PropsWithChildren<ShellProps>> = ({ title, instanceName, staff, current, csrf, flash, children }) => (
   <>
-  {raw("<!doctype html>")}
-  <html lang="en">
-    <head>
-      <meta charset="utf-8" />
-      <meta name="viewport" content="width=device-width, initial-scale=1" />
-      <meta name="referrer" content="no-referrer" />
-      <title>{`${title} · ${instanceName} staff`}</title>
-      <style>{raw(STYLE)}</style>
-    </head>
-    <body>
-      <a class="skip" href="#main">
-        Skip to content
-      </a>
-      <header class="top">
-        <strong>{instanceName} · staff</strong>
-        {staff && (
-          <nav aria-label="Console">
-            <ul>
-              {SECTIONS.filter((s) => mayDo(staff, s.power)).map((s) => (
-                <li>
-                  <a href={s.path} aria-current={current === s.path ? "page" : undefined}>
-                    {s.label}
-                  </a>
-                </li>
-              ))}
-            </ul>
-          </nav>
-        )}
-        {staff && csrf && (
-          <div class="who">
-            <span>
-              @{staff.username} ({staff.role})
-            </span>
-            <PostForm action="/admin/sign_out" csrf={csrf} inline label="Sign out">
-              <button type="submit" class="secondary">
-                Sign out
-              </button>
-            </PostForm>
-          </div>
-        )}
-      </header>
-      <main id="main">
-        <h1>{title}</h1>
-        {flash && (
-          <div class={`flash ${flash.kind}`} role={flash.kind === "error" ? "alert" : "status"}>
-            {flash.message}
-          </div>
-        )}
-        {children}
-      </main>
-    </body>
-  </html>
+    {raw("<!doctype html>")}
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="referrer" content="no-referrer" />
+        <title>{`${title} · ${instanceName} staff`}</title>
+        <style>{raw(STYLE)}</style>
+      </head>
+      <body>
+        <a class="skip" href="#main">
+          Skip to content
+        </a>
+        <header class="top">
+          <strong>{instanceName} · staff</strong>
+          {staff && (
+            <nav aria-label="Console">
+              <ul>
+                {SECTIONS.filter((s) => mayDo(staff, s.power)).map((s) => (
+                  <li>
+                    <a href={s.path} aria-current={current === s.path ? "page" : undefined}>
+                      {s.label}
+                    </a>
+                  </li>
+                ))}
+              </ul>
+            </nav>
+          )}
+          {staff && csrf && (
+            <div class="who">
+              <span>
+                @{staff.username} ({staff.role})
+              </span>
+              <PostForm action="/admin/sign_out" csrf={csrf} inline label="Sign out">
+                <button type="submit" class="secondary">
+                  Sign out
+                </button>
+              </PostForm>
+            </div>
+          )}
+        </header>
+        <main id="main">
+          <h1>{title}</h1>
+          {flash && (
+            <div class={`flash ${flash.kind}`} role={flash.kind === "error" ? "alert" : "status"}>
+              {flash.message}
+            </div>
+          )}
+          {children}
+        </main>
+      </body>
+    </html>
   </>
 );
 
@@ -174,7 +185,14 @@ const Shell: FC<PropsWithChildren<ShellProps>> = ({ title, instanceName, staff, 
 export function consolePage(c: Context<AppEnv>, title: string, current: string, body: Child, status: 200 | 403 | 404 | 422 | 429 = 200) {
   const staff = c.get("staff")?.account;
   return c.html(
-    <Shell title={title} instanceName={c.get("services").instance.name} staff={staff} current={current} csrf={csrfToken(c)} flash={takeFlash(c)}>
+    <Shell
+      title={title}
+      instanceName={c.get("services").instance.name}
+      staff={staff}
+      current={current}
+      csrf={csrfToken(c)}
+      flash={takeFlash(c)}
+    >
       {body}
     </Shell>,
     status,

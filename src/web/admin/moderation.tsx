@@ -19,7 +19,17 @@ const ACTION_LABEL: Record<AccountAction, string> = {
 };
 
 /** Decide about an account: the action and the reason the physician reads (optionally answering a report). */
-export const ActionForm = ({ accountId, csrf, remote, reportId }: { accountId: string; csrf: string; remote: boolean; reportId?: string }) => (
+export const ActionForm = ({
+  accountId,
+  csrf,
+  remote,
+  reportId,
+}: {
+  accountId: string;
+  csrf: string;
+  remote: boolean;
+  reportId?: string;
+}) => (
   <PostForm action={`/admin/moderation/${accountId}/act`} csrf={csrf} label="Take action">
     {reportId && <input type="hidden" name="report_id" value={reportId} />}
     <label for={`type-${accountId}`}>Action</label>
@@ -115,8 +125,14 @@ export const LocalModeration = ({ c, account }: { c: Context<AppEnv>; account: A
         <>
           <h3>Erasure</h3>
           <PostForm action={`/admin/moderation/${account.id}/erase`} csrf={csrf} label="Erase the account">
-            <label for="erase-reason">An erasure request this carries out (the physician cannot sign in to do it themselves). Everything goes, here and on every peer.</label>
-            <input id="erase-reason" name="reason" required maxlength={1000} size={60} /> <button type="submit" class="danger">Erase the account</button>
+            <label for="erase-reason">
+              An erasure request this carries out (the physician cannot sign in to do it themselves). Everything goes, here and on every
+              peer.
+            </label>
+            <input id="erase-reason" name="reason" required maxlength={1000} size={60} />{" "}
+            <button type="submit" class="danger">
+              Erase the account
+            </button>
           </PostForm>
         </>
       )}
@@ -170,10 +186,17 @@ export const moderationConsoleRouter = new Hono<AppEnv>()
     const body = await c.req.parseBody();
     const id = c.req.param("id");
     const services = c.get("services");
-    await services.moderation.act(staffOf(c).id, id, { type: String(body["type"]) as AccountAction, text: text(body["text"]), reportId: text(body["report_id"], 30) || null });
+    await services.moderation.act(staffOf(c).id, id, {
+      type: String(body["type"]) as AccountAction,
+      text: text(body["text"]),
+      reportId: text(body["report_id"], 30) || null,
+    });
     flash(c, "Done; it is in the audit log.");
     const reportId = text(body["report_id"], 30);
-    return c.redirect(reportId ? `/admin/reports/${reportId}` : services.accounts.get(id) ? `/admin/accounts/${id}` : `/admin/remote/${id}`, 303);
+    return c.redirect(
+      reportId ? `/admin/reports/${reportId}` : services.accounts.get(id) ? `/admin/accounts/${id}` : `/admin/remote/${id}`,
+      303,
+    );
   })
   .post("/admin/moderation/:id{[0-9]+}/:undo{unsilence|unsensitive|enable|unsuspend}", async (c) => {
     const id = c.req.param("id");
@@ -190,7 +213,9 @@ export const moderationConsoleRouter = new Hono<AppEnv>()
     return c.redirect(`/admin/accounts/${c.req.param("id")}`, 303);
   })
   .post("/admin/appeals/:id{[0-9]+}/:decision{approve|reject}", async (c) => {
-    const warning = await c.get("services").moderation.decideAppeal(staffOf(c).id, c.req.param("id"), c.req.param("decision") === "approve");
+    const warning = await c
+      .get("services")
+      .moderation.decideAppeal(staffOf(c).id, c.req.param("id"), c.req.param("decision") === "approve");
     flash(c, warning.appealState === "approved" ? "Appeal approved; the decision is lifted." : "Appeal rejected.");
     return c.redirect(`/admin/accounts/${warning.accountId}`, 303);
   });

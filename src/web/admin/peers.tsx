@@ -67,13 +67,19 @@ export const peersConsoleRouter = new Hono<AppEnv>()
                     {(state === "pending_approval" || state === "requested") && (
                       <PostForm action="/admin/peers/reject" csrf={csrf} inline label={`Reject ${p.origin}`}>
                         <input type="hidden" name="origin" value={p.origin} />
-                        <input name="reason" aria-label="Reason" placeholder="Reason" required maxlength={200} /> <button type="submit" class="danger">Reject</button>
+                        <input name="reason" aria-label="Reason" placeholder="Reason" required maxlength={200} />{" "}
+                        <button type="submit" class="danger">
+                          Reject
+                        </button>
                       </PostForm>
                     )}
                     {state === "active" && (
                       <PostForm action="/admin/peers/end" csrf={csrf} inline label={`End ${p.origin}`}>
                         <input type="hidden" name="origin" value={p.origin} />
-                        <input name="reason" aria-label="Reason" placeholder="Reason" required maxlength={200} /> <button type="submit" class="danger">End peering</button>
+                        <input name="reason" aria-label="Reason" placeholder="Reason" required maxlength={200} />{" "}
+                        <button type="submit" class="danger">
+                          End peering
+                        </button>
                       </PostForm>
                     )}
                   </td>
@@ -85,7 +91,8 @@ export const peersConsoleRouter = new Hono<AppEnv>()
         <h2>Add a peer</h2>
         <PostForm action="/admin/peers" csrf={csrf} label="Add a peer">
           <label for="origin">Instance address (https://…)</label>
-          <input id="origin" name="origin" required size={50} placeholder="https://consilium.example.org" /> <button type="submit">Ask to peer</button>
+          <input id="origin" name="origin" required size={50} placeholder="https://consilium.example.org" />{" "}
+          <button type="submit">Ask to peer</button>
         </PostForm>
       </>,
     );
@@ -105,7 +112,12 @@ export const peersConsoleRouter = new Hono<AppEnv>()
     const reason = text(body["reason"], 200);
     if (decision !== "approve" && !reason) throw new DomainError("unprocessable", "Give a reason");
     const peer = await services.peers[decision](text(body["origin"], 300));
-    services.audit.record({ staffId: staffOf(c).id, subjectId: null, action: `peer.${decision}`, reason: reason ? `${peer.origin}: ${reason}` : peer.origin });
+    services.audit.record({
+      staffId: staffOf(c).id,
+      subjectId: null,
+      action: `peer.${decision}`,
+      reason: reason ? `${peer.origin}: ${reason}` : peer.origin,
+    });
     flash(c, `${peer.origin}: ${decision === "approve" ? "approved" : decision === "reject" ? "rejected" : "peering ended"}.`);
     return c.redirect("/admin/peers", 303);
   });

@@ -23,14 +23,13 @@ function progressJson(row: RegisterImportRow) {
   };
 }
 
-
-
 const Progress = ({ row }: { row: RegisterImportRow }) => {
   const p = progressJson(row);
   return (
     <section id="import-progress" data-state={row.state} data-poll={`/admin/registers/${row.id}/progress`} aria-live="polite">
       <p>
-        <strong>{row.fileName || "Upload"}</strong> · {row.source ? SOURCE_LABEL[row.source] : "reading the file"} · <span id="import-state">{row.state}</span>
+        <strong>{row.fileName || "Upload"}</strong> · {row.source ? SOURCE_LABEL[row.source] : "reading the file"} ·{" "}
+        <span id="import-state">{row.state}</span>
       </p>
       <label for="bar">Progress</label>
       <progress id="bar" max={Math.max(p.total, 1)} value={p.processed}>
@@ -96,8 +95,13 @@ export const registersConsoleRouter = new Hono<AppEnv>()
       "/admin/registers",
       <>
         <p>
-          Entries held: {Object.keys(counts).length === 0 ? "none yet" : Object.entries(counts).map(([s, n]) => `${SOURCE_LABEL[s] ?? s}: ${n}`).join(", ")}. Names and licence numbers are
-          kept sealed and as keyed hashes; re-importing an extract updates its entries.
+          Entries held:{" "}
+          {Object.keys(counts).length === 0
+            ? "none yet"
+            : Object.entries(counts)
+                .map(([s, n]) => `${SOURCE_LABEL[s] ?? s}: ${n}`)
+                .join(", ")}
+          . Names and licence numbers are kept sealed and as keyed hashes; re-importing an extract updates its entries.
         </p>
         <form method="post" action="/admin/registers" enctype="multipart/form-data" aria-label="Import a register extract">
           <input type="hidden" name="csrf_token" value={csrfToken(c)} />

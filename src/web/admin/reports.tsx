@@ -108,12 +108,22 @@ export const reportsConsoleRouter = new Hono<AppEnv>()
           <dd>{report.actionTaken ? `resolved ${report.actionTakenAt?.toISOString().slice(0, 16).replace("T", " ")}` : "open"}</dd>
         </dl>
         <p>
-          <PostForm action={`/admin/reports/${report.id}/${report.assignedAccountId === staffOf(c).id ? "unassign" : "assign_to_self"}`} csrf={csrf} inline label="Assignment">
+          <PostForm
+            action={`/admin/reports/${report.id}/${report.assignedAccountId === staffOf(c).id ? "unassign" : "assign_to_self"}`}
+            csrf={csrf}
+            inline
+            label="Assignment"
+          >
             <button type="submit" class="secondary">
               {report.assignedAccountId === staffOf(c).id ? "Unassign me" : "Assign to me"}
             </button>
           </PostForm>{" "}
-          <PostForm action={`/admin/reports/${report.id}/${report.actionTaken ? "reopen" : "resolve"}`} csrf={csrf} inline label="Resolution">
+          <PostForm
+            action={`/admin/reports/${report.id}/${report.actionTaken ? "reopen" : "resolve"}`}
+            csrf={csrf}
+            inline
+            label="Resolution"
+          >
             <button type="submit" class="secondary">
               {report.actionTaken ? "Reopen" : "Resolve without action"}
             </button>
@@ -127,8 +137,13 @@ export const reportsConsoleRouter = new Hono<AppEnv>()
                 <p>{htmlToText(s.contentHtml).slice(0, 1000)}</p>
                 <PostForm action={`/admin/reports/${report.id}/delete_status`} csrf={csrf} label="Remove the post">
                   <input type="hidden" name="status_id" value={s.id} />
-                  <label for={`why-${s.id}`}>Remove this post {s.local ? "everywhere" : "from this instance"}; reason the author reads</label>
-                  <input id={`why-${s.id}`} name="reason" required maxlength={2000} size={60} /> <button type="submit" class="danger">Remove</button>
+                  <label for={`why-${s.id}`}>
+                    Remove this post {s.local ? "everywhere" : "from this instance"}; reason the author reads
+                  </label>
+                  <input id={`why-${s.id}`} name="reason" required maxlength={2000} size={60} />{" "}
+                  <button type="submit" class="danger">
+                    Remove
+                  </button>
                 </PostForm>
               </article>
             ))}

@@ -37,7 +37,12 @@ function consoleError(error: Error, c: Context<AppEnv>): Response | Promise<Resp
   if (error instanceof HTTPException) return error.getResponse();
   const known = error instanceof DomainError || error instanceof ZodError;
   if (!known) log.error("Console error on {method} {path}: {error}", { method: c.req.method, path: c.req.path, error });
-  const message = error instanceof DomainError ? error.message : error instanceof ZodError ? "Some fields were not valid." : "Something went wrong; nothing was changed.";
+  const message =
+    error instanceof DomainError
+      ? error.message
+      : error instanceof ZodError
+        ? "Some fields were not valid."
+        : "Something went wrong; nothing was changed.";
   if (c.req.method === "POST" && known) {
     flash(c, message, "error");
     return c.redirect(backTo(c), 303);
@@ -56,7 +61,17 @@ export function consoleRouter(signIn: PasswordSignIn, codes: SecondFactorCheck) 
   const guard = consoleGuard({ forbidden: forbiddenPage, formExpired: formExpiredPage });
   guarded.use("/admin", guard);
   guarded.use("/admin/*", guard);
-  for (const router of [dashboardRouter, applicationsRouter, accountsConsoleRouter, reportsConsoleRouter, moderationConsoleRouter, registersConsoleRouter, peersConsoleRouter, auditConsoleRouter, settingsConsoleRouter]) {
+  for (const router of [
+    dashboardRouter,
+    applicationsRouter,
+    accountsConsoleRouter,
+    reportsConsoleRouter,
+    moderationConsoleRouter,
+    registersConsoleRouter,
+    peersConsoleRouter,
+    auditConsoleRouter,
+    settingsConsoleRouter,
+  ]) {
     guarded.route("/", router);
   }
   const console = new Hono<AppEnv>();

@@ -40,7 +40,8 @@ export const settingsConsoleRouter = new Hono<AppEnv>()
           </label>
           {mayDo(staff, "staff.admins") && (
             <label>
-              <input type="checkbox" name="staff_second_factor_required" value="1" checked={s.staffSecondFactorRequired} /> Every staff member must use a second factor
+              <input type="checkbox" name="staff_second_factor_required" value="1" checked={s.staffSecondFactorRequired} /> Every staff
+              member must use a second factor
             </label>
           )}
           <p>
@@ -71,8 +72,7 @@ export const settingsConsoleRouter = new Hono<AppEnv>()
           <label for="new-rule">New rule</label>
           <input id="new-rule" name="text" required maxlength={1000} size={70} />
           <label for="new-hint">Hint (optional)</label>
-          <input id="new-hint" name="hint" maxlength={1000} size={70} />{" "}
-          <button type="submit">Add rule</button>
+          <input id="new-hint" name="hint" maxlength={1000} size={70} /> <button type="submit">Add rule</button>
         </PostForm>
       </>,
     );

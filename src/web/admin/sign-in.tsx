@@ -50,7 +50,12 @@ const CodeForm = (props: { csrf: string; action: string; label: string; error?: 
 
 /** Physicians never open the console: a plain refusal, no session kept. */
 export function forbiddenPage(c: Context<AppEnv>) {
-  return publicPage(c, "Staff only", <p>This console is for the instance's verifiers and administrators. Physicians use their Mastodon app.</p>, 403);
+  return publicPage(
+    c,
+    "Staff only",
+    <p>This console is for the instance's verifiers and administrators. Physicians use their Mastodon app.</p>,
+    403,
+  );
 }
 
 export function formExpiredPage(c: Context<AppEnv>) {
@@ -58,7 +63,8 @@ export function formExpiredPage(c: Context<AppEnv>) {
     c,
     "The form expired",
     <p>
-      The form was not accepted (it was open too long, or did not come from this console). Nothing was changed. <a href="/admin">Back to the console</a>.
+      The form was not accepted (it was open too long, or did not come from this console). Nothing was changed.{" "}
+      <a href="/admin">Back to the console</a>.
     </p>,
     403,
   );
@@ -90,7 +96,8 @@ export function consoleSignInRouter(signIn: PasswordSignIn, codes: SecondFactorC
       const services = c.get("services");
       const body = await c.req.parseBody();
       const returnTo = safeConsolePath(body["return_to"]);
-      const again = (error: string, status: 401 | 403 | 429) => publicPage(c, "Staff sign-in", <SignInForm csrf={csrfToken(c)} returnTo={returnTo} error={error} />, status);
+      const again = (error: string, status: 401 | 403 | 429) =>
+        publicPage(c, "Staff sign-in", <SignInForm csrf={csrfToken(c)} returnTo={returnTo} error={error} />, status);
       if (!csrfValid(c, body["csrf_token"])) return again("The form expired; please sign in again.", 403);
       const result = await signIn.attempt(c, String(body["email"] ?? ""), String(body["password"] ?? ""));
       if (!result.ok) {
@@ -111,7 +118,12 @@ export function consoleSignInRouter(signIn: PasswordSignIn, codes: SecondFactorC
       return publicPage(
         c,
         "Second factor",
-        <CodeForm csrf={csrfToken(c)} action="/admin/second_factor" label="Code from your authenticator app" hint="Six digits; or one of your recovery codes." />,
+        <CodeForm
+          csrf={csrfToken(c)}
+          action="/admin/second_factor"
+          label="Code from your authenticator app"
+          hint="Six digits; or one of your recovery codes."
+        />,
       );
     })
     .post("/admin/second_factor", async (c) => {
@@ -120,7 +132,18 @@ export function consoleSignInRouter(signIn: PasswordSignIn, codes: SecondFactorC
       if (!session) return c.redirect("/admin/sign_in", 303);
       const body = await c.req.parseBody();
       const again = (error: string, status: 401 | 403 | 429) =>
-        publicPage(c, "Second factor", <CodeForm csrf={csrfToken(c)} action="/admin/second_factor" label="Code from your authenticator app" hint="Six digits; or one of your recovery codes." error={error} />, status);
+        publicPage(
+          c,
+          "Second factor",
+          <CodeForm
+            csrf={csrfToken(c)}
+            action="/admin/second_factor"
+            label="Code from your authenticator app"
+            hint="Six digits; or one of your recovery codes."
+            error={error}
+          />,
+          status,
+        );
       if (!csrfValid(c, body["csrf_token"])) return again("The form expired; please try again.", 403);
       const result = codes.attempt(c, session.accountId, String(body["code"] ?? ""), "console");
       if (!result.ok) {
@@ -129,7 +152,8 @@ export function consoleSignInRouter(signIn: PasswordSignIn, codes: SecondFactorC
       }
       const how = result.how;
       services.staffSessions.passedSecondFactor(session.id);
-      if (how === "recovery") flash(c, `You used a recovery code; ${services.secondFactors.remainingRecoveryCodes(session.accountId)} are left.`);
+      if (how === "recovery")
+        flash(c, `You used a recovery code; ${services.secondFactors.remainingRecoveryCodes(session.accountId)} are left.`);
       return c.redirect("/admin", 303);
     })
     .get("/admin/second_factor/setup", async (c) => {
@@ -139,15 +163,16 @@ export function consoleSignInRouter(signIn: PasswordSignIn, codes: SecondFactorC
       if (services.secondFactors.enabled(session.accountId)) return c.redirect("/admin/second_factor", 302);
       const account = services.accounts.get(session.accountId)!;
       const label = `${account.username}@${services.instance.host}`;
-      const setup = services.secondFactors.pendingSetup(session.accountId, label) ?? services.secondFactors.beginSetup(session.accountId, label);
+      const setup =
+        services.secondFactors.pendingSetup(session.accountId, label) ?? services.secondFactors.beginSetup(session.accountId, label);
       const svg = await QRCode.toString(setup.uri, { type: "svg", margin: 1, width: 220, errorCorrectionLevel: "M" });
       return publicPage(
         c,
         "Set up your second factor",
         <>
           <p>
-            {services.settings.current().staffSecondFactorRequired ? "This instance requires a second factor for staff. " : ""}Scan the code with an authenticator app (any
-            that supports TOTP), then enter the six digits it shows.
+            {services.settings.current().staffSecondFactorRequired ? "This instance requires a second factor for staff. " : ""}Scan the code
+            with an authenticator app (any that supports TOTP), then enter the six digits it shows.
           </p>
           <figure aria-label="QR code for your authenticator app">{raw(svg)}</figure>
           <p>
@@ -164,7 +189,13 @@ export function consoleSignInRouter(signIn: PasswordSignIn, codes: SecondFactorC
       const body = await c.req.parseBody();
       if (!csrfValid(c, body["csrf_token"])) return formExpiredPage(c);
       const wait = codeBrake(c, session.accountId);
-      if (wait > 0) return publicPage(c, "Set up your second factor", <p class="flash error">Too many wrong codes. Try again in {Math.ceil(wait / 60)} minutes.</p>, 429);
+      if (wait > 0)
+        return publicPage(
+          c,
+          "Set up your second factor",
+          <p class="flash error">Too many wrong codes. Try again in {Math.ceil(wait / 60)} minutes.</p>,
+          429,
+        );
       let recoveryCodes: string[];
       try {
         recoveryCodes = services.secondFactors.confirmSetup(session.accountId, String(body["code"] ?? "").trim());
@@ -179,7 +210,10 @@ export function consoleSignInRouter(signIn: PasswordSignIn, codes: SecondFactorC
         c,
         "Your recovery codes",
         <>
-          <p>Your second factor is on. Keep these recovery codes somewhere safe: each signs you in once if you lose your device. They are not shown again.</p>
+          <p>
+            Your second factor is on. Keep these recovery codes somewhere safe: each signs you in once if you lose your device. They are not
+            shown again.
+          </p>
           <code class="codes" id="recovery-codes">
             {recoveryCodes.join("\n")}
           </code>
@@ -198,7 +232,12 @@ export function consoleSignInRouter(signIn: PasswordSignIn, codes: SecondFactorC
       if (!csrfValid(c, body["csrf_token"])) return formExpiredPage(c);
       if (session) {
         services.staffSessions.end(session.id);
-        services.audit.record({ staffId: session.accountId, subjectId: session.accountId, action: "staff.sign_out", reason: "this session" });
+        services.audit.record({
+          staffId: session.accountId,
+          subjectId: session.accountId,
+          action: "staff.sign_out",
+          reason: "this session",
+        });
       }
       clearStaffCookie(c);
       return c.redirect("/admin/sign_in", 303);

@@ -34,7 +34,9 @@ describe("media re-encoding", () => {
   it("strips EXIF, GPS, serial numbers and comments and applies the orientation", async () => {
     const row = await media.upload({ accountId: "1", bytes: await taggedJpeg(), description: "Lateral chest film" });
     const output = readFileSync(media.filePath(row.fileName));
-    expect(await exifr.parse(output, { gps: true, exif: true, tiff: true, xmp: true, iptc: true, icc: true }).catch(() => undefined)).toBeUndefined();
+    expect(
+      await exifr.parse(output, { gps: true, exif: true, tiff: true, xmp: true, iptc: true, icc: true }).catch(() => undefined),
+    ).toBeUndefined();
     expect(output.includes(Buffer.from(SECRET_COMMENT))).toBe(false);
     expect(output.includes(Buffer.from(CAMERA_SERIAL))).toBe(false);
     expect(output.includes(Buffer.from("ExampleCam"))).toBe(false);
@@ -45,7 +47,9 @@ describe("media re-encoding", () => {
     // Orientation 6 turns the 200x100 landscape into a 100x200 portrait, red on top.
     expect([row.width, row.height]).toEqual([100, 200]);
     const { data, info } = await sharp(output).raw().toBuffer({ resolveWithObject: true });
-    const pixel = (x: number, y: number) => [...data.subarray((y * info.width + x) * info.channels, (y * info.width + x) * info.channels + 3)];
+    const pixel = (x: number, y: number) => [
+      ...data.subarray((y * info.width + x) * info.channels, (y * info.width + x) * info.channels + 3),
+    ];
     expect(pixel(50, 20)[0]).toBeGreaterThan(150);
     expect(pixel(50, 180)[2]).toBeGreaterThan(150);
     expect(row.blurhash).toMatch(/^[0-9A-Za-z#$%*+,\-.:;=?@[\]^_{|}~]{20,}$/);
@@ -59,13 +63,17 @@ describe("media re-encoding", () => {
     await expect(refuse(dicom)).rejects.toThrow(/DICOM/);
     const truncated = (await taggedJpeg()).subarray(0, 400);
     await expect(refuse(truncated)).rejects.toThrow(DomainError);
-    const huge = await sharp({ create: { width: 8000, height: 5000, channels: 3, background: "#000" } }).png({ compressionLevel: 1 }).toBuffer();
+    const huge = await sharp({ create: { width: 8000, height: 5000, channels: 3, background: "#000" } })
+      .png({ compressionLevel: 1 })
+      .toBuffer();
     await expect(refuse(huge)).rejects.toThrow(/too many pixels/);
     expect(db.sqlite.prepare("SELECT count(*) AS n FROM media_attachments").get()).toEqual({ n: 0 });
   });
 
   it("refuses descriptions that identify a patient, storing nothing", async () => {
-    await expect(media.upload({ accountId: "1", bytes: await taggedJpeg(), description: "CXR of Mrs Eleanor Finch, DOB 03/04/1950" })).rejects.toThrow(/identify a patient/);
+    await expect(
+      media.upload({ accountId: "1", bytes: await taggedJpeg(), description: "CXR of Mrs Eleanor Finch, DOB 03/04/1950" }),
+    ).rejects.toThrow(/identify a patient/);
     expect(db.sqlite.prepare("SELECT count(*) AS n FROM media_attachments").get()).toEqual({ n: 0 });
   });
 });

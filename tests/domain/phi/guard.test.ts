@@ -96,7 +96,10 @@ describe("PHI guard: clinical writing passes untouched", () => {
 });
 
 describe("PHI guard: recall by identifier type and false blocks", () => {
-  it.each([["the examples", "phi-cases.jsonl"], ["the held-out texts", "phi-holdout.jsonl"]])("%s: every identifier type found in ≥ 98 % of texts, no clean text blocked", (_name, file) => {
+  it.each([
+    ["the examples", "phi-cases.jsonl"],
+    ["the held-out texts", "phi-holdout.jsonl"],
+  ])("%s: every identifier type found in ≥ 98 % of texts, no clean text blocked", (_name, file) => {
     const examples = readExamples(new URL(`../../fixtures/${file}`, import.meta.url));
     const metrics = phiMetrics(examples);
     expect(metrics.clean).toBeGreaterThan(0);
@@ -104,21 +107,21 @@ describe("PHI guard: recall by identifier type and false blocks", () => {
     expect(metrics.cleanBlocked).toBe(0);
   });
 
-  it.each([["the multilingual corpus", "phi-multilingual.jsonl"], ["the multilingual hold-out", "phi-multilingual-holdout.jsonl"]])(
-    "%s: in every language ≥ 95 % of identifiers found, and no clean text blocked",
-    (_name, file) => {
-      const examples = readExamples(new URL(`../../fixtures/${file}`, import.meta.url));
-      const languages = [...new Set(examples.map((e) => e.lang ?? "en"))];
-      expect(languages.length).toBeGreaterThanOrEqual(6);
-      for (const lang of languages) {
-        const metrics = phiMetrics(examples.filter((e) => (e.lang ?? "en") === lang));
-        const expected = Object.values(metrics.recall).reduce((n, r) => n + r.expected, 0);
-        const found = Object.values(metrics.recall).reduce((n, r) => n + r.found, 0);
-        expect(found / expected, lang).toBeGreaterThanOrEqual(0.95);
-        expect({ lang, cleanBlocked: metrics.cleanBlocked }).toEqual({ lang, cleanBlocked: 0 });
-      }
-    },
-  );
+  it.each([
+    ["the multilingual corpus", "phi-multilingual.jsonl"],
+    ["the multilingual hold-out", "phi-multilingual-holdout.jsonl"],
+  ])("%s: in every language ≥ 95 % of identifiers found, and no clean text blocked", (_name, file) => {
+    const examples = readExamples(new URL(`../../fixtures/${file}`, import.meta.url));
+    const languages = [...new Set(examples.map((e) => e.lang ?? "en"))];
+    expect(languages.length).toBeGreaterThanOrEqual(6);
+    for (const lang of languages) {
+      const metrics = phiMetrics(examples.filter((e) => (e.lang ?? "en") === lang));
+      const expected = Object.values(metrics.recall).reduce((n, r) => n + r.expected, 0);
+      const found = Object.values(metrics.recall).reduce((n, r) => n + r.found, 0);
+      expect(found / expected, lang).toBeGreaterThanOrEqual(0.95);
+      expect({ lang, cleanBlocked: metrics.cleanBlocked }).toEqual({ lang, cleanBlocked: 0 });
+    }
+  });
 
   it("counts what it should: a miss lowers recall, a blocked clean text raises the false block rate", () => {
     const metrics = phiMetrics([

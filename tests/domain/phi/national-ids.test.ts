@@ -8,7 +8,10 @@ import { findPhi } from "../../../src/domain/phi/guard.ts";
  * specimens of each scheme (or computed outside this code base), all synthetic.
  */
 const types = (text: string) => findPhi(text).map((f) => f.type);
-const found = (text: string) => findPhi(text).filter((f) => f.type === "national_id").map((f) => f.text);
+const found = (text: string) =>
+  findPhi(text)
+    .filter((f) => f.type === "national_id")
+    .map((f) => f.text);
 
 describe("national identifiers", () => {
   it.each([

@@ -22,7 +22,12 @@ describe("the home feed", () => {
   afterAll(() => instances.closeAll());
 
   const check = (step: string) => {
-    for (const p of people) expect({ step, viewer: p.username, feed: uk.services.homeFeed.all(p.id) }).toEqual({ step, viewer: p.username, feed: byRule(uk, p.id) });
+    for (const p of people)
+      expect({ step, viewer: p.username, feed: uk.services.homeFeed.all(p.id) }).toEqual({
+        step,
+        viewer: p.username,
+        feed: byRule(uk, p.id),
+      });
   };
 
   it("matches the home rule after every change, in a random order", async () => {
@@ -45,7 +50,10 @@ describe("the home feed", () => {
         const visibility = ["public", "unlisted", "private", "direct"][random(4)]!;
         const tag = random(2) === 0 ? ` #${tags[random(tags.length)]}` : "";
         const mention = visibility === "direct" ? `@${other.username} ` : "";
-        const res = await api(uk, "POST", "/api/v1/statuses", { token: who.token, json: { status: `${mention}Post ${step}${tag}`, visibility } });
+        const res = await api(uk, "POST", "/api/v1/statuses", {
+          token: who.token,
+          json: { status: `${mention}Post ${step}${tag}`, visibility },
+        });
         if (res.status === 200) posts.push({ id: res.body.id, owner: a });
         label = `${who.username} posts (${visibility}${tag})`;
       } else if (op === 3) {
@@ -71,20 +79,30 @@ describe("the home feed", () => {
       } else if (op === 8 && posts.length > 0) {
         const post = posts[random(posts.length)]!;
         const tag = random(2) === 0 ? ` #${tags[random(tags.length)]}` : "";
-        await api(uk, "PUT", `/api/v1/statuses/${post.id}`, { token: people[post.owner]!.token, json: { status: `Edited at ${step}${tag}` } });
+        await api(uk, "PUT", `/api/v1/statuses/${post.id}`, {
+          token: people[post.owner]!.token,
+          json: { status: `Edited at ${step}${tag}` },
+        });
         label = `edit ${post.id}${tag}`;
       } else if (op === 11 && posts.length > 0) {
         // A reply: at home only for those who follow the one answered (or are answered).
         const post = posts[random(posts.length)]!;
-        const res = await api(uk, "POST", "/api/v1/statuses", { token: who.token, json: { status: `Reply ${step}`, in_reply_to_id: post.id } });
+        const res = await api(uk, "POST", "/api/v1/statuses", {
+          token: who.token,
+          json: { status: `Reply ${step}`, in_reply_to_id: post.id },
+        });
         if (res.status === 200) posts.push({ id: res.body.id, owner: a });
         label = `${who.username} replies to ${post.id}`;
       } else if (op === 12) {
         // An exclusive list keeps its members out of home; leaving it brings them back.
         const lists = (await api(uk, "GET", "/api/v1/lists", { token: who.token })).body as { id: string }[];
-        const list = lists[0] ?? (await api(uk, "POST", "/api/v1/lists", { token: who.token, json: { title: "Exclusive", exclusive: true } })).body;
+        const list =
+          lists[0] ?? (await api(uk, "POST", "/api/v1/lists", { token: who.token, json: { title: "Exclusive", exclusive: true } })).body;
         const add = random(2) === 0;
-        await api(uk, add ? "POST" : "DELETE", `/api/v1/lists/${list.id}/accounts`, { token: who.token, json: { account_ids: [other.id] } });
+        await api(uk, add ? "POST" : "DELETE", `/api/v1/lists/${list.id}/accounts`, {
+          token: who.token,
+          json: { account_ids: [other.id] },
+        });
         label = `${who.username} ${add ? "adds" : "removes"} ${other.username} ${add ? "to" : "from"} an exclusive list`;
       } else if (op === 9) {
         await api(uk, "POST", `/api/v1/accounts/${other.id}/block`, { token: who.token });
@@ -106,7 +124,8 @@ describe("the home feed", () => {
     // The API's page: the feed's newest, minus what the viewer may not see, paginated by max_id.
     const viewer = people[0]!;
     const first = (await api(uk, "GET", "/api/v1/timelines/home?limit=5", { token: viewer.token })).body as { id: string }[];
-    const next = (await api(uk, "GET", `/api/v1/timelines/home?limit=5&max_id=${first.at(-1)?.id ?? ""}`, { token: viewer.token })).body as { id: string }[];
+    const next = (await api(uk, "GET", `/api/v1/timelines/home?limit=5&max_id=${first.at(-1)?.id ?? ""}`, { token: viewer.token }))
+      .body as { id: string }[];
     const shown = [...first, ...next].map((s) => s.id);
     expect(shown).toEqual([...shown].sort().reverse());
     for (const id of shown) expect(byRule(uk, viewer.id)).toContain(id);

@@ -105,7 +105,9 @@ describe("the staff console", () => {
     const idle = new ConsoleClient(uk);
     await idle.signIn(dozing.email, dozing.password);
     await idle.get(`/admin/applications/${applicant.id}`);
-    uk.services.database.sqlite.prepare("UPDATE staff_sessions SET last_seen_at = ? WHERE account_id = ?").run(Date.now() - 31 * 60_000, dozing.id);
+    uk.services.database.sqlite
+      .prepare("UPDATE staff_sessions SET last_seen_at = ? WHERE account_id = ?")
+      .run(Date.now() - 31 * 60_000, dozing.id);
     const late = await idle.post(`/admin/accounts/${applicant.id}/approve`);
     expect(late.status).toBe(303);
     expect(late.location).toMatch(/^\/admin\/sign_in/);
@@ -124,7 +126,15 @@ describe("the staff console", () => {
   });
 
   it("works the queue: filters, the identity behind a reason, approve, reject with a reason, ask and get an answer", async () => {
-    const matching = await apply(uk, syntheticApplicant({ username: "echo_reader", legal_name: "Adaeze Okonkwo-Hart", license_number: "7012345", specialty: "cardiology" }));
+    const matching = await apply(
+      uk,
+      syntheticApplicant({
+        username: "echo_reader",
+        legal_name: "Adaeze Okonkwo-Hart",
+        license_number: "7012345",
+        specialty: "cardiology",
+      }),
+    );
     const nobodyApplicant = syntheticApplicant({ username: "unknown_doc", specialty: "dermatology" });
     const nobody = await apply(uk, nobodyApplicant);
     const queue = await verifierConsole.get("/admin/applications");
@@ -141,7 +151,10 @@ describe("the staff console", () => {
     const opened = await verifierConsole.post(`/admin/accounts/${matching.id}/identity`, { reason: "licence check" });
     expect(opened.html).toContain("Adaeze Okonkwo-Hart");
     expect(opened.html).toContain("7012345");
-    expect(audit("identity.read").find((e) => e.subjectId === matching.id)).toMatchObject({ staffId: verifier.id, reason: "licence check" });
+    expect(audit("identity.read").find((e) => e.subjectId === matching.id)).toMatchObject({
+      staffId: verifier.id,
+      reason: "licence check",
+    });
 
     const approved = await verifierConsole.post(`/admin/accounts/${matching.id}/approve`, { note: "register checked" });
     expect(approved.location).toBe("/admin/applications");
@@ -151,7 +164,9 @@ describe("the staff console", () => {
 
     // Ask for information: the applicant answers on their page; the application comes back.
     await verifierConsole.get(`/admin/applications/${nobody.id}`);
-    await verifierConsole.post(`/admin/accounts/${nobody.id}/request_info`, { message: "Please give your licence number as on the register" });
+    await verifierConsole.post(`/admin/accounts/${nobody.id}/request_info`, {
+      message: "Please give your licence number as on the register",
+    });
     const row = `href="/admin/applications/${nobody.id}"`;
     expect((await verifierConsole.get("/admin/applications")).html).not.toContain(row);
     expect((await verifierConsole.get("/admin/applications?waiting=applicant")).html).toContain(row);
@@ -197,7 +212,12 @@ describe("the staff console", () => {
     // Verifiers add no staff and reset no second factor; the owner does both.
     expect((await verifierConsole.get("/admin/accounts")).html).not.toContain("Add a staff member");
     await ownerConsole.get("/admin/accounts");
-    const added = await ownerConsole.post("/admin/accounts/staff", { username: "second_verifier", email: "second.verifier@council.example", password: "temporary pass 1", role: "verifier" });
+    const added = await ownerConsole.post("/admin/accounts/staff", {
+      username: "second_verifier",
+      email: "second.verifier@council.example",
+      password: "temporary pass 1",
+      role: "verifier",
+    });
     expect(added.status).toBe(303);
     const newcomer = uk.services.accounts.findByUsername("second_verifier")!;
     expect(newcomer.role).toBe("verifier");
@@ -215,10 +235,15 @@ describe("the staff console", () => {
   });
 
   it("imports a register extract in the background, with progress, skipped lines and re-matched applications", async () => {
-    const waiting = await apply(uk, syntheticApplicant({ username: "waits_for_register", legal_name: "Peter John Lindqvist", license_number: "7023456" }));
+    const waiting = await apply(
+      uk,
+      syntheticApplicant({ username: "waits_for_register", legal_name: "Peter John Lindqvist", license_number: "7023456" }),
+    );
     expect(uk.services.accounts.get(waiting.id)!.registerMatch).toBe("none");
     await verifierConsole.get("/admin/registers");
-    const bad = GB_REGISTER.replace("7023456,Lindqvist", "7023456,Lindqvist") + "12AB,Broken,Row,F,2001,Somewhere,Registered with a licence to practise,2002-01-01,N,N,\n";
+    const bad =
+      GB_REGISTER.replace("7023456,Lindqvist", "7023456,Lindqvist") +
+      "12AB,Broken,Row,F,2001,Somewhere,Registered with a licence to practise,2002-01-01,N,N,\n";
     const started = await verifierConsole.upload("/admin/registers", "file", "lrmp.csv", bad);
     expect(started.status).toBe(303);
     const progressUrl = started.location!;
@@ -254,19 +279,43 @@ describe("the staff console", () => {
     expect(saved.location).toBe("/admin/settings");
     await ownerConsole.post("/admin/settings/rules", { text: "Never identify a patient", hint: "No names, dates or places" });
     const instance = (await api(uk, "GET", "/api/v2/instance")).body;
-    expect(instance).toMatchObject({ title: "UK Medical Council Consilium", description: "Verified UK physicians discussing hard cases.", contact: { email: "consilium@council.example" }, registrations: { enabled: false } });
+    expect(instance).toMatchObject({
+      title: "UK Medical Council Consilium",
+      description: "Verified UK physicians discussing hard cases.",
+      contact: { email: "consilium@council.example" },
+      registrations: { enabled: false },
+    });
     expect(instance.rules).toEqual([expect.objectContaining({ text: "Never identify a patient" })]);
-    expect((await api(uk, "GET", "/api/v1/instance")).body).toMatchObject({ title: "UK Medical Council Consilium", registrations: false, email: "consilium@council.example" });
+    expect((await api(uk, "GET", "/api/v1/instance")).body).toMatchObject({
+      title: "UK Medical Council Consilium",
+      registrations: false,
+      email: "consilium@council.example",
+    });
     // Applications are closed: the form and the API refuse.
     expect((await api(uk, "GET", "/apply")).status).toBe(403);
     const app = await createApp(uk, "read write");
-    const token = (await api(uk, "POST", "/oauth/token", { json: { grant_type: "client_credentials", client_id: app.client_id, client_secret: app.client_secret, scope: "read write" } })).body.access_token;
+    const token = (
+      await api(uk, "POST", "/oauth/token", {
+        json: { grant_type: "client_credentials", client_id: app.client_id, client_secret: app.client_secret, scope: "read write" },
+      })
+    ).body.access_token;
     const closed = await api(uk, "POST", "/api/v1/accounts", { token, json: { ...syntheticApplicant(), agreement: true } });
     expect(closed.status).toBe(403);
-    await ownerConsole.post("/admin/settings", { name: "UK Medical Council Consilium", description: "Verified UK physicians discussing hard cases.", contact_email: "consilium@council.example", registrations_open: "1", staff_second_factor_required: "1" });
+    await ownerConsole.post("/admin/settings", {
+      name: "UK Medical Council Consilium",
+      description: "Verified UK physicians discussing hard cases.",
+      contact_email: "consilium@council.example",
+      registrations_open: "1",
+      staff_second_factor_required: "1",
+    });
     expect((await api(uk, "GET", "/api/v2/instance")).body.registrations.enabled).toBe(true);
     // A bad address is refused, the rest unchanged.
-    const badEmail = await ownerConsole.post("/admin/settings", { name: "Renamed", description: "", contact_email: "not an address", registrations_open: "1" });
+    const badEmail = await ownerConsole.post("/admin/settings", {
+      name: "Renamed",
+      description: "",
+      contact_email: "not an address",
+      registrations_open: "1",
+    });
     expect(badEmail.status).toBe(303);
     expect(uk.services.settings.current().name).toBe("UK Medical Council Consilium");
     expect(audit("settings.name")[0]).toMatchObject({ staffId: owner.id });
@@ -274,7 +323,12 @@ describe("the staff console", () => {
 
   it("peers two instances from their consoles", async () => {
     const us = instances[1]!;
-    const usOwner = await us.services.accounts.createStaff({ username: "us_owner", email: "owner@board.example", password: "staff password 1", role: "owner" });
+    const usOwner = await us.services.accounts.createStaff({
+      username: "us_owner",
+      email: "owner@board.example",
+      password: "staff password 1",
+      role: "owner",
+    });
     const usConsole = new ConsoleClient(us);
     await usConsole.signIn("owner@board.example", "staff password 1");
     expect((await verifierConsole.get("/admin/peers")).status).toBe(403);
@@ -288,7 +342,10 @@ describe("the staff console", () => {
     expect(us.services.peers.isActive(uk.origin)).toBe(true);
     await usConsole.post("/admin/peers/end", { origin: uk.origin, reason: "pilot ended" });
     expect(us.services.peers.isActive(uk.origin)).toBe(false);
-    expect(us.services.audit.search({ action: "peer.end" }, { limit: 5, offset: 0 }).rows[0]).toMatchObject({ staffId: usOwner.id, reason: `${uk.origin}: pilot ended` });
+    expect(us.services.audit.search({ action: "peer.end" }, { limit: 5, offset: 0 }).rows[0]).toMatchObject({
+      staffId: usOwner.id,
+      reason: `${uk.origin}: pilot ended`,
+    });
   });
 
   it("shows the audit log filtered by actor, subject, action and date, and exports it", async () => {
@@ -306,7 +363,7 @@ describe("the staff console", () => {
     expect(csv.html.split("\r\n")[0]).toBe("time,actor,action,subject,reason");
     expect(csv.html).toContain('"verifier_one","identity.read","echo_reader","licence check"');
     // A value a spreadsheet would run is written as text.
-    uk.services.audit.record({ staffId: owner.id, subjectId: null, action: "rules.add", reason: "=HYPERLINK(\"http://x\")" });
+    uk.services.audit.record({ staffId: owner.id, subjectId: null, action: "rules.add", reason: '=HYPERLINK("http://x")' });
     expect((await ownerConsole.get("/admin/audit.csv?action=rules.add")).html).toContain(`"'=HYPERLINK(""http://x"")"`);
     // Signing in, the second factor, refusals: each with its actor.
     expect(audit("staff.sign_in").some((e) => e.staffId === verifier.id && e.reason === "second factor")).toBe(true);
