@@ -36,60 +36,39 @@ function accountPage(c: Context<AppEnv>, account: AccountRow, notes: string[] = 
       "Your account",
       services.instance.name,
       html`${errorList(notes)}
-        <p>Signed in as <strong>@${account.username}</strong>${account.status === "suspended" ? html` (suspended)` : ""}.</p>
-        <h2>Decisions about your account</h2>
-        ${
-          warnings.length === 0
-            ? html`<p class="note">None.</p>`
-            : html`<ol id="warnings">
-                ${warnings.map(
-                  (w) =>
-                    html`<li>
-                      <strong>${ACTION_TEXT[w.action] ?? w.action}</strong>, ${w.createdAt.toISOString().slice(0, 10)}: ${w.text}
-                      ${
-                        w.appealedAt
-                          ? html`<p class="note">Your appeal (${w.appealState}): ${w.appealText}</p>`
-                          : w.action === "none"
-                            ? ""
-                            : html`<form method="post" action="/account/appeal/${w.id}">
-                                <input type="hidden" name="csrf_token" value="${csrf}" /> <label for="appeal-${w.id}">Appeal (once)</label
-                                ><textarea id="appeal-${w.id}" name="text" required maxlength="2000"></textarea
-                                ><button type="submit">Send the appeal</button>
-                              </form>`
-                      }
-                    </li>`,
-                )}
-              </ol>`
-        }
-        <h2>Your data</h2>
-        <p>
-          An archive of your posts, your likes and bookmarks (as addresses), your profile and your media, in Mastodon's format (actor.json,
-          outbox.json, likes.json, bookmarks.json, media_attachments/). Nothing of anyone else's.
-        </p>
-        ${
-          archive.state === "done"
-            ? html`<p id="archive">
-                Ready: <a href="${archive.url}">download the archive</a> (${Math.round((archive.size ?? 0) / 1024)} KB; the link works until
-                ${archive.expires_at?.slice(0, 10)}).
-              </p>`
-            : archive.state === "running"
-              ? html`<p id="archive">Your archive is being built; reload this page in a moment.</p>`
-              : ""
-        }
-        <form method="post" action="/account/export">
-          <input type="hidden" name="csrf_token" value="${csrf}" /><button type="submit">Request an archive</button>
-        </form>
-        <h2>Leave</h2>
-        <p>
-          Deleting your account removes your posts here and on every instance this one federates with, your follows, likes, lists and
-          filters, and your identity as the verifiers knew it. Your handle stays reserved so no one can take it. This cannot be undone.
-        </p>
-        <form method="post" action="/account/delete">
-          <input type="hidden" name="csrf_token" value="${csrf}" /> <label for="password">Your password</label
-          ><input id="password" name="password" type="password" required autocomplete="current-password" />
-          <label><input type="checkbox" name="confirm" value="1" required /> I understand this cannot be undone</label>
-          <button type="submit">Delete my account</button>
-        </form>`,
+<p>Signed in as <strong>@${account.username}</strong>${account.status === "suspended" ? html` (suspended)` : ""}.</p>
+<h2>Decisions about your account</h2>
+${
+  warnings.length === 0
+    ? html`<p class="note">None.</p>`
+    : html`<ol id="warnings">${warnings.map(
+        (w) => html`<li><strong>${ACTION_TEXT[w.action] ?? w.action}</strong>, ${w.createdAt.toISOString().slice(0, 10)}: ${w.text}
+${
+  w.appealedAt
+    ? html`<p class="note">Your appeal (${w.appealState}): ${w.appealText}</p>`
+    : w.action === "none"
+      ? ""
+      : html`<form method="post" action="/account/appeal/${w.id}"><input type="hidden" name="csrf_token" value="${csrf}">
+<label for="appeal-${w.id}">Appeal (once)</label><textarea id="appeal-${w.id}" name="text" required maxlength="2000"></textarea><button type="submit">Send the appeal</button></form>`
+}</li>`,
+      )}</ol>`
+}
+<h2>Your data</h2>
+<p>An archive of your posts, your likes and bookmarks (as addresses), your profile and your media, in Mastodon's format (actor.json, outbox.json, likes.json, bookmarks.json, media_attachments/). Nothing of anyone else's.</p>
+${
+  archive.state === "done"
+    ? html`<p id="archive">Ready: <a href="${archive.url}">download the archive</a> (${Math.round((archive.size ?? 0) / 1024)} KB; the link works until ${archive.expires_at?.slice(0, 10)}).</p>`
+    : archive.state === "running"
+      ? html`<p id="archive">Your archive is being built; reload this page in a moment.</p>`
+      : ""
+}
+<form method="post" action="/account/export"><input type="hidden" name="csrf_token" value="${csrf}"><button type="submit">Request an archive</button></form>
+<h2>Leave</h2>
+<p>Deleting your account removes your posts here and on every instance this one federates with, your follows, likes, lists and filters, and your identity as the verifiers knew it. Your handle stays reserved so no one can take it. This cannot be undone.</p>
+<form method="post" action="/account/delete"><input type="hidden" name="csrf_token" value="${csrf}">
+<label for="password">Your password</label><input id="password" name="password" type="password" required autocomplete="current-password">
+<label><input type="checkbox" name="confirm" value="1" required> I understand this cannot be undone</label>
+<button type="submit">Delete my account</button></form>`,
     ),
     status,
   );

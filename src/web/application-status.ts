@@ -19,16 +19,13 @@ function signInForm(c: Context<AppEnv>, errors: string[] = [], status: 200 | 401
       "Your application",
       c.get("services").instance.name,
       html`${errorList(errors)}
-        <p>
-          Sign in with the e-mail and password you applied with to see where your application stands, and any question from the verifiers.
-        </p>
-        <form method="post" action="/apply/status">
-          <input type="hidden" name="csrf_token" value="${csrfToken(c)}" />
-          <label for="email">E-mail</label><input id="email" name="email" type="email" required autocomplete="username" />
-          <label for="password">Password</label
-          ><input id="password" name="password" type="password" required autocomplete="current-password" />
-          <button type="submit">See my application</button>
-        </form>`,
+<p>Sign in with the e-mail and password you applied with to see where your application stands, and any question from the verifiers.</p>
+<form method="post" action="/apply/status">
+<input type="hidden" name="csrf_token" value="${csrfToken(c)}">
+<label for="email">E-mail</label><input id="email" name="email" type="email" required autocomplete="username">
+<label for="password">Password</label><input id="password" name="password" type="password" required autocomplete="current-password">
+<button type="submit">See my application</button>
+</form>`,
     ),
     status,
   );
@@ -46,39 +43,26 @@ function statusPage(c: Context<AppEnv>, accountId: string, errors: string[] = []
       "Your application",
       services.instance.name,
       html`${errorList(errors)}
-        <p>
-          Application <strong>@${account.username}</strong> is
-          <strong id="application-status">${STATUS_TEXT[account.status] ?? account.status}</strong>
-        </p>
-        ${asked ? html`<p class="error" role="alert">A verifier needs more information from you; please answer below.</p>` : ""}
-        ${
-          messages.length > 0
-            ? html`<h2>Messages</h2>
-                <ol id="application-messages">
-                  ${messages.map(
-                    (m) =>
-                      html`<li>
-                        <span class="note"
-                          >${m.at.slice(0, 16).replace("T", " ")} ·
-                          ${m.from === "verifier" ? (m.kind === "reject" ? "Reason from the verifiers" : "Question from the verifiers") : "Your answer"}</span
-                        ><br />${m.text}
-                      </li>`,
-                  )}
-                </ol>`
-            : ""
-        }
-        ${
-          asked
-            ? html`<form method="post" action="/apply/status/answer">
-                <input type="hidden" name="csrf_token" value="${csrfToken(c)}" />
-                <label for="answer">Your answer</label><textarea id="answer" name="message" required maxlength="1000"></textarea>
-                <button type="submit">Send to the verifiers</button>
-              </form>`
-            : ""
-        }
-        <form method="post" action="/auth/sign_out">
-          <input type="hidden" name="csrf_token" value="${csrfToken(c)}" /><button type="submit">Sign out</button>
-        </form>`,
+<p>Application <strong>@${account.username}</strong> is <strong id="application-status">${STATUS_TEXT[account.status] ?? account.status}</strong></p>
+${asked ? html`<p class="error" role="alert">A verifier needs more information from you; please answer below.</p>` : ""}
+${
+  messages.length > 0
+    ? html`<h2>Messages</h2><ol id="application-messages">${messages.map(
+        (m) =>
+          html`<li><span class="note">${m.at.slice(0, 16).replace("T", " ")} · ${m.from === "verifier" ? (m.kind === "reject" ? "Reason from the verifiers" : "Question from the verifiers") : "Your answer"}</span><br>${m.text}</li>`,
+      )}</ol>`
+    : ""
+}
+${
+  asked
+    ? html`<form method="post" action="/apply/status/answer">
+<input type="hidden" name="csrf_token" value="${csrfToken(c)}">
+<label for="answer">Your answer</label><textarea id="answer" name="message" required maxlength="1000"></textarea>
+<button type="submit">Send to the verifiers</button>
+</form>`
+    : ""
+}
+<form method="post" action="/auth/sign_out"><input type="hidden" name="csrf_token" value="${csrfToken(c)}"><button type="submit">Sign out</button></form>`,
     ),
     status,
   );

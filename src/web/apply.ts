@@ -15,37 +15,25 @@ type Values = Record<string, string>;
 function form(csrf: string, values: Values, errors: string[]) {
   const v = (k: string) => values[k] ?? "";
   return html`${errorList(errors)}
-    <p class="note">
-      Your legal name, e-mail and licence number are seen only by this instance's verifiers and are stored encrypted. Other physicians see
-      only your handle and display name, which must not contain your name.
-    </p>
-    <form method="post" action="/apply">
-      <input type="hidden" name="csrf_token" value="${csrf}" />
-      <label for="username">Handle (pseudonym)</label
-      ><input id="username" name="username" required maxlength="30" pattern="[A-Za-z0-9_]+" value="${v("username")}" />
-      <label for="display_name">Display name (optional, pseudonymous)</label
-      ><input id="display_name" name="display_name" maxlength="30" value="${v("display_name")}" /> <label for="email">E-mail</label
-      ><input id="email" name="email" type="email" required value="${v("email")}" />
-      <label for="password">Password (at least 8 characters)</label
-      ><input id="password" name="password" type="password" required minlength="8" autocomplete="new-password" />
-      <label for="legal_name">Legal name, as on the register</label
-      ><input id="legal_name" name="legal_name" required value="${v("legal_name")}" /> <label for="license_number">Licence number</label
-      ><input id="license_number" name="license_number" required value="${v("license_number")}" />
-      <label for="license_jurisdiction">Licence jurisdiction (e.g. GB, US-CA)</label
-      ><input id="license_jurisdiction" name="license_jurisdiction" required value="${v("license_jurisdiction")}" />
-      <label for="specialty">Specialty</label>
-      <select id="specialty" name="specialty" required>
-        <option value="">Choose…</option>
-        ${SPECIALTIES.map((s) => html`<option value="${s.code}" ${s.code === v("specialty") ? html` selected` : ""}>${s.label}</option>`)}
-      </select>
-      <label for="reason">Anything the verifier should know (optional)</label
-      ><textarea id="reason" name="reason" maxlength="1000">${v("reason")}</textarea>
-      <label
-        ><input type="checkbox" name="agreement" value="1" ${v("agreement") ? html` checked` : ""} /> I agree to the rules of this
-        network</label
-      >
-      <button type="submit">Apply</button>
-    </form>`;
+<p class="note">Your legal name, e-mail and licence number are seen only by this instance's verifiers and are stored encrypted. Other physicians see only your handle and display name, which must not contain your name.</p>
+<form method="post" action="/apply">
+<input type="hidden" name="csrf_token" value="${csrf}">
+<label for="username">Handle (pseudonym)</label><input id="username" name="username" required maxlength="30" pattern="[A-Za-z0-9_]+" value="${v("username")}">
+<label for="display_name">Display name (optional, pseudonymous)</label><input id="display_name" name="display_name" maxlength="30" value="${v("display_name")}">
+<label for="email">E-mail</label><input id="email" name="email" type="email" required value="${v("email")}">
+<label for="password">Password (at least 8 characters)</label><input id="password" name="password" type="password" required minlength="8" autocomplete="new-password">
+<label for="legal_name">Legal name, as on the register</label><input id="legal_name" name="legal_name" required value="${v("legal_name")}">
+<label for="license_number">Licence number</label><input id="license_number" name="license_number" required value="${v("license_number")}">
+<label for="license_jurisdiction">Licence jurisdiction (e.g. GB, US-CA)</label><input id="license_jurisdiction" name="license_jurisdiction" required value="${v("license_jurisdiction")}">
+<label for="specialty">Specialty</label>
+<select id="specialty" name="specialty" required>
+<option value="">Choose…</option>
+${SPECIALTIES.map((s) => html`<option value="${s.code}"${s.code === v("specialty") ? html` selected` : ""}>${s.label}</option>`)}
+</select>
+<label for="reason">Anything the verifier should know (optional)</label><textarea id="reason" name="reason" maxlength="1000">${v("reason")}</textarea>
+<label><input type="checkbox" name="agreement" value="1"${v("agreement") ? html` checked` : ""}> I agree to the rules of this network</label>
+<button type="submit">Apply</button>
+</form>`;
 }
 
 function messages(details: FieldErrors): string[] {
@@ -57,8 +45,7 @@ function closed(c: Context<AppEnv>) {
     page(
       "Applications closed",
       c.get("services").instance.name,
-      html`<p>This instance is not taking applications at the moment.</p>
-        <p>Already applied? <a href="/apply/status">See your application</a>.</p>`,
+      html`<p>This instance is not taking applications at the moment.</p><p>Already applied? <a href="/apply/status">See your application</a>.</p>`,
     ),
     403,
   );
@@ -107,14 +94,8 @@ export const applyRouter = new Hono<AppEnv>()
       page(
         "Application received",
         services.instance.name,
-        html`<p>
-            Thank you. Your application is <strong>pending</strong>: a verifier will check your licence against the register. You can sign
-            in from any Mastodon app once it is approved.
-          </p>
-          <p>
-            If a verifier needs more from you, or decides, you will find it on <a href="/apply/status">your application page</a> (sign in
-            there with the e-mail and password you just chose).
-          </p>`,
+        html`<p>Thank you. Your application is <strong>pending</strong>: a verifier will check your licence against the register. You can sign in from any Mastodon app once it is approved.</p>
+<p>If a verifier needs more from you, or decides, you will find it on <a href="/apply/status">your application page</a> (sign in there with the e-mail and password you just chose).</p>`,
       ),
     );
   });

@@ -19,15 +19,13 @@ function signInForm(c: Context<AppEnv>, returnTo: string, errors: string[] = [])
     "Sign in",
     c.get("services").instance.name,
     html`${errorList(errors)}
-      <form method="post" action="/auth/sign_in">
-        <input type="hidden" name="csrf_token" value="${csrfToken(c)}" />
-        <input type="hidden" name="return_to" value="${returnTo}" />
-        <label for="email">E-mail</label><input id="email" name="email" type="email" required autocomplete="username" />
-        <label for="password">Password</label
-        ><input id="password" name="password" type="password" required autocomplete="current-password" />
-        <button type="submit">Sign in</button>
-      </form>
-      <p class="note">Not a member yet? <a href="/apply">Apply to join</a>.</p>`,
+<form method="post" action="/auth/sign_in">
+<input type="hidden" name="csrf_token" value="${csrfToken(c)}">
+<input type="hidden" name="return_to" value="${returnTo}">
+<label for="email">E-mail</label><input id="email" name="email" type="email" required autocomplete="username">
+<label for="password">Password</label><input id="password" name="password" type="password" required autocomplete="current-password">
+<button type="submit">Sign in</button>
+</form><p class="note">Not a member yet? <a href="/apply">Apply to join</a>.</p>`,
   );
 }
 
@@ -71,17 +69,11 @@ function statusBlock(c: Context<AppEnv>, status: StatusRow) {
   const record = status.caseData ? (JSON.parse(status.caseData) as CaseRecord) : null;
   const local = author?.local ? `/users/${author.username}` : (renderableLink(author?.url) ?? "#");
   return html`<article>
-    <p>
-      <a href="${local}">${author?.displayName || author?.username}</a>
-      <span class="note"
-        >@${author?.local ? author.username : `${author?.username}@${author?.host}`} ·
-        <time datetime="${status.createdAt.toISOString()}">${status.createdAt.toISOString().slice(0, 16).replace("T", " ")}</time></span
-      >
-    </p>
-    ${status.spoilerText ? html`<p><strong>${status.spoilerText}</strong></p>` : ""}
-    ${record ? html`<p class="note">Case · ${record.status}</p>` : ""}
-    <div>${raw(status.contentHtml)}</div>
-  </article>`;
+<p><a href="${local}">${author?.displayName || author?.username}</a> <span class="note">@${author?.local ? author.username : `${author?.username}@${author?.host}`} · <time datetime="${status.createdAt.toISOString()}">${status.createdAt.toISOString().slice(0, 16).replace("T", " ")}</time></span></p>
+${status.spoilerText ? html`<p><strong>${status.spoilerText}</strong></p>` : ""}
+${record ? html`<p class="note">Case · ${record.status}</p>` : ""}
+<div>${raw(status.contentHtml)}</div>
+</article>`;
 }
 
 /**
@@ -117,15 +109,9 @@ export const peopleRouter = new Hono<AppEnv>()
         view.displayName || view.username,
         services.instance.name,
         html`<p class="note">@${view.username}${view.verified ? " · verified physician" : ""}</p>
-          <div>${raw(view.noteHtml)}</div>
-          <dl>
-            ${view.fields.map(
-              (f) =>
-                html`<dt>${f.name}</dt>
-                  <dd>${raw(f.value)}</dd>`,
-            )}
-          </dl>
-          ${posts.map((p) => statusBlock(c, p))}`,
+<div>${raw(view.noteHtml)}</div>
+<dl>${view.fields.map((f) => html`<dt>${f.name}</dt><dd>${raw(f.value)}</dd>`)}</dl>
+${posts.map((p) => statusBlock(c, p))}`,
       ),
     );
   })
@@ -147,12 +133,7 @@ export const peopleRouter = new Hono<AppEnv>()
       page(
         "Post",
         services.instance.name,
-        html`${statusBlock(c, status)}${
-          descendants.length
-            ? html`<h2>Replies</h2>
-                ${descendants.map((d) => statusBlock(c, d))}`
-            : ""
-        }`,
+        html`${statusBlock(c, status)}${descendants.length ? html`<h2>Replies</h2>${descendants.map((d) => statusBlock(c, d))}` : ""}`,
       ),
     );
   })

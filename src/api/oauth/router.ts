@@ -33,20 +33,10 @@ function responseMode(value: unknown): ResponseMode {
 
 /** The OAuth 2.0 Form Post Response Mode: the browser posts the result to the client's redirect URI. */
 function formPostPage(redirectUri: string, fields: Record<string, string>) {
-  return html`<!doctype html>
-    <html>
-      <head>
-        <meta charset="utf-8" />
-        <title>Continue</title>
-        <script src="/assets/form-post.js"></script>
-      </head>
-      <body>
-        <form method="post" action="${redirectUri}">
-          ${Object.entries(fields).map(([k, v]) => html`<input type="hidden" name="${k}" value="${v}" />`)}
-          <noscript><button type="submit">Continue</button></noscript>
-        </form>
-      </body>
-    </html>`;
+  return html`<!doctype html><html><head><meta charset="utf-8"><title>Continue</title><script src="/assets/form-post.js"></script></head>
+<body><form method="post" action="${redirectUri}">
+${Object.entries(fields).map(([k, v]) => html`<input type="hidden" name="${k}" value="${v}">`)}
+<noscript><button type="submit">Continue</button></noscript></form></body></html>`;
 }
 
 function str(value: unknown): string | undefined {
@@ -70,7 +60,7 @@ function carriedQuery(params: Record<string, unknown>): URLSearchParams {
 }
 
 function hiddenFields(params: Record<string, unknown>) {
-  return AUTHORIZE_PARAMS.map((k) => (str(params[k]) ? html`<input type="hidden" name="${k}" value="${str(params[k])}" />` : ""));
+  return AUTHORIZE_PARAMS.map((k) => (str(params[k]) ? html`<input type="hidden" name="${k}" value="${str(params[k])}">` : ""));
 }
 
 /** OAuth 2 (authorization code with PKCE, client credentials), as Mastodon serves it. */
@@ -81,14 +71,12 @@ export function oauthRouter(signIn: PasswordSignIn, codes: SecondFactorCheck) {
       page(
         "Second factor",
         c.get("services").instance.name,
-        html`${errorList(errors)}
-          <p>Staff accounts confirm every sign-in with their second factor.</p>
-          <form method="post" action="/oauth/second_factor">
-            <input type="hidden" name="csrf_token" value="${csrfToken(c)}" />${hiddenFields(params)}
-            <label for="code">Code from your authenticator app, or a recovery code</label
-            ><input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" required maxlength="20" />
-            <button type="submit">Continue</button>
-          </form>`,
+        html`${errorList(errors)}<p>Staff accounts confirm every sign-in with their second factor.</p>
+<form method="post" action="/oauth/second_factor">
+<input type="hidden" name="csrf_token" value="${csrfToken(c)}">${hiddenFields(params)}
+<label for="code">Code from your authenticator app, or a recovery code</label><input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" required maxlength="20">
+<button type="submit">Continue</button>
+</form>`,
       ),
       status,
     );
@@ -97,10 +85,7 @@ export function oauthRouter(signIn: PasswordSignIn, codes: SecondFactorCheck) {
       page(
         "Set up your second factor first",
         c.get("services").instance.name,
-        html`<p class="error">
-          This instance requires a second factor for staff. Set it up in the <a href="/admin/second_factor/setup">staff console</a>, then
-          sign in here again.
-        </p>`,
+        html`<p class="error">This instance requires a second factor for staff. Set it up in the <a href="/admin/second_factor/setup">staff console</a>, then sign in here again.</p>`,
       ),
       403,
     );
@@ -140,15 +125,13 @@ export function oauthRouter(signIn: PasswordSignIn, codes: SecondFactorCheck) {
         page(
           "Sign in",
           services.instance.name,
-          html`${errorList(errors)}
-            <p><strong>${check.app.name}</strong> wants to access your account.</p>
-            <form method="post" action="/auth/sign_in">
-              <input type="hidden" name="csrf_token" value="${csrf}" />${hiddenFields(params)} <label for="email">E-mail</label
-              ><input id="email" name="email" type="email" required autocomplete="username" /> <label for="password">Password</label
-              ><input id="password" name="password" type="password" required autocomplete="current-password" />
-              <button type="submit">Sign in</button>
-            </form>
-            <p class="note">Not a member yet? <a href="/apply">Apply to join</a>.</p>`,
+          html`${errorList(errors)}<p><strong>${check.app.name}</strong> wants to access your account.</p>
+<form method="post" action="/auth/sign_in">
+<input type="hidden" name="csrf_token" value="${csrf}">${hiddenFields(params)}
+<label for="email">E-mail</label><input id="email" name="email" type="email" required autocomplete="username">
+<label for="password">Password</label><input id="password" name="password" type="password" required autocomplete="current-password">
+<button type="submit">Sign in</button>
+</form><p class="note">Not a member yet? <a href="/apply">Apply to join</a>.</p>`,
         ),
         status,
       );
@@ -164,14 +147,13 @@ export function oauthRouter(signIn: PasswordSignIn, codes: SecondFactorCheck) {
       page(
         "Authorize",
         services.instance.name,
-        html`${errorList(errors)}
-          <p>Signed in as <strong>@${account.username}</strong>.</p>
-          <p><strong>${check.app.name}</strong> asks for: <code>${check.scopes.join(" ")}</code></p>
-          <form method="post" action="/oauth/authorize">
-            <input type="hidden" name="csrf_token" value="${csrf}" />${hiddenFields(params)}
-            <button type="submit" name="decision" value="approve">Authorize</button>
-            <button type="submit" name="decision" value="deny">Deny</button>
-          </form>`,
+        html`${errorList(errors)}<p>Signed in as <strong>@${account.username}</strong>.</p>
+<p><strong>${check.app.name}</strong> asks for: <code>${check.scopes.join(" ")}</code></p>
+<form method="post" action="/oauth/authorize">
+<input type="hidden" name="csrf_token" value="${csrf}">${hiddenFields(params)}
+<button type="submit" name="decision" value="approve">Authorize</button>
+<button type="submit" name="decision" value="deny">Deny</button>
+</form>`,
       ),
       status,
     );
@@ -303,8 +285,7 @@ export function oauthRouter(signIn: PasswordSignIn, codes: SecondFactorCheck) {
             page(
               "Authorization code",
               services.instance.name,
-              html`<p>Copy this code into <strong>${check.app.name}</strong>:</p>
-                <p><code id="authorization-code">${code}</code></p>`,
+              html`<p>Copy this code into <strong>${check.app.name}</strong>:</p><p><code id="authorization-code">${code}</code></p>`,
             ),
           );
         }
