@@ -19,6 +19,7 @@ export function relationships(services: Services, viewerId: string, ids: readonl
   const flags = services.relationQueries.flags(viewerId, ids);
   const notes = services.relationQueries.notes(viewerId, ids);
   const views = services.directory.getMany(ids);
+  const blockedHosts = services.domainBlocks.blockedHosts(viewerId);
   return follows.map((r) => {
     const f = flags.get(r.id)!;
     return {
@@ -34,10 +35,7 @@ export function relationships(services: Services, viewerId: string, ids: readonl
       muting_notifications: f.muting && f.mutingNotifications,
       requested: r.requested,
       requested_by: r.requested_by,
-      domain_blocking: (() => {
-        const view = views.get(r.id);
-        return view != null && !view.local && view.host != null && services.domainBlocks.blocks(viewerId, view.host);
-      })(),
+      domain_blocking: blockedHosts.has(views.get(r.id)?.host?.toLowerCase() ?? ""),
       endorsed: false,
       note: notes.get(r.id) ?? "",
     };

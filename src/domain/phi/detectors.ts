@@ -495,12 +495,14 @@ const nationalIdDetector: Detector = {
 
 // ---------------------------------------------------------------- the network's other languages (languages.ts)
 
+const STARTS_CAPITALISED = new RegExp(`^${CAPITAL}`);
+
 /** The span of the capitalised words at the start of a case-insensitive name match ("Anne dit que" keeps "Anne"). */
 function capitalisedSpan(m: RegExpExecArray, group: number): { start: number; end: number } | null {
   const value = m[group]!;
-  if (!new RegExp(`^${CAPITAL}`).test(value) || !isName(value)) return null;
+  if (!STARTS_CAPITALISED.test(value) || !isName(value)) return null;
   const words = value.split(/\s+/);
-  const stop = words.findIndex((w) => !new RegExp(`^${CAPITAL}`).test(w) || CLINICAL_WORDS.has(w) || NOT_NAMES.has(w));
+  const stop = words.findIndex((w) => !STARTS_CAPITALISED.test(w) || CLINICAL_WORDS.has(w) || NOT_NAMES.has(w));
   const kept = stop === -1 ? words : words.slice(0, stop);
   if (kept.length === 0) return null;
   const span = groupSpan(m, group)!;

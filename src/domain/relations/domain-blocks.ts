@@ -88,14 +88,15 @@ export class DomainBlocks {
     if (removed > 0) this.#events.emit({ type: "relationship.changed", accountId, targetId: host, change: "domain.unblock" });
   }
 
-  /** Whether the viewer blocks this host (Mastodon's relationship `domain_blocking`). */
-  blocks(accountId: string, host: string): boolean {
-    return (
+  /** The hosts the viewer blocks (Mastodon's relationship `domain_blocking`), read once for a page of relationships. */
+  blockedHosts(accountId: string): Set<string> {
+    return new Set(
       this.#db
-        .select({ id: domainBlocks.id })
+        .select({ domain: domainBlocks.domain })
         .from(domainBlocks)
-        .where(and(eq(domainBlocks.accountId, accountId), eq(domainBlocks.domain, host.toLowerCase())))
-        .get() != null
+        .where(eq(domainBlocks.accountId, accountId))
+        .all()
+        .map((r) => r.domain),
     );
   }
 }
