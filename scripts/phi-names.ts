@@ -1,13 +1,24 @@
+import { createRequire } from "node:module";
 import { writeFileSync } from "node:fs";
 import { de, en, en_AU, en_CA, en_GB, en_IN, es, fr, it, nl, pt_BR, pt_PT } from "@faker-js/faker";
 
 /**
  * Writes src/domain/phi/name-lists.json: given names and surnames of the
- * network's locales, from @faker-js/faker's maintained locale data (a dev
- * dependency: the guard reads the generated file, not faker).  Run after
- * upgrading faker: `npm run phi:names`.
+ * network's locales, merged from three maintained data sets (dev
+ * dependencies: the guard reads the generated file, not them):
+ * @faker-js/faker's and fakerator's locale data (given names and surnames),
+ * and gender-detection-from-name's national given-name lists (de, en, es, fr,
+ * it: tens of thousands of registered first names).  Run after upgrading any
+ * of them: `npm run phi:names`.
  */
-const locales = { de, en, en_AU, en_CA, en_GB, en_IN, es, fr, it, nl, pt_BR, pt_PT };
+const require = createRequire(import.meta.url);
+const given = new Set<string>();
+/** Given names only the national given-name lists know (kept apart so a rule can ask for the common ones). */
+const registered = new Set<string>();
+const surnames = new Set<string>();
+const usable = (name: string) => /^[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ'’-]{2,}$/.test(name);
+const capitalise = (name: string) => name.replace(/(^|-)(\p{Ll})/gu, (_, sep: string, ch: string) => sep + ch.toUpperCase());
+
 const flat = (value: unknown): string[] =>
   Array.isArray(value)
     ? value
@@ -16,18 +27,47 @@ const flat = (value: unknown): string[] =>
       : typeof value === "string"
         ? [value]
         : [];
-const given = new Set<string>();
-const surnames = new Set<string>();
-const usable = (name: string) => /^[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ'’-]{2,}$/.test(name);
-for (const locale of Object.values(locales)) {
+for (const locale of [de, en, en_AU, en_CA, en_GB, en_IN, es, fr, it, nl, pt_BR, pt_PT]) {
   const person = (locale as { person?: Record<string, unknown> }).person ?? {};
   for (const name of flat(person["first_name"])) if (usable(name)) given.add(name);
   for (const name of flat(person["last_name"])) if (usable(name)) surnames.add(name);
 }
+
+const fakerator = require("fakerator") as (locale: string) => { locale?: { names?: Record<string, unknown> } };
+for (const locale of [
+  "default",
+  "de-DE",
+  "fr-FR",
+  "es-ES",
+  "it-IT",
+  "pt-BR",
+  "en-AU",
+  "en-CA",
+  "nb-NO",
+  "sv-SE",
+  "pl-PL",
+  "cs-CZ",
+  "hu-HU",
+  "sk-SK",
+]) {
+  const names = fakerator(locale).locale?.names ?? {};
+  for (const key of ["firstName", "firstNameM", "firstNameF"]) for (const name of flat(names[key])) if (usable(name)) given.add(name);
+  for (const key of ["lastName", "lastNameM", "lastNameF"]) for (const name of flat(names[key])) if (usable(name)) surnames.add(name);
+}
+
+for (const country of ["de", "en", "es", "fr", "it"]) {
+  const names = require(`gender-detection-from-name/names/${country}.js`) as Map<string, string>;
+  for (const name of names.keys()) {
+    const cased = capitalise(name);
+    if (usable(cased) && !given.has(cased)) registered.add(cased);
+  }
+}
+
 const out = {
-  source: "@faker-js/faker 10.6.0 person.first_name / person.last_name",
+  source: "@faker-js/faker 10.6.0 person.first_name / last_name; fakerator 0.3.6 names; gender-detection-from-name 1.11.5 names",
   given: [...given].sort(),
+  registered: [...registered].sort(),
   surnames: [...surnames].sort(),
 };
 writeFileSync(new URL("../src/domain/phi/name-lists.json", import.meta.url), `${JSON.stringify(out)}\n`);
-console.log(`${given.size} given names, ${surnames.size} surnames`);
+console.log(`${given.size} given names (and ${registered.size} more from registers), ${surnames.size} surnames`);

@@ -101,7 +101,7 @@ describe("media and the PHI guard over HTTP", () => {
 
   it("checks drafts and blocks PHI in profiles", async () => {
     const clean = await api(uk, "POST", "/api/v1/consilium/phi/check", { token, json: { text: "BP 142/88, HbA1c 7.2%, day 3 post-op." } });
-    expect(clean.body).toEqual({ ok: true, language: null, message: null, findings: [] });
+    expect(clean.body).toEqual({ ok: true, language: "en", message: null, findings: [] });
     const dirty = await api(uk, "POST", "/api/v1/consilium/phi/check", {
       token,
       json: { text: "NHS number 943 476 5919, DOB 14/03/1958" },

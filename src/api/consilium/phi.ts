@@ -1,11 +1,12 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { findPhiInFields, phiErrorMessage } from "../../domain/phi/guard.ts";
+import { guardLanguage } from "../../domain/phi/language.ts";
 import { requireUser } from "../auth.ts";
 import { parseParams } from "../body.ts";
 import type { AppEnv } from "../env.ts";
 
-/** ISO 639-1, as a status's `language`.  Every language's rules run on every text (posts mix languages); it is accepted and echoed. */
+/** ISO 639-1, as a status's `language`; detected when absent.  Every language's cue rules run on every text (posts mix languages); the language decides the rules that depend on it. */
 const language = z
   .string()
   .regex(/^[a-z]{2,3}(-[A-Za-z]{2,4})?$/, "must be an ISO 639 language code")
@@ -20,10 +21,11 @@ export const phiRouter = new Hono<AppEnv>().post("/api/v1/consilium/phi/check", 
   requireUser(c, "write:statuses");
   const params = await parseParams(c, checkSchema);
   const fields = "text" in params ? { text: params.text } : params.fields;
-  const findings = findPhiInFields(fields);
+  const language = guardLanguage(Object.values(fields).join("\n"), params.language);
+  const findings = findPhiInFields(fields, language);
   return c.json({
     ok: findings.length === 0,
-    language: params.language ?? null,
+    language: params.language ?? language,
     message: findings.length === 0 ? null : phiErrorMessage(findings),
     findings,
   });

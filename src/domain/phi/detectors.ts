@@ -14,10 +14,13 @@ import {
   ALL_RELATIVES,
   ALL_TITLES,
   ALL_YEARS_WORDS,
+  ALL_MONTH_WORDS,
+  LANGUAGES,
   WORD_END,
   WORD_START,
 } from "./languages.ts";
 import { findPlaces } from "./international.ts";
+import type { GuardLanguage } from "./language.ts";
 import nameLists from "./name-lists.json" with { type: "json" };
 import { findNationalIds } from "./national-ids.ts";
 
@@ -49,7 +52,8 @@ export interface PhiFinding {
 
 export interface Detector {
   readonly type: PhiType;
-  find(text: string): PhiFinding[];
+  /** `language` is the text's (declared or detected, null when unknown): most rules read every language and ignore it. */
+  find(text: string, language: GuardLanguage | null): PhiFinding[];
 }
 
 /** Runs a regex over the text; `pick` selects the group to report and may veto a match. */
@@ -107,6 +111,7 @@ const NOT_NAMES = new Set(
     // Eponyms and drug names other languages write after "M." (Morbus), "Frau" or "Patient"
     "Bechterew Basedow Hirschsprung Pfeiffer Lyme Wegener Menière Ménière Horner Quincke Sudeck Dupuytren Ledderhose Peyronie Tietze Kussmaul " +
     "Cheyne Stokes Virchow Wilms Morbus Marcoumar Marcumar Falithrom Sintrom Xarelto Eliquis Lixiana Pradaxa Ramipril Metformin Ibuprofen " +
+    "Scheuermann Perthes Osgood Schlatter Whipple Fabry Gaucher Pompe Boeck Ormond Kienböck Köhler Ménétrier Forestier Bourneville Recklinghausen " +
     "Werlhof Hodgkin Dressler Reiter Bouveret Barlow Osler Weber Rendu Cogan Meige Refsum Fallot Ebstein Kawasaki Kahler Waldenström Waldenstrom"
   ).split(" "),
 );
@@ -130,6 +135,7 @@ const CLINICAL_WORDS = new Set(
     // German nouns (capitalised by the language) that follow "Patient" or "Tochter" without being names; and other languages' clinical words
     "Zustand Aufnahme Anamnese Befund Befunde Diagnose Therapie Vorstellung Verlegung Entlassung Schmerzen Fieber Beschwerden Verdacht Status Labor " +
     "Blutdruck Puls Temperatur Medikation Allergie Allergien Vorerkrankungen Nebendiagnosen Ausschluss Kontrolle Untersuchung Sonographie Röntgen " +
+    "Mitte Anfang Ende Doktor Doktorin Oberarzt Oberärztin Chefarzt Chefärztin Assistenzarzt Stationsarzt Kollege Kollegin " +
     "Ergebnis Heute Gestern Morgen Station Klinik Notaufnahme Hausarzt Hausärztin Befinden Allgemeinzustand Ernährungszustand Bewusstsein " +
     "Atemnot Dyspnoe Luftnot Husten Übelkeit Erbrechen Durchfall Tag Tage Woche Wochen Monat Monate Jahr Jahre Seit Nach Vor Bei Mit Ohne Und Oder " +
     "Ist War Wird Wurde Hat Hatte Sie Er Es Die Der Das Den Dem Ein Eine Einer Keine Kein Nicht Postoperativ Postoperative Postoperativen " +
@@ -195,31 +201,84 @@ const nameDetectors: Detector[] = [
   ),
 ];
 
-/** Given names and surnames of the network's locales (scripts/phi-names.ts, from @faker-js/faker's data). */
+/** Given names and surnames of the network's locales (scripts/phi-names.ts, from faker, fakerator and national given-name lists). */
 const GIVEN_NAMES = new Set(nameLists.given);
+const REGISTERED_GIVEN_NAMES = new Set(nameLists.registered);
 const SURNAMES = new Set(nameLists.surnames);
 
+/** Month names of every language, capitalised: "Mai", "Avril" and "June" are given names too, but not before a number. */
+const MONTH_WORDS = new Set(
+  ALL_MONTH_WORDS.map((m) => m.charAt(0).toUpperCase() + m.slice(1)).concat(
+    "January February March April May June July August September October November December".split(" "),
+  ),
+);
+/** Given names that are also anatomy, drugs or places in clinical text ("Iris", "Lyrica", "Santa Maria"). */
+const GIVEN_NAMES_IN_CLINICAL_USE = new Set(
+  (
+    "Avis Dolor Signe Iris Pia Dura Lyrica Yasmin Diane Valium Ava Atlas Axis Vita Santa San Santo Saint Sainte Sankt Maria-Hilf Mercedes Hope Grace Faith " +
+    "Patient Patientin Patiente Paciente Paziente Tag Morgen Abend Nacht Woche Mitte Anfang Ende Doktor Docteur Doctor Major Sister Will"
+  ).split(" "),
+);
+const PLACE_PREFIXES = /(?:San|Santa|Santo|São|Saint|Sainte|St|Ste|Sankt|Rue|Via|Calle|Rua|Avenue|Place|het)\.?\s+$/;
+/** Hospitals and institutes carry people's names ("hôpital Georges Pompidou", "Hospital Universitario Gregorio Marañón"). */
+const INSTITUTION_BEFORE =
+  /(?:h[ôo]pital|hospital|hospitais|ospedale|policlinico|klinikum|klinik|clinique|cl[ií]nica|ziekenhuis|institut[eo]?|centre|centro|center|CHU|CHRU|CHR|AP-HP|HCL|fondation|fundaci[óo]n|funda[çc][ãa]o|fondazione|stichting|universit[àéa]\w*|universitari[oa])\b[^.,;:!?()]{0,30}$/i;
+/** A sign, test or disease named after its describer: "syndrome de Wolff", "Séquence de Pierre Robin", "Pierre Robin sequence", "score de Wells". */
+const EPONYM_HEADS =
+  /(?:syndrome|syndrom|s[íi]ndrome|sindrome|maladie|enfermedad|malattia|morbo|doen[çc]a|ziekte|krankheit|morbus|signe|signo|segno|sinal|teken|zeichen|sign|test|teste|prueba|prova|score|escore|escala|[ée]chelle|scala|schaal|punteggio|index|indice|[íi]ndice|crit[èe]res?|criterios?|criteri|crit[ée]rios|classification|clasificaci[óo]n|classificazione|classifica[çc][ãa]o|s[ée]quence|secuencia|sequenza|sequ[êe]ncia|man[œo]e?uvre|maniobra|manovra|manobra|r[ée]flexe|reflejo|riflesso|reflexo|reflex|ph[ée]nom[èe]ne|fen[óo]meno|tumeur|tumor|tumore|triade|tr[íi]ada|loi|ley|lei|legge|wet|gesetz|op[ée]ration|operaci[óo]n|intervento|procedure|procedimiento|fracture|fractura|frattura|fratura|m[ée]thode|m[ée]todo|metodo|technique|t[ée]cnica|tecnica)\s+(?:de\s+|d['’]\s*|du\s+|di\s+|del\s+|da\s+|do\s+|van\s+|von\s+|of\s+)?$/i;
+const EPONYM_TAILS =
+  /^[\s-]+(?:sequence|syndrome|disease|sign|test|score|criteria|procedure|operation|manoeuvre|maneuver|classification|scale|reflex|phenomenon|fracture|tumou?r|cells?|nodes?|triad|law|method|technique|Krankheit|Syndrom|Zeichen|Test|Score|Klassifikation|Operation)\b/i;
+
+function notAName(word: string): boolean {
+  return NOT_NAMES.has(word) || CLINICAL_WORDS.has(word) || MONTH_WORDS.has(word) || GIVEN_NAMES_IN_CLINICAL_USE.has(word);
+}
+
+/** A given name, or a hyphenated pair of them ("Jean-Pierre", "Klaus-Dieter"); `registered` admits the national lists. */
+function isGivenName(word: string, registered: boolean): boolean {
+  const known = (w: string) => GIVEN_NAMES.has(w) || (registered && REGISTERED_GIVEN_NAMES.has(w));
+  if (notAName(word)) return false;
+  return known(word) || (word.includes("-") && word.split("-").every((part) => known(part) && !notAName(part)));
+}
+
+function isSurname(word: string): boolean {
+  return !notAName(word) && (SURNAMES.has(word) || SURNAMES.has(word.split("-")[0]!));
+}
+
 /**
- * A full name with no cue at all ("Marie Dubois présente …", "saw Bartholomew
- * Quince"): a known given name followed by a known surname (with its particles:
- * "Jan de Vries"), neither of them an eponym, a drug or a clinical word.
+ * A full name with no cue at all ("Marie Dubois présente …", "Jean-Pierre
+ * Lefèvre, 67 ans"), in three strengths:
+ * - a given name (of any list) and a known surname;
+ * - a given name and a capitalised word that is nothing else the guard
+ *   knows (an unknown surname), in languages that capitalise only names;
+ * - a capitalised word and a known surname, the first neither a clinical word
+ *   nor a month, in those languages too.
  */
 const CAPITALISED_WORD = /[A-Z\u00C0-\u00D6\u00D8-\u00DE\u0100-\u017F][a-z\u00DF-\u00F6\u00F8-\u024F'’-]+/g;
 const AFTER_GIVEN = new RegExp(`^\\s+((?:${PARTICLES}\\s+){0,2})(${NAME_WORD})`);
+const LETTER_BEFORE = /[A-Za-z\u00C0-\u024F]/;
 const cuelessNames: Detector = {
   type: "name",
-  find(text) {
-    // Words first (cheap), the pair only after a known given name.
+  find(text, language) {
+    const capitalisedNouns = language === null || LANGUAGES[language]?.capitalisesNouns === true;
     const out: PhiFinding[] = [];
     CAPITALISED_WORD.lastIndex = 0;
     for (let m = CAPITALISED_WORD.exec(text); m; m = CAPITALISED_WORD.exec(text)) {
-      const first = m[0];
-      if (!GIVEN_NAMES.has(first) || NOT_NAMES.has(first) || CLINICAL_WORDS.has(first)) continue;
-      if (m.index > 0 && /[A-Za-z\u00C0-\u024F]/.test(text[m.index - 1]!)) continue;
-      const next = AFTER_GIVEN.exec(text.slice(m.index + first.length, m.index + first.length + 60));
+      const first = m[0].replace(/['’]s$/, "");
+      if (first.length < 3 || first.endsWith("-") || notAName(first)) continue;
+      if (m.index > 0 && LETTER_BEFORE.test(text[m.index - 1]!)) continue;
+      const next = AFTER_GIVEN.exec(text.slice(m.index + m[0].length, m.index + m[0].length + 60));
       const last = next?.[2];
-      if (!last || !(SURNAMES.has(last) || SURNAMES.has(last.split("-")[0]!)) || NOT_NAMES.has(last) || CLINICAL_WORDS.has(last)) continue;
-      const end = m.index + first.length + next![0].length;
+      if (!last || last.length < 2 || notAName(last)) continue;
+      const before = text.slice(Math.max(0, m.index - 48), m.index);
+      if (PLACE_PREFIXES.test(before) || INSTITUTION_BEFORE.test(before) || EPONYM_HEADS.test(before) || EPONYM_HEADS.test(`${first} `))
+        continue;
+      if (EPONYM_TAILS.test(text.slice(m.index + m[0].length + next![0].length, m.index + m[0].length + next![0].length + 20))) continue;
+      const strong =
+        (isGivenName(first, true) && isSurname(last)) ||
+        (!capitalisedNouns && isGivenName(first, true) && !GIVEN_NAMES.has(last) && last.length >= 3) ||
+        (!capitalisedNouns && !next![1] && isSurname(last) && !isGivenName(last, false) && text[m.index + m[0].length] === " ");
+      if (!strong) continue;
+      const end = m.index + m[0].length + next![0].length;
       out.push({ type: "name", start: m.index, end, text: text.slice(m.index, end) });
     }
     return out;
@@ -288,7 +347,7 @@ const dateDetectors: Detector[] = [
   {
     type: "date",
     find(text) {
-      const dates = calendarDates.flatMap((d) => d.find(text));
+      const dates = calendarDates.flatMap((d) => d.find(text, null));
       return dates.map((d) => {
         const head = TIME_BEFORE_DATE.exec(text.slice(Math.max(0, d.start - 24), d.start));
         const tail = TIME_AFTER_DATE.exec(text.slice(d.end, d.end + 24));
@@ -540,7 +599,23 @@ const multilingualDetectors: Detector[] = [
   ),
 ];
 
+/** "M. Rousseau" (Monsieur) in French; in German "M." is Morbus ("M. Scheuermann"), so not there. */
+const MONSIEUR = new RegExp(`(?<![\\w.])M\\.\\s?((?:${PARTICLES}\\s+){0,2})(${NAME})`, "g");
+const monsieurDetector: Detector = {
+  type: "name",
+  find(text, language) {
+    if (language === "de") return [];
+    const out: PhiFinding[] = [];
+    MONSIEUR.lastIndex = 0;
+    for (let m = MONSIEUR.exec(text); m; m = MONSIEUR.exec(text)) {
+      if (isName(m[2]!)) out.push({ type: "name", start: m.index, end: m.index + m[0].length, text: m[0] });
+    }
+    return out;
+  },
+};
+
 export const DETECTORS: readonly Detector[] = [
+  monsieurDetector,
   ...multilingualDetectors,
   cuelessNames,
   ...nameDetectors,

@@ -1,4 +1,5 @@
 import { DETECTORS, type PhiFinding, type PhiType } from "./detectors.ts";
+import { guardLanguage } from "./language.ts";
 
 export type { PhiFinding, PhiType };
 
@@ -29,10 +30,11 @@ const PRIORITY: readonly PhiType[] = [
 /** Fediverse handles (@user@host) look like e-mail addresses but name a pseudonym. */
 const HANDLE = /(?<![\w@])@[A-Za-z0-9_]{1,30}@[A-Za-z0-9.-]+(?::\d+)?/g;
 
-/** Every identifier found in the text, in reading order, overlaps resolved. */
-export function findPhi(text: string): PhiFinding[] {
+/** Every identifier found in the text, in reading order, overlaps resolved; `language` as a status declares it (detected when absent). */
+export function findPhi(text: string, language?: string | null): PhiFinding[] {
+  const lang = guardLanguage(text, language);
   const handles = [...text.matchAll(HANDLE)].map((m) => ({ start: m.index!, end: m.index! + m[0].length }));
-  const all = DETECTORS.flatMap((d) => d.find(text)).filter((f) => !handles.some((h) => f.start < h.end && h.start < f.end));
+  const all = DETECTORS.flatMap((d) => d.find(text, lang)).filter((f) => !handles.some((h) => f.start < h.end && h.start < f.end));
   all.sort((a, b) => PRIORITY.indexOf(a.type) - PRIORITY.indexOf(b.type) || b.end - b.start - (a.end - a.start));
   const kept: PhiFinding[] = [];
   for (const finding of all) {
@@ -71,9 +73,11 @@ export interface FieldFinding extends PhiFinding {
   readonly field: string;
 }
 
-/** Checks several named texts at once (status, case fields, poll options ...). */
-export function findPhiInFields(fields: Record<string, string | null | undefined>): FieldFinding[] {
-  return Object.entries(fields).flatMap(([field, value]) => (value ? findPhi(value).map((f) => ({ ...f, field })) : []));
+/** Checks several named texts at once (status, case fields, poll options ...), all in the one declared language. */
+export function findPhiInFields(fields: Record<string, string | null | undefined>, language?: string | null): FieldFinding[] {
+  // Detected once over all the fields: a poll option ("Oui") says less about its language than the case it belongs to.
+  const lang = guardLanguage(Object.values(fields).filter(Boolean).join("\n"), language);
+  return Object.entries(fields).flatMap(([field, value]) => (value ? findPhi(value, lang).map((f) => ({ ...f, field })) : []));
 }
 
 /** The sentence a Mastodon client shows when a post is blocked. */

@@ -62,6 +62,8 @@ const STREET_WORD_LIST = [
   "c/",
   "avenida",
   "avda\\.?",
+  "av\\.",
+  "bd\\.?",
   "paseo",
   "plaza",
   "camino",

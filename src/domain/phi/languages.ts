@@ -27,11 +27,13 @@ export interface LanguageRules {
   readonly yearsWords: readonly string[];
   /** Labels of hospital record numbers (IPP, Fallnummer, NHC). */
   readonly recordLabels: readonly string[];
+  /** Every noun is written with a capital (German): a capitalised word after a given name is no sign of a surname. */
+  readonly capitalisesNouns?: boolean;
 }
 
 export const LANGUAGES: Readonly<Record<string, LanguageRules>> = {
   fr: {
-    titles: ["Mme", "Mlle", "Mmes", "Madame", "Mademoiselle", "Monsieur", "Me", "Pr"],
+    titles: ["Mme", "Mlle", "Mmes", "Madame", "Mademoiselle", "Monsieur", "Me", "Pr", "mme", "mlle", "madame", "monsieur"],
     relatives: [
       "fille",
       "fils",
@@ -134,6 +136,7 @@ export const LANGUAGES: Readonly<Record<string, LanguageRules>> = {
     ],
   },
   de: {
+    capitalisesNouns: true,
     titles: ["Herr", "Herrn", "Frau", "Fr\\.", "Hr\\.", "Fräulein"],
     relatives: [
       "Tochter",
@@ -233,6 +236,8 @@ export const LANGUAGES: Readonly<Record<string, LanguageRules>> = {
     ],
     yearsWords: ["Jahre", "jährig", "jährige", "jähriger", "jährigen", "Jahren"],
     recordLabels: [
+      "Patienten-?(?:ID|Nr\\.?|nummer)",
+      "Patientennummer",
       "Fallnummer",
       "Fall-?Nr\\.?",
       "Fallnr\\.?",
@@ -246,7 +251,24 @@ export const LANGUAGES: Readonly<Record<string, LanguageRules>> = {
     ],
   },
   es: {
-    titles: ["Sr\\.", "Sra\\.", "Srta\\.", "Señor", "Señora", "Señorita", "Dña\\.?", "Doña", "Don", "D\\."],
+    titles: [
+      "Sr\\.",
+      "Sra\\.",
+      "Srta\\.",
+      "Señor",
+      "Señora",
+      "Señorita",
+      "Dña\\.?",
+      "Doña",
+      "Don",
+      "D\\.",
+      "sr\\.",
+      "sra\\.",
+      "srta\\.",
+      "señor",
+      "señora",
+      "doña",
+    ],
     relatives: [
       "hija",
       "hijo",
@@ -337,7 +359,24 @@ export const LANGUAGES: Readonly<Record<string, LanguageRules>> = {
     ],
   },
   it: {
-    titles: ["Sig\\.", "Sig\\.ra", "Sig\\.na", "Sig", "Signor", "Signora", "Signorina", "Dott\\.ssa", "Sig\\.a"],
+    titles: [
+      "Sig\\.",
+      "Sig\\.ra",
+      "Sig\\.na",
+      "Sig",
+      "Signor",
+      "Signora",
+      "Signorina",
+      "Dott\\.ssa",
+      "Sig\\.a",
+      "sig\\.",
+      "sig\\.ra",
+      "sig\\.na",
+      "sig\\.a",
+      "signor",
+      "signora",
+      "signorina",
+    ],
     relatives: [
       "figlia",
       "figlio",
@@ -390,7 +429,7 @@ export const LANGUAGES: Readonly<Record<string, LanguageRules>> = {
     ],
   },
   pt: {
-    titles: ["Sr\\.", "Sra\\.", "Srª\\.?", "Senhor", "Senhora", "Dona", "D\\."],
+    titles: ["Sr\\.", "Sra\\.", "Srª\\.?", "Senhor", "Senhora", "Dona", "D\\.", "sr\\.", "sra\\.", "senhor", "senhora"],
     relatives: [
       "filha",
       "filho",
@@ -459,7 +498,21 @@ export const LANGUAGES: Readonly<Record<string, LanguageRules>> = {
     ],
   },
   nl: {
-    titles: ["Dhr\\.?", "Mevr\\.?", "Mw\\.?", "Mevrouw", "Meneer", "De heer", "Mej\\.?"],
+    titles: [
+      "Dhr\\.?",
+      "Mevr\\.?",
+      "Mw\\.?",
+      "Mevrouw",
+      "Meneer",
+      "De heer",
+      "Mej\\.?",
+      "dhr\\.",
+      "mevr\\.",
+      "mw\\.",
+      "mevrouw",
+      "meneer",
+      "de heer",
+    ],
     relatives: [
       "dochter",
       "zoon",
@@ -565,6 +618,8 @@ export const ALL_TITLES = alternation(all((r) => r.titles));
 export const ALL_RELATIVES = alternation(all((r) => r.relatives));
 export const ALL_PATIENTS = alternation(all((r) => r.patients));
 export const ALL_MONTHS = alternation(all((r) => r.months));
+/** Month names spelled out (no abbreviations, no regex), for word lists. */
+export const ALL_MONTH_WORDS: readonly string[] = all((r) => r.months).filter((m) => m.length > 4 && /^[\p{L}]+$/u.test(m));
 export const ALL_ORDINAL_DAYS = alternation(all((r) => r.ordinalDays));
 export const ALL_AGES_OVER_89 = alternation(all((r) => r.agesOver89));
 export const ALL_YEARS_WORDS = alternation(all((r) => r.yearsWords));

@@ -239,9 +239,19 @@ const ANY_VALID = (value: string): boolean => {
     aadhaarValid(d) ||
     panValid(compact) ||
     // A labelled provincial health card (Ontario: 10 digits, Luhn; a version code may follow).
-    (/^\d{10}(?:[A-Z]{2})?$/.test(compact) && luhnValid(compact.slice(0, 10)))
+    (/^\d{10}(?:[A-Z]{2})?$/.test(compact) && luhnValid(compact.slice(0, 10))) ||
+    // A labelled SIN: Luhn over nine digits, whatever the first (the published specimen 046 454 286 starts with 0).
+    (/^\d{9}$/.test(d) && luhnValid(d))
   );
 };
+
+/**
+ * Labels that cannot mean anything else: the number after them identifies its
+ * holder even when a digit is mistyped and its check fails.  (Short labels,
+ * CF, PAN, SIN, UID, are words or abbreviations too, and need the check.)
+ */
+const UNAMBIGUOUS_LABEL =
+  /^(?:NIR|INSEE|n[°o]|num[ée]ro|Steuer|IdNr|KVNR|Kranken|versicherten|codice fiscale|BSN|burgerservicenummer|CPF|CNS|cart[ãa]o|NAS|social insurance|Aadhaar|OHIP|health card)/iu;
 
 /** Every national number in the text. */
 export function findNationalIds(text: string): IdMatch[] {
@@ -264,13 +274,23 @@ export function findNationalIds(text: string): IdMatch[] {
     const raw = m[1]!;
     const start = m.index + m[0].length - raw.length;
     const groups = raw.split(" ");
-    for (let n = groups.length; n >= 1; n--) {
+    let found = false;
+    for (let n = groups.length; n >= 1 && !found; n--) {
       const candidate = groups.slice(0, n).join(" ");
       if (!groups.slice(0, n).every((g) => /^[A-Z0-9][A-Z0-9.-]*$/.test(g)) || /[.-]$/.test(candidate) || candidate.length < 8) continue;
       if (ANY_VALID(candidate)) {
         out.push({ start, end: start + candidate.length });
-        break;
+        found = true;
       }
+    }
+    if (!found && UNAMBIGUOUS_LABEL.test(m[0])) {
+      // The run of digit groups after the label, check digits or not.
+      const stop = groups.findIndex((g) => !/^\d[\d.-]*$/.test(g));
+      const run = groups
+        .slice(0, stop === -1 ? groups.length : stop)
+        .join(" ")
+        .replace(/[.-]+$/, "");
+      if (digitsOf(run).length >= 8) out.push({ start, end: start + run.length });
     }
   }
   return out;

@@ -76,7 +76,7 @@ export class ReceivedStatuses {
     if (existing && (!input.updated || (existing.editedAt && existing.editedAt.getTime() >= input.updated.getTime()))) return existing;
     const parent = input.inReplyToUri ? this.#store.getByUri(input.inReplyToUri) : undefined;
     const text = htmlToText(input.contentHtml);
-    const findings = findPhiInFields({ content: text, spoiler_text: input.spoilerText });
+    const findings = findPhiInFields({ content: text, spoiler_text: input.spoilerText }, input.language);
     const held = findings.length > 0;
     const values = {
       url: input.url,

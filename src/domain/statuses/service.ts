@@ -104,23 +104,26 @@ export class StatusService {
     return out;
   }
 
-  #checkPhi(input: Pick<StatusInput, "text" | "spoilerText" | "caseFields" | "poll">): void {
+  #checkPhi(input: Pick<StatusInput, "text" | "spoilerText" | "caseFields" | "poll" | "language">): void {
     const c = input.caseFields;
-    assertNoPhi({
-      status: input.text,
-      spoiler_text: input.spoilerText,
-      ...Object.fromEntries((input.poll?.options ?? []).map((o, i) => [`poll.options.${i}`, o])),
-      ...(c
-        ? {
-            "case.title": c.title,
-            "case.presenting_complaint": c.presenting_complaint,
-            "case.history": c.history,
-            "case.examination": c.examination,
-            "case.investigations": c.investigations,
-            "case.question": c.question,
-          }
-        : {}),
-    });
+    assertNoPhi(
+      {
+        status: input.text,
+        spoiler_text: input.spoilerText,
+        ...Object.fromEntries((input.poll?.options ?? []).map((o, i) => [`poll.options.${i}`, o])),
+        ...(c
+          ? {
+              "case.title": c.title,
+              "case.presenting_complaint": c.presenting_complaint,
+              "case.history": c.history,
+              "case.examination": c.examination,
+              "case.investigations": c.investigations,
+              "case.question": c.question,
+            }
+          : {}),
+      },
+      input.language,
+    );
   }
 
   #render(text: string, mentions: readonly AccountView[], record: CaseRecord | null): string {
@@ -250,7 +253,7 @@ export class StatusService {
       throw new DomainError("unprocessable", "Validation failed: Text can't be blank");
     if (text.length > MAX_STATUS_CHARACTERS)
       throw new DomainError("unprocessable", `Validation failed: Text character limit of ${MAX_STATUS_CHARACTERS} exceeded`);
-    this.#checkPhi(input);
+    this.#checkPhi({ ...input, language: input.language ?? status.language });
     const previous = status.caseData ? (JSON.parse(status.caseData) as CaseRecord) : null;
     const record: CaseRecord | null = input.caseFields
       ? {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { findPhi } from "../../../src/domain/phi/guard.ts";
+import { guardLanguage } from "../../../src/domain/phi/language.ts";
 
 /**
  * The guard in the network's other languages: names after titles, "the
@@ -83,3 +84,56 @@ describe("the privacy guard in the network's languages", () => {
     expect(findPhi(text)).toEqual([]);
   });
 });
+
+describe("the text's language: declared, or detected when absent", () => {
+  it("takes the declared language (a region read as its language), and detects one otherwise", () => {
+    expect(guardLanguage("anything at all", "pt-BR")).toBe("pt");
+    expect(guardLanguage("La patiente présente une douleur thoracique depuis hier soir.")).toBe("fr");
+    expect(guardLanguage("Die Patientin klagt seit gestern über Schmerzen in der Brust.")).toBe("de");
+    expect(guardLanguage("El paciente refiere dolor torácico desde ayer por la noche.")).toBe("es");
+    expect(guardLanguage("Il paziente riferisce dolore toracico da ieri sera.")).toBe("it");
+    expect(guardLanguage("De patiënt heeft sinds gisteravond pijn op de borst.")).toBe("nl");
+    // A language the guard has no rules for is detected among those it has; a text of figures has none.
+    expect(guardLanguage("She has had chest pain since last night.", "ja")).toBe("en");
+    expect(guardLanguage("120/80 72 37,8")).toBeNull();
+  });
+
+  it("reads a capitalised word after a given name as an unknown surname, except in German where every noun has a capital", () => {
+    expect(types2("Ghislaine Prudhomeaux consulte pour dyspnée.", "fr")).toEqual(["name"]);
+    expect(types2("Lucía Zurbarán refiere cefalea.", "es")).toEqual(["name"]);
+    // "Mai Fieber", "Iris Kolobom": a given name before a noun is no name in German
+    expect(types2("Seit Mai Fieber bis 39 °C, Iris Kolobom links.", "de")).toEqual([]);
+    // a known surname still makes a name in German
+    expect(types2("Sabine Schröder klagt über Kopfschmerz.", "de")).toEqual(["name"]);
+  });
+
+  it("reads M. as Monsieur in French and as Morbus in German", () => {
+    expect(types2("Amené par M. Rousseau, son voisin.", "fr")).toEqual(["name"]);
+    expect(types2("Bekannter M. Meulengracht, Bilirubin 2,1 mg/dl.", "de")).toEqual([]);
+  });
+
+  it("leaves hospitals and eponyms named after people alone, before or after the name", () => {
+    for (const text of [
+      "Transférée à l'hôpital Georges Pompidou pour coronarographie.",
+      "Derivado al Hospital Universitario Gregorio Marañón.",
+      "Séquence de Pierre Robin, intubation difficile prévue.",
+      "Pierre Robin sequence, difficult airway alert.",
+      "Score de Wells à 4, angioscanner demandé.",
+      "Test de Schirmer à 3 mm.",
+    ])
+      expect(findPhi(text), text).toEqual([]);
+    // but a patient named after the hospital's name and a comma is still found
+    expect(types2("Patiente du CHU, Ghislaine Prudhomeaux, vue ce jour.", "fr")).toEqual(["name"]);
+  });
+
+  it("finds a number under a label that means nothing else, even when its check digit is mistyped", () => {
+    expect(types2("Cartão SUS 898 0010 1234 5670 apresentado.", "pt")).toEqual(["national_id"]);
+    expect(types2("SIN 046 454 286 on the form.", "en")).toEqual(["national_id"]);
+    // a short label needs the check: "sin" is Spanish for "without"
+    expect(types2("Control sin 12345678 incidencias.", "es")).toEqual([]);
+  });
+});
+
+function types2(text: string, language: string): string[] {
+  return [...new Set(findPhi(text, language).map((f) => f.type))].sort();
+}

@@ -38,15 +38,24 @@ describe("national identifiers", () => {
   });
 
   it.each([
-    ["a NIR with a wrong key", "NIR 1 85 05 78 006 084 92"],
-    ["a Steuer-ID with a wrong check digit", "Steuer-ID 86.095.742.718"],
+    ["a NIR with a wrong key", "Réf. 1 85 05 78 006 084 92"],
+    ["a Steuer-ID with a wrong check digit", "Ref. 86.095.742.718"],
     ["a DNI with a wrong letter", "DNI 12345678A"],
     ["a codice fiscale with a wrong check letter", "Codice fiscale RSSMRA85T10A562T"],
-    ["a CPF with wrong check digits", "CPF 529.982.247-26"],
+    ["a CPF with wrong check digits", "Ref. 529.982.247-26"],
     ["a SIN failing Luhn", "SIN 130-692-545"],
-    ["an Aadhaar with a wrong check digit", "Aadhaar 2341 2341 2347"],
+    ["an Aadhaar with a wrong check digit", "Ref. 2341 2341 2347"],
   ])("passes %s", (_what, text) => {
     expect(found(text)).toEqual([]);
+  });
+
+  it.each([
+    ["NIR 1 85 05 78 006 084 92", "1 85 05 78 006 084 92"],
+    ["Steuer-ID 86.095.742.718", "86.095.742.718"],
+    ["CPF 529.982.247-26", "529.982.247-26"],
+    ["Aadhaar 2341 2341 2347", "2341 2341 2347"],
+  ])("finds a mistyped number under a label that means nothing else: %s", (text, number) => {
+    expect(found(text)).toEqual([number]);
   });
 
   it.each([
