@@ -52,8 +52,11 @@ export interface PhiFinding {
 
 export interface Detector {
   readonly type: PhiType;
-  /** `language` is the text's (declared or detected, null when unknown): most rules read every language and ignore it. */
-  find(text: string, language: GuardLanguage | null): PhiFinding[];
+  /**
+   * `language()` is the text's (declared or detected, null when unknown), asked only by the rules that depend on
+   * it and only when they have a candidate: detection costs more than most texts' whole check.
+   */
+  find(text: string, language: () => GuardLanguage | null): PhiFinding[];
 }
 
 /** Runs a regex over the text; `pick` selects the group to report and may veto a match. */
@@ -227,7 +230,7 @@ const INSTITUTION_BEFORE =
 const EPONYM_HEADS =
   /(?:syndrome|syndrom|s[íi]ndrome|sindrome|maladie|enfermedad|malattia|morbo|doen[çc]a|ziekte|krankheit|morbus|signe|signo|segno|sinal|teken|zeichen|sign|test|teste|prueba|prova|score|escore|escala|[ée]chelle|scala|schaal|punteggio|index|indice|[íi]ndice|crit[èe]res?|criterios?|criteri|crit[ée]rios|classification|clasificaci[óo]n|classificazione|classifica[çc][ãa]o|s[ée]quence|secuencia|sequenza|sequ[êe]ncia|man[œo]e?uvre|maniobra|manovra|manobra|r[ée]flexe|reflejo|riflesso|reflexo|reflex|ph[ée]nom[èe]ne|fen[óo]meno|tumeur|tumor|tumore|triade|tr[íi]ada|loi|ley|lei|legge|wet|gesetz|op[ée]ration|operaci[óo]n|intervento|procedure|procedimiento|fracture|fractura|frattura|fratura|m[ée]thode|m[ée]todo|metodo|technique|t[ée]cnica|tecnica)\s+(?:de\s+|d['’]\s*|du\s+|di\s+|del\s+|da\s+|do\s+|van\s+|von\s+|of\s+)?$/i;
 const EPONYM_TAILS =
-  /^[\s-]+(?:sequence|syndrome|disease|sign|test|score|criteria|procedure|operation|manoeuvre|maneuver|classification|scale|reflex|phenomenon|fracture|tumou?r|cells?|nodes?|triad|law|method|technique|Krankheit|Syndrom|Zeichen|Test|Score|Klassifikation|Operation)\b/i;
+  /^[\s-]+(?:sequence|syndrome|disease|protein|proteins|bodies|body|palsy|ulcers?|lesions?|spots?|grading|staging|sign|test|score|criteria|procedure|operation|manoeuvre|maneuver|classification|scale|reflex|phenomenon|fracture|tumou?r|cells?|nodes?|triad|law|method|technique|Krankheit|Syndrom|Zeichen|Test|Score|Klassifikation|Operation)\b/i;
 
 function notAName(word: string): boolean {
   return NOT_NAMES.has(word) || CLINICAL_WORDS.has(word) || MONTH_WORDS.has(word) || GIVEN_NAMES_IN_CLINICAL_USE.has(word);
@@ -259,7 +262,10 @@ const LETTER_BEFORE = /[A-Za-z\u00C0-\u024F]/;
 const cuelessNames: Detector = {
   type: "name",
   find(text, language) {
-    const capitalisedNouns = language === null || LANGUAGES[language]?.capitalisesNouns === true;
+    const capitalisesNouns = () => {
+      const lang = language();
+      return lang === null || LANGUAGES[lang]?.capitalisesNouns === true;
+    };
     const out: PhiFinding[] = [];
     CAPITALISED_WORD.lastIndex = 0;
     for (let m = CAPITALISED_WORD.exec(text); m; m = CAPITALISED_WORD.exec(text)) {
@@ -275,8 +281,9 @@ const cuelessNames: Detector = {
       if (EPONYM_TAILS.test(text.slice(m.index + m[0].length + next![0].length, m.index + m[0].length + next![0].length + 20))) continue;
       const strong =
         (isGivenName(first, true) && isSurname(last)) ||
-        (!capitalisedNouns && isGivenName(first, true) && !GIVEN_NAMES.has(last) && last.length >= 3) ||
-        (!capitalisedNouns && !next![1] && isSurname(last) && !isGivenName(last, false) && text[m.index + m[0].length] === " ");
+        (((isGivenName(first, true) && !GIVEN_NAMES.has(last) && last.length >= 3) ||
+          (!next![1] && isSurname(last) && !isGivenName(last, false) && text[m.index + m[0].length] === " ")) &&
+          !capitalisesNouns());
       if (!strong) continue;
       const end = m.index + m[0].length + next![0].length;
       out.push({ type: "name", start: m.index, end, text: text.slice(m.index, end) });
@@ -347,7 +354,7 @@ const dateDetectors: Detector[] = [
   {
     type: "date",
     find(text) {
-      const dates = calendarDates.flatMap((d) => d.find(text, null));
+      const dates = calendarDates.flatMap((d) => d.find(text, () => null));
       return dates.map((d) => {
         const head = TIME_BEFORE_DATE.exec(text.slice(Math.max(0, d.start - 24), d.start));
         const tail = TIME_AFTER_DATE.exec(text.slice(d.end, d.end + 24));
@@ -604,11 +611,10 @@ const MONSIEUR = new RegExp(`(?<![\\w.])M\\.\\s?((?:${PARTICLES}\\s+){0,2})(${NA
 const monsieurDetector: Detector = {
   type: "name",
   find(text, language) {
-    if (language === "de") return [];
     const out: PhiFinding[] = [];
     MONSIEUR.lastIndex = 0;
     for (let m = MONSIEUR.exec(text); m; m = MONSIEUR.exec(text)) {
-      if (isName(m[2]!)) out.push({ type: "name", start: m.index, end: m.index + m[0].length, text: m[0] });
+      if (isName(m[2]!) && language() !== "de") out.push({ type: "name", start: m.index, end: m.index + m[0].length, text: m[0] });
     }
     return out;
   },

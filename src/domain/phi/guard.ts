@@ -1,5 +1,5 @@
 import { DETECTORS, type PhiFinding, type PhiType } from "./detectors.ts";
-import { guardLanguage } from "./language.ts";
+import { type GuardLanguage, guardLanguage } from "./language.ts";
 
 export type { PhiFinding, PhiType };
 
@@ -32,9 +32,10 @@ const HANDLE = /(?<![\w@])@[A-Za-z0-9_]{1,30}@[A-Za-z0-9.-]+(?::\d+)?/g;
 
 /** Every identifier found in the text, in reading order, overlaps resolved; `language` as a status declares it (detected when absent). */
 export function findPhi(text: string, language?: string | null): PhiFinding[] {
-  const lang = guardLanguage(text, language);
+  let lang: GuardLanguage | null | undefined;
+  const languageOf = () => (lang === undefined ? (lang = guardLanguage(text, language)) : lang);
   const handles = [...text.matchAll(HANDLE)].map((m) => ({ start: m.index!, end: m.index! + m[0].length }));
-  const all = DETECTORS.flatMap((d) => d.find(text, lang)).filter((f) => !handles.some((h) => f.start < h.end && h.start < f.end));
+  const all = DETECTORS.flatMap((d) => d.find(text, languageOf)).filter((f) => !handles.some((h) => f.start < h.end && h.start < f.end));
   all.sort((a, b) => PRIORITY.indexOf(a.type) - PRIORITY.indexOf(b.type) || b.end - b.start - (a.end - a.start));
   const kept: PhiFinding[] = [];
   for (const finding of all) {

@@ -28,7 +28,8 @@ const PHONE_CANDIDATE =
 
 /** The countries whose national format a candidate's shape can be (each parse costs a few microseconds). */
 function countriesFor(candidate: string): readonly CountryCode[] {
-  if (candidate.startsWith("(")) return ["BR"];
+  // (11) 98765-4321 in Brazil, (02) 9876 5432 in Australia
+  if (candidate.startsWith("(")) return candidate.startsWith("(0") ? ["AU", "BR"] : ["BR"];
   if (candidate.startsWith("0")) return TRUNK_ZERO;
   if (/^[679]\d{2}[ .]\d/.test(candidate)) return ["ES"];
   if (candidate.startsWith("3")) return ["IT"];

@@ -110,6 +110,7 @@ describe("PHI guard: recall by identifier type and false blocks", () => {
   it.each([
     ["the multilingual corpus", "phi-multilingual.jsonl"],
     ["the multilingual hold-out", "phi-multilingual-holdout.jsonl"],
+    ["the second multilingual hold-out", "phi-multilingual-holdout2.jsonl"],
   ])("%s: in every language ≥ 95 % of identifiers found, and no clean text blocked", (_name, file) => {
     const examples = readExamples(new URL(`../../fixtures/${file}`, import.meta.url));
     const languages = [...new Set(examples.map((e) => e.lang ?? "en"))];

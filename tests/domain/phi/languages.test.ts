@@ -131,6 +131,34 @@ describe("the text's language: declared, or detected when absent", () => {
     expect(types2("SIN 046 454 286 on the form.", "en")).toEqual(["national_id"]);
     // a short label needs the check: "sin" is Spanish for "without"
     expect(types2("Control sin 12345678 incidencias.", "es")).toEqual([]);
+    // the long label is read whole, not as "Steuer-ID" and the rest of the word
+    expect(types2("Steueridentifikationsnummer 62985571450 für die Abrechnung.", "de")).toEqual(["national_id"]);
+  });
+
+  it("reads every day of the month in words, cardinal and ordinal, before a month name", () => {
+    for (const [text, language] of [
+      ["Admis le vingt et un juin après une chute.", "fr"],
+      ["Revu le trente et un décembre.", "fr"],
+      ["Aufgenommen am einundzwanzigsten März.", "de"],
+      ["Ingresó el veintitrés de abril.", "es"],
+      ["Ricoverato il dodici marzo per polmonite.", "it"],
+      ["Internado no dia vinte e dois de maio.", "pt"],
+      ["Opgenomen op twaalf mei wegens koorts.", "nl"],
+      ["Gezien op zevenentwintig augustus.", "nl"],
+    ])
+      expect(types2(text!, language!), text).toEqual(["date"]);
+    // a number of months is no date
+    expect(types2("Depuis trois mois, dyspnée; sept mois de grossesse.", "fr")).toEqual([]);
+    expect(types2("Da tre mesi astenia, dodici mesi di terapia.", "it")).toEqual([]);
+  });
+
+  it("reads Seu and Dona as titles in Brazilian Portuguese, and an eponymous protein as no name", () => {
+    expect(types2("Seu Antônio refere dor torácica.", "pt")).toEqual(["name"]);
+    expect(types2("Bence Jones protein positive, free light chain ratio 48.", "en")).toEqual([]);
+  });
+
+  it("reads an Australian number with its area code in brackets", () => {
+    expect(types2("Call back on (02) 9876 5432.", "en")).toEqual(["phone"]);
   });
 });
 
