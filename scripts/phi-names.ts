@@ -17,6 +17,12 @@ const given = new Set<string>();
 const registered = new Set<string>();
 const surnames = new Set<string>();
 const usable = (name: string) => /^[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ'’-]{2,}$/.test(name);
+/** "de Jong", "van den Berg", "Van der Meer": the surname after its particles, as it is capitalised after a comma or a given name. */
+const PARTICLES = /^(?:(?:van|von|de|der|den|ter|ten|te|di|da|del|della|dos|das|du|le|la|'t)\s+)+/i;
+const surnameWords = (name: string) => {
+  const core = name.replace(PARTICLES, "");
+  return core !== name && usable(core) ? [core] : usable(name) ? [name] : [];
+};
 const capitalise = (name: string) => name.replace(/(^|-)(\p{Ll})/gu, (_, sep: string, ch: string) => sep + ch.toUpperCase());
 
 const flat = (value: unknown): string[] =>
@@ -30,7 +36,7 @@ const flat = (value: unknown): string[] =>
 for (const locale of [de, en, en_AU, en_CA, en_GB, en_IN, es, fr, it, nl, pt_BR, pt_PT]) {
   const person = (locale as { person?: Record<string, unknown> }).person ?? {};
   for (const name of flat(person["first_name"])) if (usable(name)) given.add(name);
-  for (const name of flat(person["last_name"])) if (usable(name)) surnames.add(name);
+  for (const name of flat(person["last_name"])) for (const word of surnameWords(name)) surnames.add(word);
 }
 
 const fakerator = require("fakerator") as (locale: string) => { locale?: { names?: Record<string, unknown> } };
@@ -52,7 +58,8 @@ for (const locale of [
 ]) {
   const names = fakerator(locale).locale?.names ?? {};
   for (const key of ["firstName", "firstNameM", "firstNameF"]) for (const name of flat(names[key])) if (usable(name)) given.add(name);
-  for (const key of ["lastName", "lastNameM", "lastNameF"]) for (const name of flat(names[key])) if (usable(name)) surnames.add(name);
+  for (const key of ["lastName", "lastNameM", "lastNameF"])
+    for (const name of flat(names[key])) for (const word of surnameWords(name)) surnames.add(word);
 }
 
 for (const country of ["de", "en", "es", "fr", "it"]) {

@@ -95,7 +95,7 @@ function groupSpan(m: RegExpExecArray, group: number): { start: number; end: num
 
 // A capital (accented ones too: Émile, Ángel, Ødegaard, Çelik) and lower-case letters; a hyphen may join two.
 const CAPITAL = "[A-Z\\u00C0-\\u00D6\\u00D8-\\u00DE\\u0100-\\u017F]";
-const NAME_WORD = `${CAPITAL}[a-z\\u00DF-\\u00F6\\u00F8-\\u024F'’]+(?:-${CAPITAL}[a-z\\u00DF-\\u00F6\\u00F8-\\u024F'’]+)?`;
+const NAME_WORD = `(?:Ma?c|${CAPITAL}['’])?${CAPITAL}[a-z\\u00DF-\\u00F6\\u00F8-\\u024F'’]+(?:-${CAPITAL}[a-z\\u00DF-\\u00F6\\u00F8-\\u024F'’]+)?`;
 const NAME = `${NAME_WORD}(?:\\s+${NAME_WORD}){0,2}`;
 /** Lower-case particles a surname may begin with (van, de, von, di, dos ...). */
 const PARTICLES = "(?:van|von|de|der|den|ter|ten|te|di|da|del|della|dei|dos|das|du|le|la|zu|dal|degli|het|'t)";
@@ -219,7 +219,7 @@ const MONTH_WORDS = new Set(
 const GIVEN_NAMES_IN_CLINICAL_USE = new Set(
   (
     "Avis Dolor Signe Iris Pia Dura Lyrica Yasmin Diane Valium Ava Atlas Axis Vita Santa San Santo Saint Sainte Sankt Maria-Hilf Mercedes Hope Grace Faith " +
-    "Patient Patientin Patiente Paciente Paziente Tag Morgen Abend Nacht Woche Mitte Anfang Ende Doktor Docteur Doctor Major Sister Will"
+    "Patient Patientin Patiente Paciente Paziente Tag Morgen Abend Nacht Woche Mitte Anfang Ende Doktor Docteur Doctor Major Sister Will Max Min Pugh"
   ).split(" "),
 );
 const PLACE_PREFIXES = /(?:San|Santa|Santo|São|Saint|Sainte|St|Ste|Sankt|Rue|Via|Calle|Rua|Avenue|Place|het)\.?\s+$/;
@@ -288,6 +288,36 @@ const cuelessNames: Detector = {
       const end = m.index + m[0].length + next![0].length;
       out.push({ type: "name", start: m.index, end, text: text.slice(m.index, end) });
     }
+    return out;
+  },
+};
+
+/**
+ * Names as registers and lists write them: the surname first in capitals
+ * ("DUPONT Marie", "SMITH, John"), or first and followed by a comma and a
+ * given name ("De Jong, Willem", "Fernández López, María"); and an initial
+ * before a known surname ("J. Marchand"; "M." is Monsieur or Morbus, below).
+ */
+const UPPER_SURNAME = /(?<![\p{L}\d-])(\p{Lu}{3,}(?:[ -]\p{Lu}{2,})?),?\s+(\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?)/gu;
+const SURNAME_COMMA_GIVEN = new RegExp(
+  `(?<![\\p{L}])((?:(?:De|Van|Von|Di|Da|Del|Le|La|Du|Dos)\\s+)?${NAME_WORD}(?:\\s+${NAME_WORD})?),\\s+(${NAME_WORD})`,
+  "gu",
+);
+const INITIAL_SURNAME = new RegExp(`(?<![\\p{L}.])([A-LN-Z])\\.\\s?(${NAME_WORD})`, "gu");
+const registerNames: Detector = {
+  type: "name",
+  find(text) {
+    const out: PhiFinding[] = [];
+    const push = (m: RegExpExecArray) => out.push({ type: "name", start: m.index, end: m.index + m[0].length, text: m[0] });
+    UPPER_SURNAME.lastIndex = 0;
+    for (let m = UPPER_SURNAME.exec(text); m; m = UPPER_SURNAME.exec(text)) if (isGivenName(m[2]!, false)) push(m);
+    SURNAME_COMMA_GIVEN.lastIndex = 0;
+    for (let m = SURNAME_COMMA_GIVEN.exec(text); m; m = SURNAME_COMMA_GIVEN.exec(text)) {
+      const words = m[1]!.split(/\s+/);
+      if (isGivenName(m[2]!, false) && isSurname(words.at(-1)!) && !words.some((w) => notAName(w))) push(m);
+    }
+    INITIAL_SURNAME.lastIndex = 0;
+    for (let m = INITIAL_SURNAME.exec(text); m; m = INITIAL_SURNAME.exec(text)) if (isSurname(m[2]!) && !isGivenName(m[2]!, false)) push(m);
     return out;
   },
 };
@@ -592,6 +622,12 @@ const multilingualDetectors: Detector[] = [
   ),
   // "am dritten Mai", "le premier avril", "el primero de mayo"
   regexDetector("date", new RegExp(`${WORD_START}${ALL_ORDINAL_DAYS}\\s+(?:de\\s+)?${ALL_MONTHS}${WORD_END}`, "gi")),
+  // "am 3.3.", "vom 14.02. bis zum 18.02.": German day and month without the year, after the words a date takes
+  regexDetector("date", /(?<![\p{L}])(?:am|vom|bis zum|seit dem|ab dem|zum)\s+(\d{1,2})\.(\d{1,2})\.(?!\d)/gu, (m) =>
+    Number(m[1]) >= 1 && Number(m[1]) <= 31 && Number(m[2]) >= 1 && Number(m[2]) <= 12
+      ? { start: m.index, end: m.index + m[0].length }
+      : null,
+  ),
   // "en agosto de 2023", "im März 2023", "mars 2021": a month and its year is more than a year
   regexDetector("date", new RegExp(`${WORD_START}${ALL_MONTHS}\\.?\\s+(?:de\\s+|del\\s+)?(?:19|20)\\d{2}${WORD_END}`, "gi")),
   // "92 ans", "93 Jahre alt", "91-jährige", "94 años", "95 anni", "96 anos", "97 jaar"
@@ -624,6 +660,7 @@ export const DETECTORS: readonly Detector[] = [
   monsieurDetector,
   ...multilingualDetectors,
   cuelessNames,
+  registerNames,
   ...nameDetectors,
   nationalIdDetector,
   internationalDetector,

@@ -24,10 +24,12 @@ const PHONE_COUNTRIES: readonly CountryCode[] = ["FR", "DE", "ES", "IT", "PT", "
  * Spain, Italy and India write them; at least 8 digits in all.
  */
 const PHONE_CANDIDATE =
-  /(?<![\w+/.,-])(\+\d{1,3}[ .-]?(?:\(0\)[ .-]?)?\d[\d ./-]{6,16}\d|0\d{1,4}[ ./-]?\d[\d ./-]{4,14}\d|\(\d{2,3}\)[ ]?\d{4,5}[ -]?\d{4}|[679]\d{2}[ .]\d{2,3}[ .]\d{2,3}(?:[ .]\d{2,3})?|3\d{2}[ .]\d{3}[ .]?\d{3,4}|[6-9]\d{4}[ ]\d{5})(?![\w/-]|[.,]\d)/g;
+  /(?<![\w+/.,-])(\+\d{1,3}[ .-]?(?:\(0\)[ .-]?)?\d[\d ./-]{6,16}\d|0\d{1,4}[ ./-]?\d[\d ./-]{4,14}\d|\(\d{2,3}\)[ ]?\d{4,5}[ -]?\d{4}|[1-9]\d 9\d{4}-\d{4}|[679]\d{2}[ .]\d{2,3}[ .]\d{2,3}(?:[ .]\d{2,3})?|3\d{2}[ .]\d{3}[ .]?\d{3,4}|[6-9]\d{4}[ ]\d{5})(?![\w/-]|[.,]\d)/g;
 
 /** The countries whose national format a candidate's shape can be (each parse costs a few microseconds). */
 function countriesFor(candidate: string): readonly CountryCode[] {
+  // 11 98765-4321: a Brazilian mobile after its area code
+  if (/^\d{2} 9/.test(candidate)) return ["BR"];
   // (11) 98765-4321 in Brazil, (02) 9876 5432 in Australia
   if (candidate.startsWith("(")) return candidate.startsWith("(0") ? ["AU", "BR"] : ["BR"];
   if (candidate.startsWith("0")) return TRUNK_ZERO;
@@ -107,6 +109,14 @@ const PATTERNS: readonly { type: PlaceMatch["type"]; re: RegExp; group?: number;
     type: "address",
     re: new RegExp(
       `${WORD_START}(?:${STREET_WORDS.join("|")})\\s+(?:(?:de|du|des|la|le|l'|del|della|di|da|do|dos|das)\\s+)*${CAPITALISED}(?:\\s+${CAPITALISED})?,?\\s+(?:n[°ºo.]\\s*)?\\d{1,4}[A-Za-z]?(?!\\d)${WORD_END}`,
+      "g",
+    ),
+  },
+  // "Sendlinger Straße 7", "Kölner Str. 12", "Am Alten Weg 3": the street word on its own after an adjective
+  {
+    type: "address",
+    re: new RegExp(
+      `${WORD_START}[A-ZÄÖÜ][a-zäöüß]+(?:er|e|en)\\s+(?:Straße|Strasse|Str\\.|Weg|Gasse|Allee|Platz|Ring|Damm|Ufer|Chaussee|Steig)\\s+\\d{1,4}[a-z]?${WORD_END}`,
       "g",
     ),
   },

@@ -181,9 +181,10 @@ export const LANGUAGES: Readonly<Record<string, LanguageRules>> = {
       "hundert(?:(?:und)?(?:eins|zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn))?",
       "einhundert(?:(?:und)?(?:eins|zwei|drei|vier|fünf))?",
     ],
-    yearsWords: ["Jahre", "jährig", "jährige", "jähriger", "jährigen", "Jahren"],
+    yearsWords: ["Jahre", "jährig", "jährige", "jähriger", "jährigen", "Jahren", "J\\."],
     recordLabels: [
       "Patienten-?(?:ID|Nr\\.?|nummer)",
+      "Pat\\.?-?(?:Nr|ID)\\.?",
       "Patientennummer",
       "Fallnummer",
       "Fall-?Nr\\.?",

@@ -157,6 +157,28 @@ describe("the text's language: declared, or detected when absent", () => {
     expect(types2("Bence Jones protein positive, free light chain ratio 48.", "en")).toEqual([]);
   });
 
+  it("reads names as registers write them: the surname first, in capitals or before a comma, and an initial before a surname", () => {
+    for (const [text, language] of [
+      ["DUPONT Marie, 72 ans, adressée par son MT.", "fr"],
+      ["Pt: SMITH, John, 64M, for review.", "en"],
+      ["Patiënt: De Jong, Willem, 71 jaar.", "nl"],
+      ["J. Marchand, 59 ans, suivi pour un myélome.", "fr"],
+      ["Mrs O'Connor declined the biopsy.", "en"],
+    ])
+      expect(types2(text!, language!), text).toEqual(["name"]);
+    for (const text of ["CRP Max 180 mg/l am Aufnahmetag.", "E. Coli bacteraemia, H. Pylori eradicated.", "COPD, Asthma, NYHA III."])
+      expect(findPhi(text), text).toEqual([]);
+  });
+
+  it("reads German short dates, record labels, ages and streets as they are abbreviated", () => {
+    expect(types2("Vorstellung am 3.3. wegen Thoraxschmerz.", "de")).toEqual(["date"]);
+    expect(types2("Kontrolle in 3.3 Wochen.", "de")).toEqual([]);
+    expect(types2("Pat.-Nr. 1234567, Aufnahme über die ZNA.", "de")).toEqual(["mrn"]);
+    expect(types2("Der 93 J. alte Patient ist bettlägerig.", "de")).toEqual(["age_over_89"]);
+    expect(types2("Wohnt in der Sendlinger Straße 7.", "de")).toEqual(["address"]);
+    expect(types2("Celular 11 98765-4321.", "pt")).toEqual(["phone"]);
+  });
+
   it("reads an Australian number with its area code in brackets", () => {
     expect(types2("Call back on (02) 9876 5432.", "en")).toEqual(["phone"]);
   });
