@@ -1,6 +1,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import { follows } from "../db/schema.ts";
 import type { StatusRow } from "../domain/statuses/types.ts";
+import { mayView } from "../domain/statuses/visibility-rule.ts";
 import type { Services } from "../services.ts";
 import type { StreamSpec } from "./streams.ts";
 
@@ -14,7 +15,8 @@ export class StatusAudience {
   readonly status: StatusRow;
   /** The status whose audience governs (the boosted one, for a boost). */
   readonly subject: StatusRow;
-  readonly #visible: boolean;
+  /** The authors (of the status and of what it boosts) a viewer may be shown: local, or with a valid credential. */
+  readonly #shownAuthors: Set<string>;
   readonly #followers: Set<string>;
   readonly #subjectFollowers: Set<string>;
   readonly #mentioned: Set<string>;
@@ -34,13 +36,12 @@ export class StatusAudience {
     const authors = [...new Set([status.accountId, this.subject.accountId])];
     const views = services.directory.getMany(authors);
     this.#limited = authors.some((id) => views.get(id)?.silenced === true);
-    this.#visible =
-      !status.held &&
-      !this.subject.held &&
-      authors.every((id) => {
+    this.#shownAuthors = new Set(
+      authors.filter((id) => {
         const a = views.get(id);
         return a != null && (a.local || a.verified);
-      });
+      }),
+    );
     const followersOf = (id: string) =>
       new Set(
         db
@@ -60,19 +61,19 @@ export class StatusAudience {
       (db.get<{ n: number }>(sql`SELECT count(*) AS n FROM media_attachments WHERE status_id = ${this.subject.id}`)?.n ?? 0) > 0;
   }
 
-  /** May this viewer see the status at all? */
+  /** May this viewer see the status at all? The one rule, with the facts gathered once for the event. */
   canSee(viewerId: string): boolean {
-    if (viewerId === this.status.accountId && this.subject === this.status) return true;
-    if (!this.#visible || this.#hidden.has(viewerId)) return false;
-    switch (this.subject.visibility) {
-      case "public":
-      case "unlisted":
-        return true;
-      case "private":
-        return viewerId === this.subject.accountId || this.#subjectFollowers.has(viewerId) || this.#mentioned.has(viewerId);
-      case "direct":
-        return viewerId === this.subject.accountId || this.#mentioned.has(viewerId);
-    }
+    const subject = this.subject;
+    return mayView(viewerId, this.status, {
+      original: (id) => (id === subject.id && subject !== this.status ? subject : undefined),
+      shownAuthor: (accountId) => this.#shownAuthors.has(accountId),
+      hidden: () => this.#hidden.has(viewerId),
+      follows: (accountId) =>
+        (accountId === this.status.accountId ? this.#followers : accountId === subject.accountId ? this.#subjectFollowers : new Set()).has(
+          viewerId,
+        ),
+      mentioned: (statusId) => statusId === subject.id && this.#mentioned.has(viewerId),
+    });
   }
 
   /** Does this subscription of this viewer carry the status? */

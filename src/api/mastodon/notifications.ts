@@ -22,7 +22,7 @@ function loadNotifications(rows: readonly NotificationRow[], viewerId: string, s
   const statusRows = services.visibility.visibleTo(
     viewerId,
     [...services.store.getMany(rows.map((r) => r.statusId).filter((id): id is string => id != null)).values()],
-    new Set(),
+    { scope: "open" },
   );
   const { json, hiddenByFilter } = renderStatuses(statusRows, viewerId, services, { context: "notifications" });
   const statuses = new Map(json.filter((s) => !hiddenByFilter.has(s["id"] as string)).map((s) => [s["id"] as string, s]));

@@ -99,7 +99,9 @@ export const statusesRouter = new Hono<AppEnv>()
     const services = c.get("services");
     const ids = [...(c.req.queries("id[]") ?? []), ...(c.req.queries("id") ?? [])].slice(0, 20);
     const rows = [...services.store.getMany(ids).values()];
-    return c.json(statusesJson(services.visibility.visibleTo(account.id, rows, new Set()), account.id, services, { context: "thread" }));
+    return c.json(
+      statusesJson(services.visibility.visibleTo(account.id, rows, { scope: "open" }), account.id, services, { context: "thread" }),
+    );
   })
   .get("/api/v1/statuses/:id", (c) => {
     const { account } = requireUser(c, "read:statuses");

@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, inArray, isNull, lt, or, sql } from "drizzle-orm";
+import { and, desc, eq, gt, inArray, isNull, lt, or } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
 import { idList, once } from "../../db/prepared.ts";
 import { accountNotes, blocks, domainBlocks, mutes, remoteActors } from "../../db/schema.ts";
@@ -89,10 +89,16 @@ export class RelationQueries {
   }
 
   /** SQL for "this account's content is hidden from the viewer" (used inside timeline queries). */
-  hiddenAccountSql(viewerId: string, accountColumn: unknown) {
-    return sql`(EXISTS (SELECT 1 FROM blocks b WHERE (b.account_id = ${viewerId} AND b.target_id = ${accountColumn}) OR (b.target_id = ${viewerId} AND b.account_id = ${accountColumn}))
-      OR EXISTS (SELECT 1 FROM mutes m WHERE m.account_id = ${viewerId} AND m.target_id = ${accountColumn} AND (m.expires_at IS NULL OR m.expires_at > ${Date.now()}))
-      OR EXISTS (SELECT 1 FROM remote_actors r JOIN domain_blocks d ON d.domain = r.host WHERE r.id = ${accountColumn} AND d.account_id = ${viewerId}))`;
+  /** Accounts this viewer blocks or is blocked by (what hides a status opened by id). */
+  blockedEitherWay(viewerId: string): Set<string> {
+    return new Set(
+      this.#db
+        .select({ a: blocks.accountId, t: blocks.targetId })
+        .from(blocks)
+        .where(or(eq(blocks.accountId, viewerId), eq(blocks.targetId, viewerId)))
+        .all()
+        .map((r) => (r.a === viewerId ? r.t : r.a)),
+    );
   }
 
   /** Local viewers for whom any of these accounts is hidden (blocked either way, or muted). */

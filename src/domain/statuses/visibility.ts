@@ -4,13 +4,13 @@ import type { FollowService } from "../follows/service.ts";
 import type { RelationQueries } from "../relations/queries.ts";
 import type { StatusStore } from "./store.ts";
 import type { StatusRow } from "./types.ts";
+import { mayView, type ViewFacts, type VisibilityScope } from "./visibility-rule.ts";
 
 /**
- * The closed network's rule for a local viewer: who may see a status.
- * Held posts and unverified peers' posts are seen by nobody but their
- * author; followers-only by followers and the mentioned; direct by the
- * mentioned.  Blocks hide both ways, everywhere; mutes hide from timelines,
- * threads and streams (a muted account's post can still be opened).
+ * The closed network's rule (visibility-rule.ts) for a local viewer, with its
+ * facts read from the stores: one status opened by id (`open`: blocks hide),
+ * or a batch in a timeline, thread or stream (`feed`: blocks, mutes and
+ * blocked instances hide), authors and hidden accounts loaded once.
  */
 export class StatusVisibility {
   readonly #store: StatusStore;
@@ -25,53 +25,58 @@ export class StatusVisibility {
     this.#relations = deps.relations;
   }
 
-  #audienceAllows(viewerId: string, status: StatusRow): boolean {
-    switch (status.visibility) {
-      case "public":
-      case "unlisted":
-        return true;
-      case "private":
-        return this.#follows.isFollowing(viewerId, status.accountId) || this.#store.mentionedIds(status.id).includes(viewerId);
-      case "direct":
-        return this.#store.mentionedIds(status.id).includes(viewerId);
-    }
+  #facts(viewerId: string, lookups: Pick<ViewFacts, "original" | "shownAuthor" | "hidden">): ViewFacts {
+    const following = new Map<string, boolean>();
+    return {
+      ...lookups,
+      follows: (accountId) => {
+        let yes = following.get(accountId);
+        if (yes === undefined) following.set(accountId, (yes = this.#follows.isFollowing(viewerId, accountId)));
+        return yes;
+      },
+      mentioned: (statusId) => this.#store.mentionedIds(statusId).includes(viewerId),
+    };
   }
 
   /** May the viewer open this status (by id or URL)? */
   canSee(viewerId: string, status: StatusRow): boolean {
-    if (status.accountId === viewerId) return true;
-    if (status.held) return false;
-    const author = this.#directory.get(status.accountId);
-    // Unverified remote actors (no valid credential) are not shown.
-    if (!author || (!author.local && !author.verified)) return false;
-    if (this.#relations.isBlockedEitherWay(viewerId, status.accountId)) return false;
-    if (status.reblogOfId) {
-      const original = this.#store.get(status.reblogOfId);
-      if (!original || !this.canSee(viewerId, original)) return false;
-    }
-    return this.#audienceAllows(viewerId, status);
+    return mayView(
+      viewerId,
+      status,
+      this.#facts(viewerId, {
+        original: (id) => this.#store.get(id),
+        shownAuthor: (accountId) => {
+          const author = this.#directory.get(accountId);
+          return author != null && (author.local || author.verified);
+        },
+        hidden: (accountId) => this.#relations.isBlockedEitherWay(viewerId, accountId),
+      }),
+    );
   }
 
   /**
-   * canSee for a batch in a timeline, thread or stream: authors and hidden
-   * accounts are loaded once; muted accounts are left out too, and so are
-   * boosts of statuses the viewer may not see.
+   * The statuses the viewer may see, in their order: of a timeline, thread or stream (`feed`, the default), or
+   * asked for by id (`open`). `hidden` is the scope's hidden accounts when the caller already has them.
    */
-  visibleTo(viewerId: string, rows: readonly StatusRow[], hidden: ReadonlySet<string> = this.#relations.hiddenFrom(viewerId)): StatusRow[] {
+  visibleTo(
+    viewerId: string,
+    rows: readonly StatusRow[],
+    options: { scope?: VisibilityScope; hidden?: ReadonlySet<string> } = {},
+  ): StatusRow[] {
+    if (rows.length === 0) return [];
+    const hidden =
+      options.hidden ?? (options.scope === "open" ? this.#relations.blockedEitherWay(viewerId) : this.#relations.hiddenFrom(viewerId));
     const originals = this.#store.getMany(rows.map((r) => r.reblogOfId).filter((id): id is string => id != null));
     const authors = this.#directory.getMany([...rows, ...originals.values()].map((r) => r.accountId));
-    const one = (status: StatusRow): boolean => {
-      if (status.reblogOfId) {
-        const original = originals.get(status.reblogOfId);
-        if (!original || original.reblogOfId != null || !one(original)) return false;
-      }
-      if (status.accountId === viewerId) return true;
-      if (status.held || hidden.has(status.accountId)) return false;
-      const author = authors.get(status.accountId);
-      if (!author || (!author.local && !author.verified)) return false;
-      return status.visibility === "public" || status.visibility === "unlisted" || this.#audienceAllows(viewerId, status);
-    };
-    return rows.filter(one);
+    const facts = this.#facts(viewerId, {
+      original: (id) => originals.get(id),
+      shownAuthor: (accountId) => {
+        const author = authors.get(accountId);
+        return author != null && (author.local || author.verified);
+      },
+      hidden: (accountId) => hidden.has(accountId),
+    });
+    return rows.filter((status) => mayView(viewerId, status, facts));
   }
 
   /** A status the viewer may see, or a 404 that does not reveal whether it exists. */

@@ -2,11 +2,11 @@ import { and, asc, desc, eq, gt, inArray, isNull, lt, ne, type SQL, sql } from "
 import type { Db } from "../../db/client.ts";
 import { bookmarks, favourites, listAccounts, lists, pins, statuses, statusTags } from "../../db/schema.ts";
 import { DomainError } from "../errors.ts";
-import type { RelationQueries } from "../relations/queries.ts";
 import type { CaseRecord } from "../statuses/case.ts";
 import type { StatusStore } from "../statuses/store.ts";
 import type { StatusRow } from "../statuses/types.ts";
 import type { StatusVisibility } from "../statuses/visibility.ts";
+import { visibleSql } from "../statuses/visibility-rule.ts";
 import type { HomeFeed } from "./feed.ts";
 
 const HOME_SLACK = 10;
@@ -43,15 +43,13 @@ export class TimelineService {
   readonly #db: Db;
   readonly #store: StatusStore;
   readonly #visibility: StatusVisibility;
-  readonly #relations: RelationQueries;
   readonly #feed: HomeFeed;
 
-  constructor(deps: { db: Db; store: StatusStore; visibility: StatusVisibility; relations: RelationQueries; feed: HomeFeed }) {
+  constructor(deps: { db: Db; store: StatusStore; visibility: StatusVisibility; feed: HomeFeed }) {
     this.#feed = deps.feed;
     this.#db = deps.db;
     this.#store = deps.store;
     this.#visibility = deps.visibility;
-    this.#relations = deps.relations;
   }
 
   /** Limited (silenced) accounts reach the network timelines only of those who follow them. */
@@ -68,8 +66,8 @@ export class TimelineService {
       page.maxId ? lt(statuses.id, page.maxId) : undefined,
       page.sinceId ? gt(statuses.id, page.sinceId) : undefined,
       page.minId ? gt(statuses.id, page.minId) : undefined,
-      eq(statuses.held, false),
-      sql`NOT ${this.#relations.hiddenAccountSql(viewerId, statuses.accountId)}`,
+      // The visibility rule's SQL twin: a page is full of what the viewer may see, with nothing to filter after.
+      visibleSql(viewerId, "feed", Date.now(), "statuses"),
     );
     const rows = this.#db
       .select()
@@ -78,7 +76,7 @@ export class TimelineService {
       .orderBy(page.minId ? asc(statuses.id) : desc(statuses.id))
       .limit(page.limit)
       .all();
-    return this.#visibility.visibleTo(viewerId, page.minId ? rows.reverse() : rows);
+    return page.minId ? rows.reverse() : rows;
   }
 
   /**
@@ -241,8 +239,8 @@ export class TimelineService {
       }
     }
     return {
-      ancestors: this.#visibility.visibleTo(viewerId, chain, hidden),
-      descendants: this.#visibility.visibleTo(viewerId, descendants, hidden),
+      ancestors: this.#visibility.visibleTo(viewerId, chain, { hidden }),
+      descendants: this.#visibility.visibleTo(viewerId, descendants, { hidden }),
     };
   }
 
