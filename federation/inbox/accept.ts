@@ -2,7 +2,7 @@ import { KeyObject } from "node:crypto";
 import { type DocumentLoader, type KeyCache, verifyRequestDetailed } from "@fedify/fedify";
 import { Activity, CryptographicKey } from "@fedify/vocab";
 import { type Context, Hono } from "hono";
-import type { AppEnv } from "../../src/api/env.ts";
+import type { AppEnv } from "../../src/http/env.ts";
 import { logger } from "../../src/logging.ts";
 import { INSTANCE_ACTOR_ID } from "../actors.ts";
 import { publicUrl } from "../hono-middleware.ts";

@@ -2,8 +2,8 @@ import type { Context, MiddlewareHandler } from "hono";
 import { isStaff } from "../domain/accounts/types.ts";
 import { scopeAllows } from "../domain/oauth/scopes.ts";
 import { may, STAFF_POWERS, type StaffPower } from "../domain/staff/powers.ts";
-import type { AppEnv, Auth } from "./env.ts";
-import { fail } from "./errors.ts";
+import type { AppEnv, Auth } from "../http/env.ts";
+import { fail } from "../http/errors.ts";
 
 /** Resolves `Authorization: Bearer …` (or `access_token` in the query) to the caller. */
 export function resolveAuth(): MiddlewareHandler<AppEnv> {

@@ -2,8 +2,8 @@ import { Hono } from "hono";
 import { loadSharp } from "../domain/media/sharp.ts";
 import { SOFTWARE_NAME } from "../domain/instance.ts";
 import type { Services } from "../services.ts";
-import { DEFAULT_AVATAR_PATH, DEFAULT_HEADER_PATH } from "./mastodon/accounts-json.ts";
-import type { AppEnv } from "./env.ts";
+import { DEFAULT_AVATAR_PATH, DEFAULT_HEADER_PATH } from "../render/accounts-json.ts";
+import type { AppEnv } from "../http/env.ts";
 
 function nodeInfo(services: Services, version: "2.0" | "2.1") {
   const users = services.accountActivity.physicians();

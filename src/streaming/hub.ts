@@ -4,9 +4,9 @@ import type { FilterContext } from "../domain/filters/service.ts";
 import type { StatusRow } from "../domain/statuses/types.ts";
 import { logger } from "../logging.ts";
 import type { Services } from "../services.ts";
-import { conversationsJson } from "../api/mastodon/conversations.ts";
-import { notificationsJson } from "../api/mastodon/notifications.ts";
-import { renderStatuses } from "../api/mastodon/statuses-json.ts";
+import { conversationsJson } from "../render/conversations-json.ts";
+import { notificationsJson } from "../render/notifications-json.ts";
+import { renderStatuses } from "../render/statuses-json.ts";
 import { StatusAudience } from "./audience.ts";
 import type { StreamSpec } from "./streams.ts";
 

@@ -1,6 +1,6 @@
 import { Hono } from "hono";
-import type { AppEnv } from "../api/env.ts";
-import { queryFlag } from "../api/pagination.ts";
+import type { AppEnv } from "../http/env.ts";
+import { queryFlag } from "../http/pagination.ts";
 import { bearerToken, streamingViewer } from "./auth.ts";
 import type { StreamConnection, StreamingHub } from "./hub.ts";
 import { parseStream, type StreamingLimits, type StreamSpec, StreamError } from "./streams.ts";

@@ -1,11 +1,11 @@
 import { type Context, Hono } from "hono";
 import { html } from "hono/html";
-import type { AppEnv } from "../api/env.ts";
-import { exportJson } from "../api/consilium/account.ts";
+import type { AppEnv } from "../http/env.ts";
+import { exportJson } from "../render/export-json.ts";
 import type { AccountRow } from "../domain/accounts/types.ts";
 import { DomainError } from "../domain/errors.ts";
-import { errorList, page } from "./layout.ts";
-import { csrfToken, csrfValid, endSession, sessionAccountId } from "./session.ts";
+import { errorList, page } from "../pages/layout.ts";
+import { csrfToken, csrfValid, endSession, sessionAccountId } from "../pages/session.ts";
 
 const ACTION_TEXT: Record<string, string> = {
   none: "A warning",

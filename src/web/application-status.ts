@@ -1,10 +1,10 @@
 import { type Context, Hono } from "hono";
 import { html } from "hono/html";
-import type { AppEnv } from "../api/env.ts";
+import type { AppEnv } from "../http/env.ts";
 import { DomainError } from "../domain/errors.ts";
-import { errorList, page } from "./layout.ts";
-import { csrfToken, csrfValid, endSession, sessionAccountId, startSession } from "./session.ts";
-import type { PasswordSignIn } from "./sign-in.ts";
+import { errorList, page } from "../pages/layout.ts";
+import { csrfToken, csrfValid, endSession, sessionAccountId, startSession } from "../pages/session.ts";
+import type { PasswordSignIn } from "../pages/sign-in.ts";
 
 const STATUS_TEXT: Record<string, string> = {
   pending: "pending: a verifier will check your licence against the register.",

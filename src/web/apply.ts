@@ -1,14 +1,14 @@
 import { type Context, Hono } from "hono";
 import { html } from "hono/html";
 import { ZodError } from "zod";
-import { registrationSchema } from "../api/mastodon/accounts.ts";
-import type { AppEnv } from "../api/env.ts";
-import { readParams } from "../api/body.ts";
-import { zodDetails } from "../api/errors.ts";
+import { registrationSchema } from "../http/registration.ts";
+import type { AppEnv } from "../http/env.ts";
+import { readParams } from "../http/body.ts";
+import { zodDetails } from "../http/errors.ts";
 import { DomainError, type FieldErrors } from "../domain/errors.ts";
 import { SPECIALTIES } from "../domain/specialties.ts";
-import { errorList, page } from "./layout.ts";
-import { csrfToken, csrfValid } from "./session.ts";
+import { errorList, page } from "../pages/layout.ts";
+import { csrfToken, csrfValid } from "../pages/session.ts";
 
 type Values = Record<string, string>;
 

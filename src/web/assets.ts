@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import type { AppEnv } from "../api/env.ts";
+import type { AppEnv } from "../http/env.ts";
 import { REGISTER_PROGRESS_SCRIPT } from "./admin/registers-script.ts";
 
 /**

@@ -1,50 +1,13 @@
 import { type Context, Hono } from "hono";
 import { html, raw } from "hono/html";
-import type { AppEnv } from "../api/env.ts";
+import type { AppEnv } from "../http/env.ts";
 import type { AccountRow } from "../domain/accounts/types.ts";
 import type { CaseRecord } from "../domain/statuses/case.ts";
 import type { StatusRow } from "../domain/statuses/types.ts";
-import { errorList, page } from "./layout.ts";
-import { csrfToken, csrfValid, endSession, sessionAccountId, startSession } from "./session.ts";
-import type { PasswordSignIn } from "./sign-in.ts";
+import { page } from "../pages/layout.ts";
+import { csrfValid, endSession, sessionAccountId } from "../pages/session.ts";
+import { safeReturn, signInForm } from "../pages/sign-in-page.ts";
 import { renderableLink } from "../domain/urls.ts";
-
-/** Only a path on this server is a place to return to (never another site). */
-function safeReturn(value: unknown): string {
-  return typeof value === "string" && /^\/(?!\/)[^\s\\]*$/.test(value) ? value : "/";
-}
-
-function signInForm(c: Context<AppEnv>, returnTo: string, errors: string[] = []) {
-  return page(
-    "Sign in",
-    c.get("services").instance.name,
-    html`${errorList(errors)}
-<form method="post" action="/auth/sign_in">
-<input type="hidden" name="csrf_token" value="${csrfToken(c)}">
-<input type="hidden" name="return_to" value="${returnTo}">
-<label for="email">E-mail</label><input id="email" name="email" type="email" required autocomplete="username">
-<label for="password">Password</label><input id="password" name="password" type="password" required autocomplete="current-password">
-<button type="submit">Sign in</button>
-</form><p class="note">Not a member yet? <a href="/apply">Apply to join</a>.</p>`,
-  );
-}
-
-/** The plain web sign-in (no OAuth request): a session cookie, then back to the page asked for. */
-export async function webSignIn(c: Context<AppEnv>, params: Record<string, unknown>, signIn: PasswordSignIn) {
-  const returnTo = safeReturn(params["return_to"]);
-  if (!csrfValid(c, params["csrf_token"])) return c.html(signInForm(c, returnTo, ["The form expired; please sign in again."]), 403);
-  const result = await signIn.attempt(
-    c,
-    typeof params["email"] === "string" ? params["email"] : "",
-    typeof params["password"] === "string" ? params["password"] : "",
-  );
-  if (!result.ok) {
-    if (result.retryAfter) c.header("Retry-After", String(result.retryAfter));
-    return c.html(signInForm(c, returnTo, [result.message]), result.status);
-  }
-  await startSession(c, result.account.id);
-  return c.redirect(returnTo, 303);
-}
 
 /** The signed-in, approved account, or a redirect to sign in (a stranger never gets content). */
 async function viewer(c: Context<AppEnv>): Promise<AccountRow | Response> {

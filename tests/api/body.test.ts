@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { boolish, nestParams } from "../../src/api/body.ts";
+import { boolish, nestParams } from "../../src/http/body.ts";
 
 describe("form parameter nesting", () => {
   it("builds arrays and hashes from Rails-style keys", () => {

@@ -1,3 +1,4 @@
+import { UPDATE_INTERVAL_MS } from "../../src/domain/polls/service.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { api, approvedPhysician, ownerToken, quickPhysicians } from "../helpers/client.ts";
 import { startInstances, type TestInstance } from "../helpers/instances.ts";
@@ -87,6 +88,7 @@ describe("polls of verified physicians across three instances", () => {
       [fr, (await eventually(() => findByUri(fr, frDoc.token, posted.body.uri), "the poll on FR")).id],
     ]);
     const choices = voters.map((_, i) => (i % 3 === 0 ? 1 : 0));
+    const burstStarted = Date.now();
     const results = await Promise.all(
       voters.map((v, i) =>
         api(v.inst, "POST", `/api/v1/polls/${ids.get(v.inst)}/votes`, { token: v.token, json: { choices: [choices[i]] } }),
@@ -121,9 +123,13 @@ describe("polls of verified physicians across three instances", () => {
       );
       expect(final.options.map((o: { votes_count: number }) => o.votes_count)).toEqual(expected);
     }
+    // Coalesced: at most one Update(Question) per interval while votes arrive, and the final one; however long
+    // a busy machine takes over the burst, far fewer than one per vote.
     const updates = us.services.polls.get(posted.body.id)!.updatesSent;
+    const intervals = Math.ceil((Date.now() - burstStarted) / UPDATE_INTERVAL_MS);
     expect(updates).toBeGreaterThan(0);
-    expect(updates).toBeLessThan(40);
+    expect(updates).toBeLessThanOrEqual(intervals + 2);
+    expect(updates).toBeLessThan(201);
     // Late votes are refused at the origin.
     const late = await api(us, "POST", `/api/v1/polls/${posted.body.id}/votes`, {
       token: voters.find((v) => v.inst === us)!.token,

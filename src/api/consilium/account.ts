@@ -2,28 +2,14 @@ import { createReadStream } from "node:fs";
 import { Readable } from "node:stream";
 import { Hono } from "hono";
 import { z } from "zod";
-import type { ExportRow } from "../../domain/exports/service.ts";
-import type { Services } from "../../services.ts";
+import { exportJson } from "../../render/export-json.ts";
 import { requireUser } from "../auth.ts";
-import { parseParams } from "../body.ts";
-import type { AppEnv } from "../env.ts";
-import { fail } from "../errors.ts";
+import { parseParams } from "../../http/body.ts";
+import type { AppEnv } from "../../http/env.ts";
+import { fail } from "../../http/errors.ts";
 
 const deleteSchema = z.object({ password: z.string().min(1, "confirm with your password").max(1024) });
 const FILE = /^\d+-[A-Za-z0-9_-]{16}\.tar\.gz$/;
-
-export function exportJson(row: ExportRow | undefined, services: Services) {
-  if (!row) return { state: "none", url: null, expires_at: null, created_at: null };
-  const done = row.state === "done" && row.fileName;
-  return {
-    id: row.id,
-    state: row.state,
-    created_at: row.createdAt.toISOString(),
-    size: row.size,
-    url: done ? services.exportUrls.url(row.fileName!) : null,
-    expires_at: done ? services.exportUrls.expiresAt().toISOString() : null,
-  };
-}
 
 /** A physician's own account: an archive of their data, and leaving. */
 export const accountDataRouter = new Hono<AppEnv>()

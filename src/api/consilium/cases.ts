@@ -1,12 +1,12 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { requireUser } from "../auth.ts";
-import { parseParams } from "../body.ts";
-import type { AppEnv } from "../env.ts";
-import { fail } from "../errors.ts";
-import { pageParams, queryFlag } from "../pagination.ts";
-import { timelineJson } from "../mastodon/render.ts";
-import { statusJson } from "../mastodon/statuses-json.ts";
+import { parseParams } from "../../http/body.ts";
+import type { AppEnv } from "../../http/env.ts";
+import { fail } from "../../http/errors.ts";
+import { pageParams, queryFlag } from "../../http/pagination.ts";
+import { timelineJson } from "../../render/render.ts";
+import { statusJson } from "../../render/statuses-json.ts";
 
 const solveSchema = z.object({
   accepted_reply_id: z

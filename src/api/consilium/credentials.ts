@@ -2,8 +2,8 @@ import { Hono } from "hono";
 import { decodeJwt } from "jose";
 import { credentialToken } from "../../domain/credentials/verifier.ts";
 import { requireUser } from "../auth.ts";
-import type { AppEnv } from "../env.ts";
-import { fail } from "../errors.ts";
+import type { AppEnv } from "../../http/env.ts";
+import { fail } from "../../http/errors.ts";
 
 export const credentialsRouter = new Hono<AppEnv>()
   /** The issuer's public keys, for peers checking our physicians' credentials. */

@@ -1,10 +1,10 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { requireStaff, requireUser } from "../auth.ts";
-import { parseParams } from "../body.ts";
-import type { AppEnv } from "../env.ts";
-import { idParam } from "../params.ts";
-import { warningJson } from "../mastodon/report-json.ts";
+import { parseParams } from "../../http/body.ts";
+import type { AppEnv } from "../../http/env.ts";
+import { idParam } from "../../http/params.ts";
+import { warningJson } from "../../render/report-json.ts";
 
 const deleteSchema = z.object({
   reason: z.string().trim().min(1, "give the reason the author will read").max(2000),

@@ -2,9 +2,9 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { normaliseOrigin, type PeerRow, peerState } from "../../domain/peers/service.ts";
 import { requireStaff } from "../auth.ts";
-import { parseParams } from "../body.ts";
-import { flagParam } from "../params.ts";
-import type { AppEnv } from "../env.ts";
+import { parseParams } from "../../http/body.ts";
+import { flagParam } from "../../http/params.ts";
+import type { AppEnv } from "../../http/env.ts";
 
 type Lane = ReturnType<AppEnv["Variables"]["services"]["queueStatus"]["lanes"]>[number];
 

@@ -3,8 +3,8 @@ import { z } from "zod";
 import { findPhiInFields, phiErrorMessage } from "../../domain/phi/guard.ts";
 import { guardLanguage } from "../../domain/phi/language.ts";
 import { requireUser } from "../auth.ts";
-import { parseParams } from "../body.ts";
-import type { AppEnv } from "../env.ts";
+import { parseParams } from "../../http/body.ts";
+import type { AppEnv } from "../../http/env.ts";
 
 /** ISO 639-1, as a status's `language`; detected when absent.  Every language's cue rules run on every text (posts mix languages); the language decides the rules that depend on it. */
 const language = z

@@ -1,8 +1,8 @@
 import { Hono } from "hono";
 import { requireStaff } from "../auth.ts";
-import { readParams } from "../body.ts";
-import type { AppEnv } from "../env.ts";
-import { fail } from "../errors.ts";
+import { readParams } from "../../http/body.ts";
+import type { AppEnv } from "../../http/env.ts";
+import { fail } from "../../http/errors.ts";
 import { SPECIALTIES } from "../../domain/specialties.ts";
 
 const MAX_REGISTER_BYTES = 20 * 1024 * 1024;

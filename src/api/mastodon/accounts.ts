@@ -1,33 +1,17 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { requireApp, requireUser } from "../auth.ts";
-import { parseParams, readParams } from "../body.ts";
-import type { AppEnv } from "../env.ts";
-import { fail } from "../errors.ts";
-import { queryArray, queryFlag } from "../pagination.ts";
-import { flagParam } from "../params.ts";
+import { parseParams, readParams } from "../../http/body.ts";
+import type { AppEnv } from "../../http/env.ts";
+import { fail } from "../../http/errors.ts";
+import { queryArray, queryFlag } from "../../http/pagination.ts";
+import { flagParam } from "../../http/params.ts";
 import type { AccountRow } from "../../domain/accounts/types.ts";
 import type { Services } from "../../services.ts";
-import { accountsByIdJson, accountsJson, accountViewJson, credentialAccountJson, profileJson } from "./accounts-json.ts";
+import { registrationSchema } from "../../http/registration.ts";
+import { accountsByIdJson, accountsJson, accountViewJson, credentialAccountJson, profileJson } from "../../render/accounts-json.ts";
 
 const text = (max: number) => z.string().trim().max(max);
-
-const registrationSchema = z.object({
-  username: z.string({ error: "can't be blank" }).trim().min(1, "can't be blank"),
-  email: z.string({ error: "can't be blank" }).trim().min(1, "can't be blank").max(320),
-  password: z.string({ error: "can't be blank" }).min(1, "can't be blank").max(1024),
-  agreement: flagParam.transform((v) => v ?? false),
-  locale: z.string().trim().max(16).optional(),
-  reason: text(1000).optional(),
-  display_name: text(100).optional(),
-  legal_name: z.string({ error: "can't be blank" }).trim().min(1, "can't be blank").max(300),
-  license_number: z.string({ error: "can't be blank" }).trim().min(1, "can't be blank").max(64),
-  license_jurisdiction: z.string({ error: "can't be blank" }).trim().min(1, "can't be blank").max(16),
-  specialty: z.string({ error: "can't be blank" }).trim().min(1, "can't be blank").max(64),
-});
-
-export type RegistrationParams = z.output<typeof registrationSchema>;
-export { registrationSchema };
 
 const updateSchema = z.object({
   display_name: text(100).optional(),

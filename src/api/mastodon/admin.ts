@@ -2,14 +2,14 @@ import { Hono } from "hono";
 import { z } from "zod";
 import type { AccountStatus } from "../../domain/accounts/types.ts";
 import { requireStaff } from "../auth.ts";
-import { parseParams } from "../body.ts";
-import type { AppEnv } from "../env.ts";
-import { fail } from "../errors.ts";
-import { paginationLinks, queryFlag } from "../pagination.ts";
-import { adminAccountJson } from "./accounts-json.ts";
-import { anyAdminAccountJson } from "./report-json.ts";
+import { parseParams } from "../../http/body.ts";
+import type { AppEnv } from "../../http/env.ts";
+import { fail } from "../../http/errors.ts";
+import { paginationLinks, queryFlag } from "../../http/pagination.ts";
+import { adminAccountJson } from "../../render/accounts-json.ts";
+import { anyAdminAccountJson } from "../../render/report-json.ts";
 import { ACCOUNT_ACTIONS, type UndoAction } from "../../domain/moderation/actions.ts";
-import { idParam } from "../params.ts";
+import { idParam } from "../../http/params.ts";
 
 const noteSchema = z.object({ text: z.string().max(1000).optional(), reason: z.string().max(1000).optional() });
 const actionSchema = z.object({

@@ -1,8 +1,8 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { requireApp } from "../auth.ts";
-import { parseParams } from "../body.ts";
-import type { AppEnv } from "../env.ts";
+import { parseParams } from "../../http/body.ts";
+import type { AppEnv } from "../../http/env.ts";
 
 const appSchema = z.object({
   client_name: z.string({ error: "can't be blank" }).trim().min(1, "can't be blank").max(200),

@@ -3,10 +3,10 @@ import { z } from "zod";
 import { FILTER_ACTIONS, FILTER_CONTEXTS, type FilterRow } from "../../domain/filters/service.ts";
 import type { Services } from "../../services.ts";
 import { requireUser } from "../auth.ts";
-import { parseParams } from "../body.ts";
-import type { AppEnv } from "../env.ts";
-import { flagParam, idParam, intParam } from "../params.ts";
-import { filterJson, filterKeywordJson, filterStatusJson, v1FilterJson } from "./filter-json.ts";
+import { parseParams } from "../../http/body.ts";
+import type { AppEnv } from "../../http/env.ts";
+import { flagParam, idParam, intParam } from "../../http/params.ts";
+import { filterJson, filterKeywordJson, filterStatusJson, v1FilterJson } from "../../render/filter-json.ts";
 
 const contextParam = z.union([z.array(z.enum(FILTER_CONTEXTS)), z.enum(FILTER_CONTEXTS).transform((c) => [c])]);
 /** `expires_in` as Mastodon takes it: seconds, or "" for no expiry. */

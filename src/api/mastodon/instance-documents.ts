@@ -1,8 +1,8 @@
 import { Hono } from "hono";
 import { escapeHtml } from "../../domain/text.ts";
 import type { Services } from "../../services.ts";
-import type { AppEnv } from "../env.ts";
-import { fail } from "../errors.ts";
+import type { AppEnv } from "../../http/env.ts";
+import { fail } from "../../http/errors.ts";
 
 /** What this instance keeps and shows, in the words a physician applying would need. */
 function privacyPolicy(services: Services): string {

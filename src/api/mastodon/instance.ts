@@ -5,8 +5,8 @@ import { MASTODON_COMPAT_VERSION } from "../../domain/instance.ts";
 import { weeklyActivity } from "../../domain/instance-activity.ts";
 import { escapeHtml } from "../../domain/text.ts";
 import type { Services } from "../../services.ts";
-import type { AppEnv } from "../env.ts";
-import { DEFAULT_HEADER_PATH } from "./accounts-json.ts";
+import type { AppEnv } from "../../http/env.ts";
+import { DEFAULT_HEADER_PATH } from "../../render/accounts-json.ts";
 
 const SOURCE_URL = "https://consilium.invalid/source";
 

@@ -2,10 +2,10 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { type ListRow, REPLIES_POLICIES } from "../../domain/lists/service.ts";
 import { requireUser } from "../auth.ts";
-import { parseParams } from "../body.ts";
-import { flagParam, idListParam } from "../params.ts";
-import type { AppEnv } from "../env.ts";
-import { accountsJson } from "./render.ts";
+import { parseParams } from "../../http/body.ts";
+import { flagParam, idListParam } from "../../http/params.ts";
+import type { AppEnv } from "../../http/env.ts";
+import { accountsJson } from "../../render/render.ts";
 
 export const listJson = (l: ListRow) => ({ id: l.id, title: l.title, replies_policy: l.repliesPolicy, exclusive: l.exclusive });
 const listSchema = z.object({

@@ -1,10 +1,10 @@
 import { readFileSync } from "node:fs";
 import { type Context, Hono } from "hono";
 import { requireUser } from "../auth.ts";
-import { readParams } from "../body.ts";
-import type { AppEnv } from "../env.ts";
-import { fail } from "../errors.ts";
-import { mediaJson, pendingMediaJson } from "./media-json.ts";
+import { readParams } from "../../http/body.ts";
+import type { AppEnv } from "../../http/env.ts";
+import { fail } from "../../http/errors.ts";
+import { mediaJson, pendingMediaJson } from "../../render/media-json.ts";
 import { ProfileImages } from "../../domain/media/profile-images.ts";
 
 function optionalString(value: unknown, field: string): string | undefined {

@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { checkReadiness } from "../../ops/readiness.ts";
 import { requireUser } from "../auth.ts";
-import type { AppEnv } from "../env.ts";
+import type { AppEnv } from "../../http/env.ts";
 
 export const miscRouter = new Hono<AppEnv>()
   // Mastodon's load-balancer check: the process answers (the streaming API has its own).

@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { requireApp, requireUser } from "../auth.ts";
-import type { AppEnv } from "../env.ts";
-import { fail } from "../errors.ts";
+import type { AppEnv } from "../../http/env.ts";
+import { fail } from "../../http/errors.ts";
 
 const notOffered = (what: string) => fail("unprocessable", `${what} are not offered on this network`);
 const noSuchRecord = () => fail("not_found", "Record not found");

@@ -1,11 +1,11 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { requireUser } from "../auth.ts";
-import { parseParams } from "../body.ts";
-import type { AppEnv } from "../env.ts";
-import { fail } from "../errors.ts";
-import { pageParams, paginationLinks } from "../pagination.ts";
-import { featuredTagJson, tagsJson } from "./tag-json.ts";
+import { parseParams } from "../../http/body.ts";
+import type { AppEnv } from "../../http/env.ts";
+import { fail } from "../../http/errors.ts";
+import { pageParams, paginationLinks } from "../../http/pagination.ts";
+import { featuredTagJson, tagsJson } from "../../render/tag-json.ts";
 
 const domainSchema = z.object({ domain: z.string().min(1).max(300) });
 const featureSchema = z.object({ name: z.string().min(1).max(101) });

@@ -2,11 +2,11 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { REPORT_CATEGORIES } from "../../domain/moderation/reports.ts";
 import { requireStaff, requireUser } from "../auth.ts";
-import { parseParams } from "../body.ts";
-import type { AppEnv } from "../env.ts";
-import { paginationLinks, queryFlag } from "../pagination.ts";
-import { flagParam, idListParam, idParam } from "../params.ts";
-import { adminReportJson, reportJson } from "./report-json.ts";
+import { parseParams } from "../../http/body.ts";
+import type { AppEnv } from "../../http/env.ts";
+import { paginationLinks, queryFlag } from "../../http/pagination.ts";
+import { flagParam, idListParam, idParam } from "../../http/params.ts";
+import { adminReportJson, reportJson } from "../../render/report-json.ts";
 
 const reportSchema = z.object({
   account_id: idParam,

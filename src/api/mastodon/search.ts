@@ -2,12 +2,12 @@ import { Hono } from "hono";
 import type { AccountView } from "../../domain/directory/service.ts";
 import type { StatusRow } from "../../domain/statuses/types.ts";
 import { requireUser } from "../auth.ts";
-import type { AppEnv } from "../env.ts";
-import { fail } from "../errors.ts";
-import { queryFlag } from "../pagination.ts";
-import { accountsJson } from "./accounts-json.ts";
-import { statusesJson } from "./statuses-json.ts";
-import { tagsJson } from "./tag-json.ts";
+import type { AppEnv } from "../../http/env.ts";
+import { fail } from "../../http/errors.ts";
+import { queryFlag } from "../../http/pagination.ts";
+import { accountsJson } from "../../render/accounts-json.ts";
+import { statusesJson } from "../../render/statuses-json.ts";
+import { tagsJson } from "../../render/tag-json.ts";
 
 const HANDLE = /^@?([A-Za-z0-9_]{1,30})@([A-Za-z0-9.-]+(?::\d+)?)$/;
 

@@ -4,15 +4,15 @@ import { PollService } from "../../domain/polls/service.ts";
 import { caseSchema } from "../../domain/statuses/case.ts";
 import { VISIBILITIES } from "../../domain/statuses/types.ts";
 import { requireUser } from "../auth.ts";
-import { boolish, parseParams } from "../body.ts";
-import type { AppEnv } from "../env.ts";
-import { fail } from "../errors.ts";
-import { flagParam, idListParam, idParam } from "../params.ts";
-import { accountViewJson } from "./accounts-json.ts";
-import { mediaJson } from "./media-json.ts";
-import { pollJson } from "./poll-json.ts";
-import { accountsJson } from "./render.ts";
-import { statusesJson, statusJson } from "./statuses-json.ts";
+import { boolish, parseParams } from "../../http/body.ts";
+import type { AppEnv } from "../../http/env.ts";
+import { fail } from "../../http/errors.ts";
+import { flagParam, idListParam, idParam } from "../../http/params.ts";
+import { accountViewJson } from "../../render/accounts-json.ts";
+import { mediaJson } from "../../render/media-json.ts";
+import { pollJson } from "../../render/poll-json.ts";
+import { accountsJson } from "../../render/render.ts";
+import { statusesJson, statusJson } from "../../render/statuses-json.ts";
 
 const votesSchema = z.object({
   choices: z.union([

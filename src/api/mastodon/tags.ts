@@ -1,9 +1,9 @@
 import { Hono } from "hono";
 import { normaliseTag } from "../../domain/tags/service.ts";
 import { requireUser } from "../auth.ts";
-import type { AppEnv } from "../env.ts";
-import { pageParams, paginationLinks } from "../pagination.ts";
-import { tagsJson } from "./tag-json.ts";
+import type { AppEnv } from "../../http/env.ts";
+import { pageParams, paginationLinks } from "../../http/pagination.ts";
+import { tagsJson } from "../../render/tag-json.ts";
 
 /** Hashtags as channels: follow #cardiology and its posts join the home timeline. */
 export const tagsRouter = new Hono<AppEnv>()

@@ -1,8 +1,8 @@
 import { Hono } from "hono";
 import { requireUser } from "../auth.ts";
-import type { AppEnv } from "../env.ts";
-import { pageParams, queryFlag } from "../pagination.ts";
-import { timelineJson } from "./render.ts";
+import type { AppEnv } from "../../http/env.ts";
+import { pageParams, queryFlag } from "../../http/pagination.ts";
+import { timelineJson } from "../../render/render.ts";
 
 export const timelinesRouter = new Hono<AppEnv>()
   .get("/api/v1/timelines/home", (c) => {

@@ -2,12 +2,12 @@ import { type Context, Hono } from "hono";
 import { html } from "hono/html";
 import { type IssuedToken, OAuthError, OOB_REDIRECT_URI } from "../../domain/oauth/service.ts";
 import { KNOWN_SCOPES } from "../../domain/oauth/scopes.ts";
-import { errorList, page } from "../../web/layout.ts";
-import { csrfToken, csrfValid, startSession, webSession } from "../../web/session.ts";
-import type { PasswordSignIn, SecondFactorCheck } from "../../web/sign-in.ts";
-import { webSignIn } from "../../web/people.ts";
-import { readParams } from "../body.ts";
-import type { AppEnv } from "../env.ts";
+import { errorList, page } from "../../pages/layout.ts";
+import { csrfToken, csrfValid, startSession, webSession } from "../../pages/session.ts";
+import type { PasswordSignIn, SecondFactorCheck } from "../../pages/sign-in.ts";
+import { webSignIn } from "../../pages/sign-in-page.ts";
+import { readParams } from "../../http/body.ts";
+import type { AppEnv } from "../../http/env.ts";
 
 const AUTHORIZE_PARAMS = [
   "response_type",

@@ -1,5 +1,5 @@
 import { type Context, Hono } from "hono";
-import type { AppEnv } from "../../api/env.ts";
+import type { AppEnv } from "../../http/env.ts";
 import type { AccountRow, AccountStatus } from "../../domain/accounts/types.ts";
 import { DomainError } from "../../domain/errors.ts";
 import type { Identity } from "../../domain/identity/vault.ts";
@@ -9,7 +9,7 @@ import type { StaffPower } from "../../domain/staff/powers.ts";
 import { Age, consolePage, MatchTag, PostForm, FilterSelect, SPECIALTY_CHOICES } from "./layout.tsx";
 import { Pager, pageOf } from "./paging.tsx";
 import { LocalModeration } from "./moderation.tsx";
-import { csrfToken } from "../session.ts";
+import { csrfToken } from "../../pages/session.ts";
 
 const STATUSES: AccountStatus[] = ["pending", "approved", "rejected", "suspended"];
 

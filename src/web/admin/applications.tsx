@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import type { AppEnv } from "../../api/env.ts";
+import type { AppEnv } from "../../http/env.ts";
 import type { QueueFilter } from "../../domain/accounts/queue.ts";
 import type { RegisterMatchStatus } from "../../domain/registers/matching.ts";
 import { findSpecialty } from "../../domain/specialties.ts";

@@ -1,5 +1,5 @@
 import { type Context, Hono } from "hono";
-import type { AppEnv } from "../../api/env.ts";
+import type { AppEnv } from "../../http/env.ts";
 import type { AuditFilter, AuditRow } from "../../domain/audit.ts";
 import { consolePage, FilterSelect } from "./layout.tsx";
 import { Pager, pageOf } from "./paging.tsx";

@@ -1,15 +1,12 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { HTTPException } from "hono/http-exception";
-import type { AppEnv } from "../../api/env.ts";
+import type { AppEnv } from "../../http/env.ts";
 import type { AccountRow } from "../../domain/accounts/types.ts";
 import type { StaffSessionRow } from "../../domain/staff/sessions.ts";
-import { csrfValid } from "../session.ts";
+import { csrfValid } from "../../pages/session.ts";
 
-export interface ConsoleStaff {
-  readonly account: AccountRow;
-  readonly session: StaffSessionRow;
-}
+export type { ConsoleStaff } from "../../http/env.ts";
 
 export { isStaffRole, type StaffRole } from "../../domain/staff/powers.ts";
 import { isStaffRole, may, type StaffPower } from "../../domain/staff/powers.ts";

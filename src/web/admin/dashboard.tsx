@@ -1,7 +1,7 @@
 import { Hono } from "hono";
-import type { AppEnv } from "../../api/env.ts";
+import type { AppEnv } from "../../http/env.ts";
 import { dashboardFigures } from "../../domain/staff/dashboard.ts";
-import { csrfToken } from "../session.ts";
+import { csrfToken } from "../../pages/session.ts";
 import { clearStaffCookie, staffOf } from "./auth.ts";
 import { Age, consolePage, PostForm } from "./layout.tsx";
 

@@ -2,9 +2,9 @@ import { SPECIALTIES } from "../../domain/specialties.ts";
 import type { Context } from "hono";
 import { raw } from "hono/html";
 import type { Child, FC, PropsWithChildren } from "hono/jsx";
-import type { AppEnv } from "../../api/env.ts";
+import type { AppEnv } from "../../http/env.ts";
 import type { AccountRow } from "../../domain/accounts/types.ts";
-import { csrfToken } from "../session.ts";
+import { csrfToken } from "../../pages/session.ts";
 import { mayDo, takeFlash } from "./auth.ts";
 import type { StaffPower } from "../../domain/staff/powers.ts";
 

@@ -1,10 +1,10 @@
 import { type Context, Hono } from "hono";
-import type { AppEnv } from "../../api/env.ts";
+import type { AppEnv } from "../../http/env.ts";
 import type { AccountRow } from "../../domain/accounts/types.ts";
 import type { RemoteActorRow } from "../../domain/directory/service.ts";
 import { DomainError } from "../../domain/errors.ts";
 import { ACCOUNT_ACTIONS, type AccountAction, type UndoAction } from "../../domain/moderation/actions.ts";
-import { csrfToken } from "../session.ts";
+import { csrfToken } from "../../pages/session.ts";
 import { flash, mayDo, staffOf } from "./auth.ts";
 import { consolePage, PostForm } from "./layout.tsx";
 

@@ -1,5 +1,5 @@
 import type { Context } from "hono";
-import type { AppEnv } from "../../api/env.ts";
+import type { AppEnv } from "../../http/env.ts";
 
 export interface PageRequest {
   readonly limit: number;

@@ -1,9 +1,9 @@
 import { Hono } from "hono";
-import type { AppEnv } from "../../api/env.ts";
+import type { AppEnv } from "../../http/env.ts";
 import { DomainError } from "../../domain/errors.ts";
 import { peerActivity } from "../../domain/peers/activity.ts";
 import { peerState } from "../../domain/peers/service.ts";
-import { csrfToken } from "../session.ts";
+import { csrfToken } from "../../pages/session.ts";
 import { flash, mayDo, staffOf } from "./auth.ts";
 import { consolePage, PostForm } from "./layout.tsx";
 

@@ -1,9 +1,9 @@
 import { type Context, Hono } from "hono";
 import { raw } from "hono/html";
-import type { AppEnv } from "../../api/env.ts";
+import type { AppEnv } from "../../http/env.ts";
 import { DomainError } from "../../domain/errors.ts";
 import type { RegisterImportRow } from "../../domain/registers/imports.ts";
-import { csrfToken } from "../session.ts";
+import { csrfToken } from "../../pages/session.ts";
 import { staffOf } from "./auth.ts";
 import { consolePage } from "./layout.tsx";
 

@@ -1,8 +1,8 @@
 import { type Context, Hono } from "hono";
-import type { AppEnv } from "../../api/env.ts";
+import type { AppEnv } from "../../http/env.ts";
 import type { ReportRow } from "../../domain/moderation/reports.ts";
 import { htmlToText } from "../../domain/statuses/text.ts";
-import { csrfToken } from "../session.ts";
+import { csrfToken } from "../../pages/session.ts";
 import { flash, staffOf } from "./auth.ts";
 import { consolePage, PostForm } from "./layout.tsx";
 import { ActionForm } from "./moderation.tsx";

@@ -1,10 +1,10 @@
 import { type Context, Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { ZodError } from "zod";
-import type { AppEnv } from "../../api/env.ts";
+import type { AppEnv } from "../../http/env.ts";
 import { DomainError } from "../../domain/errors.ts";
 import { logger } from "../../logging.ts";
-import type { PasswordSignIn, SecondFactorCheck } from "../sign-in.ts";
+import type { PasswordSignIn, SecondFactorCheck } from "../../pages/sign-in.ts";
 import { accountsConsoleRouter } from "./accounts.tsx";
 import { applicationsRouter } from "./applications.tsx";
 import { auditConsoleRouter } from "./audit.tsx";

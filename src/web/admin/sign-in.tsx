@@ -1,9 +1,9 @@
 import { type Context, Hono } from "hono";
 import { raw } from "hono/html";
 import QRCode from "qrcode";
-import type { AppEnv } from "../../api/env.ts";
-import { csrfToken, csrfValid } from "../session.ts";
-import type { PasswordSignIn, SecondFactorCheck } from "../sign-in.ts";
+import type { AppEnv } from "../../http/env.ts";
+import { csrfToken, csrfValid } from "../../pages/session.ts";
+import type { PasswordSignIn, SecondFactorCheck } from "../../pages/sign-in.ts";
 import { clearStaffCookie, currentSession, flash, isStaffRole, pendingStep, safeConsolePath, setStaffCookie } from "./auth.ts";
 import { Csrf, publicPage } from "./layout.tsx";
 

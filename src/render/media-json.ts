@@ -1,6 +1,6 @@
-import type { PendingMediaRow } from "../../domain/media/processing.ts";
-import type { MediaRow } from "../../domain/media/service.ts";
-import type { MediaUrlSigner } from "../../domain/media/signed-urls.ts";
+import type { PendingMediaRow } from "../domain/media/processing.ts";
+import type { MediaRow } from "../domain/media/service.ts";
+import type { MediaUrlSigner } from "../domain/media/signed-urls.ts";
 
 /** Mastodon's MediaAttachment entity, with signed URLs. */
 export function mediaJson(media: MediaRow, urls: MediaUrlSigner) {

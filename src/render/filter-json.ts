@@ -1,4 +1,4 @@
-import type { FilterKeywordRow, FilterMatch, FilterRow, FilterStatusRow } from "../../domain/filters/service.ts";
+import type { FilterKeywordRow, FilterMatch, FilterRow, FilterStatusRow } from "../domain/filters/service.ts";
 
 export function filterKeywordJson(k: FilterKeywordRow) {
   return { id: k.id, keyword: k.keyword, whole_word: k.wholeWord };

@@ -1,6 +1,6 @@
-import type { ReportRow } from "../../domain/moderation/reports.ts";
-import type { WarningRow } from "../../domain/moderation/actions.ts";
-import type { Services } from "../../services.ts";
+import type { ReportRow } from "../domain/moderation/reports.ts";
+import type { WarningRow } from "../domain/moderation/actions.ts";
+import type { Services } from "../services.ts";
 import { accountsByIdJson, accountViewJson, adminAccountJson, adminRemoteAccountJson } from "./accounts-json.ts";
 import { renderStatuses } from "./statuses-json.ts";
 

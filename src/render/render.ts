@@ -1,8 +1,8 @@
 import type { Context } from "hono";
-import type { FilterContext } from "../../domain/filters/service.ts";
-import type { StatusRow } from "../../domain/statuses/types.ts";
-import type { AppEnv } from "../env.ts";
-import { paginationLinks } from "../pagination.ts";
+import type { FilterContext } from "../domain/filters/service.ts";
+import type { StatusRow } from "../domain/statuses/types.ts";
+import type { AppEnv } from "../http/env.ts";
+import { paginationLinks } from "../http/pagination.ts";
 import { accountsByIdJson } from "./accounts-json.ts";
 import { renderStatuses } from "./statuses-json.ts";
 

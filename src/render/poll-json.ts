@@ -1,4 +1,4 @@
-import type { Services } from "../../services.ts";
+import type { Services } from "../services.ts";
 
 /** Mastodon's Poll entity, plus the poll's eligibility (Consilium). */
 export function pollJson(statusId: string, viewerId: string, services: Services) {

@@ -1,14 +1,14 @@
-import type { AccountView } from "../../domain/directory/service.ts";
-import type { FilterContext, FilterMatch } from "../../domain/filters/service.ts";
-import { findSpecialty } from "../../domain/specialties.ts";
-import type { CaseRecord } from "../../domain/statuses/case.ts";
-import type { StatusRow } from "../../domain/statuses/types.ts";
-import type { Services } from "../../services.ts";
+import type { AccountView } from "../domain/directory/service.ts";
+import type { FilterContext, FilterMatch } from "../domain/filters/service.ts";
+import { findSpecialty } from "../domain/specialties.ts";
+import type { CaseRecord } from "../domain/statuses/case.ts";
+import type { StatusRow } from "../domain/statuses/types.ts";
+import type { Services } from "../services.ts";
 import { accountViewJson } from "./accounts-json.ts";
 import { filterResultJson } from "./filter-json.ts";
 import { mediaJson } from "./media-json.ts";
 import { pollJson } from "./poll-json.ts";
-import { renderableLink } from "../../domain/urls.ts";
+import { renderableLink } from "../domain/urls.ts";
 
 export interface RenderOptions {
   /** Where the statuses are shown, for the viewer's filters (Mastodon's filter contexts). */

@@ -2,7 +2,7 @@ import { randomBytes, timingSafeEqual } from "node:crypto";
 import type { Context } from "hono";
 import { getCookie, setCookie, deleteCookie } from "hono/cookie";
 import { jwtVerify, SignJWT } from "jose";
-import type { AppEnv } from "../api/env.ts";
+import type { AppEnv } from "../http/env.ts";
 
 const SESSION_COOKIE = "consilium_session";
 const CSRF_COOKIE = "consilium_csrf";

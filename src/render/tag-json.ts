@@ -1,5 +1,5 @@
-import type { FeaturedTag } from "../../domain/tags/featured.ts";
-import type { Services } from "../../services.ts";
+import type { FeaturedTag } from "../domain/tags/featured.ts";
+import type { Services } from "../services.ts";
 
 /** Mastodon's Tag entity: name, link, a week of usage, and whether the viewer follows it. */
 export function tagsJson(names: readonly string[], viewerId: string, services: Services) {

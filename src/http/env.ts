@@ -1,8 +1,14 @@
 import type { AccountRow } from "../domain/accounts/types.ts";
+import type { StaffSessionRow } from "../domain/staff/sessions.ts";
 import type { OAuthApp, OAuthToken } from "../domain/oauth/service.ts";
 import type { RemoteLookup } from "../../federation/lookup.ts";
 import type { Services } from "../services.ts";
-import type { ConsoleStaff } from "../web/admin/auth.ts";
+
+/** The console's signed-in staff member and their session (set by src/web/admin/auth.ts). */
+export interface ConsoleStaff {
+  readonly account: AccountRow;
+  readonly session: StaffSessionRow;
+}
 
 export interface Auth {
   readonly token: OAuthToken;

@@ -1,12 +1,12 @@
-import type { AccountRow, Role } from "../../domain/accounts/types.ts";
-import type { AccountCounts } from "../../domain/directory/counts.ts";
-import type { AccountView } from "../../domain/directory/service.ts";
-import type { Identity } from "../../domain/identity/vault.ts";
-import { findSpecialty } from "../../domain/specialties.ts";
-import { escapeHtml } from "../../domain/text.ts";
-import type { Services } from "../../services.ts";
-import { ProfileImages } from "../../domain/media/profile-images.ts";
-import { renderableLink } from "../../domain/urls.ts";
+import type { AccountRow, Role } from "../domain/accounts/types.ts";
+import type { AccountCounts } from "../domain/directory/counts.ts";
+import type { AccountView } from "../domain/directory/service.ts";
+import type { Identity } from "../domain/identity/vault.ts";
+import { findSpecialty } from "../domain/specialties.ts";
+import { escapeHtml } from "../domain/text.ts";
+import type { Services } from "../services.ts";
+import { ProfileImages } from "../domain/media/profile-images.ts";
+import { renderableLink } from "../domain/urls.ts";
 
 /** Placeholder images: uploads of avatars are not offered yet. */
 export const DEFAULT_AVATAR_PATH = "/avatars/original/missing.png";

@@ -1,8 +1,8 @@
 import type { Context } from "hono";
-import type { AppEnv } from "../api/env.ts";
+import type { AppEnv } from "../http/env.ts";
 import type { AccountRow } from "../domain/accounts/types.ts";
 import { FailureLimiter, ProgressiveBrake } from "../domain/rate-limit.ts";
-import type { ClientAddresses } from "../api/client-address.ts";
+import type { ClientAddresses } from "../http/client-address.ts";
 
 export type SignInResult =
   | { readonly ok: true; readonly account: AccountRow }
