@@ -27,11 +27,13 @@ function cachePreparedStatements(sqlite: Database.Database, limit = 1000): void 
   const prepare = sqlite.prepare.bind(sqlite) as (source: string) => Database.Statement;
   (sqlite as unknown as { prepare: (source: string) => Database.Statement }).prepare = (source: string) => {
     const cached = cache.get(source);
-    if (cached) {
+    // A statement still iterating (a query run inside another's loop) is not handed out again: a fresh one is.
+    if (cached && !cached.busy) {
       if (cached.reader) cached.raw(false);
       return cached;
     }
     const statement = prepare(source);
+    if (cached) return statement;
     if (cache.size >= limit) cache.delete(cache.keys().next().value!);
     cache.set(source, statement);
     return statement;

@@ -74,7 +74,8 @@ describe("a browser client on another origin", () => {
 
     const protocol = await page.evaluate(() => (window as any).client.stream("user"));
     expect(protocol).not.toBe("");
-    await new Promise((r) => setTimeout(r, 100));
+    // The page's stream is open on UK before the peer posts.
+    await eventually(() => uk.streaming.size > 0, "the page's stream open on UK");
     const sentAt = Date.now();
     const remote = await api(us, "POST", "/api/v1/statuses", { token: bob.token, json: { status: "Live from the peer instance" } });
     expect(remote.status).toBe(200);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { api, approvedPhysician, ownerToken } from "../helpers/client.ts";
 import { restart, start, startInstances, stop, type TestInstance } from "../helpers/instances.ts";
-import { eventually, findByUri, peer } from "../helpers/network.ts";
+import { eventually, findByUri, peer, quiet } from "../helpers/network.ts";
 
 describe("delivery that loses nothing", () => {
   let instances: Awaited<ReturnType<typeof startInstances>>;
@@ -35,7 +35,12 @@ describe("delivery that loses nothing", () => {
       },
     });
     expect(edited.status).toBe(200);
-    await new Promise((r) => setTimeout(r, 500));
+    // A delivery to US has failed and waits for its retry before US comes back.
+    await eventually(
+      () => uk.queues.outbox.lanes().some((l) => new URL(l.origin).host === new URL(us.origin).host && l.ready < l.queued),
+      "a failed delivery to US waiting for its retry",
+      30_000,
+    );
     await start(us);
     const arrived = await eventually(
       async () => {
@@ -55,7 +60,7 @@ describe("delivery that loses nothing", () => {
     expect(posted.status).toBe(200);
     const queued = (uk.services.database.sqlite.prepare("SELECT count(*) AS n FROM fedify_queue").get() as { n: number }).n;
     expect(queued).toBeGreaterThan(0);
-    await new Promise((r) => setTimeout(r, 300));
+    // No queue runs on UK, so nothing can have been delivered: the absence needs no wait.
     expect(await findByUri(us, usDoc.token, posted.body.uri)).toBeUndefined();
     await restart(uk);
     await eventually(() => findByUri(us, usDoc.token, posted.body.uri), "the post on US after UK's restart", 20_000);
@@ -90,7 +95,8 @@ describe("delivery that loses nothing", () => {
     try {
       const posted = await api(uk, "POST", "/api/v1/statuses", { token: ukDoc.token, json: { status: "One request per peer" } });
       await eventually(() => findByUri(us, usDoc.token, posted.body.uri), "the post on US");
-      await new Promise((r) => setTimeout(r, 300));
+      // Every delivery UK had to make is made: a second request would have been sent by now.
+      await quiet([uk], "UK's outbox to drain");
     } finally {
       globalThis.fetch = original;
     }

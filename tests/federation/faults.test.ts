@@ -3,8 +3,8 @@ import { createServer, type Server, type Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { api, approvedPhysician, ownerToken } from "../helpers/client.ts";
 import { AS, FakePeer } from "../helpers/fake-peer.ts";
-import { start, startInstances, stop, type TestInstance } from "../helpers/instances.ts";
-import { eventually, findByUri, peer } from "../helpers/network.ts";
+import { capturedLogs, start, startInstances, stop, type TestInstance } from "../helpers/instances.ts";
+import { eventually, findByUri, peer, quiet } from "../helpers/network.ts";
 
 /** A TCP server on a port that accepts connections and never answers. */
 async function blackHole(port = 0): Promise<{ server: Server; port: number; close(): Promise<void> }> {
@@ -58,7 +58,8 @@ describe("faults: slow hosts, outages and crashes", () => {
     const posted = await api(uk, "POST", "/api/v1/statuses", { token: ukDoc.token, json: { status: "Refused by the fake peer" } });
     const delivered = () => fake.received.filter((r) => r.method === "POST" && r.body.includes(posted.body.uri));
     await eventually(() => delivered().length > 0, "the first delivery attempt", 10_000);
-    await new Promise((r) => setTimeout(r, 4_000));
+    // The positive marker: UK's outbox holds nothing more for anyone (a refused activity is dropped, not queued).
+    await quiet([uk], "UK's outbox to drain");
     // One attempt: Fedify knocks twice within it when refused (draft-cavage, then
     // RFC 9421, in case the signature scheme was the problem), and never again.
     expect(delivered().filter((r) => !r.headers["signature-input"])).toHaveLength(1);
@@ -124,8 +125,13 @@ describe("faults: slow hosts, outages and crashes", () => {
       json: { status: "During the outage 1 (edited twice)" },
     });
     await api(uk, "DELETE", `/api/v1/statuses/${posts[2]!.id}`, { token: ukDoc.token });
-    // Long enough for the deliveries to fail repeatedly and the circuit to open.
-    await new Promise((r) => setTimeout(r, 12_000));
+    // The deliveries fail until Fedify's circuit breaker opens for US (5 failures): the marker it logs.
+    const usHost = new URL(us.origin).host;
+    await eventually(
+      () => capturedLogs.some((line) => line.includes("Deliveries to") && line.includes(usHost) && /circuit\W+open/.test(line)),
+      "the circuit to US to open",
+      60_000,
+    );
     await start(us);
     const back = Date.now();
     for (const [i, post] of posts.entries()) {
@@ -138,8 +144,8 @@ describe("faults: slow hosts, outages and crashes", () => {
       60_000,
     );
     expect(Date.now() - back).toBeLessThan(60_000);
-    // The delete was applied after the create (per-object order): the post is not there.
-    await new Promise((r) => setTimeout(r, 1_000));
+    // The delete was applied after the create (per-object order): once US holds its tombstone, the post is not there.
+    await eventually(() => us.services.received.isDeleted(posts[2]!.uri), "the delete applied on US", 60_000);
     expect(us.services.store.getByUri(posts[2]!.uri)).toBeUndefined();
   }, 120_000);
 

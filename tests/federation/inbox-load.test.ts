@@ -62,7 +62,8 @@ describe("inbox under a burst", () => {
         }
       ).n;
     await eventually(() => count() === 200, "all 200 persisted", 60_000);
-    await new Promise((r) => setTimeout(r, 500));
+    // Every accepted activity applied (duplicates included): none is left to add a 201st.
+    await eventually(() => uk.queues.inbox.depth().queued === 0, "UK's inbox to drain");
     expect(count()).toBe(200);
     const distinct = uk.services.database.sqlite
       .prepare("SELECT count(DISTINCT uri) AS n FROM statuses WHERE uri LIKE ?")

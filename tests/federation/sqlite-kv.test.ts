@@ -33,6 +33,7 @@ describe("SqliteKvStore", () => {
     await kv.set(["short"], 1, { ttl: Temporal.Duration.from({ milliseconds: 50 }) });
     await kv.set(["long"], 2, { ttl: Temporal.Duration.from({ hours: 1 }) });
     expect(await kv.get(["short"])).toBe(1);
+    // The passing of time is what is tested: the value's 50 ms run out.
     await new Promise((r) => setTimeout(r, 80));
     expect(await kv.get(["short"])).toBeUndefined();
     expect(await kv.get(["long"])).toBe(2);

@@ -54,6 +54,8 @@ describe("a separate worker process", () => {
 
     await stopWorker();
     const waiting = (await api(uk, "POST", "/api/v1/statuses", { token: ukDoc.token, json: { status: "Waits for a worker" } })).body;
+    // A fixed wait, and why: what is checked is that no process delivers, and no event marks a consumer's
+    // absence. 1.5 s is six of the queue's polls; a web process that delivered would have by then.
     await new Promise((r) => setTimeout(r, 1500));
     expect(await findByUri(us, usDoc.token, waiting.uri)).toBeUndefined();
     expect(uk.queues.outbox.lanes().reduce((n, l) => n + l.queued, 0)).toBeGreaterThan(0);

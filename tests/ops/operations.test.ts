@@ -1,3 +1,4 @@
+import { eventually } from "../helpers/network.ts";
 import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -137,7 +138,8 @@ describe("operations: readiness, metrics, logs, migrations", () => {
       const mine = await fetch(`${uk.origin}/api/v1/instance`);
       expect(mine.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
       await api(uk, "GET", `/api/v1/admin/accounts/${doc.id}?reason=audit`, { token: await ownerToken(uk) });
-      await new Promise((r) => setTimeout(r, 100));
+      // The stream sink writes asynchronously: the last request's line is the marker that the earlier ones are in.
+      await eventually(() => lines.some((l) => l.includes("/api/v1/admin/accounts/")), "the admin request's log line");
     } finally {
       await configureLogging("info", { console: false });
     }

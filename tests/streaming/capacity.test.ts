@@ -62,6 +62,7 @@ describe("idle streaming connections", () => {
       }
     };
     await openBatch(10);
+    // Fixed waits, and why: they let the child's memory settle before RSS is read; nothing is asserted absent.
     await new Promise((r) => setTimeout(r, 500));
     const baseline = rssMiB(child.pid!);
     await openBatch(CONNECTIONS - 10);
