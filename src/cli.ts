@@ -8,6 +8,8 @@ import type { Role } from "./domain/accounts/types.ts";
 import { DomainError } from "./domain/errors.ts";
 import { createBackup, restoreBackup } from "./ops/backup.ts";
 import { createServices } from "./services.ts";
+import { wireFederation } from "./federation-wiring.ts";
+import { installFetchGuard, OutgoingHttp } from "../federation/outgoing-http.ts";
 
 const USAGE = `Usage: npm run cli -- <command> [options]
 
@@ -16,7 +18,8 @@ const USAGE = `Usage: npm run cli -- <command> [options]
   accounts list [--status pending|approved|rejected|suspended]
       List accounts (id, handle, status, specialty, jurisdiction).
   accounts approve|reject|suspend|unsuspend ID [--note TEXT]
-      Decide on an application or revoke a physician (audited as the CLI user).
+      Decide on an application or revoke a physician (audited as the CLI user);
+      peers learn of it as soon as the running server or worker delivers it.
   admin reset-second-factor HANDLE [--note TEXT]
       Remove a staff member's second factor and end their console sessions;
       they set it up again at their next sign-in.
@@ -132,7 +135,16 @@ async function main(argv: string[]): Promise<number> {
         return 1;
       }
       const decide = { approve: "approve", reject: "reject", suspend: "suspend", unsuspend: "unsuspend" } as const;
-      // Credentials follow the decision; peers learn of it when the server next runs the renewal job.
+      // Credentials follow the decision, and what peers must learn (a withdrawn credential, a suspended actor) is
+      // queued in the instance's database: the running server or worker delivers it, as it does the admin API's.
+      installFetchGuard();
+      const outgoing = new OutgoingHttp({
+        ...config.http,
+        allowPrivateAddress: config.allowPrivateAddress,
+        trustedOrigins: () => services.peers.trustedOrigins(),
+        redirectOrigins: () => services.peers.activeOrigins(),
+      });
+      await wireFederation(config, database, services, (input, init) => outgoing.fetch(input, init));
       const account = await services.credentialLifecycle.sync(
         services.review[decide[command as keyof typeof decide]](actor, arg, values.note),
       );

@@ -1,22 +1,15 @@
 import type { AddressInfo } from "node:net";
 import { serve as startServer } from "@hono/node-server";
-import { instanceKeyId } from "../federation/actors.ts";
-import { buildFederation } from "../federation/federation.ts";
 import { createInboxPipeline } from "../federation/inbox/pipeline.ts";
 import { signedLoader } from "../federation/loaders.ts";
-import { RemoteLookup } from "../federation/lookup.ts";
-import { FedifyPort } from "../federation/outbox.ts";
 import { installFetchGuard, OutgoingHttp } from "../federation/outgoing-http.ts";
-import { WorkerRegistry } from "../federation/queue-workers.ts";
-import { PeerReachability } from "../federation/reachability.ts";
-import { SqliteKvStore } from "../federation/sqlite-kv.ts";
-import { SqliteMessageQueue } from "../federation/sqlite-queue.ts";
+import type { SqliteMessageQueue } from "../federation/sqlite-queue.ts";
 import { createApp } from "./app.ts";
 import type { Config } from "./config.ts";
 import { openDatabase } from "./db/client.ts";
 import { SOFTWARE_VERSION } from "./domain/instance.ts";
-import { INSTANCE_KEY_OWNER } from "./domain/keys.ts";
-import { connectFederation, createServices, type Services } from "./services.ts";
+import { createServices, type Services } from "./services.ts";
+import { wireFederation } from "./federation-wiring.ts";
 import { StreamingHub } from "./streaming/hub.ts";
 import { sseRouter } from "./streaming/sse.ts";
 import { archiveContents } from "../federation/archive.ts";
@@ -67,23 +60,10 @@ export async function startInstance(config: Config, options: StartOptions = {}):
     if (!response.ok) throw new Error(`JWKS of ${origin}: HTTP ${response.status}`);
     return (await response.json()) as Awaited<ReturnType<Parameters<typeof services.verifier.setFetcher>[0]>>;
   });
-  // The instance actor's keys exist before anyone asks for them, and sign every fetch.
-  const [rsa] = await services.keys.keyPairs(INSTANCE_KEY_OWNER);
-  const identity = { keyId: instanceKeyId(config.origin), privateKey: rsa!.privateKey };
-  const kv = new SqliteKvStore(database.sqlite, { uncachedFailurePrefixes: [["_fedify", "publicKey"]] });
-  const queue = new SqliteMessageQueue(database.sqlite, { concurrency: 8, laneLimit: 2, workers: new WorkerRegistry(database.sqlite) });
-  const reachability = new PeerReachability(kv, queue);
   const tracing = config.otlpEndpoint ? await startTracing(config.otlpEndpoint) : null;
-  const federation = buildFederation({
-    kv,
-    queue,
-    origin: config.origin,
-    instanceIdentity: identity,
-    onHostReachable: (host) => reachability.closed(host),
+  const { identity, queue, reachability, federation, lookup } = await wireFederation(config, database, services, http, {
     tracerProvider: tracing?.provider,
   });
-  const lookup = new RemoteLookup(federation, services, http);
-  connectFederation(services, new FedifyPort(federation, services), (mention) => lookup.account(mention));
   services.exports.setContents(archiveContents(federation, services));
   const inbox = createInboxPipeline({
     services,

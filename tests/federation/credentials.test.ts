@@ -1,3 +1,4 @@
+import { fork } from "node:child_process";
 import { SignJWT, decodeJwt, generateKeyPair } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { credentialKeyId } from "../../src/domain/credentials/issuer.ts";
@@ -199,6 +200,33 @@ describe("physician credentials across borders", () => {
     );
     expect(await findByUri(us, usToken, before.body.uri)).toBeUndefined();
   });
+
+  it("a suspension from the command line reaches the peer through the running server's queue", async () => {
+    const suspendee = await approvedPhysician(uk, ukStaff, { username: "uk_cli_suspended", specialty: "cardiology" });
+    const before = await api(uk, "POST", "/api/v1/statuses", { token: suspendee.token, json: { status: "Before the CLI suspension" } });
+    await eventually(() => findByUri(us, usToken, before.body.uri), "the post before the suspension");
+    expect((await credentialOnUs("uk_cli_suspended")).check.valid).toBe(true);
+    // The CLI as an operator runs it, a second process on UK's database while UK's server runs.
+    const result = await new Promise<{ code: number; output: string }>((resolve) => {
+      const child = fork(new URL("../../src/cli.ts", import.meta.url), ["accounts", "suspend", suspendee.id, "--note", "licence lapsed"], {
+        execArgv: ["--import", "tsx"],
+        env: { ...process.env, ...uk.env },
+        stdio: "pipe",
+      });
+      let output = "";
+      child.stdout?.on("data", (d: Buffer) => (output += d.toString()));
+      child.stderr?.on("data", (d: Buffer) => (output += d.toString()));
+      child.once("exit", (code) => resolve({ code: code ?? 1, output }));
+    });
+    expect(result, result.output).toMatchObject({ code: 0 });
+    expect(result.output).toContain("suspended");
+    await eventually(
+      async () => us.services.directory.findRemoteByUri(`${uk.origin}/users/uk_cli_suspended`)?.credentialStatus !== "valid",
+      "US to see the credential withdrawn",
+      30_000,
+    );
+    expect(await findByUri(us, usToken, before.body.uri)).toBeUndefined();
+  }, 60_000);
 
   it("is re-issued before expiry, on a clock the test advances", async () => {
     const account = () => uk.services.accounts.findByUsername("uk_b")!;
