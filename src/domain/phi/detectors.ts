@@ -132,7 +132,7 @@ function anyCase(words: readonly string[]): string {
 /** Words a clinician capitalises after "patient" or "saw" that are not anyone's name. */
 const CLINICAL_WORDS = new Set(
   (
-    "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April June July August September October November December " +
+    "Arbor Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April June July August September October November December " +
     "Emergency Department Clinic Ward Hospital Theatre Theatres Outpatients Cardiology Neurology Oncology Radiology Surgery Medicine Paediatrics " +
     "Intensive Care Unit General Practice Practice Team Consultant Registrar Nurse Sister Matron Ambulance Service Trust Board Covid Influenza " +
     // German nouns (capitalised by the language) that follow "Patient" or "Tochter" without being names; and other languages' clinical words
@@ -175,8 +175,11 @@ const INTRODUCING_VERBS = anyCase([
 const nameDetectors: Detector[] = [
   // Mr Harold Pemberton, Mrs Okafor, Dr. Jane Smith ("Mr X" is already anonymous)
   // (with the particles surnames carry in other languages: Mevr. de Vries, Herr von Arnim, Sr. de la Fuente)
-  regexDetector("name", new RegExp(`\\b${TITLES}\\.?\\s+((?:${PARTICLES}\\s+){0,2})(${NAME})`, "g"), (m) =>
-    isName(m[2]!) ? { start: m.index, end: m.index + m[0].length } : null,
+  // (and a second title: Herr Dr. Bauer, Mme le Dr Martin, Sra. Dra. López)
+  regexDetector(
+    "name",
+    new RegExp(`\\b${TITLES}\\.?\\s+(?:(?:le\\s+|la\\s+)?(?:Dr|Dra|Prof|Pr)\\.?\\s+)?((?:${PARTICLES}\\s+){0,2})(${NAME})`, "g"),
+    (m) => (isName(m[2]!) ? { start: m.index, end: m.index + m[0].length } : null),
   ),
   // "the patient, Jane Whitfield," / "a man named Tom Price" / "patient called Ann"
   regexDetector(

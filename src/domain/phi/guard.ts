@@ -27,6 +27,10 @@ const PRIORITY: readonly PhiType[] = [
   "name",
 ];
 
+/** A label just before a number says what it is, whatever else its digits could be. */
+const NUMBER_LABEL_BEFORE =
+  /(?:BSN|burgerservicenummer|SIN|NAS|NHS|CHI|insurance|CPF|CNS|SUS|DNI|NIE|NIF|NIR|INSEE|Steuer-?ID|IdNr|KVNR|versichertennummer|Aadhaar|UID|OHIP|PAN|fiscale|number|no\.?|nr\.?|n[°º])\s*[:#]?\s*$/i;
+
 /** Fediverse handles (@user@host) look like e-mail addresses but name a pseudonym. */
 const HANDLE = /(?<![\w@])@[A-Za-z0-9_]{1,30}@[A-Za-z0-9.-]+(?::\d+)?/g;
 
@@ -34,9 +38,25 @@ const HANDLE = /(?<![\w@])@[A-Za-z0-9_]{1,30}@[A-Za-z0-9.-]+(?::\d+)?/g;
 export function findPhi(text: string, language?: string | null): PhiFinding[] {
   let lang: GuardLanguage | null | undefined;
   const languageOf = () => (lang === undefined ? (lang = guardLanguage(text, language)) : lang);
+  // A grouped number that is both a valid phone number of the text's country and passes an English-speaking
+  // country's check digit (NHS 3-3-4, SIN 3-3-3, one in ten by chance) is read as the phone number outside English.
+  const phones = new Set<string>();
+  const rank = (f: PhiFinding) => {
+    if (
+      (f.type === "nhs_number" || f.type === "national_id") &&
+      /[\s-]/.test(f.text) &&
+      phones.has(`${f.start}:${f.end}`) &&
+      !NUMBER_LABEL_BEFORE.test(text.slice(Math.max(0, f.start - 32), f.start))
+    ) {
+      const l = languageOf();
+      if (l !== null && l !== "en" && !(l === "fr" && f.type === "national_id")) return PRIORITY.indexOf("phone") + 0.5;
+    }
+    return PRIORITY.indexOf(f.type);
+  };
   const handles = [...text.matchAll(HANDLE)].map((m) => ({ start: m.index!, end: m.index! + m[0].length }));
   const all = DETECTORS.flatMap((d) => d.find(text, languageOf)).filter((f) => !handles.some((h) => f.start < h.end && h.start < f.end));
-  all.sort((a, b) => PRIORITY.indexOf(a.type) - PRIORITY.indexOf(b.type) || b.end - b.start - (a.end - a.start));
+  for (const f of all) if (f.type === "phone") phones.add(`${f.start}:${f.end}`);
+  all.sort((a, b) => rank(a) - rank(b) || b.end - b.start - (a.end - a.start));
   const kept: PhiFinding[] = [];
   for (const finding of all) {
     if (kept.some((k) => finding.start < k.end && k.start < finding.end)) continue;

@@ -96,6 +96,13 @@ const STREET_SUFFIXES =
 // A capital and lower-case letters: "Paris", "São", not "IE" or "MG".
 const CAPITALISED = "[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ'’-]+";
 
+/** Words that follow a 4- or 5-digit number without being a town (units and clinical words). */
+const NOT_TOWNS = new Set(
+  "Einheiten Zellen Kopien Einheit Units Copies Leukozyten Thrombozyten Erythrozyten Plaquettes Leucocitos Plaquetas Leucociti Piastrine Trombocyten Leukocyten Reads Cells Zeichen Schritte Pasos Passi Passos Stappen Schritten".split(
+    " ",
+  ),
+);
+
 const PATTERNS: readonly { type: PlaceMatch["type"]; re: RegExp; group?: number; town?: boolean }[] = [
   // "12 rue de la Paix", "3 bis avenue Foch", "calle Mayor 12", "Via Roma 12", "Rua Augusta, 100", "c/ Alcalá 45"
   {
@@ -130,6 +137,13 @@ const PATTERNS: readonly { type: PlaceMatch["type"]; re: RegExp; group?: number;
     group: 1,
     town: true,
   },
+  // A French or Italian town and its code in brackets: "Nantes (44000)", "Milano (20121)"
+  // (not a count after a German noun: "Leukozyten (12000)")
+  {
+    type: "postcode",
+    re: new RegExp(`(?<=[A-ZÀ-Ö][a-zà-ÿ'-]+\\s)(?<!(?:${[...NOT_TOWNS].join("|")})\\s)\\((\\d{5})\\)`, "g"),
+    group: 1,
+  },
   // Brazil's CEP (01310-100), Canada's (K1A 0B1), Australia's after a state (NSW 2000)
   { type: "postcode", re: /(?<![\d-])(\d{5}-\d{3})(?![\d-])/g, group: 1 },
   // (with its space: A1A1A1 without one is a TNM stage or a GCS)
@@ -156,13 +170,6 @@ const PATTERNS: readonly { type: PlaceMatch["type"]; re: RegExp; group?: number;
     group: 1,
   },
 ];
-
-/** Words that follow a 4- or 5-digit number without being a town (units and clinical words). */
-const NOT_TOWNS = new Set(
-  "Einheiten Zellen Kopien Einheit Units Copies Leukozyten Thrombozyten Erythrozyten Plaquettes Leucocitos Plaquetas Leucociti Piastrine Trombocyten Leukocyten Reads Cells Zeichen Schritte Pasos Passi Passos Stappen Schritten".split(
-    " ",
-  ),
-);
 
 /** Eight digits with separators between them, somewhere: without that, no phone number to look for. */
 const PHONE_HINT = /\d[\d ./()-]{6,}\d/;

@@ -282,7 +282,7 @@ export const LANGUAGES: Readonly<Record<string, LanguageRules>> = {
     recordLabels: [
       "NHC",
       "N\\.?\\s*H\\.?\\s*C\\.?",
-      "n[°ºo]\\s*(?:de\\s+)?historia(?:\\s+cl[íi]nica)?",
+      "n\\.?\\s?[°ºo]\\.?\\s*(?:de\\s+)?historia(?:\\s+cl[íi]nica)?",
       "historia cl[íi]nica",
       "CIP",
       "NUSHA",

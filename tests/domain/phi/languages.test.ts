@@ -179,6 +179,27 @@ describe("the text's language: declared, or detected when absent", () => {
     expect(types2("Celular 11 98765-4321.", "pt")).toEqual(["phone"]);
   });
 
+  it("reads a town's code in brackets, a second title, and N.º before a record number", () => {
+    expect(types2("Elle habite à Nantes (44000) depuis peu.", "fr")).toEqual(["postcode"]);
+    expect(types2("Herr Dr. Bauer (Patient) lehnt die Koloskopie ab.", "de")).toEqual(["name"]);
+    expect(types2("N.º de historia 4567123, Hospital de día.", "es")).toEqual(["mrn"]);
+    for (const text of [
+      "Estadio IV de Ann Arbor con síntomas B.",
+      "Ann Arbor stage IV with B symptoms.",
+      "Dosis (20 mg) und (40000) Einheiten.",
+      "Leukozyten (12000) und Thrombozyten (98000).",
+    ])
+      expect(findPhi(text), text).toEqual([]);
+  });
+
+  it("reads a grouped number that is a phone number of the text's country as one, unless a label says otherwise", () => {
+    // 339 876 5432 passes the NHS check digit, 612 345 678 the SIN's: by chance, one in ten
+    expect(types2("Il marito Roberto: 339 876 5432.", "it")).toEqual(["name", "phone"]);
+    expect(types2("Su hija llama al 612 345 678 cada mañana.", "es")).toEqual(["phone"]);
+    expect(types2("BSN: 721 377 737", "nl")).toEqual(["national_id"]);
+    expect(types2("NHS number 943 476 5919 on the letter.", "en")).toEqual(["nhs_number"]);
+  });
+
   it("reads an Australian number with its area code in brackets", () => {
     expect(types2("Call back on (02) 9876 5432.", "en")).toEqual(["phone"]);
   });
