@@ -46,6 +46,10 @@ function isPhone(candidate: string): boolean {
   // A Brazilian CEP (01310-100) is a postcode, not a number to call.
   if (/^\d{5}-\d{3}$/.test(candidate)) return false;
   if (candidate.startsWith("+")) return parsePhoneNumberFromString(candidate)?.isValid() ?? false;
+  // A date (14/03/1958) is the date detector's; each parse costs about 10 µs, and a national one is tried per country.
+  if (/^\d{1,2}([./-])\d{1,2}\1\d{2,4}$/.test(candidate)) return false;
+  // 0048 22 123 4567: dialled abroad, the international prefix before a country code (one parse, not one per country).
+  if (candidate.startsWith("00")) return parsePhoneNumberFromString(`+${digits.slice(2)}`)?.isValid() ?? false;
   return countriesFor(candidate).some((country) => parsePhoneNumberFromString(candidate, country)?.isValid() ?? false);
 }
 
