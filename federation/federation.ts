@@ -57,6 +57,15 @@ async function instanceActorOrPeer(ctx: RequestContext<Services>, identifier: st
   return identifier === INSTANCE_ACTOR_ID || (await fromActivePeer(ctx));
 }
 
+/** Fedify's circuit breaker per peer host, as README's reliability section states it. */
+export const PEER_CIRCUIT_BREAKER = {
+  failureThreshold: 5,
+  failureWindow: { minutes: 2 },
+  // Peers are known and come back: probe again after 20 seconds, not 30 minutes.
+  recoveryDelay: { seconds: 20 },
+  heldActivityTtl: { days: 3 },
+} as const;
+
 export function buildFederation(options: FederationOptions): ConsiliumFederation {
   // Built once (Fedify rebuilt its loaders for every context, six times an
   // activity).  Documents are always fetched signed by the instance actor, so
@@ -77,11 +86,7 @@ export function buildFederation(options: FederationOptions): ConsiliumFederation
     firstKnock: "draft-cavage-http-signatures-12",
     outboxRetryPolicy: peerRetryPolicy,
     circuitBreaker: {
-      failureThreshold: 5,
-      failureWindow: { minutes: 2 },
-      // Peers are known and come back: probe again after 20 seconds, not 30 minutes.
-      recoveryDelay: { seconds: 20 },
-      heldActivityTtl: { days: 3 },
+      ...PEER_CIRCUIT_BREAKER,
       onStateChange: (host, _from, to) => {
         log.info("Deliveries to {host}: circuit {state}", { host, state: to });
         if (to === "closed") options.onHostReachable?.(host);
