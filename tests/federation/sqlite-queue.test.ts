@@ -15,16 +15,25 @@ describe("SqliteMessageQueue", () => {
 
   it("passes Fedify's message queue test suite, ordering keys included", { timeout: 90_000 }, async () => {
     const handles: ReturnType<typeof openDatabase>[] = [];
+    const listening: Promise<void>[] = [];
     await testMessageQueue(
       () => {
         // Two connections to one file, as two processes would have.
         const handle = openDatabase(`${dir.path}/mq.sqlite`);
         handles.push(handle);
-        return new SqliteMessageQueue(handle.sqlite, { pollIntervalMs: 50 });
+        const queue = new SqliteMessageQueue(handle.sqlite, { pollIntervalMs: 50 });
+        // Each listener's end is kept, so the files close only once every loop has stopped.
+        const listen = queue.listen.bind(queue);
+        queue.listen = (handler, options) => {
+          const running = listen(handler, options);
+          listening.push(running.catch(() => {}));
+          return running;
+        };
+        return queue;
       },
       async ({ controller }) => {
         controller.abort();
-        await new Promise((r) => setTimeout(r, 100));
+        await Promise.all(listening);
         for (const h of handles) h.close();
       },
       { testOrderingKey: true },
@@ -119,18 +128,24 @@ describe("SqliteMessageQueue", () => {
     const done: string[] = [];
     let slowAtOnce = 0;
     let maxSlowAtOnce = 0;
+    // A slow delivery hangs until the other lane's three are through: only the lane limit lets those pass.
+    let release!: () => void;
+    const otherLaneDone = new Promise<void>((r) => (release = r));
     await queue.listen(
       async (m) => {
         const { id } = m as { id: string };
         if (id.startsWith("slow")) {
           slowAtOnce++;
           maxSlowAtOnce = Math.max(maxSlowAtOnce, slowAtOnce);
-          await new Promise((r) => setTimeout(r, 300));
+          await otherLaneDone;
           slowAtOnce--;
           return;
         }
         done.push(id);
-        if (done.length === 3) controller.abort();
+        if (done.length === 3) {
+          controller.abort();
+          release();
+        }
       },
       { signal: controller.signal },
     );

@@ -54,9 +54,11 @@ describe("a separate worker process", () => {
 
     await stopWorker();
     const waiting = (await api(uk, "POST", "/api/v1/statuses", { token: ukDoc.token, json: { status: "Waits for a worker" } })).body;
-    // A fixed wait, and why: what is checked is that no process delivers, and no event marks a consumer's
-    // absence. 1.5 s is six of the queue's polls; a web process that delivered would have by then.
-    await new Promise((r) => setTimeout(r, 1500));
+    // Every queue consumer registers itself in queue_workers when it listens; the worker left on SIGTERM and
+    // the web process never registered, so no process can take the delivery, and none holds its lease.
+    const sqlite = uk.services.database.sqlite;
+    await eventually(() => (sqlite.prepare("SELECT count(*) AS n FROM queue_workers").get() as { n: number }).n === 0, "no queue worker");
+    expect((sqlite.prepare("SELECT count(*) AS n FROM fedify_queue WHERE leased_by IS NOT NULL").get() as { n: number }).n).toBe(0);
     expect(await findByUri(us, usDoc.token, waiting.uri)).toBeUndefined();
     expect(uk.queues.outbox.lanes().reduce((n, l) => n + l.queued, 0)).toBeGreaterThan(0);
     startWorker();

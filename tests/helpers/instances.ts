@@ -37,9 +37,8 @@ export interface TestInstance extends RunningInstance {
  * again on the same port and data directory.  The object is updated in place
  * so tests keep their reference.
  */
-export async function restart(instance: TestInstance, options: StartOptions & { downtimeMs?: number } = {}): Promise<void> {
+export async function restart(instance: TestInstance, options: StartOptions = {}): Promise<void> {
   await instance.close();
-  if (options.downtimeMs) await new Promise((r) => setTimeout(r, options.downtimeMs));
   const running = await startInstance(instance.config, options);
   Object.assign(instance, {
     services: running.services,

@@ -21,6 +21,8 @@ function rssMiB(pid: number): number {
  * process (so its memory is its own): they stay open, each gets the next
  * post, and the server's memory grows by a bounded amount per connection.
  */
+const METRICS_TOKEN = "capacity-test-metrics-token";
+
 describe("idle streaming connections", () => {
   let instances: Awaited<ReturnType<typeof startInstances>>;
   let uk: TestInstance;
@@ -36,7 +38,7 @@ describe("idle streaming connections", () => {
     await stop(uk);
     child = fork(new URL("../../src/main.ts", import.meta.url), [], {
       execArgv: ["--import", "tsx"],
-      env: { ...process.env, ...uk.env, LOG_LEVEL: "warning" },
+      env: { ...process.env, ...uk.env, LOG_LEVEL: "warning", CONSILIUM_METRICS_TOKEN: METRICS_TOKEN },
       stdio: "ignore",
     });
     await eventually(
@@ -61,12 +63,21 @@ describe("idle streaming connections", () => {
         );
       }
     };
+    // RSS is read once the server itself counts every connection open (its streams gauge), not after a fixed wait.
+    const serverHolds = (n: number) =>
+      eventually(
+        async () => {
+          const text = await (await fetch(`${uk.origin}/metrics`, { headers: { Authorization: `Bearer ${METRICS_TOKEN}` } })).text();
+          return Number(/^consilium_streams_active (\d+)/m.exec(text)?.[1]) === n;
+        },
+        `the server to hold ${n} streams`,
+        30_000,
+      );
     await openBatch(10);
-    // Fixed waits, and why: they let the child's memory settle before RSS is read; nothing is asserted absent.
-    await new Promise((r) => setTimeout(r, 500));
+    await serverHolds(10);
     const baseline = rssMiB(child.pid!);
     await openBatch(CONNECTIONS - 10);
-    await new Promise((r) => setTimeout(r, 500));
+    await serverHolds(CONNECTIONS);
     const held = rssMiB(child.pid!);
     await api(uk, "POST", "/api/v1/statuses", { token: writer.token, json: { status: "To every open stream" } });
     await eventually(
