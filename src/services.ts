@@ -258,7 +258,7 @@ export function createServices(config: Config, database: DatabaseHandle): Servic
     statuses,
     reactions: new ReactionService({ db, store, visibility, directory, notifications, events, port: offline }),
     received: new ReceivedStatuses({ db, store, visibility, notifications, audit, events }),
-    timelines: new TimelineService({ db, store, visibility, feed: homeFeed }),
+    timelines: new TimelineService({ db, store, visibility, feed: homeFeed, clock }),
     homeFeed,
     accountCounts: new AccountCounter({ db, events }),
     history: new EditHistory({ db, events }),

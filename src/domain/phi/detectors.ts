@@ -307,23 +307,15 @@ const SURNAME_COMMA_GIVEN = new RegExp(
   "gu",
 );
 const INITIAL_SURNAME = new RegExp(`(?<![\\p{L}.])([A-LN-Z])\\.\\s?(${NAME_WORD})`, "gu");
-const registerNames: Detector = {
-  type: "name",
-  find(text) {
-    const out: PhiFinding[] = [];
-    const push = (m: RegExpExecArray) => out.push({ type: "name", start: m.index, end: m.index + m[0].length, text: m[0] });
-    UPPER_SURNAME.lastIndex = 0;
-    for (let m = UPPER_SURNAME.exec(text); m; m = UPPER_SURNAME.exec(text)) if (isGivenName(m[2]!, false)) push(m);
-    SURNAME_COMMA_GIVEN.lastIndex = 0;
-    for (let m = SURNAME_COMMA_GIVEN.exec(text); m; m = SURNAME_COMMA_GIVEN.exec(text)) {
-      const words = m[1]!.split(/\s+/);
-      if (isGivenName(m[2]!, false) && isSurname(words.at(-1)!) && !words.some((w) => notAName(w))) push(m);
-    }
-    INITIAL_SURNAME.lastIndex = 0;
-    for (let m = INITIAL_SURNAME.exec(text); m; m = INITIAL_SURNAME.exec(text)) if (isSurname(m[2]!) && !isGivenName(m[2]!, false)) push(m);
-    return out;
-  },
-};
+const whole = (m: RegExpExecArray) => ({ start: m.index, end: m.index + m[0].length });
+const registerNames: Detector[] = [
+  regexDetector("name", UPPER_SURNAME, (m) => (isGivenName(m[2]!, false) ? whole(m) : null)),
+  regexDetector("name", SURNAME_COMMA_GIVEN, (m) => {
+    const words = m[1]!.split(/\s+/);
+    return isGivenName(m[2]!, false) && isSurname(words.at(-1)!) && !words.some((w) => notAName(w)) ? whole(m) : null;
+  }),
+  regexDetector("name", INITIAL_SURNAME, (m) => (isSurname(m[2]!) && !isGivenName(m[2]!, false) ? whole(m) : null)),
+];
 
 // ---------------------------------------------------------------- dates
 
@@ -663,7 +655,7 @@ export const DETECTORS: readonly Detector[] = [
   monsieurDetector,
   ...multilingualDetectors,
   cuelessNames,
-  registerNames,
+  ...registerNames,
   ...nameDetectors,
   nationalIdDetector,
   internationalDetector,

@@ -34,10 +34,18 @@ const NUMBER_LABEL_BEFORE =
 /** Fediverse handles (@user@host) look like e-mail addresses but name a pseudonym. */
 const HANDLE = /(?<![\w@])@[A-Za-z0-9_]{1,30}@[A-Za-z0-9.-]+(?::\d+)?/g;
 
+/** The text's language, worked out on the first rule that asks for it (detection costs more than most checks). */
+function lazyLanguage(text: string, declared: string | null | undefined): () => GuardLanguage | null {
+  let lang: GuardLanguage | null | undefined;
+  return () => (lang === undefined ? (lang = guardLanguage(text, declared)) : lang);
+}
+
 /** Every identifier found in the text, in reading order, overlaps resolved; `language` as a status declares it (detected when absent). */
 export function findPhi(text: string, language?: string | null): PhiFinding[] {
-  let lang: GuardLanguage | null | undefined;
-  const languageOf = () => (lang === undefined ? (lang = guardLanguage(text, language)) : lang);
+  return findIn(text, lazyLanguage(text, language));
+}
+
+function findIn(text: string, languageOf: () => GuardLanguage | null): PhiFinding[] {
   // A grouped number that is both a valid phone number of the text's country and passes an English-speaking
   // country's check digit (NHS 3-3-4, SIN 3-3-3, one in ten by chance) is read as the phone number outside English.
   const phones = new Set<string>();
@@ -56,7 +64,8 @@ export function findPhi(text: string, language?: string | null): PhiFinding[] {
   const handles = [...text.matchAll(HANDLE)].map((m) => ({ start: m.index!, end: m.index! + m[0].length }));
   const all = DETECTORS.flatMap((d) => d.find(text, languageOf)).filter((f) => !handles.some((h) => f.start < h.end && h.start < f.end));
   for (const f of all) if (f.type === "phone") phones.add(`${f.start}:${f.end}`);
-  all.sort((a, b) => rank(a) - rank(b) || b.end - b.start - (a.end - a.start));
+  const ranks = new Map(all.map((f) => [f, rank(f)]));
+  all.sort((a, b) => ranks.get(a)! - ranks.get(b)! || b.end - b.start - (a.end - a.start));
   const kept: PhiFinding[] = [];
   for (const finding of all) {
     if (kept.some((k) => finding.start < k.end && k.start < finding.end)) continue;
@@ -96,9 +105,9 @@ export interface FieldFinding extends PhiFinding {
 
 /** Checks several named texts at once (status, case fields, poll options ...), all in the one declared language. */
 export function findPhiInFields(fields: Record<string, string | null | undefined>, language?: string | null): FieldFinding[] {
-  // Detected once over all the fields: a poll option ("Oui") says less about its language than the case it belongs to.
-  const lang = guardLanguage(Object.values(fields).filter(Boolean).join("\n"), language);
-  return Object.entries(fields).flatMap(([field, value]) => (value ? findPhi(value, lang).map((f) => ({ ...f, field })) : []));
+  // Detected once over all the fields, if a rule asks: a poll option ("Oui") says less about its language than its case.
+  const languageOf = lazyLanguage(Object.values(fields).filter(Boolean).join("\n"), language);
+  return Object.entries(fields).flatMap(([field, value]) => (value ? findIn(value, languageOf).map((f) => ({ ...f, field })) : []));
 }
 
 /** The sentence a Mastodon client shows when a post is blocked. */
