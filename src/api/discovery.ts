@@ -1,8 +1,6 @@
 import { Hono } from "hono";
-import { loadSharp } from "../domain/media/sharp.ts";
 import { SOFTWARE_NAME } from "../domain/instance.ts";
 import type { Services } from "../services.ts";
-import { DEFAULT_AVATAR_PATH, DEFAULT_HEADER_PATH } from "../render/accounts-json.ts";
 import type { AppEnv } from "../http/env.ts";
 
 function nodeInfo(services: Services, version: "2.0" | "2.1") {
@@ -27,19 +25,9 @@ function nodeInfo(services: Services, version: "2.0" | "2.1") {
   };
 }
 
-let placeholder: Promise<Buffer> | undefined;
-/** One neutral grey square serves as every avatar and header (no uploads yet). */
-function placeholderPng(): Promise<Buffer> {
-  placeholder ??= loadSharp().then((sharp) =>
-    sharp({ create: { width: 120, height: 120, channels: 3, background: { r: 200, g: 205, b: 212 } } })
-      .png()
-      .toBuffer(),
-  );
-  return placeholder;
-}
-
-export const discoveryRouter = new Hono<AppEnv>()
-  .get("/.well-known/nodeinfo", (c) => {
+/** Mounted at /.well-known: how peers and crawlers find this server and its keys. */
+export const wellKnown = new Hono<AppEnv>()
+  .get("/nodeinfo", (c) => {
     const origin = c.get("services").instance.origin;
     return c.json({
       links: [
@@ -48,39 +36,27 @@ export const discoveryRouter = new Hono<AppEnv>()
       ],
     });
   })
-  .get("/nodeinfo/2.0", (c) => {
-    c.header("Content-Type", 'application/json; profile="http://nodeinfo.diaspora.software/ns/schema/2.0#"');
-    return c.body(JSON.stringify(nodeInfo(c.get("services"), "2.0")));
-  })
-  .get("/nodeinfo/2.1", (c) => {
-    c.header("Content-Type", 'application/json; profile="http://nodeinfo.diaspora.software/ns/schema/2.1#"');
-    return c.body(JSON.stringify(nodeInfo(c.get("services"), "2.1")));
-  })
-  .get("/.well-known/host-meta", (c) => {
+  .get("/host-meta", (c) => {
     const origin = c.get("services").instance.origin;
     c.header("Content-Type", "application/xrd+xml; charset=utf-8");
     return c.body(
       `<?xml version="1.0" encoding="UTF-8"?>\n<XRD xmlns="http://docs.oasis-open.org/ns/xri/xrd-1.0">\n  <Link rel="lrdd" template="${origin}/.well-known/webfinger?resource={uri}"/>\n</XRD>\n`,
     );
   })
-  .get("/.well-known/host-meta.json", (c) => {
+  .get("/host-meta.json", (c) => {
     const origin = c.get("services").instance.origin;
     return c.json({ links: [{ rel: "lrdd", template: `${origin}/.well-known/webfinger?resource={uri}` }] });
   })
-  // Generated avatars: drawn from the seed alone (a hash of an address), so the URL reveals nothing.
-  .get("/avatars/default/:file{[0-9a-f]{20}\\.png}", async (c) => {
-    const png = await c.get("services").profileImages.defaultAvatar(c.req.param("file").slice(0, 20));
-    c.header("Content-Type", "image/png");
-    c.header("Cache-Control", "public, max-age=604800, immutable");
-    return c.body(new Uint8Array(png));
+  /** The issuer's public keys, for peers checking our physicians' credentials. */
+  .get("/jwks.json", async (c) => c.json(await c.get("services").credentials.jwks()));
+
+/** NodeInfo 2.0 and 2.1. Mounted at /nodeinfo. */
+export const nodeInfoDocuments = new Hono<AppEnv>()
+  .get("/2.0", (c) => {
+    c.header("Content-Type", 'application/json; profile="http://nodeinfo.diaspora.software/ns/schema/2.0#"');
+    return c.body(JSON.stringify(nodeInfo(c.get("services"), "2.0")));
   })
-  .get(DEFAULT_AVATAR_PATH, async (c) => {
-    c.header("Content-Type", "image/png");
-    c.header("Cache-Control", "public, max-age=86400");
-    return c.body(new Uint8Array(await placeholderPng()));
-  })
-  .get(DEFAULT_HEADER_PATH, async (c) => {
-    c.header("Content-Type", "image/png");
-    c.header("Cache-Control", "public, max-age=86400");
-    return c.body(new Uint8Array(await placeholderPng()));
+  .get("/2.1", (c) => {
+    c.header("Content-Type", 'application/json; profile="http://nodeinfo.diaspora.software/ns/schema/2.1#"');
+    return c.body(JSON.stringify(nodeInfo(c.get("services"), "2.1")));
   });

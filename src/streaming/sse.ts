@@ -30,8 +30,8 @@ export function sseRouter(hub: StreamingHub, options: StreamingLimits = {}) {
   const maxBuffered = options.maxBufferedBytes ?? 1024 * 1024;
   const heartbeatMs = options.heartbeatMs ?? 15_000;
   return new Hono<AppEnv>()
-    .get("/api/v1/streaming/health", (c) => c.text("OK"))
-    .get("/api/v1/streaming/:path{.*}?", (c) => {
+    .get("/health", (c) => c.text("OK"))
+    .get("/:path{.*}?", (c) => {
       const services = c.get("services");
       const path = (c.req.param("path") ?? "").replace(/\/$/, "");
       if (!(path in PATHS)) return c.json({ error: "Unknown channel requested" }, 400);

@@ -76,11 +76,11 @@ ${
 
 /** A physician's own account page: decisions and appeals, the archive, leaving. */
 export const accountPageRouter = new Hono<AppEnv>()
-  .get("/account", async (c) => {
+  .get("/", async (c) => {
     const account = await owner(c);
     return account instanceof Response ? account : accountPage(c, account);
   })
-  .post("/account/:action{export|delete}", async (c) => {
+  .post("/:action{export|delete}", async (c) => {
     const account = await owner(c);
     if (account instanceof Response) return account;
     const body = await c.req.parseBody();
@@ -107,7 +107,7 @@ export const accountPageRouter = new Hono<AppEnv>()
       ),
     );
   })
-  .post("/account/appeal/:id{[0-9]+}", async (c) => {
+  .post("/appeal/:id{[0-9]+}", async (c) => {
     const account = await owner(c);
     if (account instanceof Response) return account;
     const body = await c.req.parseBody();

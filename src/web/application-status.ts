@@ -74,12 +74,12 @@ ${
  */
 export function applicationStatusRouter(signIn: PasswordSignIn) {
   return new Hono<AppEnv>()
-    .get("/apply/status", async (c) => {
+    .get("/status", async (c) => {
       const id = await sessionAccountId(c);
       if (!id || !c.get("services").accounts.get(id)) return signInForm(c);
       return statusPage(c, id);
     })
-    .post("/apply/status", async (c) => {
+    .post("/status", async (c) => {
       const body = await c.req.parseBody();
       if (!csrfValid(c, body["csrf_token"])) return signInForm(c, ["The form expired; please sign in again."], 403);
       const result = await signIn.attempt(c, String(body["email"] ?? ""), String(body["password"] ?? ""));
@@ -91,7 +91,7 @@ export function applicationStatusRouter(signIn: PasswordSignIn) {
       await startSession(c, result.account.id);
       return c.redirect("/apply/status", 303);
     })
-    .post("/apply/status/answer", async (c) => {
+    .post("/status/answer", async (c) => {
       const id = await sessionAccountId(c);
       if (!id) return c.redirect("/apply/status", 303);
       const body = await c.req.parseBody();

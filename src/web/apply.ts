@@ -53,12 +53,12 @@ function closed(c: Context<AppEnv>) {
 
 /** The plain web application form, doing what POST /api/v1/accounts does. */
 export const applyRouter = new Hono<AppEnv>()
-  .get("/apply", (c) => {
+  .get("/", (c) => {
     const { instance, settings } = c.get("services");
     if (!settings.current().registrationsOpen) return closed(c);
     return c.html(page("Apply to join", instance.name, form(csrfToken(c), {}, [])));
   })
-  .post("/apply", async (c) => {
+  .post("/", async (c) => {
     const services = c.get("services");
     const params = await readParams(c);
     const values = Object.fromEntries(

@@ -17,28 +17,9 @@ const solveSchema = z.object({
   note: z.string().trim().max(5000).optional().nullable(),
 });
 
-/** Solved cases, case listings and response-time statistics. */
-export const casesRouter = new Hono<AppEnv>()
-  .post("/api/v1/consilium/cases/:id/solve", async (c) => {
-    const { account } = requireUser(c, "write:statuses");
-    const params = await parseParams(c, solveSchema);
-    const services = c.get("services");
-    services.visibility.getVisible(account.id, c.req.param("id"));
-    const status = await services.statuses.setCaseStatus(account.id, c.req.param("id"), {
-      solved: true,
-      acceptedReplyId: params.accepted_reply_id,
-      note: params.note,
-    });
-    return c.json(statusJson(status, account.id, services));
-  })
-  .post("/api/v1/consilium/cases/:id/reopen", async (c) => {
-    const { account } = requireUser(c, "write:statuses");
-    const services = c.get("services");
-    services.visibility.getVisible(account.id, c.req.param("id"));
-    const status = await services.statuses.setCaseStatus(account.id, c.req.param("id"), { solved: false });
-    return c.json(statusJson(status, account.id, services));
-  })
-  .get("/api/v1/consilium/cases", (c) => {
+/** Solved cases, case listings and response-time statistics. Mounted at /api/v1/consilium/cases. */
+export const cases = new Hono<AppEnv>()
+  .get("/", (c) => {
     const { account } = requireUser(c, "read:statuses");
     const services = c.get("services");
     const status = c.req.query("status");
@@ -55,15 +36,36 @@ export const casesRouter = new Hono<AppEnv>()
     );
     return timelineJson(c, rows, account.id, "public");
   })
-  .get("/api/v1/consilium/stats", (c) => {
-    requireUser(c, "read:statuses");
-    const days = Number(c.req.query("window_days") ?? 30);
-    if (!Number.isFinite(days) || days <= 0 || days > 3650) fail("bad_request", "window_days must be between 1 and 3650");
+  .post("/:id/solve", async (c) => {
+    const { account } = requireUser(c, "write:statuses");
+    const params = await parseParams(c, solveSchema);
     const services = c.get("services");
-    const until = services.clock.now();
-    const since = new Date(until.getTime() - days * 86_400_000);
-    return c.json({
-      window: { since: since.toISOString(), until: until.toISOString(), days },
-      ...services.timelines.caseStats(since, until),
+    services.visibility.getVisible(account.id, c.req.param("id"));
+    const status = await services.statuses.setCaseStatus(account.id, c.req.param("id"), {
+      solved: true,
+      acceptedReplyId: params.accepted_reply_id,
+      note: params.note,
     });
+    return c.json(statusJson(status, account.id, services));
+  })
+  .post("/:id/reopen", async (c) => {
+    const { account } = requireUser(c, "write:statuses");
+    const services = c.get("services");
+    services.visibility.getVisible(account.id, c.req.param("id"));
+    const status = await services.statuses.setCaseStatus(account.id, c.req.param("id"), { solved: false });
+    return c.json(statusJson(status, account.id, services));
   });
+
+/** Response-time statistics of cases. Mounted at /api/v1/consilium/stats. */
+export const caseStats = new Hono<AppEnv>().get("/", (c) => {
+  requireUser(c, "read:statuses");
+  const days = Number(c.req.query("window_days") ?? 30);
+  if (!Number.isFinite(days) || days <= 0 || days > 3650) fail("bad_request", "window_days must be between 1 and 3650");
+  const services = c.get("services");
+  const until = services.clock.now();
+  const since = new Date(until.getTime() - days * 86_400_000);
+  return c.json({
+    window: { since: since.toISOString(), until: until.toISOString(), days },
+    ...services.timelines.caseStats(since, until),
+  });
+});

@@ -5,11 +5,10 @@ import { requireUser } from "../auth.ts";
 import type { AppEnv } from "../../http/env.ts";
 import { fail } from "../../http/errors.ts";
 
-export const credentialsRouter = new Hono<AppEnv>()
-  /** The issuer's public keys, for peers checking our physicians' credentials. */
-  .get("/.well-known/jwks.json", async (c) => c.json(await c.get("services").credentials.jwks()))
+/** A physician's licence credential, for peers and clients. Mounted at /api/v1/consilium/accounts. */
+export const accountCredentials = new Hono<AppEnv>()
   /** The decoded, checked claims of an account's credential, and the check's result. */
-  .get("/api/v1/consilium/accounts/:id/credential", async (c) => {
+  .get("/:id/credential", async (c) => {
     requireUser(c, "read:accounts");
     const services = c.get("services");
     const view = services.directory.get(c.req.param("id"));

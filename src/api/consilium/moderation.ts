@@ -12,35 +12,36 @@ const deleteSchema = z.object({
 });
 const appealSchema = z.object({ text: z.string().trim().min(1).max(2000) });
 
-/**
- * Consilium's moderation endpoints beside Mastodon's: staff remove a post
- * (with the reason its author reads); physicians read the decisions about
- * them and appeal each once; staff decide appeals.
- */
-export const moderationRouter = new Hono<AppEnv>()
-  .delete("/api/v1/consilium/admin/statuses/:id{[0-9]+}", async (c) => {
-    const { account } = requireStaff(c, "admin:write", "reports");
-    const params = await parseParams(c, deleteSchema);
-    await c.get("services").moderation.deleteStatus(account.id, c.req.param("id"), params.reason, params.report_id ?? null);
-    return c.json({});
-  })
-  .get("/api/v1/consilium/warnings", (c) => {
+/** * Consilium's moderation endpoints beside Mastodon's: staff remove a post (with the reason its author reads); physicians read the decisions about them and appeal each once; staff decide appeals. Mounted at /api/v1/consilium/admin/statuses. */
+export const adminStatuses = new Hono<AppEnv>().delete("/:id{[0-9]+}", async (c) => {
+  const { account } = requireStaff(c, "admin:write", "reports");
+  const params = await parseParams(c, deleteSchema);
+  await c.get("services").moderation.deleteStatus(account.id, c.req.param("id"), params.reason, params.report_id ?? null);
+  return c.json({});
+});
+
+/** The moderation decisions about a physician, and their appeals. Mounted at /api/v1/consilium/warnings. */
+export const warnings = new Hono<AppEnv>()
+  .get("/", (c) => {
     const { account } = requireUser(c, "read:accounts");
     const services = c.get("services");
     return c.json(services.moderation.warnings(account.id).map((w) => warningJson(w, services)));
   })
-  .post("/api/v1/consilium/warnings/:id{[0-9]+}/appeal", async (c) => {
+  .post("/:id{[0-9]+}/appeal", async (c) => {
     const { account } = requireUser(c, "write:accounts");
     const params = await parseParams(c, appealSchema);
     const services = c.get("services");
     return c.json(warningJson(services.moderation.appeal(account.id, c.req.param("id"), params.text), services));
-  })
-  .get("/api/v1/consilium/admin/appeals", (c) => {
+  });
+
+/** Staff decide appeals. Mounted at /api/v1/consilium/admin/appeals. */
+export const adminAppeals = new Hono<AppEnv>()
+  .get("/", (c) => {
     requireStaff(c, "admin:read:accounts", "moderate");
     const services = c.get("services");
     return c.json(services.moderation.pendingAppeals().map((w) => warningJson(w, services)));
   })
-  .post("/api/v1/consilium/admin/appeals/:id{[0-9]+}/:decision{approve|reject}", async (c) => {
+  .post("/:id{[0-9]+}/:decision{approve|reject}", async (c) => {
     const { account } = requireStaff(c, "admin:write:accounts", "moderate");
     const services = c.get("services");
     return c.json(

@@ -26,15 +26,15 @@ function peerJson(peer: PeerRow, lane?: Lane) {
 const originSchema = z.object({ origin: z.string().min(1).max(300) });
 const endSchema = originSchema.extend({ reason: z.string().max(1000).optional(), purge: flagParam.optional() });
 
-/** Peering administration (limited federation). */
-export const peersRouter = new Hono<AppEnv>()
-  .get("/api/v1/consilium/peers", (c) => {
+/** Peering administration (limited federation). Mounted at /api/v1/consilium/peers. */
+export const peers = new Hono<AppEnv>()
+  .get("/", (c) => {
     requireStaff(c, "admin:read", "peers");
     const services = c.get("services");
     const lanes = new Map(services.queueStatus.lanes().map((l) => [l.origin, l]));
     return c.json(services.peers.list().map((p) => peerJson(p, lanes.get(p.origin))));
   })
-  .post("/api/v1/consilium/peers", async (c) => {
+  .post("/", async (c) => {
     const { account } = requireStaff(c, "admin:write", "peers");
     const { origin } = await parseParams(c, originSchema);
     const services = c.get("services");
@@ -43,14 +43,14 @@ export const peersRouter = new Hono<AppEnv>()
     return c.json(peerJson(peer));
   })
   /** Ends a peering; with `purge`, everything held of that peer's physicians is removed here too. */
-  .post("/api/v1/consilium/peers/end", async (c) => {
+  .post("/end", async (c) => {
     const { account } = requireStaff(c, "admin:write", "peers");
     const params = await parseParams(c, endSchema);
     const services = c.get("services");
     const removed = await services.moderation.endPeering(account.id, params.origin, params.reason ?? "", params.purge === true);
     return c.json({ ...peerJson(services.peers.get(normaliseOrigin(params.origin))!), removed_statuses: removed });
   })
-  .post("/api/v1/consilium/peers/:decision{approve|reject}", async (c) => {
+  .post("/:decision{approve|reject}", async (c) => {
     const { account } = requireStaff(c, "admin:write", "peers");
     const { origin } = await parseParams(c, originSchema);
     const services = c.get("services");

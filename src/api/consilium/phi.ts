@@ -16,8 +16,8 @@ const checkSchema = z.union([
   z.object({ fields: z.record(z.string(), z.string().max(100_000)), language }),
 ]);
 
-/** Lets a client check a draft before posting; the same guard blocks the post itself. */
-export const phiRouter = new Hono<AppEnv>().post("/api/v1/consilium/phi/check", async (c) => {
+/** Lets a client check a draft before posting; the same guard blocks the post itself. Mounted at /api/v1/consilium/phi. */
+export const phi = new Hono<AppEnv>().post("/check", async (c) => {
   requireUser(c, "write:statuses");
   const params = await parseParams(c, checkSchema);
   const fields = "text" in params ? { text: params.text } : params.fields;

@@ -1,15 +1,20 @@
 import { Hono } from "hono";
+import { notOffered } from "./not-offered.ts";
+import { relationshipJson, relationshipsJson } from "../../render/relationships-json.ts";
 import { z } from "zod";
 import { requireApp, requireUser } from "../auth.ts";
 import { parseParams, readParams } from "../../http/body.ts";
 import type { AppEnv } from "../../http/env.ts";
 import { fail } from "../../http/errors.ts";
-import { queryArray, queryFlag } from "../../http/pagination.ts";
-import { flagParam } from "../../http/params.ts";
+import { queryArray, queryFlag, pageParams, paginationLinks } from "../../http/pagination.ts";
+import { flagParam, intParam } from "../../http/params.ts";
 import type { AccountRow } from "../../domain/accounts/types.ts";
 import type { Services } from "../../services.ts";
 import { registrationSchema } from "../../http/registration.ts";
-import { accountsByIdJson, accountsJson, accountViewJson, credentialAccountJson, profileJson } from "../../render/accounts-json.ts";
+import { accountsByIdJson, accountsJson, accountViewJson, credentialAccountJson } from "../../render/accounts-json.ts";
+import { featuredTagJson } from "../../render/tag-json.ts";
+import { listJson } from "./lists.ts";
+import { timelineJson } from "../../render/render.ts";
 
 const text = (max: number) => z.string().trim().max(max);
 
@@ -49,9 +54,19 @@ async function updateProfile(services: Services, accountId: string, raw: Record<
   return updated;
 }
 
-export const accountsRouter = new Hono<AppEnv>()
+const muteSchema = z.object({ notifications: flagParam.optional(), duration: intParam.min(0).optional() });
+const noteSchema = z.object({ comment: z.string().optional() });
+
+function requireAccount(services: Services, id: string) {
+  const view = services.directory.get(id);
+  if (!view) fail("not_found", "Record not found");
+  return view;
+}
+
+/** Accounts: registration, profiles, lookup and search, relationships, follows, blocks, mutes, notes and an account's posts, followers and lists. Mounted at /api/v1/accounts. */
+export const accounts = new Hono<AppEnv>()
   /** Registration from a client (app token): the account waits for a verifier. */
-  .post("/api/v1/accounts", async (c) => {
+  .post("/", async (c) => {
     const auth = requireApp(c, "write:accounts");
     const params = await parseParams(c, registrationSchema);
     const services = c.get("services");
@@ -81,57 +96,23 @@ export const accountsRouter = new Hono<AppEnv>()
       message: "Your application was received. A verifier will check your licence; you can log in once it is approved.",
     });
   })
-  .get("/api/v1/accounts/verify_credentials", (c) => {
-    const { account } = requireUser(c, "profile");
-    const services = c.get("services");
-    return c.json(credentialAccountJson(account, services));
-  })
-  .patch("/api/v1/accounts/update_credentials", async (c) => {
-    const { account } = requireUser(c, "write:accounts");
-    const services = c.get("services");
-    return c.json(credentialAccountJson(await updateProfile(services, account.id, await readParams(c)), services));
-  })
-  /** OpenID Connect claims about the signed-in physician: the pseudonym, never the legal name. */
-  .get("/oauth/userinfo", (c) => {
-    const { account } = requireUser(c, "profile");
-    const services = c.get("services");
-    const view = services.directory.localView(account);
-    const json = accountViewJson(view, services);
-    return c.json({
-      iss: services.instance.origin,
-      sub: view.uri,
-      name: json.display_name,
-      preferred_username: account.username,
-      profile: json.url,
-      picture: json.avatar,
-    });
-  })
-  /** Mastodon 4.6's profile API: the same profile, in its own shape. */
-  .get("/api/v1/profile", (c) => {
-    const { account } = requireUser(c, "profile");
-    return c.json(profileJson(account, c.get("services")));
-  })
-  .patch("/api/v1/profile", async (c) => {
-    const { account } = requireUser(c, "write:accounts");
-    const services = c.get("services");
-    return c.json(profileJson(await updateProfile(services, account.id, await readParams(c)), services));
-  })
-  // Back to the generated avatar, or no header; peers are told.
-  .delete("/api/v1/profile/:kind{avatar|header}", async (c) => {
-    const { account } = requireUser(c, "write:accounts");
-    const services = c.get("services");
-    services.profileImages.clearLocal(account.id, c.req.param("kind") as "avatar" | "header");
-    const updated = services.accounts.get(account.id)!;
-    await services.federationPort.accountUpdated(updated);
-    return c.json(credentialAccountJson(updated, services));
-  })
   /** Several accounts at once (Mastodon 4.3); unknown ids are left out. */
-  .get("/api/v1/accounts", (c) => {
+  .get("/", (c) => {
     requireUser(c, "read:accounts");
     const services = c.get("services");
     return c.json(accountsByIdJson(queryArray(c, "id").slice(0, 40), services));
   })
-  .get("/api/v1/accounts/lookup", (c) => {
+  .get("/verify_credentials", (c) => {
+    const { account } = requireUser(c, "profile");
+    const services = c.get("services");
+    return c.json(credentialAccountJson(account, services));
+  })
+  .patch("/update_credentials", async (c) => {
+    const { account } = requireUser(c, "write:accounts");
+    const services = c.get("services");
+    return c.json(credentialAccountJson(await updateProfile(services, account.id, await readParams(c)), services));
+  })
+  .get("/lookup", (c) => {
     requireUser(c, "read:accounts");
     const services = c.get("services");
     const acct = (c.req.query("acct") ?? "").replace(/^@/, "");
@@ -148,7 +129,7 @@ export const accountsRouter = new Hono<AppEnv>()
     return c.json(accountViewJson(view, services));
   })
   /** Handles and display names, here and (with resolve=true) on active peers. */
-  .get("/api/v1/accounts/search", async (c) => {
+  .get("/search", async (c) => {
     const { account } = requireUser(c, "read:accounts");
     const services = c.get("services");
     const q = (c.req.query("q") ?? "").trim().replace(/^@/, "");
@@ -176,10 +157,158 @@ export const accountsRouter = new Hono<AppEnv>()
     }
     return c.json(accountsJson(found.slice(0, limit), services));
   })
-  .get("/api/v1/accounts/:id", (c) => {
+  .get("/relationships", (c) => {
+    const { account } = requireUser(c, "read:follows");
+    const services = c.get("services");
+    const ids = queryArray(c, "id").filter((id) => services.directory.get(id));
+    return c.json(relationshipsJson(services, account.id, ids));
+  })
+  /** Accounts the viewer follows who follow each given account. */
+  .get("/familiar_followers", (c) => {
+    const { account } = requireUser(c, "read:follows");
+    const services = c.get("services");
+    const ids = queryArray(c, "id")
+      .filter((id) => services.directory.get(id))
+      .slice(0, 40);
+    const familiar = services.follows.familiarFollowers(account.id, ids);
+    const hidden = services.visibility.hiddenFrom(account.id);
+    return c.json(
+      ids.map((id) => ({
+        id,
+        accounts: accountsByIdJson(
+          familiar.get(id)!.filter((a) => !hidden.has(a)),
+          services,
+        ),
+      })),
+    );
+  })
+  .get("/:id", (c) => {
     requireUser(c, "read:accounts");
     const services = c.get("services");
     const view = services.directory.get(c.req.param("id"));
     if (!view) fail("not_found", "Record not found");
     return c.json(accountViewJson(view, services));
-  });
+  })
+  // Not offered (see not-offered.ts): Mastodon's empty shapes.
+  .get("/:id/endorsements", (c) => (requireUser(c), c.json([])))
+  .get("/:id/identity_proofs", (c) => (requireUser(c), c.json([])))
+  .get("/:id/collections", (c) => (requireUser(c), c.json({ collections: [] })))
+  .get("/:id/in_collections", (c) => (requireUser(c), c.json({ collections: [] })))
+  .get("/:id{[0-9]+}/featured_tags", (c) => {
+    const { account } = requireUser(c, "read:accounts");
+    const services = c.get("services");
+    const target = services.directory.get(c.req.param("id"));
+    if (!target || services.visibility.hiddenFrom(account.id).has(target.id)) fail("not_found", "Record not found");
+    return c.json(target.local ? services.featuredTags.list(target.id).map((t) => featuredTagJson(t, target, services)) : []);
+  })
+  .post("/:id/follow", async (c) => {
+    const { account } = requireUser(c, "write:follows");
+    const services = c.get("services");
+    await services.follows.follow(account.id, c.req.param("id"));
+    return c.json(relationshipJson(services, account.id, c.req.param("id")));
+  })
+  .post("/:id/unfollow", async (c) => {
+    const { account } = requireUser(c, "write:follows");
+    const services = c.get("services");
+    requireAccount(services, c.req.param("id"));
+    await services.follows.unfollow(account.id, c.req.param("id"));
+    return c.json(relationshipJson(services, account.id, c.req.param("id")));
+  })
+  .post("/:id/remove_from_followers", async (c) => {
+    const { account } = requireUser(c, "write:follows");
+    const services = c.get("services");
+    requireAccount(services, c.req.param("id"));
+    await services.follows.removeFollower(account.id, c.req.param("id"));
+    return c.json(relationshipJson(services, account.id, c.req.param("id")));
+  })
+  .post("/:id/note", async (c) => {
+    const { account } = requireUser(c, "write:accounts");
+    const params = await parseParams(c, noteSchema);
+    const services = c.get("services");
+    services.relations.setNote(account.id, c.req.param("id"), params.comment ?? "");
+    return c.json(relationshipJson(services, account.id, c.req.param("id")));
+  })
+  .post("/:id/block", async (c) => {
+    const { account } = requireUser(c, "write:blocks");
+    const services = c.get("services");
+    await services.relations.block(account.id, c.req.param("id"));
+    return c.json(relationshipJson(services, account.id, c.req.param("id")));
+  })
+  .post("/:id/unblock", async (c) => {
+    const { account } = requireUser(c, "write:blocks");
+    const services = c.get("services");
+    await services.relations.unblock(account.id, c.req.param("id"));
+    return c.json(relationshipJson(services, account.id, c.req.param("id")));
+  })
+  .post("/:id/mute", async (c) => {
+    const { account } = requireUser(c, "write:mutes");
+    const params = await parseParams(c, muteSchema);
+    const services = c.get("services");
+    services.relations.mute(account.id, c.req.param("id"), {
+      notifications: params.notifications,
+      durationSeconds: params.duration || null,
+    });
+    return c.json(relationshipJson(services, account.id, c.req.param("id")));
+  })
+  .post("/:id/unmute", (c) => {
+    const { account } = requireUser(c, "write:mutes");
+    const services = c.get("services");
+    services.relations.unmute(account.id, c.req.param("id"));
+    return c.json(relationshipJson(services, account.id, c.req.param("id")));
+  })
+  .get("/:id/lists", (c) => {
+    const { account } = requireUser(c, "read:lists");
+    const services = c.get("services");
+    requireAccount(services, c.req.param("id"));
+    return c.json(services.lists.containing(account.id, c.req.param("id")).map(listJson));
+  })
+  .get("/:id/followers", (c) => {
+    const { account } = requireUser(c, "read:accounts");
+    const services = c.get("services");
+    requireAccount(services, c.req.param("id"));
+    const page = pageParams(c, 40, 80);
+    const rows = services.follows.followerIds(c.req.param("id"), { maxId: page.maxId, limit: page.limit });
+    paginationLinks(c, rows);
+    const hidden = services.visibility.hiddenFrom(account.id);
+    return c.json(
+      accountsByIdJson(
+        rows.map((r) => r.followerId).filter((id) => !hidden.has(id)),
+        services,
+      ),
+    );
+  })
+  .get("/:id/following", (c) => {
+    const { account } = requireUser(c, "read:accounts");
+    const services = c.get("services");
+    requireAccount(services, c.req.param("id"));
+    const page = pageParams(c, 40, 80);
+    const rows = services.follows.followingIds(c.req.param("id"), { maxId: page.maxId, limit: page.limit });
+    paginationLinks(c, rows);
+    const hidden = services.visibility.hiddenFrom(account.id);
+    return c.json(
+      accountsByIdJson(
+        rows.map((r) => r.followingId).filter((id) => !hidden.has(id)),
+        services,
+      ),
+    );
+  })
+  .get("/:id/statuses", (c) => {
+    const { account } = requireUser(c, "read:statuses");
+    const services = c.get("services");
+    requireAccount(services, c.req.param("id"));
+    const rows = services.timelines.accountStatuses(
+      account.id,
+      c.req.param("id"),
+      {
+        excludeReplies: queryFlag(c, "exclude_replies"),
+        excludeReblogs: queryFlag(c, "exclude_reblogs"),
+        onlyMedia: queryFlag(c, "only_media"),
+        pinned: queryFlag(c, "pinned"),
+        tagged: c.req.query("tagged") || undefined,
+      },
+      pageParams(c),
+    );
+    return timelineJson(c, rows, account.id, "account");
+  })
+  // Not offered (see not-offered.ts): Mastodon's empty shapes.
+  .post("/:id/:action{endorse|unendorse|pin|unpin}", (c) => (requireUser(c), notOffered("Endorsements")));

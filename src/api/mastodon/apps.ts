@@ -11,8 +11,9 @@ const appSchema = z.object({
   website: z.string().max(2000).optional().nullable(),
 });
 
-export const appsRouter = new Hono<AppEnv>()
-  .post("/api/v1/apps", async (c) => {
+/** Client applications (OAuth). Mounted at /api/v1/apps. */
+export const apps = new Hono<AppEnv>()
+  .post("/", async (c) => {
     const params = await parseParams(c, appSchema);
     const redirectUris = (Array.isArray(params.redirect_uris) ? params.redirect_uris : params.redirect_uris.split(/\s+/))
       .map((u) => u.trim())
@@ -38,7 +39,7 @@ export const appsRouter = new Hono<AppEnv>()
       client_secret_expires_at: 0,
     });
   })
-  .get("/api/v1/apps/verify_credentials", (c) => {
+  .get("/verify_credentials", (c) => {
     const { app } = requireApp(c);
     const uris = app.redirectUris.split("\n");
     return c.json({

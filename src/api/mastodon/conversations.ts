@@ -4,8 +4,9 @@ import type { AppEnv } from "../../http/env.ts";
 import { pageParams } from "../../http/pagination.ts";
 import { conversationsJson } from "../../render/conversations-json.ts";
 
-export const conversationsRouter = new Hono<AppEnv>()
-  .get("/api/v1/conversations", (c) => {
+/** Direct conversations. Mounted at /api/v1/conversations. */
+export const conversations = new Hono<AppEnv>()
+  .get("/", (c) => {
     const { account } = requireUser(c, "read:statuses");
     const services = c.get("services");
     const page = pageParams(c, 20, 40);
@@ -22,14 +23,14 @@ export const conversationsRouter = new Hono<AppEnv>()
     }
     return c.json(conversationsJson(rows, account.id, services));
   })
-  .post("/api/v1/conversations/:id/read", (c) => {
+  .delete("/:id", (c) => {
+    const { account } = requireUser(c, "write:conversations");
+    c.get("services").conversations.remove(account.id, c.req.param("id"));
+    return c.json({});
+  })
+  .post("/:id/read", (c) => {
     const { account } = requireUser(c, "write:conversations");
     const services = c.get("services");
     const row = services.conversations.markRead(account.id, c.req.param("id"));
     return c.json(conversationsJson([row], account.id, services)[0] ?? { id: row.id, unread: false, accounts: [], last_status: null });
-  })
-  .delete("/api/v1/conversations/:id", (c) => {
-    const { account } = requireUser(c, "write:conversations");
-    c.get("services").conversations.remove(account.id, c.req.param("id"));
-    return c.json({});
   });

@@ -46,14 +46,14 @@ function fullJson(services: Services, filter: FilterRow) {
   );
 }
 
-/** Filters v2 (with their keywords and statuses) and the v1 view of them (one keyword each). */
-export const filtersRouter = new Hono<AppEnv>()
-  .get("/api/v2/filters", (c) => {
+/** Filters v2 (with their keywords and statuses) and the v1 view of them (one keyword each). Mounted at /api/v2/filters. */
+export const filtersV2 = new Hono<AppEnv>()
+  .get("/", (c) => {
     const { account } = requireUser(c, "read:filters");
     const services = c.get("services");
     return c.json(services.filters.list(account.id).map((f) => fullJson(services, f)));
   })
-  .post("/api/v2/filters", async (c) => {
+  .post("/", async (c) => {
     const { account } = requireUser(c, "write:filters");
     const p = await parseParams(c, v2Schema);
     const services = c.get("services");
@@ -66,11 +66,11 @@ export const filtersRouter = new Hono<AppEnv>()
     });
     return c.json(fullJson(services, filter));
   })
-  .get("/api/v2/filters/keywords/:id", (c) => {
+  .get("/keywords/:id", (c) => {
     const { account } = requireUser(c, "read:filters");
     return c.json(filterKeywordJson(c.get("services").filters.keyword(account.id, c.req.param("id"))));
   })
-  .put("/api/v2/filters/keywords/:id", async (c) => {
+  .put("/keywords/:id", async (c) => {
     const { account } = requireUser(c, "write:filters");
     const p = await parseParams(c, keywordUpdateSchema);
     return c.json(
@@ -79,26 +79,26 @@ export const filtersRouter = new Hono<AppEnv>()
       ),
     );
   })
-  .delete("/api/v2/filters/keywords/:id", (c) => {
+  .delete("/keywords/:id", (c) => {
     const { account } = requireUser(c, "write:filters");
     c.get("services").filters.removeKeyword(account.id, c.req.param("id"));
     return c.json({});
   })
-  .get("/api/v2/filters/statuses/:id", (c) => {
+  .get("/statuses/:id", (c) => {
     const { account } = requireUser(c, "read:filters");
     return c.json(filterStatusJson(c.get("services").filters.filteredStatus(account.id, c.req.param("id"))));
   })
-  .delete("/api/v2/filters/statuses/:id", (c) => {
+  .delete("/statuses/:id", (c) => {
     const { account } = requireUser(c, "write:filters");
     c.get("services").filters.removeStatus(account.id, c.req.param("id"));
     return c.json({});
   })
-  .get("/api/v2/filters/:id", (c) => {
+  .get("/:id", (c) => {
     const { account } = requireUser(c, "read:filters");
     const services = c.get("services");
     return c.json(fullJson(services, services.filters.get(account.id, c.req.param("id"))));
   })
-  .put("/api/v2/filters/:id", async (c) => {
+  .put("/:id", async (c) => {
     const { account } = requireUser(c, "write:filters");
     const p = await parseParams(c, v2Schema);
     const services = c.get("services");
@@ -116,44 +116,47 @@ export const filtersRouter = new Hono<AppEnv>()
     }
     return c.json(fullJson(services, filter));
   })
-  .delete("/api/v2/filters/:id", (c) => {
+  .delete("/:id", (c) => {
     const { account } = requireUser(c, "write:filters");
     c.get("services").filters.delete(account.id, c.req.param("id"));
     return c.json({});
   })
-  .get("/api/v2/filters/:id/keywords", (c) => {
+  .get("/:id/keywords", (c) => {
     const { account } = requireUser(c, "read:filters");
     const services = c.get("services");
     const filter = services.filters.get(account.id, c.req.param("id"));
     return c.json((services.filters.keywordsOf([filter.id]).get(filter.id) ?? []).map(filterKeywordJson));
   })
-  .post("/api/v2/filters/:id/keywords", async (c) => {
+  .post("/:id/keywords", async (c) => {
     const { account } = requireUser(c, "write:filters");
     const p = await parseParams(c, keywordSchema);
     return c.json(filterKeywordJson(c.get("services").filters.addKeyword(account.id, c.req.param("id"), p.keyword, p.whole_word ?? true)));
   })
-  .get("/api/v2/filters/:id/statuses", (c) => {
+  .get("/:id/statuses", (c) => {
     const { account } = requireUser(c, "read:filters");
     const services = c.get("services");
     const filter = services.filters.get(account.id, c.req.param("id"));
     return c.json((services.filters.statusesOf([filter.id]).get(filter.id) ?? []).map(filterStatusJson));
   })
-  .post("/api/v2/filters/:id/statuses", async (c) => {
+  .post("/:id/statuses", async (c) => {
     const { account } = requireUser(c, "write:filters");
     const p = await parseParams(c, statusSchema);
     const services = c.get("services");
     services.visibility.getVisible(account.id, p.status_id);
     return c.json(filterStatusJson(services.filters.addStatus(account.id, c.req.param("id"), p.status_id)));
-  })
+  });
+
+/** Filters v1: the v2 filters seen with one keyword each. Mounted at /api/v1/filters. */
+export const filtersV1 = new Hono<AppEnv>()
   // v1: each keyword of each filter is one "filter".
-  .get("/api/v1/filters", (c) => {
+  .get("/", (c) => {
     const { account } = requireUser(c, "read:filters");
     const services = c.get("services");
     const list = services.filters.list(account.id);
     const keywords = services.filters.keywordsOf(list.map((f) => f.id));
     return c.json(list.flatMap((f) => (keywords.get(f.id) ?? []).map((k) => v1FilterJson(f, k))));
   })
-  .post("/api/v1/filters", async (c) => {
+  .post("/", async (c) => {
     const { account } = requireUser(c, "write:filters");
     const p = await parseParams(c, v1Schema);
     const services = c.get("services");
@@ -167,13 +170,13 @@ export const filtersRouter = new Hono<AppEnv>()
     const keyword = (services.filters.keywordsOf([filter.id]).get(filter.id) ?? [])[0]!;
     return c.json(v1FilterJson(filter, keyword));
   })
-  .get("/api/v1/filters/:id", (c) => {
+  .get("/:id", (c) => {
     const { account } = requireUser(c, "read:filters");
     const services = c.get("services");
     const keyword = services.filters.keyword(account.id, c.req.param("id"));
     return c.json(v1FilterJson(services.filters.get(account.id, keyword.filterId), keyword));
   })
-  .put("/api/v1/filters/:id", async (c) => {
+  .put("/:id", async (c) => {
     const { account } = requireUser(c, "write:filters");
     const p = await parseParams(c, v1Schema);
     const services = c.get("services");
@@ -186,7 +189,7 @@ export const filtersRouter = new Hono<AppEnv>()
     });
     return c.json(v1FilterJson(filter, keyword));
   })
-  .delete("/api/v1/filters/:id", (c) => {
+  .delete("/:id", (c) => {
     const { account } = requireUser(c, "write:filters");
     const services = c.get("services");
     const keyword = services.filters.keyword(account.id, c.req.param("id"));

@@ -15,12 +15,13 @@ const listSchema = z.object({
 });
 const accountIdsSchema = z.object({ account_ids: idListParam });
 
-export const listsRouter = new Hono<AppEnv>()
-  .get("/api/v1/lists", (c) => {
+/** Lists and their members. Mounted at /api/v1/lists. */
+export const lists = new Hono<AppEnv>()
+  .get("/", (c) => {
     const { account } = requireUser(c, "read:lists");
     return c.json(c.get("services").lists.all(account.id).map(listJson));
   })
-  .post("/api/v1/lists", async (c) => {
+  .post("/", async (c) => {
     const { account } = requireUser(c, "write:lists");
     const params = await parseParams(c, listSchema.required({ title: true }));
     return c.json(
@@ -31,11 +32,11 @@ export const listsRouter = new Hono<AppEnv>()
       ),
     );
   })
-  .get("/api/v1/lists/:id", (c) => {
+  .get("/:id", (c) => {
     const { account } = requireUser(c, "read:lists");
     return c.json(listJson(c.get("services").lists.get(account.id, c.req.param("id"))));
   })
-  .put("/api/v1/lists/:id", async (c) => {
+  .put("/:id", async (c) => {
     const { account } = requireUser(c, "write:lists");
     const params = await parseParams(c, listSchema);
     return c.json(
@@ -48,22 +49,22 @@ export const listsRouter = new Hono<AppEnv>()
       ),
     );
   })
-  .delete("/api/v1/lists/:id", (c) => {
+  .delete("/:id", (c) => {
     const { account } = requireUser(c, "write:lists");
     c.get("services").lists.delete(account.id, c.req.param("id"));
     return c.json({});
   })
-  .get("/api/v1/lists/:id/accounts", (c) => {
+  .get("/:id/accounts", (c) => {
     const { account } = requireUser(c, "read:lists");
     return c.json(accountsJson(c, c.get("services").lists.accountIds(account.id, c.req.param("id"))));
   })
-  .post("/api/v1/lists/:id/accounts", async (c) => {
+  .post("/:id/accounts", async (c) => {
     const { account } = requireUser(c, "write:lists");
     const params = await parseParams(c, accountIdsSchema);
     c.get("services").lists.addAccounts(account.id, c.req.param("id"), params.account_ids);
     return c.json({});
   })
-  .delete("/api/v1/lists/:id/accounts", async (c) => {
+  .delete("/:id/accounts", async (c) => {
     const { account } = requireUser(c, "write:lists");
     const params = await parseParams(c, accountIdsSchema);
     c.get("services").lists.removeAccounts(account.id, c.req.param("id"), params.account_ids);

@@ -1,22 +1,11 @@
 import { Hono } from "hono";
-import { z } from "zod";
+import { noSuchRecord } from "./not-offered.ts";
 import { requireUser } from "../auth.ts";
-import { parseParams } from "../../http/body.ts";
 import type { AppEnv } from "../../http/env.ts";
 import { fail } from "../../http/errors.ts";
 import { pageParams, paginationLinks, queryArray } from "../../http/pagination.ts";
-import { idParam } from "../../http/params.ts";
 import { accountsByIdJson } from "../../render/accounts-json.ts";
 import { groupedJson, jsonWithIntegers, loadNotifications, notificationsJson } from "../../render/notifications-json.ts";
-
-const markersSchema = z.object({
-  home: z.object({ last_read_id: idParam }).optional(),
-  notifications: z.object({ last_read_id: idParam }).optional(),
-});
-
-function markerJson(m: { lastReadId: string; version: number; updatedAt: Date }) {
-  return { last_read_id: m.lastReadId, version: m.version, updated_at: m.updatedAt.toISOString() };
-}
 
 const query = (c: Parameters<typeof pageParams>[0]) => ({
   ...pageParams(c, 40, 80),
@@ -24,24 +13,35 @@ const query = (c: Parameters<typeof pageParams>[0]) => ({
   excludeTypes: queryArray(c, "exclude_types"),
 });
 
-export const notificationsRouter = new Hono<AppEnv>()
-  .get("/api/v1/notifications", (c) => {
+/** Notifications v1. Mounted at /api/v1/notifications. */
+export const notificationsV1 = new Hono<AppEnv>()
+  .get("/", (c) => {
     const { account } = requireUser(c, "read:notifications");
     const services = c.get("services");
     const rows = services.notifications.list(account.id, query(c));
     paginationLinks(c, rows);
     return c.json(notificationsJson(rows, account.id, services));
   })
-  .get("/api/v1/notifications/unread_count", (c) => {
+  // Not offered (see not-offered.ts): Mastodon's empty shapes.
+  .get("/requests", (c) => (requireUser(c), c.json([])))
+  .get("/policy", (c) => (requireUser(c), c.json(notificationPolicyV1())))
+  .patch("/policy", (c) => (requireUser(c), c.json(notificationPolicyV1())))
+  .get("/unread_count", (c) => {
     const { account } = requireUser(c, "read:notifications");
     return c.json({ count: c.get("services").notifications.unreadCount(account.id) });
   })
-  .post("/api/v1/notifications/clear", (c) => {
+  .post("/clear", (c) => {
     const { account } = requireUser(c, "write:notifications");
     c.get("services").notifications.clear(account.id);
     return c.json({});
   })
-  .get("/api/v1/notifications/:id{[0-9]+}", (c) => {
+  // Not offered (see not-offered.ts): Mastodon's empty shapes.
+  .get("/requests/merged", (c) => (requireUser(c), c.json({ merged: true })))
+  .post("/requests/accept", (c) => (requireUser(c), c.json({})))
+  .post("/requests/dismiss", (c) => (requireUser(c), c.json({})))
+  .get("/requests/:id", (c) => (requireUser(c), noSuchRecord()))
+  .post("/requests/:id/:action{accept|dismiss}", (c) => (requireUser(c), noSuchRecord()))
+  .get("/:id{[0-9]+}", (c) => {
     const { account } = requireUser(c, "read:notifications");
     const services = c.get("services");
     const row = services.notifications.get(account.id, c.req.param("id"));
@@ -49,13 +49,16 @@ export const notificationsRouter = new Hono<AppEnv>()
     if (!json) fail("not_found", "Record not found");
     return c.json(json);
   })
-  .post("/api/v1/notifications/:id{[0-9]+}/dismiss", (c) => {
+  .post("/:id{[0-9]+}/dismiss", (c) => {
     const { account } = requireUser(c, "write:notifications");
     if (!c.get("services").notifications.dismiss(account.id, c.req.param("id"))) fail("not_found", "Record not found");
     return c.json({});
-  })
+  });
+
+/** Notifications v2, grouped. Mounted at /api/v2/notifications. */
+export const notificationsV2 = new Hono<AppEnv>()
   /** Grouped notifications (Mastodon 4.3's v2 API). */
-  .get("/api/v2/notifications", (c) => {
+  .get("/", (c) => {
     const { account } = requireUser(c, "read:notifications");
     const services = c.get("services");
     const rows = services.notifications.list(account.id, query(c));
@@ -63,7 +66,15 @@ export const notificationsRouter = new Hono<AppEnv>()
     c.header("Content-Type", "application/json; charset=UTF-8");
     return c.body(jsonWithIntegers(groupedJson(rows, account.id, services)));
   })
-  .get("/api/v2/notifications/:key{[a-z_]+-[0-9-]+}", (c) => {
+  // Every notification is accepted: the documented policy that filters nothing.
+  // Not offered (see not-offered.ts): Mastodon's empty shapes.
+  .get("/policy", (c) => (requireUser(c), c.json(notificationPolicy())))
+  .patch("/policy", (c) => (requireUser(c), c.json(notificationPolicy())))
+  .get("/unread_count", (c) => {
+    const { account } = requireUser(c, "read:notifications");
+    return c.json({ count: c.get("services").notifications.unreadCount(account.id) });
+  })
+  .get("/:key{[a-z_]+-[0-9-]+}", (c) => {
     const { account } = requireUser(c, "read:notifications");
     const services = c.get("services");
     const grouped = groupedJson(services.notifications.group(account.id, c.req.param("key")), account.id, services);
@@ -71,36 +82,36 @@ export const notificationsRouter = new Hono<AppEnv>()
     c.header("Content-Type", "application/json; charset=UTF-8");
     return c.body(jsonWithIntegers(grouped));
   })
-  .get("/api/v2/notifications/:key{[a-z_]+-[0-9-]+}/accounts", (c) => {
+  .get("/:key{[a-z_]+-[0-9-]+}/accounts", (c) => {
     const { account } = requireUser(c, "read:notifications");
     const services = c.get("services");
     const { kept } = loadNotifications(services.notifications.group(account.id, c.req.param("key")), account.id, services);
     if (kept.length === 0) fail("not_found", "Record not found");
     return c.json(accountsByIdJson([...new Set(kept.map((r) => r.fromAccountId))], services));
   })
-  .post("/api/v2/notifications/:key{[a-z_]+-[0-9-]+}/dismiss", (c) => {
+  .post("/:key{[a-z_]+-[0-9-]+}/dismiss", (c) => {
     const { account } = requireUser(c, "write:notifications");
     if (!c.get("services").notifications.dismissGroup(account.id, c.req.param("key"))) fail("not_found", "Record not found");
     return c.json({});
-  })
-  .get("/api/v2/notifications/unread_count", (c) => {
-    const { account } = requireUser(c, "read:notifications");
-    return c.json({ count: c.get("services").notifications.unreadCount(account.id) });
-  })
-  .get("/api/v1/markers", (c) => {
-    const { account } = requireUser(c, "read:statuses");
-    const timelines = queryArray(c, "timeline").filter((t) => t === "home" || t === "notifications");
-    const rows = c.get("services").notifications.getMarkers(account.id, timelines);
-    return c.json(Object.fromEntries(rows.map((m) => [m.timeline, markerJson(m)])));
-  })
-  .post("/api/v1/markers", async (c) => {
-    const { account } = requireUser(c, "write:statuses");
-    const params = await parseParams(c, markersSchema);
-    const services = c.get("services");
-    const out: Record<string, unknown> = {};
-    for (const timeline of ["home", "notifications"] as const) {
-      const id = params[timeline]?.last_read_id;
-      if (id) out[timeline] = markerJson(services.notifications.setMarker(account.id, timeline, id));
-    }
-    return c.json(out);
   });
+
+function notificationPolicy() {
+  return {
+    for_not_following: "accept",
+    for_not_followers: "accept",
+    for_new_accounts: "accept",
+    for_private_mentions: "accept",
+    for_limited_accounts: "accept",
+    summary: { pending_requests_count: 0, pending_notifications_count: 0 },
+  };
+}
+
+function notificationPolicyV1() {
+  return {
+    filter_not_following: false,
+    filter_not_followers: false,
+    filter_new_accounts: false,
+    filter_private_mentions: false,
+    summary: { pending_requests_count: 0, pending_notifications_count: 0 },
+  };
+}

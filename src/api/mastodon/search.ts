@@ -11,8 +11,8 @@ import { tagsJson } from "../../render/tag-json.ts";
 
 const HANDLE = /^@?([A-Za-z0-9_]{1,30})@([A-Za-z0-9.-]+(?::\d+)?)$/;
 
-/** Mastodon's search v2: accounts, hashtags and full-text over the cases held here. */
-export const searchRouter = new Hono<AppEnv>().get("/api/v2/search", async (c) => {
+/** Mastodon's search v2: accounts, hashtags and full-text over the cases held here. Mounted at /api/v2/search. */
+export const search = new Hono<AppEnv>().get("/", async (c) => {
   const { account } = requireUser(c, "read:search");
   const services = c.get("services");
   const q = (c.req.query("q") ?? "").trim();

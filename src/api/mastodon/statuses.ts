@@ -1,28 +1,18 @@
 import { Hono } from "hono";
+import { notOffered, noSuchRecord } from "./not-offered.ts";
+import { requireUser } from "../auth.ts";
+import type { AppEnv } from "../../http/env.ts";
+import { fail } from "../../http/errors.ts";
 import { z } from "zod";
 import { PollService } from "../../domain/polls/service.ts";
 import { caseSchema } from "../../domain/statuses/case.ts";
 import { VISIBILITIES } from "../../domain/statuses/types.ts";
-import { requireUser } from "../auth.ts";
 import { boolish, parseParams } from "../../http/body.ts";
-import type { AppEnv } from "../../http/env.ts";
-import { fail } from "../../http/errors.ts";
 import { flagParam, idListParam, idParam } from "../../http/params.ts";
 import { accountViewJson } from "../../render/accounts-json.ts";
 import { mediaJson } from "../../render/media-json.ts";
-import { pollJson } from "../../render/poll-json.ts";
 import { accountsJson } from "../../render/render.ts";
 import { statusesJson, statusJson } from "../../render/statuses-json.ts";
-
-const votesSchema = z.object({
-  choices: z.union([
-    z.array(z.coerce.number().int()),
-    z.coerce
-      .number()
-      .int()
-      .transform((n) => [n]),
-  ]),
-});
 
 const statusSchema = z.object({
   status: z.string().max(100_000).optional().default(""),
@@ -60,41 +50,16 @@ function toInput(params: StatusParams, idempotencyKey?: string) {
 
 const limitOf = (v: string | undefined) => Math.min(Math.max(Number(v) || 40, 1), 80);
 
-export const statusesRouter = new Hono<AppEnv>()
-  .get("/api/v1/polls/:id", (c) => {
-    const { account } = requireUser(c, "read:statuses");
-    const services = c.get("services");
-    const status = services.visibility.getVisible(account.id, c.req.param("id"));
-    const poll = pollJson(status.id, account.id, services);
-    if (!poll) fail("not_found", "Record not found");
-    return c.json(poll);
-  })
-  .post("/api/v1/polls/:id/votes", async (c) => {
-    const { account } = requireUser(c, "write:statuses");
-    const params = await parseParams(c, votesSchema);
-    const services = c.get("services");
-    const status = services.visibility.getVisible(account.id, c.req.param("id"));
-    await services.polls.vote(account.id, status, params.choices);
-    return c.json(pollJson(status.id, account.id, services));
-  })
-  /** Counts by specialty and jurisdiction, cells under 5 voters suppressed; computed by the poll's origin. */
-  .get("/api/v1/consilium/polls/:id/breakdown", (c) => {
-    const { account } = requireUser(c, "read:statuses");
-    const services = c.get("services");
-    const status = services.visibility.getVisible(account.id, c.req.param("id"));
-    const poll = services.polls.get(status.id);
-    if (!poll) fail("not_found", "Record not found");
-    const breakdown = services.polls.breakdown(poll);
-    return c.json({ poll_id: status.id, computed_by: poll.local ? services.instance.origin : new URL(status.uri).origin, breakdown });
-  })
-  .post("/api/v1/statuses", async (c) => {
+/** Statuses: posting (through the privacy guard), editing, deleting, threads, favourites, boosts, bookmarks, pins and mutes. Mounted at /api/v1/statuses. */
+export const statuses = new Hono<AppEnv>()
+  .post("/", async (c) => {
     const { account } = requireUser(c, "write:statuses");
     const params = await parseParams(c, statusSchema);
     const services = c.get("services");
     const status = await services.statuses.create(account.id, toInput(params, c.req.header("idempotency-key")));
     return c.json(statusJson(status, account.id, services));
   })
-  .get("/api/v1/statuses", (c) => {
+  .get("/", (c) => {
     const { account } = requireUser(c, "read:statuses");
     const services = c.get("services");
     const ids = [...(c.req.queries("id[]") ?? []), ...(c.req.queries("id") ?? [])].slice(0, 20);
@@ -103,19 +68,19 @@ export const statusesRouter = new Hono<AppEnv>()
       statusesJson(services.visibility.visibleTo(account.id, rows, { scope: "open" }), account.id, services, { context: "thread" }),
     );
   })
-  .get("/api/v1/statuses/:id", (c) => {
+  .get("/:id", (c) => {
     const { account } = requireUser(c, "read:statuses");
     const services = c.get("services");
     return c.json(statusJson(services.visibility.getVisible(account.id, c.req.param("id")), account.id, services));
   })
-  .put("/api/v1/statuses/:id", async (c) => {
+  .put("/:id", async (c) => {
     const { account } = requireUser(c, "write:statuses");
     const params = await parseParams(c, statusSchema);
     const services = c.get("services");
     const status = await services.statuses.edit(account.id, c.req.param("id"), toInput(params));
     return c.json(statusJson(status, account.id, services));
   })
-  .delete("/api/v1/statuses/:id", async (c) => {
+  .delete("/:id", async (c) => {
     const { account } = requireUser(c, "write:statuses");
     const services = c.get("services");
     const status = services.visibility.getVisible(account.id, c.req.param("id"));
@@ -124,14 +89,22 @@ export const statusesRouter = new Hono<AppEnv>()
     // Mastodon hands back the source text, so a client can offer "delete and redraft".
     return c.json({ ...rendered, text: status.sourceText ?? "" });
   })
-  .get("/api/v1/statuses/:id/source", (c) => {
+  // Not offered (see not-offered.ts): Mastodon's empty shapes.
+  .get("/:id{[0-9]+}/quotes", (c) => {
+    const { account } = requireUser(c, "read:statuses");
+    c.get("services").visibility.getVisible(account.id, c.req.param("id"));
+    return c.json([]);
+  })
+  .put("/:id{[0-9]+}/interaction_policy", (c) => (requireUser(c), notOffered("Quote posts")))
+  .post("/:id{[0-9]+}/translate", (c) => (requireUser(c), fail("forbidden", "Translation is not offered on this server")))
+  .get("/:id/source", (c) => {
     const { account } = requireUser(c, "read:statuses");
     const status = c.get("services").visibility.getVisible(account.id, c.req.param("id"));
     if (status.accountId !== account.id) fail("not_found", "Record not found");
     return c.json({ id: status.id, text: status.sourceText ?? "", spoiler_text: status.spoilerText });
   })
   /** Every version, the first included (Mastodon's StatusEdit). */
-  .get("/api/v1/statuses/:id/history", (c) => {
+  .get("/:id/history", (c) => {
     const { account } = requireUser(c, "read:statuses");
     const services = c.get("services");
     const status = services.visibility.getVisible(account.id, c.req.param("id"));
@@ -155,7 +128,7 @@ export const statusesRouter = new Hono<AppEnv>()
       })),
     );
   })
-  .get("/api/v1/statuses/:id/context", (c) => {
+  .get("/:id/context", (c) => {
     const { account } = requireUser(c, "read:statuses");
     const services = c.get("services");
     const { ancestors, descendants } = services.timelines.context(account.id, c.req.param("id"));
@@ -164,61 +137,63 @@ export const statusesRouter = new Hono<AppEnv>()
       descendants: statusesJson(descendants, account.id, services, { context: "thread" }),
     });
   })
-  .post("/api/v1/statuses/:id/favourite", async (c) => {
+  .post("/:id/favourite", async (c) => {
     const { account } = requireUser(c, "write:favourites");
     const services = c.get("services");
     return c.json(statusJson(await services.reactions.favourite(account.id, c.req.param("id")), account.id, services));
   })
-  .post("/api/v1/statuses/:id/unfavourite", async (c) => {
+  .post("/:id/unfavourite", async (c) => {
     const { account } = requireUser(c, "write:favourites");
     const services = c.get("services");
     return c.json(statusJson(await services.reactions.unfavourite(account.id, c.req.param("id")), account.id, services));
   })
-  .post("/api/v1/statuses/:id/reblog", async (c) => {
+  .post("/:id/reblog", async (c) => {
     const { account } = requireUser(c, "write:statuses");
     const services = c.get("services");
     return c.json(statusJson(await services.reactions.reblog(account.id, c.req.param("id")), account.id, services));
   })
-  .post("/api/v1/statuses/:id/unreblog", async (c) => {
+  .post("/:id/unreblog", async (c) => {
     const { account } = requireUser(c, "write:statuses");
     const services = c.get("services");
     return c.json(statusJson(await services.reactions.unreblog(account.id, c.req.param("id")), account.id, services));
   })
-  .post("/api/v1/statuses/:id/bookmark", (c) => {
+  .post("/:id/bookmark", (c) => {
     const { account } = requireUser(c, "write:bookmarks");
     const services = c.get("services");
     return c.json(statusJson(services.reactions.bookmark(account.id, c.req.param("id"), true), account.id, services));
   })
-  .post("/api/v1/statuses/:id/unbookmark", (c) => {
+  .post("/:id/unbookmark", (c) => {
     const { account } = requireUser(c, "write:bookmarks");
     const services = c.get("services");
     return c.json(statusJson(services.reactions.bookmark(account.id, c.req.param("id"), false), account.id, services));
   })
-  .post("/api/v1/statuses/:id/pin", async (c) => {
+  .post("/:id/pin", async (c) => {
     const { account } = requireUser(c, "write:accounts");
     const services = c.get("services");
     return c.json(statusJson(await services.reactions.pin(account.id, c.req.param("id")), account.id, services));
   })
-  .post("/api/v1/statuses/:id/unpin", async (c) => {
+  .post("/:id/unpin", async (c) => {
     const { account } = requireUser(c, "write:accounts");
     const services = c.get("services");
     return c.json(statusJson(await services.reactions.unpin(account.id, c.req.param("id")), account.id, services));
   })
+  .get("/:id/favourited_by", (c) => {
+    const { account } = requireUser(c, "read:statuses");
+    const services = c.get("services");
+    return c.json(accountsJson(c, services.reactions.favouritedBy(account.id, c.req.param("id"), limitOf(c.req.query("limit")))));
+  })
+  .get("/:id/reblogged_by", (c) => {
+    const { account } = requireUser(c, "read:statuses");
+    const services = c.get("services");
+    return c.json(accountsJson(c, services.reactions.rebloggedBy(account.id, c.req.param("id"), limitOf(c.req.query("limit")))));
+  })
+  // Not offered (see not-offered.ts): Mastodon's empty shapes.
+  .post("/:id{[0-9]+}/quotes/:quote/revoke", (c) => (requireUser(c), noSuchRecord()))
   /** Mutes the thread: no more notifications from it (Mastodon's conversation mute). */
-  .post("/api/v1/statuses/:id/:toggle{mute|unmute}", (c) => {
+  .post("/:id/:toggle{mute|unmute}", (c) => {
     const { account } = requireUser(c, "write:mutes");
     const services = c.get("services");
     const status = services.visibility.getVisible(account.id, c.req.param("id"));
     services.relations.muteThread(account.id, status, c.req.param("toggle") === "mute");
     return c.json(statusJson(status, account.id, services));
-  })
-  .get("/api/v1/statuses/:id/favourited_by", (c) => {
-    const { account } = requireUser(c, "read:statuses");
-    const services = c.get("services");
-    return c.json(accountsJson(c, services.reactions.favouritedBy(account.id, c.req.param("id"), limitOf(c.req.query("limit")))));
-  })
-  .get("/api/v1/statuses/:id/reblogged_by", (c) => {
-    const { account } = requireUser(c, "read:statuses");
-    const services = c.get("services");
-    return c.json(accountsJson(c, services.reactions.rebloggedBy(account.id, c.req.param("id"), limitOf(c.req.query("limit")))));
   });

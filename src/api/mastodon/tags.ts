@@ -1,37 +1,31 @@
 import { Hono } from "hono";
-import { normaliseTag } from "../../domain/tags/service.ts";
 import { requireUser } from "../auth.ts";
 import type { AppEnv } from "../../http/env.ts";
-import { pageParams, paginationLinks } from "../../http/pagination.ts";
 import { tagsJson } from "../../render/tag-json.ts";
+import { normaliseTag } from "../../domain/tags/service.ts";
 
-/** Hashtags as channels: follow #cardiology and its posts join the home timeline. */
-export const tagsRouter = new Hono<AppEnv>()
-  .get("/api/v1/tags/:name", (c) => {
+/** Hashtags as channels: follow #cardiology and its posts join the home timeline; feature one on the profile. Mounted at /api/v1/tags. */
+export const tags = new Hono<AppEnv>()
+  .get("/:name", (c) => {
     const { account } = requireUser(c, "read:statuses");
     return c.json(tagsJson([normaliseTag(c.req.param("name"))], account.id, c.get("services"))[0]);
   })
-  .post("/api/v1/tags/:name/follow", (c) => {
+  .post("/:name/follow", (c) => {
     const { account } = requireUser(c, "write:follows");
     const services = c.get("services");
     return c.json(tagsJson([services.tags.follow(account.id, c.req.param("name"))], account.id, services)[0]);
   })
-  .post("/api/v1/tags/:name/unfollow", (c) => {
+  .post("/:name/unfollow", (c) => {
     const { account } = requireUser(c, "write:follows");
     const services = c.get("services");
     return c.json(tagsJson([services.tags.unfollow(account.id, c.req.param("name"))], account.id, services)[0]);
   })
-  .get("/api/v1/followed_tags", (c) => {
-    const { account } = requireUser(c, "read:follows");
+  // Mastodon 4.4: feature or unfeature a hashtag from its page (Phanpy's "Feature on profile").
+  .post("/:name/:action{feature|unfeature}", (c) => {
+    const { account } = requireUser(c, "write:accounts");
     const services = c.get("services");
-    const page = pageParams(c, 100, 200);
-    const rows = services.tags.followed(account.id, { maxId: page.maxId, limit: page.limit });
-    paginationLinks(c, rows);
-    return c.json(
-      tagsJson(
-        rows.map((r) => r.tag),
-        account.id,
-        services,
-      ),
-    );
+    const name = c.req.param("name");
+    if (c.req.param("action") === "feature") services.featuredTags.feature(account.id, name);
+    else services.featuredTags.unfeature(account.id, { name });
+    return c.json(tagsJson([name.replace(/^#/, "").toLowerCase()], account.id, services)[0]);
   });

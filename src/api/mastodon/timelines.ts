@@ -4,13 +4,16 @@ import type { AppEnv } from "../../http/env.ts";
 import { pageParams, queryFlag } from "../../http/pagination.ts";
 import { timelineJson } from "../../render/render.ts";
 
-export const timelinesRouter = new Hono<AppEnv>()
-  .get("/api/v1/timelines/home", (c) => {
+/** Timelines: home, public (the network, never outside it), tag, list and direct. Mounted at /api/v1/timelines. */
+export const timelines = new Hono<AppEnv>()
+  // Not offered (see not-offered.ts): Mastodon's empty shapes.
+  .get("/link", (c) => (requireUser(c), c.json([])))
+  .get("/home", (c) => {
     const { account } = requireUser(c, "read:statuses");
     const rows = c.get("services").timelines.home(account.id, pageParams(c));
     return timelineJson(c, rows, account.id, "home");
   })
-  .get("/api/v1/timelines/public", (c) => {
+  .get("/public", (c) => {
     const { account } = requireUser(c, "read:statuses");
     const rows = c
       .get("services")
@@ -21,26 +24,18 @@ export const timelinesRouter = new Hono<AppEnv>()
       );
     return timelineJson(c, rows, account.id, "public");
   })
-  .get("/api/v1/timelines/tag/:hashtag", (c) => {
+  .get("/direct", (c) => {
+    const { account } = requireUser(c, "read:statuses");
+    return timelineJson(c, c.get("services").timelines.direct(account.id, pageParams(c)), account.id, "thread");
+  })
+  .get("/tag/:hashtag", (c) => {
     const { account } = requireUser(c, "read:statuses");
     const options = { local: queryFlag(c, "local"), remote: queryFlag(c, "remote"), onlyMedia: queryFlag(c, "only_media") };
     const rows = c.get("services").timelines.tagTimeline(account.id, c.req.param("hashtag").replace(/^#/, ""), options, pageParams(c));
     return timelineJson(c, rows, account.id, "public");
   })
-  .get("/api/v1/timelines/list/:id", (c) => {
+  .get("/list/:id", (c) => {
     const { account } = requireUser(c, "read:lists");
     const rows = c.get("services").timelines.listTimeline(account.id, c.req.param("id"), pageParams(c));
     return timelineJson(c, rows, account.id, "home");
-  })
-  .get("/api/v1/timelines/direct", (c) => {
-    const { account } = requireUser(c, "read:statuses");
-    return timelineJson(c, c.get("services").timelines.direct(account.id, pageParams(c)), account.id, "thread");
-  })
-  .get("/api/v1/bookmarks", (c) => {
-    const { account } = requireUser(c, "read:bookmarks");
-    return timelineJson(c, c.get("services").timelines.bookmarksOf(account.id, pageParams(c)), account.id, "home");
-  })
-  .get("/api/v1/favourites", (c) => {
-    const { account } = requireUser(c, "read:favourites");
-    return timelineJson(c, c.get("services").timelines.favouritesOf(account.id, pageParams(c)), account.id, "home");
   });

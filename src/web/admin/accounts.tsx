@@ -354,7 +354,7 @@ const rolesToAdd = (me: AccountRow): StaffRole[] => [
 ];
 
 export const accountsConsoleRouter = new Hono<AppEnv>()
-  .get("/admin/accounts", (c) => {
+  .get("/accounts", (c) => {
     const services = c.get("services");
     const me = staffOf(c);
     const q = c.req.query();
@@ -438,7 +438,7 @@ export const accountsConsoleRouter = new Hono<AppEnv>()
       </>,
     );
   })
-  .post("/admin/accounts/staff", async (c) => {
+  .post("/accounts/staff", async (c) => {
     const services = c.get("services");
     const me = staffOf(c);
     const body = await c.req.parseBody();
@@ -454,9 +454,9 @@ export const accountsConsoleRouter = new Hono<AppEnv>()
     flash(c, `@${account.username} can now sign in as ${role}.`);
     return c.redirect(`/admin/accounts/${account.id}`, 303);
   })
-  .get("/admin/applications/:id{[0-9]+}", (c) => accountView(c, requireAccount(c)))
-  .get("/admin/accounts/:id{[0-9]+}", (c) => accountView(c, requireAccount(c)))
-  .post("/admin/accounts/:id{[0-9]+}/identity", async (c) => {
+  .get("/applications/:id{[0-9]+}", (c) => accountView(c, requireAccount(c)))
+  .get("/accounts/:id{[0-9]+}", (c) => accountView(c, requireAccount(c)))
+  .post("/accounts/:id{[0-9]+}/identity", async (c) => {
     const account = requireAccount(c);
     const reason = text((await c.req.parseBody())["reason"], 200);
     if (reason.length < 4) {
@@ -466,7 +466,7 @@ export const accountsConsoleRouter = new Hono<AppEnv>()
     const identity = c.get("services").review.readIdentity(staffOf(c).id, account.id, reason);
     return accountView(c, account, identity);
   })
-  .post("/admin/accounts/:id{[0-9]+}/:action{[a-z_]+}", async (c) => {
+  .post("/accounts/:id{[0-9]+}/:action{[a-z_]+}", async (c) => {
     const action = ACTIONS[c.req.param("action")];
     if (!action) throw new DomainError("not_found", "There is no such action");
     const staff = staffOf(c);

@@ -13,7 +13,7 @@ const MATCHES: RegisterMatchStatus[] = ["exact", "partial", "inactive", "none"];
  * verifier sorts by (specialty, jurisdiction, register match, time waiting)
  * and never the identity.
  */
-export const applicationsRouter = new Hono<AppEnv>().get("/admin/applications", (c) => {
+export const applicationsRouter = new Hono<AppEnv>().get("/applications", (c) => {
   const services = c.get("services");
   const q = c.req.query();
   const filter: QueueFilter = {

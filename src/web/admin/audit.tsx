@@ -38,7 +38,7 @@ function csvCell(value: string): string {
 
 /** Every staff read of an identity and every decision: filterable, exportable as CSV. */
 export const auditConsoleRouter = new Hono<AppEnv>()
-  .get("/admin/audit", (c) => {
+  .get("/audit", (c) => {
     const services = c.get("services");
     const { filter, query } = filterOf(c);
     const page = pageOf(c, 100);
@@ -104,7 +104,7 @@ export const auditConsoleRouter = new Hono<AppEnv>()
       </>,
     );
   })
-  .get("/admin/audit.csv", (c) => {
+  .get("/audit.csv", (c) => {
     const services = c.get("services");
     const { rows } = services.audit.search(filterOf(c).filter, { limit: Number.POSITIVE_INFINITY, offset: 0 });
     const names = handles(c, rows);

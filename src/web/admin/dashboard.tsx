@@ -15,7 +15,7 @@ const Card = ({ label, value, href, detail }: { label: string; value: number; hr
 
 /** The first page: the queue and the week at a glance, and one's own sessions. */
 export const dashboardRouter = new Hono<AppEnv>()
-  .get("/admin", (c) => {
+  .get("/", (c) => {
     const services = c.get("services");
     const me = staffOf(c);
     const f = dashboardFigures({ db: services.database.db, queue: services.reviewQueue, peers: services.peers });
@@ -62,7 +62,7 @@ export const dashboardRouter = new Hono<AppEnv>()
       </>,
     );
   })
-  .post("/admin/sign_out_everywhere", (c) => {
+  .post("/sign_out_everywhere", (c) => {
     const services = c.get("services");
     const me = staffOf(c);
     const ended = services.staffSessions.endAll(me.id);

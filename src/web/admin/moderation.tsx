@@ -177,12 +177,12 @@ function remotePage(c: Context<AppEnv>, remote: RemoteActorRow) {
 
 /** Moderation forms of the console (account actions, appeals, erasure) and the pages of peers' physicians. */
 export const moderationConsoleRouter = new Hono<AppEnv>()
-  .get("/admin/remote/:id{[0-9]+}", (c) => {
+  .get("/remote/:id{[0-9]+}", (c) => {
     const remote = c.get("services").directory.findRemoteById(c.req.param("id"));
     if (!remote) throw new DomainError("not_found", "There is no such account");
     return remotePage(c, remote);
   })
-  .post("/admin/moderation/:id{[0-9]+}/act", async (c) => {
+  .post("/moderation/:id{[0-9]+}/act", async (c) => {
     const body = await c.req.parseBody();
     const id = c.req.param("id");
     const services = c.get("services");
@@ -198,21 +198,21 @@ export const moderationConsoleRouter = new Hono<AppEnv>()
       303,
     );
   })
-  .post("/admin/moderation/:id{[0-9]+}/:undo{unsilence|unsensitive|enable|unsuspend}", async (c) => {
+  .post("/moderation/:id{[0-9]+}/:undo{unsilence|unsensitive|enable|unsuspend}", async (c) => {
     const id = c.req.param("id");
     const services = c.get("services");
     await services.moderation.undo(staffOf(c).id, id, c.req.param("undo") as UndoAction);
     flash(c, "Lifted.");
     return c.redirect(services.accounts.get(id) ? `/admin/accounts/${id}` : `/admin/remote/${id}`, 303);
   })
-  .post("/admin/moderation/:id{[0-9]+}/erase", async (c) => {
+  .post("/moderation/:id{[0-9]+}/erase", async (c) => {
     if (!mayDo(staffOf(c), "erase")) throw new DomainError("forbidden", "Erasure is carried out by administrators");
     const body = await c.req.parseBody();
     await c.get("services").erasure.eraseByStaff(staffOf(c).id, c.req.param("id"), text(body["reason"], 1000));
     flash(c, "The account is erased here, and every peer has been told.");
     return c.redirect(`/admin/accounts/${c.req.param("id")}`, 303);
   })
-  .post("/admin/appeals/:id{[0-9]+}/:decision{approve|reject}", async (c) => {
+  .post("/appeals/:id{[0-9]+}/:decision{approve|reject}", async (c) => {
     const warning = await c
       .get("services")
       .moderation.decideAppeal(staffOf(c).id, c.req.param("id"), c.req.param("decision") === "approve");

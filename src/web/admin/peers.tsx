@@ -11,15 +11,15 @@ const text = (value: unknown, max: number) => (typeof value === "string" ? value
 
 /** The instances this one federates with: state, since when, what has come from each; add, approve, reject, end. */
 export const peersConsoleRouter = new Hono<AppEnv>()
-  .use("/admin/peers/*", async (c, next) => {
+  .use("/peers/*", async (c, next) => {
     if (!mayDo(staffOf(c), "peers")) throw new DomainError("forbidden", "Peers are managed by administrators");
     await next();
   })
-  .use("/admin/peers", async (c, next) => {
+  .use("/peers", async (c, next) => {
     if (!mayDo(staffOf(c), "peers")) throw new DomainError("forbidden", "Peers are managed by administrators");
     await next();
   })
-  .get("/admin/peers", (c) => {
+  .get("/peers", (c) => {
     const services = c.get("services");
     const csrf = csrfToken(c);
     const activity = peerActivity(services.database.db);
@@ -97,7 +97,7 @@ export const peersConsoleRouter = new Hono<AppEnv>()
       </>,
     );
   })
-  .post("/admin/peers", async (c) => {
+  .post("/peers", async (c) => {
     const services = c.get("services");
     const origin = text((await c.req.parseBody())["origin"], 300);
     const peer = await services.peers.add(origin);
@@ -105,7 +105,7 @@ export const peersConsoleRouter = new Hono<AppEnv>()
     flash(c, `Asked ${peer.origin} to peer; it becomes active once they approve.`);
     return c.redirect("/admin/peers", 303);
   })
-  .post("/admin/peers/:decision{approve|reject|end}", async (c) => {
+  .post("/peers/:decision{approve|reject|end}", async (c) => {
     const services = c.get("services");
     const body = await c.req.parseBody();
     const decision = c.req.param("decision") as "approve" | "reject" | "end";

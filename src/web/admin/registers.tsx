@@ -86,7 +86,7 @@ function requireImport(c: Context<AppEnv>): RegisterImportRow {
 
 /** Register extracts: uploaded here, imported in the background, progress that survives a reload. */
 export const registersConsoleRouter = new Hono<AppEnv>()
-  .get("/admin/registers", (c) => {
+  .get("/registers", (c) => {
     const services = c.get("services");
     const counts = services.registers.counts();
     return consolePage(
@@ -145,15 +145,15 @@ export const registersConsoleRouter = new Hono<AppEnv>()
       </>,
     );
   })
-  .post("/admin/registers", async (c) => {
+  .post("/registers", async (c) => {
     const body = await c.req.parseBody();
     const file = body["file"];
     if (!(file instanceof File) || file.size === 0) throw new DomainError("unprocessable", "Choose a CSV file to import");
     const row = c.get("services").registerImports.start(staffOf(c).id, file.name, await file.text());
     return c.redirect(`/admin/registers/${row.id}`, 303);
   })
-  .get("/admin/registers/:id{[0-9]+}/progress", (c) => c.json(progressJson(requireImport(c))))
-  .get("/admin/registers/:id{[0-9]+}", (c) => {
+  .get("/registers/:id{[0-9]+}/progress", (c) => c.json(progressJson(requireImport(c))))
+  .get("/registers/:id{[0-9]+}", (c) => {
     const row = requireImport(c);
     return consolePage(
       c,

@@ -24,7 +24,7 @@ function targetOf(c: Context<AppEnv>, report: ReportRow): { label: string; href:
 
 /** Reports from physicians here and from peers: triage, assignment, action, resolution. */
 export const reportsConsoleRouter = new Hono<AppEnv>()
-  .get("/admin/reports", (c) => {
+  .get("/reports", (c) => {
     const services = c.get("services");
     const resolved = c.req.query("resolved") === "1";
     const rows = services.reports.list({ resolved, limit: 200 });
@@ -71,7 +71,7 @@ export const reportsConsoleRouter = new Hono<AppEnv>()
       </>,
     );
   })
-  .get("/admin/reports/:id{[0-9]+}", (c) => {
+  .get("/reports/:id{[0-9]+}", (c) => {
     const services = c.get("services");
     const report = services.reports.require(c.req.param("id"));
     const csrf = csrfToken(c);
@@ -158,7 +158,7 @@ export const reportsConsoleRouter = new Hono<AppEnv>()
       </>,
     );
   })
-  .post("/admin/reports/:id{[0-9]+}/:action{assign_to_self|unassign|resolve|reopen}", (c) => {
+  .post("/reports/:id{[0-9]+}/:action{assign_to_self|unassign|resolve|reopen}", (c) => {
     const services = c.get("services");
     const staff = staffOf(c);
     const id = c.req.param("id");
@@ -170,7 +170,7 @@ export const reportsConsoleRouter = new Hono<AppEnv>()
     flash(c, action === "resolve" ? "Resolved; the reporter is told it was handled." : "Done.");
     return c.redirect(`/admin/reports/${id}`, 303);
   })
-  .post("/admin/reports/:id{[0-9]+}/delete_status", async (c) => {
+  .post("/reports/:id{[0-9]+}/delete_status", async (c) => {
     const body = await c.req.parseBody();
     const id = c.req.param("id");
     await c.get("services").moderation.deleteStatus(staffOf(c).id, String(body["status_id"] ?? ""), String(body["reason"] ?? ""), id);

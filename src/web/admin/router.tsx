@@ -59,8 +59,8 @@ export function consoleRouter(signIn: PasswordSignIn, codes: SecondFactorCheck) 
   const guarded = new Hono<AppEnv>();
   guarded.onError(consoleError);
   const guard = consoleGuard({ forbidden: forbiddenPage, formExpired: formExpiredPage });
-  guarded.use("/admin", guard);
-  guarded.use("/admin/*", guard);
+  guarded.use("/", guard);
+  guarded.use("/*", guard);
   for (const router of [
     dashboardRouter,
     applicationsRouter,

@@ -16,7 +16,7 @@ function requireAdmin(c: Parameters<typeof staffOf>[0]) {
 
 /** Name, description, contact, rules, registrations, the staff second factor: what /api/v1/instance shows. */
 export const settingsConsoleRouter = new Hono<AppEnv>()
-  .get("/admin/settings", (c) => {
+  .get("/settings", (c) => {
     const staff = requireAdmin(c);
     const services = c.get("services");
     const s = services.settings.current();
@@ -77,7 +77,7 @@ export const settingsConsoleRouter = new Hono<AppEnv>()
       </>,
     );
   })
-  .post("/admin/settings", async (c) => {
+  .post("/settings", async (c) => {
     const staff = requireAdmin(c);
     const body = await c.req.parseBody();
     const change: Partial<Settings> = {
@@ -91,7 +91,7 @@ export const settingsConsoleRouter = new Hono<AppEnv>()
     flash(c, "Settings saved.");
     return c.redirect("/admin/settings", 303);
   })
-  .post("/admin/settings/rules", async (c) => {
+  .post("/settings/rules", async (c) => {
     const staff = requireAdmin(c);
     const body = await c.req.parseBody();
     const services = c.get("services");
@@ -100,7 +100,7 @@ export const settingsConsoleRouter = new Hono<AppEnv>()
     flash(c, "Rule added.");
     return c.redirect("/admin/settings", 303);
   })
-  .post("/admin/settings/rules/:id{[0-9]+}", async (c) => {
+  .post("/settings/rules/:id{[0-9]+}", async (c) => {
     const staff = requireAdmin(c);
     const body = await c.req.parseBody();
     const services = c.get("services");

@@ -83,7 +83,7 @@ export function consoleSignInRouter(signIn: PasswordSignIn, codes: SecondFactorC
   };
 
   return new Hono<AppEnv>()
-    .get("/admin/sign_in", (c) => {
+    .get("/sign_in", (c) => {
       const session = currentSession(c);
       const returnTo = safeConsolePath(c.req.query("return_to"));
       if (session) {
@@ -92,7 +92,7 @@ export function consoleSignInRouter(signIn: PasswordSignIn, codes: SecondFactorC
       }
       return publicPage(c, "Staff sign-in", <SignInForm csrf={csrfToken(c)} returnTo={returnTo} />);
     })
-    .post("/admin/sign_in", async (c) => {
+    .post("/sign_in", async (c) => {
       const services = c.get("services");
       const body = await c.req.parseBody();
       const returnTo = safeConsolePath(body["return_to"]);
@@ -111,7 +111,7 @@ export function consoleSignInRouter(signIn: PasswordSignIn, codes: SecondFactorC
       const session = services.staffSessions.resolve(token)!;
       return c.redirect(pendingStep(c, result.account, session) ?? returnTo, 303);
     })
-    .get("/admin/second_factor", (c) => {
+    .get("/second_factor", (c) => {
       const session = currentSession(c);
       if (!session) return c.redirect("/admin/sign_in", 302);
       if (!c.get("services").secondFactors.enabled(session.accountId)) return c.redirect("/admin/second_factor/setup", 302);
@@ -126,7 +126,7 @@ export function consoleSignInRouter(signIn: PasswordSignIn, codes: SecondFactorC
         />,
       );
     })
-    .post("/admin/second_factor", async (c) => {
+    .post("/second_factor", async (c) => {
       const services = c.get("services");
       const session = currentSession(c);
       if (!session) return c.redirect("/admin/sign_in", 303);
@@ -156,7 +156,7 @@ export function consoleSignInRouter(signIn: PasswordSignIn, codes: SecondFactorC
         flash(c, `You used a recovery code; ${services.secondFactors.remainingRecoveryCodes(session.accountId)} are left.`);
       return c.redirect("/admin", 303);
     })
-    .get("/admin/second_factor/setup", async (c) => {
+    .get("/second_factor/setup", async (c) => {
       const services = c.get("services");
       const session = currentSession(c);
       if (!session) return c.redirect("/admin/sign_in", 302);
@@ -182,7 +182,7 @@ export function consoleSignInRouter(signIn: PasswordSignIn, codes: SecondFactorC
         </>,
       );
     })
-    .post("/admin/second_factor/setup", async (c) => {
+    .post("/second_factor/setup", async (c) => {
       const services = c.get("services");
       const session = currentSession(c);
       if (!session) return c.redirect("/admin/sign_in", 303);
@@ -225,7 +225,7 @@ export function consoleSignInRouter(signIn: PasswordSignIn, codes: SecondFactorC
         </>,
       );
     })
-    .post("/admin/sign_out", async (c) => {
+    .post("/sign_out", async (c) => {
       const services = c.get("services");
       const body = await c.req.parseBody();
       const session = currentSession(c);

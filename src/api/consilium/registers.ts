@@ -3,19 +3,16 @@ import { requireStaff } from "../auth.ts";
 import { readParams } from "../../http/body.ts";
 import type { AppEnv } from "../../http/env.ts";
 import { fail } from "../../http/errors.ts";
-import { SPECIALTIES } from "../../domain/specialties.ts";
 
 const MAX_REGISTER_BYTES = 20 * 1024 * 1024;
 
-/** Consilium's own endpoints (specialties, register import, audit log). */
-export const consiliumRouter = new Hono<AppEnv>()
-  // Public like /api/v1/instance: the apply form and clients need it before login.
-  .get("/api/v1/consilium/specialties", (c) => c.json(SPECIALTIES.map((s) => ({ code: s.code, label: s.label, nucc_code: s.nucc }))))
+/** Consilium's own endpoints (specialties, register import, audit log). Mounted at /api/v1/consilium/registers. */
+export const registers = new Hono<AppEnv>()
   /**
    * A register extract as text/csv, or as a multipart `file`.  Imported in
    * one transaction; pending applications are matched again afterwards.
    */
-  .post("/api/v1/consilium/registers", async (c) => {
+  .post("/", async (c) => {
     const { account: staff } = requireStaff(c, "admin:write:accounts", "registers");
     const type = (c.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
     let csv: string;
@@ -40,18 +37,4 @@ export const consiliumRouter = new Hono<AppEnv>()
       reason: `${result.source}: ${result.imported} entries`,
     });
     return c.json({ source: result.source, imported: result.imported, skipped: result.skipped, rematched_applications: rematched });
-  })
-  .get("/api/v1/consilium/audit_log", (c) => {
-    requireStaff(c, "admin:read", "audit");
-    const entries = c.get("services").audit.list({ subjectId: c.req.query("account_id"), limit: 200 });
-    return c.json(
-      entries.map((e) => ({
-        id: String(e.id),
-        staff_id: e.staffId,
-        account_id: e.subjectId,
-        action: e.action,
-        reason: e.reason,
-        created_at: e.createdAt.toISOString(),
-      })),
-    );
   });
