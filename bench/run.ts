@@ -7,6 +7,7 @@ import { createServer, type Server } from "node:http";
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import { signRequest } from "@fedify/fedify";
+import { Secret, TOTP } from "otpauth";
 import { loadConfig } from "../src/config.ts";
 import { openDatabase } from "../src/db/client.ts";
 import { createBackup } from "../src/ops/backup.ts";
@@ -248,12 +249,25 @@ async function main() {
       password: "bench password",
       role: "owner",
     });
-    const { app } = services.oauth.createApp({
+    const { app, clientSecret } = services.oauth.createApp({
       name: "bench admin",
       redirectUris: ["urn:ietf:wg:oauth:2.0:oob"],
       scopes: "read write admin:read admin:write",
     });
-    const token = services.oauth.issueForAccount(app.id, staff.id, ["read", "write", "admin:read", "admin:write"]).accessToken;
+    // Admin scopes hold only on a token issued after the staff member's second factor: set one up and pass it, as at a console sign-in.
+    const { secret } = services.secondFactors.beginSetup(staff.id, staff.username);
+    services.secondFactors.confirmSetup(
+      staff.id,
+      new TOTP({ secret: Secret.fromBase32(secret), digits: 6, period: 30, algorithm: "SHA1" }).generate(),
+    );
+    const code = services.oauth.issueCode({
+      app,
+      accountId: staff.id,
+      redirectUri: "urn:ietf:wg:oauth:2.0:oob",
+      scopes: ["read", "write", "admin:read", "admin:write"],
+      secondFactorAt: new Date(),
+    });
+    const token = services.oauth.exchangeCode({ clientId: app.clientId, clientSecret, code }).accessToken;
     db.close();
     return token;
   };
@@ -387,6 +401,7 @@ async function main() {
       const list = (await (
         await fetch(`${origin(x)}/api/v1/consilium/peers`, { headers: { Authorization: `Bearer ${tokenX}` } })
       ).json()) as { origin: string; state: string }[];
+      if (!Array.isArray(list)) throw new Error(`peers list: ${JSON.stringify(list)}`);
       if (list.find((p) => p.origin === origin(y))?.state === "active") break;
       await sleep(50);
     }
