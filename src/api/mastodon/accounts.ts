@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { updateProfile } from "./profile.ts";
 import { notOffered } from "./not-offered.ts";
 import { relationshipJson, relationshipsJson } from "../../render/relationships-json.ts";
 import { z } from "zod";
@@ -8,51 +9,12 @@ import type { AppEnv } from "../../http/env.ts";
 import { fail } from "../../http/errors.ts";
 import { queryArray, queryFlag, pageParams, paginationLinks } from "../../http/pagination.ts";
 import { flagParam, intParam } from "../../http/params.ts";
-import type { AccountRow } from "../../domain/accounts/types.ts";
 import type { Services } from "../../services.ts";
 import { registrationSchema } from "../../http/registration.ts";
 import { accountsByIdJson, accountsJson, accountViewJson, credentialAccountJson } from "../../render/accounts-json.ts";
 import { featuredTagJson } from "../../render/tag-json.ts";
 import { listJson } from "./lists.ts";
 import { timelineJson } from "../../render/render.ts";
-
-const text = (max: number) => z.string().trim().max(max);
-
-const updateSchema = z.object({
-  display_name: text(100).optional(),
-  note: text(1000).optional(),
-  locked: flagParam.optional(),
-  disclosures: text(500).optional(),
-  fields_attributes: z
-    .array(z.object({ name: z.string().max(255).optional(), value: z.string().max(255).optional() }))
-    .max(4)
-    .optional(),
-});
-
-/** Applies a profile edit from either profile endpoint and tells the peers. */
-async function updateProfile(services: Services, accountId: string, raw: Record<string, unknown>): Promise<AccountRow> {
-  const { avatar, header, ...rest } = raw;
-  const params = updateSchema.parse(rest);
-  // Images first: one that is refused leaves the profile as it was.
-  for (const [kind, file] of [
-    ["avatar", avatar],
-    ["header", header],
-  ] as const) {
-    if (file == null || file === "") continue;
-    if (!(file instanceof File)) fail("unprocessable", `Validation failed: ${kind} must be an uploaded image`);
-    await services.profileImages.setLocal(accountId, kind, new Uint8Array(await file.arrayBuffer()));
-  }
-  // Clients edit the "Disclosures" profile field; the other fields are derived.
-  const disclosuresField = params.fields_attributes?.find((f) => f.name?.trim().toLowerCase() === "disclosures");
-  const updated = services.accounts.updateProfile(accountId, {
-    displayName: params.display_name,
-    note: params.note,
-    locked: params.locked,
-    disclosures: params.disclosures ?? disclosuresField?.value,
-  });
-  await services.federationPort.accountUpdated(updated);
-  return updated;
-}
 
 const muteSchema = z.object({ notifications: flagParam.optional(), duration: intParam.min(0).optional() });
 const noteSchema = z.object({ comment: z.string().optional() });

@@ -23,7 +23,7 @@ const updateSchema = z.object({
 });
 
 /** Applies a profile edit from either profile endpoint and tells the peers. */
-async function updateProfile(services: Services, accountId: string, raw: Record<string, unknown>): Promise<AccountRow> {
+export async function updateProfile(services: Services, accountId: string, raw: Record<string, unknown>): Promise<AccountRow> {
   const { avatar, header, ...rest } = raw;
   const params = updateSchema.parse(rest);
   // Images first: one that is refused leaves the profile as it was.
