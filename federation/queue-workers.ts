@@ -8,7 +8,7 @@ const LEASED_TABLES = ["fedify_queue", "inbox_activities"] as const;
 /** Worker ids registered by this very process (several queues may share one). */
 const ownWorkers = new Set<string>();
 
-function processIsAlive(pid: number): boolean {
+export function processIsAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -36,24 +36,34 @@ export class WorkerRegistry {
   readonly #sqlite: Database.Database;
   readonly #heartbeatMs: number;
   readonly #staleMs: number;
+  readonly #register: Database.Statement<[string, string, number, number]>;
+  readonly #beat: Database.Statement<[number, string]>;
+  readonly #workers: Database.Statement<[], { id: string; host: string; pid: number; heartbeatAt: number }>;
+  readonly #unleaseWorker: Database.Statement<[string, string]>[];
+  readonly #forget: Database.Statement<[string]>;
   #timer: NodeJS.Timeout | null = null;
 
   constructor(sqlite: Database.Database, options: WorkerRegistryOptions = {}) {
     this.#sqlite = sqlite;
     this.#heartbeatMs = options.heartbeatMs ?? 5_000;
     this.#staleMs = options.staleMs ?? 30_000;
+    this.#register = sqlite.prepare("INSERT OR REPLACE INTO queue_workers (id, host, pid, heartbeat_at) VALUES (?, ?, ?, ?)");
+    this.#beat = sqlite.prepare("UPDATE queue_workers SET heartbeat_at = ? WHERE id = ?");
+    this.#workers = sqlite.prepare("SELECT id, host, pid, heartbeat_at AS heartbeatAt FROM queue_workers");
+    this.#unleaseWorker = LEASED_TABLES.map((table) =>
+      sqlite.prepare<[string, string]>(`UPDATE ${table} SET leased_until = NULL, leased_by = NULL WHERE leased_by = ? OR leased_by LIKE ?`),
+    );
+    this.#forget = sqlite.prepare("DELETE FROM queue_workers WHERE id = ?");
   }
 
   start(): void {
     if (this.#timer) return;
     ownWorkers.add(this.id);
-    this.#sqlite
-      .prepare("INSERT OR REPLACE INTO queue_workers (id, host, pid, heartbeat_at) VALUES (?, ?, ?, ?)")
-      .run(this.id, hostname(), process.pid, Date.now());
+    this.#register.run(this.id, hostname(), process.pid, Date.now());
     this.sweep();
     this.#timer = setInterval(() => {
       if (!this.#sqlite.open) return;
-      this.#sqlite.prepare("UPDATE queue_workers SET heartbeat_at = ? WHERE id = ?").run(Date.now(), this.id);
+      this.#beat.run(Date.now(), this.id);
       this.sweep();
     }, this.#heartbeatMs);
     this.#timer.unref();
@@ -69,12 +79,7 @@ export class WorkerRegistry {
 
   /** Takes back the leases of workers that are gone; returns how many workers were. */
   sweep(now = Date.now()): number {
-    const workers = this.#sqlite.prepare("SELECT id, host, pid, heartbeat_at AS heartbeatAt FROM queue_workers").all() as {
-      id: string;
-      host: string;
-      pid: number;
-      heartbeatAt: number;
-    }[];
+    const workers = this.#workers.all();
     const here = hostname();
     const dead = workers
       .filter((w) => {
@@ -91,15 +96,11 @@ export class WorkerRegistry {
 
   /** A worker's leases name it, or it and a slot number ("<id>#2"). */
   #release(ids: readonly string[]): void {
-    const marks = ids.map(() => "?").join(",");
     this.#sqlite.transaction(() => {
-      for (const table of LEASED_TABLES) {
-        const update = this.#sqlite.prepare(
-          `UPDATE ${table} SET leased_until = NULL, leased_by = NULL WHERE leased_by = ? OR leased_by LIKE ?`,
-        );
-        for (const id of ids) update.run(id, `${id}#%`);
+      for (const id of ids) {
+        for (const unlease of this.#unleaseWorker) unlease.run(id, `${id}#%`);
+        this.#forget.run(id);
       }
-      this.#sqlite.prepare(`DELETE FROM queue_workers WHERE id IN (${marks})`).run(...ids);
     })();
   }
 }

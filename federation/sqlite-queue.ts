@@ -81,6 +81,8 @@ export class SqliteMessageQueue implements MessageQueue {
   readonly #replace: Database.Statement<[string, number, number]>;
   readonly #unlease: Database.Statement<[number]>;
   readonly #depth: Database.Statement<[number], { queued: number; ready: number }>;
+  readonly #releaseLane: Database.Statement<[number, string, number, number]>;
+  readonly #lanes: Database.Statement<[number], { origin: string; queued: number; ready: number; oldest: number }>;
 
   constructor(sqlite: Database.Database, options: SqliteMessageQueueOptions = {}) {
     this.#sqlite = sqlite;
@@ -113,6 +115,12 @@ export class SqliteMessageQueue implements MessageQueue {
     this.#replace = sqlite.prepare("UPDATE fedify_queue SET message = ?, available_at = ? WHERE id = ?");
     this.#unlease = sqlite.prepare("UPDATE fedify_queue SET leased_until = NULL, leased_by = NULL WHERE id = ?");
     this.#depth = sqlite.prepare("SELECT count(*) AS queued, coalesce(sum(available_at <= ?), 0) AS ready FROM fedify_queue");
+    this.#releaseLane = sqlite.prepare(
+      "UPDATE fedify_queue SET available_at = ? WHERE lane = ? AND available_at > ? AND (leased_until IS NULL OR leased_until <= ?)",
+    );
+    this.#lanes = sqlite.prepare(
+      "SELECT lane AS origin, count(*) AS queued, coalesce(sum(available_at <= ?), 0) AS ready, min(coalesce(enqueued_at, available_at)) AS oldest FROM fedify_queue WHERE lane IS NOT NULL GROUP BY lane ORDER BY lane",
+    );
   }
 
   enqueue(message: unknown, options?: MessageQueueEnqueueOptions): Promise<void> {
@@ -147,11 +155,7 @@ export class SqliteMessageQueue implements MessageQueue {
   /** Makes a lane's waiting messages due now (its origin answered again). */
   releaseLane(origin: string): number {
     const now = Date.now();
-    const changes = this.#sqlite
-      .prepare(
-        "UPDATE fedify_queue SET available_at = ? WHERE lane = ? AND available_at > ? AND (leased_until IS NULL OR leased_until <= ?)",
-      )
-      .run(now, origin, now, now).changes;
+    const changes = this.#releaseLane.run(now, origin, now, now).changes;
     if (changes > 0) this.#wake();
     return changes;
   }
@@ -216,11 +220,7 @@ export class SqliteMessageQueue implements MessageQueue {
 
   /** Messages waiting per lane (remote origin), with the age of the oldest, for staff and metrics. */
   lanes(now = Date.now()): { origin: string; queued: number; ready: number; oldestMs: number }[] {
-    const rows = this.#sqlite
-      .prepare(
-        "SELECT lane AS origin, count(*) AS queued, coalesce(sum(available_at <= ?), 0) AS ready, min(coalesce(enqueued_at, available_at)) AS oldest FROM fedify_queue WHERE lane IS NOT NULL GROUP BY lane ORDER BY lane",
-      )
-      .all(now) as { origin: string; queued: number; ready: number; oldest: number }[];
+    const rows = this.#lanes.all(now);
     return rows.map((r) => ({ origin: r.origin, queued: r.queued, ready: r.ready, oldestMs: Math.max(0, now - r.oldest) }));
   }
 }

@@ -1,3 +1,4 @@
+import { StoredFailureCounts } from "./domain/failure-counts.ts";
 import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { randomUUID } from "node:crypto";
@@ -68,9 +69,11 @@ export interface AppDeps {
 export function createApp({ services, federation, lookup, inbox, outgoing, streaming, metrics }: AppDeps) {
   const log = logger("http");
   const app = new Hono<AppEnv>({ strict: false });
-  const signIn = new PasswordSignIn(new ClientAddresses(services.config.trustedProxies));
+  // The brakes' counts are shared by every process on this database.
+  const failures = new StoredFailureCounts(services.database.db);
+  const signIn = new PasswordSignIn(new ClientAddresses(services.config.trustedProxies), failures);
   // One brake on second-factor codes for the console and the OAuth pages.
-  const codes = new SecondFactorCheck();
+  const codes = new SecondFactorCheck(failures);
 
   app.onError((error, c) => {
     const response = errorResponse(error, c);

@@ -7,7 +7,8 @@ import { openDatabase } from "./db/client.ts";
 import type { Role } from "./domain/accounts/types.ts";
 import { DomainError } from "./domain/errors.ts";
 import { createBackup, restoreBackup } from "./ops/backup.ts";
-import { createServices } from "./services.ts";
+import { EventRelay } from "./events/relay.ts";
+import { createServices, eventRows } from "./services.ts";
 import { wireFederation } from "./federation-wiring.ts";
 import { installFetchGuard, OutgoingHttp } from "../federation/outgoing-http.ts";
 
@@ -76,6 +77,9 @@ async function main(argv: string[]): Promise<number> {
   }
   const database = openDatabase(config.databasePath);
   const services = createServices(config, database);
+  // What the command changes reaches a running server's streams and caches.
+  const relay = new EventRelay(database.sqlite, services.events, eventRows(services));
+  relay.start();
   const actor = `cli:${userInfo().username}`;
   try {
     if (group === "admin" && command === "create") {
@@ -173,6 +177,7 @@ async function main(argv: string[]): Promise<number> {
     console.error(`Unknown command: ${positionals.join(" ")}\n\n${USAGE}`);
     return 1;
   } finally {
+    relay.stop();
     database.close();
   }
 }

@@ -1,5 +1,6 @@
 import type { TracerProvider } from "@opentelemetry/api";
 import { instanceKeyId } from "../federation/actors.ts";
+import { DurablePort } from "../federation/durable-port.ts";
 import { buildFederation } from "../federation/federation.ts";
 import { RemoteLookup } from "../federation/lookup.ts";
 import { FedifyPort } from "../federation/outbox.ts";
@@ -42,6 +43,8 @@ export async function wireFederation(
     tracerProvider: options.tracerProvider,
   });
   const lookup = new RemoteLookup(federation, services, http);
-  connectFederation(services, new FedifyPort(federation, services), (mention) => lookup.account(mention));
-  return { identity, kv, queue, reachability, federation, lookup };
+  // What the domain announces is recorded before it is queued, so a crash in between loses nothing.
+  const intents = new DurablePort(database.sqlite, new FedifyPort(federation, services));
+  connectFederation(services, intents, (mention) => lookup.account(mention));
+  return { identity, kv, queue, reachability, federation, lookup, intents };
 }

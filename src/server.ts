@@ -8,7 +8,8 @@ import { createApp } from "./app.ts";
 import type { Config } from "./config.ts";
 import { openDatabase } from "./db/client.ts";
 import { SOFTWARE_VERSION } from "./domain/instance.ts";
-import { createServices, type Services } from "./services.ts";
+import { createServices, eventRows, type Services } from "./services.ts";
+import { EventRelay } from "./events/relay.ts";
 import { wireFederation } from "./federation-wiring.ts";
 import { StreamingHub } from "./streaming/hub.ts";
 import { sseRouter } from "./streaming/sse.ts";
@@ -45,6 +46,9 @@ export async function startInstance(config: Config, options: StartOptions = {}):
   installFetchGuard();
   const database = openDatabase(config.databasePath);
   const services = createServices(config, database);
+  // Events of the other processes on this database (a worker, the CLI) stream here and refresh caches.
+  const relay = new EventRelay(database.sqlite, services.events, eventRows(services));
+  relay.start();
   // One guarded client for every outgoing request this instance makes.
   let metrics: InstanceMetrics | null = null;
   const outgoing = new OutgoingHttp({
@@ -61,7 +65,7 @@ export async function startInstance(config: Config, options: StartOptions = {}):
     return (await response.json()) as Awaited<ReturnType<Parameters<typeof services.verifier.setFetcher>[0]>>;
   });
   const tracing = config.otlpEndpoint ? await startTracing(config.otlpEndpoint) : null;
-  const { identity, queue, reachability, federation, lookup } = await wireFederation(config, database, services, http, {
+  const { identity, queue, reachability, federation, lookup, intents } = await wireFederation(config, database, services, http, {
     tracerProvider: tracing?.provider,
   });
   services.exports.setContents(archiveContents(federation, services));
@@ -110,6 +114,9 @@ export async function startInstance(config: Config, options: StartOptions = {}):
     void services.credentialLifecycle.renewDue().catch(failed("credential renewal"));
     // Poll counts go out coalesced (at most one Update(Question) a second per poll) and polls close on time.
     const pollFlush = setInterval(() => void services.polls.flush().catch(failed("poll flush")), 250);
+    // Announcements a stopped process recorded but never queued (and failed ones, after their back-off).
+    const replay = setInterval(() => void intents.recover().catch(failed("recorded deliveries")), 5_000);
+    void intents.recover().catch(failed("recorded deliveries"));
     // Re-deliveries are recognised for a week; older ids are forgotten.
     const prune = setInterval(() => {
       try {
@@ -118,7 +125,7 @@ export async function startInstance(config: Config, options: StartOptions = {}):
         failed("seen-activity pruning")(error);
       }
     }, 3600_000);
-    const timers = [renewal, pollFlush, prune];
+    const timers = [renewal, pollFlush, replay, prune];
     // Scheduled backups (CONSILIUM_BACKUP_DIR): one at start if the newest is older than the interval.
     if (config.backup.dir) {
       const schedule = new BackupSchedule({ dataDir: config.dataDir, dir: config.backup.dir, keep: config.backup.keep });
@@ -149,6 +156,8 @@ export async function startInstance(config: Config, options: StartOptions = {}):
         await tracing?.shutdown();
         metrics?.close();
         await services.textInImages.close();
+        intents.close();
+        relay.stop();
         database.close();
       },
     };
@@ -207,6 +216,8 @@ export async function startInstance(config: Config, options: StartOptions = {}):
       await tracing?.shutdown();
       metrics?.close();
       await services.textInImages.close();
+      intents.close();
+      relay.stop();
       database.close();
     },
   };

@@ -1,3 +1,4 @@
+import type { EventRows } from "./events/relay.ts";
 import type { Config } from "./config.ts";
 import type { DatabaseHandle } from "./db/client.ts";
 import { AccountReview } from "./domain/accounts/review.ts";
@@ -180,11 +181,14 @@ export function createServices(config: Config, database: DatabaseHandle): Servic
   const clock = new Clock();
   const directory = new Directory(db, instance, clock);
   const relationQueries = new RelationQueries(db);
-  events.subscribe((event) => {
-    if (event.type !== "relationship.changed") return;
-    relationQueries.forget(event.accountId);
-    relationQueries.forget(event.targetId);
-  });
+  events.subscribe(
+    (event) => {
+      if (event.type !== "relationship.changed") return;
+      relationQueries.forget(event.accountId);
+      relationQueries.forget(event.targetId);
+    },
+    { everyProcess: true },
+  );
   const notifications = new NotificationService({ db, events, relations: relationQueries });
   // Text burned into images is read (OCR) and checked by the privacy guard, off the request path.
   const textInImages = new TextInImages({ languages: config.ocrLanguages, dataDir: config.dataDir });
@@ -205,8 +209,8 @@ export function createServices(config: Config, database: DatabaseHandle): Servic
   const peers = new PeerService(db, config.origin, offline);
   const credentials = new CredentialIssuer({ db, keys, instance, clock, lifetimeDays: config.credentialDays });
   const credentialLifecycle = new CredentialLifecycle({ issuer: credentials, review, port: offline });
-  const polls = new PollService({ db, directory, notifications, clock, port: offline });
   const store = new StatusStore({ db, media, notifications, events });
+  const polls = new PollService({ db, statuses: store, directory, notifications, clock, port: offline });
   const profileImages = new ProfileImages({ db, media });
   const rules = new InstanceRules(db);
   const reports = new ReportService({ db, directory, store, rules, audit, notifications, port: offline });
@@ -326,3 +330,11 @@ export function connectFederation(services: Services, port: FederationPortWithOb
 const noJwks: JwksFetcher = async (origin) => {
   throw new Error(`JWKS of ${origin}: federation is not available in this process`);
 };
+
+/** How the event relay reads back the rows another process's events name. */
+export function eventRows(services: Services): EventRows {
+  return {
+    status: (id) => services.store.get(id),
+    notification: (accountId, id) => services.notifications.get(accountId, id),
+  };
+}

@@ -48,6 +48,8 @@ export class InboxStore {
   readonly #finish: Database.Statement<[number]>;
   readonly #retry: Database.Statement<[number, number]>;
   readonly #release: Database.Statement<[number]>;
+  readonly #depth: Database.Statement<[], { n: number; oldest: number | null }>;
+  readonly #pruneSeen: Database.Statement<[number]>;
   readonly #listeners = new Set<() => void>();
 
   constructor(sqlite: Database.Database, options: InboxStoreOptions = {}) {
@@ -84,6 +86,8 @@ export class InboxStore {
       "UPDATE inbox_activities SET attempts = attempts + 1, available_at = ?, leased_until = NULL, leased_by = NULL WHERE id = ?",
     );
     this.#release = sqlite.prepare("UPDATE inbox_activities SET leased_until = NULL, leased_by = NULL WHERE id = ?");
+    this.#depth = sqlite.prepare("SELECT count(*) AS n, min(received_at) AS oldest FROM inbox_activities");
+    this.#pruneSeen = sqlite.prepare("DELETE FROM seen_activities WHERE seen_at < ?");
   }
 
   /** Stores an accepted activity; false if its id was seen before (a re-delivery). */
@@ -153,15 +157,12 @@ export class InboxStore {
 
   /** Waiting activities, and how long the oldest has waited (ms). */
   depth(now = Date.now()): { queued: number; oldestMs: number } {
-    const row = this.#sqlite.prepare("SELECT count(*) AS n, min(received_at) AS oldest FROM inbox_activities").get() as {
-      n: number;
-      oldest: number | null;
-    };
+    const row = this.#depth.get()!;
     return { queued: row.n, oldestMs: row.oldest == null ? 0 : Math.max(0, now - row.oldest) };
   }
 
   /** Forgets ids seen longer ago than a sender would still retry. */
   pruneSeen(olderThanMs = 7 * 86_400_000, now = Date.now()): number {
-    return this.#sqlite.prepare("DELETE FROM seen_activities WHERE seen_at < ?").run(now - olderThanMs).changes;
+    return this.#pruneSeen.run(now - olderThanMs).changes;
   }
 }

@@ -202,6 +202,63 @@ export const queueWorkers = sqliteTable("queue_workers", {
 });
 
 /**
+ * Failed sign-ins and second-factor codes per key (src/domain/failure-counts.ts),
+ * shared by every process so that a brake holds behind a load balancer.  The
+ * key is a SHA-256 digest (of an e-mail and client address, or an account id).
+ */
+export const failureCounts = sqliteTable(
+  "failure_counts",
+  {
+    key: text("key").primaryKey(),
+    count: integer("count").notNull(),
+    /** When the window began, or the last failure (for a progressive brake). */
+    at: integer("at").notNull(),
+  },
+  (t) => [index("failure_counts_at").on(t.at)],
+);
+
+/**
+ * Domain events as each process announced them (src/events/relay.ts), so
+ * that the others (a separate worker, the CLI, another web node) stream them
+ * and refresh their caches.  Kept ten minutes.
+ */
+export const domainEvents = sqliteTable(
+  "domain_events",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    /** The announcing process (a random id per start). */
+    process: text("process").notNull(),
+    /** The event as JSON (rows with their dates; secrets left out). */
+    body: text("body").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [index("domain_events_created").on(t.createdAt)],
+);
+
+/**
+ * Deliveries the domain asked for and the federation layer has not queued
+ * yet (federation/durable-port.ts).  A row is written with the change it
+ * announces (in its transaction where the service calls the port there) and
+ * deleted once the activity is in Fedify's queue; a process that dies in
+ * between leaves it for the next one to replay.
+ */
+export const federationIntents = sqliteTable(
+  "federation_intents",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    method: text("method").notNull(),
+    /** The port call's arguments as JSON (secrets left out). */
+    args: text("args").notNull(),
+    createdAt: integer("created_at").notNull(),
+    /** "host:pid" of the process delivering it. */
+    owner: text("owner").notNull(),
+    leasedUntil: integer("leased_until").notNull(),
+    attempts: integer("attempts").notNull().default(0),
+  },
+  (t) => [index("federation_intents_lease").on(t.leasedUntil)],
+);
+
+/**
  * Activities accepted at an inbox (signature verified, peer checked) and
  * waiting to be applied.  A row leaves once its activity is persisted.
  */
@@ -551,6 +608,8 @@ export const polls = sqliteTable("polls", {
   /** Local polls: counts changed since the last Update(Question). */
   dirty: integer("dirty", { mode: "boolean" }).notNull().default(false),
   updatesSent: integer("updates_sent").notNull().default(0),
+  /** When the last Update(Question) went out (ms), so that every process coalesces alike. */
+  lastUpdateAt: integer("last_update_at").notNull().default(0),
 });
 
 export const pollVotes = sqliteTable(

@@ -39,22 +39,46 @@ export type RelationshipChange =
   | "domain.block"
   | "domain.unblock";
 
-export type DomainEventListener = (event: DomainEvent) => void;
+/** `from`: whether this process announced it, or another one (only for `everyProcess` listeners). */
+export type DomainEventListener = (event: DomainEvent, from: "here" | "elsewhere") => void;
+
+export interface SubscribeOptions {
+  /**
+   * Also hear what other processes on the same database did (a separate
+   * worker, the CLI, another web node), as relayed by src/events/relay.ts:
+   * for streaming and for caches.  Listeners that write (the home feed, edit
+   * history, tombstones) hear only their own process: the writing process
+   * has done that work already.
+   */
+  readonly everyProcess?: boolean;
+}
 
 export class DomainEvents {
   readonly #listeners = new Set<DomainEventListener>();
+  readonly #everyProcess = new Set<DomainEventListener>();
   #errors = 0;
 
-  subscribe(listener: DomainEventListener): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+  subscribe(listener: DomainEventListener, options: SubscribeOptions = {}): () => void {
+    const set = options.everyProcess ? this.#everyProcess : this.#listeners;
+    set.add(listener);
+    return () => set.delete(listener);
   }
 
   /** A subscriber's failure never undoes or interrupts the write that announced it. */
   emit(event: DomainEvent): void {
-    for (const listener of this.#listeners) {
+    this.#notify(this.#listeners, event, "here");
+    this.#notify(this.#everyProcess, event, "here");
+  }
+
+  /** What another process announced: only the listeners that asked to hear it. */
+  emitFromElsewhere(event: DomainEvent): void {
+    this.#notify(this.#everyProcess, event, "elsewhere");
+  }
+
+  #notify(listeners: Set<DomainEventListener>, event: DomainEvent, from: "here" | "elsewhere"): void {
+    for (const listener of listeners) {
       try {
-        listener(event);
+        listener(event, from);
       } catch {
         this.#errors++;
       }

@@ -1,5 +1,6 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
+import { once } from "../db/prepared.ts";
 import { actorKeys } from "../db/schema.ts";
 import type { Keyring } from "./crypto/keyring.ts";
 import { open, seal } from "./crypto/sealed-box.ts";
@@ -48,9 +49,16 @@ export class ActorKeyStore {
     return Promise.all((["RSASSA-PKCS1-v1_5", "Ed25519"] as const).map((alg) => this.#pair(owner, alg)));
   }
 
+  readonly #byOwner = once(() =>
+    this.#db
+      .select()
+      .from(actorKeys)
+      .where(and(eq(actorKeys.owner, sql.placeholder("owner")), eq(actorKeys.algorithm, sql.placeholder("algorithm"))))
+      .prepare(),
+  );
+
   async #pair(owner: string, algorithm: KeyAlgorithm): Promise<CryptoKeyPair> {
-    const where = and(eq(actorKeys.owner, owner), eq(actorKeys.algorithm, algorithm));
-    let row = this.#db.select().from(actorKeys).where(where).get();
+    let row = this.#byOwner().get({ owner, algorithm });
     if (!row) {
       const generated = (await crypto.subtle.generateKey(ALGORITHMS[algorithm], true, ["sign", "verify"])) as CryptoKeyPair;
       const publicJwk = JSON.stringify(await crypto.subtle.exportKey("jwk", generated.publicKey));
@@ -67,7 +75,7 @@ export class ActorKeyStore {
         })
         .onConflictDoNothing()
         .run();
-      row = this.#db.select().from(actorKeys).where(where).get()!;
+      row = this.#byOwner().get({ owner, algorithm })!;
     }
     const params = IMPORT_PARAMS[algorithm];
     const privateJwk = JSON.parse(open(this.#keyring.actorKeyKey, `key:${owner}:${algorithm}`, row.privateJwk));

@@ -1,40 +1,40 @@
+import { type FailureCounts, MemoryFailureCounts } from "./failure-counts.ts";
+
 /**
- * Fixed-window failure counter (per key) for login attempts.  Kept in
- * memory: a restart forgives, which is acceptable for a brute-force brake.
+ * Fixed-window failure counter (per key), for second-factor codes.  The
+ * counts live where `counts` keeps them: the database in a running instance,
+ * so every process sees the same ones.
  */
 export class FailureLimiter {
   readonly #max: number;
   readonly #windowMs: number;
-  readonly #entries = new Map<string, { count: number; resetAt: number }>();
+  readonly #counts: FailureCounts;
+  readonly #scope: string;
 
-  constructor(max: number, windowMs: number) {
+  constructor(max: number, windowMs: number, options: { counts?: FailureCounts; scope?: string } = {}) {
     this.#max = max;
     this.#windowMs = windowMs;
+    this.#counts = options.counts ?? new MemoryFailureCounts();
+    this.#scope = options.scope ?? "limit";
   }
 
   /** Seconds until the key may try again, or 0 when it may now. */
   retryAfter(key: string, now = Date.now()): number {
-    const entry = this.#entries.get(key);
-    if (!entry || entry.resetAt <= now) return 0;
-    return entry.count >= this.#max ? Math.ceil((entry.resetAt - now) / 1000) : 0;
+    const entry = this.#counts.get(`${this.#scope}:${key}`);
+    const resetAt = entry ? entry.at + this.#windowMs : 0;
+    if (!entry || resetAt <= now) return 0;
+    return entry.count >= this.#max ? Math.ceil((resetAt - now) / 1000) : 0;
   }
 
   fail(key: string, now = Date.now()): void {
-    const entry = this.#entries.get(key);
-    if (!entry || entry.resetAt <= now) {
-      this.#entries.set(key, { count: 1, resetAt: now + this.#windowMs });
-      if (this.#entries.size > 10_000) this.#sweep(now);
-    } else {
-      entry.count++;
-    }
+    const scoped = `${this.#scope}:${key}`;
+    const entry = this.#counts.get(scoped);
+    if (!entry || entry.at + this.#windowMs <= now) this.#counts.put(scoped, { count: 1, at: now });
+    else this.#counts.put(scoped, { count: entry.count + 1, at: entry.at });
   }
 
   reset(key: string): void {
-    this.#entries.delete(key);
-  }
-
-  #sweep(now: number): void {
-    for (const [key, entry] of this.#entries) if (entry.resetAt <= now) this.#entries.delete(key);
+    this.#counts.delete(`${this.#scope}:${key}`);
   }
 }
 
@@ -42,29 +42,36 @@ export class FailureLimiter {
  * A brake that slows rather than locks: the first `free` failures of a key
  * cost nothing; after that each one doubles the wait before the key may try
  * again (1 s, 2 s, 4 s … up to `maxDelayMs`).  Quiet for `windowMs`, a key is
- * forgiven.  Kept in memory, like FailureLimiter.
+ * forgiven.  Counts kept as FailureLimiter's are.
  */
 export class ProgressiveBrake {
   readonly #free: number;
   readonly #windowMs: number;
   readonly #firstDelayMs: number;
   readonly #maxDelayMs: number;
-  readonly #entries = new Map<string, { count: number; last: number }>();
+  readonly #counts: FailureCounts;
+  readonly #scope: string;
 
-  constructor(options: { free: number; windowMs: number; firstDelayMs?: number; maxDelayMs?: number }) {
+  constructor(options: {
+    free: number;
+    windowMs: number;
+    firstDelayMs?: number;
+    maxDelayMs?: number;
+    counts?: FailureCounts;
+    scope?: string;
+  }) {
     this.#free = options.free;
     this.#windowMs = options.windowMs;
     this.#firstDelayMs = options.firstDelayMs ?? 1000;
     this.#maxDelayMs = options.maxDelayMs ?? options.windowMs;
+    this.#counts = options.counts ?? new MemoryFailureCounts();
+    this.#scope = options.scope ?? "brake";
   }
 
+  /** The key's failures while it is not forgiven yet (`at`: the last one). */
   #live(key: string, now: number) {
-    const entry = this.#entries.get(key);
-    if (entry && now - entry.last >= this.#windowMs) {
-      this.#entries.delete(key);
-      return undefined;
-    }
-    return entry;
+    const entry = this.#counts.get(`${this.#scope}:${key}`);
+    return entry && now - entry.at < this.#windowMs ? entry : undefined;
   }
 
   /** The wait (ms) after `count` failures. */
@@ -77,22 +84,16 @@ export class ProgressiveBrake {
   retryAfter(key: string, now = Date.now()): number {
     const entry = this.#live(key, now);
     if (!entry) return 0;
-    const until = entry.last + this.delayAfter(entry.count);
+    const until = entry.at + this.delayAfter(entry.count);
     return until > now ? Math.ceil((until - now) / 1000) : 0;
   }
 
   fail(key: string, now = Date.now()): void {
     const entry = this.#live(key, now);
-    if (entry) {
-      entry.count++;
-      entry.last = now;
-      return;
-    }
-    this.#entries.set(key, { count: 1, last: now });
-    if (this.#entries.size > 10_000) for (const [k, e] of this.#entries) if (now - e.last >= this.#windowMs) this.#entries.delete(k);
+    this.#counts.put(`${this.#scope}:${key}`, { count: (entry?.count ?? 0) + 1, at: now });
   }
 
   reset(key: string): void {
-    this.#entries.delete(key);
+    this.#counts.delete(`${this.#scope}:${key}`);
   }
 }

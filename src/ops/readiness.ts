@@ -15,14 +15,20 @@ const WORKER_STALE_MS = 30_000;
  * write (the lock is taken and released, nothing written), every migration
  * is applied, and a queue worker, here or in `npm run worker`, has beaten
  * its heartbeat recently.  A few microseconds: fine to poll every second.
+ * The write probe does not wait for a lock another connection holds: the
+ * connection's busy timeout would stop the whole process for that long.
  */
 export function checkReadiness(sqlite: Database.Database): Readiness {
   const failing: ("database" | "migrations" | "queue_worker")[] = [];
+  const busyTimeout = sqlite.pragma("busy_timeout", { simple: true }) as number;
+  sqlite.pragma("busy_timeout = 0");
   try {
     sqlite.prepare("BEGIN IMMEDIATE").run();
     sqlite.prepare("ROLLBACK").run();
   } catch {
     failing.push("database");
+  } finally {
+    sqlite.pragma(`busy_timeout = ${busyTimeout}`);
   }
   try {
     if (!migrationsApplied(sqlite)) failing.push("migrations");

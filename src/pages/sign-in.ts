@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../http/env.ts";
 import type { AccountRow } from "../domain/accounts/types.ts";
+import type { FailureCounts } from "../domain/failure-counts.ts";
 import { FailureLimiter, ProgressiveBrake } from "../domain/rate-limit.ts";
 import type { ClientAddresses } from "../http/client-address.ts";
 
@@ -15,15 +16,18 @@ export type SignInResult =
  * or 20 (per address) in 15 minutes each failure doubles the wait (30 s, 1 min, 2 min …) before that
  * pair or address may try again, up to 15 minutes.  The owner, signing in
  * from another address, is never slowed by an attacker's failures.  Shared by
- * the OAuth sign-in, the web sign-in and the staff console.
+ * the OAuth sign-in, the web sign-in and the staff console.  The counts are
+ * kept in the database, so every process behind a load balancer brakes alike.
  */
 export class PasswordSignIn {
-  readonly #perPair = new ProgressiveBrake({ free: 5, windowMs: 15 * 60_000, firstDelayMs: 30_000 });
-  readonly #perAddress = new ProgressiveBrake({ free: 20, windowMs: 15 * 60_000, firstDelayMs: 30_000 });
+  readonly #perPair: ProgressiveBrake;
+  readonly #perAddress: ProgressiveBrake;
   readonly #addresses: ClientAddresses;
 
-  constructor(addresses: ClientAddresses) {
+  constructor(addresses: ClientAddresses, counts: FailureCounts) {
     this.#addresses = addresses;
+    this.#perPair = new ProgressiveBrake({ free: 5, windowMs: 15 * 60_000, firstDelayMs: 30_000, counts, scope: "sign-in:pair" });
+    this.#perAddress = new ProgressiveBrake({ free: 20, windowMs: 15 * 60_000, firstDelayMs: 30_000, counts, scope: "sign-in:address" });
   }
 
   async attempt(c: Context<AppEnv>, email: string, password: string): Promise<SignInResult> {
@@ -58,7 +62,11 @@ export type CodeResult =
  * every door to staff power: the console and the OAuth pages share it.
  */
 export class SecondFactorCheck {
-  readonly #failures = new FailureLimiter(5, 15 * 60_000);
+  readonly #failures: FailureLimiter;
+
+  constructor(counts: FailureCounts) {
+    this.#failures = new FailureLimiter(5, 15 * 60_000, { counts, scope: "second-factor" });
+  }
 
   /** Seconds until this staff member may try a code again (0: now). */
   wait(accountId: string): number {

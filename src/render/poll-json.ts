@@ -1,8 +1,9 @@
+import type { PollRow } from "../domain/polls/service.ts";
 import type { Services } from "../services.ts";
 
-/** Mastodon's Poll entity, plus the poll's eligibility (Consilium). */
-export function pollJson(statusId: string, viewerId: string, services: Services) {
-  const poll = services.polls.get(statusId);
+/** Mastodon's Poll entity, plus the poll's eligibility (Consilium); `row` when the caller has read it already. */
+export function pollJson(statusId: string, viewerId: string, services: Services, row?: PollRow) {
+  const poll = row ?? services.polls.get(statusId);
   if (!poll) return null;
   const view = services.polls.view(poll);
   const own = services.polls.ownVotes(statusId, viewerId);

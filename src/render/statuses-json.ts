@@ -95,7 +95,7 @@ export function renderStatuses(
       in_reply_to_id: s.inReplyToId,
       in_reply_to_account_id: s.inReplyToAccountId,
       reblog,
-      poll: polls.has(s.id) ? pollJson(s.id, viewerId, services) : null,
+      poll: polls.has(s.id) ? pollJson(s.id, viewerId, services, polls.get(s.id)) : null,
       card: null,
       language: s.language,
       favourited: stats.favourited.has(about.id),

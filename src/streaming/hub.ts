@@ -43,12 +43,15 @@ export class StreamingHub {
 
   constructor(services: Services) {
     this.#services = services;
-    services.events.subscribe((event) => {
-      this.#pending.push(event);
-      if (this.#scheduled) return;
-      this.#scheduled = true;
-      setImmediate(() => this.#flush());
-    });
+    services.events.subscribe(
+      (event) => {
+        this.#pending.push(event);
+        if (this.#scheduled) return;
+        this.#scheduled = true;
+        setImmediate(() => this.#flush());
+      },
+      { everyProcess: true },
+    );
   }
 
   add(connection: StreamConnection): void {

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { api, approvedPhysician, ownerToken } from "../helpers/client.ts";
 import { startInstances, type TestInstance } from "../helpers/instances.ts";
 import { eventually, findByUri, peer, resolveAccount } from "../helpers/network.ts";
+import { payloadOf, StreamClient } from "../helpers/stream-client.ts";
 
 /**
  * The web/worker split: with CONSILIUM_QUEUES=separate the web process
@@ -62,6 +63,23 @@ describe("a separate worker process", () => {
     expect(await findByUri(us, usDoc.token, waiting.uri)).toBeUndefined();
     expect(uk.queues.outbox.lanes().reduce((n, l) => n + l.queued, 0)).toBeGreaterThan(0);
     startWorker();
-    await eventually(() => findByUri(us, usDoc.token, waiting.uri), "the waiting post once a worker runs", 60_000);
+    const onUs = await eventually(() => findByUri(us, usDoc.token, waiting.uri), "the waiting post once a worker runs", 60_000);
+
+    // The worker applies what peers send; the web process streams it (events cross by the database).
+    const stream = await StreamClient.open(uk.origin, ukDoc.token, { stream: "user:notification" });
+    try {
+      const reply = { status: "Seen by the worker, streamed by the web", in_reply_to_id: onUs.id };
+      expect((await api(us, "POST", "/api/v1/statuses", { token: usDoc.token, json: reply })).status).toBe(200);
+      const notification = payloadOf(
+        await stream.next((m) => m.event === "notification", "the reply's notification, streamed by the web process"),
+      );
+      expect(notification).toMatchObject({
+        type: "mention",
+        account: { acct: `us_reader@${new URL(us.origin).host}` },
+        status: { content: expect.stringContaining("Seen by the worker, streamed by the web") },
+      });
+    } finally {
+      stream.close();
+    }
   }, 180_000);
 });

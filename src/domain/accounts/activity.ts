@@ -1,5 +1,6 @@
-import { and, count, eq, gte, isNull } from "drizzle-orm";
+import { and, count, eq, gte, isNull, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
+import { once } from "../../db/prepared.ts";
 import { accounts } from "../../db/schema.ts";
 import type { Clock } from "../clock.ts";
 import type { AccountRow } from "./types.ts";
@@ -22,6 +23,13 @@ export interface PhysicianUsage {
 export class AccountActivity {
   readonly #db: Db;
   readonly #clock: Clock;
+  readonly #touch = once(() =>
+    this.#db
+      .update(accounts)
+      .set({ lastActiveAt: sql`${sql.placeholder("at")}` })
+      .where(eq(accounts.id, sql.placeholder("id")))
+      .prepare(),
+  );
   readonly #written = new Map<string, number>();
   #usage: { at: number; value: PhysicianUsage } | null = null;
 
@@ -35,11 +43,7 @@ export class AccountActivity {
     const last = Math.max(this.#written.get(account.id) ?? 0, account.lastActiveAt?.getTime() ?? 0);
     if (now - last < HOUR) return;
     this.#written.set(account.id, now);
-    this.#db
-      .update(accounts)
-      .set({ lastActiveAt: new Date(now) })
-      .where(eq(accounts.id, account.id))
-      .run();
+    this.#touch().run({ id: account.id, at: now });
     this.#usage = null;
   }
 

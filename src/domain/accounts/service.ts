@@ -100,8 +100,16 @@ export class AccountService {
     return this.#byId().get({ id });
   }
 
+  readonly #byUsernameKey = once(() =>
+    this.#db
+      .select()
+      .from(accounts)
+      .where(eq(accounts.usernameKey, sql.placeholder("key")))
+      .prepare(),
+  );
+
   findByUsername(username: string): AccountRow | undefined {
-    return this.#db.select().from(accounts).where(eq(accounts.usernameKey, username.toLowerCase())).get();
+    return this.#byUsernameKey().get({ key: username.toLowerCase() });
   }
 
   /** An approved account by handle: the only kind that exists to the outside. */

@@ -31,14 +31,17 @@ export class AccountCounter {
       (SELECT count(*) FROM statuses WHERE account_id = j.value AND kind != 'boost' AND held = 0) AS statuses,
       (SELECT max(created_at) FROM statuses WHERE account_id = j.value AND kind != 'boost' AND held = 0) AS last
       FROM json_each(?) j`);
-    deps.events.subscribe((event) => {
-      if (event.type === "status.created" || event.type === "status.deleted" || event.type === "status.updated")
-        this.#cache.delete(event.status.accountId);
-      else if (event.type === "relationship.changed") {
-        this.#cache.delete(event.accountId);
-        this.#cache.delete(event.targetId);
-      }
-    });
+    deps.events.subscribe(
+      (event) => {
+        if (event.type === "status.created" || event.type === "status.deleted" || event.type === "status.updated")
+          this.#cache.delete(event.status.accountId);
+        else if (event.type === "relationship.changed") {
+          this.#cache.delete(event.accountId);
+          this.#cache.delete(event.targetId);
+        }
+      },
+      { everyProcess: true },
+    );
   }
 
   get(ids: readonly string[]): Map<string, AccountCounts> {

@@ -62,6 +62,13 @@ export interface RemoteActorInput {
 /** Local accounts and remote actors behind one set of ids and one view. */
 export class Directory {
   readonly #db: Db;
+  readonly #localByUsernameKey = once(() =>
+    this.#db
+      .select()
+      .from(accounts)
+      .where(eq(accounts.usernameKey, sql.placeholder("key")))
+      .prepare(),
+  );
   readonly #accountsByIds = once(() => this.#db.select().from(accounts).where(inIdList(accounts.id)).prepare());
   readonly #remoteByUri = once(() =>
     this.#db
@@ -180,7 +187,7 @@ export class Directory {
     const prefix = `${this.#instance.origin}/users/`;
     if (uri.startsWith(prefix)) {
       const username = uri.slice(prefix.length);
-      const local = this.#db.select().from(accounts).where(eq(accounts.usernameKey, username.toLowerCase())).get();
+      const local = this.#localByUsernameKey().get({ key: username.toLowerCase() });
       return local?.status === "approved" ? this.localView(local) : undefined;
     }
     const remote = this.findRemoteByUri(uri);

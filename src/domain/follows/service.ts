@@ -1,5 +1,6 @@
 import { and, count, desc, eq, inArray, lt, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
+import { once } from "../../db/prepared.ts";
 import { blocks, follows } from "../../db/schema.ts";
 import type { Directory } from "../directory/service.ts";
 import { DomainError } from "../errors.ts";
@@ -20,6 +21,13 @@ export interface Relationship {
 /** Follows between physicians, local and remote, with follow requests for locked accounts. */
 export class FollowService {
   readonly #db: Db;
+  readonly #acceptedFollowers = once(() =>
+    this.#db
+      .select()
+      .from(follows)
+      .where(and(eq(follows.followingId, sql.placeholder("accountId")), eq(follows.state, "accepted")))
+      .prepare(),
+  );
   readonly #directory: Directory;
   readonly #notifications: NotificationService;
   readonly #events: DomainEvents;
@@ -254,11 +262,7 @@ export class FollowService {
 
   /** Remote followers' inboxes of a local account (for private posts). */
   remoteFollowers(accountId: string) {
-    const rows = this.#db
-      .select()
-      .from(follows)
-      .where(and(eq(follows.followingId, accountId), eq(follows.state, "accepted")))
-      .all();
+    const rows = this.#acceptedFollowers().all({ accountId });
     return [...this.#directory.getMany(rows.map((r) => r.followerId)).values()].filter((a) => !a.local);
   }
 

@@ -1,5 +1,6 @@
 import { and, desc, eq, gt, gte, inArray, lt, notInArray, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
+import { idList, once } from "../../db/prepared.ts";
 import { accounts, markers, notifications, statuses } from "../../db/schema.ts";
 import type { DomainEvents } from "../events.ts";
 import { newId } from "../ids.ts";
@@ -49,6 +50,37 @@ export class NotificationService {
   readonly #db: Db;
   readonly #events: DomainEvents;
   readonly #relations: RelationQueries;
+  // Run for every notification considered (each reply, mention, favourite): prepared once.
+  readonly #recipientStatus = once(() =>
+    this.#db
+      .select({ status: accounts.status })
+      .from(accounts)
+      .where(eq(accounts.id, sql.placeholder("recipientId")))
+      .prepare(),
+  );
+  readonly #contextOf = once(() =>
+    this.#db
+      .select({ c: statuses.contextUri })
+      .from(statuses)
+      .where(eq(statuses.id, sql.placeholder("statusId")))
+      .prepare(),
+  );
+  readonly #insert = once(() =>
+    this.#db
+      .insert(notifications)
+      .values({
+        id: sql.placeholder("id"),
+        accountId: sql.placeholder("accountId"),
+        type: sql.placeholder("type"),
+        fromAccountId: sql.placeholder("fromAccountId"),
+        statusId: sql.placeholder("statusId"),
+        subjectId: sql.placeholder("subjectId"),
+        createdAt: sql.placeholder("createdAt"),
+      })
+      .onConflictDoNothing()
+      .returning()
+      .prepare(),
+  );
 
   constructor(deps: { db: Db; events: DomainEvents; relations: RelationQueries }) {
     this.#db = deps.db;
@@ -72,19 +104,22 @@ export class NotificationService {
     const moderation = type === "admin.report" || type === "moderation_warning" || type === "report_resolved";
     // Your own poll's end and decisions about you are what you are notified of about yourself.
     if (recipientId === fromAccountId && type !== "poll" && !moderation) return;
-    const recipient = this.#db.select({ status: accounts.status }).from(accounts).where(eq(accounts.id, recipientId)).get();
+    const recipient = this.#recipientStatus().get({ recipientId });
     if (recipient?.status !== "approved") return;
     if (!moderation && recipientId !== fromAccountId && this.#relations.silencedFor(recipientId, now).has(fromAccountId)) return;
     if (statusId) {
-      const context = this.#db.select({ c: statuses.contextUri }).from(statuses).where(eq(statuses.id, statusId)).get()?.c;
+      const context = this.#contextOf().get({ statusId })?.c;
       if (context && this.#relations.mutedThreads(recipientId, [context]).size > 0 && type !== "poll") return;
     }
-    const row = this.#db
-      .insert(notifications)
-      .values({ id: newId(now.getTime()), accountId: recipientId, type, fromAccountId, statusId, subjectId, createdAt: now })
-      .onConflictDoNothing()
-      .returning()
-      .get();
+    const row = this.#insert().get({
+      id: newId(now.getTime()),
+      accountId: recipientId,
+      type,
+      fromAccountId,
+      statusId,
+      subjectId,
+      createdAt: now,
+    });
     if (row) this.#events.emit({ type: "notification.created", notification: row });
   }
 
@@ -103,24 +138,43 @@ export class NotificationService {
       .run();
   }
 
-  list(accountId: string, q: NotificationQuery): NotificationRow[] {
-    const silenced = [...this.#relations.silencedFor(accountId)];
-    const conditions = [
-      eq(notifications.accountId, accountId),
-      q.maxId ? lt(notifications.id, q.maxId) : undefined,
-      q.sinceId ? gt(notifications.id, q.sinceId) : undefined,
-      q.minId ? gt(notifications.id, q.minId) : undefined,
-      q.types && q.types.length > 0 ? inArray(notifications.type, storedTypes(q.types)) : undefined,
-      q.excludeTypes && q.excludeTypes.length > 0 ? notInArray(notifications.type, storedTypes(q.excludeTypes)) : undefined,
-      silenced.length > 0 ? notInArray(notifications.fromAccountId, silenced) : undefined,
-    ].filter((c) => c != null);
-    const rows = this.#db
+  // One statement per direction for every filter combination: an absent bound is one no id passes
+  // ("" below every id, "a" above every all-digit id), an absent type filter is null.
+  readonly #page = (order: "newest" | "oldest") => {
+    const p = (name: string) => sql.placeholder(name);
+    return this.#db
       .select()
       .from(notifications)
-      .where(and(...conditions))
-      .orderBy(q.minId ? notifications.id : desc(notifications.id))
-      .limit(q.limit)
-      .all();
+      .where(
+        and(
+          eq(notifications.accountId, p("accountId")),
+          lt(notifications.id, p("maxId")),
+          gt(notifications.id, p("sinceId")),
+          gt(notifications.id, p("minId")),
+          sql`(${p("types")} IS NULL OR ${notifications.type} IN (SELECT value FROM json_each(${p("types")})))`,
+          sql`${notifications.type} NOT IN (SELECT value FROM json_each(${p("excluded")}))`,
+          sql`${notifications.fromAccountId} NOT IN (SELECT value FROM json_each(${p("silenced")}))`,
+        ),
+      )
+      .orderBy(order === "oldest" ? notifications.id : desc(notifications.id))
+      .limit(p("limit"))
+      .prepare();
+  };
+  readonly #newest = once(() => this.#page("newest"));
+  readonly #oldest = once(() => this.#page("oldest"));
+
+  list(accountId: string, q: NotificationQuery): NotificationRow[] {
+    const page = q.minId ? this.#oldest() : this.#newest();
+    const rows = page.all({
+      accountId,
+      maxId: q.maxId || "a",
+      sinceId: q.sinceId || "",
+      minId: q.minId || "",
+      types: q.types && q.types.length > 0 ? idList(storedTypes(q.types)) : null,
+      excluded: idList(q.excludeTypes ? storedTypes(q.excludeTypes) : []),
+      silenced: idList(this.#relations.silencedFor(accountId)),
+      limit: q.limit,
+    });
     return q.minId ? rows.reverse() : rows;
   }
 

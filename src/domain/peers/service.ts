@@ -1,6 +1,6 @@
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
-import { externalChanges } from "../../db/prepared.ts";
+import { externalChanges, once } from "../../db/prepared.ts";
 import { peers } from "../../db/schema.ts";
 import { DomainError } from "../errors.ts";
 import type { FederationPort, InstanceActorInfo } from "../federation-port.ts";
@@ -92,12 +92,22 @@ export class PeerService {
     this.#trusted = null;
   }
 
+  readonly #all = once(() => this.#db.select().from(peers).prepare());
+
   list(): PeerRow[] {
-    return this.#db.select().from(peers).all();
+    return this.#all().all();
   }
 
+  readonly #byOrigin = once(() =>
+    this.#db
+      .select()
+      .from(peers)
+      .where(eq(peers.origin, sql.placeholder("origin")))
+      .prepare(),
+  );
+
   get(origin: string): PeerRow | undefined {
-    return this.#db.select().from(peers).where(eq(peers.origin, origin)).get();
+    return this.#byOrigin().get({ origin });
   }
 
   #require(origin: string): PeerRow {

@@ -1,18 +1,16 @@
-import { and, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "../../db/client.ts";
-import { idList, inIdList, once } from "../../db/prepared.ts";
-import { pollVotes, polls, statuses } from "../../db/schema.ts";
 import type { Clock } from "../clock.ts";
 import type { AccountView, Directory } from "../directory/service.ts";
 import { DomainError } from "../errors.ts";
 import type { FederationPort } from "../federation-port.ts";
-import { newId } from "../ids.ts";
 import type { NotificationService } from "../notifications/service.ts";
 import { findSpecialty, specialtyFromNucc } from "../specialties.ts";
+import type { StatusStore } from "../statuses/store.ts";
 import type { StatusRow } from "../statuses/types.ts";
+import { type PollRow, PollStore } from "./store.ts";
 
-export type PollRow = typeof polls.$inferSelect;
+export type { PollRow } from "./store.ts";
 export const POLL_MEDIA_TYPE = "application/vnd.consilium.poll+json";
 /** k-anonymity: a breakdown cell with fewer voters than this is suppressed. */
 export const BREAKDOWN_K = 5;
@@ -97,15 +95,23 @@ function jurisdictionMatches(allowed: readonly string[], jurisdiction: string | 
  * totals in coalesced Update(Question)s and a final one at closing.
  */
 export class PollService {
-  readonly #db: Db;
+  readonly #store: PollStore;
+  readonly #statuses: Pick<StatusStore, "get">;
   readonly #directory: Directory;
   readonly #notifications: NotificationService;
   readonly #clock: Clock;
   #port: FederationPort;
-  readonly #lastSent = new Map<string, number>();
 
-  constructor(deps: { db: Db; directory: Directory; notifications: NotificationService; clock: Clock; port: FederationPort }) {
-    this.#db = deps.db;
+  constructor(deps: {
+    db: Db;
+    statuses: Pick<StatusStore, "get">;
+    directory: Directory;
+    notifications: NotificationService;
+    clock: Clock;
+    port: FederationPort;
+  }) {
+    this.#store = new PollStore(deps.db);
+    this.#statuses = deps.statuses;
     this.#directory = deps.directory;
     this.#notifications = deps.notifications;
     this.#clock = deps.clock;
@@ -149,22 +155,16 @@ export class PollService {
       remoteBreakdown: null,
       dirty: false,
       updatesSent: 0,
+      lastUpdateAt: 0,
     };
   }
 
   get(statusId: string): PollRow | undefined {
-    return this.#db.select().from(polls).where(eq(polls.statusId, statusId)).get();
+    return this.#store.get(statusId);
   }
 
-  readonly #byStatusIds = once(() => this.#db.select().from(polls).where(inIdList(polls.statusId)).prepare());
-
   getMany(statusIds: readonly string[]): Map<string, PollRow> {
-    if (statusIds.length === 0) return new Map();
-    return new Map(
-      this.#byStatusIds()
-        .all({ ids: idList(statusIds) })
-        .map((p) => [p.statusId, p]),
-    );
+    return new Map(this.#store.getMany(statusIds).map((p) => [p.statusId, p]));
   }
 
   view(poll: PollRow): PollView {
@@ -180,38 +180,19 @@ export class PollService {
         expired,
       };
     }
-    const rows = this.#db
-      .select({ choice: pollVotes.choice, n: sql<number>`count(*)` })
-      .from(pollVotes)
-      .where(eq(pollVotes.pollId, poll.statusId))
-      .groupBy(pollVotes.choice)
-      .all();
-    const voters = this.#db
-      .select({ n: sql<number>`count(DISTINCT ${pollVotes.accountId})` })
-      .from(pollVotes)
-      .where(eq(pollVotes.pollId, poll.statusId))
-      .get()!.n;
+    const rows = this.#store.choiceCounts(poll.statusId);
+    const voters = this.#store.voterCount(poll.statusId);
     const options = titles.map((title, i) => ({ title, votes: rows.find((r) => r.choice === i)?.n ?? 0 }));
     return { poll, options, votersCount: voters, votesCount: options.reduce((a, o) => a + o.votes, 0), expired };
   }
 
   /** Everyone who voted (FEP-9967: the new results go to each of them). */
   voterIds(statusId: string): string[] {
-    return this.#db
-      .selectDistinct({ id: pollVotes.accountId })
-      .from(pollVotes)
-      .where(eq(pollVotes.pollId, statusId))
-      .all()
-      .map((r) => r.id);
+    return this.#store.voterIds(statusId);
   }
 
   ownVotes(statusId: string, accountId: string): number[] {
-    return this.#db
-      .select({ choice: pollVotes.choice })
-      .from(pollVotes)
-      .where(and(eq(pollVotes.pollId, statusId), eq(pollVotes.accountId, accountId)))
-      .all()
-      .map((r) => r.choice);
+    return this.#store.ownChoices(statusId, accountId);
   }
 
   #profile(voter: AccountView): VoterProfile {
@@ -255,16 +236,9 @@ export class PollService {
 
   /** Replaces a voter's choices: a voter counts once, a re-vote replaces the earlier one. */
   #record(pollId: string, voterId: string, choices: readonly number[], uri: string | null, now: Date): void {
-    this.#db.transaction((tx) => {
-      tx.delete(pollVotes)
-        .where(and(eq(pollVotes.pollId, pollId), eq(pollVotes.accountId, voterId)))
-        .run();
-      for (const choice of choices) {
-        tx.insert(pollVotes)
-          .values({ id: newId(now.getTime()), pollId, accountId: voterId, choice, uri, createdAt: now })
-          .run();
-      }
-      tx.update(polls).set({ dirty: true }).where(eq(polls.statusId, pollId)).run();
+    this.#store.transaction(() => {
+      this.#store.replaceVotes(pollId, voterId, choices, uri, now);
+      this.#store.markDirty(pollId);
     });
   }
 
@@ -283,14 +257,8 @@ export class PollService {
       this.#record(poll.statusId, voterId, picked, null, now);
     } else {
       const previous = this.ownVotes(poll.statusId, voterId);
-      this.#db.transaction((tx) => {
-        tx.delete(pollVotes)
-          .where(and(eq(pollVotes.pollId, poll.statusId), eq(pollVotes.accountId, voterId)))
-          .run();
-        for (const choice of picked)
-          tx.insert(pollVotes)
-            .values({ id: newId(now.getTime()), pollId: poll.statusId, accountId: voterId, choice, uri: null, createdAt: now })
-            .run();
+      this.#store.transaction(() => {
+        this.#store.replaceVotes(poll.statusId, voterId, picked, null, now);
         // The voter sees their vote in the counts at once, as Mastodon shows it; the origin's next
         // results Update replaces these figures with its own (which count the vote).
         const counts = poll.remoteCounts
@@ -299,10 +267,7 @@ export class PollService {
         for (const choice of previous) counts[choice] = Math.max(0, (counts[choice] ?? 0) - 1);
         for (const choice of picked) counts[choice] = (counts[choice] ?? 0) + 1;
         const voters = (poll.remoteVotersCount ?? 0) + (previous.length === 0 ? 1 : 0);
-        tx.update(polls)
-          .set({ remoteCounts: JSON.stringify(counts), remoteVotersCount: voters })
-          .where(eq(polls.statusId, poll.statusId))
-          .run();
+        this.#store.setRemoteTally(poll.statusId, counts, voters);
       });
       const titles = JSON.parse(poll.options) as string[];
       await this.#port.pollVoted(
@@ -335,16 +300,12 @@ export class PollService {
     const poll = this.get(statusId);
     if (!poll || poll.local) return;
     const closing = closed && !poll.closed;
-    this.#db
-      .update(polls)
-      .set({
-        remoteCounts: JSON.stringify(counts),
-        remoteVotersCount: voters,
-        closed,
-        remoteBreakdown: breakdown ? JSON.stringify(breakdown) : poll.remoteBreakdown,
-      })
-      .where(eq(polls.statusId, statusId))
-      .run();
+    this.#store.setRemoteResults(statusId, {
+      counts,
+      voters,
+      closed,
+      breakdown: breakdown ? JSON.stringify(breakdown) : poll.remoteBreakdown,
+    });
     if (closing) this.#notifyClosed(statusId);
   }
 
@@ -369,19 +330,14 @@ export class PollService {
       eligibleSpecialties: JSON.stringify(input.eligibleSpecialties),
       eligibleJurisdictions: JSON.stringify(input.eligibleJurisdictions),
     };
-    this.#db
-      .insert(polls)
-      .values({ statusId, local: false, ...values })
-      .onConflictDoUpdate({ target: polls.statusId, set: values })
-      .run();
+    this.#store.upsertRemote(statusId, values);
     this.receiveCounts(statusId, input.counts, input.voters, input.closed, input.breakdown);
   }
 
   #notifyClosed(statusId: string): void {
-    const status = this.#db.select().from(statuses).where(eq(statuses.id, statusId)).get();
+    const status = this.#statuses.get(statusId);
     if (!status) return;
-    const voters = this.#db.selectDistinct({ id: pollVotes.accountId }).from(pollVotes).where(eq(pollVotes.pollId, statusId)).all();
-    for (const v of voters) this.#notifications.notify(v.id, "poll", status.accountId, statusId);
+    for (const voterId of this.#store.voterIds(statusId)) this.#notifications.notify(voterId, "poll", status.accountId, statusId);
     const author = this.#directory.get(status.accountId);
     if (author?.local) this.#notifications.notify(status.accountId, "poll", `${status.accountId}`, statusId);
   }
@@ -394,31 +350,15 @@ export class PollService {
   async flush(): Promise<number> {
     const now = this.#clock.now().getTime();
     let sent = 0;
-    const expired = this.#db
-      .select()
-      .from(polls)
-      .where(and(eq(polls.local, true), eq(polls.closed, false), sql`${polls.expiresAt} <= ${now}`))
-      .all();
-    for (const poll of expired) {
-      this.#db.update(polls).set({ closed: true, dirty: true }).where(eq(polls.statusId, poll.statusId)).run();
-      this.#notifyClosed(poll.statusId);
+    // Every process may flush: the database decides which one closes a poll and sends an update.
+    for (const poll of this.#store.expired(now)) {
+      if (this.#store.close(poll.statusId)) this.#notifyClosed(poll.statusId);
     }
-    const dirty = this.#db
-      .select()
-      .from(polls)
-      .where(and(eq(polls.local, true), eq(polls.dirty, true)))
-      .all();
-    for (const poll of dirty) {
-      const last = this.#lastSent.get(poll.statusId) ?? 0;
-      if (!poll.closed && Date.now() - last < UPDATE_INTERVAL_MS) continue;
-      const status = this.#db.select().from(statuses).where(eq(statuses.id, poll.statusId)).get();
+    for (const poll of this.#store.dirty()) {
+      if (!poll.closed && Date.now() - poll.lastUpdateAt < UPDATE_INTERVAL_MS) continue;
+      const status = this.#statuses.get(poll.statusId);
       if (!status) continue;
-      this.#db
-        .update(polls)
-        .set({ dirty: false, updatesSent: sql`${polls.updatesSent} + 1` })
-        .where(eq(polls.statusId, poll.statusId))
-        .run();
-      this.#lastSent.set(poll.statusId, Date.now());
+      if (!this.#store.claimUpdate(poll.statusId, Date.now())) continue;
       await this.#port.pollResultsChanged(status, this.voterIds(poll.statusId));
       sent++;
     }
@@ -433,7 +373,7 @@ export class PollService {
   breakdown(poll: PollRow): Breakdown | null {
     if (!poll.local) return poll.remoteBreakdown ? (JSON.parse(poll.remoteBreakdown) as Breakdown) : null;
     const titles = JSON.parse(poll.options) as string[];
-    const votes = this.#db.select().from(pollVotes).where(eq(pollVotes.pollId, poll.statusId)).all();
+    const votes = this.#store.votes(poll.statusId);
     const voters = this.#directory.getMany(votes.map((v) => v.accountId));
     const group = (keyOf: (p: VoterProfile) => string | null, labelOf: (key: string) => string): BreakdownRow[] => {
       const rows = new Map<string, { voters: Set<string>; options: number[] }>();

@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, inArray, isNull, lt, or } from "drizzle-orm";
+import { and, desc, eq, gt, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
 import { idList, once } from "../../db/prepared.ts";
 import { accountNotes, blocks, domainBlocks, mutes, remoteActors } from "../../db/schema.ts";
@@ -23,6 +23,15 @@ export class RelationQueries {
   #activeMute(now: Date) {
     return or(isNull(mutes.expiresAt), gt(mutes.expiresAt, now));
   }
+
+  readonly #blocksOf = once(() => {
+    const viewer = sql.placeholder("viewerId");
+    return this.#db
+      .select({ a: blocks.accountId, t: blocks.targetId })
+      .from(blocks)
+      .where(or(eq(blocks.accountId, viewer), eq(blocks.targetId, viewer)))
+      .prepare();
+  });
 
   // Read on every timeline page and thread: one prepared statement.
   readonly #hidden = once(() =>
@@ -61,30 +70,37 @@ export class RelationQueries {
   /** Accounts whose notifications this viewer does not get: blocked either way, or muted with notifications. */
   silencedFor(viewerId: string, now = new Date()): Set<string> {
     const out = new Set<string>();
-    for (const r of this.#db
-      .select({ a: blocks.accountId, t: blocks.targetId })
-      .from(blocks)
-      .where(or(eq(blocks.accountId, viewerId), eq(blocks.targetId, viewerId)))
-      .all()) {
-      out.add(r.a === viewerId ? r.t : r.a);
-    }
-    for (const r of this.#db
-      .select({ t: mutes.targetId })
-      .from(mutes)
-      .where(and(eq(mutes.accountId, viewerId), eq(mutes.notifications, true), this.#activeMute(now)))
-      .all())
-      out.add(r.t);
+    for (const id of this.blockedEitherWay(viewerId)) out.add(id);
+    for (const r of this.#notificationMutes().all({ viewerId, now: now.getTime() })) out.add(r.t);
     for (const id of this.#onBlockedDomains(viewerId)) out.add(id);
     return out;
   }
 
-  #onBlockedDomains(viewerId: string): string[] {
-    return this.#db
+  readonly #notificationMutes = once(() =>
+    this.#db
+      .select({ t: mutes.targetId })
+      .from(mutes)
+      .where(
+        and(
+          eq(mutes.accountId, sql.placeholder("viewerId")),
+          eq(mutes.notifications, true),
+          or(isNull(mutes.expiresAt), sql`${mutes.expiresAt} > ${sql.placeholder("now")}`),
+        ),
+      )
+      .prepare(),
+  );
+  readonly #blockedDomainActors = once(() =>
+    this.#db
       .select({ id: remoteActors.id })
       .from(domainBlocks)
       .innerJoin(remoteActors, eq(remoteActors.host, domainBlocks.domain))
-      .where(eq(domainBlocks.accountId, viewerId))
-      .all()
+      .where(eq(domainBlocks.accountId, sql.placeholder("viewerId")))
+      .prepare(),
+  );
+
+  #onBlockedDomains(viewerId: string): string[] {
+    return this.#blockedDomainActors()
+      .all({ viewerId })
       .map((r) => r.id);
   }
 
@@ -92,11 +108,8 @@ export class RelationQueries {
   /** Accounts this viewer blocks or is blocked by (what hides a status opened by id). */
   blockedEitherWay(viewerId: string): Set<string> {
     return new Set(
-      this.#db
-        .select({ a: blocks.accountId, t: blocks.targetId })
-        .from(blocks)
-        .where(or(eq(blocks.accountId, viewerId), eq(blocks.targetId, viewerId)))
-        .all()
+      this.#blocksOf()
+        .all({ viewerId })
         .map((r) => (r.a === viewerId ? r.t : r.a)),
     );
   }
@@ -129,14 +142,17 @@ export class RelationQueries {
     return out;
   }
 
+  readonly #blockEitherWay = once(() => {
+    const [a, b] = [sql.placeholder("a"), sql.placeholder("b")];
+    return this.#db
+      .select({ id: blocks.id })
+      .from(blocks)
+      .where(or(and(eq(blocks.accountId, a), eq(blocks.targetId, b)), and(eq(blocks.accountId, b), eq(blocks.targetId, a))))
+      .prepare();
+  });
+
   isBlockedEitherWay(a: string, b: string): boolean {
-    return (
-      this.#db
-        .select({ id: blocks.id })
-        .from(blocks)
-        .where(or(and(eq(blocks.accountId, a), eq(blocks.targetId, b)), and(eq(blocks.accountId, b), eq(blocks.targetId, a))))
-        .get() != null
-    );
+    return this.#blockEitherWay().get({ a, b }) != null;
   }
 
   flags(viewerId: string, ids: readonly string[], now = new Date()): Map<string, RelationFlags> {

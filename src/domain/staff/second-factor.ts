@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto";
-import { and, eq, lt } from "drizzle-orm";
+import { and, eq, lt, sql } from "drizzle-orm";
 import { Secret, TOTP } from "otpauth";
 import type { Db } from "../../db/client.ts";
+import { once } from "../../db/prepared.ts";
 import { accounts, staffSecondFactors } from "../../db/schema.ts";
 import { type AccountRow, isStaff } from "../accounts/types.ts";
 import type { AuditLog } from "../audit.ts";
@@ -70,8 +71,17 @@ export class SecondFactors {
     this.#db.update(accounts).set({ staffTokensSince: now }).where(eq(accounts.id, accountId)).run();
   }
 
+  // Read at every staff sign-in and every admin request's scope check.
+  readonly #byAccount = once(() =>
+    this.#db
+      .select()
+      .from(staffSecondFactors)
+      .where(eq(staffSecondFactors.accountId, sql.placeholder("accountId")))
+      .prepare(),
+  );
+
   #row(accountId: string) {
-    return this.#db.select().from(staffSecondFactors).where(eq(staffSecondFactors.accountId, accountId)).get();
+    return this.#byAccount().get({ accountId });
   }
 
   #totp(accountId: string, label: string, secret: Secret): TOTP {

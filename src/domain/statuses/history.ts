@@ -1,5 +1,6 @@
-import { asc, desc, eq } from "drizzle-orm";
+import { asc, desc, eq, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
+import { once } from "../../db/prepared.ts";
 import { mediaAttachments, polls, statusEdits } from "../../db/schema.ts";
 import type { DomainEvents } from "../events.ts";
 import { newId } from "../ids.ts";
@@ -13,6 +14,47 @@ export type StatusEditRow = typeof statusEdits.$inferSelect;
  */
 export class EditHistory {
   readonly #db: Db;
+  // Run for every status stored: prepared once.
+  readonly #mediaIds = once(() =>
+    this.#db
+      .select({ id: mediaAttachments.id })
+      .from(mediaAttachments)
+      .where(eq(mediaAttachments.statusId, sql.placeholder("statusId")))
+      .orderBy(asc(mediaAttachments.id))
+      .prepare(),
+  );
+  readonly #pollOptions = once(() =>
+    this.#db
+      .select({ options: polls.options })
+      .from(polls)
+      .where(eq(polls.statusId, sql.placeholder("statusId")))
+      .prepare(),
+  );
+  readonly #latest = once(() =>
+    this.#db
+      .select()
+      .from(statusEdits)
+      .where(eq(statusEdits.statusId, sql.placeholder("statusId")))
+      .orderBy(desc(statusEdits.id))
+      .limit(1)
+      .prepare(),
+  );
+  readonly #insert = once(() =>
+    this.#db
+      .insert(statusEdits)
+      .values({
+        id: sql.placeholder("id"),
+        statusId: sql.placeholder("statusId"),
+        contentHtml: sql.placeholder("contentHtml"),
+        spoilerText: sql.placeholder("spoilerText"),
+        sensitive: sql.placeholder("sensitive"),
+        caseData: sql.placeholder("caseData"),
+        pollOptions: sql.placeholder("pollOptions"),
+        mediaIds: sql.placeholder("mediaIds"),
+        createdAt: sql.placeholder("createdAt"),
+      })
+      .prepare(),
+  );
 
   constructor(deps: { db: Db; events: DomainEvents }) {
     this.#db = deps.db;
@@ -24,13 +66,8 @@ export class EditHistory {
   }
 
   #snapshot(status: StatusRow) {
-    const media = this.#db
-      .select({ id: mediaAttachments.id })
-      .from(mediaAttachments)
-      .where(eq(mediaAttachments.statusId, status.id))
-      .orderBy(asc(mediaAttachments.id))
-      .all();
-    const poll = this.#db.select({ options: polls.options }).from(polls).where(eq(polls.statusId, status.id)).get();
+    const media = this.#mediaIds().all({ statusId: status.id });
+    const poll = this.#pollOptions().get({ statusId: status.id });
     return {
       contentHtml: status.contentHtml,
       spoilerText: status.spoilerText,
@@ -43,13 +80,7 @@ export class EditHistory {
 
   #record(status: StatusRow): void {
     const snapshot = this.#snapshot(status);
-    const last = this.#db
-      .select()
-      .from(statusEdits)
-      .where(eq(statusEdits.statusId, status.id))
-      .orderBy(desc(statusEdits.id))
-      .limit(1)
-      .get();
+    const last = this.#latest().get({ statusId: status.id });
     // Only what a reader can see counts as a new version (not a count change).
     if (
       last &&
@@ -62,10 +93,7 @@ export class EditHistory {
     )
       return;
     const at = last ? (status.editedAt ?? new Date()) : status.createdAt;
-    this.#db
-      .insert(statusEdits)
-      .values({ id: newId(at.getTime()), statusId: status.id, createdAt: at, ...snapshot })
-      .run();
+    this.#insert().run({ id: newId(at.getTime()), statusId: status.id, createdAt: at, ...snapshot });
   }
 
   /** Oldest first; a status stored before history was kept shows as its one version. */

@@ -1,6 +1,7 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
-import { favourites, pins, statusMentions, statuses, statusTags, tombstones } from "../../db/schema.ts";
+import { once } from "../../db/prepared.ts";
+import { favourites, pins, statuses, tombstones } from "../../db/schema.ts";
 import type { AuditLog } from "../audit.ts";
 import { DomainError } from "../errors.ts";
 import type { DomainEvents } from "../events.ts";
@@ -117,11 +118,8 @@ export class ReceivedStatuses {
           .returning()
           .get();
     if (!row) return this.#store.getByUri(input.uri)!;
-    this.#db.delete(statusTags).where(eq(statusTags.statusId, row.id)).run();
-    for (const tag of input.tags)
-      this.#db.insert(statusTags).values({ statusId: row.id, tag: tag.toLowerCase() }).onConflictDoNothing().run();
-    for (const accountId of input.mentionedAccountIds)
-      this.#db.insert(statusMentions).values({ statusId: row.id, accountId }).onConflictDoNothing().run();
+    this.#store.replaceTags(row.id, input.tags);
+    this.#store.addMentions(row.id, input.mentionedAccountIds);
     this.#store.index(row.id, this.#store.searchBody(row, input.caseRecord));
     if (held) {
       this.#audit.record({
@@ -175,8 +173,16 @@ export class ReceivedStatuses {
   }
 
   /** Whether a peer deleted this address: what arrives about it afterwards is ignored. */
+  readonly #tombstone = once(() =>
+    this.#db
+      .select({ uri: tombstones.uri })
+      .from(tombstones)
+      .where(eq(tombstones.uri, sql.placeholder("uri")))
+      .prepare(),
+  );
+
   isDeleted(uri: string): boolean {
-    return this.#db.select({ uri: tombstones.uri }).from(tombstones).where(eq(tombstones.uri, uri)).get() != null;
+    return this.#tombstone().get({ uri }) != null;
   }
 
   receiveLike(actorId: string, objectUri: string, likeUri: string, now = new Date()): FavouriteRow | undefined {

@@ -1,6 +1,6 @@
 import { and, eq, inArray } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
-import { idempotencyKeys, mediaAttachments, polls as pollsTable, statusMentions, statuses, statusTags } from "../../db/schema.ts";
+import { idempotencyKeys, mediaAttachments, polls as pollsTable, statuses } from "../../db/schema.ts";
 import type { AccountView, Directory } from "../directory/service.ts";
 import { DomainError } from "../errors.ts";
 import type { DomainEvents } from "../events.ts";
@@ -183,6 +183,7 @@ export class StatusService {
     const tags = this.#tags(text, record);
     // A reply also reaches the parent's author, as in Mastodon.
     const mentionIds = [...new Set([...mentions.map((m) => m.id), ...(parent && parent.accountId !== authorId ? [parent.accountId] : [])])];
+    let delivery: Promise<void> = Promise.resolve();
     const row = this.#db.transaction((tx) => {
       const inserted = tx
         .insert(statuses)
@@ -209,8 +210,8 @@ export class StatusService {
         })
         .returning()
         .get();
-      for (const tag of tags) tx.insert(statusTags).values({ statusId: id, tag }).onConflictDoNothing().run();
-      for (const accountId of mentionIds) tx.insert(statusMentions).values({ statusId: id, accountId }).onConflictDoNothing().run();
+      this.#store.replaceTags(id, tags);
+      this.#store.addMentions(id, mentionIds);
       if (media.length > 0)
         tx.update(mediaAttachments)
           .set({ statusId: id })
@@ -224,12 +225,17 @@ export class StatusService {
       if (input.idempotencyKey)
         tx.insert(idempotencyKeys).values({ accountId: authorId, key: input.idempotencyKey, statusId: id, createdAt: now }).run();
       if (input.poll) tx.insert(pollsTable).values(this.#polls.localRow(id, input.poll)).run();
+      // Announced inside the transaction: the port records the delivery with the post, so a post
+      // that is committed is never left unannounced by a crash (the port starts only after commit).
+      delivery = this.#port.statusCreated(inserted);
       return inserted;
     });
+    // Awaited below; if indexing or notifying throws first, the rejection is still handled.
+    delivery.catch(() => undefined);
     this.#store.index(row.id, this.#store.searchBody(row, record));
     this.#notifyNew(row, mentionIds, parent);
     this.#events.emit({ type: "status.created", status: row });
-    await this.#port.statusCreated(row);
+    await delivery;
     return row;
   }
 
@@ -279,8 +285,7 @@ export class StatusService {
         .where(eq(statuses.id, id))
         .returning()
         .get();
-      tx.delete(statusTags).where(eq(statusTags.statusId, id)).run();
-      for (const tag of this.#tags(text, record)) tx.insert(statusTags).values({ statusId: id, tag }).onConflictDoNothing().run();
+      this.#store.replaceTags(id, this.#tags(text, record));
       return row;
     });
     this.#store.index(id, this.#store.searchBody(updated, record));

@@ -61,11 +61,16 @@ export class StatusStore {
     this.#media = deps.media;
     this.#notifications = deps.notifications;
     this.#events = deps.events;
-    this.#events.subscribe((event) => {
-      if (this.#localCount === null || (event.type !== "status.created" && event.type !== "status.deleted")) return;
-      if (!event.status.local || event.status.kind === "boost") return;
-      this.#localCount += event.type === "status.created" ? 1 : -1;
-    });
+    this.#events.subscribe(
+      (event, from) => {
+        if (this.#localCount === null || (event.type !== "status.created" && event.type !== "status.deleted")) return;
+        if (!event.status.local || event.status.kind === "boost") return;
+        // Another process's post may be in the count already: counted again when next asked.
+        if (from === "elsewhere") this.#localCount = null;
+        else this.#localCount += event.type === "status.created" ? 1 : -1;
+      },
+      { everyProcess: true },
+    );
   }
 
   get(id: string): StatusRow | undefined {
@@ -91,13 +96,61 @@ export class StatusStore {
     return this.#db.select().from(statuses).where(eq(statuses.reblogOfId, statusId)).all();
   }
 
-  mentionedIds(statusId: string): string[] {
-    return this.#db
+  readonly #mentionedIds = once(() =>
+    this.#db
       .select({ id: statusMentions.accountId })
       .from(statusMentions)
-      .where(eq(statusMentions.statusId, statusId))
-      .all()
+      .where(eq(statusMentions.statusId, sql.placeholder("statusId")))
+      .prepare(),
+  );
+  readonly #dropTags = once(() =>
+    this.#db
+      .delete(statusTags)
+      .where(eq(statusTags.statusId, sql.placeholder("statusId")))
+      .prepare(),
+  );
+  readonly #addTag = once(() =>
+    this.#db
+      .insert(statusTags)
+      .values({ statusId: sql.placeholder("statusId"), tag: sql.placeholder("tag") })
+      .onConflictDoNothing()
+      .prepare(),
+  );
+  readonly #addMention = once(() =>
+    this.#db
+      .insert(statusMentions)
+      .values({ statusId: sql.placeholder("statusId"), accountId: sql.placeholder("accountId") })
+      .onConflictDoNothing()
+      .prepare(),
+  );
+
+  readonly #inContext = once(() =>
+    this.#db
+      .select()
+      .from(statuses)
+      .where(and(eq(statuses.contextUri, sql.placeholder("contextUri")), ne(statuses.kind, "boost")))
+      .prepare(),
+  );
+
+  /** Every post of a conversation (boosts left out), in no particular order. */
+  inContext(contextUri: string): StatusRow[] {
+    return this.#inContext().all({ contextUri });
+  }
+
+  mentionedIds(statusId: string): string[] {
+    return this.#mentionedIds()
+      .all({ statusId })
       .map((r) => r.id);
+  }
+
+  /** A status's tags become these (lower-cased); call inside the status's transaction. */
+  replaceTags(statusId: string, tags: Iterable<string>): void {
+    this.#dropTags().run({ statusId });
+    for (const tag of tags) this.#addTag().run({ statusId, tag: tag.toLowerCase() });
+  }
+
+  addMentions(statusId: string, accountIds: Iterable<string>): void {
+    for (const accountId of accountIds) this.#addMention().run({ statusId, accountId });
   }
 
   /** Counts and the viewer's own flags for a batch of statuses. */
@@ -201,9 +254,14 @@ export class StatusStore {
     return [status.spoilerText, record ? plainCaseText(record) : "", htmlToText(status.contentHtml)].filter(Boolean).join("\n");
   }
 
+  readonly #unindex = once(() => this.#db.$client.prepare<[string]>("DELETE FROM status_search WHERE status_id = ?"));
+  readonly #addToIndex = once(() =>
+    this.#db.$client.prepare<[string, string]>("INSERT INTO status_search (status_id, body) VALUES (?, ?)"),
+  );
+
   index(statusId: string, body: string): void {
-    this.#db.run(sql`DELETE FROM status_search WHERE status_id = ${statusId}`);
-    if (body) this.#db.run(sql`INSERT INTO status_search (status_id, body) VALUES (${statusId}, ${body})`);
+    this.#unindex().run(statusId);
+    if (body) this.#addToIndex().run(statusId, body);
   }
 
   /** Removes a status with everything hanging off it, and announces it. */

@@ -226,13 +226,7 @@ export class TimelineService {
     ) {
       chain.unshift(cursor);
     }
-    const thread = status.contextUri
-      ? this.#db
-          .select()
-          .from(statuses)
-          .where(and(eq(statuses.contextUri, status.contextUri), ne(statuses.kind, "boost")))
-          .all()
-      : [];
+    const thread = status.contextUri ? this.#store.inContext(status.contextUri) : [];
     // Published time and URI order the thread, so every instance shows it the same way.
     thread.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.uri.localeCompare(b.uri));
     const inThread = new Set([status.id]);
