@@ -137,8 +137,12 @@ export class PollService {
     };
   }
 
-  /** The row to insert with a new local status (in its transaction); ends by the poll clock. */
-  localRow(statusId: string, input: PollInput): PollRow {
+  /** A new local status's poll (call inside the status's transaction); it ends by the poll clock. */
+  insertLocal(statusId: string, input: PollInput): void {
+    this.#store.insert(this.#localRow(statusId, input));
+  }
+
+  #localRow(statusId: string, input: PollInput): PollRow {
     const now = this.#clock.now();
     return {
       statusId,

@@ -1,6 +1,6 @@
 import { and, eq, inArray } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
-import { idempotencyKeys, mediaAttachments, polls as pollsTable, statuses } from "../../db/schema.ts";
+import { idempotencyKeys, mediaAttachments, statuses } from "../../db/schema.ts";
 import type { AccountView, Directory } from "../directory/service.ts";
 import { DomainError } from "../errors.ts";
 import type { DomainEvents } from "../events.ts";
@@ -224,7 +224,7 @@ export class StatusService {
           .run();
       if (input.idempotencyKey)
         tx.insert(idempotencyKeys).values({ accountId: authorId, key: input.idempotencyKey, statusId: id, createdAt: now }).run();
-      if (input.poll) tx.insert(pollsTable).values(this.#polls.localRow(id, input.poll)).run();
+      if (input.poll) this.#polls.insertLocal(id, input.poll);
       // Announced inside the transaction: the port records the delivery with the post, so a post
       // that is committed is never left unannounced by a crash (the port starts only after commit).
       delivery = this.#port.statusCreated(inserted);
