@@ -10,6 +10,8 @@ import type { PeerRow } from "../src/domain/peers/service.ts";
 import type { BlockRow } from "../src/domain/relations/service.ts";
 import type { FavouriteRow, FollowRow, StatusRow } from "../src/domain/statuses/types.ts";
 import type { FederationPortWithObjects } from "../src/services.ts";
+import type { MentionRef } from "../src/domain/statuses/text.ts";
+import type { MentionResolver } from "../src/domain/statuses/service.ts";
 import { rowsFromJson, rowsToJson } from "../src/db/row-json.ts";
 import { processIsAlive } from "./queue-workers.ts";
 
@@ -51,7 +53,8 @@ interface IntentRow {
  * queue an activity a second time; peers drop the repeat by its id.
  */
 export class DurablePort implements FederationPortWithObjects {
-  readonly #inner: FederationPortWithObjects;
+  #inner: FederationPortWithObjects | null = null;
+  #resolveMention: MentionResolver = async () => undefined;
   // The uuid tells this life of a pid from an earlier one.
   readonly #owner = `${hostname()}:${process.pid}:${randomUUID()}`;
   readonly #leaseMs: number;
@@ -64,8 +67,7 @@ export class DurablePort implements FederationPortWithObjects {
   readonly #claim: Database.Statement<[string, number, number, string, number]>;
   #recovering: Promise<number> | null = null;
 
-  constructor(sqlite: Database.Database, inner: FederationPortWithObjects, options: DurablePortOptions = {}) {
-    this.#inner = inner;
+  constructor(sqlite: Database.Database, options: DurablePortOptions = {}) {
     liveOwners.add(this.#owner);
     this.#leaseMs = options.leaseMs ?? 60_000;
     this.#retryMs = options.retryMs ?? 5_000;
@@ -81,8 +83,39 @@ export class DurablePort implements FederationPortWithObjects {
     );
   }
 
+  /**
+   * Gives the port its deliverer (Fedify, once the federation is built) and
+   * the way to find mentioned accounts.  Until then, and in a process that
+   * never has one, announcements are recorded for whichever process does
+   * deliver (the server or the worker replays them within seconds).
+   */
+  attach(inner: FederationPortWithObjects, resolveMention: MentionResolver): void {
+    this.#inner = inner;
+    this.#resolveMention = resolveMention;
+  }
+
+  /** What delivers for this port (null until attached). */
+  get deliverer(): FederationPortWithObjects | null {
+    return this.#inner;
+  }
+
+  /** Finds a mentioned account on its instance; undefined in a process that cannot ask peers. */
+  resolveMention(mention: MentionRef): Promise<AccountView | undefined> {
+    return this.#resolveMention(mention);
+  }
+
+  #delivering(): FederationPortWithObjects {
+    if (this.#inner == null) throw new Error("Federation is not available in this process");
+    return this.#inner;
+  }
+
   async #announce(method: Announcement, args: unknown[]): Promise<void> {
     const now = Date.now();
+    if (this.#inner == null) {
+      // Nobody here delivers: the row is anyone's at once.
+      this.#insert.run(method, rowsToJson(args), now, "", now);
+      return;
+    }
     const id = Number(this.#insert.run(method, rowsToJson(args), now, this.#owner, now + this.#leaseMs).lastInsertRowid);
     // The caller's transaction (if any) commits before the work starts; one rolled back took the row with it.
     await Promise.resolve();
@@ -92,7 +125,8 @@ export class DurablePort implements FederationPortWithObjects {
 
   async #deliver(id: number, method: Announcement, args: unknown[], attempts: number): Promise<void> {
     try {
-      await (this.#inner[method] as (...a: unknown[]) => Promise<void>).apply(this.#inner, args);
+      const inner = this.#delivering();
+      await (inner[method] as (...a: unknown[]) => Promise<void>).apply(inner, args);
       this.#done.run(id);
     } catch (error) {
       // Nobody holds it now: the next recovery, here or elsewhere, tries again after the back-off.
@@ -122,6 +156,7 @@ export class DurablePort implements FederationPortWithObjects {
   }
 
   async #recover(now: number): Promise<number> {
+    if (this.#inner == null) return 0;
     let delivered = 0;
     for (const row of this.#pending.all()) {
       if (!this.#abandoned(row, now)) continue;
@@ -143,16 +178,16 @@ export class DurablePort implements FederationPortWithObjects {
   }
 
   objectFor(status: StatusRow): unknown {
-    return this.#inner.objectFor(status);
+    return this.#inner?.objectFor(status) ?? null;
   }
   activityFor(status: StatusRow): unknown {
-    return this.#inner.activityFor(status);
+    return this.#inner?.activityFor(status) ?? null;
   }
   resolveInstanceActor(origin: string): Promise<InstanceActorInfo> {
-    return this.#inner.resolveInstanceActor(origin);
+    return this.#delivering().resolveInstanceActor(origin);
   }
   peerFollow(peer: PeerRow): Promise<string | null> {
-    return this.#inner.peerFollow(peer);
+    return this.#delivering().peerFollow(peer);
   }
   peerAccept(peer: PeerRow): Promise<void> {
     return this.#announce("peerAccept", [peer]);

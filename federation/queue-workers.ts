@@ -18,6 +18,37 @@ export function processIsAlive(pid: number): boolean {
   }
 }
 
+export interface RegisteredWorker {
+  readonly id: string;
+  readonly host: string;
+  readonly pid: number;
+  readonly heartbeatAt: number;
+}
+
+/**
+ * The registered workers that are gone: silent for `staleMs` on any host, or
+ * on this host a pid that no longer runs (or is this process's own pid under
+ * another id: an earlier life of this process).  Both backends' registries
+ * decide by this.
+ */
+export function deadWorkers(workers: readonly RegisteredWorker[], now: number, staleMs: number): string[] {
+  const here = hostname();
+  return workers
+    .filter((w) => {
+      if (ownWorkers.has(w.id)) return false;
+      if (now - w.heartbeatAt > staleMs) return true;
+      if (w.host !== here) return false;
+      return w.pid === process.pid || !processIsAlive(w.pid);
+    })
+    .map((w) => w.id);
+}
+
+/** Marks a worker id as this process's own (never swept by a sibling registry here). */
+export function ownWorker(id: string, own: boolean): void {
+  if (own) ownWorkers.add(id);
+  else ownWorkers.delete(id);
+}
+
 export interface WorkerRegistryOptions {
   readonly heartbeatMs?: number;
   /** A worker silent for this long is taken for dead, on any host. */
@@ -38,7 +69,7 @@ export class WorkerRegistry {
   readonly #staleMs: number;
   readonly #register: Database.Statement<[string, string, number, number]>;
   readonly #beat: Database.Statement<[number, string]>;
-  readonly #workers: Database.Statement<[], { id: string; host: string; pid: number; heartbeatAt: number }>;
+  readonly #workers: Database.Statement<[], RegisteredWorker>;
   readonly #unleaseWorker: Database.Statement<[string, string]>[];
   readonly #forget: Database.Statement<[string]>;
   #timer: NodeJS.Timeout | null = null;
@@ -79,17 +110,7 @@ export class WorkerRegistry {
 
   /** Takes back the leases of workers that are gone; returns how many workers were. */
   sweep(now = Date.now()): number {
-    const workers = this.#workers.all();
-    const here = hostname();
-    const dead = workers
-      .filter((w) => {
-        if (ownWorkers.has(w.id)) return false;
-        if (now - w.heartbeatAt > this.#staleMs) return true;
-        if (w.host !== here) return false;
-        // Our own pid under another id is an earlier life of this process.
-        return w.pid === process.pid || !processIsAlive(w.pid);
-      })
-      .map((w) => w.id);
+    const dead = deadWorkers(this.#workers.all(), now, this.#staleMs);
     if (dead.length > 0) this.#release(dead);
     return dead.length;
   }

@@ -1,24 +1,13 @@
 import { isDeepStrictEqual } from "node:util";
 import type { KvKey, KvStore, KvStoreListEntry, KvStoreSetOptions } from "@fedify/fedify";
 import type Database from "better-sqlite3";
+import { asStored, encodeKey, expiry, isRememberedFailure, type KvStoreRuleOptions, prefixPattern } from "./kv-rules.ts";
 
 /**
  * Fedify's KvStore on the application's SQLite database (better-sqlite3).
- * Keys are stored as JSON arrays; a prefix query matches the JSON text up to
- * the last element, so ["a","b"] lists ["a","b"] and ["a","b",...].
+ * The rules both backends share are in kv-rules.ts.
  */
-export interface SqliteKvStoreOptions {
-  /**
-   * Prefixes under which a failure is never remembered: Fedify's key cache
-   * stores `null` (and fetch-error notes) for a key it could not fetch, and a
-   * single forged request could then lock a genuine key out for ten minutes.
-   */
-  readonly uncachedFailurePrefixes?: readonly KvKey[];
-}
-
-function hasPrefix(key: KvKey, prefix: KvKey): boolean {
-  return prefix.length <= key.length && prefix.every((p, i) => key[i] === p);
-}
+export type SqliteKvStoreOptions = KvStoreRuleOptions;
 
 export class SqliteKvStore implements KvStore {
   readonly #uncachedFailures: readonly KvKey[];
@@ -60,12 +49,8 @@ export class SqliteKvStore implements KvStore {
     return Promise.resolve(row == null ? undefined : (JSON.parse(row.value) as T));
   }
 
-  #isRememberedFailure(key: KvKey, value: unknown): boolean {
-    return this.#uncachedFailures.some((p) => hasPrefix(key, p) && (value === null || key[p.length] === "__fetchError"));
-  }
-
   set(key: KvKey, value: unknown, options?: KvStoreSetOptions): Promise<void> {
-    if (this.#isRememberedFailure(key, value)) return Promise.resolve();
+    if (isRememberedFailure(this.#uncachedFailures, key, value)) return Promise.resolve();
     // JSON has no undefined: storing it is deleting (as a get would then answer).
     if (value === undefined) this.#delete.run(encodeKey(key));
     else this.#set.run(encodeKey(key), JSON.stringify(value), expiry(options));
@@ -78,31 +63,14 @@ export class SqliteKvStore implements KvStore {
   }
 
   cas(key: KvKey, expectedValue: unknown, newValue: unknown, options?: KvStoreSetOptions): Promise<boolean> {
-    // Round-trip through JSON so the comparison sees what a get() would return.
-    const expected = expectedValue === undefined ? undefined : JSON.parse(JSON.stringify(expectedValue));
-    return Promise.resolve(this.#cas(encodeKey(key), expected, newValue, expiry(options)));
+    return Promise.resolve(this.#cas(encodeKey(key), asStored(expectedValue), newValue, expiry(options)));
   }
 
   async *list(prefix?: KvKey): AsyncIterable<KvStoreListEntry> {
     const now = Date.now();
-    const rows =
-      prefix == null
-        ? this.#listAll.all(now)
-        : this.#listPrefix.all(encodeKey(prefix), `${escapeLike(encodeKey(prefix).slice(0, -1))},%`, now);
+    const rows = prefix == null ? this.#listAll.all(now) : this.#listPrefix.all(encodeKey(prefix), prefixPattern(prefix), now);
     for (const row of rows) {
       yield { key: JSON.parse(row.key) as KvKey, value: JSON.parse(row.value) };
     }
   }
-}
-
-function encodeKey(key: KvKey): string {
-  return JSON.stringify(key);
-}
-
-function escapeLike(value: string): string {
-  return value.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
-
-function expiry(options?: KvStoreSetOptions): number | null {
-  return options?.ttl == null ? null : Date.now() + options.ttl.total("millisecond");
 }

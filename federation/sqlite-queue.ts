@@ -1,25 +1,10 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { MessageQueue, MessageQueueDepth, MessageQueueEnqueueOptions, MessageQueueListenOptions } from "@fedify/fedify";
 import type Database from "better-sqlite3";
+import { type Handling, laneOf, messageIdOf, type QueueOptions } from "./queue-rules.ts";
 import { WorkerRegistry } from "./queue-workers.ts";
 
-export interface SqliteMessageQueueOptions {
-  /** How often an idle listener looks for due messages (ms). */
-  readonly pollIntervalMs?: number;
-  /**
-   * How long a claimed message stays invisible to other listeners.  A
-   * backstop only: a dead worker's leases are taken back through its
-   * heartbeat (see WorkerRegistry) long before this runs out.
-   */
-  readonly leaseMs?: number;
-  /**
-   * Messages handled at once by one listener.  Each worker finishes its
-   * message before taking the next, so a crash loses none, and the ordering
-   * rule in the claim keeps same-key messages in order across workers.
-   */
-  readonly concurrency?: number;
-  /** Messages of one lane (one remote origin) handled at once, across workers. */
-  readonly laneLimit?: number;
+export interface SqliteMessageQueueOptions extends QueueOptions {
   readonly workers?: WorkerRegistry;
 }
 
@@ -28,34 +13,8 @@ interface Row {
   message: string;
 }
 
-/** The message being handled, so that its own retry can take its place. */
-interface Handling {
-  readonly id: number;
-  readonly messageId: unknown;
-  kept: boolean;
-}
-
 /** Listeners in this process, woken at once on enqueue instead of at the next poll. */
 const localWakers = new Map<string, Set<() => void>>();
-
-/**
- * The lane of a message: the origin a delivery goes to.  Fedify's outbox
- * messages name their inbox; anything else (fan-out) has no lane.
- */
-export function laneOf(message: unknown): string | null {
-  if (message == null || typeof message !== "object") return null;
-  const { type, inbox } = message as { type?: unknown; inbox?: unknown };
-  if (type !== "outbox" || typeof inbox !== "string") return null;
-  try {
-    return new URL(inbox).origin;
-  } catch {
-    return null;
-  }
-}
-
-function messageIdOf(message: unknown): unknown {
-  return message != null && typeof message === "object" ? (message as { id?: unknown }).id : undefined;
-}
 
 /**
  * Fedify's MessageQueue on the application's SQLite database.  A message is

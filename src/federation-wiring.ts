@@ -1,6 +1,5 @@
 import type { TracerProvider } from "@opentelemetry/api";
 import { instanceKeyId } from "../federation/actors.ts";
-import { DurablePort } from "../federation/durable-port.ts";
 import { buildFederation } from "../federation/federation.ts";
 import { RemoteLookup } from "../federation/lookup.ts";
 import { FedifyPort } from "../federation/outbox.ts";
@@ -11,7 +10,7 @@ import { SqliteMessageQueue } from "../federation/sqlite-queue.ts";
 import type { Config } from "./config.ts";
 import type { DatabaseHandle } from "./db/client.ts";
 import { INSTANCE_KEY_OWNER } from "./domain/keys.ts";
-import { connectFederation, type Services } from "./services.ts";
+import type { Services } from "./services.ts";
 
 /**
  * Fedify over the instance's SQLite (its key-value store and durable queue),
@@ -44,7 +43,7 @@ export async function wireFederation(
   });
   const lookup = new RemoteLookup(federation, services, http);
   // What the domain announces is recorded before it is queued, so a crash in between loses nothing.
-  const intents = new DurablePort(database.sqlite, new FedifyPort(federation, services));
-  connectFederation(services, intents, (mention) => lookup.account(mention));
+  const intents = services.federationPort;
+  intents.attach(new FedifyPort(federation, services), (mention) => lookup.account(mention));
   return { identity, kv, queue, reachability, federation, lookup, intents };
 }

@@ -18,6 +18,7 @@ import type { StreamingLimits } from "./streaming/streams.ts";
 import { attachWebSocketStreaming } from "./streaming/websocket.ts";
 import { logger } from "./logging.ts";
 import { BackupSchedule } from "./ops/backup.ts";
+import { JobLeases } from "./ops/job-leases.ts";
 import { InstanceMetrics, serveMetrics } from "./ops/metrics.ts";
 import { startTracing } from "./ops/tracing.ts";
 
@@ -41,6 +42,10 @@ export interface StartOptions {
   /** Tests shorten heartbeats and shrink the slow-consumer limit. */
   readonly streaming?: StreamingLimits;
 }
+
+const RENEWAL = "credential-renewal";
+const RENEWAL_EVERY_MS = 60 * 60_000;
+const BACKUP = "backup";
 
 export async function startInstance(config: Config, options: StartOptions = {}): Promise<RunningInstance> {
   installFetchGuard();
@@ -97,6 +102,8 @@ export async function startInstance(config: Config, options: StartOptions = {}):
   // Queues and jobs run here unless a separate worker process (npm run worker) takes them.
   const serve = options.serve !== false;
   const runsWork = !serve || config.queues === "embedded";
+  // Scheduled jobs run in one process at a time across everything on this database.
+  const jobs = new JobLeases(database.sqlite);
   const background = outgoing.run(() => {
     if (!runsWork) return { stopped: Promise.resolve([]), timers: [] as NodeJS.Timeout[] };
     // A failing loop is logged with what it was doing and counted; it does not stop the others.
@@ -109,9 +116,11 @@ export async function startInstance(config: Config, options: StartOptions = {}):
         ? federation.startQueue(services, { signal: stop.signal }).catch(failed("outbox queue"))
         : Promise.resolve();
     const inboxStopped = inbox.run(stop.signal).catch(failed("inbox worker"));
-    // Credentials are renewed before they expire and withdrawn when they may no longer be held.
-    const renewal = setInterval(() => void services.credentialLifecycle.renewDue().catch(failed("credential renewal")), 60 * 60_000);
-    void services.credentialLifecycle.renewDue().catch(failed("credential renewal"));
+    // Credentials are renewed before they expire and withdrawn when they may no longer be held: by one process at a time.
+    const renew = () =>
+      void jobs.runIfLeader(RENEWAL, RENEWAL_EVERY_MS, () => services.credentialLifecycle.renewDue()).catch(failed("credential renewal"));
+    const renewal = setInterval(renew, RENEWAL_EVERY_MS);
+    renew();
     // Poll counts go out coalesced (at most one Update(Question) a second per poll) and polls close on time.
     const pollFlush = setInterval(() => void services.polls.flush().catch(failed("poll flush")), 250);
     // Announcements a stopped process recorded but never queued (and failed ones, after their back-off).
@@ -130,10 +139,9 @@ export async function startInstance(config: Config, options: StartOptions = {}):
     if (config.backup.dir) {
       const schedule = new BackupSchedule({ dataDir: config.dataDir, dir: config.backup.dir, keep: config.backup.keep });
       const backup = () =>
-        void schedule.run().then(
-          (file) => log.info("Backed up to {file}", { file }),
-          (error: Error) => failed("scheduled backup")(error),
-        );
+        void jobs
+          .runIfLeader(BACKUP, config.backup.intervalMs, async () => log.info("Backed up to {file}", { file: await schedule.run() }))
+          .catch(failed("scheduled backup"));
       const latest = schedule.latest();
       if (!latest || Date.now() - latest.at.getTime() > config.backup.intervalMs) setTimeout(backup, 5_000).unref();
       timers.push(setInterval(backup, config.backup.intervalMs));
@@ -158,6 +166,7 @@ export async function startInstance(config: Config, options: StartOptions = {}):
         await services.textInImages.close();
         intents.close();
         relay.stop();
+        jobs.releaseAll();
         database.close();
       },
     };
@@ -218,6 +227,7 @@ export async function startInstance(config: Config, options: StartOptions = {}):
       await services.textInImages.close();
       intents.close();
       relay.stop();
+      jobs.releaseAll();
       database.close();
     },
   };

@@ -14,7 +14,8 @@ import { createPasswordHasher } from "./domain/crypto/password.ts";
 import { AccountCounter } from "./domain/directory/counts.ts";
 import { Directory } from "./domain/directory/service.ts";
 import { DomainEvents } from "./domain/events.ts";
-import { type FederationPort, OfflinePort } from "./domain/federation-port.ts";
+import type { FederationPort } from "./domain/federation-port.ts";
+import { DurablePort } from "../federation/durable-port.ts";
 import { FilterService } from "./domain/filters/service.ts";
 import { FollowService } from "./domain/follows/service.ts";
 import { createIdentityVault } from "./domain/identity/vault.ts";
@@ -38,7 +39,7 @@ import { DomainBlocks } from "./domain/relations/domain-blocks.ts";
 import { EditHistory } from "./domain/statuses/history.ts";
 import { ReactionService } from "./domain/statuses/reactions.ts";
 import { ReceivedStatuses } from "./domain/statuses/received.ts";
-import { type MentionResolver, StatusService } from "./domain/statuses/service.ts";
+import { StatusService } from "./domain/statuses/service.ts";
 import { StatusStore } from "./domain/statuses/store.ts";
 import { AccountActivity } from "./domain/accounts/activity.ts";
 import { NetworkCollections, Tombstones } from "./domain/statuses/network-collections.ts";
@@ -147,7 +148,8 @@ export interface Services {
   readonly verifier: CredentialVerifier;
   readonly sessionKey: Uint8Array;
   /** Set once federation is wired (server); the CLI runs without it. */
-  federationPort: FederationPortWithObjects;
+  /** The port every service announces through (durable: federation/durable-port.ts). */
+  federationPort: DurablePort;
   queueStatus: QueueStatus;
 }
 
@@ -177,7 +179,9 @@ export function createServices(config: Config, database: DatabaseHandle): Servic
     country: config.country,
     version: SOFTWARE_VERSION,
   };
-  const offline = Object.assign(new OfflinePort(), { objectFor: () => null, activityFor: () => null });
+  // The one port every service announces through, from the start: what is announced before (or without)
+  // a deliverer is recorded and delivered by whichever process on this database runs federation.
+  const port = new DurablePort(database.sqlite);
   const clock = new Clock();
   const directory = new Directory(db, instance, clock);
   const relationQueries = new RelationQueries(db);
@@ -193,8 +197,8 @@ export function createServices(config: Config, database: DatabaseHandle): Servic
   // Text burned into images is read (OCR) and checked by the privacy guard, off the request path.
   const textInImages = new TextInImages({ languages: config.ocrLanguages, dataDir: config.dataDir });
   const media = new MediaService(db, config.dataDir, textInImages);
-  const follows = new FollowService({ db, directory, notifications, events, port: offline });
-  const relations = new RelationService({ db, directory, follows, events, port: offline });
+  const follows = new FollowService({ db, directory, notifications, events, port });
+  const relations = new RelationService({ db, directory, follows, events, port });
   const keys = new ActorKeyStore(db, keyring);
   const vault = createIdentityVault(keyring);
   const accounts = new AccountService({
@@ -206,18 +210,30 @@ export function createServices(config: Config, database: DatabaseHandle): Servic
   });
   const review = new AccountReview({ db, vault, audit, registers, accounts });
   review.backfillRegisterMatch();
-  const peers = new PeerService(db, config.origin, offline);
+  const peers = new PeerService(db, config.origin, port);
   const credentials = new CredentialIssuer({ db, keys, instance, clock, lifetimeDays: config.credentialDays });
-  const credentialLifecycle = new CredentialLifecycle({ issuer: credentials, review, port: offline });
+  const credentialLifecycle = new CredentialLifecycle({ issuer: credentials, review, port });
   const store = new StatusStore({ db, media, notifications, events });
-  const polls = new PollService({ db, statuses: store, directory, notifications, clock, port: offline });
+  const polls = new PollService({ db, statuses: store, directory, notifications, clock, port });
   const profileImages = new ProfileImages({ db, media });
   const rules = new InstanceRules(db);
-  const reports = new ReportService({ db, directory, store, rules, audit, notifications, port: offline });
+  const reports = new ReportService({ db, directory, store, rules, audit, notifications, port });
   const exports = new DataExports({ db, dataDir: config.dataDir, audit });
   const visibility = new StatusVisibility({ store, directory, follows, relations: relationQueries });
   const homeFeed = new HomeFeed({ sqlite: database.sqlite, events });
-  const statuses = new StatusService({ db, store, visibility, directory, notifications, media, instance, polls, events, port: offline });
+  const statuses = new StatusService({
+    db,
+    store,
+    visibility,
+    directory,
+    notifications,
+    media,
+    instance,
+    polls,
+    events,
+    port,
+    resolveMention: (mention) => port.resolveMention(mention),
+  });
   homeFeed.start();
   return {
     config,
@@ -260,7 +276,7 @@ export function createServices(config: Config, database: DatabaseHandle): Servic
     tombstones: new Tombstones(db, events),
     visibility,
     statuses,
-    reactions: new ReactionService({ db, store, visibility, directory, notifications, events, port: offline }),
+    reactions: new ReactionService({ db, store, visibility, directory, notifications, events, port }),
     received: new ReceivedStatuses({ db, store, visibility, notifications, audit, events }),
     timelines: new TimelineService({ db, store, visibility, feed: homeFeed, clock }),
     homeFeed,
@@ -295,7 +311,7 @@ export function createServices(config: Config, database: DatabaseHandle): Servic
       reports,
       audit,
       events,
-      port: offline,
+      port,
       deleteExports: (id) => exports.deleteFor(id),
     }),
     exports,
@@ -307,23 +323,9 @@ export function createServices(config: Config, database: DatabaseHandle): Servic
     credentialLifecycle,
     verifier: new CredentialVerifier({ db, clock, isActivePeer: (origin) => peers.isActive(origin), fetchJwks: noJwks }),
     sessionKey: keyring.sessionKey,
-    federationPort: offline,
+    federationPort: port,
     queueStatus: { lanes: () => [], inbox: () => ({ queued: 0, oldestMs: 0 }) },
   };
-}
-
-/** Points every service at the real federation port. */
-export function connectFederation(services: Services, port: FederationPortWithObjects, resolveMention: MentionResolver): void {
-  services.federationPort = port;
-  services.peers.setPort(port);
-  services.follows.setPort(port);
-  services.relations.setPort(port);
-  services.statuses.setPort(port, resolveMention);
-  services.reactions.setPort(port);
-  services.credentialLifecycle.setPort(port);
-  services.polls.setPort(port);
-  services.reports.setPort(port);
-  services.erasure.setPort(port);
 }
 
 /** Offline (the CLI): credentials of peers are checked only by a running server, through its guarded client. */

@@ -218,6 +218,18 @@ export const failureCounts = sqliteTable(
 );
 
 /**
+ * Scheduled jobs that one process at a time may run (src/ops/job-leases.ts):
+ * credential renewal and backups.  The holder keeps a job by claiming it again
+ * before `until`; when it dies, the job passes to whoever claims it next.
+ */
+export const jobLeases = sqliteTable("job_leases", {
+  job: text("job").primaryKey(),
+  /** The holding process (a random id per start). */
+  holder: text("holder").notNull(),
+  until: integer("until").notNull(),
+});
+
+/**
  * Domain events as each process announced them (src/events/relay.ts), so
  * that the others (a separate worker, the CLI, another web node) stream them
  * and refresh their caches.  Kept ten minutes.

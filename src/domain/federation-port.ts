@@ -52,7 +52,7 @@ export interface FederationPort {
   accountDeleted(account: AccountRow): Promise<void>;
 }
 
-/** Until the federation layer is wired (CLI, unit tests): nothing leaves. */
+/** A port that sends nothing, for unit tests of one service (the running code announces through federation/durable-port.ts). */
 export class OfflinePort implements FederationPort {
   async resolveInstanceActor(): Promise<InstanceActorInfo> {
     throw new Error("Federation is not available in this process");

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DurablePort } from "../../federation/durable-port.ts";
+import { openDatabase } from "../../src/db/client.ts";
+import { createServices } from "../../src/services.ts";
 import type { StatusRow } from "../../src/domain/statuses/types.ts";
 import type { FederationPortWithObjects } from "../../src/services.ts";
 import { api, approvedPhysician, ownerToken } from "../helpers/client.ts";
@@ -18,7 +20,7 @@ function withAnnouncement(
   method: "statusCreated",
   replace: (status: StatusRow) => Promise<void>,
 ): FederationPortWithObjects {
-  const real = instance.services.federationPort;
+  const real = instance.services.federationPort.deliverer!;
   return new Proxy(real, {
     get: (target, key) => (key === method ? replace : Reflect.get(target, key, target)),
   });
@@ -45,11 +47,11 @@ describe("announcements recorded before they are queued", () => {
 
   it("a post committed by a process that stopped before queuing its delivery reaches the peer after the restart", async () => {
     // The delivery never gets as far as Fedify's queue, as when a process is killed while building the activity.
-    const stalled = new DurablePort(
-      uk.services.database.sqlite,
+    const port = uk.services.federationPort;
+    port.attach(
       withAnnouncement(uk, "statusCreated", () => new Promise<void>(() => {})),
+      async () => undefined,
     );
-    uk.services.statuses.setPort(stalled, async () => undefined);
     void uk.services.statuses.create(ukDoc.id, { text: "Committed, then the process stopped" });
     const recorded = await eventually(() => {
       const rows = intents(uk);
@@ -61,18 +63,29 @@ describe("announcements recorded before they are queued", () => {
         uri: string;
       }
     ).uri;
-    stalled.close();
     await restart(uk);
     const arrived = await eventually(() => findByUri(fr, frDoc.token, uri), "the post to reach the peer after the restart");
     expect(arrived.content).toContain("Committed, then the process stopped");
     await eventually(() => intents(uk).length === 0, "the recorded delivery to be done");
   });
 
+  it("a process that never builds the federation (a script, a CLI command) still federates: the running instance delivers what it announced", async () => {
+    const handle = openDatabase(uk.config.databasePath);
+    const offline = createServices(uk.config, handle);
+    const status = await offline.statuses.create(ukDoc.id, { text: "Posted from a process without federation" });
+    expect(intents(uk)).toContainEqual({ method: "statusCreated", attempts: 0 });
+    handle.close();
+    const arrived = await eventually(() => findByUri(fr, frDoc.token, status.uri), "the running instance to deliver the post", 30_000);
+    expect(arrived.content).toContain("Posted from a process without federation");
+    await eventually(() => intents(uk).length === 0, "the recorded delivery to be done");
+  });
+
   it("a transaction rolled back after announcing takes the announcement with it", async () => {
     const calls: string[] = [];
-    const port = new DurablePort(
-      uk.services.database.sqlite,
+    const port = new DurablePort(uk.services.database.sqlite);
+    port.attach(
       withAnnouncement(uk, "statusCreated", async (s) => void calls.push(s.id)),
+      async () => undefined,
     );
     const status = uk.services.store.getByUri(
       (await api(uk, "POST", "/api/v1/statuses", { token: ukDoc.token, json: { status: "Any" } })).body.uri,
@@ -93,13 +106,13 @@ describe("announcements recorded before they are queued", () => {
   it("a delivery that failed is kept and tried again after its back-off, once", async () => {
     let attempts = 0;
     const calls: string[] = [];
-    const port = new DurablePort(
-      uk.services.database.sqlite,
+    const port = new DurablePort(uk.services.database.sqlite, { retryMs: 5_000 });
+    port.attach(
       withAnnouncement(uk, "statusCreated", async (s) => {
         if (++attempts === 1) throw new Error("the queue refused");
         calls.push(s.id);
       }),
-      { retryMs: 5_000 },
+      async () => undefined,
     );
     const status = uk.services.store.getByUri(
       (await api(uk, "POST", "/api/v1/statuses", { token: ukDoc.token, json: { status: "Retried" } })).body.uri,

@@ -63,7 +63,7 @@ export class AccountErasure {
   readonly #audit: AuditLog;
   readonly #events: DomainEvents;
   readonly #deleteExports: (accountId: string) => void;
-  #port: FederationPort;
+  readonly #port: FederationPort;
 
   constructor(deps: {
     db: Db;
@@ -89,10 +89,6 @@ export class AccountErasure {
     this.#events = deps.events;
     this.#deleteExports = deps.deleteExports;
     this.#port = deps.port;
-  }
-
-  setPort(port: FederationPort): void {
-    this.#port = port;
   }
 
   /** The physician's own request: their password confirms it. */

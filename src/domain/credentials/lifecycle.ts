@@ -12,16 +12,12 @@ import type { CredentialIssuer } from "./issuer.ts";
 export class CredentialLifecycle {
   readonly #issuer: CredentialIssuer;
   readonly #review: AccountReview;
-  #port: FederationPort;
+  readonly #port: FederationPort;
 
   constructor(deps: { issuer: CredentialIssuer; review: AccountReview; port: FederationPort }) {
     this.#issuer = deps.issuer;
     this.#review = deps.review;
     this.#port = deps.port;
-  }
-
-  setPort(port: FederationPort): void {
-    this.#port = port;
   }
 
   /**

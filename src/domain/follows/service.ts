@@ -31,7 +31,7 @@ export class FollowService {
   readonly #directory: Directory;
   readonly #notifications: NotificationService;
   readonly #events: DomainEvents;
-  #port: FederationPort;
+  readonly #port: FederationPort;
 
   constructor(deps: { db: Db; directory: Directory; notifications: NotificationService; events: DomainEvents; port: FederationPort }) {
     this.#db = deps.db;
@@ -49,10 +49,6 @@ export class FollowService {
       targetId: followingId,
       change: followed ? "follow" : "unfollow",
     });
-  }
-
-  setPort(port: FederationPort): void {
-    this.#port = port;
   }
 
   find(followerId: string, followingId: string): FollowRow | undefined {

@@ -39,7 +39,7 @@ export class ReportService {
   readonly #rules: InstanceRules;
   readonly #audit: AuditLog;
   readonly #notifications: NotificationService;
-  #port: FederationPort;
+  readonly #port: FederationPort;
 
   constructor(deps: {
     db: Db;
@@ -57,10 +57,6 @@ export class ReportService {
     this.#audit = deps.audit;
     this.#notifications = deps.notifications;
     this.#port = deps.port;
-  }
-
-  setPort(port: FederationPort): void {
-    this.#port = port;
   }
 
   get(id: string): ReportRow | undefined {

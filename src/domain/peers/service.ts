@@ -39,7 +39,7 @@ export function normaliseOrigin(value: string): string {
 export class PeerService {
   readonly #db: Db;
   readonly #ownOrigin: string;
-  #port: FederationPort;
+  readonly #port: FederationPort;
   #active: Set<string> | null = null;
   #trusted: string[] | null = null;
   /** Origins an admin is adding right now: their instance actor is fetched before a row exists. */
@@ -50,10 +50,6 @@ export class PeerService {
     this.#db = db;
     this.#changedElsewhere = externalChanges(db.$client, 0);
     this.#ownOrigin = ownOrigin;
-    this.#port = port;
-  }
-
-  setPort(port: FederationPort): void {
     this.#port = port;
   }
 

@@ -100,7 +100,7 @@ export class PollService {
   readonly #directory: Directory;
   readonly #notifications: NotificationService;
   readonly #clock: Clock;
-  #port: FederationPort;
+  readonly #port: FederationPort;
 
   constructor(deps: {
     db: Db;
@@ -116,10 +116,6 @@ export class PollService {
     this.#notifications = deps.notifications;
     this.#clock = deps.clock;
     this.#port = deps.port;
-  }
-
-  setPort(port: FederationPort): void {
-    this.#port = port;
   }
 
   static parseInput(raw: z.input<typeof pollInputSchema>, truthy: (v: unknown) => boolean | undefined): PollInput {

@@ -22,7 +22,7 @@ export class RelationService {
   readonly #directory: Directory;
   readonly #follows: FollowService;
   readonly #events: DomainEvents;
-  #port: FederationPort;
+  readonly #port: FederationPort;
 
   constructor(deps: { db: Db; directory: Directory; follows: FollowService; events: DomainEvents; port: FederationPort }) {
     this.#db = deps.db;
@@ -30,10 +30,6 @@ export class RelationService {
     this.#follows = deps.follows;
     this.#events = deps.events;
     this.#port = deps.port;
-  }
-
-  setPort(port: FederationPort): void {
-    this.#port = port;
   }
 
   #target(accountId: string, targetId: string) {

@@ -22,7 +22,7 @@ export class ReactionService {
   readonly #directory: Directory;
   readonly #notifications: NotificationService;
   readonly #events: DomainEvents;
-  #port: FederationPort;
+  readonly #port: FederationPort;
 
   constructor(deps: {
     db: Db;
@@ -40,10 +40,6 @@ export class ReactionService {
     this.#notifications = deps.notifications;
     this.#events = deps.events;
     this.#port = deps.port;
-  }
-
-  setPort(port: FederationPort): void {
-    this.#port = port;
   }
 
   async favourite(accountId: string, statusId: string, now = new Date()): Promise<StatusRow> {

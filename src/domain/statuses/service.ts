@@ -50,8 +50,8 @@ export class StatusService {
   readonly #instance: InstanceInfo;
   readonly #polls: PollService;
   readonly #events: DomainEvents;
-  #port: FederationPort;
-  #resolveMention: MentionResolver = async () => undefined;
+  readonly #port: FederationPort;
+  readonly #resolveMention: MentionResolver;
 
   constructor(deps: {
     db: Db;
@@ -64,6 +64,8 @@ export class StatusService {
     polls: PollService;
     events: DomainEvents;
     port: FederationPort;
+    /** Finds a mentioned account on its instance (WebFinger); undefined where this process cannot ask. */
+    resolveMention: MentionResolver;
   }) {
     this.#db = deps.db;
     this.#store = deps.store;
@@ -75,11 +77,7 @@ export class StatusService {
     this.#polls = deps.polls;
     this.#events = deps.events;
     this.#port = deps.port;
-  }
-
-  setPort(port: FederationPort, resolveMention: MentionResolver): void {
-    this.#port = port;
-    this.#resolveMention = resolveMention;
+    this.#resolveMention = deps.resolveMention;
   }
 
   /** Cases are Articles, polls Questions and the rest Notes, each with its own object path. */

@@ -43,7 +43,7 @@ describe("poll updates from several processes", () => {
       opened.push(database);
       const services = createServices(config, database);
       const port = new CountingPort();
-      services.polls.setPort(Object.assign(port, { objectFor: () => null, activityFor: () => null }));
+      services.federationPort.attach(Object.assign(port, { objectFor: () => null, activityFor: () => null }), async () => undefined);
       return { services, port };
     };
     return [make(), make()] as const;
