@@ -6,9 +6,10 @@ import { deadWorkers, ownWorker, type RegisteredWorker, type WorkerRegistryOptio
 
 const log = getLogger(["consilium", "federation", "queue"]);
 
-/** The driver's error once its pool has been ended: the process is shutting down, not failing. */
+/** The driver's errors once its pool has been ended (also mid-query): the process is shutting down, not failing. */
 export function isEnded(error: unknown): boolean {
-  return (error as { code?: unknown } | null)?.code === "CONNECTION_ENDED";
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === "CONNECTION_ENDED" || code === "CONNECTION_DESTROYED";
 }
 
 /**

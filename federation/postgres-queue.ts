@@ -101,8 +101,16 @@ export class PostgresMessageQueue implements MessageQueue {
   }
 
   async listen(handler: (message: unknown) => Promise<void> | void, options?: MessageQueueListenOptions): Promise<void> {
-    await this.#workers.start();
-    const subscription = await this.#sql.listen(CHANNEL, () => this.#wakeHere());
+    let subscription: { unlisten(): Promise<void> };
+    try {
+      await this.#workers.start();
+      subscription = await this.#sql.listen(CHANNEL, () => this.#wakeHere());
+    } catch (error) {
+      // The pool was ended while the listener was starting: nothing to listen to.
+      await this.#workers.stop();
+      if (isEnded(error)) return;
+      throw error;
+    }
     try {
       await Promise.all(Array.from({ length: this.#concurrency }, () => this.#worker(handler, options?.signal)));
     } finally {

@@ -162,6 +162,7 @@ export function createServices(config: Config, database: DatabaseHandle): Servic
   const settings = new InstanceSettings({
     db,
     audit,
+    events,
     defaults: {
       name: config.instanceName,
       contactEmail: config.contactEmail,
@@ -210,7 +211,7 @@ export function createServices(config: Config, database: DatabaseHandle): Servic
   });
   const review = new AccountReview({ db, vault, audit, registers, accounts });
   review.backfillRegisterMatch();
-  const peers = new PeerService(db, config.origin, port);
+  const peers = new PeerService(db, config.origin, port, events);
   const credentials = new CredentialIssuer({ db, keys, instance, clock, lifetimeDays: config.credentialDays });
   const credentialLifecycle = new CredentialLifecycle({ issuer: credentials, review, port });
   const store = new StatusStore({ db, media, notifications, events });

@@ -20,24 +20,3 @@ export function inIdList(column: Column | SQL, name = "ids"): SQL {
 export function idList(ids: Iterable<string>): string {
   return JSON.stringify([...ids]);
 }
-
-/**
- * Whether another process (the CLI, a separate worker) has committed to the
- * database since the last call: SQLite's data_version moves only for other
- * connections' writes.  In-memory caches of rarely-changing tables use it.
- */
-export function externalChanges(sqlite: { prepare(source: string): { pluck(): { get(): unknown } } }, everyMs = 250): () => boolean {
-  const statement = sqlite.prepare("PRAGMA data_version").pluck();
-  let seen = statement.get();
-  let checkedAt = Date.now();
-  return () => {
-    // Asked on hot paths (every rendered account names the instance): looked at a few times a second.
-    const now = Date.now();
-    if (now - checkedAt < everyMs) return false;
-    checkedAt = now;
-    const version = statement.get();
-    if (version === seen) return false;
-    seen = version;
-    return true;
-  };
-}

@@ -19,6 +19,10 @@ export type DomainEvent =
   | { readonly type: "conversation.updated"; readonly accountId: string; readonly conversationId: string }
   /** A physician's filters changed (clients reload them). */
   | { readonly type: "filters.changed"; readonly accountId: string }
+  /** A peering was added or changed state (the inbox gate and the outgoing client's trusted origins follow it). */
+  | { readonly type: "peers.changed" }
+  /** An instance setting changed (name, description, registrations …). */
+  | { readonly type: "settings.changed" }
   /** A follow, block, mute or followed tag of a local account changed. */
   | { readonly type: "relationship.changed"; readonly accountId: string; readonly targetId: string; readonly change: RelationshipChange };
 

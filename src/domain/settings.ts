@@ -1,5 +1,5 @@
 import type { Db } from "../db/client.ts";
-import { externalChanges } from "../db/prepared.ts";
+import type { DomainEvents } from "./events.ts";
 import { instanceSettings } from "../db/schema.ts";
 import type { AuditLog } from "./audit.ts";
 import { DomainError, validationFailed, type FieldErrors } from "./errors.ts";
@@ -27,14 +27,21 @@ export class InstanceSettings {
   readonly #audit: AuditLog;
   readonly #defaults: Settings;
   #current: Settings;
-  readonly #changedElsewhere: () => boolean;
+  readonly #events: DomainEvents;
 
-  constructor(deps: { db: Db; audit: AuditLog; defaults: Omit<Settings, "description"> & { description?: string } }) {
+  constructor(deps: { db: Db; audit: AuditLog; events: DomainEvents; defaults: Omit<Settings, "description"> & { description?: string } }) {
     this.#db = deps.db;
     this.#audit = deps.audit;
+    this.#events = deps.events;
     this.#defaults = { description: DEFAULT_DESCRIPTION, ...deps.defaults };
     this.#current = this.#load();
-    this.#changedElsewhere = externalChanges(deps.db.$client);
+    // A setting changed by another process (the CLI, another web node) reaches this one as an event.
+    deps.events.subscribe(
+      (event, from) => {
+        if (event.type === "settings.changed" && from === "elsewhere") this.#current = this.#load();
+      },
+      { everyProcess: true },
+    );
   }
 
   #load(): Settings {
@@ -49,8 +56,6 @@ export class InstanceSettings {
   }
 
   current(): Settings {
-    // The CLI (or a worker) may have changed a setting.
-    if (this.#changedElsewhere()) this.#current = this.#load();
     return this.#current;
   }
 
@@ -83,6 +88,7 @@ export class InstanceSettings {
       }
     });
     this.#current = this.#load();
+    this.#events.emit({ type: "settings.changed" });
     return this.#current;
   }
 }

@@ -45,13 +45,17 @@ export async function startPostgresServer(bin: string): Promise<PostgresServer> 
     chownSync(dir, owner.uid, owner.gid);
     chmodSync(dir, 0o700);
   }
-  const run = (program: string, args: string[], options: { detached?: boolean } = {}) => {
-    const [command, argv] = owner ? ["runuser", ["-u", "postgres", "--", join(bin, program), ...args]] : [join(bin, program), args];
-    return { command, argv, ...options };
-  };
-  const init = run("initdb", ["-D", data, "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8", "--locale=C"]);
-  const initResult = spawnSync(init.command, init.argv, { encoding: "utf8" });
-  if (initResult.status !== 0) throw new Error(`initdb failed: ${initResult.stderr || initResult.stdout}`);
+  // Spawned as that user directly (not through runuser, which ignores the SIGINT that stops the server).
+  const as = owner ? { uid: owner.uid, gid: owner.gid, cwd: dir } : {};
+  const initResult = spawnSync(
+    join(bin, "initdb"),
+    ["-D", data, "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8", "--locale=C"],
+    {
+      encoding: "utf8",
+      ...as,
+    },
+  );
+  if (initResult.status !== 0) throw new Error(`initdb failed: ${initResult.stderr || initResult.stdout || initResult.error}`);
 
   const port = await freePort();
   const settings = [
@@ -74,8 +78,7 @@ export async function startPostgresServer(bin: string): Promise<PostgresServer> 
     "-c",
     "shared_buffers=64MB",
   ];
-  const serve = run("postgres", settings);
-  const server: ChildProcess = spawn(serve.command, serve.argv, { stdio: ["ignore", "ignore", "pipe"] });
+  const server: ChildProcess = spawn(join(bin, "postgres"), settings, { stdio: ["ignore", "ignore", "pipe"], ...as });
   let log = "";
   server.stderr?.on("data", (chunk: Buffer) => (log += chunk.toString()));
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;

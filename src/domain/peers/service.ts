@@ -1,8 +1,9 @@
 import { eq, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
-import { externalChanges, once } from "../../db/prepared.ts";
+import { once } from "../../db/prepared.ts";
 import { peers } from "../../db/schema.ts";
 import { DomainError } from "../errors.ts";
+import type { DomainEvents } from "../events.ts";
 import type { FederationPort, InstanceActorInfo } from "../federation-port.ts";
 
 export type PeerRow = typeof peers.$inferSelect;
@@ -44,18 +45,18 @@ export class PeerService {
   #trusted: string[] | null = null;
   /** Origins an admin is adding right now: their instance actor is fetched before a row exists. */
   readonly #adding = new Set<string>();
-  readonly #changedElsewhere: () => boolean;
+  readonly #events: DomainEvents;
 
-  constructor(db: Db, ownOrigin: string, port: FederationPort) {
+  constructor(db: Db, ownOrigin: string, port: FederationPort, events: DomainEvents) {
     this.#db = db;
-    this.#changedElsewhere = externalChanges(db.$client, 0);
     this.#ownOrigin = ownOrigin;
     this.#port = port;
+    this.#events = events;
+    // A peering changed by another process (a worker applying a peer's handshake, the CLI) reaches this one as an event.
+    events.subscribe((event) => event.type === "peers.changed" && this.#forget(), { everyProcess: true });
   }
 
   isActive(origin: string): boolean {
-    // A separate worker (or the CLI) may have changed a peering.
-    if (this.#changedElsewhere()) this.#changed();
     if (!this.#active) {
       this.#active = new Set(
         this.list()
@@ -76,14 +77,13 @@ export class PeerService {
    * outgoing client lets these, and only these, live on private addresses.
    */
   trustedOrigins(): readonly string[] {
-    if (this.#changedElsewhere()) this.#changed();
     this.#trusted ??= this.list()
       .filter((p) => !["rejected", "ended"].includes(peerState(p)))
       .map((p) => p.origin);
     return this.#adding.size === 0 ? this.#trusted : [...this.#trusted, ...this.#adding];
   }
 
-  #changed(): void {
+  #forget(): void {
     this.#active = null;
     this.#trusted = null;
   }
@@ -126,7 +126,8 @@ export class PeerService {
           .values({ origin, createdAt: now, updatedAt: now, ...values })
           .returning()
           .get();
-    this.#changed();
+    this.#forget();
+    this.#events.emit({ type: "peers.changed" });
     return row;
   }
 
