@@ -175,10 +175,13 @@ const INTRODUCING_VERBS = anyCase([
 const nameDetectors: Detector[] = [
   // Mr Harold Pemberton, Mrs Okafor, Dr. Jane Smith ("Mr X" is already anonymous)
   // (with the particles surnames carry in other languages: Mevr. de Vries, Herr von Arnim, Sr. de la Fuente)
-  // (and a second title: Herr Dr. Bauer, Mme le Dr Martin, Sra. Dra. López)
+  // (and a second title: Herr Dr. Bauer, Frau Dr. med. Westphal, Herr Prof. Dr. Lang, Mme le Dr Martin, Sra. Dra. López)
   regexDetector(
     "name",
-    new RegExp(`\\b${TITLES}\\.?\\s+(?:(?:le\\s+|la\\s+)?(?:Dr|Dra|Prof|Pr)\\.?\\s+)?((?:${PARTICLES}\\s+){0,2})(${NAME})`, "g"),
+    new RegExp(
+      `\\b${TITLES}\\.?\\s+(?:(?:le\\s+|la\\s+)?(?:Dr|Dra|Prof|Pr)\\.?\\s+(?:med\\.\\s+(?:(?:dent|vet)\\.\\s+)?)?(?:Dr\\.?\\s+(?:med\\.\\s+)?)?)?((?:${PARTICLES}\\s+){0,2})(${NAME})`,
+      "g",
+    ),
     (m) => (isName(m[2]!) ? { start: m.index, end: m.index + m[0].length } : null),
   ),
   // "the patient, Jane Whitfield," / "a man named Tom Price" / "patient called Ann"
@@ -191,8 +194,8 @@ const nameDetectors: Detector[] = [
   regexDetector("name", new RegExp(`\\b${CASED_NOUNS}\\s*[:-]?\\s+(${NAME})`, "g"), (m) => (isName(m[1]!) ? groupSpan(m, 1) : null)),
   // A full name straight after a verb of seeing: "I saw Bartholomew Quince", "we admitted Priya Venkataraman"
   regexDetector("name", new RegExp(`\\b${INTRODUCING_VERBS}\\s+(${FULL_NAME})`, "g"), (m) => (isName(m[1]!) ? groupSpan(m, 1) : null)),
-  // relatives: "her husband John", "daughter, Priya Shah", "son named Leo", "his wife Anne"
-  regexDetector("name", new RegExp(`\\b${RELATIVES}(?:,\\s*|\\s+(?:named|called)\\s+|\\s+)(${NAME})`, "gi"), (m) => {
+  // relatives: "her husband John", "daughter, Priya Shah", "son named Leo", "his wife Anne", "Husband (Gurpreet)"
+  regexDetector("name", new RegExp(`\\b${RELATIVES}(?:,\\s*|\\s*[(:]\\s*|\\s+(?:named|called)\\s+|\\s+)(${NAME})`, "gi"), (m) => {
     if (!/^[A-Z]/.test(m[1]!) || !isName(m[1]!)) return null;
     // Under the case-insensitive match the name runs on ("Anne says the"): keep the capitalised words.
     const words = m[1]!.split(/\s+/);
@@ -246,8 +249,11 @@ function isGivenName(word: string, registered: boolean): boolean {
   return known(word) || (word.includes("-") && word.split("-").every((part) => known(part) && !notAName(part)));
 }
 
+/** Irish and Scots patronymics are surnames by their form ("O'Brien", "McAllister"); the lists spell few of them, and in lower case after the prefix. */
+const PATRONYMIC_SURNAME = /^(?:O['’]|Ma?c)\p{Lu}\p{Ll}{2,}$/u;
+
 function isSurname(word: string): boolean {
-  return !notAName(word) && (SURNAMES.has(word) || SURNAMES.has(word.split("-")[0]!));
+  return !notAName(word) && (SURNAMES.has(word) || SURNAMES.has(word.split("-")[0]!) || PATRONYMIC_SURNAME.test(word));
 }
 
 /**
@@ -309,7 +315,13 @@ const SURNAME_COMMA_GIVEN = new RegExp(
 const INITIAL_SURNAME = new RegExp(`(?<![\\p{L}.])([A-LN-Z])\\.\\s?(${NAME_WORD})`, "gu");
 const whole = (m: RegExpExecArray) => ({ start: m.index, end: m.index + m[0].length });
 const registerNames: Detector[] = [
-  regexDetector("name", UPPER_SURNAME, (m) => (isGivenName(m[2]!, false) ? whole(m) : null)),
+  // (not an acronym before an eponymous score: "ECMO, Murray score")
+  regexDetector("name", UPPER_SURNAME, (m) => {
+    if (!isGivenName(m[2]!, false) || EPONYM_TAILS.test(m.input.slice(m.index + m[0].length, m.index + m[0].length + 20))) return null;
+    const upper = m[1]!;
+    const asWritten = upper.charAt(0) + upper.slice(1).toLowerCase();
+    return upper.length <= 5 && !isSurname(asWritten) ? null : whole(m);
+  }),
   regexDetector("name", SURNAME_COMMA_GIVEN, (m) => {
     const words = m[1]!.split(/\s+/);
     return isGivenName(m[2]!, false) && isSurname(words.at(-1)!) && !words.some((w) => notAName(w)) ? whole(m) : null;
@@ -339,10 +351,16 @@ const NAMED_DAYS =
   "(?:Christmas (?:Eve|Day)|Boxing Day|New Year's (?:Eve|Day)|Hogmanay|Hallowe'?en|Bonfire Night|Guy Fawkes Night|Valentine's Day|St\\.? Patrick's Day|Independence Day|Thanksgiving(?: Day)?|Easter (?:Sunday|Monday)|Good Friday|Remembrance (?:Day|Sunday)|Veterans Day|Memorial Day|Labor Day)";
 const TIME = "(?:(?:[01]?\\d|2[0-3])[:.][0-5]\\d(?:\\s?[ap]\\.?m\\.?)?|(?:1[0-2]|0?[1-9])\\s?[ap]\\.?m\\.?)";
 
+/** Scores written as a date is: Apgar at 1, 5 and 10 minutes, the three parts of the Glasgow scale. */
+const SCORES_BEFORE = /(?:apgar(?:-?score)?|gcs|glasgow|e\/v\/m|scores?|punkte|points?)\s*(?:von\s+|de\s+|di\s+|van\s+)?[:=]?\s*$/i;
+
 const calendarDates: Detector[] = [
   // 14/03/1958, 1/9/1972, 21.08.2025, 02-11-49
+  // (not scores written the same way: "Apgar 4/8/10", "GCS 3/4/6")
   regexDetector("date", /(?<![\d/.:-])(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})(?![\d/:-]|\.\d)/g, (m) =>
-    validDayMonth(Number(m[1]), Number(m[3])) ? { start: m.index, end: m.index + m[0].length } : null,
+    validDayMonth(Number(m[1]), Number(m[3])) && !SCORES_BEFORE.test(m.input.slice(Math.max(0, m.index - 24), m.index))
+      ? { start: m.index, end: m.index + m[0].length }
+      : null,
   ),
   // 2024-06-17, 2024/06/17
   regexDetector("date", /\b(1[89]\d{2}|2\d{3})([-/.])(0?[1-9]|1[0-2])\2(0?[1-9]|[12]\d|3[01])\b/g),
@@ -366,6 +384,16 @@ const calendarDates: Detector[] = [
   // Tuesday the 14th, Friday 9th (a weekday pins the day of the month)
   regexDetector("date", new RegExp(`\\b${WEEKDAYS}\\.?,?\\s+(?:the\\s+)?(?:[1-9]|[12]\\d|3[01])(?:st|nd|rd|th)\\b`, "g")),
   regexDetector("date", new RegExp(`\\b${NAMED_DAYS}(?:,?\\s+\\d{4})?`, "g")),
+  // "adm 3/14", "seen 14/3", "DOB: 3/14": a day and month without the year after a word that dates it
+  // (not 2/7, 6/52, 3/12, which are days, weeks and months in British notes, nor "3/14 nodes")
+  regexDetector(
+    "date",
+    /\b(?:adm(?:itted)?|seen|reviewed|d\/c|discharged|dob|d\.o\.b\.?|born|since|dated)\.?:?\s+(?:on\s+)?(\d{1,2})\/(\d{1,2})(?![\d/.,]|\s*(?:ago|hx|of|nodes?|cores?|positive|dose)\b)/gi,
+    (m) =>
+      validDayMonth(Number(m[1]), Number(m[2])) && !["7", "52", "12"].includes(m[2]!)
+        ? { start: m.index, end: m.index + m[0].length }
+        : null,
+  ),
 ];
 
 /**
@@ -419,6 +447,15 @@ const ageDetectors: Detector[] = [
   regexDetector("age_over_89", new RegExp(`\\b(?:aged?|age:)\\s*${AGE_WORDS_OVER_89}\\b`, "gi")),
   regexDetector("age_over_89", /\bin (?:his|her|their) (?:early |mid-?|late )?(?:nineties|hundreds)\b/gi),
   regexDetector("age_over_89", /\b(?:nonagenarian|(?:super)?centenarian)s?\b/gi),
+  // "she turned ninety-four", "turns 101", "reached ninety": a birthday is an age, a reading ("reached 95 µmol/L") is not
+  regexDetector(
+    "age_over_89",
+    new RegExp(
+      `\\b(?:(?:turned|turns|turning|celebrated|celebrates|celebrating)\\s+(?:just\\s+|nearly\\s+|almost\\s+)?(\\d{2,3})|(?:turned|turns|turning|reached|reaches|celebrated|celebrates|celebrating)\\s+(?:just\\s+|nearly\\s+|almost\\s+)?${AGE_WORDS_OVER_89})\\b(?![- ]?(?:%|\\/|\\.\\d|,\\d|[µu]|percent|per cent|mg|mcg|ml|mmol|nmol|pmol|meq|mmhg|kg|g\\b|l\\b|ng|pg|iu|cm|mm|minutes?|mins?|seconds?|hours?|days?|weeks?|bpm|beats|breaths|units|degrees|times|points))`,
+      "gi",
+    ),
+    (m) => (m[1] !== undefined && !over89(m[1]) ? null : { start: m.index, end: m.index + m[0].length }),
+  ),
   // "a gentleman of 94", "woman of ninety"
   regexDetector(
     "age_over_89",
@@ -539,6 +576,12 @@ const numberDetectors: Detector[] = [
   regexDetector("nhs_number", /\b(?:NHS|CHI|H&C)\s*(?:number|no\.?|#)?\s*[:#]?\s*(\d{10})\b/gi, (m) =>
     nhsCheckDigitValid(m[1]!) ? groupSpan(m, 1) : null,
   ),
+  // New Zealand's National Health Index: ABC1234, or the newer ABC12DE (I and O are never used)
+  regexDetector(
+    "health_number",
+    /\bNHI(?:\s*(?:number|no\.?|#))?\s*[:#]?\s*([A-HJ-NP-Z]{3}\s?\d{4}|[A-HJ-NP-Z]{3}\s?\d{2}[A-HJ-NP-Z]{2})\b/g,
+    (m) => groupSpan(m, 1),
+  ),
   // US Medicare Beneficiary Identifier: a strict 11-character format
   regexDetector(
     "health_number",
@@ -601,6 +644,8 @@ function capitalisedSpan(m: RegExpExecArray, group: number): { start: number; en
 }
 
 const DAY_NUM = "(?:[1-9]|[12]\\d|3[01]|0[1-9])(?:\\.|er|º|°|ª)?";
+/** Month abbreviations of the network's languages that are words too, as written in lower case (English "may", "out", "set", "dec"; Spanish "mar"). */
+const MONTHS_THAT_ARE_WORDS = new Set(["ago", "out", "set", "may", "mar", "dec"]);
 
 const multilingualDetectors: Detector[] = [
   // "la patiente Élodie Marchand", "Patientin Anna Schütz", "paciente: Ángela Ruiz", "de patiënt Jan de Vries"
@@ -608,12 +653,15 @@ const multilingualDetectors: Detector[] = [
   // "sa fille Claire", "die Tochter Anna", "su hija Lucía", "la figlia Giulia", "a filha Ana", "de dochter Eva"
   regexDetector("name", new RegExp(`${WORD_START}${ALL_RELATIVES}(?:,\\s*|\\s+)(${NAME})`, "gi"), (m) => capitalisedSpan(m, 1)),
   // "le 3 mars 2024", "am 3. März", "15 de agosto de 2023", "il 5 maggio", "op 3 maart", "dia 2 de junho"
+  // (not "4 out of 10", "stage 3 may need", "2/7 ago": an abbreviated month that is also a word, in lower case,
+  // is a month only with its full stop or its year, and a day is never the bottom of a fraction)
   regexDetector(
     "date",
     new RegExp(
-      `${WORD_START}${DAY_NUM}\\s*(?:de\\s+|del\\s+)?${ALL_MONTHS}\\.?(?:\\s+(?:de\\s+|del\\s+)?(?:19|20)\\d{2})?${WORD_END}`,
+      `${WORD_START}(?<![\\d/])${DAY_NUM}\\s*(?:de\\s+|del\\s+)?(${ALL_MONTHS})(\\.)?(\\s+(?:de\\s+|del\\s+)?(?:19|20)\\d{2})?${WORD_END}`,
       "gi",
     ),
+    (m) => (MONTHS_THAT_ARE_WORDS.has(m[1]!) && !m[2] && !m[3] ? null : { start: m.index, end: m.index + m[0].length }),
   ),
   // "am dritten Mai", "le premier avril", "el primero de mayo"
   regexDetector("date", new RegExp(`${WORD_START}${ALL_ORDINAL_DAYS}\\s+(?:de\\s+)?${ALL_MONTHS}${WORD_END}`, "gi")),
@@ -631,9 +679,14 @@ const multilingualDetectors: Detector[] = [
   ),
   // "quatre-vingt-douze ans", "neunzigjährig", "noventa y un años", "novantadue anni", "noventa e dois anos", "tweeënnegentig jaar"
   regexDetector("age_over_89", new RegExp(`${WORD_START}${ALL_AGES_OVER_89}\\s*-?\\s*${ALL_YEARS_WORDS}${WORD_END}`, "gi")),
-  // "IPP 80012345", "Fallnummer: 4711234", "NHC 1234567", "cartella clinica n. 2024/001234", "prontuário 123456", "UR 1234567", "UHID 10045678"
-  regexDetector("mrn", new RegExp(`${WORD_START}${ALL_RECORD_LABELS}\\s*(?:[:#.=-]\\s*)*(${RECORD_VALUE}(?:/\\d+)?)`, "gi"), (m) =>
-    (m[1]!.match(/\d/g)?.length ?? 0) >= 4 ? groupSpan(m, 1) : null,
+  // "IPP 80012345", "Fallnummer: 4711234", "NHC 1234567", "cartella clinica n. 2024/001234", "SDO n. 2024/00876", "prontuário 123456", "UR 1234567", "UHID 10045678"
+  regexDetector(
+    "mrn",
+    new RegExp(
+      `${WORD_START}${ALL_RECORD_LABELS}\\s*(?:(?:n[°ºo]?|nr|no|num(?:ero|ber)?)\\.?\\s*)?(?:[:#.=-]\\s*)*(${RECORD_VALUE}(?:/\\d+)?)`,
+      "gi",
+    ),
+    (m) => ((m[1]!.match(/\d/g)?.length ?? 0) >= 4 ? groupSpan(m, 1) : null),
   ),
 ];
 

@@ -62,7 +62,10 @@ function findIn(text: string, languageOf: () => GuardLanguage | null): PhiFindin
     return PRIORITY.indexOf(f.type);
   };
   const handles = [...text.matchAll(HANDLE)].map((m) => ({ start: m.index!, end: m.index! + m[0].length }));
-  const all = DETECTORS.flatMap((d) => d.find(text, languageOf)).filter((f) => !handles.some((h) => f.start < h.end && h.start < f.end));
+  const found = DETECTORS.flatMap((d) => d.find(text, languageOf)).filter((f) => !handles.some((h) => f.start < h.end && h.start < f.end));
+  // A date inside a street's name is the street's ("Av. Sete de Setembro, 1200", "Via XX Settembre 5").
+  const addresses = found.filter((f) => f.type === "address");
+  const all = found.filter((f) => f.type !== "date" || !addresses.some((a) => a.start <= f.start && f.end <= a.end));
   for (const f of all) if (f.type === "phone") phones.add(`${f.start}:${f.end}`);
   const ranks = new Map(all.map((f) => [f, rank(f)]));
   all.sort((a, b) => ranks.get(a)! - ranks.get(b)! || b.end - b.start - (a.end - a.start));

@@ -107,7 +107,7 @@ const NOT_TOWNS = new Set(
   ),
 );
 
-const PATTERNS: readonly { type: PlaceMatch["type"]; re: RegExp; group?: number; town?: boolean }[] = [
+const PATTERNS: readonly { type: PlaceMatch["type"]; re: RegExp; group?: number; town?: boolean; townAhead?: number }[] = [
   // "12 rue de la Paix", "3 bis avenue Foch", "calle Mayor 12", "Via Roma 12", "Rua Augusta, 100", "c/ Alcalá 45"
   {
     type: "address",
@@ -122,6 +122,16 @@ const PATTERNS: readonly { type: PlaceMatch["type"]; re: RegExp; group?: number;
       `${WORD_START}(?:${STREET_WORDS.join("|")})\\s+(?:(?:de|du|des|la|le|l'|del|della|di|da|do|dos|das)\\s+)*${CAPITALISED}(?:\\s+${CAPITALISED})?,?\\s+(?:n[°ºo.]\\s*)?\\d{1,4}[A-Za-z]?(?!\\d)${WORD_END}`,
       "g",
     ),
+  },
+  // Whatever the street's name, a house number before a postcode and town: "Am Lindenhof 3a, 01099 Dresden",
+  // "Corso Vittorio Emanuele II 88, 10121 Torino", "Av. Sete de Setembro, 1200, Salvador - BA, CEP 40060-001"
+  {
+    type: "address",
+    re: new RegExp(
+      `${WORD_START}${CAPITALISED}(?:\\s+(?:[\\p{L}.'’-]+|[IVX]{1,4})){0,5}?,?\\s+\\d{1,4}\\s?[a-zA-Z]?(?=,\\s*(?:[^,\\d]{2,30},\\s*)?(?:CEP\\s*\\d{5}-?\\d{3}|(?:\\d{5}(?:-\\d{3})?|\\d{4}\\s?[A-Z]{2})\\s+(\\p{Lu}\\p{Ll}*)))`,
+      "gu",
+    ),
+    townAhead: 1,
   },
   // "Sendlinger Straße 7", "Kölner Str. 12", "Am Alten Weg 3": the street word on its own after an adjective
   {
@@ -186,9 +196,10 @@ export function findPlaces(text: string): PlaceMatch[] {
       if (isPhone(m[1]!)) out.push({ type: "phone", start: m.index, end: m.index + m[1]!.length });
     }
   }
-  for (const { type, re, group, town } of PATTERNS) {
+  for (const { type, re, group, town, townAhead } of PATTERNS) {
     re.lastIndex = 0;
     for (let m = re.exec(text); m; m = re.exec(text)) {
+      if (townAhead && m[townAhead] !== undefined && NOT_TOWNS.has(m[townAhead])) continue;
       const value = group ? m[group]! : m[0];
       const start = m.index + (group ? m[0].indexOf(value) : 0);
       // A number and a capitalised word is a postcode and its town, unless the word is a unit.

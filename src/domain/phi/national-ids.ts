@@ -220,7 +220,7 @@ const SCHEMES: readonly Scheme[] = [
 
 /** Labels that say the number after them is one of these, in the languages of the network. */
 const LABEL =
-  /\b(?:NIR|INSEE|n[°o]\s*(?:de\s+)?s[ée]cu(?:rit[ée] sociale)?|num[ée]ro de s[ée]cu(?:rit[ée] sociale)?|Steuer-?ID|Steuer-?IdNr|IdNr|Steueridentifikationsnummer|KVNR|(?:Kranken)?versichertennummer|DNI|NIE|NIF|codice fiscale|C\.?F\.?|BSN|burgerservicenummer|CPF|CNS|cart[ãa]o (?:SUS|nacional de sa[úu]de)|SIN|NAS|social insurance (?:number|no\.?)|num[ée]ro d'assurance sociale|Aadhaar|UID|PAN|OHIP|health card)(?![\p{L}])\s*(?:number|no\.?|n[°o]|nr\.?|#)?\s*[:#]?\s*([A-Z0-9][A-Z0-9 .-]{6,22}[A-Z0-9])/giu;
+  /\b(?:NIR|INSEE|n[°o]\s*(?:de\s+)?s[ée]cu(?:rit[ée] sociale)?|num[ée]ro de s[ée]cu(?:rit[ée] sociale)?|Steuer-?ID|Steuer-?IdNr|IdNr|Steueridentifikationsnummer|KVNR|(?:Kranken)?versichertennummer|DNI|NIE|NIF|codice fiscale|C\.?F\.?|BSN|burgerservicenummer|CPF|CNS|cart[ãa]o (?:SUS|nacional de sa[úu]de)|SIN|NAS|social insurance (?:number|no\.?)|num[ée]ro d'assurance sociale|Aadhaar|UID|PAN|OHIP|health card)(?![\p{L}])\.?\s*(?:number|no\.?|n[°o]|nr\.?|#)?\s*[:#]?\s*([A-Z0-9][A-Z0-9 .-]{6,22}[A-Z0-9])/giu;
 
 const ANY_VALID = (value: string): boolean => {
   const d = digitsOf(value);

@@ -200,6 +200,52 @@ describe("the text's language: declared, or detected when absent", () => {
     expect(types2("NHS number 943 476 5919 on the letter.", "en")).toEqual(["nhs_number"]);
   });
 
+  it("reads an Irish or Scots surname by its form, and a birthday as an age where a reading is not", () => {
+    expect(types2("Handover: O'Brien, Declan, 67M, POD2.", "en")).toEqual(["name"]);
+    expect(types2("Spoke to Siobhan McAllister about the scan.", "en")).toEqual(["name"]);
+    expect(types2("She turned ninety-four last month and still drives.", "en")).toEqual(["age_over_89"]);
+    expect(types2("He turns 101 in March.", "en")).toEqual(["age_over_89"]);
+    for (const text of [
+      "Sats reached 94 % on 2 L, then turned 90/60 after the bolus.",
+      "HR reached 120 bpm on the treadmill; she turned 45 last week.",
+      "McBurney's point tender, Rovsing positive.",
+      "Creatinine reached 95 µmol/L, potassium 5.1.",
+    ])
+      expect(findPhi(text, "en"), text).toEqual([]);
+  });
+
+  it("reads a house number before a postcode as an address whatever the street is called, a date in its name included", () => {
+    expect(types2("Anschrift: Am Lindenhof 3a, 01099 Dresden.", "de")).toEqual(["address", "postcode"]);
+    expect(types2("Domicilio: Corso Vittorio Emanuele II 88, 10121 Torino.", "it")).toEqual(["address", "postcode"]);
+    expect(types2("Endereço: Av. Sete de Setembro, 1200, Salvador - BA, CEP 40060-001.", "pt")).toEqual(["address", "postcode"]);
+    for (const [text, language] of [
+      ["Thrombozyten 98, 12000 Leukozyten im Differentialblutbild.", "de"],
+      ["GCS 14, 10000 Einheiten Heparin über 24 h.", "de"],
+    ])
+      expect(findPhi(text!, language!), text).toEqual([]);
+  });
+
+  it("reads a second title, a name in brackets after a relative, and more labels", () => {
+    expect(types2("Frau Dr. med. Westphal (Patientin, selbst Ärztin) lehnt ab.", "de")).toEqual(["name"]);
+    expect(types2("Husband (Gurpreet) consents on her behalf.", "en")).toEqual(["name"]);
+    expect(types2("NHI ZAC4725 on the transfer form.", "en")).toEqual(["health_number"]);
+    expect(types2("SDO n. 2024/00876, Policlinico.", "it")).toEqual(["mrn"]);
+    expect(types2("Steuer-IdNr. 53973846125, Antrag.", "de")).toEqual(["national_id"]);
+    expect(types2("Adm 3/14 with DKA, pH 7.05.", "en")).toEqual(["date"]);
+    expect(types2("Visto em 3 out. com febre.", "pt")).toEqual(["date"]);
+    expect(types2("Ingresó el 15 ago. 2023 por disnea.", "es")).toEqual(["date"]);
+    for (const text of [
+      "Transferred for ECMO, Murray score 3.5.",
+      "Adm 2/7 ago with DKA; seen 3/12 ago in clinic.",
+      "Since 3/14 nodes were positive, adjuvant chemo.",
+      "NHI funding for the pump was refused.",
+      "Pain 7 out of 10; 2 out of 4 criteria met; stage 3 may need surgery; CRP 3 dec to 1.",
+      "Gave 2 set of obs, then 4 more.",
+      "Apgar 4/8/10, cord pH 7.05; GCS 3/4/6 on arrival.",
+    ])
+      expect(findPhi(text, "en"), text).toEqual([]);
+  });
+
   it("reads an Australian number with its area code in brackets", () => {
     expect(types2("Call back on (02) 9876 5432.", "en")).toEqual(["phone"]);
   });
