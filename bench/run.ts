@@ -13,11 +13,12 @@ import { openDatabase } from "../src/db/client.ts";
 import { createBackup } from "../src/ops/backup.ts";
 import { createServices } from "../src/services.ts";
 import { findPhi } from "../src/domain/phi/guard.ts";
+import { postCost } from "./post-cost.ts";
 import { seed } from "./seed.ts";
 
 const QUICK = process.env["BENCH_QUICK"] === "1";
-// BENCH_ONLY=home,thread,fanout,inbox,poll,backup,phi runs only those scenarios (with BENCH_PROFILE, to profile one).
-const ONLY = new Set((process.env["BENCH_ONLY"] ?? "home,thread,fanout,inbox,poll,backup,phi").split(","));
+// BENCH_ONLY=home,thread,fanout,inbox,poll,backup,phi,post runs only those scenarios (with BENCH_PROFILE, to profile one).
+const ONLY = new Set((process.env["BENCH_ONLY"] ?? "home,thread,fanout,inbox,poll,backup,phi,post").split(","));
 const PLAN = {
   accounts: QUICK ? 1000 : 10_000,
   posts: QUICK ? 20_000 : 200_000,
@@ -173,6 +174,24 @@ async function main() {
         unit: "µs per text (target < 50)",
       });
     }
+  }
+  // A post's CPU with 100 and 10,000 earlier posts by its author, in-process (stored, announced, rendered).
+  if (ONLY.has("post")) {
+    const costs = await postCost(loadConfig(instanceEnv("post", await freePort())), [100, 10_000]);
+    for (const cost of costs)
+      record({
+        scenario: "posting",
+        metric: `one post, its author with ${cost.priorPosts} earlier posts (median of 8 batches of 60)`,
+        value: cost.cpuMsPerPost,
+        unit: "ms CPU",
+      });
+    const [few, many] = costs;
+    record({
+      scenario: "posting",
+      metric: "cost at 10,000 earlier posts against 100 (target within 10 %)",
+      value: (many!.cpuMsPerPost / few!.cpuMsPerPost - 1) * 100,
+      unit: "% more",
+    });
   }
   const barePort = await freePort();
   const bare = spawn(node, [join(import.meta.dirname, "bare-hono.ts"), String(barePort)], { stdio: ["ignore", "pipe", "inherit"] });

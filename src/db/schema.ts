@@ -539,6 +539,20 @@ export const follows = sqliteTable(
   ],
 );
 
+/**
+ * Each account's followers, following and posts (boosts and held posts left
+ * out) and its last post's time, kept by triggers on statuses and follows in
+ * the transaction of the change (migrations/0020_account_stats_triggers.sql),
+ * so that rendering an account never counts its history.
+ */
+export const accountStats = sqliteTable("account_stats", {
+  accountId: text("account_id").primaryKey(),
+  followers: integer("followers").notNull().default(0),
+  following: integer("following").notNull().default(0),
+  statuses: integer("statuses").notNull().default(0),
+  lastStatusAt: integer("last_status_at", { mode: "timestamp_ms" }),
+});
+
 export const notifications = sqliteTable(
   "notifications",
   {

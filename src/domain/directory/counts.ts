@@ -16,21 +16,20 @@ const MAX_AGE_MS = 30_000;
 
 /**
  * Followers, following and posts (and the last post's time) of accounts, as
- * every rendered account shows them.  Counted in one statement and kept until
- * a domain event changes them: a status stored or removed (its author), a
- * follow begun or ended (both sides).
+ * every rendered account shows them.  Read in one statement from the counters
+ * the database keeps (account_stats), and kept here until a domain event
+ * changes them: a status stored or removed (its author), a follow begun or
+ * ended (both sides).
  */
 export class AccountCounter {
   readonly #statement: Database.Statement;
   readonly #cache = new Map<string, AccountCounts & { readonly at: number }>();
 
   constructor(deps: { db: Db; events: DomainEvents }) {
-    this.#statement = deps.db.$client.prepare(`SELECT j.value AS id,
-      (SELECT count(*) FROM follows WHERE following_id = j.value AND state = 'accepted') AS followers,
-      (SELECT count(*) FROM follows WHERE follower_id = j.value AND state = 'accepted') AS following,
-      (SELECT count(*) FROM statuses WHERE account_id = j.value AND kind != 'boost' AND held = 0) AS statuses,
-      (SELECT max(created_at) FROM statuses WHERE account_id = j.value AND kind != 'boost' AND held = 0) AS last
-      FROM json_each(?) j`);
+    // Kept by triggers in the transaction of each change (account_stats): a lookup, never a count of the history.
+    this.#statement = deps.db.$client.prepare(`SELECT j.value AS id, coalesce(s.followers, 0) AS followers,
+      coalesce(s.following, 0) AS following, coalesce(s.statuses, 0) AS statuses, s.last_status_at AS last
+      FROM json_each(?) j LEFT JOIN account_stats s ON s.account_id = j.value`);
     deps.events.subscribe(
       (event) => {
         if (event.type === "status.created" || event.type === "status.deleted" || event.type === "status.updated")
