@@ -121,7 +121,7 @@ const NOT_NAMES = new Set(
 
 const TITLES = `(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Professor|Sir|Dame|Madam|${ALL_TITLES.slice(3, -1)})`;
 const RELATIVES =
-  "(?:husband|wife|partner|spouse|son|daughter|mother|father|mum|mom|dad|brother|sister|grandson|granddaughter|grandmother|grandfather|grandma|grandpa|aunt|uncle|niece|nephew|cousin|carer|caregiver|guardian|fianc[eé]e?|boyfriend|girlfriend|stepson|stepdaughter|stepmother|stepfather)";
+  "(?:husband|wife|partner|spouse|son|daughter|mother|father|mum|mom|dad|brother|sister|grandson|granddaughter|grandmother|grandfather|grandma|grandpa|aunt|uncle|niece|nephew|cousin|carer|caregiver|guardian|fianc[eé]e?|boyfriend|girlfriend|stepson|stepdaughter|stepmother|stepfather|neighbou?r|friend|flatmate|housemate|roommate|landlady|landlord|(?:brother|sister|mother|father|son|daughter)-in-law)";
 const PERSON_NOUNS = "(?:patient|pt|client|resident|man|woman|gentleman|lady|boy|girl|child|baby|infant|gentleman|teenager)";
 
 /** A word list matched whatever its case ("Patient", "pt", "PT"), without letting the name after it be lowercase. */

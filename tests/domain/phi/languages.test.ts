@@ -228,6 +228,14 @@ describe("the text's language: declared, or detected when absent", () => {
   it("reads a second title, a name in brackets after a relative, and more labels", () => {
     expect(types2("Frau Dr. med. Westphal (Patientin, selbst Ärztin) lehnt ab.", "de")).toEqual(["name"]);
     expect(types2("Husband (Gurpreet) consents on her behalf.", "en")).toEqual(["name"]);
+    for (const [text, language] of [
+      ["Haar buurman, Kees, vond haar op de grond.", "nl"],
+      ["His neighbour Doreen found him on the floor.", "en"],
+      ["Son voisin Gérard l'a trouvé au sol.", "fr"],
+      ["Der Nachbar Helmut rief den Notarzt.", "de"],
+    ])
+      expect(types2(text!, language!), text).toEqual(["name"]);
+    expect(findPhi("Vit seul, un ami passe le soir ; le voisin aide aux courses.", "fr")).toEqual([]);
     expect(types2("NHI ZAC4725 on the transfer form.", "en")).toEqual(["health_number"]);
     expect(types2("SDO n. 2024/00876, Policlinico.", "it")).toEqual(["mrn"]);
     expect(types2("Steuer-IdNr. 53973846125, Antrag.", "de")).toEqual(["national_id"]);
