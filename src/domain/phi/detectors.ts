@@ -99,6 +99,8 @@ const NAME_WORD = `(?:Ma?c|${CAPITAL}['’])?${CAPITAL}[a-z\\u00DF-\\u00F6\\u00F
 const NAME = `${NAME_WORD}(?:\\s+${NAME_WORD}){0,2}`;
 /** Lower-case particles a surname may begin with (van, de, von, di, dos ...). */
 const PARTICLES = "(?:van|von|de|der|den|ter|ten|te|di|da|del|della|dei|dos|das|du|le|la|zu|dal|degli|het|'t)";
+/** The same particles where Flemish, Italian and French surnames write them with a capital ("De Smet", "Van den Berg", "Di Stefano"). */
+const CAPITAL_PARTICLES = "(?:Van|Von|De|Der|Den|Ter|Ten|Te|Di|Da|Del|Della|Dei|Dos|Das|Du|Le|La|Dal|Degli)";
 
 /** Capitalised words that follow "patient," or "daughter" without being names. */
 const NOT_NAMES = new Set(
@@ -108,6 +110,7 @@ const NOT_NAMES = new Set(
     "Presented Presents Presenting Admitted Reports Reported Denies Denied Known Previously Now Today Yesterday Tomorrow " +
     "Initially Subsequently Then Also Aged Age Year Years Day Days Week Weeks Month Months Not No Yes Both All Any Each " +
     "Mr Mrs Ms Miss Dr Prof Patient Pt Male Female Man Woman Boy Girl Baby Infant Child Adult Elderly " +
+    "Professor Professeur Professore Professora Doktor Docteur Doctor Dottore Dottoressa Doutor Doutora Dokter Chefarzt Oberarzt " +
     "Crohn Crohn's Hodgkin Hodgkin's Addison Addison's Cushing Cushing's Sjögren Sjögren's Guillain Barré Parkinson Parkinson's " +
     "Alzheimer Alzheimer's Graves Graves' Hashimoto Hashimoto's Kawasaki Wilson Wilson's Bell Bell's Raynaud Raynaud's Down Down's " +
     "Marfan Turner Klinefelter Tourette Huntington Huntington's Wernicke Korsakoff Behçet Still Still's Paget Paget's Kaposi " +
@@ -179,7 +182,7 @@ const nameDetectors: Detector[] = [
   regexDetector(
     "name",
     new RegExp(
-      `\\b${TITLES}\\.?\\s+(?:(?:le\\s+|la\\s+)?(?:Dr|Dra|Prof|Pr)\\.?\\s+(?:med\\.\\s+(?:(?:dent|vet)\\.\\s+)?)?(?:Dr\\.?\\s+(?:med\\.\\s+)?)?)?((?:${PARTICLES}\\s+){0,2})(${NAME})`,
+      `\\b${TITLES}\\.?\\s+(?:(?:le\\s+|la\\s+)?(?:Dr|Dra|Prof|Pr)\\.?\\s+(?:med\\.\\s+(?:(?:dent|vet)\\.\\s+)?)?(?:Dr\\.?\\s+(?:med\\.\\s+)?)?)?((?:${PARTICLES}\\s+|${CAPITAL_PARTICLES}\\s+(?=${CAPITAL})){0,2})(${NAME})`,
       "g",
     ),
     (m) => (isName(m[2]!) ? { start: m.index, end: m.index + m[0].length } : null),
@@ -351,6 +354,11 @@ const NAMED_DAYS =
   "(?:Christmas (?:Eve|Day)|Boxing Day|New Year's (?:Eve|Day)|Hogmanay|Hallowe'?en|Bonfire Night|Guy Fawkes Night|Valentine's Day|St\\.? Patrick's Day|Independence Day|Thanksgiving(?: Day)?|Easter (?:Sunday|Monday)|Good Friday|Remembrance (?:Day|Sunday)|Veterans Day|Memorial Day|Labor Day)";
 const TIME = "(?:(?:[01]?\\d|2[0-3])[:.][0-5]\\d(?:\\s?[ap]\\.?m\\.?)?|(?:1[0-2]|0?[1-9])\\s?[ap]\\.?m\\.?)";
 
+/** Halves, thirds and quarters ("le 1/3 inférieur", "il 3/4 distale") are parts of something, not days of a month. */
+function isCommonFraction(top: string, bottom: string): boolean {
+  return !top.startsWith("0") && !bottom.startsWith("0") && Number(bottom) <= 4 && Number(top) < Number(bottom);
+}
+
 /** Scores written as a date is: Apgar at 1, 5 and 10 minutes, the three parts of the Glasgow scale. */
 const SCORES_BEFORE = /(?:apgar(?:-?score)?|gcs|glasgow|e\/v\/m|scores?|punkte|points?)\s*(?:von\s+|de\s+|di\s+|van\s+)?[:=]?\s*$/i;
 
@@ -384,6 +392,22 @@ const calendarDates: Detector[] = [
   // Tuesday the 14th, Friday 9th (a weekday pins the day of the month)
   regexDetector("date", new RegExp(`\\b${WEEKDAYS}\\.?,?\\s+(?:the\\s+)?(?:[1-9]|[12]\\d|3[01])(?:st|nd|rd|th)\\b`, "g")),
   regexDetector("date", new RegExp(`\\b${NAMED_DAYS}(?:,?\\s+\\d{4})?`, "g")),
+  // 03-Mar-1941, 3-MAR-41: the month's name between dashes or slashes
+  regexDetector("date", new RegExp(`\\b(?:[0-3]?\\d)[-/](?:${MONTHS})[-/](?:\\d{4}|\\d{2})\\b`, "gi")),
+  // 3/III/2024, 10.XII.23: the month in Roman numerals, as Italian and Polish notes write it
+  regexDetector("date", /(?<![\d/.])([0-3]?\d)([./-])(?:XII|XI|X|IX|VIII|VII|VI|V|IV|III|II|I)\2(?:\d{4}|\d{2})(?![\d/]|\.\d)/g, (m) =>
+    Number(m[1]) >= 1 && Number(m[1]) <= 31 ? { start: m.index, end: m.index + m[0].length } : null,
+  ),
+  // "le 03/03", "el 10/3", "il 3/4", "em 05/06", "op 14/2": a day and month after the article a date takes
+  // (not "le 3/4 des patients", "il 1/2 della dose", "le 1/3 inférieur")
+  regexDetector(
+    "date",
+    /(?<![\p{L}])(?:le|du|au|el|del|al|il|dal|em|dia|até|op|van|tot|am|vom|bis)\s+(\d{1,2})\/(\d{1,2})(?![\d/]|[.,]\d|\s*(?:de|des|du|del|della|dei|degli|das|dos|da|van|der|of)\b)/giu,
+    (m) =>
+      Number(m[1]) >= 1 && Number(m[1]) <= 31 && Number(m[2]) >= 1 && Number(m[2]) <= 12 && !isCommonFraction(m[1]!, m[2]!)
+        ? { start: m.index, end: m.index + m[0].length }
+        : null,
+  ),
   // "adm 3/14", "seen 14/3", "DOB: 3/14": a day and month without the year after a word that dates it
   // (not 2/7, 6/52, 3/12, which are days, weeks and months in British notes, nor "3/14 nodes")
   regexDetector(
@@ -677,6 +701,11 @@ const multilingualDetectors: Detector[] = [
   regexDetector("age_over_89", new RegExp(`${WORD_START}(\\d{2,3})\\s*-?\\s*${ALL_YEARS_WORDS}${WORD_END}`, "gi"), (m) =>
     over89(m[1]!) ? { start: m.index, end: m.index + m[0].length } : null,
   ),
+  // "91a", "95 a.", "96 aa", "93 jr", "92 J.", "92-j.": years shortened to a letter or two, only where that can be nothing else
+  // (not a lower-case "j", which is French for days)
+  regexDetector("age_over_89", /(?<![\d.,/])(\d{2,3})(?:(?:a|aa|jr)(?![\p{L}\d])|\s?(?:a\.|aa\.?|jr\.?|J\.)|-j\.)/gu, (m) =>
+    over89(m[1]!) ? { start: m.index, end: m.index + m[0].length } : null,
+  ),
   // "quatre-vingt-douze ans", "neunzigjährig", "noventa y un años", "novantadue anni", "noventa e dois anos", "tweeënnegentig jaar"
   regexDetector("age_over_89", new RegExp(`${WORD_START}${ALL_AGES_OVER_89}\\s*-?\\s*${ALL_YEARS_WORDS}${WORD_END}`, "gi")),
   // "IPP 80012345", "Fallnummer: 4711234", "NHC 1234567", "cartella clinica n. 2024/001234", "SDO n. 2024/00876", "prontuário 123456", "UR 1234567", "UHID 10045678"
@@ -704,8 +733,28 @@ const monsieurDetector: Detector = {
   },
 };
 
+/** Accents and case set aside, as notes typed in a hurry or by systems without them write names ("mme lefevre", "herr muller"). */
+const fold = (word: string) => word.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
+let foldedNames: Set<string> | null = null;
+function isFoldedSurnameOrGivenName(word: string): boolean {
+  foldedNames ??= new Set([...SURNAMES, ...GIVEN_NAMES].filter((w) => !notAName(w)).map(fold));
+  return foldedNames.has(fold(word));
+}
+/**
+ * A title and a name all in lower case ("pt mrs jones", "sig. rossi", "mevr jansen"). Not "mr", "ms", "dr" or "miss",
+ * which are mitral regurgitation, multiple sclerosis, a dose and a verb in lower-case notes.
+ */
+const LOWER_CASE_TITLED = new RegExp(
+  `(?<![\\p{L}.])(?:mrs|mme|mlle|madame|monsieur|herrn?|frau|sr\\.|sra\\.?|srta\\.?|señora|señor|sig\\.(?:ra|na)?|signora|signor|senhora|senhor|dona|dhr\\.?|mevr\\.?|mw\\.|mevrouw|meneer)\\s+((?:${PARTICLES}\\s+){0,2})(\\p{Ll}[\\p{Ll}'’-]{2,})`,
+  "gu",
+);
+const lowerCaseTitledNames = regexDetector("name", LOWER_CASE_TITLED, (m) =>
+  isFoldedSurnameOrGivenName(m[2]!) && !CLINICAL_WORDS.has(m[2]!) ? { start: m.index, end: m.index + m[0].length } : null,
+);
+
 export const DETECTORS: readonly Detector[] = [
   monsieurDetector,
+  lowerCaseTitledNames,
   ...multilingualDetectors,
   cuelessNames,
   ...registerNames,

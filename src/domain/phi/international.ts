@@ -107,7 +107,15 @@ const NOT_TOWNS = new Set(
   ),
 );
 
-const PATTERNS: readonly { type: PlaceMatch["type"]; re: RegExp; group?: number; town?: boolean; townAhead?: number }[] = [
+const PATTERNS: readonly {
+  type: PlaceMatch["type"];
+  re: RegExp;
+  group?: number;
+  town?: boolean;
+  townAhead?: number;
+  /** Kept only straight after a street address found in the text ("2019 Diagnose" after "Tag 3," is a year). */
+  afterAddress?: boolean;
+}[] = [
   // "12 rue de la Paix", "3 bis avenue Foch", "calle Mayor 12", "Via Roma 12", "Rua Augusta, 100", "c/ Alcalá 45"
   {
     type: "address",
@@ -151,6 +159,16 @@ const PATTERNS: readonly { type: PlaceMatch["type"]; re: RegExp; group?: number;
     group: 1,
     town: true,
   },
+  // Four-digit postcodes (Belgium, Switzerland, Austria, Denmark) where an address puts them, after a house number:
+  // "rue Haute 120, 1000 Bruxelles", "Bahnhofstrasse 12, 8001 Zürich"; or with the country's letter: "B-1000", "CH-8001"
+  {
+    type: "postcode",
+    re: new RegExp(`(?<=\\d[a-zA-Z]?,\\s{0,2})(\\d{4})\\s+${CAPITALISED}${WORD_END}`, "g"),
+    group: 1,
+    town: true,
+    afterAddress: true,
+  },
+  { type: "postcode", re: /(?<![\w-])((?:B|CH|A|L|DK|D|F|NL|I|E|P)-\d{4,5})\s+[A-ZÀ-Þ]/g, group: 1 },
   // A French or Italian town and its code in brackets: "Nantes (44000)", "Milano (20121)"
   // (not a count after a German noun: "Leukozyten (12000)")
   {
@@ -167,6 +185,12 @@ const PATTERNS: readonly { type: PlaceMatch["type"]; re: RegExp; group?: number;
   {
     type: "postcode",
     re: /(?<![A-Za-z])(?:code postal|CP|PLZ|Postleitzahl|c[óo]digo postal|CAP|CEP|PIN(?: code)?|postcode|postal code)\s*[:#]?\s*(\d{4,6}(?:-\d{3})?|\d{4}\s?[A-Z]{2})\b/gi,
+    group: 1,
+  },
+  // A Spanish landline as it is grouped (91 555 12 34), after the word for a telephone: the shape alone is a line of vitals
+  {
+    type: "phone",
+    re: /(?<![\p{L}])(?:tel[eé]fono|tfno|tlfno|tlf|tel|fijo|llamar al)\.?\s*[:.]?\s*([89]\d[ .]\d{3}[ .]\d{2}[ .]\d{2})(?!\d|[.,]\d)/giu,
     group: 1,
   },
   // Vehicle plates: French AB-123-CD, Italian AB 123 CD, Spanish 1234 BCD, Dutch sidecodes (12-ABC-3, AB-123-C), German B-AB 1234, Brazilian ABC1D23 / ABC-1234
@@ -196,7 +220,8 @@ export function findPlaces(text: string): PlaceMatch[] {
       if (isPhone(m[1]!)) out.push({ type: "phone", start: m.index, end: m.index + m[1]!.length });
     }
   }
-  for (const { type, re, group, town, townAhead } of PATTERNS) {
+  const pending: PlaceMatch[] = [];
+  for (const { type, re, group, town, townAhead, afterAddress } of PATTERNS) {
     re.lastIndex = 0;
     for (let m = re.exec(text); m; m = re.exec(text)) {
       if (townAhead && m[townAhead] !== undefined && NOT_TOWNS.has(m[townAhead])) continue;
@@ -214,8 +239,9 @@ export function findPlaces(text: string): PlaceMatch[] {
       )
         continue;
       if (type === "vehicle" && !(/\d/.test(value) && /[A-Z]/.test(value))) continue;
-      out.push({ type, start, end: start + value.length });
+      (afterAddress ? pending : out).push({ type, start, end: start + value.length });
     }
   }
+  for (const p of pending) if (out.some((a) => a.type === "address" && a.end <= p.start && p.start - a.end <= 3)) out.push(p);
   return out;
 }

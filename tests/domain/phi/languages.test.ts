@@ -254,6 +254,37 @@ describe("the text's language: declared, or detected when absent", () => {
       expect(findPhi(text, "en"), text).toEqual([]);
   });
 
+  it("reads notes typed in lower case or without accents, abbreviated ages, Roman months and four-digit postcodes", () => {
+    for (const [text, language, type] of [
+      ["mme lefevre 82 ans, chutes", "fr", "name"],
+      ["herr muller 77 j., sturz", "de", "name"],
+      ["sra gonzalez 80 años", "es", "name"],
+      ["sig. rossi 79 anni", "it", "name"],
+      ["mevr jansen 83 jaar", "nl", "name"],
+      ["pt mrs jones 78 with new AF", "en", "name"],
+      ["Dhr. De Smet weigert de behandeling.", "nl", "name"],
+      ["Patiente de 91a, grabataire.", "fr", "age_over_89"],
+      ["Varón de 95 a., demencia.", "es", "age_over_89"],
+      ["Patiënt van 93 jr, bedlegerig.", "nl", "age_over_89"],
+      ["DOB 03-Mar-1941, lives with son.", "en", "date"],
+      ["Ricovero il 3/III/2024.", "it", "date"],
+      ["Hospitalisée le 03/03, sortie le 10/03.", "fr", "date"],
+      ["Domicile : rue Haute 120, 1000 Bruxelles.", "fr", "postcode"],
+      ["Adresse: CH-8001 Zürich.", "de", "postcode"],
+      ["Tfno. 91 555 12 34.", "es", "phone"],
+    ])
+      expect(types2(text!, language!), text).toContain(type);
+    for (const [text, language] of [
+      ["Don't miss day 3 bloods; moderate mr, ms relapse, dr 5 mg.", "en"],
+      ["Antibiothérapie 90 j, puis relais oral ; le 1/3 moyen du fémur.", "fr"],
+      ["Seit 12, 2019 Diagnose; Tag 3, 2018 Operation.", "de"],
+      ["Grado 3 IV 20 mg, stadio II; il 3/4 distale del femore.", "it"],
+      ["HR 98 120 80 72 in the chart.", "en"],
+      ["Frau Doktor sagt, Herr Professor kommt.", "de"],
+    ])
+      expect(findPhi(text!, language!), text).toEqual([]);
+  });
+
   it("reads an Australian number with its area code in brackets", () => {
     expect(types2("Call back on (02) 9876 5432.", "en")).toEqual(["phone"]);
   });
