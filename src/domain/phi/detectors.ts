@@ -207,6 +207,10 @@ const nameDetectors: Detector[] = [
     const span = groupSpan(m, 1)!;
     return { start: span.start, end: span.start + kept.join(" ").length };
   }),
+  // "Re: Gwendolyn": a reply about someone, by her given name
+  regexDetector("name", new RegExp(`(?<![\\p{L}])Re:\\s+(${NAME_WORD})`, "gu"), (m) =>
+    isGivenName(m[1]!, false) && isName(m[1]!) ? groupSpan(m, 1) : null,
+  ),
   // "Name: Jane Doe", "patient name - J. Doe"
   regexDetector("name", new RegExp(`\\b(?:patient\\s+)?name\\s*[:=\\-]\\s*((?:[A-Z]\\.\\s*)?${NAME})`, "gi"), (m) =>
     isName(m[1]!) ? groupSpan(m, 1) : null,

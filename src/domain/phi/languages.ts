@@ -35,7 +35,22 @@ export interface LanguageRules {
 
 export const LANGUAGES: Readonly<Record<string, LanguageRules>> = {
   fr: {
-    titles: ["Mme", "Mlle", "Mmes", "Madame", "Mademoiselle", "Monsieur", "Me", "Pr", "mme", "mlle", "madame", "monsieur"],
+    titles: [
+      "Mme",
+      "Mlle",
+      "Mmes",
+      "Madame",
+      "Mademoiselle",
+      "Monsieur",
+      "Me",
+      "Pr",
+      "mme",
+      "mlle",
+      "madame",
+      "monsieur",
+      "docteur",
+      "Docteur",
+    ],
     relatives: [
       "fille",
       "fils",
@@ -331,6 +346,14 @@ export const LANGUAGES: Readonly<Record<string, LanguageRules>> = {
       "Signora",
       "Signorina",
       "Dott\\.ssa",
+      "Dott\\.",
+      "dott\\.",
+      "dott\\.ssa",
+      "Dr\\.ssa",
+      "dr\\.ssa",
+      "Prof\\.ssa",
+      "prof\\.ssa",
+      "prof\\.",
       "Sig\\.a",
       "sig\\.",
       "sig\\.ra",
@@ -482,6 +505,8 @@ export const LANGUAGES: Readonly<Record<string, LanguageRules>> = {
     titles: [
       "Dhr\\.?",
       "Mevr\\.?",
+      "dokter",
+      "Dokter",
       "Mw\\.?",
       "Mevrouw",
       "Meneer",
@@ -562,6 +587,9 @@ export const LANGUAGES: Readonly<Record<string, LanguageRules>> = {
     yearsWords: ["jaar", "jarige"],
     recordLabels: [
       "ziekenhuisnummer",
+      "ziekenhuisnr\\.?",
+      "pati[ëe]ntnr\\.?",
+      "dossiernr\\.?",
       "ZIS-?nummer",
       "pati[ëe]ntnummer",
       "pati[ëe]nt-?nr\\.?",

@@ -272,6 +272,10 @@ describe("the text's language: declared, or detected when absent", () => {
       ["Domicile : rue Haute 120, 1000 Bruxelles.", "fr", "postcode"],
       ["Adresse: CH-8001 Zürich.", "de", "postcode"],
       ["Tfno. 91 555 12 34.", "es", "phone"],
+      ["Il suo medico di base, il dott. Ferri di Modena, chiede un parere.", "it", "name"],
+      ["De huisarts, dokter Visser uit Zwolle, vraagt advies.", "nl", "name"],
+      ["- ziekenhuisnr. 6612398", "nl", "mrn"],
+      ["Re: Gwendolyn — the lady with the pemphigoid.", "en", "name"],
     ])
       expect(types2(text!, language!), text).toContain(type);
     for (const [text, language] of [
@@ -281,6 +285,7 @@ describe("the text's language: declared, or detected when absent", () => {
       ["Grado 3 IV 20 mg, stadio II; il 3/4 distale del femore.", "it"],
       ["HR 98 120 80 72 in the chart.", "en"],
       ["Frau Doktor sagt, Herr Professor kommt.", "de"],
+      ["Re: Hashimoto thyroiditis and the dose question.", "en"],
     ])
       expect(findPhi(text!, language!), text).toEqual([]);
   });
