@@ -670,7 +670,7 @@ async function main() {
         await sleep(20);
       }
     })();
-    await createBackup(configA.dataDir, file);
+    await createBackup(configA, file);
     backupDone = true;
     await prober;
     record({

@@ -64,8 +64,7 @@ async function main(argv: string[]): Promise<number> {
     }
     let manifest;
     try {
-      manifest =
-        group === "backup" ? await createBackup(config.dataDir, resolve(command)) : await restoreBackup(resolve(command), config.dataDir);
+      manifest = group === "backup" ? await createBackup(config, resolve(command)) : await restoreBackup(resolve(command), config);
     } catch (error) {
       console.error(`${group} failed: ${(error as Error).message}`);
       return 1;

@@ -16,6 +16,7 @@ const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default("0.0.0.0"),
   CONSILIUM_DATA_DIR: z.string().min(1).default("./data"),
+  CONSILIUM_MEDIA_DIR: z.string().min(1).optional(),
   CONSILIUM_SECRET: z.string().min(32, "CONSILIUM_SECRET must be at least 32 characters").optional(),
   CONSILIUM_INSTANCE_NAME: z.string().min(1).max(200).default("Consilium"),
   CONSILIUM_COUNTRY: z
@@ -80,6 +81,8 @@ export interface Config {
   readonly port: number;
   readonly dataDir: string;
   readonly databasePath: string;
+  /** Uploaded images; the data directory's media/ unless CONSILIUM_MEDIA_DIR puts them elsewhere (a volume every web node mounts). */
+  readonly mediaDir: string;
   readonly secret: string;
   readonly instanceName: string;
   readonly country: string;
@@ -154,6 +157,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     dataDir,
     databasePath: join(dataDir, "consilium.sqlite"),
+    mediaDir: e.CONSILIUM_MEDIA_DIR ? resolve(e.CONSILIUM_MEDIA_DIR) : join(dataDir, "media"),
     secret,
     instanceName: e.CONSILIUM_INSTANCE_NAME,
     country: e.CONSILIUM_COUNTRY,

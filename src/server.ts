@@ -137,7 +137,7 @@ export async function startInstance(config: Config, options: StartOptions = {}):
     const timers = [renewal, pollFlush, replay, prune];
     // Scheduled backups (CONSILIUM_BACKUP_DIR): one at start if the newest is older than the interval.
     if (config.backup.dir) {
-      const schedule = new BackupSchedule({ dataDir: config.dataDir, dir: config.backup.dir, keep: config.backup.keep });
+      const schedule = new BackupSchedule({ paths: config, dir: config.backup.dir, keep: config.backup.keep });
       const backup = () =>
         void jobs
           .runIfLeader(BACKUP, config.backup.intervalMs, async () => log.info("Backed up to {file}", { file: await schedule.run() }))

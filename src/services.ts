@@ -197,7 +197,7 @@ export function createServices(config: Config, database: DatabaseHandle): Servic
   const notifications = new NotificationService({ db, events, relations: relationQueries });
   // Text burned into images is read (OCR) and checked by the privacy guard, off the request path.
   const textInImages = new TextInImages({ languages: config.ocrLanguages, dataDir: config.dataDir });
-  const media = new MediaService(db, config.dataDir, textInImages);
+  const media = new MediaService(db, config.mediaDir, textInImages);
   const follows = new FollowService({ db, directory, notifications, events, port });
   const relations = new RelationService({ db, directory, follows, events, port });
   const keys = new ActorKeyStore(db, keyring);

@@ -1,6 +1,6 @@
 import { createReadStream, createWriteStream, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
 import { stat } from "node:fs/promises";
-import { basename, dirname, join, relative, sep } from "node:path";
+import { basename, dirname, isAbsolute, join, relative, sep } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { createGunzip, createGzip } from "node:zlib";
 import Database from "better-sqlite3";
@@ -36,7 +36,14 @@ function* filesUnder(dir: string): Generator<string> {
  * snapshot can refer to.  Written to FILE.partial and renamed, so a backup
  * that exists is complete.
  */
-export async function createBackup(dataDir: string, file: string): Promise<BackupManifest> {
+/** Where an instance keeps what a backup carries: the database in the data directory, the images in the media directory. */
+export interface DataPaths {
+  readonly dataDir: string;
+  readonly mediaDir: string;
+}
+
+export async function createBackup(paths: DataPaths, file: string): Promise<BackupManifest> {
+  const { dataDir, mediaDir } = paths;
   mkdirSync(dirname(file), { recursive: true });
   const snapshot = `${file}.db-${process.pid}`;
   const partial = `${file}.partial`;
@@ -52,7 +59,7 @@ export async function createBackup(dataDir: string, file: string): Promise<Backu
     copy.pragma("journal_mode = DELETE");
     const migrations = appliedMigrations(copy);
     copy.close();
-    const media = [...filesUnder(join(dataDir, MEDIA))];
+    const media = [...filesUnder(mediaDir)];
     const manifest: BackupManifest = {
       format: 1,
       software: SOFTWARE_VERSION,
@@ -77,7 +84,7 @@ export async function createBackup(dataDir: string, file: string): Promise<Backu
     for (const path of media) {
       // A file removed after the snapshot (its post deleted) is simply not carried.
       if (!existsSync(path)) continue;
-      await addFile(relative(dataDir, path).split(sep).join("/"), path);
+      await addFile([MEDIA, ...relative(mediaDir, path).split(sep)].join("/"), path);
     }
     archive.finalize();
     await written;
@@ -90,15 +97,22 @@ export async function createBackup(dataDir: string, file: string): Promise<Backu
 }
 
 /**
- * Restores a backup into an empty (or absent) data directory.  Refuses a
- * non-empty one, an archive with paths outside it, a database that fails
- * SQLite's integrity check, and one newer than this code.
+ * Restores a backup into an empty (or absent) data directory, and its images
+ * into the media directory (empty or absent too, when it is elsewhere).
+ * Refuses a non-empty one, an archive with paths outside it, a database that
+ * fails SQLite's integrity check, and one newer than this code.
  */
-export async function restoreBackup(file: string, dataDir: string): Promise<BackupManifest> {
+export async function restoreBackup(file: string, paths: DataPaths): Promise<BackupManifest> {
+  const { dataDir, mediaDir } = paths;
   // A development secret file (written when CONSILIUM_SECRET is unset) is a key, not data.
   const existing = existsSync(dataDir) ? readdirSync(dataDir).filter((name) => name !== "secret") : [];
   if (existing.length > 0) throw new Error(`${dataDir} is not empty: restore only into an empty data directory`);
+  const fromData = relative(dataDir, mediaDir);
+  const mediaElsewhere = fromData.startsWith("..") || isAbsolute(fromData);
+  if (mediaElsewhere && existsSync(mediaDir) && readdirSync(mediaDir).length > 0)
+    throw new Error(`${mediaDir} is not empty: restore only into an empty media directory`);
   const created = !existsSync(dataDir);
+  const mediaCreated = mediaElsewhere && !existsSync(mediaDir);
   mkdirSync(dataDir, { recursive: true });
   let manifest: BackupManifest | null = null;
   const unpack = extract();
@@ -122,7 +136,7 @@ export async function restoreBackup(file: string, dataDir: string): Promise<Back
       });
       return;
     }
-    const target = join(dataDir, ...name.split("/"));
+    const target = name.startsWith(`${MEDIA}/`) ? join(mediaDir, ...name.split("/").slice(1)) : join(dataDir, ...name.split("/"));
     mkdirSync(dirname(target), { recursive: true });
     pipeline(stream, createWriteStream(target)).then(
       () => next(),
@@ -148,19 +162,22 @@ export async function restoreBackup(file: string, dataDir: string): Promise<Back
     // Nothing half-restored is left to start from.
     if (created) rmSync(dataDir, { recursive: true, force: true });
     else for (const name of readdirSync(dataDir)) if (name !== "secret") rmSync(join(dataDir, name), { recursive: true, force: true });
+    if (mediaCreated) rmSync(mediaDir, { recursive: true, force: true });
+    else if (mediaElsewhere && existsSync(mediaDir))
+      for (const name of readdirSync(mediaDir)) rmSync(join(mediaDir, name), { recursive: true, force: true });
     throw error;
   }
 }
 
 /** Backups named by time in a directory; the oldest beyond `keep` are removed. */
 export class BackupSchedule {
-  readonly #dataDir: string;
+  readonly #paths: DataPaths;
   readonly #dir: string;
   readonly #keep: number;
   #running: Promise<string> | null = null;
 
-  constructor(options: { dataDir: string; dir: string; keep: number }) {
-    this.#dataDir = options.dataDir;
+  constructor(options: { paths: DataPaths; dir: string; keep: number }) {
+    this.#paths = { dataDir: options.paths.dataDir, mediaDir: options.paths.mediaDir };
     this.#dir = options.dir;
     this.#keep = options.keep;
   }
@@ -169,7 +186,7 @@ export class BackupSchedule {
   run(): Promise<string> {
     this.#running ??= (async () => {
       const file = join(this.#dir, `consilium-${new Date().toISOString().replace(/[:.]/g, "-")}.tar.gz`);
-      await createBackup(this.#dataDir, file);
+      await createBackup(this.#paths, file);
       this.#prune();
       return file;
     })().finally(() => {

@@ -8,7 +8,7 @@ import { createKeyring } from "../../src/domain/crypto/keyring.ts";
 import { createIdentityVault } from "../../src/domain/identity/vault.ts";
 import { BackupSchedule, createBackup } from "../../src/ops/backup.ts";
 import { startInstance } from "../../src/server.ts";
-import { api, approvedPhysician, ownerToken, uploadMedia } from "../helpers/client.ts";
+import { api, approvedPhysician, ownerToken, quickPhysicians, uploadMedia } from "../helpers/client.ts";
 import { taggedJpeg } from "../helpers/images.ts";
 import { startInstances, stop, type TestInstance } from "../helpers/instances.ts";
 import { eventually, peer } from "../helpers/network.ts";
@@ -72,7 +72,7 @@ describe("backups and restore", () => {
     await eventually(() => accepted.length > 5, "six posts accepted before the backup");
     const acceptedBefore = [...accepted];
     const file = join(backups, "consilium.tar.gz");
-    const manifest = await createBackup(uk.config.dataDir, file);
+    const manifest = await createBackup(uk.config, file);
     writing = false;
     await writer;
     expect(acceptedBefore.length).toBeGreaterThan(5);
@@ -128,10 +128,9 @@ describe("backups and restore", () => {
 
   it("keeps the newest scheduled backups and removes older ones", async () => {
     // US's data directory (stopped since the start): independent of what the other tests restored.
-    const dataDir = us.config.dataDir;
     const dir = join(backups, "scheduled");
     mkdirSync(dir, { recursive: true });
-    const schedule = new BackupSchedule({ dataDir, dir, keep: 2 });
+    const schedule = new BackupSchedule({ paths: us.config, dir, keep: 2 });
     const names = new Set<string>();
     // Each backup is named by its time: wait for a new millisecond rather than sleeping.
     for (let i = 0; i < 3; i++) names.add(await schedule.run());
@@ -139,4 +138,60 @@ describe("backups and restore", () => {
     expect(readdirSync(dir).filter((f) => f.endsWith(".tar.gz"))).toHaveLength(2);
     expect(schedule.latest()?.file).toMatch(/^consilium-.*\.tar\.gz$/);
   }, 60_000);
+});
+
+/** Every file under a directory (none when it does not exist). */
+function filesIn(dir: string): string[] {
+  return existsSync(dir)
+    ? readdirSync(dir, { recursive: true, withFileTypes: true })
+        .filter((e) => e.isFile())
+        .map((e) => e.name)
+    : [];
+}
+
+describe("a media directory of its own (CONSILIUM_MEDIA_DIR: a volume every web node mounts)", () => {
+  const dir = tempDir();
+  afterAll(() => dir.cleanup());
+
+  it("keeps images there, backs them up from there, and restores them there, refusing one that is not empty", async () => {
+    const mediaDir = join(dir.path, "shared-media");
+    const instances = await startInstances(1, [{ env: { CONSILIUM_MEDIA_DIR: mediaDir } }]);
+    const [uk] = instances as unknown as [TestInstance];
+    const file = join(dir.path, "with-media.tar.gz");
+    let url: string;
+    try {
+      const [doc] = await quickPhysicians(uk, 1);
+      const form = new FormData();
+      form.set("file", new Blob([new Uint8Array(await taggedJpeg())], { type: "image/jpeg" }), "scan.jpg");
+      const media = await uploadMedia(uk, doc!.token, form);
+      expect(media.status).toBe(200);
+      url = media.body.url;
+      expect(filesIn(mediaDir).length).toBeGreaterThan(0);
+      expect(filesIn(join(uk.config.dataDir, "media"))).toEqual([]);
+      expect((await fetch(url)).status).toBe(200);
+      expect((await createBackup(uk.config, file)).mediaFiles).toBe(filesIn(mediaDir).length);
+    } finally {
+      await instances.closeAll();
+    }
+
+    const env = { ...uk.env, CONSILIUM_DATA_DIR: join(dir.path, "restored-data"), CONSILIUM_MEDIA_DIR: join(dir.path, "restored-media") };
+    expect(await cli(env, ["restore", file])).toMatchObject({ code: 0 });
+    expect(filesIn(join(dir.path, "restored-media")).sort()).toEqual(filesIn(mediaDir).sort());
+    expect(filesIn(join(dir.path, "restored-data", "media"))).toEqual([]);
+    // An empty data directory, but images already in the media directory: refused, and nothing left behind.
+    const elsewhere = join(dir.path, "second-data");
+    const refused = await cli({ ...env, CONSILIUM_DATA_DIR: elsewhere }, ["restore", file]);
+    expect(refused.code).toBe(1);
+    expect(refused.output).toMatch(/media directory/);
+    expect(existsSync(elsewhere)).toBe(false);
+    expect(filesIn(join(dir.path, "restored-media")).sort()).toEqual(filesIn(mediaDir).sort());
+
+    // The restored instance serves the image from its media directory.
+    const restored = await startInstance(loadConfig(env));
+    try {
+      expect((await fetch(url!)).status).toBe(200);
+    } finally {
+      await restored.close();
+    }
+  }, 120_000);
 });

@@ -103,9 +103,9 @@ export class MediaService {
   readonly #decoding = new OneAtATime();
   readonly #ocr: TextInImages | null;
 
-  constructor(db: Db, dataDir: string, ocr: TextInImages | null = null) {
+  constructor(db: Db, mediaDir: string, ocr: TextInImages | null = null) {
     this.#db = db;
-    this.#dir = join(dataDir, "media");
+    this.#dir = mediaDir;
     this.#ocr = ocr?.enabled ? ocr : null;
     mkdirSync(this.#dir, { recursive: true });
   }
