@@ -211,6 +211,21 @@ const nameDetectors: Detector[] = [
   regexDetector("name", new RegExp(`(?<![\\p{L}])Re:\\s+(${NAME_WORD})`, "gu"), (m) =>
     isGivenName(m[1]!, false) && isName(m[1]!) ? groupSpan(m, 1) : null,
   ),
+  // "Grace Oyelaran-Smith, aged 93," / "Iris Townsend, 67,": a given name and a surname the age follows, even a
+  // given name that is also a clinical word when the surname is known
+  regexDetector(
+    "name",
+    new RegExp(
+      `(?<![\\p{L}])(${NAME_WORD})\\s+(${NAME_WORD}),\\s*(?:aged\\s+)?\\d{1,3}(?!\\d|[.,]\\d|\\s*(?:mg|mcg|µg|g|kg|ml|mL|l|L|mmol|µmol|%|cm|mm|h|hrs?|days?|weeks?|months?|units?|iu|IU)\\b)`,
+      "gu",
+    ),
+    (m) => {
+      const [first, last] = [m[1]!, m[2]!];
+      const given = GIVEN_NAMES.has(first) || REGISTERED_GIVEN_NAMES.has(first);
+      if (!given || NOT_NAMES.has(first) || CLINICAL_WORDS.has(first) || MONTH_WORDS.has(first) || PLACE_WORDS.test(first)) return null;
+      return isSurname(last) ? { start: m.index, end: m.index + m[1]!.length + 1 + m[2]!.length } : null;
+    },
+  ),
   // "Name: Jane Doe", "patient name - J. Doe"
   regexDetector("name", new RegExp(`\\b(?:patient\\s+)?name\\s*[:=\\-]\\s*((?:[A-Z]\\.\\s*)?${NAME})`, "gi"), (m) =>
     isName(m[1]!) ? groupSpan(m, 1) : null,
@@ -235,6 +250,8 @@ const GIVEN_NAMES_IN_CLINICAL_USE = new Set(
     "Patient Patientin Patiente Paciente Paziente Tag Morgen Abend Nacht Woche Mitte Anfang Ende Doktor Docteur Doctor Major Sister Will Max Min Pugh"
   ).split(" "),
 );
+/** Words that begin places, not people ("Santa Cruz", "San Sebastián"). */
+const PLACE_WORDS = /^(?:San|Santa|Santo|São|Saint|Sainte|St|Ste|Sankt)$/;
 const PLACE_PREFIXES = /(?:San|Santa|Santo|São|Saint|Sainte|St|Ste|Sankt|Rue|Via|Calle|Rua|Avenue|Place|het)\.?\s+$/;
 /** Hospitals and institutes carry people's names ("hôpital Georges Pompidou", "Hospital Universitario Gregorio Marañón"). */
 const INSTITUTION_BEFORE =
@@ -260,7 +277,8 @@ function isGivenName(word: string, registered: boolean): boolean {
 const PATRONYMIC_SURNAME = /^(?:O['’]|Ma?c)\p{Lu}\p{Ll}{2,}$/u;
 
 function isSurname(word: string): boolean {
-  return !notAName(word) && (SURNAMES.has(word) || SURNAMES.has(word.split("-")[0]!) || PATRONYMIC_SURNAME.test(word));
+  // A double-barrelled surname counts when either half is known ("Oyelaran-Smith", "Schäfer-Lindqvist").
+  return !notAName(word) && (SURNAMES.has(word) || word.split("-").some((part) => SURNAMES.has(part)) || PATRONYMIC_SURNAME.test(word));
 }
 
 /**

@@ -155,7 +155,11 @@ const PATTERNS: readonly {
   // (not four digits alone: "2019 Diabetes" is a year)
   {
     type: "postcode",
-    re: new RegExp(`${WORD_START}(?<!\\d)(\\d{5}|\\d{4}\\s?[A-Z]{2})\\s+${CAPITALISED}(?:[- ]${CAPITALISED})?${WORD_END}`, "g"),
+    // (a town may begin with its article: "15003 A Coruña", "4000 O Porto", "67100 L'Aquila", "5211 AB 's-Hertogenbosch")
+    re: new RegExp(
+      `${WORD_START}(?<!\\d)(\\d{5}|\\d{4}\\s?[A-Z]{2})\\s+(?:[AO] |L['’]|'s-)?${CAPITALISED}(?:[- ]${CAPITALISED})?${WORD_END}`,
+      "g",
+    ),
     group: 1,
     town: true,
   },

@@ -276,6 +276,8 @@ describe("the text's language: declared, or detected when absent", () => {
       ["De huisarts, dokter Visser uit Zwolle, vraagt advies.", "nl", "name"],
       ["- ziekenhuisnr. 6612398", "nl", "mrn"],
       ["Re: Gwendolyn — the lady with the pemphigoid.", "en", "name"],
+      ["Grace Oyelaran-Smith, aged 93, from Leicester.", "en", "name"],
+      ["Doña Pilar Muñoz vive en Calle Real 8, 15003 A Coruña.", "es", "postcode"],
     ])
       expect(types2(text!, language!), text).toContain(type);
     for (const [text, language] of [
@@ -286,6 +288,7 @@ describe("the text's language: declared, or detected when absent", () => {
       ["HR 98 120 80 72 in the chart.", "en"],
       ["Frau Doktor sagt, Herr Professor kommt.", "de"],
       ["Re: Hashimoto thyroiditis and the dose question.", "en"],
+      ["Iris Melanoma, 67, referred; Hope Street, 12, is the clinic; Santa Cruz, 12.", "en"],
     ])
       expect(findPhi(text!, language!), text).toEqual([]);
   });
