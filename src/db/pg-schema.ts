@@ -54,3 +54,15 @@ export const queueWorkers = pgTable("queue_workers", {
   pid: bigint("pid", { mode: "number" }).notNull(),
   heartbeatAt: bigint("heartbeat_at", { mode: "number" }).notNull(),
 });
+
+/** Domain events relayed between processes (src/events/postgres-relay.ts): ids, not rows, as in the SQLite table. */
+export const domainEvents = pgTable(
+  "domain_events",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    process: text("process").notNull(),
+    body: text("body").notNull(),
+    createdAt: bigint("created_at", { mode: "number" }).notNull(),
+  },
+  (t) => [index("domain_events_created").on(t.createdAt)],
+);
