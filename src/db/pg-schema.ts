@@ -5,7 +5,8 @@ import { bigint, bigserial, index, pgTable, text } from "drizzle-orm/pg-core";
  * The PostgreSQL backend's tables (drizzle-kit generates migrations-pg/ from
  * this file with drizzle.pg.config.ts).  So far the shared federation
  * infrastructure: Fedify's queue and key-value store, the queue workers and
- * the leader leases, which several web nodes and workers use at once.  Times
+ * the domain events relayed between processes, which several web nodes and
+ * workers use at once.  Times
  * are epoch milliseconds, as in the SQLite schema, so that both backends'
  * adapters share their rules.
  */
