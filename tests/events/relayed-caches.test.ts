@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { loadConfig } from "../../src/config.ts";
 import { openDatabase } from "../../src/db/client.ts";
 import { EventRelay } from "../../src/events/relay.ts";
 import { createServices, eventRows } from "../../src/services.ts";
+import { inProcessConfig } from "../helpers/in-process.ts";
 import { tempDir } from "../helpers/temp.ts";
 
 /**
@@ -20,13 +20,7 @@ describe("caches that follow other processes' events", () => {
   });
 
   const twoProcesses = () => {
-    const config = loadConfig({
-      NODE_ENV: "test",
-      CONSILIUM_ORIGIN: "http://127.0.0.1:9",
-      CONSILIUM_DATA_DIR: dir.path,
-      CONSILIUM_SECRET: `relay-cache-secret-${"x".repeat(32)}`,
-      CONSILIUM_PASSWORD_COST: "12",
-    });
+    const config = inProcessConfig(dir.path, "relay-cache");
     const make = () => {
       const database = openDatabase(config.databasePath);
       const services = createServices(config, database);

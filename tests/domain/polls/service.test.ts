@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { loadConfig } from "../../../src/config.ts";
 import { openDatabase } from "../../../src/db/client.ts";
 import { OfflinePort } from "../../../src/domain/federation-port.ts";
 import { createServices, type Services } from "../../../src/services.ts";
 import { quickPhysicians } from "../../helpers/client.ts";
 import type { TestInstance } from "../../helpers/instances.ts";
+import { inProcessConfig } from "../../helpers/in-process.ts";
 import { tempDir } from "../../helpers/temp.ts";
 
 /** A port that counts the results updates it is asked to send. */
@@ -31,13 +31,7 @@ describe("poll updates from several processes", () => {
   });
 
   const twoProcesses = () => {
-    const config = loadConfig({
-      NODE_ENV: "test",
-      CONSILIUM_ORIGIN: "http://127.0.0.1:9",
-      CONSILIUM_DATA_DIR: dir.path,
-      CONSILIUM_SECRET: `poll-test-secret-${"x".repeat(32)}`,
-      CONSILIUM_PASSWORD_COST: "12",
-    });
+    const config = inProcessConfig(dir.path, "poll-test");
     const make = () => {
       const database = openDatabase(config.databasePath);
       opened.push(database);
