@@ -88,9 +88,12 @@ export async function startPostgresServer(bin: string): Promise<PostgresServer> 
     async stop() {
       if (server.exitCode == null) {
         const exited = new Promise((resolve) => server.once("exit", resolve));
-        // SIGINT is PostgreSQL's fast shutdown: sessions are ended, nothing waits.
+        // SIGINT is PostgreSQL's fast shutdown: sessions are ended, nothing waits. Should it hang even so,
+        // SIGKILL after 20 s: a run must end (the data is thrown away either way).
         server.kill("SIGINT");
+        const stuck = setTimeout(() => server.kill("SIGKILL"), 20_000);
         await exited;
+        clearTimeout(stuck);
       }
       rmSync(dir, { recursive: true, force: true });
     },
