@@ -493,11 +493,12 @@ const ageDetectors: Detector[] = [
   regexDetector("age_over_89", new RegExp(`\\b(?:aged?|age:)\\s*${AGE_WORDS_OVER_89}\\b`, "gi")),
   regexDetector("age_over_89", /\bin (?:his|her|their) (?:early |mid-?|late )?(?:nineties|hundreds)\b/gi),
   regexDetector("age_over_89", /\b(?:nonagenarian|(?:super)?centenarian)s?\b/gi),
-  // "she turned ninety-four", "turns 101", "reached ninety": a birthday is an age, a reading ("reached 95 µmol/L") is not
+  // "she turned ninety-four", "turns 101", "reached ninety", "she is ninety-eight": a birthday is an age, a reading
+  // ("reached 95 µmol/L") is not, nor a number in digits after "is" ("HR is 98")
   regexDetector(
     "age_over_89",
     new RegExp(
-      `\\b(?:(?:turned|turns|turning|celebrated|celebrates|celebrating)\\s+(?:just\\s+|nearly\\s+|almost\\s+)?(\\d{2,3})|(?:turned|turns|turning|reached|reaches|celebrated|celebrates|celebrating)\\s+(?:just\\s+|nearly\\s+|almost\\s+)?${AGE_WORDS_OVER_89})\\b(?![- ]?(?:%|\\/|\\.\\d|,\\d|[µu]|percent|per cent|mg|mcg|ml|mmol|nmol|pmol|meq|mmhg|kg|g\\b|l\\b|ng|pg|iu|cm|mm|minutes?|mins?|seconds?|hours?|days?|weeks?|bpm|beats|breaths|units|degrees|times|points))`,
+      `\\b(?:(?:turned|turns|turning|celebrated|celebrates|celebrating)\\s+(?:just\\s+|nearly\\s+|almost\\s+)?(\\d{2,3})|(?:turned|turns|turning|reached|reaches|celebrated|celebrates|celebrating|is|was|now)\\s+(?:just\\s+|nearly\\s+|almost\\s+)?${AGE_WORDS_OVER_89})\\b(?![- ]?(?:%|\\/|\\.\\d|,\\d|[µu]|percent|per cent|mg|mcg|ml|mmol|nmol|pmol|meq|mmhg|kg|g\\b|l\\b|ng|pg|iu|cm|mm|minutes?|mins?|seconds?|hours?|days?|weeks?|bpm|beats|breaths|units|degrees|times|points))`,
       "gi",
     ),
     (m) => (m[1] !== undefined && !over89(m[1]) ? null : { start: m.index, end: m.index + m[0].length }),
@@ -635,7 +636,7 @@ const numberDetectors: Detector[] = [
   ),
   regexDetector(
     "health_number",
-    /\b(?:medicare|medicaid|insurance|health card|OHIP|carte vitale|IHI)\s*(?:number|no\.?|#|id)?\s*[:#]?\s*([A-Z]{0,3}\d[\dA-Z -]{6,}\d)\b/gi,
+    /\b(?:medicare|medicaid|insurance|health card|OHIP|carte vitale|IHI)\s*(?:card\s*)?(?:number|no\.?|#|id)?\s*[:#]?\s*([A-Z]{0,3}\d[\dA-Z -]{6,}\d)\b/gi,
     (m) => groupSpan(m, 1),
   ),
   // Labelled record numbers, in the forms clinicians abbreviate them to (with or without a colon, #, or space)

@@ -278,6 +278,8 @@ describe("the text's language: declared, or detected when absent", () => {
       ["Re: Gwendolyn — the lady with the pemphigoid.", "en", "name"],
       ["Grace Oyelaran-Smith, aged 93, from Leicester.", "en", "name"],
       ["Doña Pilar Muñoz vive en Calle Real 8, 15003 A Coruña.", "es", "postcode"],
+      ["Medicare card 3280 98460 5, expiry 09/27.", "en", "health_number"],
+      ["She is ninety-eight and still lives independently.", "en", "age_over_89"],
     ])
       expect(types2(text!, language!), text).toContain(type);
     for (const [text, language] of [
@@ -289,6 +291,7 @@ describe("the text's language: declared, or detected when absent", () => {
       ["Frau Doktor sagt, Herr Professor kommt.", "de"],
       ["Re: Hashimoto thyroiditis and the dose question.", "en"],
       ["Iris Melanoma, 67, referred; Hope Street, 12, is the clinic; Santa Cruz, 12.", "en"],
+      ["HR is 98, sats were 94 %, the dose is 100 mg.", "en"],
     ])
       expect(findPhi(text!, language!), text).toEqual([]);
   });

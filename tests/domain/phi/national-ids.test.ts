@@ -30,7 +30,7 @@ describe("national identifiers", () => {
     ["Brazilian CNS", "Cartão SUS 702 3456 7891 2346 apresentado.", "702 3456 7891 2346"],
     ["Brazilian CNS, bare", "CNS 298712345678906.", "298712345678906"],
     ["Canadian SIN", "SIN 130-692-544 on file.", "130-692-544"],
-    ["Australian Medicare", "Medicare card 2123 45670 1 presented.", "2123 45670 1"],
+    ["Australian Medicare, by its check digit", "Card 2123 45670 1 presented.", "2123 45670 1"],
     ["Indian Aadhaar", "Aadhaar 2341 2341 2346 verified.", "2341 2341 2346"],
     ["Indian PAN", "PAN ABCPE1234F on the claim.", "ABCPE1234F"],
   ])("finds %s", (_what, text, number) => {
