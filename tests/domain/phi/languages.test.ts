@@ -292,6 +292,8 @@ describe("the text's language: declared, or detected when absent", () => {
       ["Re: Hashimoto thyroiditis and the dose question.", "en"],
       ["Iris Melanoma, 67, referred; Hope Street, 12, is the clinic; Santa Cruz, 12.", "en"],
       ["HR is 98, sats were 94 %, the dose is 100 mg.", "en"],
+      ["Transferred to Johns Hopkins, then Memorial Sloan Kettering; Ramsay Hunt, not Bell's.", "en"],
+      ["Transféré à Gustave Roussy, suivi au Centre Léon Bérard.", "fr"],
     ])
       expect(findPhi(text!, language!), text).toEqual([]);
   });

@@ -1,0 +1,102 @@
+/**
+ * Hospitals, institutes and eponyms that carry people's names and are written
+ * without a word that says so ("transferred to Johns Hopkins", "avis à Gustave
+ * Roussy", "Ramsay Hunt"): a name finding that is one of these (or part of
+ * one) is not a patient's.  Lower case, hyphens as spaces; extend as the
+ * network's countries need.
+ */
+const PHRASES = [
+  // institutions
+  "johns hopkins",
+  "memorial sloan kettering",
+  "sloan kettering",
+  "md anderson",
+  "royal marsden",
+  "dana farber",
+  "fred hutch",
+  "peter maccallum",
+  "princess margaret",
+  "cedars sinai",
+  "mount sinai",
+  "great ormond street",
+  "alder hey",
+  "tata memorial",
+  "gustave roussy",
+  "léon bérard",
+  "leon berard",
+  "georges pompidou",
+  "henri mondor",
+  "ambroise paré",
+  "paul brousse",
+  "pitié salpêtrière",
+  "necker enfants malades",
+  "gregorio marañón",
+  "ramón y cajal",
+  "puerta de hierro",
+  "vall d'hebron",
+  "germans trias i pujol",
+  "virgen macarena",
+  "virgen del rocío",
+  "carl gustav carus",
+  "agostino gemelli",
+  "mario negri",
+  "albert einstein",
+  "dante pazzanese",
+  "oswaldo cruz",
+  "emílio ribas",
+  "sírio libanês",
+  "antoni van leeuwenhoek",
+  "prinses máxima",
+  "wilhelmina kinderziekenhuis",
+  "sophia kinderziekenhuis",
+  // eponyms of two or more names
+  "ramsay hunt",
+  "bence jones",
+  "pierre robin",
+  "brown séquard",
+  "creutzfeldt jakob",
+  "wolff parkinson white",
+  "stevens johnson",
+  "dandy walker",
+  "arnold chiari",
+  "peutz jeghers",
+  "osler weber rendu",
+  "charcot marie tooth",
+  "kearns sayre",
+  "lesch nyhan",
+  "prader willi",
+  "zollinger ellison",
+  "mallory weiss",
+  "budd chiari",
+  "waterhouse friderichsen",
+  "jarisch herxheimer",
+  "klippel trenaunay",
+  "sturge weber",
+  "lambert eaton",
+  "tolosa hunt",
+  "ehlers danlos",
+  "marchiafava bignami",
+  "wernicke korsakoff",
+  "legg calvé perthes",
+  "osgood schlatter",
+  "kasabach merritt",
+  "may thurner",
+  "fitz hugh curtis",
+  "holt oram",
+  "hermansky pudlak",
+  "austin flint",
+  "graham steell",
+  "argyll robertson",
+  "marcus gunn",
+  "cheyne stokes",
+  "ann arbor",
+];
+
+const normalise = (text: string) => text.toLowerCase().replace(/[-‐]/g, " ").replace(/\s+/g, " ").trim();
+const KNOWN = PHRASES.map(normalise);
+
+/** Whether a name found in the text is (part of) an institution's or an eponym's ("Sloan Kettering" in "Memorial Sloan Kettering"). */
+export function isNamedAfterSomeone(found: string): boolean {
+  const text = normalise(found);
+  return KNOWN.some((phrase) => phrase === text || ` ${phrase} `.includes(` ${text} `));
+}
