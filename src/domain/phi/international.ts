@@ -205,7 +205,8 @@ const PATTERNS: readonly {
     re: /(?<![\w-])(\d{1,2}-[A-Z]{2,3}-\d{1,2}|[A-Z]{2}-\d{3}-[A-Z]|[A-Z]-\d{3}-[A-Z]{2}|\d-[A-Z]{3}-\d{2})(?![\w-])/g,
     group: 1,
   },
-  { type: "vehicle", re: /(?<![\w-])([A-Z]{3}\d[A-Z]\d{2}|[A-Z]{3}-\d{4})(?![\w-])/g, group: 1 },
+  // (Brazil's older ABC-1234, but not a guideline and its year: "HLH-2004", "ACR-2010"; the label below still finds those)
+  { type: "vehicle", re: /(?<![\w-])([A-Z]{3}\d[A-Z]\d{2}|[A-Z]{3}-(?!19\d\d|20\d\d)\d{4})(?![\w-])/g, group: 1 },
   {
     type: "vehicle",
     re: /(?<![A-Za-z])(?:[Ii]mmatriculation|[Pp]laque d'immatriculation|Kennzeichen|Nummernschild|[Mm]atr[íi]cula|[Tt]arga|[Pp]laca|[Kk]enteken)(?![A-Za-z])\s*[:#]?\s*([A-Z0-9]{1,3}[ -]?[A-Z0-9]{1,4}[ -]?[A-Z0-9]{1,4})\b/g,

@@ -280,6 +280,7 @@ describe("the text's language: declared, or detected when absent", () => {
       ["Doña Pilar Muñoz vive en Calle Real 8, 15003 A Coruña.", "es", "postcode"],
       ["Medicare card 3280 98460 5, expiry 09/27.", "en", "health_number"],
       ["She is ninety-eight and still lives independently.", "en", "age_over_89"],
+      ["Placa QRT-4512, acidente de moto.", "pt", "vehicle"],
     ])
       expect(types2(text!, language!), text).toContain(type);
     for (const [text, language] of [
@@ -294,6 +295,7 @@ describe("the text's language: declared, or detected when absent", () => {
       ["HR is 98, sats were 94 %, the dose is 100 mg.", "en"],
       ["Transferred to Johns Hopkins, then Memorial Sloan Kettering; Ramsay Hunt, not Bell's.", "en"],
       ["Transféré à Gustave Roussy, suivi au Centre Léon Bérard.", "fr"],
+      ["HLH-2004 5/8 criteria met; ACR-2010 criteria for RA.", "en"],
     ])
       expect(findPhi(text!, language!), text).toEqual([]);
   });
