@@ -111,6 +111,7 @@ const NOT_NAMES = new Set(
     "Initially Subsequently Then Also Aged Age Year Years Day Days Week Weeks Month Months Not No Yes Both All Any Each " +
     "Mr Mrs Ms Miss Dr Prof Patient Pt Male Female Man Woman Boy Girl Baby Infant Child Adult Elderly " +
     "Professor Professeur Professore Professora Doktor Docteur Doctor Dottore Dottoressa Doutor Doutora Dokter Chefarzt Oberarzt " +
+    "Royal College Association Society Sociedad Sociedade Société Società Gesellschaft Vereniging Linee Guida Secondo Según " +
     "Crohn Crohn's Hodgkin Hodgkin's Addison Addison's Cushing Cushing's Sjögren Sjögren's Guillain Barré Parkinson Parkinson's " +
     "Alzheimer Alzheimer's Graves Graves' Hashimoto Hashimoto's Kawasaki Wilson Wilson's Bell Bell's Raynaud Raynaud's Down Down's " +
     "Marfan Turner Klinefelter Tourette Huntington Huntington's Wernicke Korsakoff Behçet Still Still's Paget Paget's Kaposi " +
@@ -310,13 +311,22 @@ const cuelessNames: Detector = {
       const last = next?.[2];
       if (!last || last.length < 2 || notAName(last)) continue;
       const before = text.slice(Math.max(0, m.index - 48), m.index);
-      if (PLACE_PREFIXES.test(before) || INSTITUTION_BEFORE.test(before) || EPONYM_HEADS.test(before) || EPONYM_HEADS.test(`${first} `))
+      // (the institution's word may be the first word itself: "no Instituto Dante Pazzanese")
+      if (
+        PLACE_PREFIXES.test(before) ||
+        INSTITUTION_BEFORE.test(`${before}${first} `) ||
+        EPONYM_HEADS.test(before) ||
+        EPONYM_HEADS.test(`${first} `)
+      )
         continue;
       if (EPONYM_TAILS.test(text.slice(m.index + m[0].length + next![0].length, m.index + m[0].length + next![0].length + 20))) continue;
+      // Mid-sentence (after a lower-case word), a capitalised pair is a proper noun: there a surname that is also a
+      // given name ("revi Valdir Tavares") still counts, and so does a second given name ("with Theodora Vance").
+      const midSentence = /\p{Ll}[\s,]*$/u.test(text.slice(Math.max(0, m.index - 3), m.index));
       const strong =
         (isGivenName(first, true) && isSurname(last)) ||
-        (((isGivenName(first, true) && !GIVEN_NAMES.has(last) && last.length >= 3) ||
-          (!next![1] && isSurname(last) && !isGivenName(last, false) && text[m.index + m[0].length] === " ")) &&
+        (((isGivenName(first, true) && (!GIVEN_NAMES.has(last) || midSentence) && last.length >= 3) ||
+          (!next![1] && isSurname(last) && (!isGivenName(last, false) || midSentence) && text[m.index + m[0].length] === " ")) &&
           !capitalisesNouns());
       if (!strong) continue;
       const end = m.index + m[0].length + next![0].length;

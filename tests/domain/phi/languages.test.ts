@@ -281,6 +281,8 @@ describe("the text's language: declared, or detected when absent", () => {
       ["Medicare card 3280 98460 5, expiry 09/27.", "en", "health_number"],
       ["She is ninety-eight and still lives independently.", "en", "age_over_89"],
       ["Placa QRT-4512, acidente de moto.", "pt", "vehicle"],
+      ["Hoje cedo revi Valdir Tavares por causa da DPOC.", "pt", "name"],
+      ["Spoke with Theodora Vance this morning.", "en", "name"],
     ])
       expect(types2(text!, language!), text).toContain(type);
     for (const [text, language] of [
@@ -296,6 +298,9 @@ describe("the text's language: declared, or detected when absent", () => {
       ["Transferred to Johns Hopkins, then Memorial Sloan Kettering; Ramsay Hunt, not Bell's.", "en"],
       ["Transféré à Gustave Roussy, suivi au Centre Léon Bérard.", "fr"],
       ["HLH-2004 5/8 criteria met; ACR-2010 criteria for RA.", "en"],
+      ["Back from Sierra Leone and Costa Rica; works in Rio Grande, lives near Porto Alegre.", "en"],
+      ["Viagem para Costa Rica e Serra Leoa; avaliado no Instituto Dante Pazzanese.", "pt"],
+      ["Secondo le Linee Guida della Società Italiana; per the Royal College of Physicians.", "it"],
     ])
       expect(findPhi(text!, language!), text).toEqual([]);
   });
