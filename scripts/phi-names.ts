@@ -7,8 +7,9 @@ import { de, en, en_AU, en_CA, en_GB, en_IN, es, fr, it, nl, pt_BR, pt_PT } from
  * network's locales, merged from three maintained data sets (dev
  * dependencies: the guard reads the generated file, not them):
  * @faker-js/faker's and fakerator's locale data (given names and surnames),
- * and gender-detection-from-name's national given-name lists (de, en, es, fr,
- * it: tens of thousands of registered first names).  Run after upgrading any
+ * gender-detection-from-name's national given-name lists (de, en, es, fr,
+ * it: tens of thousands of registered first names), and faker-br's Brazilian
+ * given names and surnames.  Run after upgrading any
  * of them: `npm run phi:names`.
  */
 const require = createRequire(import.meta.url);
@@ -70,8 +71,17 @@ for (const country of ["de", "en", "es", "fr", "it"]) {
   }
 }
 
+// Brazil's given names as its registers spell them (Jussara, Valdir, Raimunda), which the others barely hold; and its surnames.
+for (const file of ["first_name", "female_first_name", "male_first_name"]) {
+  for (const name of require(`faker-br/lib/locales/pt_BR/name/${file}.js`) as string[])
+    if (usable(name) && !given.has(name)) registered.add(name);
+}
+for (const name of require("faker-br/lib/locales/pt_BR/name/last_name.js") as string[])
+  for (const word of surnameWords(name)) surnames.add(word);
+
 const out = {
-  source: "@faker-js/faker 10.6.0 person.first_name / last_name; fakerator 0.3.6 names; gender-detection-from-name 1.11.5 names",
+  source:
+    "@faker-js/faker 10.6.0 person.first_name / last_name; fakerator 0.3.6 names; gender-detection-from-name 1.11.5 names; faker-br 0.5.0 pt_BR names",
   given: [...given].sort(),
   registered: [...registered].sort(),
   surnames: [...surnames].sort(),
