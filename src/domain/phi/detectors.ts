@@ -309,7 +309,9 @@ const cuelessNames: Detector = {
       if (m.index > 0 && LETTER_BEFORE.test(text[m.index - 1]!)) continue;
       const next = AFTER_GIVEN.exec(text.slice(m.index + m[0].length, m.index + m[0].length + 60));
       const last = next?.[2];
-      if (!last || last.length < 2 || notAName(last)) continue;
+      // An eponym that is a common surname too (Pfeiffer, Wilson, Bell) after a common given name is a person ("Gudrun Pfeiffer").
+      const eponymSurname = !!last && NOT_NAMES.has(last) && SURNAMES.has(last) && isGivenName(first, false);
+      if (!last || last.length < 2 || (notAName(last) && !eponymSurname)) continue;
       const before = text.slice(Math.max(0, m.index - 48), m.index);
       // (the institution's word may be the first word itself: "no Instituto Dante Pazzanese")
       if (
@@ -324,9 +326,14 @@ const cuelessNames: Detector = {
       // given name ("revi Valdir Tavares") still counts, and so does a second given name ("with Theodora Vance").
       const midSentence = /\p{Ll}[\s,]*$/u.test(text.slice(Math.max(0, m.index - 3), m.index));
       const strong =
-        (isGivenName(first, true) && isSurname(last)) ||
+        (isGivenName(first, true) && (isSurname(last) || eponymSurname)) ||
         (((isGivenName(first, true) && (!GIVEN_NAMES.has(last) || midSentence) && last.length >= 3) ||
-          (!next![1] && isSurname(last) && (!isGivenName(last, false) || midSentence) && text[m.index + m[0].length] === " ")) &&
+          // (with a particle between, only after a given name, or mid-sentence in Dutch: "met Willemijn de Boer";
+          // not "Polígono de Willis")
+          ((!next![1] || isGivenName(first, true) || (midSentence && language() === "nl")) &&
+            isSurname(last) &&
+            (!isGivenName(last, false) || midSentence) &&
+            text[m.index + m[0].length] === " ")) &&
           !capitalisesNouns());
       if (!strong) continue;
       const end = m.index + m[0].length + next![0].length;

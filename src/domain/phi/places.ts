@@ -37,9 +37,23 @@ const PLACE_FIRST_WORDS = new Set(
   ),
 );
 
-/** Whether a name found in the text is a place's: a country, or two words the first of which begins places. */
+/** Towns and airports with a person's shape that the rules above miss (a given name first, then no place word). */
+const TOWNS_LIKE_NAMES = new Set([
+  "santiago de compostela",
+  "santiago de chile",
+  "santiago de cuba",
+  "belo horizonte",
+  "juiz de fora",
+  "campina grande",
+  "mar del plata",
+  "charles de gaulle",
+  "la rochelle",
+  "aix en provence",
+]);
+
+/** Whether a name found in the text is a place's: a country, a known town, or two words the first of which begins places. */
 export function isPlaceName(found: string): boolean {
-  if (isCountry(found)) return true;
+  if (isCountry(found) || TOWNS_LIKE_NAMES.has(found.toLowerCase().replace(/-/g, " "))) return true;
   const words = found.trim().split(/\s+/);
   return words.length >= 2 && PLACE_FIRST_WORDS.has(words[0]!);
 }

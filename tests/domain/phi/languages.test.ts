@@ -283,6 +283,8 @@ describe("the text's language: declared, or detected when absent", () => {
       ["Placa QRT-4512, acidente de moto.", "pt", "vehicle"],
       ["Hoje cedo revi Valdir Tavares por causa da DPOC.", "pt", "name"],
       ["Spoke with Theodora Vance this morning.", "en", "name"],
+      ["Am Vormittag hat Gudrun Pfeiffer erneut erbrochen.", "de", "name"],
+      ["Na overleg met Willemijn de Boer wordt de PEG geplaatst.", "nl", "name"],
     ])
       expect(types2(text!, language!), text).toContain(type);
     for (const [text, language] of [
@@ -301,6 +303,8 @@ describe("the text's language: declared, or detected when absent", () => {
       ["Back from Sierra Leone and Costa Rica; works in Rio Grande, lives near Porto Alegre.", "en"],
       ["Viagem para Costa Rica e Serra Leoa; avaliado no Instituto Dante Pazzanese.", "pt"],
       ["Secondo le Linee Guida della Società Italiana; per the Royal College of Physicians.", "it"],
+      ["Polígono de Willis sin alteraciones; viaje a Santiago de Compostela.", "es"],
+      ["Pfeiffer'sches Drüsenfieber mit 17, Morbus Pfeiffer ausgeschlossen.", "de"],
     ])
       expect(findPhi(text!, language!), text).toEqual([]);
   });
