@@ -23,6 +23,7 @@ import { findPlaces } from "./international.ts";
 import type { GuardLanguage } from "./language.ts";
 import nameLists from "./name-lists.json" with { type: "json" };
 import { findNationalIds } from "./national-ids.ts";
+import { isPlaceName } from "./places.ts";
 
 export type PhiType =
   | "name"
@@ -337,6 +338,8 @@ const cuelessNames: Detector = {
           !capitalisesNouns());
       if (!strong) continue;
       const end = m.index + m[0].length + next![0].length;
+      // A place that looks like a name ("Costa Rica", "Rio Grande") is one only here, with no cue: "son Jordan" stays a name.
+      if (isPlaceName(text.slice(m.index, end))) continue;
       out.push({ type: "name", start: m.index, end, text: text.slice(m.index, end) });
     }
     return out;

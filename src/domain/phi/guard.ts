@@ -1,7 +1,6 @@
 import { DETECTORS, type PhiFinding, type PhiType } from "./detectors.ts";
 import { type GuardLanguage, guardLanguage } from "./language.ts";
 import { isNamedAfterSomeone } from "./named-after-people.ts";
-import { isPlaceName } from "./places.ts";
 
 export type { PhiFinding, PhiType };
 
@@ -67,12 +66,11 @@ function findIn(text: string, languageOf: () => GuardLanguage | null): PhiFindin
   const found = DETECTORS.flatMap((d) => d.find(text, languageOf)).filter((f) => !handles.some((h) => f.start < h.end && h.start < f.end));
   // A date inside a street's name is the street's ("Av. Sete de Setembro, 1200", "Via XX Settembre 5").
   const addresses = found.filter((f) => f.type === "address");
-  // A hospital or an eponym named after people is nobody's name ("Johns Hopkins", "Gustave Roussy", "Ramsay Hunt"),
-  // and nor is a place that looks like one ("Costa Rica", "Rio Grande").
+  // A hospital or an eponym named after people is nobody's name ("Johns Hopkins", "Gustave Roussy", "Ramsay Hunt").
   const all = found.filter(
     (f) =>
       (f.type !== "date" || !addresses.some((a) => a.start <= f.start && f.end <= a.end)) &&
-      (f.type !== "name" || !(isNamedAfterSomeone(f.text) || isPlaceName(f.text))),
+      (f.type !== "name" || !isNamedAfterSomeone(f.text)),
   );
   for (const f of all) if (f.type === "phone") phones.add(`${f.start}:${f.end}`);
   const ranks = new Map(all.map((f) => [f, rank(f)]));

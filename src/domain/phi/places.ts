@@ -53,7 +53,8 @@ const TOWNS_LIKE_NAMES = new Set([
 
 /** Whether a name found in the text is a place's: a country, a known town, or two words the first of which begins places. */
 export function isPlaceName(found: string): boolean {
-  if (isCountry(found) || TOWNS_LIKE_NAMES.has(found.toLowerCase().replace(/-/g, " "))) return true;
   const words = found.trim().split(/\s+/);
+  // A country of one word is a given name as often ("Jordan", "Georgia", "Chad"): only names of two or more count.
+  if ((words.length >= 2 && isCountry(found)) || TOWNS_LIKE_NAMES.has(found.toLowerCase().replace(/-/g, " "))) return true;
   return words.length >= 2 && PLACE_FIRST_WORDS.has(words[0]!);
 }

@@ -285,6 +285,9 @@ describe("the text's language: declared, or detected when absent", () => {
       ["Spoke with Theodora Vance this morning.", "en", "name"],
       ["Am Vormittag hat Gudrun Pfeiffer erneut erbrochen.", "de", "name"],
       ["Na overleg met Willemijn de Boer wordt de PEG geplaatst.", "nl", "name"],
+      // a place's shape lets a name with a cue stand
+      ["Her son Jordan visits daily.", "en", "name"],
+      ["Patient Rio Ferdinand, 45, knee pain.", "en", "name"],
     ])
       expect(types2(text!, language!), text).toContain(type);
     for (const [text, language] of [
