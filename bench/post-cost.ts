@@ -15,8 +15,8 @@ export interface PostCost {
   readonly cpuMsPerPost: number;
 }
 
-const BATCHES = 8;
-const PER_BATCH = 60;
+export const BATCHES = 8;
+export const PER_BATCH = 60;
 
 export async function postCost(config: Config, priors: readonly number[]): Promise<PostCost[]> {
   rmSync(config.dataDir, { recursive: true, force: true });

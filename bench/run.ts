@@ -13,7 +13,7 @@ import { openDatabase } from "../src/db/client.ts";
 import { createBackup } from "../src/ops/backup.ts";
 import { createServices } from "../src/services.ts";
 import { findPhi } from "../src/domain/phi/guard.ts";
-import { postCost } from "./post-cost.ts";
+import { BATCHES, PER_BATCH, postCost } from "./post-cost.ts";
 import { seed } from "./seed.ts";
 
 const QUICK = process.env["BENCH_QUICK"] === "1";
@@ -181,7 +181,7 @@ async function main() {
     for (const cost of costs)
       record({
         scenario: "posting",
-        metric: `one post, its author with ${cost.priorPosts} earlier posts (median of 8 batches of 60)`,
+        metric: `one post, its author with ${cost.priorPosts} earlier posts (median of ${BATCHES} batches of ${PER_BATCH})`,
         value: cost.cpuMsPerPost,
         unit: "ms CPU",
       });

@@ -1,9 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { getLogger } from "@logtape/logtape";
 import type postgres from "postgres";
-import { rowsFromJson, rowsToJson } from "../db/row-json.ts";
 import type { DomainEvent, DomainEvents } from "../domain/events.ts";
-import { type EventRows, fromStored, KEEP_MS, type StoredEvent, toStored } from "./stored-event.ts";
+import { type EventRows, handOn, KEEP_MS, PRUNE_EVERY_MS, storedBody } from "./stored-event.ts";
 
 const CHANNEL = "domain_events";
 const log = getLogger(["consilium", "events", "relay"]);
@@ -76,7 +75,7 @@ export class PostgresEventRelay {
 
   /** Written in order of announcement (one statement after the other), the NOTIFY with it. */
   #record(event: DomainEvent): void {
-    const body = rowsToJson(toStored(event));
+    const body = storedBody(event);
     this.#appends = this.#appends.then(() =>
       this.#sql`WITH added AS (
           INSERT INTO domain_events (process, body, created_at) VALUES (${this.#process}, ${body}, ${Date.now()}) RETURNING id
@@ -122,16 +121,12 @@ export class PostgresEventRelay {
       this.#handled.add(row.id);
       this.#floor = Math.max(this.#floor, row.id);
       if (row.process === this.#process) continue;
-      // A row gone since (a post deleted meanwhile) leaves nothing to hand on: its deletion follows.
-      const event = fromStored(rowsFromJson<StoredEvent>(row.body), this.#rows);
-      if (!event) continue;
-      this.#events.emitFromElsewhere(event);
-      handed++;
+      if (handOn(row.body, this.#rows, this.#events)) handed++;
     }
     for (const id of this.#handled) if (id <= this.#floor - LOOKBACK) this.#handled.delete(id);
     if (rows.length === 1000) this.#again = true;
     const now = Date.now();
-    if (now - this.#prunedAt > 60_000) {
+    if (now - this.#prunedAt > PRUNE_EVERY_MS) {
       this.#prunedAt = now;
       await this.#sql`DELETE FROM domain_events WHERE created_at < ${now - KEEP_MS}`.catch((error: unknown) =>
         log.warn("Could not prune relayed events: {error}", { error }),

@@ -1,8 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type Database from "better-sqlite3";
-import { rowsFromJson, rowsToJson } from "../db/row-json.ts";
 import type { DomainEvent, DomainEvents } from "../domain/events.ts";
-import { type EventRows, fromStored, KEEP_MS, type StoredEvent, toStored } from "./stored-event.ts";
+import { type EventRows, handOn, KEEP_MS, PRUNE_EVERY_MS, storedBody } from "./stored-event.ts";
 
 export type { EventRows } from "./stored-event.ts";
 
@@ -67,7 +66,7 @@ export class EventRelay {
   }
 
   #record(event: DomainEvent): void {
-    if (this.#sqlite.open) this.#append.run(this.#process, rowsToJson(toStored(event)), Date.now());
+    if (this.#sqlite.open) this.#append.run(this.#process, storedBody(event), Date.now());
   }
 
   /** Hands on what other processes announced since the last look; returns how many. */
@@ -81,14 +80,10 @@ export class EventRelay {
     for (let rows = this.#newer.all(this.#seen, this.#process); rows.length > 0; rows = this.#newer.all(this.#seen, this.#process)) {
       for (const row of rows) {
         this.#seen = row.id;
-        // A row gone since (a post deleted meanwhile) leaves nothing to hand on: its deletion follows.
-        const event = fromStored(rowsFromJson<StoredEvent>(row.body), this.#rows);
-        if (!event) continue;
-        this.#events.emitFromElsewhere(event);
-        handed++;
+        if (handOn(row.body, this.#rows, this.#events)) handed++;
       }
     }
-    if (now - this.#prunedAt > 60_000) {
+    if (now - this.#prunedAt > PRUNE_EVERY_MS) {
       this.#prunedAt = now;
       this.#prune.run(now - KEEP_MS);
     }

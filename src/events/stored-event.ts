@@ -1,10 +1,13 @@
 // What a domain event becomes in the table every process reads (SQLite's or PostgreSQL's), and back.
-import type { DomainEvent } from "../domain/events.ts";
+import { rowsFromJson, rowsToJson } from "../db/row-json.ts";
+import type { DomainEvent, DomainEvents } from "../domain/events.ts";
 import type { NotificationRow } from "../domain/notifications/service.ts";
 import type { StatusRow } from "../domain/statuses/types.ts";
 
 /** Events older than this are pruned: a process that was away longer reloads what it shows. */
 export const KEEP_MS = 10 * 60_000;
+/** How often a relay prunes. */
+export const PRUNE_EVERY_MS = 60_000;
 
 /** How a reading process finds the rows an event names (it reads them itself, current as they are). */
 export interface EventRows {
@@ -18,12 +21,12 @@ export interface EventRows {
  * status travels as a stub without its content (its audience is all a
  * reader needs).
  */
-export type StoredEvent =
+type StoredEvent =
   | { readonly type: "status.created" | "status.updated"; readonly statusId: string }
   | { readonly type: "notification.created"; readonly accountId: string; readonly notificationId: string }
   | Exclude<DomainEvent, { type: "status.created" | "status.updated" | "notification.created" }>;
 
-export function toStored(event: DomainEvent): StoredEvent {
+function toStored(event: DomainEvent): StoredEvent {
   switch (event.type) {
     case "status.created":
     case "status.updated":
@@ -37,7 +40,7 @@ export function toStored(event: DomainEvent): StoredEvent {
   }
 }
 
-export function fromStored(stored: StoredEvent, rows: EventRows): DomainEvent | null {
+function fromStored(stored: StoredEvent, rows: EventRows): DomainEvent | null {
   switch (stored.type) {
     case "status.created":
     case "status.updated": {
@@ -51,4 +54,21 @@ export function fromStored(stored: StoredEvent, rows: EventRows): DomainEvent | 
     default:
       return stored;
   }
+}
+
+/** The table's body for an event this process announces. */
+export function storedBody(event: DomainEvent): string {
+  return rowsToJson(toStored(event));
+}
+
+/**
+ * Hands another process's stored event to the listeners that hear every
+ * process, read back from the rows; false when a row it names is gone since
+ * (a post deleted meanwhile: its deletion follows).
+ */
+export function handOn(body: string, rows: EventRows, events: DomainEvents): boolean {
+  const event = fromStored(rowsFromJson<StoredEvent>(body), rows);
+  if (!event) return false;
+  events.emitFromElsewhere(event);
+  return true;
 }

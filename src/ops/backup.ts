@@ -29,6 +29,23 @@ function* filesUnder(dir: string): Generator<string> {
   }
 }
 
+/** Where an instance keeps what a backup carries: the database in the data directory, the images in the media directory. */
+export interface DataPaths {
+  readonly dataDir: string;
+  readonly mediaDir: string;
+}
+
+/** What a directory holds (nothing when it does not exist), a development secret file left out: it is a key, not data. */
+function contents(dir: string): string[] {
+  return existsSync(dir) ? readdirSync(dir).filter((name) => name !== "secret") : [];
+}
+
+/** Undoes a failed restore in a directory: one the restore created goes, one that was there is emptied again. */
+function undo(dir: string, created: boolean): void {
+  if (created) rmSync(dir, { recursive: true, force: true });
+  else for (const name of contents(dir)) rmSync(join(dir, name), { recursive: true, force: true });
+}
+
 /**
  * An online, consistent backup of a data directory into one .tar.gz: the
  * database copied with SQLite's backup API (a snapshot taken page by page
@@ -36,12 +53,6 @@ function* filesUnder(dir: string): Generator<string> {
  * snapshot can refer to.  Written to FILE.partial and renamed, so a backup
  * that exists is complete.
  */
-/** Where an instance keeps what a backup carries: the database in the data directory, the images in the media directory. */
-export interface DataPaths {
-  readonly dataDir: string;
-  readonly mediaDir: string;
-}
-
 export async function createBackup(paths: DataPaths, file: string): Promise<BackupManifest> {
   const { dataDir, mediaDir } = paths;
   mkdirSync(dirname(file), { recursive: true });
@@ -104,12 +115,10 @@ export async function createBackup(paths: DataPaths, file: string): Promise<Back
  */
 export async function restoreBackup(file: string, paths: DataPaths): Promise<BackupManifest> {
   const { dataDir, mediaDir } = paths;
-  // A development secret file (written when CONSILIUM_SECRET is unset) is a key, not data.
-  const existing = existsSync(dataDir) ? readdirSync(dataDir).filter((name) => name !== "secret") : [];
-  if (existing.length > 0) throw new Error(`${dataDir} is not empty: restore only into an empty data directory`);
+  if (contents(dataDir).length > 0) throw new Error(`${dataDir} is not empty: restore only into an empty data directory`);
   const fromData = relative(dataDir, mediaDir);
   const mediaElsewhere = fromData.startsWith("..") || isAbsolute(fromData);
-  if (mediaElsewhere && existsSync(mediaDir) && readdirSync(mediaDir).length > 0)
+  if (mediaElsewhere && contents(mediaDir).length > 0)
     throw new Error(`${mediaDir} is not empty: restore only into an empty media directory`);
   const created = !existsSync(dataDir);
   const mediaCreated = mediaElsewhere && !existsSync(mediaDir);
@@ -160,11 +169,8 @@ export async function restoreBackup(file: string, paths: DataPaths): Promise<Bac
     return manifest;
   } catch (error) {
     // Nothing half-restored is left to start from.
-    if (created) rmSync(dataDir, { recursive: true, force: true });
-    else for (const name of readdirSync(dataDir)) if (name !== "secret") rmSync(join(dataDir, name), { recursive: true, force: true });
-    if (mediaCreated) rmSync(mediaDir, { recursive: true, force: true });
-    else if (mediaElsewhere && existsSync(mediaDir))
-      for (const name of readdirSync(mediaDir)) rmSync(join(mediaDir, name), { recursive: true, force: true });
+    undo(dataDir, created);
+    if (mediaElsewhere) undo(mediaDir, mediaCreated);
     throw error;
   }
 }

@@ -11,7 +11,7 @@ export interface AccountCounts {
 }
 
 const LIMIT = 50_000;
-/** With a separate worker process its writes are not seen here: counts are re-read at least this often. */
+/** Other processes' changes arrive as relayed events; a write that announces none (a script's SQL) is seen within this. */
 const MAX_AGE_MS = 30_000;
 
 /**

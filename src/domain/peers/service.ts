@@ -53,7 +53,9 @@ export class PeerService {
     this.#port = port;
     this.#events = events;
     // A peering changed by another process (a worker applying a peer's handshake, the CLI) reaches this one as an event.
-    events.subscribe((event) => event.type === "peers.changed" && this.#forget(), { everyProcess: true });
+    events.subscribe((event, from) => void (event.type === "peers.changed" && from === "elsewhere" && this.#forget()), {
+      everyProcess: true,
+    });
   }
 
   isActive(origin: string): boolean {

@@ -224,7 +224,8 @@ const nameDetectors: Detector[] = [
     (m) => {
       const [first, last] = [m[1]!, m[2]!];
       const given = GIVEN_NAMES.has(first) || REGISTERED_GIVEN_NAMES.has(first);
-      if (!given || NOT_NAMES.has(first) || CLINICAL_WORDS.has(first) || MONTH_WORDS.has(first) || PLACE_WORDS.test(first)) return null;
+      if (!given || NOT_NAMES.has(first) || CLINICAL_WORDS.has(first) || MONTH_WORDS.has(first) || isPlaceName(`${first} ${last}`))
+        return null;
       return isSurname(last) ? { start: m.index, end: m.index + m[1]!.length + 1 + m[2]!.length } : null;
     },
   ),
@@ -252,8 +253,6 @@ const GIVEN_NAMES_IN_CLINICAL_USE = new Set(
     "Patient Patientin Patiente Paciente Paziente Tag Morgen Abend Nacht Woche Mitte Anfang Ende Doktor Docteur Doctor Major Sister Will Max Min Pugh"
   ).split(" "),
 );
-/** Words that begin places, not people ("Santa Cruz", "San Sebastián"). */
-const PLACE_WORDS = /^(?:San|Santa|Santo|São|Saint|Sainte|St|Ste|Sankt)$/;
 const PLACE_PREFIXES = /(?:San|Santa|Santo|São|Saint|Sainte|St|Ste|Sankt|Rue|Via|Calle|Rua|Avenue|Place|het)\.?\s+$/;
 /** Hospitals and institutes carry people's names ("hôpital Georges Pompidou", "Hospital Universitario Gregorio Marañón"). */
 const INSTITUTION_BEFORE =

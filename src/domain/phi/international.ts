@@ -111,8 +111,8 @@ const PATTERNS: readonly {
   type: PlaceMatch["type"];
   re: RegExp;
   group?: number;
-  town?: boolean;
-  townAhead?: number;
+  /** The group holding the town's word after a postcode: a number before a unit ("12000 Leukozyten") is no postcode. */
+  townGroup?: number;
   /** Kept only straight after a street address found in the text ("2019 Diagnose" after "Tag 3," is a year). */
   afterAddress?: boolean;
 }[] = [
@@ -139,7 +139,7 @@ const PATTERNS: readonly {
       `${WORD_START}${CAPITALISED}(?:\\s+(?:[\\p{L}.'’-]+|[IVX]{1,4})){0,5}?,?\\s+\\d{1,4}\\s?[a-zA-Z]?(?=,\\s*(?:[^,\\d]{2,30},\\s*)?(?:CEP\\s*\\d{5}-?\\d{3}|(?:\\d{5}(?:-\\d{3})?|\\d{4}\\s?[A-Z]{2})\\s+(\\p{Lu}\\p{Ll}*)))`,
       "gu",
     ),
-    townAhead: 1,
+    townGroup: 1,
   },
   // "Sendlinger Straße 7", "Kölner Str. 12", "Am Alten Weg 3": the street word on its own after an adjective
   {
@@ -157,19 +157,19 @@ const PATTERNS: readonly {
     type: "postcode",
     // (a town may begin with its article: "15003 A Coruña", "4000 O Porto", "67100 L'Aquila", "5211 AB 's-Hertogenbosch")
     re: new RegExp(
-      `${WORD_START}(?<!\\d)(\\d{5}|\\d{4}\\s?[A-Z]{2})\\s+(?:[AO] |L['’]|'s-)?${CAPITALISED}(?:[- ]${CAPITALISED})?${WORD_END}`,
+      `${WORD_START}(?<!\\d)(\\d{5}|\\d{4}\\s?[A-Z]{2})\\s+(?:[AO] |L['’]|'s-)?(${CAPITALISED})(?:[- ]${CAPITALISED})?${WORD_END}`,
       "g",
     ),
     group: 1,
-    town: true,
+    townGroup: 2,
   },
   // Four-digit postcodes (Belgium, Switzerland, Austria, Denmark) where an address puts them, after a house number:
   // "rue Haute 120, 1000 Bruxelles", "Bahnhofstrasse 12, 8001 Zürich"; or with the country's letter: "B-1000", "CH-8001"
   {
     type: "postcode",
-    re: new RegExp(`(?<=\\d[a-zA-Z]?,\\s{0,2})(\\d{4})\\s+${CAPITALISED}${WORD_END}`, "g"),
+    re: new RegExp(`(?<=\\d[a-zA-Z]?,\\s{0,2})(\\d{4})\\s+(${CAPITALISED})${WORD_END}`, "g"),
     group: 1,
-    town: true,
+    townGroup: 2,
     afterAddress: true,
   },
   { type: "postcode", re: /(?<![\w-])((?:B|CH|A|L|DK|D|F|NL|I|E|P)-\d{4,5})\s+[A-ZÀ-Þ]/g, group: 1 },
@@ -226,23 +226,13 @@ export function findPlaces(text: string): PlaceMatch[] {
     }
   }
   const pending: PlaceMatch[] = [];
-  for (const { type, re, group, town, townAhead, afterAddress } of PATTERNS) {
+  for (const { type, re, group, townGroup, afterAddress } of PATTERNS) {
     re.lastIndex = 0;
     for (let m = re.exec(text); m; m = re.exec(text)) {
-      if (townAhead && m[townAhead] !== undefined && NOT_TOWNS.has(m[townAhead])) continue;
+      // A number and a capitalised word is a postcode and its town, unless the word is a unit.
+      if (townGroup && NOT_TOWNS.has(m[townGroup]?.split("-")[0] ?? "")) continue;
       const value = group ? m[group]! : m[0];
       const start = m.index + (group ? m[0].indexOf(value) : 0);
-      // A number and a capitalised word is a postcode and its town, unless the word is a unit.
-      if (
-        town &&
-        NOT_TOWNS.has(
-          m[0]
-            .slice(m[0].indexOf(value) + value.length)
-            .trim()
-            .split(/[- ]/)[0]!,
-        )
-      )
-        continue;
       if (type === "vehicle" && !(/\d/.test(value) && /[A-Z]/.test(value))) continue;
       (afterAddress ? pending : out).push({ type, start, end: start + value.length });
     }

@@ -92,11 +92,12 @@ const PHRASES = [
   "ann arbor",
 ];
 
-const normalise = (text: string) => text.toLowerCase().replace(/[-‐]/g, " ").replace(/\s+/g, " ").trim();
-const KNOWN = PHRASES.map(normalise);
+/** A phrase as these lists compare it: lower case, hyphens as spaces, one space between words. */
+export const normalisePhrase = (text: string) => text.toLowerCase().replace(/[-‐]/g, " ").replace(/\s+/g, " ").trim();
+const KNOWN = PHRASES.map(normalisePhrase);
 
 /** Whether a name found in the text is (part of) an institution's or an eponym's ("Sloan Kettering" in "Memorial Sloan Kettering"). */
 export function isNamedAfterSomeone(found: string): boolean {
-  const text = normalise(found);
+  const text = normalisePhrase(found);
   return KNOWN.some((phrase) => phrase === text || ` ${phrase} `.includes(` ${text} `));
 }

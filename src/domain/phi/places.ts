@@ -6,6 +6,7 @@ import fr from "i18n-iso-countries/langs/fr.json" with { type: "json" };
 import it from "i18n-iso-countries/langs/it.json" with { type: "json" };
 import nl from "i18n-iso-countries/langs/nl.json" with { type: "json" };
 import pt from "i18n-iso-countries/langs/pt.json" with { type: "json" };
+import { normalisePhrase } from "./named-after-people.ts";
 
 /**
  * Places whose names look like a person's ("Costa Rica", "Sierra Leone",
@@ -55,6 +56,6 @@ const TOWNS_LIKE_NAMES = new Set([
 export function isPlaceName(found: string): boolean {
   const words = found.trim().split(/\s+/);
   // A country of one word is a given name as often ("Jordan", "Georgia", "Chad"): only names of two or more count.
-  if ((words.length >= 2 && isCountry(found)) || TOWNS_LIKE_NAMES.has(found.toLowerCase().replace(/-/g, " "))) return true;
+  if ((words.length >= 2 && isCountry(found)) || TOWNS_LIKE_NAMES.has(normalisePhrase(found))) return true;
   return words.length >= 2 && PLACE_FIRST_WORDS.has(words[0]!);
 }
