@@ -7,6 +7,8 @@
 
 import {
   ALL_AGES_OVER_89,
+  ALL_ASKS_FOR_BEFORE,
+  ASKS_FOR_AROUND,
   ALL_MONTHS,
   ALL_ORDINAL_DAYS,
   ALL_PATIENTS,
@@ -754,7 +756,7 @@ const multilingualDetectors: Detector[] = [
   regexDetector(
     "mrn",
     new RegExp(
-      `${WORD_START}${ALL_RECORD_LABELS}\\s*(?:(?:n[°ºo]?|nr|no|num(?:ero|ber)?)\\.?\\s*)?(?:[:#.=-]\\s*)*(${RECORD_VALUE}(?:/\\d+)?)`,
+      `${WORD_START}${ALL_RECORD_LABELS}\\s*(?:(?:n[°ºo]?|nr|no|num(?:ero|ber)?)\\.?\\s*)?(?:[:#.=-]\\s*)*(\\d{1,4}(?:/\\d+){1,2}|${RECORD_VALUE}(?:/\\d+){0,2})`,
       "gi",
     ),
     (m) => ((m[1]!.match(/\d/g)?.length ?? 0) >= 4 ? groupSpan(m, 1) : null),
@@ -770,6 +772,39 @@ const monsieurDetector: Detector = {
     MONSIEUR.lastIndex = 0;
     for (let m = MONSIEUR.exec(text); m; m = MONSIEUR.exec(text)) {
       if (isName(m[2]!) && language() !== "de") out.push({ type: "name", start: m.index, end: m.index + m[0].length, text: m[0] });
+    }
+    return out;
+  },
+};
+
+/**
+ * Someone asked for by name: "ask for Agnes", "demander Odile", "chiedere di Ornella", "nach Irmgard fragen". A given name we
+ * know, anywhere; in the languages that capitalise only names, any name-shaped word (a nickname: "vragen naar Riek"); in
+ * German, where nouns are capitalised too, a known given name or surname ("nach Schmerzen fragen" is not one).
+ */
+/** A hospital's department, asked for as a person is ("contattare Cardiologia", "falar com Medicina"). */
+const DEPARTMENT =
+  /(?:log[ií]a|logie|iatr[ií]a|iatrie)$|^(?:Medicina|Chirurgia|Cirug[ií]a|Cirurgia|Chirurgie|Anestesia|Anestesiologia|Rianimazione|Farmacia|Farm[áa]cia|Apotheek|Laboratorio|Laborat[óo]rio|Emerg[êe]ncia|Urg[êe]ncia|Triagem|Triage|Enfermer[ií]a|Enfermagem|Infermeria|Portineria|Recepci[óo]n|Recep[çc][ãa]o|Secretaria|Segreteria|Balie|Polikliniek|Spoedpost)$/u;
+const ASKS_FOR_BEFORE = new RegExp(`${WORD_START}${ALL_ASKS_FOR_BEFORE}\\s+(${NAME})`, "gi");
+const ASKS_FOR_AROUND_RES = ASKS_FOR_AROUND.map(
+  ([before, after]) => new RegExp(`${WORD_START}${before}\\s+(${NAME})\\s+${after}${WORD_END}`, "gi"),
+);
+const askedForByName: Detector = {
+  type: "name",
+  find(text, language) {
+    const out: PhiFinding[] = [];
+    for (const re of [ASKS_FOR_BEFORE, ...ASKS_FOR_AROUND_RES]) {
+      re.lastIndex = 0;
+      for (let m = re.exec(text); m; m = re.exec(text)) {
+        const span = capitalisedSpan(m, 1);
+        if (!span) continue;
+        const first = text.slice(span.start, span.end).split(/\s+/)[0]!;
+        const lang = language();
+        const known = isGivenName(first, true) || (lang === "de" && isSurname(first));
+        const nameShaped =
+          lang !== null && lang !== "en" && lang !== "de" && !NOT_NAMES.has(first) && !MONTH_WORDS.has(first) && !DEPARTMENT.test(first);
+        if (known || nameShaped) out.push({ type: "name", start: span.start, end: span.end, text: text.slice(span.start, span.end) });
+      }
     }
     return out;
   },
@@ -796,6 +831,7 @@ const lowerCaseTitledNames = regexDetector("name", LOWER_CASE_TITLED, (m) =>
 
 export const DETECTORS: readonly Detector[] = [
   monsieurDetector,
+  askedForByName,
   lowerCaseTitledNames,
   ...multilingualDetectors,
   cuelessNames,

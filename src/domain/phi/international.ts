@@ -207,9 +207,13 @@ const PATTERNS: readonly {
   },
   // (Brazil's older ABC-1234, but not a guideline and its year: "HLH-2004", "ACR-2010"; the label below still finds those)
   { type: "vehicle", re: /(?<![\w-])([A-Z]{3}\d[A-Z]\d{2}|[A-Z]{3}-(?!19\d\d|20\d\d)\d{4})(?![\w-])/g, group: 1 },
+  // Germany's district, letters and number (M-KL 4821, B-AB 12E), with two digits or more: "HLA-B 27", "ICD-O 3" are not plates
+  { type: "vehicle", re: /(?<![\w-])(?!HLA-|ICD-)([A-ZÄÖÜ]{1,3}-[A-Z]{1,2} [1-9]\d{1,3}[EH]?)(?![\w-])/g, group: 1 },
+  // After the word for a plate, or that word and the vehicle it belongs to before a colon ("Targa dell'auto del paziente: FG 482 KL";
+  // not "Kennzeichen einer Sepsis: CRP 250" or "Placas de psoríase: PASI 12", where the word is a sign or a plaque)
   {
     type: "vehicle",
-    re: /(?<![A-Za-z])(?:[Ii]mmatriculation|[Pp]laque d'immatriculation|Kennzeichen|Nummernschild|[Mm]atr[íi]cula|[Tt]arga|[Pp]laca|[Kk]enteken)(?![A-Za-z])\s*[:#]?\s*([A-Z0-9]{1,3}[ -]?[A-Z0-9]{1,4}[ -]?[A-Z0-9]{1,4})\b/g,
+    re: /(?<![A-Za-z])(?:[Ii]mmatriculation|[Pp]laque d'immatriculation|Kennzeichen|Nummernschild|[Mm]atr[íi]cula|[Tt]arga|[Pp]laca|[Kk]enteken)(?![A-Za-z])(?:(?:\s+[\p{L}'’]+){0,3}?\s+[\p{L}'’]*(?:[Aa]uto|[Cc]oche|[Cc]arro|[Vv]eh[ií]cul|[Vv]eicol|Fahrzeug|PKW|Pkw|Wagen|[Vv]oiture|[Mm]acchina|[Mm]oto)[\p{L}'’]*(?:\s+[\p{L}'’]+){0,3}\s*:|\s*[:#]?)\s*([A-Z0-9]{1,3}[ -]?[A-Z0-9]{1,4}[ -]?[A-Z0-9]{1,4})\b/gu,
     group: 1,
   },
 ];

@@ -29,6 +29,11 @@ export interface LanguageRules {
   readonly yearsWords: readonly string[];
   /** Labels of hospital record numbers (IPP, Fallnummer, NHC). */
   readonly recordLabels: readonly string[];
+  /**
+   * Asking for someone or speaking to them ("ask for", "demander", "preguntar por"), before the name; a word the name sits
+   * between is written "nach … fragen".
+   */
+  readonly asksFor: readonly string[];
   /** Every noun is written with a capital (German): a capitalised word after a given name is no sign of a surname. */
   readonly capitalisesNouns?: boolean;
 }
@@ -141,8 +146,10 @@ export const LANGUAGES: Readonly<Record<string, LanguageRules>> = {
       "dossier\\s*(?:n[°o]|num[ée]ro)",
       "NDA",
       "n[°o]\\s*(?:de\\s+)?s[ée]jour",
+      "num[ée]ro de s[ée]jour",
       "IEP",
     ],
+    asksFor: ["demander", "demandez", "parler à", "parler avec", "joindre", "contacter", "appeler"],
   },
   de: {
     capitalisesNouns: true,
@@ -214,7 +221,7 @@ export const LANGUAGES: Readonly<Record<string, LanguageRules>> = {
     agesOver89: [
       "neunzig",
       "(?:ein|zwei|drei|vier|fünf|sechs|sieben|acht|neun)undneunzig",
-      "hundert(?:(?:und)?(?:eins|zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn))?",
+      "hundert(?:(?:und)?(?:eins?|zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn))?",
       "einhundert(?:(?:und)?(?:eins|zwei|drei|vier|fünf))?",
     ],
     yearsWords: ["Jahre", "jährig", "jährige", "jähriger", "jährigen", "Jahren", "J\\."],
@@ -233,6 +240,7 @@ export const LANGUAGES: Readonly<Record<string, LanguageRules>> = {
       "Akten-?Nr\\.?",
       "Aktenzeichen",
     ],
+    asksFor: ["nach … fragen", "nach … verlangen", "sprechen mit", "Rücksprache mit", "telefonieren mit"],
   },
   es: {
     titles: [
@@ -329,12 +337,14 @@ export const LANGUAGES: Readonly<Record<string, LanguageRules>> = {
       "N\\.?\\s*H\\.?\\s*C\\.?",
       "n\\.?\\s?[°ºo]\\.?\\s*(?:de\\s+)?historia(?:\\s+cl[íi]nica)?",
       "historia cl[íi]nica",
+      "(?:n[úu]mero|n\\.?\\s?[°º])\\s*de\\s+episodio",
       "CIP",
       "NUSHA",
       "NUHSA",
       "SIP",
       "TIS",
     ],
+    asksFor: ["preguntar por", "pregunte por", "preguntad por", "hablar con", "llamar a", "contactar con"],
   },
   it: {
     titles: [
@@ -422,6 +432,7 @@ export const LANGUAGES: Readonly<Record<string, LanguageRules>> = {
       "n[°ºo.]\\s*nosologico",
       "SDO",
     ],
+    asksFor: ["chiedere di", "chiedere a", "chiedete di", "parlare con", "chiamare", "contattare"],
   },
   pt: {
     titles: ["Sr\\.", "Sra\\.", "Srª\\.?", "Senhor", "Senhora", "Dona", "Seu", "D\\.", "sr\\.", "sra\\.", "senhor", "senhora"],
@@ -500,6 +511,7 @@ export const LANGUAGES: Readonly<Record<string, LanguageRules>> = {
       "SAME",
       "n[°ºo]\\s*(?:de\\s+)?processo",
     ],
+    asksFor: ["perguntar por", "falar com", "ligar para", "chamar", "contatar"],
   },
   nl: {
     titles: [
@@ -597,6 +609,7 @@ export const LANGUAGES: Readonly<Record<string, LanguageRules>> = {
       "opnamenummer",
       "HIX-?nummer",
     ],
+    asksFor: ["vragen naar", "vraag naar", "spreken met", "bellen met", "contact opnemen met"],
   },
   en: {
     // Other English-speaking systems (Australia, India) beside the UK and US rules in detectors.ts.
@@ -620,6 +633,7 @@ export const LANGUAGES: Readonly<Record<string, LanguageRules>> = {
       "MRD\\s*No\\.?",
       "Reg\\.?\\s*No\\.?",
     ],
+    asksFor: ["ask for", "asking for", "ask to speak to", "speak to", "speak with", "talk to", "contact"],
   },
 };
 
@@ -634,6 +648,13 @@ export const WORD_END = "(?![A-Za-z\\u00C0-\\u024F])";
 export const ALL_TITLES = alternation(all((r) => r.titles));
 export const ALL_RELATIVES = alternation(all((r) => r.relatives));
 export const ALL_PATIENTS = alternation(all((r) => r.patients));
+const asksFor = all((r) => r.asksFor);
+/** The words before a name that ask for someone. */
+export const ALL_ASKS_FOR_BEFORE = alternation(asksFor.filter((c) => !c.includes(" … ")));
+/** The words a name sits between ("nach … fragen"), as [before, after] pairs. */
+export const ASKS_FOR_AROUND: readonly (readonly [string, string])[] = asksFor
+  .filter((c) => c.includes(" … "))
+  .map((c) => c.split(" … ") as [string, string]);
 export const ALL_MONTHS = alternation(all((r) => r.months));
 /** Month names spelled out (no abbreviations, no regex), for word lists. */
 export const ALL_MONTH_WORDS: readonly string[] = all((r) => r.months).filter((m) => m.length > 4 && /^[\p{L}]+$/u.test(m));

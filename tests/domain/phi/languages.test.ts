@@ -288,6 +288,22 @@ describe("the text's language: declared, or detected when absent", () => {
       // a place's shape lets a name with a cue stand
       ["Her son Jordan visits daily.", "en", "name"],
       ["Patient Rio Ferdinand, 45, knee pain.", "en", "name"],
+      // a German plate with no word before it, and the word for a plate with its vehicle before the colon
+      ["Im Parkhaus steht noch M-KL 4821.", "de", "vehicle"],
+      ["Targa dell'auto del paziente: FG 482 KL.", "it", "vehicle"],
+      ["Kennzeichen des Fahrzeugs: B-AB 12E.", "de", "vehicle"],
+      // someone asked for by name
+      ["Landline (020) 7946 0321, ask for Agnes.", "en", "name"],
+      ["Appeler le domicile, demander Odile.", "fr", "name"],
+      ["Festnetz anrufen, bitte nach Irmgard fragen.", "de", "name"],
+      ["Teléfono fijo, preguntar por Maribel.", "es", "name"],
+      ["Telefono fisso, chiedere di Ornella.", "it", "name"],
+      ["Vast nummer, vragen naar Riek.", "nl", "name"],
+      // record numbers in three parts, and the labels of a stay or an episode
+      ["CR No. 45/2025/3391, medicine ward.", "en", "mrn"],
+      ["Numéro de séjour 2503118842, UF 4512.", "fr", "mrn"],
+      ["Número de episodio 25/118842, cama 412.", "es", "mrn"],
+      ["Mit hundertundein Jahren lebt sie allein.", "de", "age_over_89"],
     ])
       expect(types2(text!, language!), text).toContain(type);
     for (const [text, language] of [
@@ -308,6 +324,14 @@ describe("the text's language: declared, or detected when absent", () => {
       ["Secondo le Linee Guida della Società Italiana; per the Royal College of Physicians.", "it"],
       ["Polígono de Willis sin alteraciones; viaje a Santiago de Compostela.", "es"],
       ["Pfeiffer'sches Drüsenfieber mit 17, Morbus Pfeiffer ausgeschlossen.", "de"],
+      ["Kennzeichen einer Sepsis: CRP 250, PCT 12; HLA-B 27 positiv; ICD-O 3.", "de"],
+      ["Placas de psoríase: PASI 12; placa de ateroma carotídea: estenose 70 %.", "pt"],
+      ["Ask for Cardiology review; speak to Radiology; contact Microbiology about the cultures.", "en"],
+      ["Bitte nach Schmerzen fragen und mit Oberarzt sprechen; Rücksprache mit Kardiologie.", "de"],
+      ["Contattare Cardiologia e chiedere di Medicina per un letto; chiamare Rianimazione.", "it"],
+      ["Falar com Cardiologia e ligar para Emergência; perguntar por Nefrologia.", "pt"],
+      ["Llamar a Urgencias y hablar con Hematología; contactar con Farmacia.", "es"],
+      ["Episodio 3/2024 di fibrillazione; último episodio en 2023.", "it"],
     ])
       expect(findPhi(text!, language!), text).toEqual([]);
   });
