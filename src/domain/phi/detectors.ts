@@ -437,8 +437,12 @@ const calendarDates: Detector[] = [
   regexDetector("date", new RegExp(`\\b${NAMED_DAYS}(?:,?\\s+\\d{4})?`, "g")),
   // 03-Mar-1941, 3-MAR-41: the month's name between dashes or slashes
   regexDetector("date", new RegExp(`\\b(?:[0-3]?\\d)[-/](?:${MONTHS})[-/](?:\\d{4}|\\d{2})\\b`, "gi")),
-  // 3/III/2024, 10.XII.23: the month in Roman numerals, as Italian and Polish notes write it
+  // 3/III/2024, 10.XII.23: the month in Roman numerals, as Italian and Polish notes write it; in lower case with a
+  // four-digit year ("7.iv.1931", as British notes do), where "3/iv/24" could be a dose and a route
   regexDetector("date", /(?<![\d/.])([0-3]?\d)([./-])(?:XII|XI|X|IX|VIII|VII|VI|V|IV|III|II|I)\2(?:\d{4}|\d{2})(?![\d/]|\.\d)/g, (m) =>
+    Number(m[1]) >= 1 && Number(m[1]) <= 31 ? { start: m.index, end: m.index + m[0].length } : null,
+  ),
+  regexDetector("date", /(?<![\d/.])([0-3]?\d)([./-])(?:xii|xi|x|ix|viii|vii|vi|v|iv|iii|ii|i)\2(?:19|20)\d{2}(?![\d/]|\.\d)/g, (m) =>
     Number(m[1]) >= 1 && Number(m[1]) <= 31 ? { start: m.index, end: m.index + m[0].length } : null,
   ),
   // "le 03/03", "el 10/3", "il 3/4", "em 05/06", "op 14/2": a day and month after the article a date takes
@@ -720,6 +724,12 @@ const multilingualDetectors: Detector[] = [
   regexDetector("name", new RegExp(`${WORD_START}${ALL_PATIENTS}\\s*[:,-]?\\s+(${NAME})`, "gi"), (m) => capitalisedSpan(m, 1)),
   // "sa fille Claire", "die Tochter Anna", "su hija Lucía", "la figlia Giulia", "a filha Ana", "de dochter Eva"
   regexDetector("name", new RegExp(`${WORD_START}${ALL_RELATIVES}(?:,\\s*|\\s+)(${NAME})`, "gi"), (m) => capitalisedSpan(m, 1)),
+  // "die Mutter von Lukas Grünewald", "la madre de Iker", "de moeder van Daan": whose relative, when the name is one we know
+  // ("Mutter von Zwillingen" is not)
+  regexDetector("name", new RegExp(`${WORD_START}${ALL_RELATIVES}\\s+(?:von|de|di|da|do|van|of)\\s+(${NAME})`, "gi"), (m) => {
+    const first = m[1]!.split(/\s+/)[0]!;
+    return isGivenName(first, true) || isSurname(first) ? capitalisedSpan(m, 1) : null;
+  }),
   // "le 3 mars 2024", "am 3. März", "15 de agosto de 2023", "il 5 maggio", "op 3 maart", "dia 2 de junho"
   // (not "4 out of 10", "stage 3 may need", "2/7 ago": an abbreviated month that is also a word, in lower case,
   // is a month only with its full stop or its year, and a day is never the bottom of a fraction)

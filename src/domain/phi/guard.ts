@@ -70,7 +70,7 @@ function findIn(text: string, languageOf: () => GuardLanguage | null): PhiFindin
   const all = found.filter(
     (f) =>
       (f.type !== "date" || !addresses.some((a) => a.start <= f.start && f.end <= a.end)) &&
-      (f.type !== "name" || !isNamedAfterSomeone(f.text)),
+      (f.type !== "name" || !isNamedAfterSomeone(f.text, text.slice(Math.max(0, f.start - 48), f.end + 48))),
   );
   for (const f of all) if (f.type === "phone") phones.add(`${f.start}:${f.end}`);
   const ranks = new Map(all.map((f) => [f, rank(f)]));

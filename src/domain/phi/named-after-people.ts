@@ -96,8 +96,18 @@ const PHRASES = [
 export const normalisePhrase = (text: string) => text.toLowerCase().replace(/[-‐]/g, " ").replace(/\s+/g, " ").trim();
 const KNOWN = PHRASES.map(normalisePhrase);
 
-/** Whether a name found in the text is (part of) an institution's or an eponym's ("Sloan Kettering" in "Memorial Sloan Kettering"). */
-export function isNamedAfterSomeone(found: string): boolean {
+/**
+ * Whether a name found in the text is (part of) an institution's or an eponym's ("Sloan Kettering" in "Memorial Sloan
+ * Kettering"). One word is part of one only where the rest stands around it: "Rocío" alone is a given name, in "Virgen
+ * del Rocío" a hospital.
+ */
+export function isNamedAfterSomeone(found: string, around: string): boolean {
   const text = normalisePhrase(found);
-  return KNOWN.some((phrase) => phrase === text || ` ${phrase} `.includes(` ${text} `));
+  const oneWord = !text.includes(" ");
+  return KNOWN.some(
+    (phrase) =>
+      phrase === text ||
+      (` ${phrase} `.includes(` ${text} `) &&
+        (!oneWord || ` ${normalisePhrase(around.replace(/[^\p{L}\p{N}\s'’-]/gu, " "))} `.includes(` ${phrase} `))),
+  );
 }

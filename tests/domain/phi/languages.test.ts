@@ -304,6 +304,10 @@ describe("the text's language: declared, or detected when absent", () => {
       ["Numéro de séjour 2503118842, UF 4512.", "fr", "mrn"],
       ["Número de episodio 25/118842, cama 412.", "es", "mrn"],
       ["Mit hundertundein Jahren lebt sie allein.", "de", "age_over_89"],
+      // a given name that is also part of a hospital's, alone; whose relative; a Roman month in lower case
+      ["Su hija Rocío llamó a las 9:15.", "es", "name"],
+      ["Die Mutter von Lukas Grünewald bittet um Rückruf.", "de", "name"],
+      ["DOB 7.iv.1931, widowed.", "en", "date"],
     ])
       expect(types2(text!, language!), text).toContain(type);
     for (const [text, language] of [
@@ -332,6 +336,8 @@ describe("the text's language: declared, or detected when absent", () => {
       ["Falar com Cardiologia e ligar para Emergência; perguntar por Nefrologia.", "pt"],
       ["Llamar a Urgencias y hablar con Hematología; contactar con Farmacia.", "es"],
       ["Episodio 3/2024 di fibrillazione; último episodio en 2023.", "it"],
+      ["Trasladada al Hospital Virgen del Rocío; ingresó en el Virgen Macarena.", "es"],
+      ["Die Mutter von Zwillingen, Tochter von Landwirten; 3/iv/24 ist kein Datum ohne Jahrhundert.", "de"],
     ])
       expect(findPhi(text!, language!), text).toEqual([]);
   });
