@@ -256,9 +256,12 @@ const GIVEN_NAMES_IN_CLINICAL_USE = new Set(
   ).split(" "),
 );
 const PLACE_PREFIXES = /(?:San|Santa|Santo|São|Saint|Sainte|St|Ste|Sankt|Rue|Via|Calle|Rua|Avenue|Place|het)\.?\s+$/;
-/** Hospitals and institutes carry people's names ("hôpital Georges Pompidou", "Hospital Universitario Gregorio Marañón"). */
+/**
+ * Hospitals and institutes carry people's names ("hôpital Georges Pompidou", "Hospital Universitario Gregorio Marañón");
+ * "clinique" and "clínica" after a noun are an adjective ("examen clinique de Yannick Le Goff").
+ */
 const INSTITUTION_BEFORE =
-  /(?:h[ôo]pital|hospital|hospitais|ospedale|policlinico|klinikum|klinik|clinique|cl[ií]nica|ziekenhuis|institut[eo]?|centre|centro|center|CHU|CHRU|CHR|AP-HP|HCL|fondation|fundaci[óo]n|funda[çc][ãa]o|fondazione|stichting|universit[àéa]\w*|universitari[oa])\b[^.,;:!?()]{0,30}$/i;
+  /(?:h[ôo]pital|hospital|hospitais|ospedale|policlinico|klinikum|klinik|(?<!(?:examen|exame|cas|caso|tableau|quadro|signe|bilan|essai|ensayo|[ée]tude|estudio|estudo|historia|hist[óo]ria|exploraci[óo]n|evoluci[óo]n|evolu[çc][ãa]o|valutazione|situazione|sesi[óo]n|sess[ãa]o|pr[áa]ctica|pr[áa]tica|pratique|surveillance|suivi)\s)(?:clinique|cl[ií]nica)|ziekenhuis|institut[eo]?|centre|centro|center|CHU|CHRU|CHR|AP-HP|HCL|fondation|fundaci[óo]n|funda[çc][ãa]o|fondazione|stichting|universit[àéa]\w*|universitari[oa])\b[^.,;:!?()]{0,30}$/i;
 /** A sign, test or disease named after its describer: "syndrome de Wolff", "Séquence de Pierre Robin", "Pierre Robin sequence", "score de Wells". */
 const EPONYM_HEADS =
   /(?:syndrome|syndrom|s[íi]ndrome|sindrome|maladie|enfermedad|malattia|morbo|doen[çc]a|ziekte|krankheit|morbus|signe|signo|segno|sinal|teken|zeichen|sign|test|teste|prueba|prova|score|escore|escala|[ée]chelle|scala|schaal|punteggio|index|indice|[íi]ndice|crit[èe]res?|criterios?|criteri|crit[ée]rios|classification|clasificaci[óo]n|classificazione|classifica[çc][ãa]o|s[ée]quence|secuencia|sequenza|sequ[êe]ncia|man[œo]e?uvre|maniobra|manovra|manobra|r[ée]flexe|reflejo|riflesso|reflexo|reflex|ph[ée]nom[èe]ne|fen[óo]meno|tumeur|tumor|tumore|triade|tr[íi]ada|loi|ley|lei|legge|wet|gesetz|op[ée]ration|operaci[óo]n|intervento|procedure|procedimiento|fracture|fractura|frattura|fratura|m[ée]thode|m[ée]todo|metodo|technique|t[ée]cnica|tecnica)\s+(?:de\s+|d['’]\s*|du\s+|di\s+|del\s+|da\s+|do\s+|van\s+|von\s+|of\s+)?$/i;
@@ -294,7 +297,8 @@ function isSurname(word: string): boolean {
  *   nor a month, in those languages too.
  */
 const CAPITALISED_WORD = /[A-Z\u00C0-\u00D6\u00D8-\u00DE\u0100-\u017F][a-z\u00DF-\u00F6\u00F8-\u024F'’-]+/g;
-const AFTER_GIVEN = new RegExp(`^\\s+((?:${PARTICLES}\\s+){0,2})(${NAME_WORD})`);
+// (a particle may be capitalised, as Breton and Italian surnames write it: "Yannick Le Goff", "Marco De Luca")
+const AFTER_GIVEN = new RegExp(`^\\s+((?:(?:${PARTICLES}|${CAPITAL_PARTICLES})\\s+){0,2})(${NAME_WORD})`);
 const LETTER_BEFORE = /[A-Za-z\u00C0-\u024F]/;
 const cuelessNames: Detector = {
   type: "name",

@@ -308,6 +308,9 @@ describe("the text's language: declared, or detected when absent", () => {
       ["Su hija Rocío llamó a las 9:15.", "es", "name"],
       ["Die Mutter von Lukas Grünewald bittet um Rückruf.", "de", "name"],
       ["DOB 7.iv.1931, widowed.", "en", "date"],
+      // a capitalised particle, and "clinique" as an adjective before the name
+      ["Examen clinique de Yannick Le Goff : abdomen souple.", "fr", "name"],
+      ["Exploración clínica de Nerea Goikoetxea sin hallazgos.", "es", "name"],
     ])
       expect(types2(text!, language!), text).toContain(type);
     for (const [text, language] of [
@@ -337,6 +340,7 @@ describe("the text's language: declared, or detected when absent", () => {
       ["Llamar a Urgencias y hablar con Hematología; contactar con Farmacia.", "es"],
       ["Episodio 3/2024 di fibrillazione; último episodio en 2023.", "it"],
       ["Trasladada al Hospital Virgen del Rocío; ingresó en el Virgen Macarena.", "es"],
+      ["Suivie à la clinique Pasteur ; opérée à la Clinique Jules Verne.", "fr"],
       ["Die Mutter von Zwillingen, Tochter von Landwirten; 3/iv/24 ist kein Datum ohne Jahrhundert.", "de"],
     ])
       expect(findPhi(text!, language!), text).toEqual([]);
