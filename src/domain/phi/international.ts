@@ -116,18 +116,19 @@ const PATTERNS: readonly {
   /** Kept only straight after a street address found in the text ("2019 Diagnose" after "Tag 3," is a year). */
   afterAddress?: boolean;
 }[] = [
-  // "12 rue de la Paix", "3 bis avenue Foch", "calle Mayor 12", "Via Roma 12", "Rua Augusta, 100", "c/ Alcalá 45"
+  // "12 rue de la Paix", "3 bis avenue Foch", "calle Mayor 12", "Via Roma 12", "Rua Augusta, 100", "c/ Alcalá 45",
+  // "Av. Sete de Setembro 1200" (a particle inside the name)
   {
     type: "address",
     re: new RegExp(
-      `${WORD_START}\\d{1,4}(?:\\s?(?:bis|ter|[A-Za-z]))?,?\\s+(?:${STREET_WORDS.join("|")})\\s+(?:(?:de|du|des|la|le|l'|del|della|di|da|do|dos|das)\\s+)*${CAPITALISED}(?:\\s+${CAPITALISED})?`,
+      `${WORD_START}\\d{1,4}(?:\\s?(?:bis|ter|[A-Za-z]))?,?\\s+(?:${STREET_WORDS.join("|")})\\s+(?:(?:de|du|des|la|le|l'|del|della|di|da|do|dos|das)\\s+)*${CAPITALISED}(?:\\s+(?:(?:de|do|da|dos|das|del|della|di|du|des)\\s+)?${CAPITALISED}){0,2}`,
       "g",
     ),
   },
   {
     type: "address",
     re: new RegExp(
-      `${WORD_START}(?:${STREET_WORDS.join("|")})\\s+(?:(?:de|du|des|la|le|l'|del|della|di|da|do|dos|das)\\s+)*${CAPITALISED}(?:\\s+${CAPITALISED})?,?\\s+(?:n[°ºo.]\\s*)?\\d{1,4}[A-Za-z]?(?!\\d)${WORD_END}`,
+      `${WORD_START}(?:${STREET_WORDS.join("|")})\\s+(?:(?:de|du|des|la|le|l'|del|della|di|da|do|dos|das)\\s+)*${CAPITALISED}(?:\\s+(?:(?:de|do|da|dos|das|del|della|di|du|des)\\s+)?${CAPITALISED}){0,2},?\\s+(?:n[°ºo.]\\s*)?\\d{1,4}[A-Za-z]?(?!\\d)${WORD_END}`,
       "g",
     ),
   },
@@ -205,6 +206,9 @@ const PATTERNS: readonly {
     re: /(?<![\w-])(\d{1,2}-[A-Z]{2,3}-\d{1,2}|[A-Z]{2}-\d{3}-[A-Z]|[A-Z]-\d{3}-[A-Z]{2}|\d-[A-Z]{3}-\d{2})(?![\w-])/g,
     group: 1,
   },
+  // The United Kingdom's two letters, two digits and three letters, with the space (LB07 SEO; not a cluster of
+  // differentiation and its assay: "CD34 CFU")
+  { type: "vehicle", re: /(?<![\w-])(?!CD\d)([A-HJ-PR-Y]{2}\d{2} [A-HJ-PR-Z]{3})(?![\w-])/g, group: 1 },
   // (Brazil's older ABC-1234, but not a guideline and its year: "HLH-2004", "ACR-2010"; the label below still finds those)
   { type: "vehicle", re: /(?<![\w-])([A-Z]{3}\d[A-Z]\d{2}|[A-Z]{3}-(?!19\d\d|20\d\d)\d{4})(?![\w-])/g, group: 1 },
   // Germany's district, letters and number (M-KL 4821, B-AB 12E), with two digits or more: "HLA-B 27", "ICD-O 3" are not plates

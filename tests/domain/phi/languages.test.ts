@@ -311,6 +311,9 @@ describe("the text's language: declared, or detected when absent", () => {
       // a capitalised particle, and "clinique" as an adjective before the name
       ["Examen clinique de Yannick Le Goff : abdomen souple.", "fr", "name"],
       ["Exploración clínica de Nerea Goikoetxea sin hallazgos.", "es", "name"],
+      // a British plate with no word before it, a street's name with a particle inside
+      ["Car outside A&E: LB07 SEO.", "en", "vehicle"],
+      ["Mora na Av. Sete de Setembro 1200, Salvador.", "pt", "address"],
     ])
       expect(types2(text!, language!), text).toContain(type);
     for (const [text, language] of [
@@ -341,6 +344,7 @@ describe("the text's language: declared, or detected when absent", () => {
       ["Episodio 3/2024 di fibrillazione; último episodio en 2023.", "it"],
       ["Trasladada al Hospital Virgen del Rocío; ingresó en el Virgen Macarena.", "es"],
       ["Suivie à la clinique Pasteur ; opérée à la Clinique Jules Verne.", "fr"],
+      ["CD34 CFU and CD19 CAR-T counts; St John's wort stopped; Ct value 24 on PCR.", "en"],
       ["Die Mutter von Zwillingen, Tochter von Landwirten; 3/iv/24 ist kein Datum ohne Jahrhundert.", "de"],
     ])
       expect(findPhi(text!, language!), text).toEqual([]);
