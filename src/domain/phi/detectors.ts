@@ -764,6 +764,15 @@ const multilingualDetectors: Detector[] = [
   regexDetector("age_over_89", /(?<![\d.,/])(\d{2,3})(?:(?:a|aa|jr)(?![\p{L}\d])|\s?(?:a\.|aa\.?|jr\.?|J\.)|-j\.)/gu, (m) =>
     over89(m[1]!) ? { start: m.index, end: m.index + m[0].length } : null,
   ),
+  // "un homme de quatre-vingt-treize", "varón de 94", "een man van drieënnegentig": a person of an age, with no word for years
+  regexDetector(
+    "age_over_89",
+    new RegExp(
+      `${WORD_START}(?:homme|femme|dame|monsieur|patiente?|var[óo]n|hombre|mujer|señora?|paciente|uomo|donna|signora?|homem|mulher|senhora?|Mann|Frau|Herr|Dame|Patientin|Patient|man|vrouw|heer|pati[ëe]nte?)\\s+(?:de|di|da|von|van)\\s+(\\d{2,3}|${ALL_AGES_OVER_89})${WORD_END}(?!\\s*(?:kg|mg|%|cm|kilos?|Kilo|livres|libras|chili|quilos|pond))`,
+      "gi",
+    ),
+    (m) => (/^\d+$/.test(m[1]!) && !over89(m[1]!) ? null : { start: m.index, end: m.index + m[0].length }),
+  ),
   // "quatre-vingt-douze ans", "neunzigjährig", "noventa y un años", "novantadue anni", "noventa e dois anos", "tweeënnegentig jaar"
   regexDetector("age_over_89", new RegExp(`${WORD_START}${ALL_AGES_OVER_89}\\s*-?\\s*${ALL_YEARS_WORDS}${WORD_END}`, "gi")),
   // "IPP 80012345", "Fallnummer: 4711234", "NHC 1234567", "cartella clinica n. 2024/001234", "SDO n. 2024/00876", "prontuário 123456", "UR 1234567", "UHID 10045678"

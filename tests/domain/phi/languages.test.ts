@@ -314,6 +314,9 @@ describe("the text's language: declared, or detected when absent", () => {
       // a British plate with no word before it, a street's name with a particle inside
       ["Car outside A&E: LB07 SEO.", "en", "vehicle"],
       ["Mora na Av. Sete de Setembro 1200, Salvador.", "pt", "address"],
+      // a person of an age, with no word for years
+      ["Een man van drieënnegentig met een nieuwe souffle.", "nl", "age_over_89"],
+      ["Varón de 94, disnea de esfuerzo.", "es", "age_over_89"],
     ])
       expect(types2(text!, language!), text).toContain(type);
     for (const [text, language] of [
@@ -345,6 +348,7 @@ describe("the text's language: declared, or detected when absent", () => {
       ["Trasladada al Hospital Virgen del Rocío; ingresó en el Virgen Macarena.", "es"],
       ["Suivie à la clinique Pasteur ; opérée à la Clinique Jules Verne.", "fr"],
       ["CD34 CFU and CD19 CAR-T counts; St John's wort stopped; Ct value 24 on PCR.", "en"],
+      ["Mann von 95 kg; presión arterial de noventa; un homme de 60 ans; una donna di 45.", "es"],
       ["Die Mutter von Zwillingen, Tochter von Landwirten; 3/iv/24 ist kein Datum ohne Jahrhundert.", "de"],
     ])
       expect(findPhi(text!, language!), text).toEqual([]);
