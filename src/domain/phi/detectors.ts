@@ -668,6 +668,8 @@ const numberDetectors: Detector[] = [
     /\b(?:medicare|medicaid|insurance|health card|OHIP|carte vitale|IHI)\s*(?:card\s*)?(?:number|no\.?|#|id)?\s*[:#]?\s*([A-Z]{0,3}\d[\dA-Z -]{6,}\d)\b/gi,
     (m) => groupSpan(m, 1),
   ),
+  // Italy's health card (tessera sanitaria, TEAM): twenty digits, 80 for health and 380 for Italy first
+  regexDetector("health_number", /(?<![\d-])(80380\d{15}|80 ?380 ?\d{5} ?\d{5} ?\d{5})(?![\d-]|[.,]\d)/g, (m) => groupSpan(m, 1)),
   // Labelled record numbers, in the forms clinicians abbreviate them to (with or without a colon, #, or space)
   regexDetector("mrn", new RegExp(`(?<![A-Za-z])(?:${RECORD_LABELS})\\s*(?:[:#.=-]\\s*)*(${RECORD_VALUE})`, "gi"), (m) =>
     (m[1]!.match(/\d/g)?.length ?? 0) >= 4 ? groupSpan(m, 1) : null,

@@ -192,7 +192,7 @@ const SCHEMES: readonly Scheme[] = [
   // NIR: 1 85 05 78 006 084 36, or 15 characters at once
   { pattern: /(?<![\w.-])([12][ .]?\d{2}[ .]?\d{2}[ .]?(?:\d{2}|2[ABab])[ .]?\d{3}[ .]?\d{3}[ .]?\d{2})(?![\w.-])/g, valid: nirValid },
   // Steuer-ID: 12 345 678 901 / 12.345.678.901 (bare 11 digits only after a label, below)
-  { pattern: /(?<![\d.-])(\d{2}[ .]\d{3}[ .]\d{3}[ .]\d{3})(?![\d.-])/g, valid: (v) => steuerIdValid(digitsOf(v)) },
+  { pattern: /(?<![\d.-])(\d{2}[ .]\d{3}[ .]\d{3}[ .]\d{3})(?![\d-]|\.\d)/g, valid: (v) => steuerIdValid(digitsOf(v)) },
   // Krankenversichertennummer: A123456780
   { pattern: /(?<![\w-])([A-Z]\d{9})(?![\w-])/g, valid: kvnrValid },
   // DNI 12345678Z, 12.345.678-Z; NIE X1234567L
@@ -203,24 +203,24 @@ const SCHEMES: readonly Scheme[] = [
     valid: codiceFiscaleValid,
   },
   // BSN grouped: 1234.56.782 / 123 456 782 (the Dutch write it in threes or 4-2-3)
-  { pattern: /(?<![\d.-])(\d{4}\.\d{2}\.\d{3}|\d{3}[ .]\d{3}[ .]\d{3})(?![\d.-])/g, valid: (v) => bsnValid(digitsOf(v)) },
+  { pattern: /(?<![\d.-])(\d{4}\.\d{2}\.\d{3}|\d{3}[ .]\d{3}[ .]\d{3})(?![\d-]|\.\d)/g, valid: (v) => bsnValid(digitsOf(v)) },
   // CPF: 123.456.789-09, or 11 digits at once
-  { pattern: /(?<![\d.-])(\d{3}\.\d{3}\.\d{3}-\d{2}|\d{3} \d{3} \d{3} \d{2})(?![\d.-])/g, valid: (v) => cpfValid(digitsOf(v)) },
+  { pattern: /(?<![\d.-])(\d{3}\.\d{3}\.\d{3}-\d{2}|\d{3} \d{3} \d{3} \d{2})(?![\d-]|\.\d)/g, valid: (v) => cpfValid(digitsOf(v)) },
   // CNS: 15 digits, or 3 groups of 4 and one of 3 (700 0000 0000 0000 style)
-  { pattern: /(?<![\d.-])(\d{15}|\d{3} \d{4} \d{4} \d{4})(?![\d.-])/g, valid: (v) => cnsValid(digitsOf(v)) },
+  { pattern: /(?<![\d.-])(\d{15}|\d{3} \d{4} \d{4} \d{4})(?![\d-]|\.\d)/g, valid: (v) => cnsValid(digitsOf(v)) },
   // SIN grouped: 123 456 782 / 123-456-782
-  { pattern: /(?<![\d.-])(\d{3}[ -]\d{3}[ -]\d{3})(?![\d.-])/g, valid: (v) => sinValid(digitsOf(v)) },
+  { pattern: /(?<![\d.-])(\d{3}[ -]\d{3}[ -]\d{3})(?![\d-]|\.\d)/g, valid: (v) => sinValid(digitsOf(v)) },
   // Australian Medicare: 2123 45670 1
-  { pattern: /(?<![\d.-])([2-6]\d{3} \d{5} \d(?:[ -]?\d)?)(?![\d.-])/g, valid: (v) => medicareAuValid(digitsOf(v)) },
+  { pattern: /(?<![\d.-])([2-6]\d{3} \d{5} \d(?:[ -]?\d)?)(?![\d-]|\.\d)/g, valid: (v) => medicareAuValid(digitsOf(v)) },
   // Aadhaar: 2345 6789 0123, or 12 digits at once
-  { pattern: /(?<![\d.-])([2-9]\d{3}[ -]?\d{4}[ -]?\d{4})(?![\d.-])/g, valid: (v) => aadhaarValid(digitsOf(v)) },
+  { pattern: /(?<![\d.-])([2-9]\d{3}[ -]?\d{4}[ -]?\d{4})(?![\d-]|\.\d)/g, valid: (v) => aadhaarValid(digitsOf(v)) },
   // PAN: ABCPD1234E
   { pattern: /(?<![\w-])([A-Z]{5}\d{4}[A-Z])(?![\w-])/g, valid: panValid },
 ];
 
 /** Labels that say the number after them is one of these, in the languages of the network. */
 const LABEL =
-  /\b(?:NIR|INSEE|n[°o]\s*(?:de\s+)?s[ée]cu(?:rit[ée] sociale)?|num[ée]ro de s[ée]cu(?:rit[ée] sociale)?|Steuer-?ID|Steuer-?IdNr|IdNr|Steueridentifikationsnummer|KVNR|(?:Kranken)?versichertennummer|DNI|NIE|NIF|codice fiscale|C\.?F\.?|BSN|burgerservicenummer|CPF|CNS|cart[ãa]o (?:SUS|nacional de sa[úu]de)|SIN|NAS|social insurance (?:number|no\.?)|num[ée]ro d'assurance sociale|Aadhaar|UID|PAN|OHIP|health card)(?![\p{L}])\.?\s*(?:number|no\.?|n[°o]|nr\.?|#)?\s*[:#]?\s*([A-Z0-9][A-Z0-9 .-]{6,22}[A-Z0-9])/giu;
+  /\b(?:NIR|INSEE|n[°o]\s*(?:de\s+)?s[ée]cu(?:rit[ée] sociale)?|num[ée]ro de s[ée]cu(?:rit[ée] sociale)?|Steuer-?ID|Steuer-?IdNr|IdNr|Steueridentifikationsnummer|KVNR|(?:Kranken)?versichertennummer|(?:Kranken)?versichertennr|DNI|NIE|NIF|codice fiscale|C\.?F\.?|BSN|burgerservicenummer|sofinummer|sofi-nummer|C\.?P\.?F|CPF|CNS|cart[ãa]o (?:SUS|nacional de sa[úu]de)|SIN|NAS|social insurance (?:number|no\.?)|num[ée]ro d'assurance sociale|Aadhaar|UID|PAN|OHIP|health card)(?![\p{L}])\.?\s*(?:number|no\.?|n[°o]|nr\.?|#)?\s*[:#]?\s*([A-Z0-9][A-Z0-9 .-]{6,22}[A-Z0-9])/giu;
 
 const ANY_VALID = (value: string): boolean => {
   const d = digitsOf(value);
@@ -251,7 +251,7 @@ const ANY_VALID = (value: string): boolean => {
  * CF, PAN, SIN, UID, are words or abbreviations too, and need the check.)
  */
 const UNAMBIGUOUS_LABEL =
-  /^(?:NIR|INSEE|n[°o]|num[ée]ro|Steuer|IdNr|KVNR|Kranken|versicherten|codice fiscale|BSN|burgerservicenummer|CPF|CNS|cart[ãa]o|NAS|social insurance|Aadhaar|OHIP|health card)/iu;
+  /^(?:NIR|INSEE|n[°o]|num[ée]ro|Steuer|IdNr|KVNR|Kranken|versicherten|codice fiscale|BSN|burgerservicenummer|sofi-?nummer|C\.?P\.?F|CNS|cart[ãa]o|NAS|social insurance|Aadhaar|OHIP|health card)/iu;
 
 /** Every national number in the text. */
 export function findNationalIds(text: string): IdMatch[] {

@@ -317,6 +317,11 @@ describe("the text's language: declared, or detected when absent", () => {
       // a person of an age, with no word for years
       ["Een man van drieënnegentig met een nieuwe souffle.", "nl", "age_over_89"],
       ["Varón de 94, disnea de esfuerzo.", "es", "age_over_89"],
+      // a number at the end of a sentence, the shortened and the old labels, Italy's health card
+      ["C.P.F.: 919 056 511 80.", "pt", "national_id"],
+      ["Versichertennr.: W 372 764 680, AOK Bayern.", "de", "national_id"],
+      ["Sofinummer 901459318 (oude pas).", "nl", "national_id"],
+      ["Tessera sanitaria n. 80380001234567890123 allegata.", "it", "health_number"],
     ])
       expect(types2(text!, language!), text).toContain(type);
     for (const [text, language] of [
@@ -349,6 +354,7 @@ describe("the text's language: declared, or detected when absent", () => {
       ["Suivie à la clinique Pasteur ; opérée à la Clinique Jules Verne.", "fr"],
       ["CD34 CFU and CD19 CAR-T counts; St John's wort stopped; Ct value 24 on PCR.", "en"],
       ["Mann von 95 kg; presión arterial de noventa; un homme de 60 ans; una donna di 45.", "es"],
+      ["Plaquetas 619.000/mm³, leucócitos 11.905/mm³; ferritina 71,9; 80380 UI.", "pt"],
       ["Die Mutter von Zwillingen, Tochter von Landwirten; 3/iv/24 ist kein Datum ohne Jahrhundert.", "de"],
     ])
       expect(findPhi(text!, language!), text).toEqual([]);
