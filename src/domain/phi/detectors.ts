@@ -649,7 +649,7 @@ const numberDetectors: Detector[] = [
   regexDetector("nhs_number", /(?<![\d-])(\d{3})([ -])(\d{3})\2(\d{4})(?![\d-])/g, (m) =>
     nhsCheckDigitValid(`${m[1]}${m[3]}${m[4]}`) ? { start: m.index, end: m.index + m[0].length } : null,
   ),
-  regexDetector("nhs_number", /\b(?:NHS|CHI|H&C)\s*(?:number|no\.?|#)?\s*[:#]?\s*(\d{10})\b/gi, (m) =>
+  regexDetector("nhs_number", /\b(?:NHS|CHI|H&C)\s*(?:number|no\.?|#)?\s*[:#(]?\s*(?:is\s+)?(\d{10})\b/gi, (m) =>
     nhsCheckDigitValid(m[1]!) ? groupSpan(m, 1) : null,
   ),
   // New Zealand's National Health Index: ABC1234, or the newer ABC12DE (I and O are never used)
@@ -665,7 +665,7 @@ const numberDetectors: Detector[] = [
   ),
   regexDetector(
     "health_number",
-    /\b(?:medicare|medicaid|insurance|health card|OHIP|carte vitale|IHI)\s*(?:card\s*)?(?:number|no\.?|#|id)?\s*[:#]?\s*([A-Z]{0,3}\d[\dA-Z -]{6,}\d)\b/gi,
+    /\b(?:medicare|medicaid|(?<!social\s)insurance|health card|OHIP|carte vitale|IHI)\s*(?:card\s*)?(?:number|no\.?|#|id)?\s*[:#]?\s*([A-Z]{0,3}\d[\dA-Z -]{6,}\d)\b/gi,
     (m) => groupSpan(m, 1),
   ),
   // Italy's health card (tessera sanitaria, TEAM): twenty digits, 80 for health and 380 for Italy first

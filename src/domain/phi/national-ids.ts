@@ -190,7 +190,11 @@ interface Scheme {
 /** Written forms: grouped with spaces, dots or dashes; a bare run where length and check suffice. */
 const SCHEMES: readonly Scheme[] = [
   // NIR: 1 85 05 78 006 084 36, or 15 characters at once
-  { pattern: /(?<![\w.-])([12][ .]?\d{2}[ .]?\d{2}[ .]?(?:\d{2}|2[ABab])[ .]?\d{3}[ .]?\d{3}[ .]?\d{2})(?![\w.-])/g, valid: nirValid },
+  // (dashes too, and a full stop after it that ends the sentence)
+  {
+    pattern: /(?<![\w.-])([12][ .-]?\d{2}[ .-]?\d{2}[ .-]?(?:\d{2}|2[ABab])[ .-]?\d{3}[ .-]?\d{3}[ .-]?\d{2})(?![\w-]|\.\w)/g,
+    valid: nirValid,
+  },
   // Steuer-ID: 12 345 678 901 / 12.345.678.901 (bare 11 digits only after a label, below)
   { pattern: /(?<![\d.-])(\d{2}[ .]\d{3}[ .]\d{3}[ .]\d{3})(?![\d-]|\.\d)/g, valid: (v) => steuerIdValid(digitsOf(v)) },
   // Krankenversichertennummer: A123456780
@@ -220,7 +224,7 @@ const SCHEMES: readonly Scheme[] = [
 
 /** Labels that say the number after them is one of these, in the languages of the network. */
 const LABEL =
-  /\b(?:NIR|INSEE|n[°o]\s*(?:de\s+)?s[ée]cu(?:rit[ée] sociale)?|num[ée]ro de s[ée]cu(?:rit[ée] sociale)?|Steuer-?ID|Steuer-?IdNr|IdNr|Steueridentifikationsnummer|KVNR|(?:Kranken)?versichertennummer|(?:Kranken)?versichertennr|DNI|NIE|NIF|codice fiscale|C\.?F\.?|BSN|burgerservicenummer|sofinummer|sofi-nummer|C\.?P\.?F|CPF|CNS|cart[ãa]o (?:SUS|nacional de sa[úu]de)|SIN|NAS|social insurance (?:number|no\.?)|num[ée]ro d'assurance sociale|Aadhaar|UID|PAN|OHIP|health card)(?![\p{L}])\.?\s*(?:number|no\.?|n[°o]|nr\.?|#)?\s*[:#]?\s*([A-Z0-9][A-Z0-9 .-]{6,22}[A-Z0-9])/giu;
+  /\b(?:NIR|INSEE|n[°o]\s*(?:de\s+)?s[ée]cu(?:rit[ée] sociale)?|num[ée]ro de s[ée]cu(?:rit[ée] sociale)?|Steuer-?ID|Steuer-?IdNr|IdNr|Steueridentifikationsnummer|KVNR|(?:Kranken)?versichertennummer|(?:Kranken)?versichertennr|DNI|NIE|NIF|codice fiscale|C\.?F\.?|BSN|burgerservicenummer|sofinummer|sofi-nummer|C\.?P\.?F|CPF|CNS|cart[ãa]o (?:SUS|nacional de sa[úu]de)|SIN|NAS|social insurance (?:number|no\.?)|num[ée]ro d'assurance sociale|Aadhaar|UID|PAN|OHIP|health card)(?![\p{L}])\.?\s*(?:number|no\.?|n[°o]|nr\.?|#)?\s*[:#(]?\s*(?:(?:is|est(?: le)?|es(?: el)?|è|é|ist|lautet|was)\s+)?([A-Z0-9][A-Z0-9 .-]{6,22}[A-Z0-9])/giu;
 
 const ANY_VALID = (value: string): boolean => {
   const d = digitsOf(value);

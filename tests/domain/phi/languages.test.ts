@@ -322,6 +322,11 @@ describe("the text's language: declared, or detected when absent", () => {
       ["Versichertennr.: W 372 764 680, AOK Bayern.", "de", "national_id"],
       ["Sofinummer 901459318 (oude pas).", "nl", "national_id"],
       ["Tessera sanitaria n. 80380001234567890123 allegata.", "it", "health_number"],
+      // a number after "is" and its label, in brackets, with dashes
+      ["Son numéro de sécurité sociale est le 2-49-02-90-149-147-87.", "fr", "national_id"],
+      ["Zijn BSN is 326778457.", "nl", "national_id"],
+      ["Social insurance no.: 237 907 522.", "en", "national_id"],
+      ["Her NHS no. (9178821851) is on the letter.", "en", "nhs_number"],
     ])
       expect(types2(text!, language!), text).toContain(type);
     for (const [text, language] of [
