@@ -41,6 +41,8 @@ function lazyLanguage(text: string, declared: string | null | undefined): () => 
   return () => (lang === undefined ? (lang = guardLanguage(text, declared)) : lang);
 }
 
+const NUMBER_TYPES: ReadonlySet<PhiType> = new Set(["national_id", "nhs_number", "ssn", "health_number"]);
+
 /** Every identifier found in the text, in reading order, overlaps resolved; `language` as a status declares it (detected when absent). */
 export function findPhi(text: string, language?: string | null): PhiFinding[] {
   return findIn(text, lazyLanguage(text, language));
@@ -73,10 +75,13 @@ function findIn(text: string, languageOf: () => GuardLanguage | null): PhiFindin
       (f.type !== "name" || !isNamedAfterSomeone(f.text, text.slice(Math.max(0, f.start - 48), f.end + 48))),
   );
   for (const f of all) if (f.type === "phone") phones.add(`${f.start}:${f.end}`);
-  const ranks = new Map(all.map((f) => [f, rank(f)]));
-  all.sort((a, b) => ranks.get(a)! - ranks.get(b)! || b.end - b.start - (a.end - a.start));
+  // A number after a country's calling code (+34 612-345-678) is the phone number, whatever check digit it passes by chance.
+  const dialled = all.filter((f) => f.type === "phone" && /^(?:\+|00|\(00)/.test(f.text));
+  const numbers = all.filter((f) => !(NUMBER_TYPES.has(f.type) && dialled.some((p) => p.start < f.start && f.end <= p.end)));
+  const ranks = new Map(numbers.map((f) => [f, rank(f)]));
+  numbers.sort((a, b) => ranks.get(a)! - ranks.get(b)! || b.end - b.start - (a.end - a.start));
   const kept: PhiFinding[] = [];
-  for (const finding of all) {
+  for (const finding of numbers) {
     if (kept.some((k) => finding.start < k.end && k.start < finding.end)) continue;
     kept.push(finding);
   }

@@ -20,16 +20,17 @@ const PHONE_COUNTRIES: readonly CountryCode[] = ["FR", "DE", "ES", "IT", "PT", "
 
 /**
  * A candidate: an international number (+33 …), a national one with its trunk
- * prefix (0…), a Brazilian area code in brackets, or a mobile number grouped as
+ * prefix (0…), the international prefix in brackets ((0049) 30 …), a Brazilian area code in brackets or before a
+ * number with its dash (21 2567-8910), or a mobile number grouped as
  * Spain, Italy and India write them; at least 8 digits in all.
  */
 const PHONE_CANDIDATE =
-  /(?<![\w+/.,-])(\+\d{1,3}[ .-]?(?:\(0\)[ .-]?)?\d[\d ./-]{6,16}\d|0\d{1,4}[ ./-]?\d[\d ./-]{4,14}\d|\(\d{2,3}\)[ ]?\d{4,5}[ -]?\d{4}|[1-9]\d 9\d{4}-\d{4}|[679]\d{2}[ .]\d{2,3}[ .]\d{2,3}(?:[ .]\d{2,3})?|3\d{2}[ .]\d{3}[ .]?\d{3,4}|[6-9]\d{4}[ ]\d{5})(?![\w/-]|[.,]\d)/g;
+  /(?<![\w+/.,-])(\+\d{1,3}[ .-]?(?:\(0\)[ .-]?)?\d[\d ./-]{6,16}\d|0\d{1,4}[ ./-]?\d[\d ./-]{4,14}\d|\(\d{2,3}\)[ ]?\d{4,5}[ -]?\d{4}|\(00\d{1,3}\)[ .-]?\d[\d ./-]{5,14}\d|[1-9]\d (?:9\d{4}|[2-5]\d{3})-\d{4}|[679]\d{2}[ .]\d{2,3}[ .]\d{2,3}(?:[ .]\d{2,3})?|3\d{2}[ .]\d{3}[ .]?\d{3,4}|[6-9]\d{4}[ ]\d{5})(?![\w/-]|[.,]\d)/g;
 
 /** The countries whose national format a candidate's shape can be (each parse costs a few microseconds). */
 function countriesFor(candidate: string): readonly CountryCode[] {
   // 11 98765-4321: a Brazilian mobile after its area code
-  if (/^\d{2} 9/.test(candidate)) return ["BR"];
+  if (/^\d{2} (?:9\d{4}|[2-5]\d{3})-\d{4}$/.test(candidate)) return ["BR"];
   // (11) 98765-4321 in Brazil, (02) 9876 5432 in Australia
   if (candidate.startsWith("(")) return candidate.startsWith("(0") ? ["AU", "BR"] : ["BR"];
   if (candidate.startsWith("0")) return TRUNK_ZERO;
@@ -48,8 +49,11 @@ function isPhone(candidate: string): boolean {
   if (candidate.startsWith("+")) return parsePhoneNumberFromString(candidate)?.isValid() ?? false;
   // A date (14/03/1958) is the date detector's; each parse costs about 10 µs, and a national one is tried per country.
   if (/^\d{1,2}([./-])\d{1,2}\1\d{2,4}$/.test(candidate)) return false;
+  // Times of day in a row (0600 1200 1800) are a schedule.
+  if (/^(?:[01]\d|2[0-3])[0-5]\d(?: (?:[01]\d|2[0-3])[0-5]\d){2,}$/.test(candidate)) return false;
   // 0048 22 123 4567: dialled abroad, the international prefix before a country code (one parse, not one per country).
-  if (candidate.startsWith("00")) return parsePhoneNumberFromString(`+${digits.slice(2)}`)?.isValid() ?? false;
+  if (candidate.startsWith("00") || candidate.startsWith("(00"))
+    return parsePhoneNumberFromString(`+${digits.slice(2)}`)?.isValid() ?? false;
   return countriesFor(candidate).some((country) => parsePhoneNumberFromString(candidate, country)?.isValid() ?? false);
 }
 

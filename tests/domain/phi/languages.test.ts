@@ -327,6 +327,9 @@ describe("the text's language: declared, or detected when absent", () => {
       ["Zijn BSN is 326778457.", "nl", "national_id"],
       ["Social insurance no.: 237 907 522.", "en", "national_id"],
       ["Her NHS no. (9178821851) is on the letter.", "en", "nhs_number"],
+      // the international prefix in brackets, a Brazilian landline after its area code, a calling code before a number
+      ["Tel.: (0049) 30 1234567, Hausarzt informiert.", "de", "phone"],
+      ["Fone 21 2567-8910, falar com a nora.", "pt", "phone"],
     ])
       expect(types2(text!, language!), text).toContain(type);
     for (const [text, language] of [
@@ -360,9 +363,14 @@ describe("the text's language: declared, or detected when absent", () => {
       ["CD34 CFU and CD19 CAR-T counts; St John's wort stopped; Ct value 24 on PCR.", "en"],
       ["Mann von 95 kg; presión arterial de noventa; un homme de 60 ans; una donna di 45.", "es"],
       ["Plaquetas 619.000/mm³, leucócitos 11.905/mm³; ferritina 71,9; 80380 UI.", "pt"],
+      ["Ca 2.34, PO4 1.12, Mg 0.84; doses given at 0600 1200 1800 and 2200.", "en"],
       ["Die Mutter von Zwillingen, Tochter von Landwirten; 3/iv/24 ist kein Datum ohne Jahrhundert.", "de"],
     ])
       expect(findPhi(text!, language!), text).toEqual([]);
+  });
+
+  it("reads a number after a country's calling code as the phone number, whatever check digit it passes", () => {
+    expect(types2("Teléfono de contacto +34 612-345-678.", "es")).toEqual(["phone"]);
   });
 
   it("reads an Australian number with its area code in brackets", () => {
