@@ -7,6 +7,8 @@
 
 import {
   ALL_AGES_OVER_89,
+  ALL_COUPLES,
+  ALL_WIDOWS,
   ALL_ASKS_FOR_BEFORE,
   ASKS_FOR_AROUND,
   ALL_MONTHS,
@@ -126,7 +128,9 @@ const NOT_NAMES = new Set(
   ).split(" "),
 );
 
-const TITLES = `(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Professor|Sir|Dame|Madam|${ALL_TITLES.slice(3, -1)})`;
+const TITLES = `(?:Mr|Mrs|Ms|Miss|Mx|Dr|Dra|Prof|Professor|Sir|Dame|Madam|${ALL_TITLES.slice(3, -1)})`;
+/** What may stand between a title and the name: more titles and degrees, "widow", initials ("Herr Prof. Dr. med. habil.", "Mme veuve", "Mevr. A.B."). */
+const AFTER_TITLE = `(?:(?:(?:le|la)\\s+)?(?:Dr|Dra|Prof|Pr|Dipl\\.-Ing|Ing|med|habil|dent|vet|D|Dña|${ALL_WIDOWS.slice(3, -1)})\\.?\\s+){0,4}(?:(?:[A-Z]\\.){1,4}\\s*)?`;
 const RELATIVES =
   "(?:husband|wife|partner|spouse|son|daughter|mother|father|mum|mom|dad|brother|sister|grandson|granddaughter|grandmother|grandfather|grandma|grandpa|aunt|uncle|niece|nephew|cousin|carer|caregiver|guardian|fianc[eé]e?|boyfriend|girlfriend|stepson|stepdaughter|stepmother|stepfather|neighbou?r|friend|flatmate|housemate|roommate|landlady|landlord|(?:brother|sister|mother|father|son|daughter)-in-law)";
 const PERSON_NOUNS = "(?:patient|pt|client|resident|man|woman|gentleman|lady|boy|girl|child|baby|infant|gentleman|teenager)";
@@ -179,17 +183,21 @@ const INTRODUCING_VERBS = anyCase([
   "referred",
 ]);
 
+const TWO_LETTER_NAME = /^\p{Lu}\p{Ll}(?:\s|$)/u;
+
 const nameDetectors: Detector[] = [
   // Mr Harold Pemberton, Mrs Okafor, Dr. Jane Smith ("Mr X" is already anonymous)
   // (with the particles surnames carry in other languages: Mevr. de Vries, Herr von Arnim, Sr. de la Fuente)
-  // (and a second title: Herr Dr. Bauer, Frau Dr. med. Westphal, Herr Prof. Dr. Lang, Mme le Dr Martin, Sra. Dra. López)
+  // (and a second title: Herr Dr. Bauer, Frau Dr. med. Westphal, Herr Prof. Dr. Lang, Mme le Dr Martin, Sra. Dra. López;
+  // "widow" and initials: Mme veuve Lacombe, Dhr. J.P.M. van den Berg; a lower-case "dr." as Dutch writes it: "door dr. Bakker")
   regexDetector(
     "name",
     new RegExp(
-      `\\b${TITLES}\\.?\\s+(?:(?:le\\s+|la\\s+)?(?:Dr|Dra|Prof|Pr)\\.?\\s+(?:med\\.\\s+(?:(?:dent|vet)\\.\\s+)?)?(?:Dr\\.?\\s+(?:med\\.\\s+)?)?)?((?:${PARTICLES}\\s+|${CAPITAL_PARTICLES}\\s+(?=${CAPITAL})){0,2})(${NAME})`,
+      `(?:\\b${TITLES}|(?<![A-Za-z\\u00C0-\\u024F])dr)\\.?\\s+${AFTER_TITLE}((?:${PARTICLES}\\s+|${CAPITAL_PARTICLES}\\s+(?=${CAPITAL})){0,2})(${NAME})`,
       "g",
     ),
-    (m) => (isName(m[2]!) ? { start: m.index, end: m.index + m[0].length } : null),
+    // (after a title, two letters are a name too: "Dr Ng", "Mr Li", "Seu Zé Carlos")
+    (m) => (isName(m[2]!) || TWO_LETTER_NAME.test(m[2]!) ? { start: m.index, end: m.index + m[0].length } : null),
   ),
   // "the patient, Jane Whitfield," / "a man named Tom Price" / "patient called Ann"
   regexDetector(
@@ -835,6 +843,27 @@ const askedForByName: Detector = {
   },
 };
 
+/**
+ * A couple or a family by their surname: "die Eheleute Kowalczyk", "i coniugi Bertolini", "o casal Figueiredo", "M. et Mme
+ * Nguyen". In German, where nouns are capitalised, a surname we know ("Familie Angehörige" is not one).
+ */
+const COUPLE = new RegExp(`${WORD_START}${ALL_COUPLES}\\s+((?:${PARTICLES}\\s+){0,2})(${NAME_WORD})`, "g");
+const couplesByName: Detector = {
+  type: "name",
+  find(text, language) {
+    const out: PhiFinding[] = [];
+    COUPLE.lastIndex = 0;
+    for (let m = COUPLE.exec(text); m; m = COUPLE.exec(text)) {
+      const surname = m[2]!;
+      if (!isName(surname) || notAName(surname)) continue;
+      if (language() === "de" && !isSurname(surname)) continue;
+      const start = m.index + m[0].length - surname.length - m[1]!.length;
+      out.push({ type: "name", start, end: m.index + m[0].length, text: text.slice(start, m.index + m[0].length) });
+    }
+    return out;
+  },
+};
+
 /** Accents and case set aside, as notes typed in a hurry or by systems without them write names ("mme lefevre", "herr muller"). */
 const fold = (word: string) => word.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
 let foldedNames: Set<string> | null = null;
@@ -857,6 +886,7 @@ const lowerCaseTitledNames = regexDetector("name", LOWER_CASE_TITLED, (m) =>
 export const DETECTORS: readonly Detector[] = [
   monsieurDetector,
   askedForByName,
+  couplesByName,
   lowerCaseTitledNames,
   ...multilingualDetectors,
   cuelessNames,

@@ -34,6 +34,10 @@ export interface LanguageRules {
    * between is written "nach … fragen".
    */
   readonly asksFor: readonly string[];
+  /** A couple or a family before their surname ("Eheleute", "coniugi", "M. et Mme"). */
+  readonly couples: readonly string[];
+  /** "Widow" after a title and before the late husband's surname ("Mme veuve Lacombe", "sig.ra ved. Colombo"). */
+  readonly widows: readonly string[];
   /** Every noun is written with a capital (German): a capitalised word after a given name is no sign of a surname. */
   readonly capitalisesNouns?: boolean;
 }
@@ -150,6 +154,8 @@ export const LANGUAGES: Readonly<Record<string, LanguageRules>> = {
       "IEP",
     ],
     asksFor: ["demander", "demandez", "parler à", "parler avec", "joindre", "contacter", "appeler"],
+    couples: ["M\\. et Mme", "Monsieur et Madame", "famille", "Famille", "les époux", "époux"],
+    widows: ["veuve", "Vve\\.?", "vve\\.?"],
   },
   de: {
     capitalisesNouns: true,
@@ -241,6 +247,8 @@ export const LANGUAGES: Readonly<Record<string, LanguageRules>> = {
       "Aktenzeichen",
     ],
     asksFor: ["nach … fragen", "nach … verlangen", "sprechen mit", "Rücksprache mit", "telefonieren mit"],
+    couples: ["Eheleute", "Ehepaar", "Familie"],
+    widows: ["Wwe\\.", "verw\\."],
   },
   es: {
     titles: [
@@ -345,6 +353,8 @@ export const LANGUAGES: Readonly<Record<string, LanguageRules>> = {
       "TIS",
     ],
     asksFor: ["preguntar por", "pregunte por", "preguntad por", "hablar con", "llamar a", "contactar con"],
+    couples: ["los señores", "Los señores", "señores", "familia", "Familia", "matrimonio"],
+    widows: ["viuda de", "vda\\. de", "Vda\\. de"],
   },
   it: {
     titles: [
@@ -433,6 +443,8 @@ export const LANGUAGES: Readonly<Record<string, LanguageRules>> = {
       "SDO",
     ],
     asksFor: ["chiedere di", "chiedere a", "chiedete di", "parlare con", "chiamare", "contattare"],
+    couples: ["coniugi", "I coniugi", "famiglia", "Famiglia", "sigg\\."],
+    widows: ["ved\\.", "vedova"],
   },
   pt: {
     titles: ["Sr\\.", "Sra\\.", "Srª\\.?", "Senhor", "Senhora", "Dona", "Seu", "D\\.", "sr\\.", "sra\\.", "senhor", "senhora"],
@@ -512,6 +524,8 @@ export const LANGUAGES: Readonly<Record<string, LanguageRules>> = {
       "n[°ºo]\\s*(?:de\\s+)?processo",
     ],
     asksFor: ["perguntar por", "falar com", "ligar para", "chamar", "contatar"],
+    couples: ["casal", "O casal", "família", "Família"],
+    widows: ["viúva", "vva\\."],
   },
   nl: {
     titles: [
@@ -610,6 +624,8 @@ export const LANGUAGES: Readonly<Record<string, LanguageRules>> = {
       "HIX-?nummer",
     ],
     asksFor: ["vragen naar", "vraag naar", "spreken met", "bellen met", "contact opnemen met"],
+    couples: ["echtpaar", "Het echtpaar", "familie", "Familie", "fam\\.", "Fam\\."],
+    widows: ["wed\\.", "weduwe"],
   },
   en: {
     // Other English-speaking systems (Australia, India) beside the UK and US rules in detectors.ts.
@@ -634,6 +650,8 @@ export const LANGUAGES: Readonly<Record<string, LanguageRules>> = {
       "Reg\\.?\\s*No\\.?",
     ],
     asksFor: ["ask for", "asking for", "ask to speak to", "speak to", "speak with", "talk to", "contact"],
+    couples: ["Mr (?:&|and) Mrs", "Mr\\. (?:&|and) Mrs\\.", "the family of", "family"],
+    widows: ["widow"],
   },
 };
 
@@ -648,6 +666,8 @@ export const WORD_END = "(?![A-Za-z\\u00C0-\\u024F])";
 export const ALL_TITLES = alternation(all((r) => r.titles));
 export const ALL_RELATIVES = alternation(all((r) => r.relatives));
 export const ALL_PATIENTS = alternation(all((r) => r.patients));
+export const ALL_COUPLES = alternation(all((r) => r.couples));
+export const ALL_WIDOWS = alternation(all((r) => r.widows));
 const asksFor = all((r) => r.asksFor);
 /** The words before a name that ask for someone. */
 export const ALL_ASKS_FOR_BEFORE = alternation(asksFor.filter((c) => !c.includes(" … ")));

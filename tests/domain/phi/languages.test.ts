@@ -330,6 +330,18 @@ describe("the text's language: declared, or detected when absent", () => {
       // the international prefix in brackets, a Brazilian landline after its area code, a calling code before a number
       ["Tel.: (0049) 30 1234567, Hausarzt informiert.", "de", "phone"],
       ["Fone 21 2567-8910, falar com a nora.", "pt", "phone"],
+      // titles with degrees, "widow" and initials after them, couples and families by their surname, two-letter names
+      ["Mme veuve Lacombe, 88 ans, chute mécanique.", "fr", "name"],
+      ["Prof. Dr. med. habil. Reinhardt stimmt zu.", "de", "name"],
+      ["Remitida por la Dra. Villalobos desde primaria.", "es", "name"],
+      ["La sig.ra ved. Colombo vive sola.", "it", "name"],
+      ["Dhr. J.P.M. van den Berg is vandaag ontslagen.", "nl", "name"],
+      ["Verwezen door dr. Bakker, huisarts.", "nl", "name"],
+      ["Die Eheleute Kowalczyk sind informiert.", "de", "name"],
+      ["I coniugi Bertolini chiedono un colloquio.", "it", "name"],
+      ["O casal Figueiredo pede notícias.", "pt", "name"],
+      ["Seu Zé Carlos não tomou o remédio.", "pt", "name"],
+      ["Reviewed by Dr Ng this morning.", "en", "name"],
     ])
       expect(types2(text!, language!), text).toContain(type);
     for (const [text, language] of [
@@ -364,6 +376,9 @@ describe("the text's language: declared, or detected when absent", () => {
       ["Mann von 95 kg; presión arterial de noventa; un homme de 60 ans; una donna di 45.", "es"],
       ["Plaquetas 619.000/mm³, leucócitos 11.905/mm³; ferritina 71,9; 80380 UI.", "pt"],
       ["Ca 2.34, PO4 1.12, Mg 0.84; doses given at 0600 1200 1800 and 2200.", "en"],
+      ["La famiglia è informata; i coniugi sono d'accordo; dr. di guardia avvisato.", "it"],
+      ["Mevr. is nuchter; dhr. heeft geen klachten; de familie is gebeld.", "nl"],
+      ["Dra. de plantão avaliou; o casal está ciente; pt Hb 72 g/L.", "pt"],
       ["Die Mutter von Zwillingen, Tochter von Landwirten; 3/iv/24 ist kein Datum ohne Jahrhundert.", "de"],
     ])
       expect(findPhi(text!, language!), text).toEqual([]);
