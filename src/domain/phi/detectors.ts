@@ -129,8 +129,11 @@ const NOT_NAMES = new Set(
 );
 
 const TITLES = `(?:Mr|Mrs|Ms|Miss|Mx|Dr|Dra|Prof|Professor|Sir|Dame|Madam|${ALL_TITLES.slice(3, -1)})`;
-/** What may stand between a title and the name: more titles and degrees, "widow", initials ("Herr Prof. Dr. med. habil.", "Mme veuve", "Mevr. A.B."). */
-const AFTER_TITLE = `(?:(?:(?:le|la)\\s+)?(?:Dr|Dra|Prof|Pr|Dipl\\.-Ing|Ing|med|habil|dent|vet|D|Dña|${ALL_WIDOWS.slice(3, -1)})\\.?\\s+){0,4}(?:(?:[A-Z]\\.){1,4}\\s*)?`;
+/**
+ * What may stand between a title and the name: more titles and degrees, "colleague", "widow", initials ("Herr Prof. Dr. med.
+ * habil.", "Frau Kollegin Dr.", "Herrn DI", "Mw. drs.", "Mme veuve", "Mevr. A.B.").
+ */
+const AFTER_TITLE = `(?:(?:(?:le|la)\\s+)?(?:Dr\\.in|Dr|Dra|Prof|Pr|Dipl\\.-Ing|Dipl\\.-Med|Ing|ing|DI|Mag|med|habil|dent|vet|drs|Drs|ir|Ir|mr|Kollegin|Kollege|D|Dña|${ALL_WIDOWS.slice(3, -1)})\\.?\\s+){0,4}(?:(?:[A-Z]\\.){1,4}\\s*)?`;
 const RELATIVES =
   "(?:husband|wife|partner|spouse|son|daughter|mother|father|mum|mom|dad|brother|sister|grandson|granddaughter|grandmother|grandfather|grandma|grandpa|aunt|uncle|niece|nephew|cousin|carer|caregiver|guardian|fianc[eé]e?|boyfriend|girlfriend|stepson|stepdaughter|stepmother|stepfather|neighbou?r|friend|flatmate|housemate|roommate|landlady|landlord|(?:brother|sister|mother|father|son|daughter)-in-law)";
 const PERSON_NOUNS = "(?:patient|pt|client|resident|man|woman|gentleman|lady|boy|girl|child|baby|infant|gentleman|teenager)";

@@ -342,6 +342,9 @@ describe("the text's language: declared, or detected when absent", () => {
       ["O casal Figueiredo pede notícias.", "pt", "name"],
       ["Seu Zé Carlos não tomou o remédio.", "pt", "name"],
       ["Reviewed by Dr Ng this morning.", "en", "name"],
+      ["Sehr geehrte Frau Kollegin Dr. Brandstätter,", "de", "name"],
+      ["Herrn DI Pichler bitte zurückrufen.", "de", "name"],
+      ["Mw. drs. Timmermans, apotheker.", "nl", "name"],
     ])
       expect(types2(text!, language!), text).toContain(type);
     for (const [text, language] of [
