@@ -647,7 +647,8 @@ const RECORD_LABELS = [
   "FIN",
   "CRN",
 ].join("|");
-const RECORD_VALUE = "[A-Z]{0,3}-?\\d[\\dA-Z-]{3,}";
+// (up to four letters first: Spain's CIP is GAMA750312811019)
+const RECORD_VALUE = "[A-Z]{0,4}-?\\d[\\dA-Z-]{3,}";
 
 const numberDetectors: Detector[] = [
   regexDetector("ssn", /(?<![\d-])(\d{3})([- ])(\d{2})\2(\d{4})(?![\d-])/g, (m) =>

@@ -345,6 +345,17 @@ describe("the text's language: declared, or detected when absent", () => {
       ["Sehr geehrte Frau Kollegin Dr. Brandstätter,", "de", "name"],
       ["Herrn DI Pichler bitte zurückrufen.", "de", "name"],
       ["Mw. drs. Timmermans, apotheker.", "nl", "name"],
+      // record numbers under more of each country's labels
+      ["Dossier patient n° 25/004417.", "fr", "mrn"],
+      ["Identifiant patient 8801273645 dans le DPI.", "fr", "mrn"],
+      ["Fall-ID: 2500117734.", "de", "mrn"],
+      ["Krankenhausnummer 88012736.", "de", "mrn"],
+      ["CIP: GAMA750312811019.", "es", "mrn"],
+      ["Historia 441726 (Hospital del Mar).", "es", "mrn"],
+      ["Codice paziente 25004417, nefrologia.", "it", "mrn"],
+      ["ID paziente: 880127364.", "it", "mrn"],
+      ["RH 880127, Hospital das Clínicas.", "pt", "mrn"],
+      ["Matrícula do paciente 25004417.", "pt", "mrn"],
     ])
       expect(types2(text!, language!), text).toContain(type);
     for (const [text, language] of [
@@ -382,6 +393,7 @@ describe("the text's language: declared, or detected when absent", () => {
       ["La famiglia è informata; i coniugi sono d'accordo; dr. di guardia avvisato.", "it"],
       ["Mevr. is nuchter; dhr. heeft geen klachten; de familie is gebeld.", "nl"],
       ["Dra. de plantão avaliou; o casal está ciente; pt Hb 72 g/L.", "pt"],
+      ["Historia de 3 años de evolución; RH positivo; matrícula del coche pendiente.", "es"],
       ["Die Mutter von Zwillingen, Tochter von Landwirten; 3/iv/24 ist kein Datum ohne Jahrhundert.", "de"],
     ])
       expect(findPhi(text!, language!), text).toEqual([]);
