@@ -554,6 +554,25 @@ const ageDetectors: Detector[] = [
   ),
 ];
 
+/** A device's serial number, in the network's languages ("n° de série", "Seriennummer", "matricola", "serienummer"). */
+const SERIAL_LABELS =
+  "\\b(?:serial(?:\\s+(?:number|no\\.?))?|S\\/N|SN|device (?:id|number)|IMEI|UDI|MAC address|lot(?:\\s+(?:number|no\\.?))?|n[°o]\\s*de\\s+s[ée]rie|num[ée]ro de s[ée]rie|Seriennummer|Serien-?Nr\\.?|n[úu]mero de s[ée]rie|n[°º]\\s*de\\s+s[ée]rie|matricola|numero di serie|n\\.\\s*di\\s+serie|serienummer|serienr\\.?)";
+const SERIAL_LABEL_BEFORE = new RegExp(`${SERIAL_LABELS}\\s*[:#]?\\s*$`, "i");
+
+/** ISO 13616: the country and check digits moved to the end, letters as 10-35, the whole number modulo 97 is 1. */
+function ibanValid(value: string): boolean {
+  const iban = value.replace(/ /g, "");
+  if (iban.length < 15 || iban.length > 34) return false;
+  const moved = `${iban.slice(4)}${iban.slice(0, 4)}`;
+  let rest = 0;
+  for (const ch of moved) {
+    const code = ch.charCodeAt(0);
+    const digits = code >= 65 ? String(code - 55) : ch;
+    for (const d of digits) rest = (rest * 10 + Number(d)) % 97;
+  }
+  return rest === 1;
+}
+
 // ---------------------------------------------------------------- contact details
 
 const contactDetectors: Detector[] = [
@@ -562,6 +581,17 @@ const contactDetectors: Detector[] = [
     const trimmed = m[0].replace(/[.,;:!?]+$/, "");
     return { start: m.index, end: m.index + trimmed.length };
   }),
+  // A bare domain with a path, or of four letters and more, under a common top-level domain ("youtube.com/@pacolucha",
+  // "gofundme.com", "carnet-de-marie.fr"): not "e.g.", "mg.dl" or "Pt.de"
+  regexDetector(
+    "url",
+    /(?<![\w@./-])(?:[a-z0-9-]+\.)*([a-z0-9-]{2,})\.(?:com|org|net|info|io|me|tv|social|eu|fr|de|es|it|nl|pt|br|be|ch|at|uk|ie|ca|au|in|nz)(?:\.[a-z]{2})?(\/[^\s<>"')\]]*)?(?![\w@-])/g,
+    (m) => {
+      if (!m[2] && m[1]!.length < 4) return null;
+      const trimmed = m[0].replace(/[.,;:!?]+$/, "");
+      return { start: m.index, end: m.index + trimmed.length };
+    },
+  ),
   // IPv4 with every octet in range
   regexDetector("ip", /(?<![\d.])(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?![\d.]*\d)/g, (m) =>
     [m[1], m[2], m[3], m[4]].every((o) => Number(o) <= 255 && !/^0\d/.test(o!)) ? { start: m.index, end: m.index + m[0].length } : null,
@@ -686,11 +716,18 @@ const numberDetectors: Detector[] = [
   regexDetector("mrn", new RegExp(`(?<![A-Za-z])(?:${RECORD_LABELS})\\s*(?:[:#.=-]\\s*)*(${RECORD_VALUE})`, "gi"), (m) =>
     (m[1]!.match(/\d/g)?.length ?? 0) >= 4 ? groupSpan(m, 1) : null,
   ),
-  // Bare hospital numbers: a trust's letter prefix and 6-8 digits (K4471290, RJ10918273), or a number with leading zeros (0048291736)
-  regexDetector("mrn", /(?<![\w-])(?:[A-Z]{1,3}\d{6,8}|00\d{6,8})(?![\w-])/g),
+  // Bare hospital numbers: a trust's letter prefix and 6-8 digits (K4471290, RJ10918273), or a number with leading zeros
+  // (0048291736); not a device's serial number after its label
+  regexDetector("mrn", /(?<![\w-])(?:[A-Z]{1,3}\d{6,8}|00\d{6,8})(?![\w-])/g, (m) =>
+    SERIAL_LABEL_BEFORE.test(m.input.slice(Math.max(0, m.index - 32), m.index)) ? null : whole(m),
+  ),
+  // An IBAN of any country: two letters, two check digits and the account, grouped in fours or not, passing ISO 7064 mod 97
+  regexDetector("account", /(?<![\w-])([A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?)(?![\w-])/g, (m) =>
+    ibanValid(m[1]!) ? groupSpan(m, 1) : null,
+  ),
   regexDetector(
     "account",
-    /\b(?:account|acct|a\/c|policy|member(?:ship)?|billing|invoice|claim)\s*(?:number|no\.?|#|id)?\s*[:#]?\s*([A-Z]{0,3}\d[\dA-Z-]{4,})/gi,
+    /\b(?:account|acct?\.?|a\/c|policy|member(?:ship)?|billing|invoice|claim|compte|Konto(?:nummer)?|cuenta|conto(?: corrente)?|conta(?: corrente)?|rekening(?:nummer)?)\s*(?:number|no\.?|#|id|n[°º.o])?\s*[:#]?\s*([A-Z]{0,3}\d[\dA-Z-]{4,})/gi,
     (m) => groupSpan(m, 1),
   ),
   regexDetector(
@@ -698,10 +735,8 @@ const numberDetectors: Detector[] = [
     /\b(?:registration|reg(?:istration)?\.?\s*(?:no\.?|number|plate)|(?:number|licen[cs]e)\s+plate|plate(?:\s+number)?|VIN)\s*[:#]?\s*([A-Z0-9]{1,4}[ -]?[A-Z0-9]{1,4}(?:[ -]?[A-Z0-9]{1,9})?)\b/g,
     (m) => (/\d/.test(m[1]!) && /[A-Z]/.test(m[1]!) ? groupSpan(m, 1) : null),
   ),
-  regexDetector(
-    "device",
-    /\b(?:serial(?:\s+(?:number|no\.?))?|S\/N|SN|device (?:id|number)|IMEI|UDI|MAC address|lot(?:\s+(?:number|no\.?))?)\s*[:#]?\s*([A-Z0-9][A-Z0-9:-]{4,})/gi,
-    (m) => (/\d/.test(m[1]!) ? groupSpan(m, 1) : null),
+  regexDetector("device", new RegExp(`${SERIAL_LABELS}\\s*[:#]?\\s*([A-Z0-9][A-Z0-9:-]{4,})`, "gi"), (m) =>
+    /\d/.test(m[1]!) ? groupSpan(m, 1) : null,
   ),
 ];
 

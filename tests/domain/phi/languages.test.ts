@@ -356,6 +356,15 @@ describe("the text's language: declared, or detected when absent", () => {
       ["ID paziente: 880127364.", "it", "mrn"],
       ["RH 880127, Hospital das Clínicas.", "pt", "mrn"],
       ["Matrícula do paciente 25004417.", "pt", "mrn"],
+      // IBANs of every country, serial numbers under each language's label, bare domains
+      ["Überweisung auf IBAN DE89 3704 0044 0532 0130 00.", "de", "account"],
+      ["Reembolso a la cuenta ES9121000418450200051332.", "es", "account"],
+      ["Terugbetaling op NL91 ABNA 0417 1643 00.", "nl", "account"],
+      ["Marcapasos con número de serie RNB204417.", "es", "device"],
+      ["Defibrillatore impiantabile, matricola DFB0044812.", "it", "device"],
+      ["Insulinpumpe, Seriennummer 7X-448120-B.", "de", "device"],
+      ["Ver su canal: youtube.com/@pacolucha", "es", "url"],
+      ["Her GoFundMe: gofundme.com/f/help-for-edith", "en", "url"],
     ])
       expect(types2(text!, language!), text).toContain(type);
     for (const [text, language] of [
@@ -394,6 +403,7 @@ describe("the text's language: declared, or detected when absent", () => {
       ["Mevr. is nuchter; dhr. heeft geen klachten; de familie is gebeld.", "nl"],
       ["Dra. de plantão avaliou; o casal está ciente; pt Hb 72 g/L.", "pt"],
       ["Historia de 3 años de evolución; RH positivo; matrícula del coche pendiente.", "es"],
+      ["E.g. 5 mg.dl, i.v. b.i.d. p.o.; Pt.de Haan; DE12 3456 7890 is not a valid account; serie di 3 cicli.", "en"],
       ["Die Mutter von Zwillingen, Tochter von Landwirten; 3/iv/24 ist kein Datum ohne Jahrhundert.", "de"],
     ])
       expect(findPhi(text!, language!), text).toEqual([]);
