@@ -480,6 +480,13 @@ const calendarDates: Detector[] = [
         ? { start: m.index, end: m.index + m[0].length }
         : null,
   ),
+  // "seen in ED on 14/02", "on 03/11": after "on", a day and a month written with two digits, the month's leading zero
+  // or a day past twelve saying which is which (not "on 1/2 strength", "on 3/7 of antibiotics", "on 10/10")
+  regexDetector("date", /\bon\s+(\d{1,2})\/(0[1-9]|1[0-2])(?![\d/]|[.,]\d|\s*(?:ago|of|hx|nodes?|doses?|strength)\b)/gi, (m) =>
+    validDayMonth(Number(m[1]), Number(m[2])) && (m[2]!.startsWith("0") || Number(m[1]) > 12)
+      ? { start: m.index, end: m.index + m[0].length }
+      : null,
+  ),
 ];
 
 /**

@@ -365,6 +365,7 @@ describe("the text's language: declared, or detected when absent", () => {
       ["Insulinpumpe, Seriennummer 7X-448120-B.", "de", "device"],
       ["Ver su canal: youtube.com/@pacolucha", "es", "url"],
       ["Her GoFundMe: gofundme.com/f/help-for-edith", "en", "url"],
+      ["Pt from Exeter, seen in ED on 14/02, discharged.", "en", "date"],
     ])
       expect(types2(text!, language!), text).toContain(type);
     for (const [text, language] of [
@@ -404,6 +405,7 @@ describe("the text's language: declared, or detected when absent", () => {
       ["Dra. de plantão avaliou; o casal está ciente; pt Hb 72 g/L.", "pt"],
       ["Historia de 3 años de evolución; RH positivo; matrícula del coche pendiente.", "es"],
       ["E.g. 5 mg.dl, i.v. b.i.d. p.o.; Pt.de Haan; DE12 3456 7890 is not a valid account; serie di 3 cicli.", "en"],
+      ["On 1/2 strength, on 3/7 of antibiotics, pain on 10/10, on 12/12 review.", "en"],
       ["Die Mutter von Zwillingen, Tochter von Landwirten; 3/iv/24 ist kein Datum ohne Jahrhundert.", "de"],
     ])
       expect(findPhi(text!, language!), text).toEqual([]);
