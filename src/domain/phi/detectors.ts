@@ -373,6 +373,9 @@ const SURNAME_COMMA_GIVEN = new RegExp(
   `(?<![\\p{L}])((?:(?:De|Van|Von|Di|Da|Del|Le|La|Du|Dos)\\s+)?${NAME_WORD}(?:\\s+${NAME_WORD})?),\\s+(${NAME_WORD})`,
   "gu",
 );
+const INITIALS_LIST = new RegExp(`(?<![\\p{L}.])[A-Z]\\.\\s?${NAME_WORD}(?:,\\s*[A-Z]\\.\\s?${NAME_WORD})+`, "gu");
+const INITIAL_AND_WORD = new RegExp(`[A-Z]\\.\\s?(${NAME_WORD})`, "gu");
+const BACTERIAL_SPECIES = new Set(["Aureus", "Coli", "Pneumoniae", "Epidermidis", "Faecalis", "Aeruginosa", "Pyogenes", "Agalactiae"]);
 const INITIAL_SURNAME = new RegExp(`(?<![\\p{L}.])([A-LN-Z])\\.\\s?(${NAME_WORD})`, "gu");
 const whole = (m: RegExpExecArray) => ({ start: m.index, end: m.index + m[0].length });
 const registerNames: Detector[] = [
@@ -388,6 +391,11 @@ const registerNames: Detector[] = [
     return isGivenName(m[2]!, false) && isSurname(words.at(-1)!) && !words.some((w) => notAName(w)) ? whole(m) : null;
   }),
   regexDetector("name", INITIAL_SURNAME, (m) => (isSurname(m[2]!) && !isGivenName(m[2]!, false) ? whole(m) : null)),
+  // A list of initials and surnames ("A. Martin, B. Lefort, C. Guérin") is people, whatever lists have the surnames
+  // (not "S. Aureus, E. Coli", which are bacteria)
+  regexDetector("name", INITIALS_LIST, (m) =>
+    [...m[0].matchAll(INITIAL_AND_WORD)].every((w) => isName(w[1]!) && !BACTERIAL_SPECIES.has(w[1]!)) ? whole(m) : null,
+  ),
 ];
 
 // ---------------------------------------------------------------- dates
@@ -864,7 +872,8 @@ const monsieurDetector: Detector = {
 /** A hospital's department, asked for as a person is ("contattare Cardiologia", "falar com Medicina"). */
 const DEPARTMENT =
   /(?:log[ií]a|logie|iatr[ií]a|iatrie)$|^(?:Medicina|Chirurgia|Cirug[ií]a|Cirurgia|Chirurgie|Anestesia|Anestesiologia|Rianimazione|Farmacia|Farm[áa]cia|Apotheek|Laboratorio|Laborat[óo]rio|Emerg[êe]ncia|Urg[êe]ncia|Triagem|Triage|Enfermer[ií]a|Enfermagem|Infermeria|Portineria|Recepci[óo]n|Recep[çc][ãa]o|Secretaria|Segreteria|Balie|Polikliniek|Spoedpost)$/u;
-const ASKS_FOR_BEFORE = new RegExp(`${WORD_START}${ALL_ASKS_FOR_BEFORE}\\s+(${NAME})`, "gi");
+// (an article may come between, as Portuguese and Italian write it: "liguei para a Luana")
+const ASKS_FOR_BEFORE = new RegExp(`${WORD_START}${ALL_ASKS_FOR_BEFORE}\\s+(?:(?:a|o|la|il|el|le)\\s+)?(${NAME})`, "gi");
 const ASKS_FOR_AROUND_RES = ASKS_FOR_AROUND.map(
   ([before, after]) => new RegExp(`${WORD_START}${before}\\s+(${NAME})\\s+${after}${WORD_END}`, "gi"),
 );

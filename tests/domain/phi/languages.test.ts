@@ -366,6 +366,13 @@ describe("the text's language: declared, or detected when absent", () => {
       ["Ver su canal: youtube.com/@pacolucha", "es", "url"],
       ["Her GoFundMe: gofundme.com/f/help-for-edith", "en", "url"],
       ["Pt from Exeter, seen in ED on 14/02, discharged.", "en", "date"],
+      // someone called by their given name, and a list of initials and surnames
+      ["J'ai appelé Inès pour lui donner les résultats.", "fr", "name"],
+      ["Liguei para a Luana para dar os resultados.", "pt", "name"],
+      ["Ik heb Sanne gebeld voor de uitslagen.", "nl", "name"],
+      ["Ich habe Lea angerufen, um ihr die Befunde mitzuteilen.", "de", "name"],
+      ["I rang Chloe to give her the results.", "en", "name"],
+      ["Patients du jour : A. Martin, B. Lefort, C. Guérin.", "fr", "name"],
     ])
       expect(types2(text!, language!), text).toContain(type);
     for (const [text, language] of [
@@ -406,6 +413,7 @@ describe("the text's language: declared, or detected when absent", () => {
       ["Historia de 3 años de evolución; RH positivo; matrícula del coche pendiente.", "es"],
       ["E.g. 5 mg.dl, i.v. b.i.d. p.o.; Pt.de Haan; DE12 3456 7890 is not a valid account; serie di 3 cicli.", "en"],
       ["On 1/2 strength, on 3/7 of antibiotics, pain on 10/10, on 12/12 review.", "en"],
+      ["Cultures grew S. Aureus, E. Coli; we called Cardiology and rang Radiology; ho chiamato il Pronto Soccorso.", "en"],
       ["Die Mutter von Zwillingen, Tochter von Landwirten; 3/iv/24 ist kein Datum ohne Jahrhundert.", "de"],
     ])
       expect(findPhi(text!, language!), text).toEqual([]);
