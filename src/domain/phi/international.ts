@@ -106,9 +106,10 @@ const CAPITALISED = "[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ'’-]+";
 
 /** Words that follow a 4- or 5-digit number without being a town (units and clinical words). */
 const NOT_TOWNS = new Set(
-  "Einheiten Zellen Kopien Einheit Units Copies Leukozyten Thrombozyten Erythrozyten Plaquettes Leucocitos Plaquetas Leucociti Piastrine Trombocyten Leukocyten Reads Cells Zeichen Schritte Pasos Passi Passos Stappen Schritten".split(
-    " ",
-  ),
+  (
+    "Einheiten Zellen Kopien Einheit Units Copies Leukozyten Thrombozyten Erythrozyten Plaquettes Leucocitos Plaquetas Leucociti Piastrine Trombocyten Leukocyten Reads Cells Zeichen Schritte Pasos Passi Passos Stappen Schritten " +
+    "Fällen Fälle Proben Patienten Patientinnen Personen Jahren Tagen Stunden Minuten Wochen Monaten Geburten Eingriffen Operationen Behandlungen Messungen Dosen Tabletten Kapseln Meter Metern Kilometer"
+  ).split(" "),
 );
 
 const PATTERNS: readonly {
@@ -178,6 +179,25 @@ const PATTERNS: readonly {
     afterAddress: true,
   },
   { type: "postcode", re: /(?<![\w-])((?:B|CH|A|L|DK|D|F|NL|I|E|P)-\d{4,5})\s+[A-ZÀ-Þ]/g, group: 1 },
+  // A four-digit postcode and its town after the word for "in", "from" or "to" (Austria, Belgium, Switzerland, Denmark:
+  // "in 1010 Wien", "à 1000 Bruxelles"); not a year ("in 2019 Covid", so not "uit 2000 Antwerpen" either), nor a count and
+  // a plural noun, which German capitalises ("in 1000 Fällen": NOT_TOWNS)
+  {
+    type: "postcode",
+    re: new RegExp(
+      `(?<![\\p{L}])(?:in|aus|nach|à|de|uit|naar|te|en|em|a|da|from)\\s+(?!19\\d\\d|20\\d\\d)([1-9]\\d{3})\\s+(${CAPITALISED})${WORD_END}`,
+      "gu",
+    ),
+    group: 1,
+    townGroup: 2,
+  },
+  // Portugal's 1000-001 and its town
+  { type: "postcode", re: new RegExp(`(?<![\\d-])(\\d{4}-\\d{3})\\s+(${CAPITALISED})`, "gu"), group: 1, townGroup: 2 },
+  // Ireland's Eircode: a routing key and four characters with a letter and a digit among them (D02 X285, T12 AB34)
+  {
+    type: "postcode",
+    re: /(?<![\w-])([AC-FHKNPRTV-Y]\d{2}|D6W) ((?=[0-9ACDEFHKNPRTV-Y]{0,3}[ACDEFHKNPRTV-Y])(?=[0-9ACDEFHKNPRTV-Y]{0,3}\d)[0-9ACDEFHKNPRTV-Y]{4})(?![\w-])/g,
+  },
   // A French or Italian town and its code in brackets: "Nantes (44000)", "Milano (20121)"
   // (not a count after a German noun: "Leukozyten (12000)")
   {

@@ -373,6 +373,11 @@ describe("the text's language: declared, or detected when absent", () => {
       ["Ich habe Lea angerufen, um ihr die Befunde mitzuteilen.", "de", "name"],
       ["I rang Chloe to give her the results.", "en", "name"],
       ["Patients du jour : A. Martin, B. Lefort, C. Guérin.", "fr", "name"],
+      // four-digit postcodes after "in", Portugal's and Ireland's
+      ["Wohnhaft in 1010 Wien, versichert bei der ÖGK.", "de", "postcode"],
+      ["Patient domicilié à 1000 Bruxelles.", "fr", "postcode"],
+      ["Mora em 4050-345 Porto, com a filha.", "pt", "postcode"],
+      ["Lives in Dublin D02 X285 with her son.", "en", "postcode"],
     ])
       expect(types2(text!, language!), text).toContain(type);
     for (const [text, language] of [
@@ -414,6 +419,7 @@ describe("the text's language: declared, or detected when absent", () => {
       ["E.g. 5 mg.dl, i.v. b.i.d. p.o.; Pt.de Haan; DE12 3456 7890 is not a valid account; serie di 3 cicli.", "en"],
       ["On 1/2 strength, on 3/7 of antibiotics, pain on 10/10, on 12/12 review.", "en"],
       ["Cultures grew S. Aureus, E. Coli; we called Cardiology and rang Radiology; ho chiamato il Pronto Soccorso.", "en"],
+      ["In 1000 Fällen aus 2000 Proben; in 2019 Covid; B12 1000 mcg; T12 fracture; fracture of T12 and L1.", "de"],
       ["Die Mutter von Zwillingen, Tochter von Landwirten; 3/iv/24 ist kein Datum ohne Jahrhundert.", "de"],
     ])
       expect(findPhi(text!, language!), text).toEqual([]);
