@@ -488,6 +488,22 @@ const calendarDates: Detector[] = [
         ? { start: m.index, end: m.index + m[0].length }
         : null,
   ),
+  // "de 03/11 a 07/11", "van 03-11 tot 07-11", "du 3/11 au 7/11": a stay from one day and month to another
+  regexDetector(
+    "date",
+    /(?<![\d/.-])(\d{1,2})([/-])(\d{1,2})\s+(?:a|à|al|au|bis|tot|to|até|till?|-|–)\s+(\d{1,2})\2(\d{1,2})(?![\d/-]|[.,]\d)/g,
+    (m) =>
+      [
+        [m[1], m[3]],
+        [m[4], m[5]],
+      ].every(([d, mo]) => Number(d) >= 1 && Number(d) <= 31 && Number(mo) >= 1 && Number(mo) <= 12) &&
+      !isCommonFraction(m[1]!, m[3]!) &&
+      !isCommonFraction(m[4]!, m[5]!) &&
+      // (pain "3/10 to 7/10" is a score out of ten)
+      !(m[3] === "10" && m[5] === "10" && !m[1]!.startsWith("0"))
+        ? { start: m.index, end: m.index + m[0].length }
+        : null,
+  ),
   // "seen in ED on 14/02", "on 03/11": after "on", a day and a month written with two digits, the month's leading zero
   // or a day past twelve saying which is which (not "on 1/2 strength", "on 3/7 of antibiotics", "on 10/10")
   regexDetector("date", /\bon\s+(\d{1,2})\/(0[1-9]|1[0-2])(?![\d/]|[.,]\d|\s*(?:ago|of|hx|nodes?|doses?|strength)\b)/gi, (m) =>

@@ -378,6 +378,8 @@ describe("the text's language: declared, or detected when absent", () => {
       ["Patient domicilié à 1000 Bruxelles.", "fr", "postcode"],
       ["Mora em 4050-345 Porto, com a filha.", "pt", "postcode"],
       ["Lives in Dublin D02 X285 with her son.", "en", "postcode"],
+      ["Internação de 03/11 a 07/11.", "pt", "date"],
+      ["Opname van 03-11 tot 07-11.", "nl", "date"],
     ])
       expect(types2(text!, language!), text).toContain(type);
     for (const [text, language] of [
@@ -420,6 +422,7 @@ describe("the text's language: declared, or detected when absent", () => {
       ["On 1/2 strength, on 3/7 of antibiotics, pain on 10/10, on 12/12 review.", "en"],
       ["Cultures grew S. Aureus, E. Coli; we called Cardiology and rang Radiology; ho chiamato il Pronto Soccorso.", "en"],
       ["In 1000 Fällen aus 2000 Proben; in 2019 Covid; B12 1000 mcg; T12 fracture; fracture of T12 and L1.", "de"],
+      ["Pain 3/10 to 7/10; dose 1/2 to 3/4 of a tablet.", "en"],
       ["Die Mutter von Zwillingen, Tochter von Landwirten; 3/iv/24 ist kein Datum ohne Jahrhundert.", "de"],
     ])
       expect(findPhi(text!, language!), text).toEqual([]);
