@@ -120,6 +120,8 @@ const PATTERNS: readonly {
   townGroup?: number;
   /** Kept only straight after a street address found in the text ("2019 Diagnose" after "Tag 3," is a year). */
   afterAddress?: boolean;
+  /** A last check of the value the group holds. */
+  accept?: (value: string) => boolean;
 }[] = [
   // "12 rue de la Paix", "3 bis avenue Foch", "calle Mayor 12", "Via Roma 12", "Rua Augusta, 100", "c/ Alcalá 45",
   // "Av. Sete de Setembro 1200" (a particle inside the name)
@@ -241,8 +243,21 @@ const PATTERNS: readonly {
   // not "Kennzeichen einer Sepsis: CRP 250" or "Placas de psoríase: PASI 12", where the word is a sign or a plaque)
   {
     type: "vehicle",
-    re: /(?<![A-Za-z])(?:[Ii]mmatriculation|[Pp]laque d'immatriculation|Kennzeichen|Nummernschild|[Mm]atr[íi]cula|[Tt]arga|[Pp]laca|[Kk]enteken)(?![A-Za-z])(?:(?:\s+[\p{L}'’]+){0,3}?\s+[\p{L}'’]*(?:[Aa]uto|[Cc]oche|[Cc]arro|[Vv]eh[ií]cul|[Vv]eicol|Fahrzeug|PKW|Pkw|Wagen|[Vv]oiture|[Mm]acchina|[Mm]oto)[\p{L}'’]*(?:\s+[\p{L}'’]+){0,3}\s*:|\s*[:#]?)\s*([A-Z0-9]{1,3}[ -]?[A-Z0-9]{1,4}[ -]?[A-Z0-9]{1,4})\b/gu,
+    re: /(?<![A-Za-z])(?:[Ii]mmatriculation|[Ii]mmatricul[ée]e?|[Ii]mmat\.|[Pp]laque d'immatriculation|Kennzeichen|Nummernschild|[Mm]atr[íi]cula|[Tt]arga(?:ta|to)?|[Pp]laca|[Kk]enteken)(?![A-Za-z])(?:(?:\s+[\p{L}'’]+){0,3}?\s+[\p{L}'’]*(?:[Aa]uto|[Cc]oche|[Cc]arro|[Vv]eh[ií]cul|[Vv]eicol|Fahrzeug|PKW|Pkw|Wagen|[Vv]oiture|[Mm]acchina|[Mm]oto)[\p{L}'’]*(?:\s+[\p{L}'’]+){0,3}\s*:|\s*[:#]?)\s*([A-Z0-9]{1,3}[ -]?[A-Z0-9]{1,4}[ -]?[A-Z0-9]{1,4})\b/gu,
     group: 1,
+  },
+  // A plate shortly after the vehicle it belongs to ("Schweizer Auto ZH 123456", "Il furgone FG 482 KL", "Su coche antiguo,
+  // M-1234-XY", "Der Pkw W-12345A"): two digits or more and a letter, in groups, after at most two lower-case words (not
+  // "auto PEEP 12", "auto immune hepatitis, ALT 250"; not "van", a Dutch "of" before "Hashimoto, TSH 15")
+  {
+    type: "vehicle",
+    re: /(?<![\p{L}-])(?:[Aa]uto|[Cc]oche|[Cc]arro|[Vv]oiture|[Cc]amionnette|[Ff]urgon[ea]?|[Ff]urgoneta|[Ff]urg[ãa]o|[Mm]acchina|[Vv]eicolo|[Vv]e[íi]culo|[Vv]éhicule|Pkw|PKW|Fahrzeug|Wagen|[Bb]estelbus|[Mm]oto|[Mm]otorbike|[Tt]ruck|[Cc]amion|[Cc]ami[óo]n|[Cc]aminh[ãa]o)(?![\p{L}-])(?:[\s,]+\p{Ll}[\p{Ll}'’]*){0,2}?[\s,(]+(?!(?:PEEP|ALT|AST|TSH|CRP|PCR|INR|LDH|GGT|BNP|PSA|PCT|HbA1c|eGFR)\b)((?=[A-Z0-9 -]*\d[A-Z0-9 -]*\d)(?=[A-Z0-9 -]*[A-Z])[A-Z0-9]{1,3}[ -][A-Z0-9]{1,6}(?:[ -][A-Z0-9]{1,3})?|(?=[A-Z0-9]*\d[A-Z0-9]*\d)(?=[A-Z0-9]*[A-Z])[A-Z0-9]{5,8})(?![\w-])/gu,
+    group: 1,
+    // (a plate's length: seven characters, or six in three groups, as "AA-12-BB"; a score is shorter: "GCS 14", "ALT 250")
+    accept: (value) => {
+      const characters = value.replace(/[ -]/g, "").length;
+      return characters >= 7 || (characters === 6 && value.split(/[ -]/).length === 3);
+    },
   },
 ];
 
@@ -258,7 +273,7 @@ export function findPlaces(text: string): PlaceMatch[] {
     }
   }
   const pending: PlaceMatch[] = [];
-  for (const { type, re, group, townGroup, afterAddress } of PATTERNS) {
+  for (const { type, re, group, townGroup, afterAddress, accept } of PATTERNS) {
     re.lastIndex = 0;
     for (let m = re.exec(text); m; m = re.exec(text)) {
       // A number and a capitalised word is a postcode and its town, unless the word is a unit.
@@ -266,6 +281,7 @@ export function findPlaces(text: string): PlaceMatch[] {
       const value = group ? m[group]! : m[0];
       const start = m.index + (group ? m[0].indexOf(value) : 0);
       if (type === "vehicle" && !(/\d/.test(value) && /[A-Z]/.test(value))) continue;
+      if (accept && !accept(value)) continue;
       (afterAddress ? pending : out).push({ type, start, end: start + value.length });
     }
   }

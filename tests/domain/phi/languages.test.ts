@@ -380,6 +380,11 @@ describe("the text's language: declared, or detected when absent", () => {
       ["Lives in Dublin D02 X285 with her son.", "en", "postcode"],
       ["Internação de 03/11 a 07/11.", "pt", "date"],
       ["Opname van 03-11 tot 07-11.", "nl", "date"],
+      // a plate shortly after its vehicle
+      ["Schweizer Auto ZH 123456 vor der Notaufnahme.", "de", "vehicle"],
+      ["Il furgone FG 482 KL era parcheggiato in doppia fila.", "it", "vehicle"],
+      ["Su coche antiguo, M-1234-XY, sigue a su nombre.", "es", "vehicle"],
+      ["Sa camionnette (immat. 4521 TR 69) est au parking.", "fr", "vehicle"],
     ])
       expect(types2(text!, language!), text).toContain(type);
     for (const [text, language] of [
@@ -423,6 +428,7 @@ describe("the text's language: declared, or detected when absent", () => {
       ["Cultures grew S. Aureus, E. Coli; we called Cardiology and rang Radiology; ho chiamato il Pronto Soccorso.", "en"],
       ["In 1000 Fällen aus 2000 Proben; in 2019 Covid; B12 1000 mcg; T12 fracture; fracture of T12 and L1.", "de"],
       ["Pain 3/10 to 7/10; dose 1/2 to 3/4 of a tablet.", "en"],
+      ["On auto PEEP 12; auto immune hepatitis, ALT 250; ziekte van Hashimoto, TSH 15; moto accident, GCS 14.", "en"],
       ["Die Mutter von Zwillingen, Tochter von Landwirten; 3/iv/24 ist kein Datum ohne Jahrhundert.", "de"],
     ])
       expect(findPhi(text!, language!), text).toEqual([]);
