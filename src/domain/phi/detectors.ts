@@ -841,8 +841,17 @@ const multilingualDetectors: Detector[] = [
   ),
   // "91a", "95 a.", "96 aa", "93 jr", "92 J.", "92-j.": years shortened to a letter or two, only where that can be nothing else
   // (not a lower-case "j", which is French for days)
-  regexDetector("age_over_89", /(?<![\d.,/])(\d{2,3})(?:(?:a|aa|jr)(?![\p{L}\d])|\s?(?:a\.|aa\.?|jr\.?|J\.)|-j\.)/gu, (m) =>
-    over89(m[1]!) ? { start: m.index, end: m.index + m[0].length } : null,
+  // (or "(93 a)", the letter alone before the bracket closes; "91enne", Italian's "-year-old")
+  regexDetector(
+    "age_over_89",
+    /(?<![\d.,/])(\d{2,3})(?:(?:a|aa|jr)(?![\p{L}\d])|\s?(?:a\.|aa\.?|jr\.?|J\.)|-j\.|\s(?:a|aa|jr|J)(?=\))|-?enne(?!\p{L}))/gu,
+    (m) => (over89(m[1]!) ? { start: m.index, end: m.index + m[0].length } : null),
+  ),
+  // "Alter: 94", "Âge : 96", "Leeftijd: 95": the word for age and its number
+  regexDetector(
+    "age_over_89",
+    /(?<![\p{L}])(?:Alter|Âge|Age|Edad|Età|Idade|Leeftijd|alter|âge|edad|età|idade|leeftijd)\s*:\s*(\d{2,3})(?![\d.,]\d|\s*(?:%|kg|mg|cm|mm|mmHg))/gu,
+    (m) => (over89(m[1]!) ? { start: m.index, end: m.index + m[0].length } : null),
   ),
   // "un homme de quatre-vingt-treize", "varón de 94", "een man van drieënnegentig": a person of an age, with no word for years
   regexDetector(

@@ -385,6 +385,11 @@ describe("the text's language: declared, or detected when absent", () => {
       ["Il furgone FG 482 KL era parcheggiato in doppia fila.", "it", "vehicle"],
       ["Su coche antiguo, M-1234-XY, sigue a su nombre.", "es", "vehicle"],
       ["Sa camionnette (immat. 4521 TR 69) est au parking.", "fr", "vehicle"],
+      // the word for age and its number, a letter before the bracket closes, Italian's "-enne"
+      ["Alter: 94, Pflegeheim.", "de", "age_over_89"],
+      ["Leeftijd: 95, verpleeghuis.", "nl", "age_over_89"],
+      ["Patiente (93 a) avec déshydratation.", "fr", "age_over_89"],
+      ["91enne dimessa oggi.", "it", "age_over_89"],
     ])
       expect(types2(text!, language!), text).toContain(type);
     for (const [text, language] of [
@@ -429,6 +434,7 @@ describe("the text's language: declared, or detected when absent", () => {
       ["In 1000 Fällen aus 2000 Proben; in 2019 Covid; B12 1000 mcg; T12 fracture; fracture of T12 and L1.", "de"],
       ["Pain 3/10 to 7/10; dose 1/2 to 3/4 of a tablet.", "en"],
       ["On auto PEEP 12; auto immune hepatitis, ALT 250; ziekte van Hashimoto, TSH 15; moto accident, GCS 14.", "en"],
+      ["Alter: 64, BMI 31; Âge : 45 ans; (93 %) SpO2; 40enne.", "fr"],
       ["Die Mutter von Zwillingen, Tochter von Landwirten; 3/iv/24 ist kein Datum ohne Jahrhundert.", "de"],
     ])
       expect(findPhi(text!, language!), text).toEqual([]);
