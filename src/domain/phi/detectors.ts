@@ -608,6 +608,13 @@ function ibanValid(value: string): boolean {
 
 const contactDetectors: Detector[] = [
   regexDetector("email", /\b[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}\b/g),
+  // Written so that robots miss it: "jean.dupont[at]gmail.com", "k.weber(at)gmx.de", "lucia.perez(arroba)gmail.com",
+  // "g.bianchi chiocciola alice.it", "t.maguire [at] gmail [dot] com", "jgarcia @ hotmail.es" (not "Control @ 3 meses",
+  // nor "admitted at Leeds. It was", where a full stop ends the sentence)
+  regexDetector(
+    "email",
+    /(?<![\w.%+-])[A-Za-z0-9][A-Za-z0-9._%+-]*(?:\s*[[(]\s*(?:at|AT|ät|arroba|chiocciola|apenstaartje)\s*[\])]\s*|\s+@\s+|\s+(?:at|arroba|chiocciola)\s+)[A-Za-z0-9-]+(?:(?:\.|\s*[[(]dot[\])]\s*|\s(?:dot|punto|point|ponto|punt)\s)[A-Za-z0-9-]+)*?(?:\.|\s*[[(]dot[\])]\s*|\s(?:dot|punto|point|ponto|punt)\s)(?:com|org|net|info|io|eu|fr|de|es|it|nl|pt|br|be|ch|at|uk|ie|ca|au|in|nz)(?:\.[a-z]{2})?(?![\w-])/g,
+  ),
   regexDetector("url", /\b(?:https?:\/\/|www\.)[^\s<>"')\]]+/gi, (m) => {
     const trimmed = m[0].replace(/[.,;:!?]+$/, "");
     return { start: m.index, end: m.index + trimmed.length };

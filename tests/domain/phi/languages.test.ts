@@ -390,6 +390,11 @@ describe("the text's language: declared, or detected when absent", () => {
       ["Leeftijd: 95, verpleeghuis.", "nl", "age_over_89"],
       ["Patiente (93 a) avec déshydratation.", "fr", "age_over_89"],
       ["91enne dimessa oggi.", "it", "age_over_89"],
+      // e-mail addresses written so that robots miss them
+      ["Écrire à jean.dupont[at]gmail.com.", "fr", "email"],
+      ["Correo: lucia.perez(arroba)gmail.com", "es", "email"],
+      ["Scrivere a g.bianchi chiocciola alice.it", "it", "email"],
+      ["Email him: t.maguire [at] gmail [dot] com", "en", "email"],
     ])
       expect(types2(text!, language!), text).toContain(type);
     for (const [text, language] of [
@@ -435,6 +440,7 @@ describe("the text's language: declared, or detected when absent", () => {
       ["Pain 3/10 to 7/10; dose 1/2 to 3/4 of a tablet.", "en"],
       ["On auto PEEP 12; auto immune hepatitis, ALT 250; ziekte van Hashimoto, TSH 15; moto accident, GCS 14.", "en"],
       ["Alter: 64, BMI 31; Âge : 45 ans; (93 %) SpO2; 40enne.", "fr"],
+      ["He was admitted at Leeds. It was busy; review @ 6 weeks; control @ 3 meses; seen (at) clinic.", "en"],
       ["Die Mutter von Zwillingen, Tochter von Landwirten; 3/iv/24 ist kein Datum ohne Jahrhundert.", "de"],
     ])
       expect(findPhi(text!, language!), text).toEqual([]);
