@@ -64,21 +64,24 @@ export interface Detector {
   find(text: string, language: () => GuardLanguage | null): PhiFinding[];
 }
 
-/** Runs a regex over the text; `pick` selects the group to report and may veto a match. */
+/** Runs a regex over the text; `pick` selects the group to report and may veto a match, asking the text's language if it must. */
 function regexDetector(
   type: PhiType,
   pattern: RegExp,
-  pick: (m: RegExpExecArray) => { start: number; end: number } | null = (m) => ({ start: m.index, end: m.index + m[0].length }),
+  pick: (m: RegExpExecArray, language: () => GuardLanguage | null) => { start: number; end: number } | null = (m) => ({
+    start: m.index,
+    end: m.index + m[0].length,
+  }),
 ): Detector {
   // Compiled once; find() is synchronous, so resetting lastIndex makes reuse safe.
   const re = new RegExp(pattern.source, pattern.flags.includes("g") ? pattern.flags : `${pattern.flags}g`);
   return {
     type,
-    find(text) {
+    find(text, language) {
       const out: PhiFinding[] = [];
       re.lastIndex = 0;
       for (let m = re.exec(text); m; m = re.exec(text)) {
-        const span = pick(m);
+        const span = pick(m, language);
         if (span) out.push({ type, start: span.start, end: span.end, text: text.slice(span.start, span.end) });
         if (m[0].length === 0) re.lastIndex++;
       }
@@ -884,17 +887,7 @@ const multilingualDetectors: Detector[] = [
 
 /** "M. Rousseau" (Monsieur) in French; in German "M." is Morbus ("M. Scheuermann"), so not there. */
 const MONSIEUR = new RegExp(`(?<![\\w.])M\\.\\s?((?:${PARTICLES}\\s+){0,2})(${NAME})`, "g");
-const monsieurDetector: Detector = {
-  type: "name",
-  find(text, language) {
-    const out: PhiFinding[] = [];
-    MONSIEUR.lastIndex = 0;
-    for (let m = MONSIEUR.exec(text); m; m = MONSIEUR.exec(text)) {
-      if (isName(m[2]!) && language() !== "de") out.push({ type: "name", start: m.index, end: m.index + m[0].length, text: m[0] });
-    }
-    return out;
-  },
-};
+const monsieurDetector = regexDetector("name", MONSIEUR, (m, language) => (isName(m[2]!) && language() !== "de" ? whole(m) : null));
 
 /**
  * Someone asked for by name: "ask for Agnes", "demander Odile", "chiedere di Ornella", "nach Irmgard fragen". A given name we
@@ -935,21 +928,11 @@ const askedForByName: Detector = {
  * Nguyen". In German, where nouns are capitalised, a surname we know ("Familie Angehörige" is not one).
  */
 const COUPLE = new RegExp(`${WORD_START}${ALL_COUPLES}\\s+((?:${PARTICLES}\\s+){0,2})(${NAME_WORD})`, "g");
-const couplesByName: Detector = {
-  type: "name",
-  find(text, language) {
-    const out: PhiFinding[] = [];
-    COUPLE.lastIndex = 0;
-    for (let m = COUPLE.exec(text); m; m = COUPLE.exec(text)) {
-      const surname = m[2]!;
-      if (!isName(surname) || notAName(surname)) continue;
-      if (language() === "de" && !isSurname(surname)) continue;
-      const start = m.index + m[0].length - surname.length - m[1]!.length;
-      out.push({ type: "name", start, end: m.index + m[0].length, text: text.slice(start, m.index + m[0].length) });
-    }
-    return out;
-  },
-};
+const couplesByName = regexDetector("name", COUPLE, (m, language) => {
+  const surname = m[2]!;
+  if (!isName(surname) || notAName(surname) || (language() === "de" && !isSurname(surname))) return null;
+  return { start: m.index + m[0].length - surname.length - m[1]!.length, end: m.index + m[0].length };
+});
 
 /** Accents and case set aside, as notes typed in a hurry or by systems without them write names ("mme lefevre", "herr muller"). */
 const fold = (word: string) => word.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
