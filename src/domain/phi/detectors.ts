@@ -111,25 +111,30 @@ const PARTICLES = "(?:van|von|de|der|den|ter|ten|te|di|da|del|della|dei|dos|das|
 const CAPITAL_PARTICLES = "(?:Van|Von|De|Der|Den|Ter|Ten|Te|Di|Da|Del|Della|Dei|Dos|Das|Du|Le|La|Dal|Degli)";
 
 /** Capitalised words that follow "patient," or "daughter" without being names. */
-const NOT_NAMES = new Set(
+const GENERAL_NOT_NAMES = (
+  "She He They The This That These Those Her His Their It Its We I You On In At Of For From With Without And But Or Was " +
+  "Were Is Are Has Had Have Who Whom Which When Where While After Before During Since Until Because Although Presented " +
+  "Presents Presenting Admitted Reports Reported Denies Denied Known Previously Now Today Yesterday Tomorrow Initially " +
+  "Subsequently Then Also Aged Age Year Years Day Days Week Weeks Month Months Not No Yes Both All Any Each Mr Mrs Ms Miss " +
+  "Dr Prof Patient Pt Male Female Man Woman Boy Girl Baby Infant Child Adult Elderly Professor Professeur Professore " +
+  "Professora Doktor Docteur Doctor Dottore Dottoressa Doutor Doutora Dokter Chefarzt Oberarzt Royal College Association " +
+  "Society Sociedad Sociedade Société Società Gesellschaft Vereniging Linee Guida Secondo Según"
+).split(" ");
+/** Eponyms: diseases, signs and syndromes named after people, written after "M." (Morbus), "maladie de" or "patient". */
+const EPONYMS = new Set(
   (
-    "She He They The This That These Those Her His Their It Its We I You On In At Of For From With Without And But Or " +
-    "Was Were Is Are Has Had Have Who Whom Which When Where While After Before During Since Until Because Although " +
-    "Presented Presents Presenting Admitted Reports Reported Denies Denied Known Previously Now Today Yesterday Tomorrow " +
-    "Initially Subsequently Then Also Aged Age Year Years Day Days Week Weeks Month Months Not No Yes Both All Any Each " +
-    "Mr Mrs Ms Miss Dr Prof Patient Pt Male Female Man Woman Boy Girl Baby Infant Child Adult Elderly " +
-    "Professor Professeur Professore Professora Doktor Docteur Doctor Dottore Dottoressa Doutor Doutora Dokter Chefarzt Oberarzt " +
-    "Royal College Association Society Sociedad Sociedade Société Società Gesellschaft Vereniging Linee Guida Secondo Según " +
-    "Crohn Crohn's Hodgkin Hodgkin's Addison Addison's Cushing Cushing's Sjögren Sjögren's Guillain Barré Parkinson Parkinson's " +
-    "Alzheimer Alzheimer's Graves Graves' Hashimoto Hashimoto's Kawasaki Wilson Wilson's Bell Bell's Raynaud Raynaud's Down Down's " +
-    "Marfan Turner Klinefelter Tourette Huntington Huntington's Wernicke Korsakoff Behçet Still Still's Paget Paget's Kaposi " +
-    // Eponyms and drug names other languages write after "M." (Morbus), "Frau" or "Patient"
-    "Bechterew Basedow Hirschsprung Pfeiffer Lyme Wegener Menière Ménière Horner Quincke Sudeck Dupuytren Ledderhose Peyronie Tietze Kussmaul " +
-    "Cheyne Stokes Virchow Wilms Morbus Marcoumar Marcumar Falithrom Sintrom Xarelto Eliquis Lixiana Pradaxa Ramipril Metformin Ibuprofen " +
-    "Scheuermann Perthes Osgood Schlatter Whipple Fabry Gaucher Pompe Boeck Ormond Kienböck Köhler Ménétrier Forestier Bourneville Recklinghausen " +
-    "Werlhof Hodgkin Dressler Reiter Bouveret Barlow Osler Weber Rendu Cogan Meige Refsum Fallot Ebstein Kawasaki Kahler Waldenström Waldenstrom"
+    "Crohn Crohn's Hodgkin Hodgkin's Addison Addison's Cushing Cushing's Sjögren Sjögren's Guillain Barré Parkinson " +
+    "Parkinson's Alzheimer Alzheimer's Graves Graves' Hashimoto Hashimoto's Kawasaki Wilson Wilson's Bell Bell's Raynaud " +
+    "Raynaud's Down Down's Marfan Turner Klinefelter Tourette Huntington Huntington's Wernicke Korsakoff Behçet Still Still's " +
+    "Paget Paget's Kaposi Bechterew Basedow Hirschsprung Pfeiffer Lyme Wegener Menière Ménière Horner Quincke Sudeck " +
+    "Dupuytren Ledderhose Peyronie Tietze Kussmaul Cheyne Stokes Virchow Wilms Scheuermann Perthes Osgood Schlatter Whipple " +
+    "Fabry Gaucher Pompe Boeck Ormond Kienböck Köhler Ménétrier Forestier Bourneville Recklinghausen Werlhof Hodgkin Dressler " +
+    "Reiter Bouveret Barlow Osler Weber Rendu Cogan Meige Refsum Fallot Ebstein Kawasaki Kahler Waldenström Waldenstrom"
   ).split(" "),
 );
+/** Drug names a cue may stand before ("Patient Marcoumar"). */
+const DRUG_NAMES = "Morbus Marcoumar Marcumar Falithrom Sintrom Xarelto Eliquis Lixiana Pradaxa Ramipril Metformin Ibuprofen".split(" ");
+const NOT_NAMES = new Set([...GENERAL_NOT_NAMES, ...EPONYMS, ...DRUG_NAMES]);
 
 const TITLES = `(?:Mr|Mrs|Ms|Miss|Mx|Dr|Dra|Prof|Professor|Sir|Dame|Madam|${ALL_TITLES.slice(3, -1)})`;
 /**
@@ -203,7 +208,11 @@ const nameDetectors: Detector[] = [
       "g",
     ),
     // (after a title, two letters are a name too: "Dr Ng", "Mr Li", "Seu Zé Carlos")
-    (m) => (isName(m[2]!) || TWO_LETTER_NAME.test(m[2]!) ? { start: m.index, end: m.index + m[0].length } : null),
+    // (and an eponym is a person after a title: "Frau Wegener", "Mr Parkinson"; the disease is "Morbus Wegener")
+    (m) =>
+      isName(m[2]!) || TWO_LETTER_NAME.test(m[2]!) || EPONYMS.has(m[2]!.split(/\s+/)[0]!)
+        ? { start: m.index, end: m.index + m[0].length }
+        : null,
   ),
   // "the patient, Jane Whitfield," / "a man named Tom Price" / "patient called Ann"
   regexDetector(
@@ -282,6 +291,11 @@ const EPONYM_HEADS =
 const EPONYM_TAILS =
   /^[\s-]+(?:sequence|syndrome|disease|protein|proteins|bodies|body|palsy|ulcers?|lesions?|spots?|grading|staging|sign|test|score|criteria|procedure|operation|manoeuvre|maneuver|classification|scale|reflex|phenomenon|fracture|tumou?r|cells?|nodes?|triad|law|method|technique|Krankheit|Syndrom|Zeichen|Test|Score|Klassifikation|Operation)\b/i;
 
+/** An eponym that is a common surname too (Pfeiffer, Wilson, Parkinson): a person after a common given name. */
+function isEponymSurname(word: string): boolean {
+  return EPONYMS.has(word) && SURNAMES.has(word);
+}
+
 function notAName(word: string): boolean {
   return NOT_NAMES.has(word) || CLINICAL_WORDS.has(word) || MONTH_WORDS.has(word) || GIVEN_NAMES_IN_CLINICAL_USE.has(word);
 }
@@ -330,7 +344,7 @@ const cuelessNames: Detector = {
       const next = AFTER_GIVEN.exec(text.slice(m.index + m[0].length, m.index + m[0].length + 60));
       const last = next?.[2];
       // An eponym that is a common surname too (Pfeiffer, Wilson, Bell) after a common given name is a person ("Gudrun Pfeiffer").
-      const eponymSurname = !!last && NOT_NAMES.has(last) && SURNAMES.has(last) && isGivenName(first, false);
+      const eponymSurname = !!last && isEponymSurname(last) && isGivenName(first, false);
       if (!last || last.length < 2 || (notAName(last) && !eponymSurname)) continue;
       const before = text.slice(Math.max(0, m.index - 48), m.index);
       // (the institution's word may be the first word itself: "no Instituto Dante Pazzanese")

@@ -252,7 +252,7 @@ export const LANGUAGES: Readonly<Record<string, LanguageRules>> = {
       "Pat\\.?-?(?:Nr|ID)\\.?",
       "Patientennummer",
       "Fallnummer",
-      "Fall-?Nr\\.?",
+      "Fall[- ]?Nr\\.?",
       "Fallnr\\.?",
       "Patientennummer",
       "Patienten-?Nr\\.?",

@@ -395,6 +395,9 @@ describe("the text's language: declared, or detected when absent", () => {
       ["Correo: lucia.perez(arroba)gmail.com", "es", "email"],
       ["Scrivere a g.bianchi chiocciola alice.it", "it", "email"],
       ["Email him: t.maguire [at] gmail [dot] com", "en", "email"],
+      // an eponym after a title is a person; "Fall Nr." with its space
+      ["Kurze Frage: Frau Wegener, 83, seit gestern verwirrt.", "de", "name"],
+      ["Fall Nr. 2025-7781 übergebe ich.", "de", "mrn"],
     ])
       expect(types2(text!, language!), text).toContain(type);
     for (const [text, language] of [
@@ -441,6 +444,7 @@ describe("the text's language: declared, or detected when absent", () => {
       ["On auto PEEP 12; auto immune hepatitis, ALT 250; ziekte van Hashimoto, TSH 15; moto accident, GCS 14.", "en"],
       ["Alter: 64, BMI 31; Âge : 45 ans; (93 %) SpO2; 40enne.", "fr"],
       ["He was admitted at Leeds. It was busy; review @ 6 weeks; control @ 3 meses; seen (at) clinic.", "en"],
+      ["Morbus Wegener, M. Basedow, Patient Marcoumar; Fall 3 von 5.", "de"],
       ["Die Mutter von Zwillingen, Tochter von Landwirten; 3/iv/24 ist kein Datum ohne Jahrhundert.", "de"],
     ])
       expect(findPhi(text!, language!), text).toEqual([]);
