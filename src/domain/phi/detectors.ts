@@ -90,6 +90,9 @@ function regexDetector(
   };
 }
 
+/** The whole match's span. */
+const whole = (m: RegExpExecArray) => ({ start: m.index, end: m.index + m[0].length });
+
 /** The span of a capture group within the match. */
 function groupSpan(m: RegExpExecArray, group: number): { start: number; end: number } | null {
   const value = m[group];
@@ -209,10 +212,7 @@ const nameDetectors: Detector[] = [
     ),
     // (after a title, two letters are a name too: "Dr Ng", "Mr Li", "Seu Zé Carlos")
     // (and an eponym is a person after a title: "Frau Wegener", "Mr Parkinson"; the disease is "Morbus Wegener")
-    (m) =>
-      isName(m[2]!) || TWO_LETTER_NAME.test(m[2]!) || EPONYMS.has(m[2]!.split(/\s+/)[0]!)
-        ? { start: m.index, end: m.index + m[0].length }
-        : null,
+    (m) => (isName(m[2]!) || TWO_LETTER_NAME.test(m[2]!) || EPONYMS.has(m[2]!.split(/\s+/)[0]!) ? whole(m) : null),
   ),
   // "the patient, Jane Whitfield," / "a man named Tom Price" / "patient called Ann"
   regexDetector(
@@ -394,7 +394,6 @@ const INITIALS_LIST = new RegExp(`(?<![\\p{L}.])[A-Z]\\.\\s?${NAME_WORD}(?:,\\s*
 const INITIAL_AND_WORD = new RegExp(`[A-Z]\\.\\s?(${NAME_WORD})`, "gu");
 const BACTERIAL_SPECIES = new Set(["Aureus", "Coli", "Pneumoniae", "Epidermidis", "Faecalis", "Aeruginosa", "Pyogenes", "Agalactiae"]);
 const INITIAL_SURNAME = new RegExp(`(?<![\\p{L}.])([A-LN-Z])\\.\\s?(${NAME_WORD})`, "gu");
-const whole = (m: RegExpExecArray) => ({ start: m.index, end: m.index + m[0].length });
 const registerNames: Detector[] = [
   // (not an acronym before an eponymous score: "ECMO, Murray score")
   regexDetector("name", UPPER_SURNAME, (m) => {
@@ -421,6 +420,11 @@ const MONTHS =
   "(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)";
 const ORDINAL = "(?:st|nd|rd|th)?";
 const UNIT_AFTER = /^\s*(?:mg|mcg|µg|ug|g|kg|ml|mL|l|L|mmol|units?|iu|IU|%|cm|mm|h|hrs?|hours?|days?|weeks?|wks?|years?|yrs?)\b/;
+
+/** A day of a month (1 to 31). */
+const isDay = (day: string) => Number(day) >= 1 && Number(day) <= 31;
+/** A day and a month in that order (31/12, not 12/31). */
+const isDayAndMonth = (day: string, month: string) => isDay(day) && Number(month) >= 1 && Number(month) <= 12;
 
 function validDayMonth(a: number, b: number): boolean {
   const dm = a >= 1 && a <= 31 && b >= 1 && b <= 12;
@@ -449,9 +453,7 @@ const calendarDates: Detector[] = [
   // 14/03/1958, 1/9/1972, 21.08.2025, 02-11-49
   // (not scores written the same way: "Apgar 4/8/10", "GCS 3/4/6")
   regexDetector("date", /(?<![\d/.:-])(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})(?![\d/:-]|\.\d)/g, (m) =>
-    validDayMonth(Number(m[1]), Number(m[3])) && !SCORES_BEFORE.test(m.input.slice(Math.max(0, m.index - 24), m.index))
-      ? { start: m.index, end: m.index + m[0].length }
-      : null,
+    validDayMonth(Number(m[1]), Number(m[3])) && !SCORES_BEFORE.test(m.input.slice(Math.max(0, m.index - 24), m.index)) ? whole(m) : null,
   ),
   // 2024-06-17, 2024/06/17
   regexDetector("date", /\b(1[89]\d{2}|2\d{3})([-/.])(0?[1-9]|1[0-2])\2(0?[1-9]|[12]\d|3[01])\b/g),
@@ -463,7 +465,7 @@ const calendarDates: Detector[] = [
   // March 3, 1961; May 12th; Mar 2021 (month + year is more specific than a year)
   regexDetector("date", new RegExp(`\\b${MONTHS}\\.?\\s+(?:[1-9]|[12]\\d|3[01])${ORDINAL}(?:,?\\s+\\d{4})?\\b`, "g"), (m) => {
     const rest = m.input.slice(m.index + m[0].length);
-    return UNIT_AFTER.test(rest) ? null : { start: m.index, end: m.index + m[0].length };
+    return UNIT_AFTER.test(rest) ? null : whole(m);
   }),
   regexDetector("date", new RegExp(`\\b${MONTHS}\\.?,?\\s+(?:of\\s+)?(?:1[89]|20)\\d{2}\\b`, "g")),
   // 2023-06 (ISO year-month)
@@ -479,54 +481,43 @@ const calendarDates: Detector[] = [
   regexDetector("date", new RegExp(`\\b(?:[0-3]?\\d)[-/](?:${MONTHS})[-/](?:\\d{4}|\\d{2})\\b`, "gi")),
   // 3/III/2024, 10.XII.23: the month in Roman numerals, as Italian and Polish notes write it; in lower case with a
   // four-digit year ("7.iv.1931", as British notes do), where "3/iv/24" could be a dose and a route
-  regexDetector("date", /(?<![\d/.])([0-3]?\d)([./-])(?:XII|XI|X|IX|VIII|VII|VI|V|IV|III|II|I)\2(?:\d{4}|\d{2})(?![\d/]|\.\d)/g, (m) =>
-    Number(m[1]) >= 1 && Number(m[1]) <= 31 ? { start: m.index, end: m.index + m[0].length } : null,
-  ),
-  regexDetector("date", /(?<![\d/.])([0-3]?\d)([./-])(?:xii|xi|x|ix|viii|vii|vi|v|iv|iii|ii|i)\2(?:19|20)\d{2}(?![\d/]|\.\d)/g, (m) =>
-    Number(m[1]) >= 1 && Number(m[1]) <= 31 ? { start: m.index, end: m.index + m[0].length } : null,
+  regexDetector(
+    "date",
+    /(?<![\d/.])([0-3]?\d)([./-])(?:(?:XII|XI|X|IX|VIII|VII|VI|V|IV|III|II|I)\2(?:\d{4}|\d{2})|(?:xii|xi|x|ix|viii|vii|vi|v|iv|iii|ii|i)\2(?:19|20)\d{2})(?![\d/]|\.\d)/g,
+    (m) => (isDay(m[1]!) ? whole(m) : null),
   ),
   // "le 03/03", "el 10/3", "il 3/4", "em 05/06", "op 14/2": a day and month after the article a date takes
   // (not "le 3/4 des patients", "il 1/2 della dose", "le 1/3 inférieur")
   regexDetector(
     "date",
     /(?<![\p{L}])(?:le|du|au|el|del|al|il|dal|em|dia|até|op|van|tot|am|vom|bis)\s+(\d{1,2})\/(\d{1,2})(?![\d/]|[.,]\d|\s*(?:de|des|du|del|della|dei|degli|das|dos|da|van|der|of)\b)/giu,
-    (m) =>
-      Number(m[1]) >= 1 && Number(m[1]) <= 31 && Number(m[2]) >= 1 && Number(m[2]) <= 12 && !isCommonFraction(m[1]!, m[2]!)
-        ? { start: m.index, end: m.index + m[0].length }
-        : null,
+    (m) => (isDayAndMonth(m[1]!, m[2]!) && !isCommonFraction(m[1]!, m[2]!) ? whole(m) : null),
   ),
   // "adm 3/14", "seen 14/3", "DOB: 3/14": a day and month without the year after a word that dates it
   // (not 2/7, 6/52, 3/12, which are days, weeks and months in British notes, nor "3/14 nodes")
   regexDetector(
     "date",
     /\b(?:adm(?:itted)?|seen|reviewed|d\/c|discharged|dob|d\.o\.b\.?|born|since|dated)\.?:?\s+(?:on\s+)?(\d{1,2})\/(\d{1,2})(?![\d/.,]|\s*(?:ago|hx|of|nodes?|cores?|positive|dose)\b)/gi,
-    (m) =>
-      validDayMonth(Number(m[1]), Number(m[2])) && !["7", "52", "12"].includes(m[2]!)
-        ? { start: m.index, end: m.index + m[0].length }
-        : null,
+    (m) => (validDayMonth(Number(m[1]), Number(m[2])) && !["7", "52", "12"].includes(m[2]!) ? whole(m) : null),
   ),
   // "de 03/11 a 07/11", "van 03-11 tot 07-11", "du 3/11 au 7/11": a stay from one day and month to another
   regexDetector(
     "date",
     /(?<![\d/.-])(\d{1,2})([/-])(\d{1,2})\s+(?:a|à|al|au|bis|tot|to|até|till?|-|–)\s+(\d{1,2})\2(\d{1,2})(?![\d/-]|[.,]\d)/g,
     (m) =>
-      [
-        [m[1], m[3]],
-        [m[4], m[5]],
-      ].every(([d, mo]) => Number(d) >= 1 && Number(d) <= 31 && Number(mo) >= 1 && Number(mo) <= 12) &&
+      isDayAndMonth(m[1]!, m[3]!) &&
+      isDayAndMonth(m[4]!, m[5]!) &&
       !isCommonFraction(m[1]!, m[3]!) &&
       !isCommonFraction(m[4]!, m[5]!) &&
       // (pain "3/10 to 7/10" is a score out of ten)
       !(m[3] === "10" && m[5] === "10" && !m[1]!.startsWith("0"))
-        ? { start: m.index, end: m.index + m[0].length }
+        ? whole(m)
         : null,
   ),
   // "seen in ED on 14/02", "on 03/11": after "on", a day and a month written with two digits, the month's leading zero
   // or a day past twelve saying which is which (not "on 1/2 strength", "on 3/7 of antibiotics", "on 10/10")
   regexDetector("date", /\bon\s+(\d{1,2})\/(0[1-9]|1[0-2])(?![\d/]|[.,]\d|\s*(?:ago|of|hx|nodes?|doses?|strength)\b)/gi, (m) =>
-    validDayMonth(Number(m[1]), Number(m[2])) && (m[2]!.startsWith("0") || Number(m[1]) > 12)
-      ? { start: m.index, end: m.index + m[0].length }
-      : null,
+    validDayMonth(Number(m[1]), Number(m[2])) && (m[2]!.startsWith("0") || Number(m[1]) > 12) ? whole(m) : null,
   ),
 ];
 
@@ -566,14 +557,14 @@ const AGE_WORDS_OVER_89 = `(?:ninety(?:[- ]${UNITS_WORDS})?|(?:a|one)[- ]hundred
 
 const ageDetectors: Detector[] = [
   regexDetector("age_over_89", /\b(\d{2,3})\s*[-‐ ]?\s*(?:years?|yrs?|y)\s*[-‐ /]?\s*(?:old|o)\b/gi, (m) =>
-    over89(m[1]!) ? { start: m.index, end: m.index + m[0].length } : null,
+    over89(m[1]!) ? whole(m) : null,
   ),
-  regexDetector("age_over_89", /\b(\d{2,3})\s*yo\b/gi, (m) => (over89(m[1]!) ? { start: m.index, end: m.index + m[0].length } : null)),
+  regexDetector("age_over_89", /\b(\d{2,3})\s*yo\b/gi, (m) => (over89(m[1]!) ? whole(m) : null)),
   regexDetector("age_over_89", /\b(?:aged?|age:)\s*(\d{2,3})\b(?!\s*(?:mg|kg|%|weeks?|months?|days?))/gi, (m) =>
-    over89(m[1]!) ? { start: m.index, end: m.index + m[0].length } : null,
+    over89(m[1]!) ? whole(m) : null,
   ),
   // "a 92M", "96F" (age + sex shorthand)
-  regexDetector("age_over_89", /\b(9\d|1[0-2]\d)\s?(?:M|F|yo[mf])\b/g, (m) => ({ start: m.index, end: m.index + m[0].length })),
+  regexDetector("age_over_89", /\b(9\d|1[0-2]\d)\s?(?:M|F|yo[mf])\b/g, whole),
   // decades: "in her 90s", "(90s)"; "in her 30s" is fine
   regexDetector("age_over_89", /(?:\bin (?:his|her|their) (?:early |mid-?|late )?|\()(?:9|1[0-2])0s\b/g),
   // written out: "ninety-two-year-old", "aged ninety-three", "a hundred and one year old", "in her nineties"
@@ -589,7 +580,7 @@ const ageDetectors: Detector[] = [
       `\\b(?:(?:turned|turns|turning|celebrated|celebrates|celebrating)\\s+(?:just\\s+|nearly\\s+|almost\\s+)?(\\d{2,3})|(?:turned|turns|turning|reached|reaches|celebrated|celebrates|celebrating|is|was|now)\\s+(?:just\\s+|nearly\\s+|almost\\s+)?${AGE_WORDS_OVER_89})\\b(?![- ]?(?:%|\\/|\\.\\d|,\\d|[µu]|percent|per cent|mg|mcg|ml|mmol|nmol|pmol|meq|mmhg|kg|g\\b|l\\b|ng|pg|iu|cm|mm|minutes?|mins?|seconds?|hours?|days?|weeks?|bpm|beats|breaths|units|degrees|times|points))`,
       "gi",
     ),
-    (m) => (m[1] !== undefined && !over89(m[1]) ? null : { start: m.index, end: m.index + m[0].length }),
+    (m) => (m[1] !== undefined && !over89(m[1]) ? null : whole(m)),
   ),
   // "a gentleman of 94", "woman of ninety"
   regexDetector(
@@ -598,7 +589,7 @@ const ageDetectors: Detector[] = [
       `\\b(?:man|woman|gentleman|lady|patient|pt|resident|grandmother|grandfather)\\s+of\\s+(\\d{2,3}|${AGE_WORDS_OVER_89})\\b(?!\\s*(?:kg|mg|%|cm|kilos?|pounds|lbs?|stone))`,
       "gi",
     ),
-    (m) => (/^\d+$/.test(m[1]!) && !over89(m[1]!) ? null : { start: m.index, end: m.index + m[0].length }),
+    (m) => (/^\d+$/.test(m[1]!) && !over89(m[1]!) ? null : whole(m)),
   ),
 ];
 
@@ -623,6 +614,9 @@ function ibanValid(value: string): boolean {
 
 // ---------------------------------------------------------------- contact details
 
+/** The match without the full stop or comma that ends its sentence. */
+const withoutTrailingPunctuation = (m: RegExpExecArray) => ({ start: m.index, end: m.index + m[0].replace(/[.,;:!?]+$/, "").length });
+
 const contactDetectors: Detector[] = [
   regexDetector("email", /\b[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}\b/g),
   // Written so that robots miss it: "jean.dupont[at]gmail.com", "k.weber(at)gmx.de", "lucia.perez(arroba)gmail.com",
@@ -632,39 +626,32 @@ const contactDetectors: Detector[] = [
     "email",
     /(?<![\w.%+-])[A-Za-z0-9][A-Za-z0-9._%+-]*(?:\s*[[(]\s*(?:at|AT|ät|arroba|chiocciola|apenstaartje)\s*[\])]\s*|\s+@\s+|\s+(?:at|arroba|chiocciola)\s+)[A-Za-z0-9-]+(?:(?:\.|\s*[[(]dot[\])]\s*|\s(?:dot|punto|point|ponto|punt)\s)[A-Za-z0-9-]+)*?(?:\.|\s*[[(]dot[\])]\s*|\s(?:dot|punto|point|ponto|punt)\s)(?:com|org|net|info|io|eu|fr|de|es|it|nl|pt|br|be|ch|at|uk|ie|ca|au|in|nz)(?:\.[a-z]{2})?(?![\w-])/g,
   ),
-  regexDetector("url", /\b(?:https?:\/\/|www\.)[^\s<>"')\]]+/gi, (m) => {
-    const trimmed = m[0].replace(/[.,;:!?]+$/, "");
-    return { start: m.index, end: m.index + trimmed.length };
-  }),
+  regexDetector("url", /\b(?:https?:\/\/|www\.)[^\s<>"')\]]+/gi, withoutTrailingPunctuation),
   // A bare domain with a path, or of four letters and more, under a common top-level domain ("youtube.com/@pacolucha",
   // "gofundme.com", "carnet-de-marie.fr"): not "e.g.", "mg.dl" or "Pt.de"
   regexDetector(
     "url",
     /(?<![\w@./-])(?:[a-z0-9-]+\.)*([a-z0-9-]{2,})\.(?:com|org|net|info|io|me|tv|social|eu|fr|de|es|it|nl|pt|br|be|ch|at|uk|ie|ca|au|in|nz)(?:\.[a-z]{2})?(\/[^\s<>"')\]]*)?(?![\w@-])/g,
-    (m) => {
-      if (!m[2] && m[1]!.length < 4) return null;
-      const trimmed = m[0].replace(/[.,;:!?]+$/, "");
-      return { start: m.index, end: m.index + trimmed.length };
-    },
+    (m) => (!m[2] && m[1]!.length < 4 ? null : withoutTrailingPunctuation(m)),
   ),
   // IPv4 with every octet in range
   regexDetector("ip", /(?<![\d.])(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?![\d.]*\d)/g, (m) =>
-    [m[1], m[2], m[3], m[4]].every((o) => Number(o) <= 255 && !/^0\d/.test(o!)) ? { start: m.index, end: m.index + m[0].length } : null,
+    [m[1], m[2], m[3], m[4]].every((o) => Number(o) <= 255 && !/^0\d/.test(o!)) ? whole(m) : null,
   ),
   regexDetector("ip", /\b(?:[0-9a-f]{1,4}:){7}[0-9a-f]{1,4}\b|\b(?:[0-9a-f]{1,4}:){1,6}:(?:[0-9a-f]{1,4}:?){1,6}\b/gi, (m) =>
-    /[0-9]/.test(m[0]) && m[0].split(":").length >= 4 ? { start: m.index, end: m.index + m[0].length } : null,
+    /[0-9]/.test(m[0]) && m[0].split(":").length >= 4 ? whole(m) : null,
   ),
   // International: +44 20 7946 0958, +1-202-555-0143
   regexDetector("phone", /(?<![\w+])\+\d{1,3}[\s.-]?(?:\(0?\d{1,4}\)[\s.-]?)?\d{1,4}(?:[\s.-]?\d{2,4}){1,4}\b/g, (m) => {
     const digits = m[0].replace(/\D/g, "").length;
-    return digits >= 9 && digits <= 15 ? { start: m.index, end: m.index + m[0].length } : null;
+    return digits >= 9 && digits <= 15 ? whole(m) : null;
   }),
   // North American: (555) 014-2298, 202-555-0143, 202.555.0143
   regexDetector("phone", /(?:\(\d{3}\)\s?|(?<![\d-])\b\d{3}[-.])\d{3}[-.\s]\d{4}\b(?![-.]\d)/g),
   // UK national: 07700 900461, 020 7946 0958, 0113 496 0000 (10 or 11 digits from a leading 0)
   regexDetector("phone", /(?<![\d/.])\b0\d{2,4}[\s-]?\d{3,4}[\s-]?\d{3,4}\b(?![\d/.])/g, (m) => {
     const digits = m[0].replace(/\D/g, "").length;
-    return digits === 10 || digits === 11 ? { start: m.index, end: m.index + m[0].length } : null;
+    return digits === 10 || digits === 11 ? whole(m) : null;
   }),
   // labelled numbers: "tel 4917 2231", "phone: 555 0199"
   regexDetector(
@@ -736,15 +723,13 @@ const RECORD_LABELS = [
 const RECORD_VALUE = "[A-Z]{0,4}-?\\d[\\dA-Z-]{3,}";
 
 const numberDetectors: Detector[] = [
-  regexDetector("ssn", /(?<![\d-])(\d{3})([- ])(\d{2})\2(\d{4})(?![\d-])/g, (m) =>
-    ssnValid(m[1]!, m[3]!, m[4]!) ? { start: m.index, end: m.index + m[0].length } : null,
-  ),
+  regexDetector("ssn", /(?<![\d-])(\d{3})([- ])(\d{2})\2(\d{4})(?![\d-])/g, (m) => (ssnValid(m[1]!, m[3]!, m[4]!) ? whole(m) : null)),
   regexDetector("ssn", /\b(?:SSN|social security(?: number| no\.?)?)\s*[:#]?\s*(\d{3})-?(\d{2})-?(\d{4})\b/gi, (m) =>
-    ssnValid(m[1]!, m[2]!, m[3]!) ? { start: m.index, end: m.index + m[0].length } : null,
+    ssnValid(m[1]!, m[2]!, m[3]!) ? whole(m) : null,
   ),
   // NHS / CHI: grouped 3-3-4 anywhere, or ten digits after a label
   regexDetector("nhs_number", /(?<![\d-])(\d{3})([ -])(\d{3})\2(\d{4})(?![\d-])/g, (m) =>
-    nhsCheckDigitValid(`${m[1]}${m[3]}${m[4]}`) ? { start: m.index, end: m.index + m[0].length } : null,
+    nhsCheckDigitValid(`${m[1]}${m[3]}${m[4]}`) ? whole(m) : null,
   ),
   regexDetector("nhs_number", /\b(?:NHS|CHI|H&C)\s*(?:number|no\.?|#)?\s*[:#(]?\s*(?:is\s+)?(\d{10})\b/gi, (m) =>
     nhsCheckDigitValid(m[1]!) ? groupSpan(m, 1) : null,
@@ -847,21 +832,19 @@ const multilingualDetectors: Detector[] = [
       `${WORD_START}(?<![\\d/])${DAY_NUM}\\s*(?:de\\s+|del\\s+)?(${ALL_MONTHS})(\\.)?(\\s+(?:de\\s+|del\\s+)?(?:19|20)\\d{2})?${WORD_END}`,
       "gi",
     ),
-    (m) => (MONTHS_THAT_ARE_WORDS.has(m[1]!) && !m[2] && !m[3] ? null : { start: m.index, end: m.index + m[0].length }),
+    (m) => (MONTHS_THAT_ARE_WORDS.has(m[1]!) && !m[2] && !m[3] ? null : whole(m)),
   ),
   // "am dritten Mai", "le premier avril", "el primero de mayo"
   regexDetector("date", new RegExp(`${WORD_START}${ALL_ORDINAL_DAYS}\\s+(?:de\\s+)?${ALL_MONTHS}${WORD_END}`, "gi")),
   // "am 3.3.", "vom 14.02. bis zum 18.02.": German day and month without the year, after the words a date takes
   regexDetector("date", /(?<![\p{L}])(?:am|vom|bis zum|seit dem|ab dem|zum)\s+(\d{1,2})\.(\d{1,2})\.(?!\d)/gu, (m) =>
-    Number(m[1]) >= 1 && Number(m[1]) <= 31 && Number(m[2]) >= 1 && Number(m[2]) <= 12
-      ? { start: m.index, end: m.index + m[0].length }
-      : null,
+    isDayAndMonth(m[1]!, m[2]!) ? whole(m) : null,
   ),
   // "en agosto de 2023", "im März 2023", "mars 2021": a month and its year is more than a year
   regexDetector("date", new RegExp(`${WORD_START}${ALL_MONTHS}\\.?\\s+(?:de\\s+|del\\s+)?(?:19|20)\\d{2}${WORD_END}`, "gi")),
   // "92 ans", "93 Jahre alt", "91-jährige", "94 años", "95 anni", "96 anos", "97 jaar"
   regexDetector("age_over_89", new RegExp(`${WORD_START}(\\d{2,3})\\s*-?\\s*${ALL_YEARS_WORDS}${WORD_END}`, "gi"), (m) =>
-    over89(m[1]!) ? { start: m.index, end: m.index + m[0].length } : null,
+    over89(m[1]!) ? whole(m) : null,
   ),
   // "91a", "95 a.", "96 aa", "93 jr", "92 J.", "92-j.": years shortened to a letter or two, only where that can be nothing else
   // (not a lower-case "j", which is French for days)
@@ -869,13 +852,13 @@ const multilingualDetectors: Detector[] = [
   regexDetector(
     "age_over_89",
     /(?<![\d.,/])(\d{2,3})(?:(?:a|aa|jr)(?![\p{L}\d])|\s?(?:a\.|aa\.?|jr\.?|J\.)|-j\.|\s(?:a|aa|jr|J)(?=\))|-?enne(?!\p{L}))/gu,
-    (m) => (over89(m[1]!) ? { start: m.index, end: m.index + m[0].length } : null),
+    (m) => (over89(m[1]!) ? whole(m) : null),
   ),
   // "Alter: 94", "Âge : 96", "Leeftijd: 95": the word for age and its number
   regexDetector(
     "age_over_89",
     /(?<![\p{L}])(?:Alter|Âge|Age|Edad|Età|Idade|Leeftijd|alter|âge|edad|età|idade|leeftijd)\s*:\s*(\d{2,3})(?![\d.,]\d|\s*(?:%|kg|mg|cm|mm|mmHg))/gu,
-    (m) => (over89(m[1]!) ? { start: m.index, end: m.index + m[0].length } : null),
+    (m) => (over89(m[1]!) ? whole(m) : null),
   ),
   // "un homme de quatre-vingt-treize", "varón de 94", "een man van drieënnegentig": a person of an age, with no word for years
   regexDetector(
@@ -884,7 +867,7 @@ const multilingualDetectors: Detector[] = [
       `${WORD_START}(?:homme|femme|dame|monsieur|patiente?|var[óo]n|hombre|mujer|señora?|paciente|uomo|donna|signora?|homem|mulher|senhora?|Mann|Frau|Herr|Dame|Patientin|Patient|man|vrouw|heer|pati[ëe]nte?)\\s+(?:de|di|da|von|van)\\s+(\\d{2,3}|${ALL_AGES_OVER_89})${WORD_END}(?!\\s*(?:kg|mg|%|cm|kilos?|Kilo|livres|libras|chili|quilos|pond))`,
       "gi",
     ),
-    (m) => (/^\d+$/.test(m[1]!) && !over89(m[1]!) ? null : { start: m.index, end: m.index + m[0].length }),
+    (m) => (/^\d+$/.test(m[1]!) && !over89(m[1]!) ? null : whole(m)),
   ),
   // "quatre-vingt-douze ans", "neunzigjährig", "noventa y un años", "novantadue anni", "noventa e dois anos", "tweeënnegentig jaar"
   regexDetector("age_over_89", new RegExp(`${WORD_START}${ALL_AGES_OVER_89}\\s*-?\\s*${ALL_YEARS_WORDS}${WORD_END}`, "gi")),
@@ -964,7 +947,7 @@ const LOWER_CASE_TITLED = new RegExp(
   "gu",
 );
 const lowerCaseTitledNames = regexDetector("name", LOWER_CASE_TITLED, (m) =>
-  isFoldedSurnameOrGivenName(m[2]!) && !CLINICAL_WORDS.has(m[2]!) ? { start: m.index, end: m.index + m[0].length } : null,
+  isFoldedSurnameOrGivenName(m[2]!) && !CLINICAL_WORDS.has(m[2]!) ? whole(m) : null,
 );
 
 export const DETECTORS: readonly Detector[] = [

@@ -104,10 +104,10 @@ const KNOWN = PHRASES.map(normalisePhrase);
 export function isNamedAfterSomeone(found: string, around: string): boolean {
   const text = normalisePhrase(found);
   const oneWord = !text.includes(" ");
+  // (the words around, normalised once: a name is checked against every phrase)
+  let context: string | undefined;
+  const aroundIt = () => (context ??= ` ${normalisePhrase(around.replace(/[^\p{L}\p{N}\s'’-]/gu, " "))} `);
   return KNOWN.some(
-    (phrase) =>
-      phrase === text ||
-      (` ${phrase} `.includes(` ${text} `) &&
-        (!oneWord || ` ${normalisePhrase(around.replace(/[^\p{L}\p{N}\s'’-]/gu, " "))} `.includes(` ${phrase} `))),
+    (phrase) => phrase === text || (` ${phrase} `.includes(` ${text} `) && (!oneWord || aroundIt().includes(` ${phrase} `))),
   );
 }
