@@ -111,7 +111,7 @@ const NAME = `${NAME_WORD}(?:\\s+${NAME_WORD}){0,2}`;
 /** Lower-case particles a surname may begin with (van, de, von, di, dos ...). */
 const PARTICLES = "(?:van|von|de|der|den|ter|ten|te|di|da|del|della|dei|dos|das|du|le|la|zu|dal|degli|het|'t)";
 /** The same particles where Flemish, Italian and French surnames write them with a capital ("De Smet", "Van den Berg", "Di Stefano"). */
-const CAPITAL_PARTICLES = "(?:Van|Von|De|Der|Den|Ter|Ten|Te|Di|Da|Del|Della|Dei|Dos|Das|Du|Le|La|Dal|Degli)";
+const CAPITAL_PARTICLES = "(?:Van|Von|De|Der|Den|Ter|Ten|Te|Di|Da|Del|Della|Dei|Dos|Das|Du|Le|La|Dal|Degli|Ní|Nic|Ó|Uí|Mhic)";
 
 /** Capitalised words that follow "patient," or "daughter" without being names. */
 const GENERAL_NOT_NAMES = (
@@ -121,7 +121,8 @@ const GENERAL_NOT_NAMES = (
   "Subsequently Then Also Aged Age Year Years Day Days Week Weeks Month Months Not No Yes Both All Any Each Mr Mrs Ms Miss " +
   "Dr Prof Patient Pt Male Female Man Woman Boy Girl Baby Infant Child Adult Elderly Professor Professeur Professore " +
   "Professora Doktor Docteur Doctor Dottore Dottoressa Doutor Doutora Dokter Chefarzt Oberarzt Royal College Association " +
-  "Society Sociedad Sociedade Société Società Gesellschaft Vereniging Linee Guida Secondo Según"
+  "Society Sociedad Sociedade Société Società Gesellschaft Vereniging Linee Guida Secondo Según Tijdschr Tijdschrift Geneeskd " +
+  "Normalverbraucher Mustermann Musterfrau"
 ).split(" ");
 /** Eponyms: diseases, signs and syndromes named after people, written after "M." (Morbus), "maladie de" or "patient". */
 const EPONYMS = new Set(
@@ -132,7 +133,7 @@ const EPONYMS = new Set(
     "Paget Paget's Kaposi Bechterew Basedow Hirschsprung Pfeiffer Lyme Wegener Menière Ménière Horner Quincke Sudeck " +
     "Dupuytren Ledderhose Peyronie Tietze Kussmaul Cheyne Stokes Virchow Wilms Scheuermann Perthes Osgood Schlatter Whipple " +
     "Fabry Gaucher Pompe Boeck Ormond Kienböck Köhler Ménétrier Forestier Bourneville Recklinghausen Werlhof Hodgkin Dressler " +
-    "Reiter Bouveret Barlow Osler Weber Rendu Cogan Meige Refsum Fallot Ebstein Kawasaki Kahler Waldenström Waldenstrom"
+    "Reiter Bouveret Barlow Osler Weber Rendu Cogan Meige Refsum Fallot Ebstein Kawasaki Kahler Waldenström Waldenstrom Starling Frank-Starling"
   ).split(" "),
 );
 /** Drug names a cue may stand before ("Patient Marcoumar"). */
@@ -307,12 +308,55 @@ function isGivenName(word: string, registered: boolean): boolean {
   return known(word) || (word.includes("-") && word.split("-").every((part) => known(part) && !notAName(part)));
 }
 
+/** A given name with accents the lists spell without ("Siobhán", "Seán", "Ciarán"): English writes few other accented words. */
+let foldedGivenNames: Map<string, string> | null = null;
+function isAccentedGivenName(word: string): boolean {
+  if (/^[A-Za-z'’-]*$/.test(word)) return false;
+  foldedGivenNames ??= new Map([...GIVEN_NAMES, ...REGISTERED_GIVEN_NAMES].map((w) => [w.normalize("NFD").replace(/\p{M}/gu, ""), w]));
+  const folded = word.normalize("NFD").replace(/\p{M}/gu, "");
+  return foldedGivenNames.has(folded) && !notAName(folded);
+}
+
 /** Irish and Scots patronymics are surnames by their form ("O'Brien", "McAllister"); the lists spell few of them, and in lower case after the prefix. */
 const PATRONYMIC_SURNAME = /^(?:O['’]|Ma?c)\p{Lu}\p{Ll}{2,}$/u;
+/** Frisian surnames are surnames by their endings too ("Hoekstra", "Wiersma", "Brouwersma", "Hettinga"); no clinical word ends so. */
+const FRISIAN_SURNAME = /^\p{Lu}\p{Ll}{2,}(?:stra|ersma|osma|ijsma|uisma|inga|enga|huizen)$/u;
 
 function isSurname(word: string): boolean {
   // A double-barrelled surname counts when either half is known ("Oyelaran-Smith", "Schäfer-Lindqvist").
-  return !notAName(word) && (SURNAMES.has(word) || word.split("-").some((part) => SURNAMES.has(part)) || PATRONYMIC_SURNAME.test(word));
+  return (
+    !notAName(word) &&
+    (SURNAMES.has(word) ||
+      word.split("-").some((part) => SURNAMES.has(part)) ||
+      PATRONYMIC_SURNAME.test(word) ||
+      FRISIAN_SURNAME.test(word))
+  );
+}
+
+/** Given names that are German words too ("nach Gabe Furosemid", "Heide", "Wolf"), or towns. */
+const GERMAN_WORDS_AS_GIVEN_NAMES = new Set(
+  "Mai Juni Juli März Tage Tagen Handy Auto Alter Dame Mamma Kamille Gabe Mark Rose Wolf Flora Heide Kai Linde Ernst Golf Art Dean Sonne Elf Hahn Fuchs Bach Berg Tag Will Ende Liebe Ehre Hoffnung Lange Klein Jung Kurz Berlin Wien Bern Paris Florence Lourdes Hamburg Dresden Essen Halle Jena Linz Graz Basel Zug Chur Haus Kind Frau Mann Herz Blut Rat Heil Welt Wahl Wald Sand Stein Licht Sommer Winter Herbst Frühling Christ Kirche".split(
+    " ",
+  ),
+);
+/** Endings of German nouns (Verschlechterung, Übernahme, Pankreatitis), which a surname rarely has. */
+const GERMAN_NOUN_ENDING =
+  /(?:ung|heit|keit|schaft|tion|sion|tät|ie|itis|ose|om|ämie|ik|nahme|gabe|ur|enz|anz|ismus|ität|lage|e|en|in|is|us|um|(?<!th)al|ent|ant|ment|chen|lein|nis|sal|tum|ling|or|at|ar|ol|id)$/;
+/**
+ * In German, where nouns are capitalised, a given name and an unknown capitalised word are a name when the given
+ * name is not a German word and the second word has no noun's ending ("Detlef Brückner", "Mechthild Oberhauser").
+ */
+function looksLikeGermanFullName(first: string, last: string): boolean {
+  return (
+    first.length >= 4 &&
+    last.length >= 5 &&
+    // (a compound noun is longer than a surname: "Otto Normalverbraucher")
+    last.length <= 12 &&
+    isGivenName(first, true) &&
+    !GERMAN_WORDS_AS_GIVEN_NAMES.has(first) &&
+    !GERMAN_WORDS_AS_GIVEN_NAMES.has(last) &&
+    !GERMAN_NOUN_ENDING.test(last)
+  );
 }
 
 /**
@@ -328,6 +372,8 @@ const CAPITALISED_WORD = /[A-Z\u00C0-\u00D6\u00D8-\u00DE\u0100-\u017F][a-z\u00DF
 // (a particle may be capitalised, as Breton and Italian surnames write it: "Yannick Le Goff", "Marco De Luca")
 const AFTER_GIVEN = new RegExp(`^\\s+((?:(?:${PARTICLES}|${CAPITAL_PARTICLES})\\s+){0,2})(${NAME_WORD})`);
 const LETTER_BEFORE = /[A-Za-z\u00C0-\u024F]/;
+/** A journal's abbreviated title before its year and volume ("Ned Tijdschr Geneeskd 2022;166", "Rev Esp Cardiol. 2021;74"). */
+const JOURNAL_CITATION_AFTER = /^[\p{L}\s.(’']{0,36}?(?:19|20)\d\d\s*[;:]\s*\d/u;
 const cuelessNames: Detector = {
   type: "name",
   find(text, language) {
@@ -355,13 +401,15 @@ const cuelessNames: Detector = {
         EPONYM_HEADS.test(`${first} `)
       )
         continue;
-      if (EPONYM_TAILS.test(text.slice(m.index + m[0].length + next![0].length, m.index + m[0].length + next![0].length + 20))) continue;
+      const after = text.slice(m.index + m[0].length + next![0].length, m.index + m[0].length + next![0].length + 48);
+      if (EPONYM_TAILS.test(after) || JOURNAL_CITATION_AFTER.test(after)) continue;
       // Mid-sentence (after a lower-case word), a capitalised pair is a proper noun: there a surname that is also a
       // given name ("revi Valdir Tavares") still counts, and so does a second given name ("with Theodora Vance").
       const midSentence = /\p{Ll}[\s,]*$/u.test(text.slice(Math.max(0, m.index - 3), m.index));
+      const given = isGivenName(first, true) || (language() === "en" && isAccentedGivenName(first));
       const strong =
-        (isGivenName(first, true) && (isSurname(last) || eponymSurname)) ||
-        (((isGivenName(first, true) && (!GIVEN_NAMES.has(last) || midSentence) && last.length >= 3) ||
+        (given && (isSurname(last) || eponymSurname)) ||
+        (((given && (!GIVEN_NAMES.has(last) || midSentence) && last.length >= 3) ||
           // (with a particle between, only after a given name, or mid-sentence in Dutch: "met Willemijn de Boer";
           // not "Polígono de Willis")
           ((!next![1] || isGivenName(first, true) || (midSentence && language() === "nl")) &&
@@ -369,7 +417,7 @@ const cuelessNames: Detector = {
             (!isGivenName(last, false) || midSentence) &&
             text[m.index + m[0].length] === " ")) &&
           !capitalisesNouns());
-      if (!strong) continue;
+      if (!strong && !(capitalisesNouns() && !next![1] && looksLikeGermanFullName(first, last))) continue;
       const end = m.index + m[0].length + next![0].length;
       // A place that looks like a name ("Costa Rica", "Rio Grande") is one only here, with no cue: "son Jordan" stays a name.
       if (isPlaceName(text.slice(m.index, end))) continue;
@@ -518,6 +566,19 @@ const calendarDates: Detector[] = [
   // or a day past twelve saying which is which (not "on 1/2 strength", "on 3/7 of antibiotics", "on 10/10")
   regexDetector("date", /\bon\s+(\d{1,2})\/(0[1-9]|1[0-2])(?![\d/]|[.,]\d|\s*(?:ago|of|hx|nodes?|doses?|strength)\b)/gi, (m) =>
     validDayMonth(Number(m[1]), Number(m[2])) && (m[2]!.startsWith("0") || Number(m[1]) > 12) ? whole(m) : null,
+  ),
+  // A meeting's day and month ("MDT 21/11:", "RCP du 18/11", "Tumorkonferenz vom 19.11.", "Reunião de tumores de 23/11",
+  // "MDO 24-11"): a day past twelve or a month's leading zero says which is which
+  regexDetector(
+    "date",
+    /\b(?:MDT|MDM|MDO|RCP|GOM|CMT|tumou?r board|board|meeting|r[ée]union|reuni[ãa]o(?: de tumores)?|reuni[óo]n|comit[ée](?: de tumores)?|comitato|Tumorkonferenz|Tumorboard|Konferenz|overleg|bespreking)\s+(?:du\s+|de\s+|del\s+|vom\s+|van\s+|of\s+|on\s+|dal\s+|d[eo]l\s+)?((\d{1,2})([/.-])(\d{1,2})\.?)(?![\d/-]|[.,]\d)/gi,
+    // (not a score out of ten: "10/10")
+    (m) =>
+      isDayAndMonth(m[2]!, m[4]!) &&
+      (m[4]!.startsWith("0") || Number(m[2]) > 12 || m[4]!.length === 2) &&
+      !(m[4] === "10" && Number(m[2]) <= 10)
+        ? groupSpan(m, 1)
+        : null,
   ),
 ];
 
@@ -757,8 +818,9 @@ const numberDetectors: Detector[] = [
     (m[1]!.match(/\d/g)?.length ?? 0) >= 4 ? groupSpan(m, 1) : null,
   ),
   // Bare hospital numbers: a trust's letter prefix and 6-8 digits (K4471290, RJ10918273), or a number with leading zeros
-  // (0048291736); not a device's serial number after its label
-  regexDetector("mrn", /(?<![\w-])(?:[A-Z]{1,3}\d{6,8}|00\d{6,8})(?![\w-])/g, (m) =>
+  // (0048291736); not a device's serial number after its label, nor what a physician cites: a trial's registration
+  // (NCT04280705, KCT0001234), a PubMed Central article (PMC7092803), a data set (GSE123456, SRR1234567)
+  regexDetector("mrn", /(?<![\w-])(?!NCT|KCT|PMC|GSE|GSM|GPL|SRR|ERR|DRR|SRX|SRP|ERP)(?:[A-Z]{1,3}\d{6,8}|00\d{6,8})(?![\w-])/g, (m) =>
     SERIAL_LABEL_BEFORE.test(m.input.slice(Math.max(0, m.index - 32), m.index)) ? null : whole(m),
   ),
   // An IBAN of any country: two letters, two check digits and the account, grouped in fours or not, passing ISO 7064 mod 97
@@ -871,6 +933,11 @@ const multilingualDetectors: Detector[] = [
   ),
   // "quatre-vingt-douze ans", "neunzigjährig", "noventa y un años", "novantadue anni", "noventa e dois anos", "tweeënnegentig jaar"
   regexDetector("age_over_89", new RegExp(`${WORD_START}${ALL_AGES_OVER_89}\\s*-?\\s*${ALL_YEARS_WORDS}${WORD_END}`, "gi")),
+  // Italian glues "-enne" to the number in words, eliding its vowel: "novantenne", "novantaduenne", "novantottenne", "centenne"
+  regexDetector(
+    "age_over_89",
+    /(?<![\p{L}])(?:ultra)?(?:novant(?:un|adu|atre|aquattr|acinqu|asei|asett|ott|anov)?|cent(?:ouno|odue)?)enn[ei](?![\p{L}])/giu,
+  ),
   // "IPP 80012345", "Fallnummer: 4711234", "NHC 1234567", "cartella clinica n. 2024/001234", "SDO n. 2024/00876", "prontuário 123456", "UR 1234567", "UHID 10045678"
   regexDetector(
     "mrn",
@@ -931,6 +998,14 @@ const couplesByName = regexDetector("name", COUPLE, (m, language) => {
   return { start: m.index + m[0].length - surname.length - m[1]!.length, end: m.index + m[0].length };
 });
 
+/** A family by its surname in the plural, as English writes it: "the Hendersons (his parents)", "the O'Briens'". */
+const FAMILY_PLURAL = /(?<![\p{L}])[Tt]he ((?:O['’]|Ma?c)?\p{Lu}\p{Ll}{3,})s\b(?!-)/gu;
+const familiesByName = regexDetector("name", FAMILY_PLURAL, (m, language) => {
+  const surname = m[1]!;
+  const known = isSurname(surname) || (isGivenName(surname, false) && /(?:son|sen|ton|ley|ford|field|wood|man|er)$/.test(surname));
+  return language() === "en" && known && !notAName(surname) ? groupSpan(m, 1) : null;
+});
+
 /** Accents and case set aside, as notes typed in a hurry or by systems without them write names ("mme lefevre", "herr muller"). */
 const fold = (word: string) => word.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
 let foldedNames: Set<string> | null = null;
@@ -954,6 +1029,7 @@ export const DETECTORS: readonly Detector[] = [
   monsieurDetector,
   askedForByName,
   couplesByName,
+  familiesByName,
   lowerCaseTitledNames,
   ...multilingualDetectors,
   cuelessNames,

@@ -1,6 +1,6 @@
 import { DETECTORS, type PhiFinding, type PhiType } from "./detectors.ts";
 import { type GuardLanguage, guardLanguage } from "./language.ts";
-import { isNamedAfterSomeone } from "./named-after-people.ts";
+import { isNamedAfterSomeone, namesAnInstitution } from "./named-after-people.ts";
 
 export type { PhiFinding, PhiType };
 
@@ -72,7 +72,11 @@ function findIn(text: string, languageOf: () => GuardLanguage | null): PhiFindin
   const all = found.filter(
     (f) =>
       (f.type !== "date" || !addresses.some((a) => a.start <= f.start && f.end <= a.end)) &&
-      (f.type !== "name" || !isNamedAfterSomeone(f.text, text.slice(Math.max(0, f.start - 48), f.end + 48))),
+      (f.type !== "name" ||
+        !(
+          isNamedAfterSomeone(f.text, text.slice(Math.max(0, f.start - 48), f.end + 48)) ||
+          namesAnInstitution(f.text, text.slice(f.end, f.end + 32))
+        )),
   );
   for (const f of all) if (f.type === "phone") phones.add(`${f.start}:${f.end}`);
   // A number after a country's calling code (+34 612-345-678) is the phone number, whatever check digit it passes by chance.

@@ -103,6 +103,12 @@ const STREET_SUFFIXES =
 
 // A capital and lower-case letters: "Paris", "São", not "IE" or "MG".
 const CAPITALISED = "[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ'’-]+";
+/** Towns of Belgium and Switzerland whose four-digit postcodes look like years (Antwerp's 2000, Geneva's 1200, Lausanne's 1000s). */
+const FOUR_DIGIT_POSTCODE_TOWNS =
+  "(?:Antwerpen|Anvers|Berchem|Borgerhout|Deurne|Hoboken|Merksem|Wilrijk|Mortsel|Edegem|Kontich|Schoten|Brasschaat|Kapellen|Mechelen|Malines|Lier|Turnhout|Geel|Mol|Herentals|Heist-op-den-Berg|Brussel|Bruxelles|Leuven|Louvain|Wavre|Waver|Vilvoorde|Zaventem|Halle|Genève|Genf|Ginevra|Lausanne|Fribourg|Freiburg|Neuchâtel|Neuenburg|Sion|Sitten|Yverdon-les-Bains|Montreux|Vevey|Nyon|Morges|Bulle|La Chaux-de-Fonds|Le Locle|Bienne|Biel|Delémont)";
+/** India's large cities, which a PIN code follows in an address. */
+const INDIAN_CITIES =
+  "(?:Mumbai|Bombay|Delhi|New Delhi|Bengaluru|Bangalore|Chennai|Madras|Kolkata|Calcutta|Hyderabad|Pune|Ahmedabad|Jaipur|Lucknow|Kochi|Cochin|Thiruvananthapuram|Trivandrum|Chandigarh|Bhopal|Indore|Nagpur|Patna|Surat|Vadodara|Coimbatore|Madurai|Mysuru|Mysore|Visakhapatnam|Guwahati|Bhubaneswar|Kanpur|Noida|Gurugram|Gurgaon|Vellore|Manipal|Mangaluru|Mangalore|Puducherry|Dehradun|Ludhiana|Amritsar|Ranchi|Raipur|Varanasi|Agra|Nashik|Thane|Navi Mumbai)";
 
 /** Words that follow a 4- or 5-digit number without being a town (units and clinical words). */
 const NOT_TOWNS = new Set(
@@ -193,6 +199,19 @@ const PATTERNS: readonly {
     group: 1,
     townGroup: 2,
   },
+  // (a year's shape is a postcode before a town that has one: "uit 2000 Antwerpen", "à 1200 Genève"; "seit 2000 Diabetes" is a year)
+  {
+    type: "postcode",
+    re: new RegExp(
+      `(?<![\\p{L}])(?:in|aus|nach|à|de|uit|naar|te|en|em|a|da|from)\\s+((?:19|20)\\d\\d)\\s+(${FOUR_DIGIT_POSTCODE_TOWNS})${WORD_END}`,
+      "gu",
+    ),
+    group: 1,
+    townGroup: 2,
+  },
+  // India's PIN after a city ("Mumbai 400001", "New Delhi - 110 001"), Andorra's parish code ("AD500 Andorra la Vella")
+  { type: "postcode", re: new RegExp(`\\b${INDIAN_CITIES},?\\s?(?:-\\s?)?([1-8]\\d{2}\\s?\\d{3})(?!\\d|[.,]\\d)`, "g"), group: 1 },
+  { type: "postcode", re: /(?<![\w-])(AD[1-7]00)(?![\w-])/g, group: 1 },
   // Portugal's 1000-001 and its town
   { type: "postcode", re: new RegExp(`(?<![\\d-])(\\d{4}-\\d{3})\\s+(${CAPITALISED})`, "gu"), group: 1, townGroup: 2 },
   // Ireland's Eircode: a routing key and four characters with a letter and a digit among them (D02 X285, T12 AB34)

@@ -50,5 +50,7 @@ export function guardLanguage(text: string, declared?: string | null): GuardLang
   if (base && isGuardLanguage(base)) return base;
   if (!/\p{L}{2}/u.test(text)) return null;
   const found = eld().detect(text).language;
+  // A short German note full of Latin and drug names reads as Dutch or English to the detector; ß and ä are German's alone
+  if (found !== "de" && /[ßä]/.test(text)) return "de";
   return isGuardLanguage(found) ? found : null;
 }

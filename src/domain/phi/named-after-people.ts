@@ -111,3 +111,14 @@ export function isNamedAfterSomeone(found: string, around: string): boolean {
     (phrase) => phrase === text || (` ${phrase} `.includes(` ${text} `) && (!oneWord || aroundIt().includes(` ${phrase} `))),
   );
 }
+
+/** What is named after a person by the word after the name: an institution or a company ("Sophie Scholl Schule", "Robert Koch-Institut", "Sir Charles Gairdner Hospital", "Dr Foster Intelligence"). */
+const NAMED_AFTER_WORDS =
+  "(?:Schule|Gymnasium|Stiftung|Krankenhaus|Klinik|Klinikum|Kliniken|Universität|Universitätsklinikum|Institut|Haus|Preis|Zentrum|Hospital|Foundation|Institute|University|School|Centre|Center|Trust|Award|Lecture|Prize|Intelligence|Ltd|Limited|Group|Inc|Consulting|Analytics|GmbH)";
+const NAMED_AFTER_TAIL = new RegExp(`^(?:\\s+\\p{Lu}\\p{Ll}+){0,2}[\\s-]+${NAMED_AFTER_WORDS}(?![\\p{L}])`, "u");
+const NAMED_AFTER_PART = new RegExp(`[\\s-]${NAMED_AFTER_WORDS}$`, "u");
+
+/** A name whose next word (capitalised, as a proper noun's is) makes it an institution's, or whose last part is one. */
+export function namesAnInstitution(found: string, after: string): boolean {
+  return NAMED_AFTER_TAIL.test(after) || NAMED_AFTER_PART.test(found);
+}

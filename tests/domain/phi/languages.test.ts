@@ -450,6 +450,40 @@ describe("the text's language: declared, or detected when absent", () => {
       expect(findPhi(text!, language!), text).toEqual([]);
   });
 
+  it("reads German and Frisian surnames by their shape, a family in the plural, a meeting's day and more postcodes", () => {
+    for (const [text, language, expected] of [
+      ["Bitte Konsil für Detlef Brückner wegen Hyperkaliämie.", "de", ["name"]],
+      ["Wir haben Gottfried Ruppenthal gestern übernommen.", "de", ["name"]],
+      ["Vannacht is Geertruida Hoekstra overgeplaatst.", "nl", ["name"]],
+      ["Bij Sjoukje Dijkhuizen zagen we een nieuwe atriumfibrillatie.", "nl", ["name"]],
+      ["The Hendersons (his parents) are on their way.", "en", ["name"]],
+      ["Spoke with Siobhán Ní Bhriain, his partner.", "en", ["name"]],
+      ["MDT 21/11: for short-course RT.", "en", ["date"]],
+      ["Reunião de tumores de 23/11: câncer de próstata.", "pt", ["date"]],
+      ["Tumorkonferenz vom 19.11.: NSCLC IIIA.", "de", ["date"]],
+      ["Paziente novantaduenne, ultranovantenne.", "it", ["age_over_89"]],
+      ["Address: Mumbai 400001.", "en", ["postcode"]],
+      ["Procedente de AD500 Andorra la Vella.", "es", ["postcode"]],
+      ["Afkomstig uit 2000 Antwerpen.", "nl", ["postcode"]],
+    ] as const)
+      expect(types2(text, language), text).toEqual(expected);
+    for (const [text, language] of [
+      ["Nach Gabe Furosemid 40 mg Diurese; Heide Blüte: Pollenallergie; im Mai Verschlechterung.", "de"],
+      ["Otto Normalverbraucher kennt die Leitlinie nicht; Frank Starling Mechanismus erschöpft.", "de"],
+      ["Meldung an das Robert Koch-Institut; Studie der Friedrich Schiller Universität; Sophie Scholl Schule.", "de"],
+      ["Nach Rücksprache mit der Charité Berlin Übernahme morgen; seit 2000 Diabetes.", "de"],
+      ["Ned Tijdschr Geneeskd beschreef dit; zie Ned Tijdschr Geneeskd 2022;166:D6312.", "nl"],
+      ["Trial NCT04280705 and PMC7092803; GSE123456 data set.", "en"],
+      [
+        "Sir Run Run Shaw Hospital and the Sir Charles Gairdner Hospital; Dr Foster Intelligence tables; Elaine Hay's review (BMJ 2019;364:l1345).",
+        "en",
+      ],
+      ["The Parkinsons' disease nurse; konferenz 10/10 Teilnehmer; board 3/4 of members.", "en"],
+      ["Thoughts @cardio_lyon@consilium.fr? Platelets in Mumbai 400,000.", "en"],
+    ] as const)
+      expect(findPhi(text, language), text).toEqual([]);
+  });
+
   it("reads a number after a country's calling code as the phone number, whatever check digit it passes", () => {
     expect(types2("Teléfono de contacto +34 612-345-678.", "es")).toEqual(["phone"]);
   });
