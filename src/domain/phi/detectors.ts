@@ -147,7 +147,7 @@ const TITLES = `(?:Mr|Mrs|Ms|Miss|Mx|Dr|Dra|Prof|Professor|Sir|Dame|Madam|${ALL_
  */
 const AFTER_TITLE = `(?:(?:(?:le|la)\\s+)?(?:Dr\\.in|Dr|Dra|Prof|Pr|Dipl\\.-Ing|Dipl\\.-Med|Ing|ing|DI|Mag|med|habil|dent|vet|drs|Drs|ir|Ir|mr|Kollegin|Kollege|D|Dña|${ALL_WIDOWS.slice(3, -1)})\\.?\\s+){0,4}(?:(?:[A-Z]\\.){1,4}\\s*)?`;
 const RELATIVES =
-  "(?:husband|wife|partner|spouse|son|daughter|mother|father|mum|mom|dad|brother|sister|grandson|granddaughter|grandmother|grandfather|grandma|grandpa|aunt|uncle|niece|nephew|cousin|carer|caregiver|guardian|fianc[eé]e?|boyfriend|girlfriend|stepson|stepdaughter|stepmother|stepfather|neighbou?r|friend|flatmate|housemate|roommate|landlady|landlord|(?:brother|sister|mother|father|son|daughter)-in-law)";
+  "(?:husband|wife|partner|spouse|son|daughter|mother|father|mum|mom|dad|brother|sister|grandson|granddaughter|grandmother|grandfather|grandma|grandpa|aunt|uncle|niece|nephew|cousin|carer|caregiver|care worker|support worker|home help|guardian|fianc[eé]e?|boyfriend|girlfriend|stepson|stepdaughter|stepmother|stepfather|neighbou?r|friend|flatmate|housemate|roommate|landlady|landlord|(?:brother|sister|mother|father|son|daughter)-in-law)";
 const PERSON_NOUNS = "(?:patient|pt|client|resident|man|woman|gentleman|lady|boy|girl|child|baby|infant|gentleman|teenager)";
 
 /** A word list matched whatever its case ("Patient", "pt", "PT"), without letting the name after it be lowercase. */
@@ -276,7 +276,7 @@ const MONTH_WORDS = new Set(
 const GIVEN_NAMES_IN_CLINICAL_USE = new Set(
   (
     "Avis Dolor Signe Iris Pia Dura Lyrica Yasmin Diane Valium Ava Atlas Axis Vita Santa San Santo Saint Sainte Sankt Maria-Hilf Mercedes Hope Grace Faith " +
-    "Patient Patientin Patiente Paciente Paziente Tag Morgen Abend Nacht Woche Mitte Anfang Ende Doktor Docteur Doctor Major Sister Will Max Min Pugh"
+    "Sala Patient Patientin Patiente Paciente Paziente Tag Morgen Abend Nacht Woche Mitte Anfang Ende Doktor Docteur Doctor Major Sister Will Max Min Pugh"
   ).split(" "),
 );
 const PLACE_PREFIXES = /(?:San|Santa|Santo|São|Saint|Sainte|St|Ste|Sankt|Rue|Via|Calle|Rua|Avenue|Place|het)\.?\s+$/;
@@ -315,6 +315,21 @@ function isAccentedGivenName(word: string): boolean {
   foldedGivenNames ??= new Map([...GIVEN_NAMES, ...REGISTERED_GIVEN_NAMES].map((w) => [w.normalize("NFD").replace(/\p{M}/gu, ""), w]));
   const folded = word.normalize("NFD").replace(/\p{M}/gu, "");
   return foldedGivenNames.has(folded) && !notAName(folded);
+}
+
+/** First-person plural verbs of the Romance languages, which open a note's sentences ("Atendemos", "Hemos", "Abbiamo", "Avons"). */
+const FIRST_PERSON_PLURAL_VERB = /(?:amos|emos|imos|iamo|ons)$/;
+/** Dutch and Frisian women's names are diminutives ("Hendrikje", "Klaasje", "Sjoukje", "Anneke"); capitalised before a surname, not a noun. */
+const DUTCH_DIMINUTIVE_NAME = /^\p{Lu}\p{Ll}{3,}(?:je|ke)$/u;
+/** Diminutives that are nouns in notes ("Tabletje", "Meisje"), and the shapes of drug names after them ("Paracetamol"). */
+const DUTCH_DIMINUTIVE_NOUNS = new Set(
+  "Meisje Beetje Tabletje Pilletje Kindje Jongetje Zakje Plekje Stukje Briefje Lijstje Potje Drankje Spuitje Prikje Vlekje Bultje Bobbeltje Kopje Glaasje Lepeltje Druppeltje".split(
+    " ",
+  ),
+);
+const DRUG_SHAPED = /(?:ol|ine?|ide|am|il|mab|nib|pril|sartan|statine?|cilline?|mycine?|azol|olol|pine|one|ase|xaban)$/;
+function isDutchDiminutiveName(first: string, last: string | undefined): boolean {
+  return DUTCH_DIMINUTIVE_NAME.test(first) && !DUTCH_DIMINUTIVE_NOUNS.has(first) && !!last && !DRUG_SHAPED.test(last);
 }
 
 /** Irish and Scots patronymics are surnames by their form ("O'Brien", "McAllister"); the lists spell few of them, and in lower case after the prefix. */
@@ -406,7 +421,10 @@ const cuelessNames: Detector = {
       // Mid-sentence (after a lower-case word), a capitalised pair is a proper noun: there a surname that is also a
       // given name ("revi Valdir Tavares") still counts, and so does a second given name ("with Theodora Vance").
       const midSentence = /\p{Ll}[\s,]*$/u.test(text.slice(Math.max(0, m.index - 3), m.index));
-      const given = isGivenName(first, true) || (language() === "en" && isAccentedGivenName(first));
+      const given =
+        isGivenName(first, true) ||
+        (language() === "en" && isAccentedGivenName(first)) ||
+        (language() === "nl" && isDutchDiminutiveName(first, last));
       const strong =
         (given && (isSurname(last) || eponymSurname)) ||
         (((given && (!GIVEN_NAMES.has(last) || midSentence) && last.length >= 3) ||
@@ -415,6 +433,8 @@ const cuelessNames: Detector = {
           ((!next![1] || isGivenName(first, true) || (midSentence && language() === "nl")) &&
             isSurname(last) &&
             (!isGivenName(last, false) || midSentence) &&
+            // (a verb that opens the sentence is no given name: "Atendemos Sala Vermelha lotada")
+            (given || !FIRST_PERSON_PLURAL_VERB.test(first)) &&
             text[m.index + m[0].length] === " ")) &&
           !capitalisesNouns());
       if (!strong && !(capitalisesNouns() && !next![1] && looksLikeGermanFullName(first, last))) continue;
@@ -958,6 +978,12 @@ const monsieurDetector = regexDetector("name", MONSIEUR, (m, language) => (isNam
  * know, anywhere; in the languages that capitalise only names, any name-shaped word (a nickname: "vragen naar Riek"); in
  * German, where nouns are capitalised too, a known given name or surname ("nach Schmerzen fragen" is not one).
  */
+/** Days of the week, capitalised at a sentence's start or by habit ("abbiamo visto Lunedì la TC"). */
+const WEEKDAY_WORDS = new Set(
+  "Lundi Mardi Mercredi Jeudi Vendredi Samedi Dimanche Lunes Martes Miércoles Jueves Viernes Sábado Domingo Lunedì Martedì Mercoledì Giovedì Venerdì Sabato Domenica Segunda Terça Quarta Quinta Sexta Maandag Dinsdag Woensdag Donderdag Vrijdag Zaterdag Zondag".split(
+    " ",
+  ),
+);
 /** A hospital's department, asked for as a person is ("contattare Cardiologia", "falar com Medicina"). */
 const DEPARTMENT =
   /(?:log[ií]a|logie|iatr[ií]a|iatrie)$|^(?:Medicina|Chirurgia|Cirug[ií]a|Cirurgia|Chirurgie|Anestesia|Anestesiologia|Rianimazione|Farmacia|Farm[áa]cia|Apotheek|Laboratorio|Laborat[óo]rio|Emerg[êe]ncia|Urg[êe]ncia|Triagem|Triage|Enfermer[ií]a|Enfermagem|Infermeria|Portineria|Recepci[óo]n|Recep[çc][ãa]o|Secretaria|Segreteria|Balie|Polikliniek|Spoedpost)$/u;
@@ -974,12 +1000,19 @@ const askedForByName: Detector = {
       re.lastIndex = 0;
       for (let m = re.exec(text); m; m = re.exec(text)) {
         const span = capitalisedSpan(m, 1);
-        if (!span) continue;
+        // (not the first part of a compound: "vimos Raio-X")
+        if (!span || text[span.end] === "-") continue;
         const first = text.slice(span.start, span.end).split(/\s+/)[0]!;
         const lang = language();
         const known = isGivenName(first, true) || (lang === "de" && isSurname(first));
         const nameShaped =
-          lang !== null && lang !== "en" && lang !== "de" && !NOT_NAMES.has(first) && !MONTH_WORDS.has(first) && !DEPARTMENT.test(first);
+          lang !== null &&
+          lang !== "en" &&
+          lang !== "de" &&
+          !NOT_NAMES.has(first) &&
+          !MONTH_WORDS.has(first) &&
+          !WEEKDAY_WORDS.has(first) &&
+          !DEPARTMENT.test(first);
         if (known || nameShaped) out.push({ type: "name", start: span.start, end: span.end, text: text.slice(span.start, span.end) });
       }
     }

@@ -465,6 +465,12 @@ describe("the text's language: declared, or detected when absent", () => {
       ["Address: Mumbai 400001.", "en", ["postcode"]],
       ["Procedente de AD500 Andorra la Vella.", "es", ["postcode"]],
       ["Afkomstig uit 2000 Antwerpen.", "nl", ["postcode"]],
+      ["Hendrikje Mulderij, 86 jaar, gevallen thuis.", "nl", ["name"]],
+      ["Volgens de thuiszorgmedewerker, Ineke, is hij verward.", "nl", ["name"]],
+      ["L'aide-soignante, Josiane, signale une chute.", "fr", ["name"]],
+      ["Die Pflegerin, Swetlana, berichtet Unruhe.", "de", ["name"]],
+      ["A acompanhante, Neide, relata quedas.", "pt", ["name"]],
+      ["Her support worker, Dionne, noticed bruising.", "en", ["name"]],
     ] as const)
       expect(types2(text, language), text).toEqual(expected);
     for (const [text, language] of [
@@ -480,6 +486,8 @@ describe("the text's language: declared, or detected when absent", () => {
       ],
       ["The Parkinsons' disease nurse; konferenz 10/10 Teilnehmer; board 3/4 of members.", "en"],
       ["Thoughts @cardio_lyon@consilium.fr? Platelets in Mumbai 400,000.", "en"],
+      ["Tabletje Paracetamol 500 mg; Bobbeltje Erythema; Meisje, 3 jaar.", "nl"],
+      ["Atendemos Sala Vermelha lotada hoje; avaliamos Cardiologia e vimos Raio-X normal.", "pt"],
     ] as const)
       expect(findPhi(text, language), text).toEqual([]);
   });
