@@ -3,6 +3,9 @@
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
+/** Files whose database access is awaited (src/db/async-sqlite.ts); the rest still calls the connection synchronously. */
+const ASYNC_DATA_LAYER = ["src/domain/tags/featured.ts"];
+
 export default tseslint.config(
   { ignores: ["node_modules/", "data/", "migrations/", "bench/results/", "dist/"] },
   js.configs.recommended,
@@ -25,4 +28,31 @@ export default tseslint.config(
     files,
     rules: { "no-restricted-imports": ["error", { patterns: [{ group: forbid, message: "imports point one way (eslint.config.js)" }] }] },
   })),
+  // As the domain becomes asynchronous, a promise left unawaited is a write that may not happen before the answer:
+  // the type checker says what is a promise
+  {
+    files: ["src/**/*.ts", "federation/**/*.ts"],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: { "@typescript-eslint/no-floating-promises": "error" },
+  },
+  // The asynchronous data layer (src/db/async-sqlite.ts), folder by folder: code moved to it may not reach the
+  // synchronous connection again, so PostgreSQL can sit under it. Add each file or folder here as it moves.
+  {
+    files: ASYNC_DATA_LAYER,
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          paths: [{ name: "better-sqlite3", message: "this code is on the asynchronous data layer (AsyncDb)" }],
+          patterns: [
+            {
+              group: ["**/db/client.ts", "**/db/prepared.ts"],
+              importNames: ["Db", "DatabaseHandle", "once"],
+              message: "this code is on the asynchronous data layer (AsyncDb)",
+            },
+          ],
+        },
+      ],
+    },
+  },
 );

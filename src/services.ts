@@ -285,7 +285,7 @@ export function createServices(config: Config, database: DatabaseHandle): Servic
     history: new EditHistory({ db, events }),
     conversations: new ConversationService({ db, events }),
     tags: new TagService({ db, events }),
-    featuredTags: new FeaturedTags(db),
+    featuredTags: new FeaturedTags(database.adb),
     filters: new FilterService({ db, events }),
     rules,
     reports,

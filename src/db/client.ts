@@ -3,6 +3,7 @@ import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { type BetterSQLite3Database, drizzle } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
+import { type AsyncDb, openAsyncSqlite } from "./async-sqlite.ts";
 import { assertNotNewer, migrationsFolder } from "./migrations.ts";
 import * as schema from "./schema.ts";
 
@@ -18,6 +19,11 @@ export interface DatabaseHandle {
   /** The raw connection, for the Fedify KV and queue adapters' hot paths. */
   readonly sqlite: Database.Database;
   readonly db: Db;
+  /**
+   * The same connection behind awaited queries and serialised transactions (src/db/async-sqlite.ts): the data
+   * layer domain code moves to, folder by folder, so that PostgreSQL can sit under it.
+   */
+  readonly adb: AsyncDb;
   close(): void;
 }
 
@@ -42,5 +48,5 @@ export function openDatabase(path: string, options: { migrationsFolder?: string 
     sqlite.close();
     throw error;
   }
-  return { sqlite, db, close: () => sqlite.close() };
+  return { sqlite, db, adb: openAsyncSqlite(sqlite).db, close: () => sqlite.close() };
 }

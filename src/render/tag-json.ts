@@ -2,15 +2,16 @@ import type { FeaturedTag } from "../domain/tags/featured.ts";
 import type { Services } from "../services.ts";
 
 /** Mastodon's Tag entity: name, link, a week of usage, and whether the viewer follows it. */
-export function tagsJson(names: readonly string[], viewerId: string, services: Services) {
+export async function tagsJson(names: readonly string[], viewerId: string, services: Services) {
   const following = services.tags.following(viewerId, names);
+  const featuring = await services.featuredTags.featuring(viewerId, names);
   return names.map((name) => ({
     id: name,
     name,
     url: `${services.instance.origin}/tags/${encodeURIComponent(name)}`,
     history: services.tags.history(name),
     following: following.has(name),
-    featuring: services.featuredTags.isFeatured(viewerId, name),
+    featuring: featuring.has(name),
   }));
 }
 

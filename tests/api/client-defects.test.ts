@@ -275,6 +275,27 @@ describe("the defects stock clients met", () => {
     expect((await api(uk, "POST", "/api/v1/tags/sepsis/unfeature", { token: alice.token })).body.featuring).toBe(false);
     expect((await api(uk, "GET", "/api/v1/featured_tags", { token: alice.token })).body).toEqual([]);
     expect((await api(uk, "POST", "/api/v1/featured_tags", { token: alice.token, json: { name: "not a tag!" } })).status).toBe(422);
+    expect((await api(uk, "DELETE", "/api/v1/featured_tags/999999", { token: alice.token })).status).toBe(404);
+  });
+
+  it("holds Mastodon's ten featured hashtags when fifteen are asked for at once", async () => {
+    const answers = await Promise.all(
+      Array.from({ length: 15 }, (_, i) => api(uk, "POST", "/api/v1/featured_tags", { token: bob.token, json: { name: `topic${i}` } })),
+    );
+    expect(answers.filter((a) => a.status === 200)).toHaveLength(10);
+    expect(answers.filter((a) => a.status === 422).map((a) => a.body.error)).toEqual(
+      Array(5).fill("Validation failed: you can feature at most 10 hashtags"),
+    );
+    const stored = (await api(uk, "GET", "/api/v1/featured_tags", { token: bob.token })).body as { name: string }[];
+    expect(stored).toHaveLength(10);
+    const featuredOne = stored[0]!.name;
+    expect((await api(uk, "GET", `/api/v1/tags/${featuredOne}`, { token: bob.token })).body).toMatchObject({
+      name: featuredOne,
+      featuring: true,
+    });
+    expect((await api(uk, "GET", `/api/v1/tags/${featuredOne}`, { token: alice.token })).body).toMatchObject({ featuring: false });
+    for (const tag of stored) await api(uk, "POST", `/api/v1/tags/${tag.name}/unfeature`, { token: bob.token });
+    expect((await api(uk, "GET", "/api/v1/featured_tags", { token: bob.token })).body).toEqual([]);
   });
 
   it("frames server-sent events byte for byte as Mastodon does, so Mastodon.py can stream", async () => {

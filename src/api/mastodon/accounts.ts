@@ -156,12 +156,12 @@ export const accounts = new Hono<AppEnv>()
   .get("/:id/identity_proofs", (c) => (requireUser(c), c.json([])))
   .get("/:id/collections", (c) => (requireUser(c), c.json({ collections: [] })))
   .get("/:id/in_collections", (c) => (requireUser(c), c.json({ collections: [] })))
-  .get("/:id{[0-9]+}/featured_tags", (c) => {
+  .get("/:id{[0-9]+}/featured_tags", async (c) => {
     const { account } = requireUser(c, "read:accounts");
     const services = c.get("services");
     const target = services.directory.get(c.req.param("id"));
     if (!target || services.visibility.hiddenFrom(account.id).has(target.id)) fail("not_found", "Record not found");
-    return c.json(target.local ? services.featuredTags.list(target.id).map((t) => featuredTagJson(t, target, services)) : []);
+    return c.json(target.local ? (await services.featuredTags.list(target.id)).map((t) => featuredTagJson(t, target, services)) : []);
   })
   .post("/:id/follow", async (c) => {
     const { account } = requireUser(c, "write:follows");

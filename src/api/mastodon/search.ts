@@ -69,6 +69,6 @@ export const search = new Hono<AppEnv>().get("/", async (c) => {
       services,
     ),
     statuses: statusesJson(statuses, account.id, services, { context: "public" }),
-    hashtags: tagsJson(hashtags, account.id, services),
+    hashtags: await tagsJson(hashtags, account.id, services),
   });
 });
