@@ -4,7 +4,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 /** Files whose database access is awaited (src/db/async-sqlite.ts); the rest still calls the connection synchronously. */
-const ASYNC_DATA_LAYER = ["src/domain/tags/featured.ts"];
+const ASYNC_DATA_LAYER = ["src/domain/tags/**"];
 
 export default tseslint.config(
   { ignores: ["node_modules/", "data/", "migrations/", "bench/results/", "dist/"] },

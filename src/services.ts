@@ -284,7 +284,7 @@ export function createServices(config: Config, database: DatabaseHandle): Servic
     accountCounts: new AccountCounter({ db, events }),
     history: new EditHistory({ db, events }),
     conversations: new ConversationService({ db, events }),
-    tags: new TagService({ db, events }),
+    tags: new TagService({ db: database.adb, events }),
     featuredTags: new FeaturedTags(database.adb),
     filters: new FilterService({ db, events }),
     rules,

@@ -13,6 +13,9 @@ import * as schema from "./schema.ts";
  * another request's statements run inside it (and a rollback would take them
  * along). The gate admits one transaction at a time; a statement from outside
  * the open transaction waits until it ends.
+ *
+ * Rows travel as arrays of values, which Drizzle maps to what the query builder
+ * selected; a raw `db.all(sql)` gets the arrays, so select through the builder.
  */
 export type AsyncDb = SqliteRemoteDatabase<typeof schema>;
 

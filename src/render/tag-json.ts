@@ -3,13 +3,16 @@ import type { Services } from "../services.ts";
 
 /** Mastodon's Tag entity: name, link, a week of usage, and whether the viewer follows it. */
 export async function tagsJson(names: readonly string[], viewerId: string, services: Services) {
-  const following = services.tags.following(viewerId, names);
-  const featuring = await services.featuredTags.featuring(viewerId, names);
-  return names.map((name) => ({
+  const [following, featuring, histories] = await Promise.all([
+    services.tags.following(viewerId, names),
+    services.featuredTags.featuring(viewerId, names),
+    Promise.all(names.map((name) => services.tags.history(name))),
+  ]);
+  return names.map((name, i) => ({
     id: name,
     name,
     url: `${services.instance.origin}/tags/${encodeURIComponent(name)}`,
-    history: services.tags.history(name),
+    history: histories[i]!,
     following: following.has(name),
     featuring: featuring.has(name),
   }));

@@ -9,7 +9,7 @@ export const followedTags = new Hono<AppEnv>().get("/", async (c) => {
   const { account } = requireUser(c, "read:follows");
   const services = c.get("services");
   const page = pageParams(c, 100, 200);
-  const rows = services.tags.followed(account.id, { maxId: page.maxId, limit: page.limit });
+  const rows = await services.tags.followed(account.id, { maxId: page.maxId, limit: page.limit });
   paginationLinks(c, rows);
   return c.json(
     await tagsJson(

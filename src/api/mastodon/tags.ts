@@ -13,12 +13,12 @@ export const tags = new Hono<AppEnv>()
   .post("/:name/follow", async (c) => {
     const { account } = requireUser(c, "write:follows");
     const services = c.get("services");
-    return c.json((await tagsJson([services.tags.follow(account.id, c.req.param("name"))], account.id, services))[0]);
+    return c.json((await tagsJson([await services.tags.follow(account.id, c.req.param("name"))], account.id, services))[0]);
   })
   .post("/:name/unfollow", async (c) => {
     const { account } = requireUser(c, "write:follows");
     const services = c.get("services");
-    return c.json((await tagsJson([services.tags.unfollow(account.id, c.req.param("name"))], account.id, services))[0]);
+    return c.json((await tagsJson([await services.tags.unfollow(account.id, c.req.param("name"))], account.id, services))[0]);
   })
   // Mastodon 4.4: feature or unfeature a hashtag from its page (Phanpy's "Feature on profile").
   .post("/:name/:action{feature|unfeature}", async (c) => {

@@ -1,6 +1,6 @@
-import { and, desc, eq, inArray, lt, sql } from "drizzle-orm";
-import type { Db } from "../../db/client.ts";
-import { followedTags } from "../../db/schema.ts";
+import { and, count, countDistinct, desc, eq, gte, inArray, lt, sql } from "drizzle-orm";
+import type { AsyncDb } from "../../db/async-sqlite.ts";
+import { followedTags, statuses, statusTags } from "../../db/schema.ts";
 import { DomainError } from "../errors.ts";
 import type { DomainEvents } from "../events.ts";
 import { newId } from "../ids.ts";
@@ -26,69 +26,74 @@ export interface TagUse {
  * join the home timeline.  Usage history is counted from the posts held here.
  */
 export class TagService {
-  readonly #db: Db;
+  readonly #db: AsyncDb;
   readonly #events: DomainEvents;
 
-  constructor(deps: { db: Db; events: DomainEvents }) {
+  constructor(deps: { db: AsyncDb; events: DomainEvents }) {
     this.#db = deps.db;
     this.#events = deps.events;
   }
 
-  follow(accountId: string, name: string, now = new Date()): string {
+  async follow(accountId: string, name: string, now = new Date()): Promise<string> {
     const tag = normaliseTag(name);
-    const inserted = this.#db
+    const inserted = await this.#db
       .insert(followedTags)
       .values({ id: newId(now.getTime()), accountId, tag, createdAt: now })
       .onConflictDoNothing()
-      .run().changes;
-    if (inserted > 0) this.#events.emit({ type: "relationship.changed", accountId, targetId: tag, change: "tag.follow" });
+      .returning({ id: followedTags.id });
+    if (inserted.length > 0) this.#events.emit({ type: "relationship.changed", accountId, targetId: tag, change: "tag.follow" });
     return tag;
   }
 
-  unfollow(accountId: string, name: string): string {
+  async unfollow(accountId: string, name: string): Promise<string> {
     const tag = normaliseTag(name);
-    const removed = this.#db
+    const removed = await this.#db
       .delete(followedTags)
       .where(and(eq(followedTags.accountId, accountId), eq(followedTags.tag, tag)))
-      .run().changes;
-    if (removed > 0) this.#events.emit({ type: "relationship.changed", accountId, targetId: tag, change: "tag.unfollow" });
+      .returning({ id: followedTags.id });
+    if (removed.length > 0) this.#events.emit({ type: "relationship.changed", accountId, targetId: tag, change: "tag.unfollow" });
     return tag;
   }
 
-  following(accountId: string, tags: readonly string[]): Set<string> {
+  async following(accountId: string, tags: readonly string[]): Promise<Set<string>> {
     if (tags.length === 0) return new Set();
-    return new Set(
-      this.#db
-        .select({ tag: followedTags.tag })
-        .from(followedTags)
-        .where(and(eq(followedTags.accountId, accountId), inArray(followedTags.tag, [...tags])))
-        .all()
-        .map((r) => r.tag),
-    );
+    const rows = await this.#db
+      .select({ tag: followedTags.tag })
+      .from(followedTags)
+      .where(and(eq(followedTags.accountId, accountId), inArray(followedTags.tag, [...tags])));
+    return new Set(rows.map((r) => r.tag));
   }
 
   /** Tags the account follows, newest first (paginated by the follow's id). */
-  followed(accountId: string, options: { maxId?: string; limit: number }): { id: string; tag: string }[] {
+  followed(accountId: string, options: { maxId?: string; limit: number }): Promise<{ id: string; tag: string }[]> {
     return this.#db
       .select({ id: followedTags.id, tag: followedTags.tag })
       .from(followedTags)
       .where(and(eq(followedTags.accountId, accountId), options.maxId ? lt(followedTags.id, options.maxId) : undefined))
       .orderBy(desc(followedTags.id))
-      .limit(options.limit)
-      .all();
+      .limit(options.limit);
   }
 
   /** Mastodon's tag history: posts and distinct authors a day, the last seven days, today first. */
-  history(name: string, now = new Date()): TagUse[] {
+  async history(name: string, now = new Date()): Promise<TagUse[]> {
     const tag = normaliseTag(name);
     const today = Math.floor(now.getTime() / DAY) * DAY;
-    // A bound number arrives as a REAL: the day is written in, to divide as integers.
-    const rows = this.#db.all<{ day: number; uses: number; accounts: number }>(sql`
-      SELECT (s.created_at / ${sql.raw(String(DAY))}) * ${sql.raw(String(DAY))} AS day, count(*) AS uses, count(DISTINCT s.account_id) AS accounts
-      FROM status_tags t JOIN statuses s ON s.id = t.status_id
-      WHERE t.tag = ${tag} AND s.created_at >= ${today - 6 * DAY} AND s.held = 0 AND s.visibility IN ('public', 'unlisted')
-      GROUP BY day`);
-    const byDay = new Map(rows.map((r) => [r.day, r]));
+    // (the day's length is written into the SQL, so the division is an integer's: a bound number arrives as a REAL)
+    const day = sql<number>`(${statuses.createdAt} / ${sql.raw(String(DAY))}) * ${sql.raw(String(DAY))}`;
+    const rows = await this.#db
+      .select({ day, uses: count(), accounts: countDistinct(statuses.accountId) })
+      .from(statusTags)
+      .innerJoin(statuses, eq(statuses.id, statusTags.statusId))
+      .where(
+        and(
+          eq(statusTags.tag, tag),
+          gte(statuses.createdAt, new Date(today - 6 * DAY)),
+          eq(statuses.held, false),
+          inArray(statuses.visibility, ["public", "unlisted"]),
+        ),
+      )
+      .groupBy(day);
+    const byDay = new Map(rows.map((r) => [Number(r.day), r]));
     return Array.from({ length: 7 }, (_, i) => {
       const day = today - i * DAY;
       const r = byDay.get(day);
