@@ -33,7 +33,10 @@ export default tseslint.config(
   {
     files: ["src/**/*.ts", "federation/**/*.ts"],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
-    rules: { "@typescript-eslint/no-floating-promises": "error" },
+    rules: {
+      "@typescript-eslint/no-floating-promises": "error",
+      "@typescript-eslint/no-misused-promises": ["error", { checksVoidReturn: false }],
+    },
   },
   // The asynchronous data layer (src/db/async-sqlite.ts), folder by folder: code moved to it may not reach the
   // synchronous connection again, so PostgreSQL can sit under it. Add each file or folder here as it moves.
